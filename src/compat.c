@@ -1,0 +1,127 @@
+/* compat.c — the one place that knows CPython versions: every run-time gate of DESIGN §7 lives here. */
+#define _GNU_SOURCE
+#include "pyinternal.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+
+/* The running interpreter's version, read once from Py_GetVersion() (stable
+ * ABI 3.2; Py_Version data only exists from 3.11). Plain C data, identical for
+ * every interpreter of the process, so a static is fine (DESIGN §2.3 is about
+ * Python objects). */
+static unsigned version;
+
+/* METH_FASTCALL's value is in the stable ABI manifest (const, 3.7), but a
+ * limited build below 3.10 does not see the name. */
+#ifndef METH_FASTCALL
+#define METH_FASTCALL 0x0080
+#endif
+
+/* Symbols newer than the 3.7 floor, resolved with dlsym at run time so that the
+ * binary never links them (they would fail to resolve on older versions). */
+typedef int (*getbuffer_fn)(PyObject *, sb_buffer *, int);
+typedef void (*releasebuffer_fn)(sb_buffer *);
+typedef const char *(*utf8_fn)(PyObject *, Py_ssize_t *);
+static getbuffer_fn p_getbuffer;       /* PyObject_GetBuffer: stable ABI from 3.11 */
+static releasebuffer_fn p_releasebuffer; /* PyBuffer_Release: stable ABI from 3.11 */
+static utf8_fn p_utf8;                 /* PyUnicode_AsUTF8AndSize: stable ABI from 3.10 */
+
+int sb__compat_init(void)
+{
+    if (version)
+        return 0;
+    unsigned major = 0, minor = 0, micro = 0;
+    if (sscanf(Py_GetVersion(), "%u.%u.%u", &major, &minor, &micro) < 2) {
+        PyErr_SetString(PyExc_ImportError, "sigbind: cannot read the Python version");
+        return -1;
+    }
+    unsigned v = (major << 16) | (minor << 8) | (micro & 0xff);
+    /* Gate: the Py_buffer API joined the stable ABI in 3.11 (its struct layout
+     * is frozen from then on); older versions use the bytes/bytearray paths. */
+    if (v >= 0x030B00) {
+        p_getbuffer = (getbuffer_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyObject_GetBuffer");
+        p_releasebuffer = (releasebuffer_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyBuffer_Release");
+        if (!p_getbuffer || !p_releasebuffer)
+            p_getbuffer = NULL, p_releasebuffer = NULL;
+    }
+    /* Gate: PyUnicode_AsUTF8AndSize joined the stable ABI in 3.10; it returns
+     * the str's cached UTF-8 without making a bytes object. */
+    if (v >= 0x030A00)
+        p_utf8 = (utf8_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8AndSize");
+    version = v;
+    return 0;
+}
+
+unsigned sb__py_version(void)
+{
+    return version;
+}
+
+void sb__compat_method(const sb_plan *plan, PyMethodDef *def)
+{
+    /* Gate: METH_FASTCALL | METH_KEYWORDS is part of the stable ABI from 3.10
+     * (PEP 652 lists it with 3.10); before that, the stable conventions are
+     * METH_VARARGS | METH_KEYWORDS, and METH_O / METH_NOARGS where the arity
+     * allows (no argument tuple is built for those). METH_O is only right for a
+     * single positional-only required parameter: it rejects keywords. */
+    if (version >= 0x030A00) {
+        def->ml_meth = (PyCFunction)(void (*)(void))sb__call_fast;
+        def->ml_flags = METH_FASTCALL | METH_KEYWORDS;
+    } else if (plan->npy == 0) {
+        def->ml_meth = sb__call_noargs;
+        def->ml_flags = METH_NOARGS;
+    } else if (plan->npy == 1 && plan->nposonly == 1 && plan->nrequired == 1) {
+        def->ml_meth = sb__call_o;
+        def->ml_flags = METH_O;
+    } else {
+        def->ml_meth = (PyCFunction)(void (*)(void))sb__call_varargs;
+        def->ml_flags = METH_VARARGS | METH_KEYWORDS;
+    }
+}
+
+void sb__compat_dealloc_type(PyTypeObject *tp)
+{
+    /* Gate: instances of heap types hold a reference to their type. Our objects
+     * are allocated with PyType_GenericAlloc, which takes that reference on
+     * every version (3.7 there; 3.8 moved it into PyObject_Init, bpo-35810), so
+     * the custom tp_dealloc drops it on every version. Objects made with
+     * PyObject_New would need `version >= 0x030800` here. */
+    Py_DECREF(tp);
+}
+
+int sb__compat_visit_type(PyObject *self, visitproc visit, void *arg)
+{
+    /* Gate: from 3.9 the traverse function of a heap type must visit the type
+     * (bpo-40217); before 3.9 subtype traversal did it, so visiting again would
+     * over-count. */
+    if (version >= 0x030900) {
+        PyObject *tp = (PyObject *)Py_TYPE(self);
+        Py_VISIT(tp);
+    }
+    return 0;
+}
+
+int sb__compat_have_buffer(void)
+{
+    return p_getbuffer != NULL;
+}
+
+int sb__compat_getbuffer(PyObject *obj, sb_buffer *view, int flags)
+{
+    return p_getbuffer(obj, view, flags);
+}
+
+void sb__compat_releasebuffer(sb_buffer *view)
+{
+    p_releasebuffer(view);
+}
+
+const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable)
+{
+    if (!p_utf8) {
+        *unavailable = 1;
+        return NULL;
+    }
+    *unavailable = 0;
+    return p_utf8(str, size);
+}

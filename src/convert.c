@@ -1,0 +1,457 @@
+/* convert.c — Python <-> C value converters, one matching pair per converter kind (DESIGN §5). */
+#include "pyinternal.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+/* "cos() argument 'x' (double)" prefix pieces for messages. */
+static const char *param_name(const sb_convctx *cx)
+{
+    return cx->f->plan->py[cx->py].name;
+}
+
+static const char *fn_name(const sb_convctx *cx)
+{
+    return cx->f->plan->sig->name;
+}
+
+static void type_text(const sb_convctx *cx, char *buf, size_t cap)
+{
+    const sb_plan *pl = cx->f->plan;
+    sb__type_format(pl->slots[pl->py[cx->py].slot].type, buf, cap);
+}
+
+static int type_error(const sb_convctx *cx, const char *expected, PyObject *obj)
+{
+    char tn[64];
+    type_text(cx, tn, sizeof tn);
+    PyObject *tname = PyObject_GetAttrString((PyObject *)Py_TYPE(obj), "__name__");
+    if (!tname)
+        return -1;
+    PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) must be %s, not %U", fn_name(cx), param_name(cx), tn,
+                 expected, tname);
+    Py_DECREF(tname);
+    return -1;
+}
+
+static int range_error(const sb_convctx *cx, const sb_kindinfo *ki, PyObject *given)
+{
+    char tn[64];
+    type_text(cx, tn, sizeof tn);
+    char range[64];
+    if (ki->cls == SB_CLASS_SINT)
+        snprintf(range, sizeof range, "%lld..%llu", (long long)ki->min, (unsigned long long)ki->max);
+    else
+        snprintf(range, sizeof range, "0..%llu", (unsigned long long)ki->max);
+    PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s) must be in %s, not %R", fn_name(cx), param_name(cx),
+                 tn, range, given);
+    return -1;
+}
+
+/* An int, or the result of __index__ (new reference); TypeError naming the parameter otherwise. */
+static PyObject *as_index(const sb_convctx *cx, PyObject *obj)
+{
+    if (PyLong_Check(obj)) {
+        Py_INCREF(obj);
+        return obj;
+    }
+    if (PyFloat_Check(obj) || PyUnicode_Check(obj) || PyBytes_Check(obj)) {
+        type_error(cx, "int", obj);
+        return NULL;
+    }
+    PyObject *r = PyNumber_Index(obj);
+    if (!r && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Clear();
+        type_error(cx, "int", obj);
+    }
+    return r;
+}
+
+static int to_int(const sb_convctx *cx, uint8_t conv, sb_kind kind, PyObject *obj, sb_cell *cell)
+{
+    const sb_kindinfo *ki = sb__kind(kind);
+    PyObject *num = obj;
+    if (SB_UNLIKELY(!PyLong_Check(obj)) && !(num = as_index(cx, obj)))
+        return -1;
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(num, &overflow);
+    if (v == -1 && !overflow && PyErr_Occurred())
+        goto fail;
+    if (conv == SB_CV_SINT) {
+        if (SB_UNLIKELY(overflow || v < ki->min || (v > 0 && (uint64_t)v > ki->max))) {
+            range_error(cx, ki, num);
+            goto fail;
+        }
+        cell->i = v;
+    } else {
+        uint64_t u;
+        if (SB_UNLIKELY(overflow < 0 || (!overflow && v < 0))) {
+            range_error(cx, ki, num);
+            goto fail;
+        }
+        if (overflow > 0) {
+            u = PyLong_AsUnsignedLongLong(num);
+            if (u == (uint64_t)-1 && PyErr_Occurred()) {
+                PyErr_Clear();
+                range_error(cx, ki, num);
+                goto fail;
+            }
+        } else {
+            u = (uint64_t)v;
+        }
+        if (SB_UNLIKELY(u > ki->max)) {
+            range_error(cx, ki, num);
+            goto fail;
+        }
+        cell->u = u;
+    }
+    if (num != obj)
+        Py_DECREF(num);
+    return 0;
+fail:
+    if (num != obj)
+        Py_DECREF(num);
+    return -1;
+}
+
+static int to_double(const sb_convctx *cx, uint8_t conv, PyObject *obj, sb_cell *cell)
+{
+    double d;
+    if (SB_LIKELY(PyFloat_Check(obj))) {
+        d = PyFloat_AsDouble(obj);
+    } else if (PyLong_Check(obj)) {
+        d = PyLong_AsDouble(obj);
+        if (d == -1.0 && PyErr_Occurred()) {
+            char tn[16];
+            type_text(cx, tn, sizeof tn);
+            PyErr_Clear();
+            PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s): int %R is too large for a %s", fn_name(cx),
+                         param_name(cx), tn, obj, tn);
+            return -1;
+        }
+    } else if (PyUnicode_Check(obj) || PyBytes_Check(obj)) {
+        return type_error(cx, "float", obj);
+    } else {
+        d = PyFloat_AsDouble(obj); /* __float__ (and __index__ from 3.8) */
+        if (d == -1.0 && PyErr_Occurred()) {
+            if (!PyErr_ExceptionMatches(PyExc_TypeError))
+                return -1;
+            PyErr_Clear();
+            return type_error(cx, "float", obj);
+        }
+    }
+    if (conv == SB_CV_FLOAT) {
+        if (isfinite(d) && (d > FLT_MAX || d < -FLT_MAX)) {
+            PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (float) must be within the range of float, not %R",
+                         fn_name(cx), param_name(cx), obj);
+            return -1;
+        }
+        cell->u = 0;
+        cell->f = (float)d;
+    } else {
+        cell->d = d;
+    }
+    return 0;
+}
+
+static int to_bool(const sb_convctx *cx, PyObject *obj, sb_cell *cell)
+{
+    if (obj == Py_True) {
+        cell->u = 1;
+        return 0;
+    }
+    if (obj == Py_False) {
+        cell->u = 0;
+        return 0;
+    }
+    if (PyLong_Check(obj)) {
+        int t = PyObject_IsTrue(obj);
+        if (t < 0)
+            return -1;
+        cell->u = (uint64_t)t;
+        return 0;
+    }
+    return type_error(cx, "bool or int", obj);
+}
+
+/* Text in: str (UTF-8, no NUL), bytes (no NUL), None. */
+static int to_cstr(const sb_convctx *cx, PyObject *obj, sb_cell *cell, sb_temp *tmp)
+{
+    const char *s;
+    Py_ssize_t n;
+    if (PyUnicode_Check(obj)) {
+        int unavailable;
+        s = sb__compat_utf8(obj, &n, &unavailable);
+        if (unavailable) {
+            PyObject *b = PyUnicode_AsUTF8String(obj);
+            if (!b)
+                return -1;
+            tmp->obj = b;
+            char *bs;
+            if (PyBytes_AsStringAndSize(b, &bs, &n) < 0)
+                return -1;
+            s = bs;
+        } else if (!s) {
+            return -1;
+        }
+    } else if (PyBytes_Check(obj)) {
+        char *bs;
+        if (PyBytes_AsStringAndSize(obj, &bs, &n) < 0)
+            return -1;
+        s = bs;
+    } else if (obj == Py_None) {
+        cell->p = NULL;
+        return 0;
+    } else {
+        return type_error(cx, "str, bytes or None", obj);
+    }
+    if (SB_UNLIKELY(strlen(s) != (size_t)n)) {
+        char tn[64];
+        type_text(cx, tn, sizeof tn);
+        PyErr_Format(PyExc_ValueError, "%s() argument '%s' (%s) must not contain NUL characters", fn_name(cx),
+                     param_name(cx), tn);
+        return -1;
+    }
+    cell->p = (void *)s;
+    return 0;
+}
+
+/* Pointer in: None, int address, Pointer, bytes, bytearray, buffers. */
+static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
+{
+    sb_state *st = sb__state(cx->f->module);
+    if (obj == Py_None) {
+        cell->p = NULL;
+        return 0;
+    }
+    if (Py_TYPE(obj) == (PyTypeObject *)st->PointerType) {
+        cell->p = ((sb_pointer *)obj)->addr;
+        return 0;
+    }
+    if (PyLong_Check(obj)) {
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+        void *p = NULL;
+        if (v == -1 && !overflow && PyErr_Occurred())
+            return -1;
+        if (overflow < 0 || (!overflow && v < 0) || (overflow > 0 && (p = PyLong_AsVoidPtr(obj)) == NULL)) {
+            char tn[64];
+            type_text(cx, tn, sizeof tn);
+            PyErr_Clear();
+            PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s) must be an address in 0..%zu, not %R",
+                         fn_name(cx), param_name(cx), tn, (size_t)-1, obj);
+            return -1;
+        }
+        cell->p = overflow ? p : (void *)(uintptr_t)v;
+        return 0;
+    }
+    if (PyBytes_Check(obj)) {
+        cell->p = (void *)PyBytes_AsString(obj);
+        return cell->p ? 0 : -1;
+    }
+    if (PyByteArray_Check(obj)) {
+        cell->p = PyByteArray_AsString(obj);
+        return cell->p ? 0 : -1;
+    }
+    bool writable = !type.cconst;
+    if (sb__compat_have_buffer()) {
+        /* >= 3.11: any buffer exporter, zero-copy. */
+        if (sb__compat_getbuffer(obj, &tmp->view, writable ? SB_PyBUF_WRITABLE : SB_PyBUF_SIMPLE) == 0) {
+            cell->p = tmp->view.buf;
+            return 0;
+        }
+        if (!PyErr_ExceptionMatches(PyExc_TypeError) && !PyErr_ExceptionMatches(PyExc_BufferError))
+            return -1;
+        int bufexc = PyErr_ExceptionMatches(PyExc_BufferError);
+        PyErr_Clear();
+        if (bufexc) {
+            char tn[64];
+            type_text(cx, tn, sizeof tn);
+            PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) needs a writable buffer, and %R is read-only",
+                         fn_name(cx), param_name(cx), tn, obj);
+            return -1;
+        }
+    } else {
+        /* < 3.11: the buffer API is not in the stable ABI. A memoryview (or any
+         * exporter, through memoryview()) is copied into a bytearray for the
+         * call and, when writable, copied back afterwards. */
+        PyObject *mv = PyMemoryView_FromObject(obj);
+        if (mv) {
+            PyObject *ba = PyByteArray_FromObject(mv);
+            if (!ba) {
+                Py_DECREF(mv);
+                return -1;
+            }
+            PyObject *ro = PyObject_GetAttrString(mv, "readonly");
+            int readonly = ro ? PyObject_IsTrue(ro) : -1;
+            Py_XDECREF(ro);
+            if (readonly < 0) {
+                Py_DECREF(mv);
+                Py_DECREF(ba);
+                return -1;
+            }
+            if (writable && readonly) {
+                Py_DECREF(mv);
+                Py_DECREF(ba);
+                char tn[64];
+                type_text(cx, tn, sizeof tn);
+                PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) needs a writable buffer, and %R is read-only",
+                             fn_name(cx), param_name(cx), tn, obj);
+                return -1;
+            }
+            tmp->obj = ba;
+            if (writable)
+                tmp->copyback = mv;
+            else
+                Py_DECREF(mv);
+            cell->p = PyByteArray_AsString(ba);
+            return 0;
+        }
+        if (!PyErr_ExceptionMatches(PyExc_TypeError))
+            return -1;
+        PyErr_Clear();
+    }
+    return type_error(cx, "a sigbind.Pointer, int address, buffer or None", obj);
+}
+
+int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
+{
+    switch (conv) {
+    case SB_CV_DOUBLE:
+        if (SB_LIKELY(PyFloat_Check(obj))) {
+            cell->d = PyFloat_AsDouble(obj);
+            return 0;
+        }
+        return to_double(cx, conv, obj, cell);
+    case SB_CV_FLOAT:
+        return to_double(cx, conv, obj, cell);
+    case SB_CV_SINT:
+    case SB_CV_UINT:
+        return to_int(cx, conv, (sb_kind)type.kind, obj, cell);
+    case SB_CV_BOOL:
+        return to_bool(cx, obj, cell);
+    case SB_CV_CSTR:
+        return to_cstr(cx, obj, cell, tmp);
+    case SB_CV_PTR:
+        return to_ptr(cx, type, obj, cell, tmp);
+    case SB_CV_PYOBJ:
+        cell->p = obj;
+        return 0;
+    default:
+        PyErr_SetString(PyExc_SystemError, "sigbind: bad converter");
+        return -1;
+    }
+}
+
+void sb__temp_release(sb_temp *tmp)
+{
+    if (tmp->copyback) {
+        /* mv.cast('B')[:] = bytearray */
+        PyObject *flat = PyObject_CallMethod(tmp->copyback, "cast", "s", "B");
+        if (flat) {
+            Py_ssize_t n = PyObject_Size(flat);
+            if (n >= 0 && PySequence_SetSlice(flat, 0, n, tmp->obj) < 0)
+                PyErr_WriteUnraisable(tmp->copyback);
+            Py_DECREF(flat);
+        } else {
+            PyErr_WriteUnraisable(tmp->copyback);
+        }
+        Py_CLEAR(tmp->copyback);
+    }
+    Py_CLEAR(tmp->obj);
+    if (tmp->view.obj) {
+        sb__compat_releasebuffer(&tmp->view);
+        tmp->view.obj = NULL;
+    }
+}
+
+/* Reads the value of `type` (scalar) from a cell that holds it in its low bytes. */
+static PyObject *int_from_cell(uint8_t conv, sb_kind kind, const sb_cell *cell)
+{
+    const sb_kindinfo *ki = sb__kind(kind);
+    if (conv == SB_CV_SINT) {
+        int64_t v;
+        switch (ki->size) {
+        case 1: v = (int8_t)cell->u; break;
+        case 2: v = (int16_t)cell->u; break;
+        case 4: v = (int32_t)cell->u; break;
+        default: v = cell->i; break;
+        }
+        return PyLong_FromLongLong(v);
+    }
+    uint64_t u;
+    switch (ki->size) {
+    case 1: u = (uint8_t)cell->u; break;
+    case 2: u = (uint16_t)cell->u; break;
+    case 4: u = (uint32_t)cell->u; break;
+    default: u = cell->u; break;
+    }
+    return PyLong_FromUnsignedLongLong(u);
+}
+
+PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *cell)
+{
+    switch (conv) {
+    case SB_CV_VOID:
+        Py_INCREF(Py_None);
+        return Py_None;
+    case SB_CV_DOUBLE:
+        return PyFloat_FromDouble(cell->d);
+    case SB_CV_FLOAT:
+        return PyFloat_FromDouble((double)cell->f);
+    case SB_CV_SINT:
+    case SB_CV_UINT:
+        return int_from_cell(conv, (sb_kind)type.kind, cell);
+    case SB_CV_BOOL:
+        return PyBool_FromLong((long)(cell->u & 0xff));
+    case SB_CV_CSTR:
+        if (!cell->p) {
+            Py_INCREF(Py_None);
+            return Py_None;
+        }
+        return PyUnicode_DecodeUTF8((const char *)cell->p, (Py_ssize_t)strlen((const char *)cell->p),
+                                    "surrogateescape");
+    case SB_CV_PTR:
+        if (!cell->p) {
+            Py_INCREF(Py_None);
+            return Py_None;
+        }
+        return sb__pointer_new(st, cell->p, type, NULL);
+    case SB_CV_PYOBJ:
+        /* A PyObject * result is a new reference handed to us. */
+        if (!cell->p) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_SystemError, "a PyObject * result was NULL without an exception set");
+            return NULL;
+        }
+        return (PyObject *)cell->p;
+    default:
+        PyErr_SetString(PyExc_SystemError, "sigbind: bad converter");
+        return NULL;
+    }
+}
+
+void sb__default_cell(const sb_literal *lit, uint8_t conv, sb_cell *cell)
+{
+    cell->u = 0;
+    switch (conv) {
+    case SB_CV_DOUBLE:
+        cell->d = lit->d;
+        break;
+    case SB_CV_FLOAT:
+        cell->f = (float)lit->d;
+        break;
+    case SB_CV_SINT:
+    case SB_CV_UINT:
+    case SB_CV_BOOL:
+        cell->u = lit->neg ? (uint64_t)0 - lit->mag : lit->mag;
+        break;
+    case SB_CV_CSTR:
+        cell->p = lit->kind == SB_LIT_STRING ? (void *)lit->s : NULL;
+        break;
+    default:
+        cell->p = NULL;
+        break;
+    }
+}

@@ -1,0 +1,142 @@
+/* function.c — the Function object: holds a plan and its C function, and makes the PyCFunction users call. */
+#include "pyinternal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
+                           const char *(*status_msg)(int), void (*free_fn)(void *))
+{
+    sb_state *st = sb__state(module);
+    sb_function *f = (sb_function *)PyType_GenericAlloc((PyTypeObject *)st->FunctionType, 0);
+    if (!f) {
+        sb__plan_free(plan);
+        return NULL;
+    }
+    f->plan = plan;
+    f->fn = fn;
+    f->status_msg = status_msg;
+    f->free_fn = free_fn ? free_fn : free;
+    Py_INCREF(module);
+    f->module = module;
+    Py_XINCREF(lib);
+    f->library = lib;
+    f->names = PyTuple_New(plan->npy);
+    f->defaults = PyMem_Calloc(plan->npy ? plan->npy : 1, sizeof(sb_cell));
+    if (!f->names || !f->defaults) {
+        if (f->names)
+            PyErr_NoMemory();
+        Py_DECREF(f);
+        return NULL;
+    }
+    for (uint16_t k = 0; k < plan->npy; k++) {
+        PyObject *name = PyUnicode_InternFromString(plan->py[k].name);
+        if (!name) {
+            Py_DECREF(f);
+            return NULL;
+        }
+        PyTuple_SetItem(f->names, k, name);
+        const sb_slot *s = &plan->slots[plan->py[k].slot];
+        if (plan->py[k].def)
+            sb__default_cell(plan->py[k].def, s->conv, &f->defaults[k]);
+    }
+    f->def.ml_name = plan->sig->name;
+    f->def.ml_doc = plan->doc;
+    sb__compat_method(plan, &f->def);
+    PyObject *callable = PyCFunction_NewEx(&f->def, (PyObject *)f, NULL);
+    Py_DECREF(f); /* the callable holds it */
+    return callable;
+}
+
+static PyObject *function_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    (void)type, (void)args, (void)kwds;
+    PyErr_SetString(PyExc_TypeError, "sigbind.Function objects are made by Library.bind()");
+    return NULL;
+}
+
+static int function_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    sb_function *f = (sb_function *)self;
+    Py_VISIT(f->module);
+    Py_VISIT(f->library);
+    return sb__compat_visit_type(self, visit, arg);
+}
+
+static int function_clear(PyObject *self)
+{
+    sb_function *f = (sb_function *)self;
+    Py_CLEAR(f->library);
+    Py_CLEAR(f->module);
+    return 0;
+}
+
+static void function_dealloc(PyObject *self)
+{
+    sb_function *f = (sb_function *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    function_clear(self);
+    Py_CLEAR(f->names);
+    PyMem_Free(f->defaults);
+    sb__plan_free(f->plan);
+    freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+    tfree(self);
+    sb__compat_dealloc_type(tp);
+}
+
+static PyObject *function_repr(PyObject *self)
+{
+    sb_function *f = (sb_function *)self;
+    return PyUnicode_FromFormat("<sigbind.Function %s at %p>", f->plan->sig->text, (void *)f->fn);
+}
+
+static PyObject *get_signature(PyObject *self, void *c)
+{
+    (void)c;
+    return PyUnicode_FromString(((sb_function *)self)->plan->sig->text);
+}
+
+static PyObject *get_address(PyObject *self, void *c)
+{
+    (void)c;
+    return PyLong_FromVoidPtr((void *)(uintptr_t)((sb_function *)self)->fn);
+}
+
+static PyObject *get_name(PyObject *self, void *c)
+{
+    (void)c;
+    return PyUnicode_FromString(((sb_function *)self)->plan->sig->name);
+}
+
+static PyObject *get_library(PyObject *self, void *c)
+{
+    (void)c;
+    PyObject *lib = ((sb_function *)self)->library;
+    lib = lib ? lib : Py_None;
+    Py_INCREF(lib);
+    return lib;
+}
+
+static PyGetSetDef function_getset[] = {
+    {"signature", get_signature, NULL, "The normalized C prototype.", NULL},
+    {"address", get_address, NULL, "The C function's address.", NULL},
+    {"name", get_name, NULL, "The C function's name.", NULL},
+    {"library", get_library, NULL, "The Library it was bound from, or None.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot function_slots[] = {
+    {Py_tp_doc, (void *)"The plan behind a bound C function: the `__self__` of every function sigbind binds."},
+    {Py_tp_new, (void *)function_new},
+    {Py_tp_dealloc, (void *)function_dealloc},
+    {Py_tp_traverse, (void *)function_traverse},
+    {Py_tp_clear, (void *)function_clear},
+    {Py_tp_repr, (void *)function_repr},
+    {Py_tp_getset, (void *)function_getset},
+    {0, NULL},
+};
+
+PyType_Spec sb__function_spec = {
+    "sigbind.Function", sizeof(sb_function), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, function_slots,
+};

@@ -1,0 +1,268 @@
+/* internal.h — cross-file internals of the plain-C layers (sig, ctype, plan); never includes Python.h. */
+#ifndef SB_INTERNAL_H
+#define SB_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <ffi.h>
+
+#include "cc.h"
+
+/* ------------------------------------------------------------------ */
+/* Errors of the plain-C layers: a status plus an owned message.       */
+
+typedef struct sb_error {
+    size_t col;      /* 0-based column in the text that was parsed, or (size_t)-1 */
+    char msg[200];   /* "expected ')' after parameter list" etc. */
+} sb_error;
+
+SB_INTERNAL void sb__error_set(sb_error *err, size_t col, const char *fmt, ...) SB_PRINTF(3, 4);
+
+/* ------------------------------------------------------------------ */
+/* ctype: the C type table (one X-macro, src/ctype.c).                 */
+
+typedef enum sb_class {
+    SB_CLASS_VOID,   /* void */
+    SB_CLASS_SINT,   /* signed integer */
+    SB_CLASS_UINT,   /* unsigned integer */
+    SB_CLASS_BOOL,   /* bool / _Bool */
+    SB_CLASS_FLOAT,  /* float, double */
+    SB_CLASS_PYOBJ   /* PyObject (only meaningful behind one '*') */
+} sb_class;
+
+/* X(ID, spelling, C type for sizeof/alignof, ffi_type, class) */
+#define SB_KINDS(X)                                                        \
+    X(VOID, "void", char, ffi_type_void, SB_CLASS_VOID)                    \
+    X(BOOL, "bool", bool, ffi_type_uint8, SB_CLASS_BOOL)                   \
+    X(CHAR, "char", char, ffi_type_schar, SB_CLASS_SINT)                   \
+    X(SCHAR, "signed char", signed char, ffi_type_schar, SB_CLASS_SINT)    \
+    X(UCHAR, "unsigned char", unsigned char, ffi_type_uchar, SB_CLASS_UINT) \
+    X(SHORT, "short", short, ffi_type_sshort, SB_CLASS_SINT)               \
+    X(USHORT, "unsigned short", unsigned short, ffi_type_ushort, SB_CLASS_UINT) \
+    X(INT, "int", int, ffi_type_sint, SB_CLASS_SINT)                       \
+    X(UINT, "unsigned int", unsigned int, ffi_type_uint, SB_CLASS_UINT)    \
+    X(LONG, "long", long, ffi_type_slong, SB_CLASS_SINT)                   \
+    X(ULONG, "unsigned long", unsigned long, ffi_type_ulong, SB_CLASS_UINT) \
+    X(LLONG, "long long", long long, ffi_type_sint64, SB_CLASS_SINT)       \
+    X(ULLONG, "unsigned long long", unsigned long long, ffi_type_uint64, SB_CLASS_UINT) \
+    X(INT8, "int8_t", int8_t, ffi_type_sint8, SB_CLASS_SINT)               \
+    X(UINT8, "uint8_t", uint8_t, ffi_type_uint8, SB_CLASS_UINT)            \
+    X(INT16, "int16_t", int16_t, ffi_type_sint16, SB_CLASS_SINT)           \
+    X(UINT16, "uint16_t", uint16_t, ffi_type_uint16, SB_CLASS_UINT)        \
+    X(INT32, "int32_t", int32_t, ffi_type_sint32, SB_CLASS_SINT)           \
+    X(UINT32, "uint32_t", uint32_t, ffi_type_uint32, SB_CLASS_UINT)        \
+    X(INT64, "int64_t", int64_t, ffi_type_sint64, SB_CLASS_SINT)           \
+    X(UINT64, "uint64_t", uint64_t, ffi_type_uint64, SB_CLASS_UINT)        \
+    X(SIZE, "size_t", size_t, ffi_type_uint64, SB_CLASS_UINT)              \
+    X(SSIZE, "ssize_t", ptrdiff_t, ffi_type_sint64, SB_CLASS_SINT)         \
+    X(INTPTR, "intptr_t", intptr_t, ffi_type_sint64, SB_CLASS_SINT)        \
+    X(UINTPTR, "uintptr_t", uintptr_t, ffi_type_uint64, SB_CLASS_UINT)     \
+    X(PTRDIFF, "ptrdiff_t", ptrdiff_t, ffi_type_sint64, SB_CLASS_SINT)     \
+    X(FLOAT, "float", float, ffi_type_float, SB_CLASS_FLOAT)               \
+    X(DOUBLE, "double", double, ffi_type_double, SB_CLASS_FLOAT)           \
+    X(PYOBJECT, "PyObject", char, ffi_type_pointer, SB_CLASS_PYOBJ)
+
+typedef enum sb_kind {
+#define SB_X_ENUM(id, name, ctype, ffit, cls) SB_K_##id,
+    SB_KINDS(SB_X_ENUM)
+#undef SB_X_ENUM
+    SB_K_COUNT
+} sb_kind;
+
+typedef struct sb_kindinfo {
+    const char *name;   /* canonical spelling */
+    uint8_t size, align;
+    uint8_t cls;        /* sb_class */
+    ffi_type *ffi;      /* the libffi type of a value of this kind */
+    int64_t min;        /* integer range (0..0 for non-integers) */
+    uint64_t max;
+} sb_kindinfo;
+
+SB_INTERNAL const sb_kindinfo *sb__kind(sb_kind k);
+
+/* A type as written in a signature: a base kind behind `ptr` levels of '*'. */
+typedef struct sb_type {
+    uint8_t kind;     /* sb_kind of the base type */
+    uint8_t ptr;      /* pointer depth: 0 = the value itself */
+    uint8_t cconst;   /* the base type is const-qualified */
+} sb_type;
+
+/* Writes "const char *" etc. into buf (NUL-terminated, truncated to cap). Returns length. */
+SB_INTERNAL size_t sb__type_format(sb_type t, char *buf, size_t cap);
+/* True for `char *` / `const char *` (converted as text). */
+SB_INTERNAL bool sb__type_is_cstring(sb_type t);
+/* Size/alignment of a value of type t; the ffi_type used to pass it. */
+SB_INTERNAL size_t sb__type_size(sb_type t);
+SB_INTERNAL ffi_type *sb__type_ffi(sb_type t);
+
+/* ------------------------------------------------------------------ */
+/* sig: signature text -> sb_sig (src/sig.c).                          */
+
+typedef enum sb_lit_kind {
+    SB_LIT_NONE = 0,   /* no default */
+    SB_LIT_INT,        /* integer: neg ? -mag : mag */
+    SB_LIT_FLOAT,
+    SB_LIT_STRING,     /* s/len: decoded bytes, NUL-terminated, in the arena */
+    SB_LIT_NULL,       /* NULL or None */
+    SB_LIT_BOOL        /* true/false: mag is 0 or 1 */
+} sb_lit_kind;
+
+typedef struct sb_literal {
+    uint8_t kind;      /* sb_lit_kind */
+    bool neg;
+    uint64_t mag;
+    double d;
+    const char *s;
+    size_t len;
+} sb_literal;
+
+enum {
+    SB_PARAM_OUT = 1u << 0,      /* [[out]]: storage made by the call, value returned */
+    SB_PARAM_INOUT = 1u << 1,    /* [[inout]]: value in, new value returned */
+    SB_PARAM_VARARGS = 1u << 2,  /* *args (C face; PyObject * tuple) */
+    SB_PARAM_VARKW = 1u << 3     /* **kwargs (C face; PyObject * dict) */
+};
+
+typedef struct sb_param {
+    const char *name;     /* NULL when the parameter is unnamed */
+    sb_type type;
+    uint8_t flags;        /* SB_PARAM_* */
+    sb_literal def;       /* default value, kind SB_LIT_NONE when there is none */
+    uint32_t col;         /* column where the parameter starts */
+    uint32_t def_pos, def_len; /* the default's text, as written */
+} sb_param;
+
+typedef enum sb_contract_kind {
+    SB_CONTRACT_NONE = 0,
+    SB_CONTRACT_ERRNO,    /* [[errno(cond)]]: cond on the result -> OSError(errno) */
+    SB_CONTRACT_STATUS    /* [[status(cond, msgfn)]]: cond on the result -> StatusError */
+} sb_contract_kind;
+
+typedef enum sb_cmp { SB_CMP_EQ, SB_CMP_NE, SB_CMP_LT, SB_CMP_LE, SB_CMP_GT, SB_CMP_GE } sb_cmp;
+
+typedef struct sb_contract {
+    uint8_t kind;          /* sb_contract_kind */
+    uint8_t cmp;           /* sb_cmp: failure when (result cmp value) */
+    sb_literal value;      /* SB_LIT_INT or SB_LIT_NULL */
+    const char *msg_fn;    /* status: name of `const char *fn(int status)` or NULL */
+} sb_contract;
+
+enum {
+    SB_SIG_NOGIL = 1u << 0,     /* [[nogil]] */
+    SB_SIG_FREE = 1u << 1,      /* [[free]] / [[free(fn)]] */
+    SB_SIG_VARIADIC = 1u << 2   /* trailing `...` */
+};
+
+typedef struct sb_sig {
+    const char *name;      /* function name */
+    sb_type ret;
+    sb_param *params;
+    uint16_t nparams;
+    int16_t posonly;       /* params before this index are positional-only ('/'); 0 = none */
+    int16_t kwonly;        /* params from this index on are keyword-only ('*'); -1 = none */
+    uint32_t flags;        /* SB_SIG_* */
+    const char *free_fn;   /* [[free(fn)]]; NULL = free() */
+    sb_contract contract;
+    const char *text;      /* the normalized prototype, e.g. "double cos(double x)" */
+    struct sb_arena *arena;
+} sb_sig;
+
+/* Parses one prototype (a trailing ';' is allowed). Returns an arena-owned
+ * signature, freed with sb__sig_free, or NULL with *err filled. Never crashes. */
+SB_INTERNAL sb_sig *sb__sig_parse(const char *text, size_t len, sb_error *err);
+SB_INTERNAL void sb__sig_free(sb_sig *sig);
+/* Parses a type on its own ("const char *"). Returns 0, or -1 with *err filled. */
+SB_INTERNAL int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err);
+
+/* Declaration blocks: several ';'-separated prototypes, C comments allowed.
+ * Finds the next statement at or after *pos; returns false at the end.
+ * [*start, *end) is the statement without its ';'. Skips empty statements. */
+SB_INTERNAL bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
+
+/* ------------------------------------------------------------------ */
+/* plan: sb_sig -> call plan (src/plan.c).                             */
+
+typedef enum sb_conv {
+    SB_CV_VOID,     /* void result */
+    SB_CV_SINT,     /* signed integer (kind gives the width) */
+    SB_CV_UINT,     /* unsigned integer */
+    SB_CV_BOOL,
+    SB_CV_FLOAT,    /* float */
+    SB_CV_DOUBLE,
+    SB_CV_CSTR,     /* char * / const char *: text */
+    SB_CV_PTR,      /* any other pointer */
+    SB_CV_PYOBJ,    /* PyObject * */
+    SB_CV_COUNT
+} sb_conv;
+
+#define SB_MAX_ARGS 64
+#define SB_STACK_ARGS 8        /* calls with up to this many C arguments use no heap */
+
+/* One C argument. */
+typedef struct sb_slot {
+    uint8_t conv;        /* sb_conv of the value passed (for out params: of the pointee) */
+    uint8_t kind;        /* sb_kind of the (pointee) base type */
+    uint8_t flags;       /* SB_PARAM_* copied from the parameter */
+    uint8_t store;       /* index of this argument's 8-byte cell in the call's storage */
+    uint8_t outcell;     /* [[out]]/[[inout]]: the cell holding the pointed-to value */
+    int16_t py;          /* index of the Python parameter feeding it, -1 for pure [[out]] */
+    sb_type type;        /* the declared C type (of the argument itself) */
+} sb_slot;
+
+/* One Python-visible parameter. */
+typedef struct sb_pyparam {
+    const char *name;    /* keyword name; "argN" for unnamed ones (positional-only) */
+    size_t namelen;
+    int16_t slot;        /* C argument index */
+    const sb_literal *def; /* default, or NULL when required */
+} sb_pyparam;
+
+typedef enum sb_fast { SB_FAST_NONE = 0, SB_FAST_REGS } sb_fast;
+
+#define SB_REG_INT 6     /* x86-64 System V: rdi rsi rdx rcx r8 r9 */
+#define SB_REG_SSE 8     /* xmm0..xmm7 */
+#define SB_REG_CELLS (SB_REG_INT + SB_REG_SSE)
+
+typedef struct sb_plan {
+    sb_sig *sig;                 /* owned */
+    uint16_t nargs;              /* C arguments */
+    uint16_t npy;                /* Python parameters */
+    uint16_t nposonly;           /* leading positional-only Python parameters */
+    uint16_t npositional;        /* Python parameters that may be given positionally */
+    uint16_t nrequired;          /* leading Python parameters without defaults (positional part) */
+    uint16_t nout;               /* [[out]] + [[inout]] parameters */
+    uint16_t ncells;             /* storage cells a call needs */
+    uint8_t fast;                /* sb_fast */
+    uint8_t ret_conv;            /* sb_conv of the result */
+    sb_slot *slots;              /* nargs */
+    sb_pyparam *py;              /* npy */
+    ffi_cif cif;
+    ffi_type **atypes;           /* nargs */
+    char *text_signature;        /* "(x, y=1, /)" style, for __text_signature__ */
+    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)" */
+    char *names_block;           /* storage of the "argN" names */
+} sb_plan;
+
+/* Builds a plan; the plan takes ownership of sig (also on failure, it is freed).
+ * Returns NULL with *err filled (e.g. unsupported feature, default out of range). */
+SB_INTERNAL sb_plan *sb__plan_new(sb_sig *sig, sb_error *err);
+SB_INTERNAL void sb__plan_free(sb_plan *plan);
+
+/* Checks that a literal fits a type; returns 0 or -1 with err filled. */
+SB_INTERNAL int sb__literal_check(const sb_literal *lit, sb_type t, sb_error *err);
+
+/* The register-call stub (src/callregs_x86_64.S); only when SB_HAVE_CALLREGS. */
+typedef struct sb_regret {
+    uint64_t rax;
+    double xmm0;
+} sb_regret;
+
+#if defined(__x86_64__) && !defined(_WIN32) && !defined(SB_NO_CALLREGS)
+#define SB_HAVE_CALLREGS 1
+SB_INTERNAL void sb__callregs(void (*fn)(void), const uint64_t *cells, sb_regret *ret);
+#else
+#define SB_HAVE_CALLREGS 0
+#endif
+
+#endif

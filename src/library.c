@@ -1,0 +1,490 @@
+/* library.c — the Library object: finding and loading shared libraries, binding and declaring functions. */
+#define _GNU_SOURCE
+#include "pyinternal.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ */
+/* Finding a library by short name ("m" -> libm.so.6), as the dynamic  */
+/* linker would: the ld.so cache first, then the usual directories.    */
+
+typedef struct tried {
+    char text[1024];
+    size_t n;
+} tried;
+
+static void tried_add(tried *t, const char *what)
+{
+    int w = snprintf(t->text + t->n, sizeof t->text - t->n, "%s%s", t->n ? ", " : "", what);
+    if (w > 0 && t->n + (size_t)w < sizeof t->text)
+        t->n += (size_t)w;
+}
+
+/* Does `file` look like "lib<name>.so" or "lib<name>.so.<digits...>"? */
+static bool soname_matches(const char *file, const char *name)
+{
+    size_t nl = strlen(name);
+    if (strncmp(file, "lib", 3) || strncmp(file + 3, name, nl) || strncmp(file + 3 + nl, ".so", 3))
+        return false;
+    const char *rest = file + 3 + nl + 3;
+    return *rest == '\0' || *rest == '.';
+}
+
+/* glibc's /etc/ld.so.cache, "glibc-ld.so.cache1.1" format: a header, then
+ * entries {int32 flags; uint32 key, value; uint32 osversion; uint64 hwcap},
+ * key/value being offsets of NUL-terminated strings from the file's start. */
+static void *dlopen_from_cache(const char *name, tried *t)
+{
+    int fd = open("/etc/ld.so.cache", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat sb;
+    void *handle = NULL;
+    if (fstat(fd, &sb) == 0 && sb.st_size > 48) {
+        size_t size = (size_t)sb.st_size;
+        const char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map != MAP_FAILED) {
+            static const char magic[] = "glibc-ld.so.cache1.1";
+            if (memcmp(map, magic, sizeof magic - 1) == 0) {
+                uint32_t nlibs;
+                memcpy(&nlibs, map + 20, 4);
+                const size_t entsz = 24, hdr = 48;
+                for (uint32_t i = 0; i < nlibs && hdr + (size_t)(i + 1) * entsz <= size && !handle; i++) {
+                    uint32_t key, value;
+                    memcpy(&key, map + hdr + (size_t)i * entsz + 4, 4);
+                    memcpy(&value, map + hdr + (size_t)i * entsz + 8, 4);
+                    if (key >= size || value >= size || !memchr(map + key, '\0', size - key) ||
+                        !memchr(map + value, '\0', size - value))
+                        continue;
+                    if (!soname_matches(map + key, name))
+                        continue;
+                    tried_add(t, map + value);
+                    handle = dlopen(map + value, RTLD_NOW | RTLD_LOCAL);
+                }
+            }
+            munmap((void *)map, size);
+        }
+    }
+    close(fd);
+    return handle;
+}
+
+static void *dlopen_from_dirs(const char *name, tried *t)
+{
+    static const char *const dirs[] = {
+        "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+        "/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib",
+    };
+    for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+        DIR *dir = opendir(dirs[d]);
+        if (!dir)
+            continue;
+        struct dirent *e;
+        char best[512] = "";
+        while ((e = readdir(dir)) != NULL) {
+            if (!soname_matches(e->d_name, name))
+                continue;
+            /* Prefer the longest versioned name that sorts last ("libz.so.1.2.13"
+             * over "libz.so.1" over "libz.so", which may be a linker script). */
+            if (!best[0] || strcmp(e->d_name, best) > 0)
+                snprintf(best, sizeof best, "%s", e->d_name);
+        }
+        closedir(dir);
+        if (best[0]) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", dirs[d], best);
+            tried_add(t, path);
+            void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+            if (h)
+                return h;
+        }
+    }
+    return NULL;
+}
+
+/* The file a handle came from. */
+static PyObject *handle_path(void *handle, const char *fallback)
+{
+    struct link_map *lm = NULL;
+    if (dlinfo(handle, RTLD_DI_LINKMAP, &lm) == 0 && lm && lm->l_name && lm->l_name[0])
+        return PyUnicode_DecodeFSDefault(lm->l_name);
+    return PyUnicode_DecodeFSDefault(fallback);
+}
+
+/* ------------------------------------------------------------------ */
+/* Library objects                                                     */
+
+static PyObject *library_alloc(PyObject *module, void *handle, PyObject *path)
+{
+    sb_state *st = sb__state(module);
+    sb_library *lib = (sb_library *)PyType_GenericAlloc((PyTypeObject *)st->LibraryType, 0);
+    if (!lib) {
+        dlclose(handle);
+        Py_DECREF(path);
+        return NULL;
+    }
+    lib->handle = handle;
+    lib->path = path;
+    Py_INCREF(module);
+    lib->module = module;
+    if (!(lib->funcs = PyDict_New())) {
+        Py_DECREF(lib);
+        return NULL;
+    }
+    return (PyObject *)lib;
+}
+
+static const char *lib_display(sb_library *lib, char *buf, size_t cap)
+{
+    if (lib->path == Py_None) {
+        snprintf(buf, cap, "the running process");
+        return buf;
+    }
+    PyObject *b = PyUnicode_AsUTF8String(lib->path);
+    if (!b) {
+        PyErr_Clear();
+        snprintf(buf, cap, "library");
+        return buf;
+    }
+    snprintf(buf, cap, "%s", PyBytes_AsString(b));
+    Py_DECREF(b);
+    return buf;
+}
+
+/* dlsym that tells a missing symbol from one whose value is NULL. */
+static int lookup(sb_library *lib, const char *sym, void **out)
+{
+    dlerror();
+    *out = dlsym(lib->handle, sym);
+    const char *e = dlerror();
+    if (!e)
+        return 0;
+    char where[512];
+    sb_state *st = sb__state(lib->module);
+    PyErr_Format(st->SymbolNotFoundError, "%s has no symbol '%s'", lib_display(lib, where, sizeof where), sym);
+    return -1;
+}
+
+/* Binds one prototype (text) from this library: a new callable or NULL. */
+static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
+{
+    sb_state *st = sb__state(lib->module);
+    sb_plan *plan = sb__plan_from_text(st, text, len);
+    if (!plan)
+        return NULL;
+    const sb_sig *sig = plan->sig;
+    void *fn, *msg = NULL, *freefn = NULL;
+    if (lookup(lib, sig->name, &fn) < 0 ||
+        (sig->contract.msg_fn && lookup(lib, sig->contract.msg_fn, &msg) < 0) ||
+        (sig->free_fn && lookup(lib, sig->free_fn, &freefn) < 0)) {
+        sb__plan_free(plan);
+        return NULL;
+    }
+    /* POSIX guarantees dlsym results convert to function pointers. */
+    return sb__function_new(lib->module, (PyObject *)lib, plan, (void (*)(void))(uintptr_t)fn,
+                            (const char *(*)(int))(uintptr_t)msg, (void (*)(void *))(uintptr_t)freefn);
+}
+
+static PyObject *library_bind(PyObject *self, PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "bind() argument 'signature' must be str, not %R", (PyObject *)Py_TYPE(arg));
+        return NULL;
+    }
+    PyObject *b = PyUnicode_AsUTF8String(arg);
+    if (!b)
+        return NULL;
+    char *s;
+    Py_ssize_t n;
+    PyObject *r = NULL;
+    if (PyBytes_AsStringAndSize(b, &s, &n) == 0)
+        r = bind_text((sb_library *)self, s, (size_t)n);
+    Py_DECREF(b);
+    return r;
+}
+
+static PyObject *library_declare(PyObject *self, PyObject *arg)
+{
+    sb_library *lib = (sb_library *)self;
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "declare() argument 'declarations' must be str, not %R",
+                     (PyObject *)Py_TYPE(arg));
+        return NULL;
+    }
+    PyObject *b = PyUnicode_AsUTF8String(arg);
+    if (!b)
+        return NULL;
+    char *text;
+    Py_ssize_t len;
+    PyObject *found = PyDict_New();
+    if (!found || PyBytes_AsStringAndSize(b, &text, &len) < 0)
+        goto fail;
+    size_t pos = 0, s, e;
+    while (sb__decl_next(text, (size_t)len, &pos, &s, &e)) {
+        PyObject *fn = bind_text(lib, text + s, e - s);
+        if (!fn) {
+            /* Say where in the block the statement is. */
+            unsigned line = 1;
+            for (size_t i = 0; i < s; i++)
+                line += text[i] == '\n';
+            PyObject *et, *ev, *tb;
+            PyErr_Fetch(&et, &ev, &tb);
+            PyErr_NormalizeException(&et, &ev, &tb);
+            if (ev) {
+                PyObject *ln = PyLong_FromUnsignedLong(line);
+                if (ln) {
+                    PyObject_SetAttrString(ev, "line", ln);
+                    Py_DECREF(ln);
+                }
+            }
+            PyErr_Restore(et, ev, tb);
+            goto fail;
+        }
+        PyObject *name = PyObject_GetAttrString(fn, "__name__");
+        int rc = name ? PyDict_SetItem(found, name, fn) : -1;
+        Py_XDECREF(name);
+        Py_DECREF(fn);
+        if (rc < 0)
+            goto fail;
+    }
+    if (PyDict_Update(lib->funcs, found) < 0)
+        goto fail;
+    Py_DECREF(found);
+    Py_DECREF(b);
+    Py_RETURN_NONE;
+fail:
+    Py_XDECREF(found);
+    Py_DECREF(b);
+    return NULL;
+}
+
+static PyObject *library_getattro(PyObject *self, PyObject *name)
+{
+    sb_library *lib = (sb_library *)self;
+    PyObject *fn = PyDict_GetItemWithError(lib->funcs, name);
+    if (fn) {
+        Py_INCREF(fn);
+        return fn;
+    }
+    if (PyErr_Occurred())
+        return NULL;
+    PyObject *r = PyObject_GenericGetAttr(self, name);
+    if (!r && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        char where[512];
+        PyErr_Format(PyExc_AttributeError,
+                     "%s: no function '%U' was declared (declare it with lib.declare('<prototype>;') "
+                     "or bind it with lib.bind('<prototype>'))",
+                     lib_display(lib, where, sizeof where), name);
+    }
+    return r;
+}
+
+static PyObject *library_dir(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    sb_library *lib = (sb_library *)self;
+    PyObject *objdir = PyObject_GetAttrString((PyObject *)&PyBaseObject_Type, "__dir__");
+    if (!objdir)
+        return NULL;
+    PyObject *base = PyObject_CallFunctionObjArgs(objdir, self, NULL);
+    Py_DECREF(objdir);
+    if (!base)
+        return NULL;
+    PyObject *list = PySequence_List(base);
+    Py_DECREF(base);
+    PyObject *keys = list ? PyDict_Keys(lib->funcs) : NULL;
+    if (!keys) {
+        Py_XDECREF(list);
+        return NULL;
+    }
+    Py_ssize_t n = PyList_Size(keys);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (PyList_Append(list, PyList_GetItem(keys, i)) < 0) {
+            Py_DECREF(keys);
+            Py_DECREF(list);
+            return NULL;
+        }
+    Py_DECREF(keys);
+    if (PyList_Sort(list) < 0) {
+        Py_DECREF(list);
+        return NULL;
+    }
+    return list;
+}
+
+static PyObject *library_repr(PyObject *self)
+{
+    sb_library *lib = (sb_library *)self;
+    if (lib->path == Py_None)
+        return PyUnicode_FromString("<sigbind.Library of the running process>");
+    return PyUnicode_FromFormat("<sigbind.Library %R>", lib->path);
+}
+
+static PyObject *get_path(PyObject *self, void *c)
+{
+    (void)c;
+    PyObject *p = ((sb_library *)self)->path;
+    Py_INCREF(p);
+    return p;
+}
+
+static int library_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    sb_library *lib = (sb_library *)self;
+    Py_VISIT(lib->module);
+    Py_VISIT(lib->funcs);
+    return sb__compat_visit_type(self, visit, arg);
+}
+
+static int library_clear(PyObject *self)
+{
+    sb_library *lib = (sb_library *)self;
+    Py_CLEAR(lib->funcs);
+    Py_CLEAR(lib->module);
+    return 0;
+}
+
+static void library_dealloc(PyObject *self)
+{
+    sb_library *lib = (sb_library *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    library_clear(self);
+    Py_CLEAR(lib->path);
+    if (lib->handle)
+        dlclose(lib->handle);
+    freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+    tfree(self);
+    sb__compat_dealloc_type(tp);
+}
+
+static PyObject *library_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    (void)type, (void)args, (void)kwds;
+    PyErr_SetString(PyExc_TypeError, "sigbind.Library objects are made by sigbind.load()");
+    return NULL;
+}
+
+static PyMethodDef library_methods[] = {
+    {"bind", library_bind, METH_O,
+     "bind($self, signature, /)\n--\n\nBind one C function by its prototype; returns a callable."},
+    {"declare", library_declare, METH_O,
+     "declare($self, declarations, /)\n--\n\nBind several ';'-separated prototypes (C comments allowed); "
+     "each becomes an attribute of the library."},
+    {"__dir__", library_dir, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef library_getset[] = {
+    {"path", get_path, NULL, "The file the library was loaded from (None for the running process).", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot library_slots[] = {
+    {Py_tp_doc, (void *)"A loaded shared library; made by sigbind.load()."},
+    {Py_tp_new, (void *)library_new},
+    {Py_tp_dealloc, (void *)library_dealloc},
+    {Py_tp_traverse, (void *)library_traverse},
+    {Py_tp_clear, (void *)library_clear},
+    {Py_tp_repr, (void *)library_repr},
+    {Py_tp_getattro, (void *)library_getattro},
+    {Py_tp_methods, (void *)library_methods},
+    {Py_tp_getset, (void *)library_getset},
+    {0, NULL},
+};
+
+PyType_Spec sb__library_spec = {
+    "sigbind.Library", sizeof(sb_library), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, library_slots,
+};
+
+/* ------------------------------------------------------------------ */
+/* sigbind.load()                                                      */
+
+PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls)
+{
+    void *handle = NULL;
+    PyObject *path = NULL;
+    if (name == Py_None) {
+        handle = dlopen(NULL, RTLD_NOW);
+        if (!handle) {
+            PyErr_Format(PyExc_OSError, "cannot open the running process: %s", dlerror());
+            return NULL;
+        }
+        Py_INCREF(Py_None);
+        path = Py_None;
+    } else {
+        PyObject *fs = NULL;
+        if (!PyUnicode_FSConverter(name, &fs))
+            return NULL;
+        const char *n = PyBytes_AsString(fs);
+        tried t = {.n = 0};
+        char firsterr[512] = "";
+        if (!n[0]) {
+            Py_DECREF(fs);
+            PyErr_SetString(PyExc_ValueError, "load(): the library name is empty");
+            return NULL;
+        }
+        /* A path or a file name ("libm.so.6") goes to dlopen as given. */
+        bool direct = strchr(n, '/') || strstr(n, ".so");
+        if (direct) {
+            tried_add(&t, n);
+            handle = dlopen(n, RTLD_NOW | RTLD_LOCAL);
+            if (!handle)
+                snprintf(firsterr, sizeof firsterr, "%s", dlerror());
+        }
+        if (!handle && !strchr(n, '/')) {
+            /* A short name: "m", "z", "libz". */
+            const char *shortname = strncmp(n, "lib", 3) == 0 && !strstr(n, ".so") ? n + 3 : n;
+            if (!direct) {
+                handle = dlopen_from_cache(shortname, &t);
+                if (!handle && !firsterr[0]) {
+                    const char *e = dlerror();
+                    if (e)
+                        snprintf(firsterr, sizeof firsterr, "%s", e);
+                }
+                if (!handle)
+                    handle = dlopen_from_dirs(shortname, &t);
+                if (!handle && !firsterr[0]) {
+                    const char *e = dlerror();
+                    if (e)
+                        snprintf(firsterr, sizeof firsterr, "%s", e);
+                }
+            }
+        }
+        if (!handle) {
+            PyErr_Format(PyExc_OSError, "cannot load library %R: %s (tried: %s)", name,
+                         firsterr[0] ? firsterr : "not found in the ld.so cache or the usual directories",
+                         t.n ? t.text : "nothing");
+            Py_DECREF(fs);
+            return NULL;
+        }
+        path = handle_path(handle, n);
+        Py_DECREF(fs);
+        if (!path) {
+            dlclose(handle);
+            return NULL;
+        }
+    }
+    PyObject *lib = library_alloc(module, handle, path);
+    if (!lib)
+        return NULL;
+    if (decls && decls != Py_None) {
+        PyObject *r = library_declare(lib, decls);
+        if (!r) {
+            Py_DECREF(lib);
+            return NULL;
+        }
+        Py_DECREF(r);
+    }
+    return lib;
+}

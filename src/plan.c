@@ -1,0 +1,458 @@
+/* plan.c — sb_sig -> call plan: libffi cif, argument slots, converters, defaults, fast path (plain C). */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sb_conv conv_of(sb_type t)
+{
+    if (t.ptr) {
+        if (t.kind == SB_K_PYOBJECT && t.ptr == 1)
+            return SB_CV_PYOBJ;
+        if (sb__type_is_cstring(t))
+            return SB_CV_CSTR;
+        return SB_CV_PTR;
+    }
+    const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
+    switch (ki->cls) {
+    case SB_CLASS_VOID: return SB_CV_VOID;
+    case SB_CLASS_SINT: return SB_CV_SINT;
+    case SB_CLASS_UINT: return SB_CV_UINT;
+    case SB_CLASS_BOOL: return SB_CV_BOOL;
+    case SB_CLASS_FLOAT: return t.kind == SB_K_FLOAT ? SB_CV_FLOAT : SB_CV_DOUBLE;
+    default: return SB_CV_PYOBJ;
+    }
+}
+
+static void lit_text(const sb_literal *l, char *b, size_t cap)
+{
+    switch (l->kind) {
+    case SB_LIT_INT: snprintf(b, cap, "%s%llu", l->neg ? "-" : "", (unsigned long long)l->mag); break;
+    case SB_LIT_FLOAT: snprintf(b, cap, "%g", l->d); break;
+    case SB_LIT_STRING: snprintf(b, cap, "a string"); break;
+    case SB_LIT_NULL: snprintf(b, cap, "NULL"); break;
+    case SB_LIT_BOOL: snprintf(b, cap, "%s", l->mag ? "true" : "false"); break;
+    default: snprintf(b, cap, "nothing"); break;
+    }
+}
+
+int sb__literal_check(const sb_literal *lit, sb_type t, sb_error *err)
+{
+    char tn[64], lv[48];
+    sb__type_format(t, tn, sizeof tn);
+    lit_text(lit, lv, sizeof lv);
+    switch (conv_of(t)) {
+    case SB_CV_SINT:
+    case SB_CV_UINT: {
+        if (lit->kind == SB_LIT_BOOL)
+            return 0;
+        if (lit->kind != SB_LIT_INT)
+            break;
+        const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
+        bool ok = lit->neg ? (ki->min < 0 && lit->mag <= (uint64_t)(-(ki->min + 1)) + 1)
+                           : lit->mag <= ki->max;
+        if (ok)
+            return 0;
+        if (ki->cls == SB_CLASS_SINT)
+            sb__error_set(err, (size_t)-1, "default %s does not fit %s (%lld..%llu)", lv, tn,
+                          (long long)ki->min, (unsigned long long)ki->max);
+        else
+            sb__error_set(err, (size_t)-1, "default %s does not fit %s (0..%llu)", lv, tn,
+                          (unsigned long long)ki->max);
+        return -1;
+    }
+    case SB_CV_BOOL:
+        if (lit->kind == SB_LIT_BOOL || (lit->kind == SB_LIT_INT && !lit->neg && lit->mag <= 1))
+            return 0;
+        break;
+    case SB_CV_FLOAT:
+    case SB_CV_DOUBLE:
+        if (lit->kind == SB_LIT_INT || lit->kind == SB_LIT_FLOAT) {
+            if (t.kind == SB_K_FLOAT && isfinite(lit->d) && fabs(lit->d) > 3.402823466e38) {
+                sb__error_set(err, (size_t)-1, "default %s does not fit float", lv);
+                return -1;
+            }
+            return 0;
+        }
+        break;
+    case SB_CV_CSTR:
+        if (lit->kind == SB_LIT_STRING || lit->kind == SB_LIT_NULL)
+            return 0;
+        break;
+    case SB_CV_PTR:
+    case SB_CV_PYOBJ:
+        if (lit->kind == SB_LIT_NULL)
+            return 0;
+        break;
+    default:
+        break;
+    }
+    sb__error_set(err, (size_t)-1, "default %s is not a valid %s", lv, tn);
+    return -1;
+}
+
+void sb__plan_free(sb_plan *plan)
+{
+    if (!plan)
+        return;
+    sb__sig_free(plan->sig);
+    free(plan->slots);
+    free(plan->py);
+    free(plan->atypes);
+    free(plan->text_signature);
+    free(plan->doc);
+    free(plan->names_block);
+    free(plan);
+}
+
+/* Growing string for the text signature and the doc. */
+typedef struct strb {
+    char *b;
+    size_t n, cap;
+    bool oom;
+} strb;
+
+static void sput(strb *s, const char *t, size_t n)
+{
+    if (s->oom)
+        return;
+    if (s->n + n + 1 > s->cap) {
+        size_t cap = (s->cap ? s->cap * 2 : 128);
+        while (cap < s->n + n + 1)
+            cap *= 2;
+        char *b = realloc(s->b, cap);
+        if (!b) {
+            s->oom = true;
+            return;
+        }
+        s->b = b;
+        s->cap = cap;
+    }
+    memcpy(s->b + s->n, t, n);
+    s->n += n;
+    s->b[s->n] = '\0';
+}
+static void sputs(strb *s, const char *t) { sput(s, t, strlen(t)); }
+
+/* A default as a Python literal, for __text_signature__. */
+static void put_py_literal(strb *s, const sb_literal *l)
+{
+    char b[64];
+    switch (l->kind) {
+    case SB_LIT_INT:
+        snprintf(b, sizeof b, "%s%llu", l->neg ? "-" : "", (unsigned long long)l->mag);
+        sputs(s, b);
+        break;
+    case SB_LIT_FLOAT:
+        if (isnan(l->d) || isinf(l->d)) {
+            sputs(s, "...");
+            break;
+        }
+        snprintf(b, sizeof b, "%.17g", l->d);
+        if (!strpbrk(b, ".eE"))
+            strcat(b, ".0");
+        sputs(s, b);
+        break;
+    case SB_LIT_STRING:
+        sput(s, "'", 1);
+        for (size_t i = 0; i < l->len; i++) {
+            unsigned char c = (unsigned char)l->s[i];
+            if (c == '\\' || c == '\'') {
+                char e[2] = {'\\', (char)c};
+                sput(s, e, 2);
+            } else if (c < 0x20 || c == 0x7f) {
+                snprintf(b, sizeof b, "\\x%02x", c);
+                sputs(s, b);
+            } else {
+                sput(s, (const char *)&c, 1);
+            }
+        }
+        sput(s, "'", 1);
+        break;
+    case SB_LIT_NULL: sputs(s, "None"); break;
+    case SB_LIT_BOOL: sputs(s, l->mag ? "True" : "False"); break;
+    default: break;
+    }
+}
+
+static bool is_int_class(sb_conv c)
+{
+    return c == SB_CV_SINT || c == SB_CV_UINT || c == SB_CV_BOOL || c == SB_CV_CSTR ||
+           c == SB_CV_PTR || c == SB_CV_PYOBJ;
+}
+
+sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
+{
+    if (!sig) {
+        sb__error_set(err, (size_t)-1, "no signature");
+        return NULL;
+    }
+    sb_plan *pl = calloc(1, sizeof *pl);
+    if (!pl) {
+        sb__sig_free(sig);
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return NULL;
+    }
+    pl->sig = sig;
+    uint16_t n = sig->nparams;
+    pl->nargs = n;
+    pl->slots = calloc(n ? n : 1, sizeof *pl->slots);
+    pl->py = calloc(n ? n : 1, sizeof *pl->py);
+    pl->atypes = calloc(n ? n : 1, sizeof *pl->atypes);
+    if (!pl->slots || !pl->py || !pl->atypes)
+        goto oom;
+
+    if (sig->flags & SB_SIG_VARIADIC) {
+        sb__error_set(err, (size_t)-1, "variadic functions ('...') are not supported yet");
+        goto fail;
+    }
+
+    /* Result. */
+    sb_type rt = sig->ret;
+    pl->ret_conv = (uint8_t)conv_of(rt);
+    if ((sig->flags & SB_SIG_FREE) && !rt.ptr) {
+        sb__error_set(err, (size_t)-1, "[[free]] needs a pointer result, not %s", sb__kind((sb_kind)rt.kind)->name);
+        goto fail;
+    }
+    sb_contract *c = &sig->contract;
+    if (c->kind) {
+        char tn[64];
+        sb__type_format(rt, tn, sizeof tn);
+        if (pl->ret_conv == SB_CV_VOID) {
+            sb__error_set(err, (size_t)-1, "an error contract needs a result to test, and %s() returns void", sig->name);
+            goto fail;
+        }
+        bool isptr = rt.ptr != 0;
+        if (c->kind == SB_CONTRACT_ERRNO && c->value.kind == SB_LIT_NONE) {
+            c->value.kind = isptr ? SB_LIT_NULL : SB_LIT_INT;
+            c->value.neg = !isptr;
+            c->value.mag = isptr ? 0 : 1;
+        }
+        if (isptr && c->value.kind != SB_LIT_NULL) {
+            sb__error_set(err, (size_t)-1, "the error condition of a pointer result (%s) compares with NULL", tn);
+            goto fail;
+        }
+        if (!isptr && (c->value.kind != SB_LIT_INT ||
+                       !(pl->ret_conv == SB_CV_SINT || pl->ret_conv == SB_CV_UINT || pl->ret_conv == SB_CV_BOOL))) {
+            sb__error_set(err, (size_t)-1, "an error contract on a %s result needs an integer result compared with an integer", tn);
+            goto fail;
+        }
+        if (c->kind == SB_CONTRACT_STATUS && isptr) {
+            sb__error_set(err, (size_t)-1, "[[status]] needs an integer result, not %s", tn);
+            goto fail;
+        }
+    }
+
+    /* Arguments and Python parameters. */
+    int last_unnamed = -1;
+    for (uint16_t i = 0; i < n; i++) {
+        const sb_param *prm = &sig->params[i];
+        if (prm->flags & (SB_PARAM_VARARGS | SB_PARAM_VARKW)) {
+            sb__error_set(err, prm->col, "'%s%s' parameters are only for C-face functions (not supported here yet)",
+                          prm->flags & SB_PARAM_VARKW ? "**" : "*", prm->name);
+            goto fail;
+        }
+        sb_slot *s = &pl->slots[i];
+        s->type = prm->type;
+        s->flags = prm->flags;
+        s->kind = prm->type.kind;
+        pl->atypes[i] = sb__type_ffi(prm->type);
+        if (prm->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) {
+            const char *an = prm->flags & SB_PARAM_OUT ? "out" : "inout";
+            if (!prm->type.ptr) {
+                sb__error_set(err, prm->col, "[[%s]] parameter '%s' must be a pointer", an, prm->name ? prm->name : "?");
+                goto fail;
+            }
+            sb_type pt = prm->type;
+            pt.ptr--;
+            if (pt.ptr == 0 && pt.kind == SB_K_VOID) {
+                sb__error_set(err, prm->col, "[[%s]] parameter '%s' cannot point to void", an, prm->name ? prm->name : "?");
+                goto fail;
+            }
+            if (pt.kind == SB_K_PYOBJECT && pt.ptr != 1) {
+                sb__error_set(err, prm->col, "[[%s]] parameter '%s': PyObject is only usable as 'PyObject *'", an,
+                              prm->name ? prm->name : "?");
+                goto fail;
+            }
+            s->conv = (uint8_t)conv_of(pt);
+            if (s->conv == SB_CV_PYOBJ) {
+                sb__error_set(err, prm->col, "[[%s]] PyObject ** parameters are not supported yet", an);
+                goto fail;
+            }
+            pl->nout++;
+            if ((prm->flags & SB_PARAM_OUT) && prm->def.kind) {
+                sb__error_set(err, prm->col, "[[out]] parameter '%s' cannot have a default", prm->name ? prm->name : "?");
+                goto fail;
+            }
+        } else {
+            s->conv = (uint8_t)conv_of(prm->type);
+        }
+        if (prm->flags & SB_PARAM_OUT) {
+            s->py = -1;
+            continue;
+        }
+        uint16_t k = pl->npy++;
+        s->py = (int16_t)k;
+        sb_pyparam *pp = &pl->py[k];
+        pp->slot = (int16_t)i;
+        pp->name = prm->name; /* unnamed ones are named "argN" below */
+        if (!prm->name)
+            last_unnamed = (int)k;
+        if (prm->def.kind) {
+            sb_type vt = prm->type;
+            if (prm->flags & SB_PARAM_INOUT)
+                vt.ptr--;
+            sb_error e2;
+            if (sb__literal_check(&prm->def, vt, &e2) < 0) {
+                sb__error_set(err, prm->def_pos, "parameter '%s': %s", prm->name ? prm->name : "?", e2.msg);
+                goto fail;
+            }
+            pp->def = &prm->def;
+        }
+    }
+
+    /* Names for unnamed parameters: "argN" (N = C position), stored in one block. */
+    {
+        size_t need = 0;
+        for (uint16_t k = 0; k < pl->npy; k++)
+            if (!pl->py[k].name)
+                need += 8;
+        if (need) {
+            char *names = malloc(need);
+            if (!names)
+                goto oom;
+            char *w = names;
+            for (uint16_t k = 0; k < pl->npy; k++)
+                if (!pl->py[k].name) {
+                    snprintf(w, 8, "arg%u", (unsigned)pl->py[k].slot % 1000u);
+                    pl->py[k].name = w;
+                    w += 8;
+                }
+            pl->names_block = names;
+        }
+        for (uint16_t k = 0; k < pl->npy; k++)
+            pl->py[k].namelen = strlen(pl->py[k].name);
+    }
+
+    /* Positional-only and keyword-only boundaries, in Python parameter indexes. */
+    uint16_t posonly = 0, kwstart = pl->npy;
+    for (uint16_t i = 0; i < n; i++) {
+        int16_t k = pl->slots[i].py;
+        if (k < 0)
+            continue;
+        if (i < sig->posonly)
+            posonly = (uint16_t)(k + 1);
+        if (sig->kwonly >= 0 && i >= sig->kwonly && kwstart == pl->npy)
+            kwstart = (uint16_t)k;
+    }
+    if (last_unnamed + 1 > posonly)
+        posonly = (uint16_t)(last_unnamed + 1);
+    if (posonly > kwstart) {
+        sb__error_set(err, (size_t)-1, "unnamed parameters cannot be keyword-only (give them names)");
+        goto fail;
+    }
+    pl->nposonly = posonly;
+    pl->npositional = kwstart;
+    /* Python's rule: after a positional parameter with a default, all
+     * positional ones have defaults. */
+    pl->nrequired = 0;
+    bool seen_def = false;
+    for (uint16_t k = 0; k < kwstart; k++) {
+        if (pl->py[k].def) {
+            seen_def = true;
+        } else if (seen_def) {
+            sb__error_set(err, sig->params[pl->py[k].slot].col,
+                          "parameter '%s' without a default follows a parameter with a default", pl->py[k].name);
+            goto fail;
+        } else {
+            pl->nrequired++;
+        }
+    }
+
+    /* Storage cells and the fast path. */
+    pl->fast = SB_FAST_NONE;
+#if SB_HAVE_CALLREGS
+    {
+        unsigned ni = 0, nf = 0;
+        bool ok = true;
+        for (uint16_t i = 0; i < n && ok; i++) {
+            const sb_slot *s = &pl->slots[i];
+            sb_conv cv = (s->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) ? SB_CV_PTR : (sb_conv)s->conv;
+            if (is_int_class(cv))
+                ok = ++ni <= SB_REG_INT;
+            else if (cv == SB_CV_FLOAT || cv == SB_CV_DOUBLE)
+                ok = ++nf <= SB_REG_SSE;
+            else
+                ok = false;
+        }
+        if (ok) {
+            pl->fast = SB_FAST_REGS;
+            ni = nf = 0;
+            for (uint16_t i = 0; i < n; i++) {
+                sb_slot *s = &pl->slots[i];
+                sb_conv cv = (s->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) ? SB_CV_PTR : (sb_conv)s->conv;
+                s->store = (uint8_t)(is_int_class(cv) ? ni++ : SB_REG_INT + nf++);
+            }
+            pl->ncells = SB_REG_CELLS;
+        }
+    }
+#endif
+    if (pl->fast == SB_FAST_NONE) {
+        for (uint16_t i = 0; i < n; i++)
+            pl->slots[i].store = (uint8_t)i;
+        pl->ncells = n;
+    }
+    /* Out storage follows the argument cells. */
+    for (uint16_t i = 0; i < n; i++)
+        if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
+            pl->slots[i].outcell = (uint8_t)pl->ncells++;
+
+    ffi_status st = ffi_prep_cif(&pl->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(rt), pl->atypes);
+    if (st != FFI_OK) {
+        sb__error_set(err, (size_t)-1, "libffi cannot prepare a call of this signature (status %d)", (int)st);
+        goto fail;
+    }
+
+    /* __text_signature__ and the doc. */
+    {
+        strb ts = {0};
+        sput(&ts, "(", 1);
+        for (uint16_t k = 0; k < pl->npy; k++) {
+            if (k)
+                sput(&ts, ", ", 2);
+            if (k == kwstart)
+                sputs(&ts, "*, ");
+            sputs(&ts, pl->py[k].name);
+            if (pl->py[k].def) {
+                sput(&ts, "=", 1);
+                put_py_literal(&ts, pl->py[k].def);
+            }
+            if (k + 1 == posonly)
+                sputs(&ts, ", /");
+        }
+        sput(&ts, ")", 1);
+        if (ts.oom) {
+            free(ts.b);
+            goto oom;
+        }
+        pl->text_signature = ts.b;
+        strb d = {0};
+        sputs(&d, sig->name);
+        sputs(&d, ts.b);
+        sputs(&d, "\n--\n\n");
+        sputs(&d, sig->text);
+        if (d.oom) {
+            free(d.b);
+            goto oom;
+        }
+        pl->doc = d.b;
+    }
+    return pl;
+oom:
+    sb__error_set(err, (size_t)-1, "out of memory");
+fail:
+    sb__plan_free(pl);
+    return NULL;
+}

@@ -1,0 +1,154 @@
+/* pyinternal.h — cross-file internals of the Python-facing layers (convert, call, objects, compat, module). */
+#ifndef SB_PYINTERNAL_H
+#define SB_PYINTERNAL_H
+
+#ifndef Py_LIMITED_API
+#error "sigbind's Python layers are built with Py_LIMITED_API (set by CMake)"
+#endif
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Module state: every Python object the module owns lives here.       */
+
+typedef struct sb_state {
+    PyObject *FunctionType;
+    PyObject *LibraryType;
+    PyObject *PointerType;
+    PyObject *SignatureError;
+    PyObject *SymbolNotFoundError;
+    PyObject *StatusError;
+} sb_state;
+
+SB_INTERNAL sb_state *sb__state(PyObject *module);
+
+/* ------------------------------------------------------------------ */
+/* compat.c: the one place that knows Python versions (DESIGN §7).     */
+
+SB_INTERNAL int sb__compat_init(void);            /* reads the version once; 0 or -1 + exception */
+SB_INTERNAL unsigned sb__py_version(void);        /* 0x030B07 for 3.11.7 */
+
+/* The calling convention of a bound function for this plan on this version. */
+SB_INTERNAL void sb__compat_method(const sb_plan *plan, PyMethodDef *def);
+/* Heap-type dealloc: drop the instance's reference to its type. */
+SB_INTERNAL void sb__compat_dealloc_type(PyTypeObject *tp);
+/* Heap-type traverse: visit the type where the version requires it. */
+SB_INTERNAL int sb__compat_visit_type(PyObject *self, visitproc visit, void *arg);
+
+/* Py_buffer as laid out by the stable ABI from 3.11 (it is not visible under
+ * a 3.7 limited build). */
+typedef struct sb_buffer {
+    void *buf;
+    PyObject *obj;
+    Py_ssize_t len;
+    Py_ssize_t itemsize;
+    int readonly;
+    int ndim;
+    char *format;
+    Py_ssize_t *shape;
+    Py_ssize_t *strides;
+    Py_ssize_t *suboffsets;
+    void *internal;
+} sb_buffer;
+
+#define SB_PyBUF_SIMPLE 0
+#define SB_PyBUF_WRITABLE 0x0001
+
+/* Buffer protocol (>= 3.11 only). Returns 1 if the API is available. */
+SB_INTERNAL int sb__compat_have_buffer(void);
+SB_INTERNAL int sb__compat_getbuffer(PyObject *obj, sb_buffer *view, int flags);
+SB_INTERNAL void sb__compat_releasebuffer(sb_buffer *view);
+/* UTF-8 of a str without a temporary (>= 3.10); NULL + no exception when the
+ * version lacks it (caller falls back to PyUnicode_AsUTF8String). */
+SB_INTERNAL const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable);
+
+/* ------------------------------------------------------------------ */
+/* Objects                                                             */
+
+typedef union sb_cell {
+    int64_t i;
+    uint64_t u;
+    double d;
+    float f;
+    void *p;
+} sb_cell;
+
+typedef struct sb_function {
+    PyObject_HEAD
+    sb_plan *plan;                 /* owned */
+    void (*fn)(void);              /* the C function */
+    PyObject *module;              /* the sigbind module (state); strong */
+    PyObject *library;             /* keeps the library loaded; strong, may be NULL */
+    PyObject *names;               /* tuple of interned parameter names */
+    const char *(*status_msg)(int);/* [[status(..., fn)]] */
+    void (*free_fn)(void *);       /* [[free(fn)]] or free */
+    sb_cell *defaults;             /* per Python parameter */
+    PyMethodDef def;               /* what the PyCFunction calls; lives here */
+} sb_function;
+
+typedef struct sb_library {
+    PyObject_HEAD
+    void *handle;
+    PyObject *path;                /* str, or None for the running process */
+    PyObject *module;              /* strong */
+    PyObject *funcs;               /* dict: name -> bound function */
+} sb_library;
+
+typedef struct sb_pointer {
+    PyObject_HEAD
+    void *addr;
+    sb_type type;                  /* the pointer's own type (ptr >= 1) */
+    PyObject *owner;               /* keeps the memory alive, or NULL */
+    void (*release)(void *);       /* frees addr when the Pointer dies ([[free]] results), or NULL */
+} sb_pointer;
+
+SB_INTERNAL extern PyType_Spec sb__function_spec;
+SB_INTERNAL extern PyType_Spec sb__library_spec;
+SB_INTERNAL extern PyType_Spec sb__pointer_spec;
+
+/* function.c: makes the Python callable for a parsed signature.
+ * lib may be NULL (then fn must be given). New reference or NULL + exception. */
+SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
+                                       const char *(*status_msg)(int), void (*free_fn)(void *));
+
+/* library.c */
+SB_INTERNAL PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls);
+
+/* memory.c: a new Pointer of the given pointer type (ptr >= 1). */
+SB_INTERNAL PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, PyObject *owner);
+
+/* errors.c */
+/* Raises SignatureError for text with err (column, message); `what` prefixes it (may be NULL). */
+SB_INTERNAL void sb__raise_sigerror(sb_state *st, const char *text, size_t len, const sb_error *err, const char *what);
+/* Parses and plans, raising SignatureError on failure. */
+SB_INTERNAL sb_plan *sb__plan_from_text(sb_state *st, const char *text, size_t len);
+
+/* call.c: the four entry points (one per calling convention). */
+SB_INTERNAL PyObject *sb__call_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+SB_INTERNAL PyObject *sb__call_varargs(PyObject *self, PyObject *args, PyObject *kwargs);
+SB_INTERNAL PyObject *sb__call_o(PyObject *self, PyObject *arg);
+SB_INTERNAL PyObject *sb__call_noargs(PyObject *self, PyObject *unused);
+
+/* convert.c */
+typedef struct sb_temp {
+    PyObject *obj;         /* a reference to drop after the call */
+    PyObject *copyback;    /* < 3.11 writable memoryview path: copy obj's bytes back into this */
+    sb_buffer view;        /* >= 3.11 buffer; view.obj != NULL when held */
+} sb_temp;
+
+typedef struct sb_convctx {
+    const sb_function *f;
+    int16_t py;            /* Python parameter index, for messages */
+} sb_convctx;
+
+/* Python -> C into cell (conv/kind of the slot; type for pointers). Returns 0 or -1 + exception. */
+SB_INTERNAL int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp);
+/* C -> Python: new reference or NULL + exception. */
+SB_INTERNAL PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *cell);
+SB_INTERNAL void sb__temp_release(sb_temp *tmp);
+/* Default literal -> cell (bind time). */
+SB_INTERNAL void sb__default_cell(const sb_literal *lit, uint8_t conv, sb_cell *cell);
+
+#endif

@@ -1,0 +1,1338 @@
+/* sig.c — the signature language: prototype text -> sb_sig, one arena per signature (plain C). */
+#include "internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Arena: one malloc for the usual signature, chained chunks beyond.   */
+
+typedef struct sb_chunk {
+    struct sb_chunk *next;
+} sb_chunk;
+
+typedef struct sb_arena {
+    sb_chunk *extra;   /* further chunks */
+    char *cur, *end;
+} sb_arena;
+
+#define SB_ARENA_FIRST 1536
+
+static void *arena_alloc(sb_arena *a, size_t n)
+{
+    n = (n + 7u) & ~(size_t)7u;
+    if ((size_t)(a->end - a->cur) < n) {
+        size_t cap = n > 4096 ? n : 4096;
+        sb_chunk *c = malloc(sizeof(sb_chunk) + 8 + cap);
+        if (!c)
+            return NULL;
+        c->next = a->extra;
+        a->extra = c;
+        a->cur = (char *)c + ((sizeof(sb_chunk) + 7u) & ~(size_t)7u);
+        a->end = a->cur + cap;
+    }
+    void *p = a->cur;
+    a->cur += n;
+    return p;
+}
+
+static char *arena_strndup(sb_arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+void sb__sig_free(sb_sig *sig)
+{
+    if (!sig)
+        return;
+    sb_arena *a = sig->arena;
+    sb_chunk *c = a->extra;
+    while (c) {
+        sb_chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    free(a); /* the first block holds the arena header and the signature */
+}
+
+void sb__error_set(sb_error *err, size_t col, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    err->col = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lexer                                                               */
+
+typedef enum tok_kind {
+    T_END, T_IDENT, T_INT, T_FLOAT, T_STRING, T_CHAR, T_PUNCT, T_ELLIPSIS, T_BAD
+} tok_kind;
+
+typedef struct tok {
+    tok_kind kind;
+    size_t pos, len;   /* span in the text */
+    char punct;        /* for T_PUNCT: the character; '=' '!' '<' '>' may be two-char ops */
+    char punct2;       /* second char of a two-char operator, else 0 */
+} tok;
+
+typedef struct parser {
+    const char *s;
+    size_t n, pos;
+    tok t;             /* current token */
+    sb_arena *a;
+    sb_error *err;
+    bool failed;
+} parser;
+
+static bool is_ident_start(int c) { return isalpha(c) || c == '_'; }
+static bool is_ident_char(int c) { return isalnum(c) || c == '_'; }
+
+/* Skips blanks and C comments. Returns false on an unterminated comment. */
+static bool skip_space(parser *p)
+{
+    while (p->pos < p->n) {
+        unsigned char c = (unsigned char)p->s[p->pos];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            p->pos++;
+        } else if (c == '/' && p->pos + 1 < p->n && p->s[p->pos + 1] == '*') {
+            const char *e = NULL;
+            for (size_t i = p->pos + 2; i + 1 < p->n; i++)
+                if (p->s[i] == '*' && p->s[i + 1] == '/') {
+                    e = p->s + i;
+                    break;
+                }
+            if (!e) {
+                sb__error_set(p->err, p->pos, "unterminated comment");
+                p->failed = true;
+                return false;
+            }
+            p->pos = (size_t)(e - p->s) + 2;
+        } else if (c == '/' && p->pos + 1 < p->n && p->s[p->pos + 1] == '/') {
+            while (p->pos < p->n && p->s[p->pos] != '\n')
+                p->pos++;
+        } else {
+            break;
+        }
+    }
+    return true;
+}
+
+static void fail(parser *p, size_t col, const char *fmt, ...) SB_PRINTF(3, 4);
+static void fail(parser *p, size_t col, const char *fmt, ...)
+{
+    if (p->failed)
+        return;
+    p->failed = true;
+    if (p->err) {
+        p->err->col = col;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(p->err->msg, sizeof p->err->msg, fmt, ap);
+        va_end(ap);
+    }
+}
+
+static void next(parser *p)
+{
+    tok *t = &p->t;
+    t->punct = t->punct2 = 0;
+    if (!skip_space(p)) {
+        t->kind = T_BAD;
+        t->pos = p->pos;
+        t->len = 0;
+        return;
+    }
+    t->pos = p->pos;
+    if (p->pos >= p->n) {
+        t->kind = T_END;
+        t->len = 0;
+        return;
+    }
+    const char *s = p->s;
+    size_t i = p->pos;
+    unsigned char c = (unsigned char)s[i];
+    if (is_ident_start(c)) {
+        while (i < p->n && is_ident_char((unsigned char)s[i]))
+            i++;
+        t->kind = T_IDENT;
+    } else if (isdigit(c) || (c == '.' && i + 1 < p->n && isdigit((unsigned char)s[i + 1]))) {
+        bool flt = false;
+        if (c == '0' && i + 1 < p->n && (s[i + 1] == 'x' || s[i + 1] == 'X' || s[i + 1] == 'b' || s[i + 1] == 'B')) {
+            i += 2;
+            while (i < p->n && isxdigit((unsigned char)s[i]))
+                i++;
+        } else {
+            while (i < p->n && isdigit((unsigned char)s[i]))
+                i++;
+            if (i < p->n && s[i] == '.') {
+                flt = true;
+                i++;
+                while (i < p->n && isdigit((unsigned char)s[i]))
+                    i++;
+            }
+            if (i < p->n && (s[i] == 'e' || s[i] == 'E')) {
+                size_t j = i + 1;
+                if (j < p->n && (s[j] == '+' || s[j] == '-'))
+                    j++;
+                if (j < p->n && isdigit((unsigned char)s[j])) {
+                    flt = true;
+                    i = j;
+                    while (i < p->n && isdigit((unsigned char)s[i]))
+                        i++;
+                }
+            }
+        }
+        while (i < p->n && is_ident_char((unsigned char)s[i])) /* suffixes: u l ul ll f */
+            i++;
+        t->kind = flt ? T_FLOAT : T_INT;
+    } else if (c == '"' || c == '\'') {
+        i++;
+        while (i < p->n && s[i] != (char)c) {
+            if (s[i] == '\\')
+                i++;
+            if (i < p->n && s[i] == '\n')
+                break;
+            i++;
+        }
+        if (i >= p->n || s[i] != (char)c) {
+            t->kind = T_BAD;
+            t->len = 0;
+            fail(p, p->pos, c == '"' ? "unterminated string literal" : "unterminated character literal");
+            return;
+        }
+        i++;
+        t->kind = c == '"' ? T_STRING : T_CHAR;
+    } else if (c == '.' && i + 2 < p->n && s[i + 1] == '.' && s[i + 2] == '.') {
+        i += 3;
+        t->kind = T_ELLIPSIS;
+    } else {
+        t->kind = T_PUNCT;
+        t->punct = (char)c;
+        i++;
+        if ((c == '=' || c == '!' || c == '<' || c == '>') && i < p->n && s[i] == '=') {
+            t->punct2 = '=';
+            i++;
+        }
+    }
+    t->len = i - t->pos;
+    p->pos = i;
+}
+
+static bool tok_is(const parser *p, const char *word)
+{
+    size_t n = strlen(word);
+    return p->t.kind == T_IDENT && p->t.len == n && memcmp(p->s + p->t.pos, word, n) == 0;
+}
+
+static bool punct_is(const parser *p, char c)
+{
+    return p->t.kind == T_PUNCT && p->t.punct == c && p->t.punct2 == 0;
+}
+
+/* What the current token is, for messages: "'foo'", "end of text". */
+static const char *tok_desc(parser *p, char *buf, size_t cap)
+{
+    if (p->t.kind == T_END)
+        return "end of text";
+    size_t n = p->t.len > 40 ? 40 : p->t.len;
+    snprintf(buf, cap, "'%.*s'", (int)n, p->s + p->t.pos);
+    return buf;
+}
+
+static void expected(parser *p, const char *what)
+{
+    char b[64];
+    fail(p, p->t.pos, "expected %s, found %s", what, tok_desc(p, b, sizeof b));
+}
+
+/* ------------------------------------------------------------------ */
+/* Types                                                               */
+
+typedef struct spec {
+    int nlong, nshort, nsigned, nunsigned, nint, nchar, nvoid, nbool, nfloat, ndouble;
+    int named;            /* a typedef-like name (int8_t, size_t, PyObject, ...): its kind + 1 */
+    bool cconst;
+    bool any;
+    size_t start;
+} spec;
+
+static const struct { const char *name; sb_kind kind; } named_types[] = {
+    {"int8_t", SB_K_INT8}, {"uint8_t", SB_K_UINT8}, {"int16_t", SB_K_INT16},
+    {"uint16_t", SB_K_UINT16}, {"int32_t", SB_K_INT32}, {"uint32_t", SB_K_UINT32},
+    {"int64_t", SB_K_INT64}, {"uint64_t", SB_K_UINT64}, {"size_t", SB_K_SIZE},
+    {"ssize_t", SB_K_SSIZE}, {"intptr_t", SB_K_INTPTR}, {"uintptr_t", SB_K_UINTPTR},
+    {"ptrdiff_t", SB_K_PTRDIFF}, {"PyObject", SB_K_PYOBJECT},
+};
+
+/* Reads declaration specifiers. Stops at the first token that is not one
+ * (the declarator). Returns false on error. */
+static bool parse_specs(parser *p, spec *sp, const char *where)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->start = p->t.pos;
+    for (;;) {
+        if (p->t.kind != T_IDENT)
+            break;
+        const char *w = p->s + p->t.pos;
+        size_t n = p->t.len;
+#define IS(word) (n == sizeof(word) - 1 && memcmp(w, word, n) == 0)
+        if (IS("const")) sp->cconst = true;
+        else if (IS("volatile") || IS("extern") || IS("static") || IS("inline") || IS("restrict")) {}
+        else if (IS("long")) sp->nlong++, sp->any = true;
+        else if (IS("short")) sp->nshort++, sp->any = true;
+        else if (IS("signed")) sp->nsigned++, sp->any = true;
+        else if (IS("unsigned")) sp->nunsigned++, sp->any = true;
+        else if (IS("int")) sp->nint++, sp->any = true;
+        else if (IS("char")) sp->nchar++, sp->any = true;
+        else if (IS("void")) sp->nvoid++, sp->any = true;
+        else if (IS("bool") || IS("_Bool")) sp->nbool++, sp->any = true;
+        else if (IS("float")) sp->nfloat++, sp->any = true;
+        else if (IS("double")) sp->ndouble++, sp->any = true;
+        else if (IS("struct") || IS("union") || IS("enum")) {
+            fail(p, p->t.pos, "%.*s types are not supported yet", (int)n, w);
+            return false;
+        } else if (IS("typedef")) {
+            fail(p, p->t.pos, "typedef declarations are not supported yet");
+            return false;
+        } else if (IS("_Complex") || IS("__int128") || IS("_Float128")) {
+            fail(p, p->t.pos, "type '%.*s' is not supported", (int)n, w);
+            return false;
+        } else {
+            if (sp->any)
+                break; /* the declarator's name */
+            bool found = false;
+            for (size_t i = 0; i < sizeof named_types / sizeof named_types[0]; i++)
+                if (strlen(named_types[i].name) == n && memcmp(named_types[i].name, w, n) == 0) {
+                    sp->named = (int)named_types[i].kind + 1;
+                    found = true;
+                    break;
+                }
+            if (!found) {
+                fail(p, p->t.pos, "unknown type name '%.*s' (typedef names are not supported yet)", (int)n, w);
+                return false;
+            }
+            sp->any = true;
+        }
+#undef IS
+        next(p);
+        if (p->failed)
+            return false;
+    }
+    if (!sp->any) {
+        char what[80];
+        snprintf(what, sizeof what, "a type%s", where);
+        expected(p, what);
+        return false;
+    }
+    return true;
+}
+
+/* Resolves the collected specifiers to a kind. */
+static bool resolve_spec(parser *p, const spec *sp, sb_kind *out)
+{
+    int base = sp->nvoid + sp->nbool + sp->nfloat + sp->ndouble + sp->nchar + (sp->named ? 1 : 0);
+    bool sign = sp->nsigned || sp->nunsigned;
+    if (base > 1 || sp->nint > 1 || (sp->nsigned && sp->nunsigned) || sp->nlong > 2 ||
+        (sp->nshort && sp->nlong) || sp->nshort > 1 || sp->nsigned > 1 || sp->nunsigned > 1)
+        goto invalid;
+    if (sp->named) {
+        if (sign || sp->nint || sp->nlong || sp->nshort)
+            goto invalid;
+        *out = (sb_kind)(sp->named - 1);
+        return true;
+    }
+    if (sp->nvoid || sp->nbool || sp->nfloat) {
+        if (sign || sp->nint || sp->nlong || sp->nshort)
+            goto invalid;
+        *out = sp->nvoid ? SB_K_VOID : sp->nbool ? SB_K_BOOL : SB_K_FLOAT;
+        return true;
+    }
+    if (sp->ndouble) {
+        if (sp->nlong) {
+            fail(p, sp->start, "type 'long double' is not supported");
+            return false;
+        }
+        if (sign || sp->nint || sp->nshort)
+            goto invalid;
+        *out = SB_K_DOUBLE;
+        return true;
+    }
+    if (sp->nchar) {
+        if (sp->nint || sp->nlong || sp->nshort)
+            goto invalid;
+        *out = sp->nunsigned ? SB_K_UCHAR : sp->nsigned ? SB_K_SCHAR : SB_K_CHAR;
+        return true;
+    }
+    if (sp->nshort)
+        *out = sp->nunsigned ? SB_K_USHORT : SB_K_SHORT;
+    else if (sp->nlong == 2)
+        *out = sp->nunsigned ? SB_K_ULLONG : SB_K_LLONG;
+    else if (sp->nlong == 1)
+        *out = sp->nunsigned ? SB_K_ULONG : SB_K_LONG;
+    else
+        *out = sp->nunsigned ? SB_K_UINT : SB_K_INT;
+    return true;
+invalid:
+    fail(p, sp->start, "invalid combination of type specifiers");
+    return false;
+}
+
+/* Pointer part of a declarator: ('*' qualifiers*)*. */
+static bool parse_pointers(parser *p, sb_type *t)
+{
+    while (punct_is(p, '*')) {
+        if (t->ptr >= 8) {
+            fail(p, p->t.pos, "too many levels of pointers");
+            return false;
+        }
+        t->ptr++;
+        next(p);
+        while (tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict"))
+            next(p);
+        if (p->failed)
+            return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Literals                                                            */
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes the escapes of a string or character literal body into out (cap >= n+1).
+ * Returns the decoded length or (size_t)-1 on a bad escape (col set). */
+static size_t decode_escapes(parser *p, size_t pos, size_t n, char *out)
+{
+    const char *s = p->s + pos;
+    size_t o = 0, i;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c != '\\') {
+            out[o++] = c;
+            continue;
+        }
+        if (++i >= n)
+            goto bad;
+        c = s[i];
+        switch (c) {
+        case 'n': out[o++] = '\n'; break;
+        case 't': out[o++] = '\t'; break;
+        case 'r': out[o++] = '\r'; break;
+        case 'a': out[o++] = '\a'; break;
+        case 'b': out[o++] = '\b'; break;
+        case 'f': out[o++] = '\f'; break;
+        case 'v': out[o++] = '\v'; break;
+        case '\\': case '\'': case '"': case '?': out[o++] = c; break;
+        case 'x': {
+            unsigned v = 0;
+            int digits = 0;
+            while (i + 1 < n && hexval((unsigned char)s[i + 1]) >= 0 && digits < 2) {
+                v = v * 16 + (unsigned)hexval((unsigned char)s[++i]);
+                digits++;
+            }
+            if (!digits)
+                goto bad;
+            out[o++] = (char)v;
+            break;
+        }
+        default:
+            if (c >= '0' && c <= '7') {
+                unsigned v = (unsigned)(c - '0');
+                int digits = 1;
+                while (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7' && digits < 3) {
+                    v = v * 8 + (unsigned)(s[++i] - '0');
+                    digits++;
+                }
+                if (v > 255)
+                    goto bad;
+                out[o++] = (char)v;
+                break;
+            }
+            goto bad;
+        }
+    }
+    out[o] = '\0';
+    return o;
+bad:
+    fail(p, pos + (i < n ? i : n), "invalid escape sequence in literal");
+    return (size_t)-1;
+}
+
+/* Integer literal text (no sign) -> magnitude. */
+static bool parse_int_text(parser *p, size_t pos, size_t len, uint64_t *mag)
+{
+    const char *s = p->s + pos;
+    size_t i = 0;
+    unsigned base = 10;
+    if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        i = 2;
+    } else if (len >= 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+        base = 2;
+        i = 2;
+    } else if (len >= 1 && s[0] == '0') {
+        base = 8;
+    }
+    size_t digits_start = i;
+    uint64_t v = 0;
+    for (; i < len; i++) {
+        int d = hexval((unsigned char)s[i]);
+        if (d < 0 || (unsigned)d >= base)
+            break;
+        if (v > (UINT64_MAX - (uint64_t)d) / base) {
+            fail(p, pos, "integer literal '%.*s' is too large", (int)len, s);
+            return false;
+        }
+        v = v * base + (uint64_t)d;
+    }
+    if (i == digits_start && base != 8)
+        goto bad;
+    /* suffixes: any mix of u/U and l/L/ll/LL */
+    for (size_t j = i; j < len; j++)
+        if (s[j] != 'u' && s[j] != 'U' && s[j] != 'l' && s[j] != 'L')
+            goto bad;
+    if (len - i > 3)
+        goto bad;
+    *mag = v;
+    return true;
+bad:
+    fail(p, pos, "invalid integer literal '%.*s'", (int)len, s);
+    return false;
+}
+
+/* literal := ['-'|'+'] (INT | FLOAT | CHAR) | STRING | NULL | nullptr | None | true | false | True | False */
+static bool parse_literal(parser *p, sb_literal *lit, size_t *span_start, size_t *span_end)
+{
+    memset(lit, 0, sizeof *lit);
+    *span_start = p->t.pos;
+    bool neg = false, sign = false;
+    if (p->t.kind == T_PUNCT && (p->t.punct == '-' || p->t.punct == '+') && !p->t.punct2) {
+        neg = p->t.punct == '-';
+        sign = true;
+        next(p);
+    }
+    switch (p->t.kind) {
+    case T_INT:
+        lit->kind = SB_LIT_INT;
+        lit->neg = neg;
+        if (!parse_int_text(p, p->t.pos, p->t.len, &lit->mag))
+            return false;
+        if (lit->mag == 0)
+            lit->neg = false;
+        lit->d = neg ? -(double)lit->mag : (double)lit->mag;
+        break;
+    case T_FLOAT: {
+        char buf[64];
+        size_t n = p->t.len;
+        const char *s = p->s + p->t.pos;
+        while (n && (s[n - 1] == 'f' || s[n - 1] == 'F' || s[n - 1] == 'l' || s[n - 1] == 'L'))
+            n--;
+        if (n >= sizeof buf) {
+            fail(p, p->t.pos, "floating literal is too long");
+            return false;
+        }
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        char *end;
+        double d = strtod(buf, &end);
+        if (*end) {
+            fail(p, p->t.pos, "invalid floating literal '%.*s'", (int)p->t.len, s);
+            return false;
+        }
+        lit->kind = SB_LIT_FLOAT;
+        lit->d = neg ? -d : d;
+        break;
+    }
+    case T_CHAR: {
+        char tmp[16];
+        if (p->t.len - 2 > 8) {
+            fail(p, p->t.pos, "invalid character literal");
+            return false;
+        }
+        size_t n = decode_escapes(p, p->t.pos + 1, p->t.len - 2, tmp);
+        if (n == (size_t)-1)
+            return false;
+        if (n != 1) {
+            fail(p, p->t.pos, "character literal must hold exactly one character");
+            return false;
+        }
+        lit->kind = SB_LIT_INT;
+        lit->mag = (unsigned char)tmp[0];
+        lit->neg = neg && lit->mag;
+        lit->d = neg ? -(double)lit->mag : (double)lit->mag;
+        break;
+    }
+    case T_STRING: {
+        if (sign)
+            goto bad;
+        char *out = arena_alloc(p->a, p->t.len);
+        if (!out) {
+            fail(p, p->t.pos, "out of memory");
+            return false;
+        }
+        size_t n = decode_escapes(p, p->t.pos + 1, p->t.len - 2, out);
+        if (n == (size_t)-1)
+            return false;
+        lit->kind = SB_LIT_STRING;
+        lit->s = out;
+        lit->len = n;
+        break;
+    }
+    case T_IDENT:
+        if (sign)
+            goto bad;
+        if (tok_is(p, "NULL") || tok_is(p, "nullptr") || tok_is(p, "None")) {
+            lit->kind = SB_LIT_NULL;
+        } else if (tok_is(p, "true") || tok_is(p, "True")) {
+            lit->kind = SB_LIT_BOOL;
+            lit->mag = 1;
+        } else if (tok_is(p, "false") || tok_is(p, "False")) {
+            lit->kind = SB_LIT_BOOL;
+        } else {
+            goto bad;
+        }
+        break;
+    default:
+        goto bad;
+    }
+    *span_end = p->t.pos + p->t.len;
+    next(p);
+    return !p->failed;
+bad:
+    expected(p, "a literal (integer, float, string, NULL, true or false)");
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Annotations: '[[' item (',' item)* ']]'                            */
+
+typedef struct annot_ctx {
+    sb_sig *sig;      /* function annotations, or NULL */
+    sb_param *param;  /* parameter annotations, or NULL */
+} annot_ctx;
+
+static char *ident_dup(parser *p)
+{
+    char *s = arena_strndup(p->a, p->s + p->t.pos, p->t.len);
+    if (!s)
+        fail(p, p->t.pos, "out of memory");
+    return s;
+}
+
+/* cond := [op] literal */
+static bool parse_cond(parser *p, sb_contract *c)
+{
+    c->cmp = SB_CMP_EQ;
+    if (p->t.kind == T_PUNCT) {
+        char a = p->t.punct, b = p->t.punct2;
+        bool op = true;
+        if (a == '=' && b == '=') c->cmp = SB_CMP_EQ;
+        else if (a == '!' && b == '=') c->cmp = SB_CMP_NE;
+        else if (a == '<' && b == '=') c->cmp = SB_CMP_LE;
+        else if (a == '>' && b == '=') c->cmp = SB_CMP_GE;
+        else if (a == '<' && !b) c->cmp = SB_CMP_LT;
+        else if (a == '>' && !b) c->cmp = SB_CMP_GT;
+        else op = false;
+        if (op)
+            next(p);
+    }
+    size_t s0, s1;
+    size_t at = p->t.pos;
+    if (!parse_literal(p, &c->value, &s0, &s1))
+        return false;
+    if (c->value.kind != SB_LIT_INT && c->value.kind != SB_LIT_NULL) {
+        fail(p, at, "an error condition compares with an integer or NULL");
+        return false;
+    }
+    if (c->value.kind == SB_LIT_NULL && c->cmp != SB_CMP_EQ && c->cmp != SB_CMP_NE) {
+        fail(p, at, "NULL can only be compared with == or !=");
+        return false;
+    }
+    return true;
+}
+
+static bool parse_annotation_item(parser *p, annot_ctx *ctx)
+{
+    if (p->t.kind != T_IDENT) {
+        expected(p, "an annotation name");
+        return false;
+    }
+    size_t at = p->t.pos;
+    char name[24];
+    size_t n = p->t.len < sizeof name - 1 ? p->t.len : sizeof name - 1;
+    memcpy(name, p->s + p->t.pos, n);
+    name[n] = '\0';
+    next(p);
+    bool has_args = punct_is(p, '(');
+    if (has_args)
+        next(p);
+    if (p->failed)
+        return false;
+
+    if (ctx->param) {
+        if (!strcmp(name, "out") || !strcmp(name, "inout")) {
+            if (has_args) {
+                fail(p, at, "[[%s]] takes no arguments", name);
+                return false;
+            }
+            if (ctx->param->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) {
+                fail(p, at, "parameter already has [[out]] or [[inout]]");
+                return false;
+            }
+            ctx->param->flags |= name[0] == 'o' ? SB_PARAM_OUT : SB_PARAM_INOUT;
+            return true;
+        }
+        fail(p, at, "unknown parameter annotation '%s' (expected out or inout)", name);
+        return false;
+    }
+
+    sb_sig *sig = ctx->sig;
+    if (!strcmp(name, "nogil")) {
+        if (has_args) {
+            fail(p, at, "[[nogil]] takes no arguments");
+            return false;
+        }
+        sig->flags |= SB_SIG_NOGIL;
+        return true;
+    }
+    if (!strcmp(name, "free")) {
+        sig->flags |= SB_SIG_FREE;
+        if (has_args) {
+            if (p->t.kind != T_IDENT) {
+                expected(p, "the name of a deallocation function");
+                return false;
+            }
+            if (!(sig->free_fn = ident_dup(p)))
+                return false;
+            next(p);
+            if (!punct_is(p, ')')) {
+                expected(p, "')'");
+                return false;
+            }
+            next(p);
+        }
+        return !p->failed;
+    }
+    if (!strcmp(name, "errno") || !strcmp(name, "status")) {
+        if (sig->contract.kind != SB_CONTRACT_NONE) {
+            fail(p, at, "only one error contract ([[errno]] or [[status]]) is allowed");
+            return false;
+        }
+        sb_contract *c = &sig->contract;
+        bool is_status = name[0] == 's';
+        c->kind = is_status ? SB_CONTRACT_STATUS : SB_CONTRACT_ERRNO;
+        /* Defaults: errno -> == -1 (integers) or == NULL (pointers), decided in
+         * plan from the result type; status -> != 0. */
+        c->cmp = is_status ? SB_CMP_NE : SB_CMP_EQ;
+        c->value.kind = is_status ? SB_LIT_INT : SB_LIT_NONE;
+        if (has_args) {
+            if (!parse_cond(p, c))
+                return false;
+            if (is_status && punct_is(p, ',')) {
+                next(p);
+                if (p->t.kind != T_IDENT) {
+                    expected(p, "the name of a message function");
+                    return false;
+                }
+                if (!(c->msg_fn = ident_dup(p)))
+                    return false;
+                next(p);
+            }
+            if (!punct_is(p, ')')) {
+                expected(p, is_status ? "',' or ')'" : "')'");
+                return false;
+            }
+            next(p);
+        }
+        return !p->failed;
+    }
+    if (!strcmp(name, "out") || !strcmp(name, "inout")) {
+        fail(p, at, "[[%s]] belongs after a parameter, not after the function", name);
+        return false;
+    }
+    fail(p, at, "unknown annotation '%s' (expected nogil, free, errno or status)", name);
+    return false;
+}
+
+/* Parses zero or more '[[...]]' groups. */
+static bool parse_annotations(parser *p, annot_ctx *ctx)
+{
+    while (punct_is(p, '[')) {
+        size_t at = p->t.pos;
+        next(p);
+        if (!punct_is(p, '[')) {
+            if (ctx->param)
+                return true; /* an array declarator is handled by the caller */
+            fail(p, at, "expected '[[' to start an annotation");
+            return false;
+        }
+        next(p);
+        for (;;) {
+            if (!parse_annotation_item(p, ctx))
+                return false;
+            if (punct_is(p, ',')) {
+                next(p);
+                continue;
+            }
+            break;
+        }
+        if (!punct_is(p, ']')) {
+            expected(p, "']]' to end the annotation");
+            return false;
+        }
+        next(p);
+        if (!punct_is(p, ']')) {
+            expected(p, "']]' to end the annotation");
+            return false;
+        }
+        next(p);
+    }
+    return !p->failed;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parameters and the prototype                                        */
+
+#define MAX_PARAMS SB_MAX_ARGS
+
+static bool parse_param(parser *p, sb_param *prm)
+{
+    memset(prm, 0, sizeof *prm);
+    prm->col = (uint32_t)p->t.pos;
+    spec sp;
+    if (!parse_specs(p, &sp, " for the parameter"))
+        return false;
+    sb_kind k;
+    if (!resolve_spec(p, &sp, &k))
+        return false;
+    prm->type.kind = (uint8_t)k;
+    prm->type.cconst = sp.cconst;
+    if (!parse_pointers(p, &prm->type))
+        return false;
+    if (punct_is(p, '(')) {
+        fail(p, p->t.pos, "function pointer parameters are not supported yet");
+        return false;
+    }
+    if (p->t.kind == T_IDENT) {
+        if (!(prm->name = ident_dup(p)))
+            return false;
+        next(p);
+    }
+    /* Array declarator: T name[N] or T name[] is a pointer (C parameter rules). */
+    if (punct_is(p, '[')) {
+        size_t save_pos = p->pos;
+        tok save = p->t;
+        next(p);
+        if (punct_is(p, '[')) {
+            /* an annotation: rewind */
+            p->pos = save_pos;
+            p->t = save;
+        } else {
+            if (p->t.kind == T_INT)
+                next(p);
+            if (!punct_is(p, ']')) {
+                expected(p, "']' after the array size");
+                return false;
+            }
+            next(p);
+            if (prm->type.ptr >= 8) {
+                fail(p, prm->col, "too many levels of pointers");
+                return false;
+            }
+            prm->type.ptr++;
+        }
+    }
+    if (p->failed)
+        return false;
+    annot_ctx ctx = {NULL, prm};
+    if (!parse_annotations(p, &ctx))
+        return false;
+    if (punct_is(p, '=')) {
+        next(p);
+        size_t a, b;
+        if (!parse_literal(p, &prm->def, &a, &b))
+            return false;
+        prm->def_pos = (uint32_t)a;
+        prm->def_len = (uint32_t)(b - a);
+        if (!parse_annotations(p, &ctx))
+            return false;
+    }
+    if (prm->type.kind == SB_K_VOID && prm->type.ptr == 0) {
+        fail(p, prm->col, "a parameter cannot have type void");
+        return false;
+    }
+    if (prm->type.kind == SB_K_PYOBJECT && prm->type.ptr != 1) {
+        fail(p, prm->col, "PyObject is only usable as 'PyObject *'");
+        return false;
+    }
+    return !p->failed;
+}
+
+/* Writes the normalized prototype. */
+typedef struct sbuf {
+    char *b;
+    size_t n, cap;
+} sbuf;
+
+static void put(sbuf *o, const char *s, size_t n)
+{
+    if (o->n + n < o->cap)
+        memcpy(o->b + o->n, s, n);
+    o->n += n;
+}
+static void puts_(sbuf *o, const char *s) { put(o, s, strlen(s)); }
+
+static void put_type(sbuf *o, sb_type t)
+{
+    char tb[64];
+    size_t n = sb__type_format(t, tb, sizeof tb);
+    put(o, tb, n);
+}
+
+static const char *cmp_text(uint8_t c)
+{
+    static const char *const t[] = {"==", "!=", "<", "<=", ">", ">="};
+    return c < 6 ? t[c] : "?";
+}
+
+static void put_int(sbuf *o, bool neg, uint64_t mag)
+{
+    char b[32];
+    int n = snprintf(b, sizeof b, "%s%llu", neg ? "-" : "", (unsigned long long)mag);
+    put(o, b, (size_t)n);
+}
+
+static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
+{
+    spec sp;
+    if (!parse_specs(p, &sp, " (the result type)"))
+        return false;
+    sb_kind k;
+    if (!resolve_spec(p, &sp, &k))
+        return false;
+    sig->ret.kind = (uint8_t)k;
+    sig->ret.cconst = sp.cconst;
+    if (!parse_pointers(p, &sig->ret))
+        return false;
+    if (punct_is(p, '(')) {
+        fail(p, p->t.pos, "function pointer declarators are not supported yet");
+        return false;
+    }
+    if (p->t.kind != T_IDENT) {
+        expected(p, "the function name");
+        return false;
+    }
+    if (!(sig->name = ident_dup(p)))
+        return false;
+    next(p);
+    if (!punct_is(p, '(')) {
+        expected(p, "'(' after the function name");
+        return false;
+    }
+    next(p);
+    if (sig->ret.kind == SB_K_PYOBJECT && sig->ret.ptr != 1) {
+        fail(p, sp.start, "PyObject is only usable as 'PyObject *'");
+        return false;
+    }
+
+    sig->posonly = 0;
+    sig->kwonly = -1;
+    size_t n = 0;
+    bool seen_slash = false, seen_star = false, seen_varkw = false;
+    /* (void) */
+    if (tok_is(p, "void")) {
+        size_t save_pos = p->pos;
+        tok save = p->t;
+        next(p);
+        if (punct_is(p, ')')) {
+            goto close;
+        }
+        p->pos = save_pos;
+        p->t = save;
+    }
+    if (punct_is(p, ')'))
+        goto close;
+    for (;;) {
+        if (p->failed)
+            return false;
+        size_t at = p->t.pos;
+        if (seen_varkw) {
+            fail(p, at, "**kwargs must be the last parameter");
+            return false;
+        }
+        if (p->t.kind == T_ELLIPSIS) {
+            if (n == 0) {
+                fail(p, at, "'...' needs at least one named parameter before it");
+                return false;
+            }
+            sig->flags |= SB_SIG_VARIADIC;
+            next(p);
+            if (!punct_is(p, ')')) {
+                expected(p, "')' after '...'");
+                return false;
+            }
+            break;
+        }
+        if (punct_is(p, '/')) {
+            if (seen_slash || seen_star || n == 0) {
+                fail(p, at, n == 0 ? "'/' needs at least one parameter before it"
+                                   : "'/' must come once, before '*'");
+                return false;
+            }
+            seen_slash = true;
+            sig->posonly = (int16_t)n;
+            next(p);
+        } else if (punct_is(p, '*')) {
+            next(p);
+            if (punct_is(p, '*')) { /* **kwargs */
+                next(p);
+                if (p->t.kind != T_IDENT) {
+                    expected(p, "a name after '**'");
+                    return false;
+                }
+                goto add_special;
+            }
+            if (seen_star) {
+                fail(p, at, "'*' or '*args' may appear only once");
+                return false;
+            }
+            seen_star = true;
+            sig->kwonly = (int16_t)n;
+            if (p->t.kind == T_IDENT) /* *args */
+                goto add_special;
+        } else {
+            if (n >= MAX_PARAMS) {
+                fail(p, at, "too many parameters (at most %d)", MAX_PARAMS);
+                return false;
+            }
+            if (!parse_param(p, &params[n]))
+                return false;
+            n++;
+        }
+        goto sep;
+    add_special:
+        if (n >= MAX_PARAMS) {
+            fail(p, at, "too many parameters (at most %d)", MAX_PARAMS);
+            return false;
+        }
+        memset(&params[n], 0, sizeof params[n]);
+        params[n].col = (uint32_t)at;
+        params[n].type.kind = SB_K_PYOBJECT;
+        params[n].type.ptr = 1;
+        params[n].flags = (p->s[at + 1] == '*') ? SB_PARAM_VARKW : SB_PARAM_VARARGS;
+        if (params[n].flags & SB_PARAM_VARKW)
+            seen_varkw = true;
+        else
+            sig->kwonly = (int16_t)(n + 1);
+        if (!(params[n].name = ident_dup(p)))
+            return false;
+        next(p);
+        n++;
+    sep:
+        if (p->failed)
+            return false;
+        if (punct_is(p, ',')) {
+            next(p);
+            continue;
+        }
+        if (punct_is(p, ')'))
+            break;
+        expected(p, "',' or ')' after the parameter");
+        return false;
+    }
+close:
+    if (p->failed)
+        return false;
+    next(p); /* ')' */
+    if (sig->kwonly >= 0 && seen_star && sig->kwonly == (int16_t)n && !(n && (params[n - 1].flags & SB_PARAM_VARARGS))) {
+        fail(p, p->t.pos, "named arguments must follow bare '*'");
+        return false;
+    }
+    sig->nparams = (uint16_t)n;
+    annot_ctx ctx = {sig, NULL};
+    if (!parse_annotations(p, &ctx))
+        return false;
+    if (punct_is(p, ';'))
+        next(p);
+    if (p->t.kind != T_END) {
+        expected(p, "end of the signature");
+        return false;
+    }
+    /* Parameter names: unique. */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (params[i].name && params[j].name && !strcmp(params[i].name, params[j].name)) {
+                fail(p, params[i].col, "duplicate parameter name '%s'", params[i].name);
+                return false;
+            }
+    return !p->failed;
+}
+
+static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
+{
+    char stack[512];
+    sbuf o = {stack, 0, sizeof stack};
+    for (int pass = 0; pass < 2; pass++) {
+        o.n = 0;
+        put_type(&o, sig->ret);
+        if (!sig->ret.ptr)
+            put(&o, " ", 1);
+        puts_(&o, sig->name);
+        put(&o, "(", 1);
+        if (!sig->nparams && !(sig->flags & SB_SIG_VARIADIC))
+            puts_(&o, "void");
+        for (uint16_t i = 0; i < sig->nparams; i++) {
+            const sb_param *prm = &sig->params[i];
+            if (i)
+                put(&o, ", ", 2);
+            if (sig->kwonly == (int16_t)i && !(prm->flags & SB_PARAM_VARARGS) &&
+                !(i && (sig->params[i - 1].flags & SB_PARAM_VARARGS)))
+                put(&o, "*, ", 3);
+            if (prm->flags & SB_PARAM_VARARGS) {
+                put(&o, "*", 1);
+                puts_(&o, prm->name);
+            } else if (prm->flags & SB_PARAM_VARKW) {
+                put(&o, "**", 2);
+                puts_(&o, prm->name);
+            } else {
+                put_type(&o, prm->type);
+                if (prm->name) {
+                    if (!prm->type.ptr)
+                        put(&o, " ", 1);
+                    puts_(&o, prm->name);
+                }
+                if (prm->flags & SB_PARAM_OUT)
+                    puts_(&o, " [[out]]");
+                if (prm->flags & SB_PARAM_INOUT)
+                    puts_(&o, " [[inout]]");
+                if (prm->def.kind) {
+                    put(&o, " = ", 3);
+                    put(&o, src + prm->def_pos, prm->def_len);
+                }
+            }
+            if (sig->posonly == (int16_t)(i + 1))
+                put(&o, ", /", 3);
+        }
+        if (sig->flags & SB_SIG_VARIADIC)
+            puts_(&o, sig->nparams ? ", ..." : "...");
+        put(&o, ")", 1);
+        if (sig->flags & SB_SIG_NOGIL)
+            puts_(&o, " [[nogil]]");
+        if (sig->flags & SB_SIG_FREE) {
+            puts_(&o, " [[free");
+            if (sig->free_fn) {
+                put(&o, "(", 1);
+                puts_(&o, sig->free_fn);
+                put(&o, ")", 1);
+            }
+            puts_(&o, "]]");
+        }
+        const sb_contract *c = &sig->contract;
+        if (c->kind) {
+            puts_(&o, c->kind == SB_CONTRACT_ERRNO ? " [[errno" : " [[status");
+            if (c->value.kind) {
+                put(&o, "(", 1);
+                if (!(c->kind == SB_CONTRACT_ERRNO && c->cmp == SB_CMP_EQ)) {
+                    puts_(&o, cmp_text(c->cmp));
+                    put(&o, " ", 1);
+                }
+                if (c->value.kind == SB_LIT_NULL)
+                    puts_(&o, "NULL");
+                else
+                    put_int(&o, c->value.neg, c->value.mag);
+                if (c->msg_fn) {
+                    put(&o, ", ", 2);
+                    puts_(&o, c->msg_fn);
+                }
+                put(&o, ")", 1);
+            }
+            puts_(&o, "]]");
+        }
+        if (o.n < o.cap)
+            break;
+        o.b = arena_alloc(a, o.n + 1);
+        if (!o.b)
+            return NULL;
+        o.cap = o.n + 1;
+    }
+    if (o.b == stack)
+        return arena_strndup(a, stack, o.n);
+    o.b[o.n] = '\0';
+    return o.b;
+}
+
+sb_sig *sb__sig_parse(const char *text, size_t len, sb_error *err)
+{
+    if (err) {
+        err->col = (size_t)-1;
+        err->msg[0] = '\0';
+    }
+    if (!text) {
+        sb__error_set(err, 0, "no signature text");
+        return NULL;
+    }
+    sb_arena *a = malloc(SB_ARENA_FIRST);
+    if (!a) {
+        sb__error_set(err, 0, "out of memory");
+        return NULL;
+    }
+    a->extra = NULL;
+    a->cur = (char *)a + ((sizeof(sb_arena) + 7u) & ~(size_t)7u);
+    a->end = (char *)a + SB_ARENA_FIRST;
+    sb_sig *sig = arena_alloc(a, sizeof *sig);
+    memset(sig, 0, sizeof *sig);
+    sig->arena = a;
+
+    sb_param params[MAX_PARAMS];
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, a, err, false};
+    next(&p);
+    if (!p.failed && memchr(text, '\0', len)) {
+        fail(&p, (size_t)((const char *)memchr(text, '\0', len) - text), "NUL character in the signature");
+    }
+    bool ok = !p.failed && parse_signature(&p, sig, params);
+    if (!ok) {
+        if (err && !err->msg[0])
+            sb__error_set(err, p.t.pos, "invalid signature");
+        sb__sig_free(sig);
+        return NULL;
+    }
+    sig->params = arena_alloc(a, sizeof(sb_param) * (sig->nparams ? sig->nparams : 1));
+    if (!sig->params) {
+        sb__error_set(err, 0, "out of memory");
+        sb__sig_free(sig);
+        return NULL;
+    }
+    memcpy(sig->params, params, sizeof(sb_param) * sig->nparams);
+    sig->text = format_sig(sig, text, a);
+    if (!sig->text) {
+        sb__error_set(err, 0, "out of memory");
+        sb__sig_free(sig);
+        return NULL;
+    }
+    return sig;
+}
+
+/* ------------------------------------------------------------------ */
+/* Declaration blocks                                                  */
+
+bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end)
+{
+    size_t i = *pos;
+    for (;;) {
+        /* skip blanks and comments before a statement */
+        for (;;) {
+            while (i < len && isspace((unsigned char)text[i]))
+                i++;
+            if (i + 1 < len && text[i] == '/' && text[i + 1] == '*') {
+                size_t j = i + 2;
+                while (j + 1 < len && !(text[j] == '*' && text[j + 1] == '/'))
+                    j++;
+                if (j + 1 >= len) { /* unterminated: hand it to the parser, which says so */
+                    *start = i;
+                    *end = len;
+                    *pos = len;
+                    return true;
+                }
+                i = j + 2;
+                continue;
+            }
+            if (i + 1 < len && text[i] == '/' && text[i + 1] == '/') {
+                while (i < len && text[i] != '\n')
+                    i++;
+                continue;
+            }
+            break;
+        }
+        if (i >= len) {
+            *pos = len;
+            return false;
+        }
+        if (text[i] == ';') { /* empty statement */
+            i++;
+            continue;
+        }
+        size_t s = i;
+        while (i < len && text[i] != ';') {
+            char c = text[i];
+            if (c == '"' || c == '\'') {
+                for (i++; i < len && text[i] != c && text[i] != '\n'; i++)
+                    if (text[i] == '\\')
+                        i++;
+                if (i < len)
+                    i++;
+                continue;
+            }
+            if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+                size_t j = i + 2;
+                while (j + 1 < len && !(text[j] == '*' && text[j + 1] == '/'))
+                    j++;
+                i = j + 1 < len ? j + 2 : len;
+                continue;
+            }
+            if (c == '/' && i + 1 < len && text[i + 1] == '/') {
+                while (i < len && text[i] != '\n')
+                    i++;
+                continue;
+            }
+            i++;
+        }
+        if (i > len)
+            i = len;
+        *start = s;
+        *end = i;
+        *pos = i < len ? i + 1 : len;
+        return true;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* A type on its own ("const char *", "uint8_t **").                   */
+
+int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err)
+{
+    if (err) {
+        err->col = (size_t)-1;
+        err->msg[0] = '\0';
+    }
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false};
+    memset(out, 0, sizeof *out);
+    next(&p);
+    spec sp;
+    sb_kind k;
+    if (p.failed || !parse_specs(&p, &sp, "") || !resolve_spec(&p, &sp, &k))
+        return -1;
+    out->kind = (uint8_t)k;
+    out->cconst = sp.cconst;
+    if (!parse_pointers(&p, out))
+        return -1;
+    if (p.t.kind != T_END) {
+        expected(&p, "end of the type");
+        return -1;
+    }
+    if (out->kind == SB_K_PYOBJECT && out->ptr != 1) {
+        fail(&p, 0, "PyObject is only usable as 'PyObject *'");
+        return -1;
+    }
+    return 0;
+}

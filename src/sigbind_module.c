@@ -1,0 +1,173 @@
+/* sigbind_module.c — the `sigbind` Python module: multi-phase init, module state, load() and signature(). */
+#include "pyinternal.h"
+
+#include <string.h>
+
+#ifndef SB_VERSION
+#define SB_VERSION "0.0.0"
+#endif
+
+sb_state *sb__state(PyObject *module)
+{
+    return (sb_state *)PyModule_GetState(module);
+}
+
+static PyObject *mod_load(PyObject *module, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"name", "declarations", NULL};
+    PyObject *name = Py_None, *decls = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO:load", kwlist, &name, &decls))
+        return NULL;
+    if (name != Py_None && !PyUnicode_Check(name) && !PyBytes_Check(name) &&
+        !PyObject_HasAttrString(name, "__fspath__")) {
+        PyErr_Format(PyExc_TypeError, "load() argument 'name' must be str, bytes, os.PathLike or None, not %R",
+                     (PyObject *)Py_TYPE(name));
+        return NULL;
+    }
+    if (decls != Py_None && !PyUnicode_Check(decls)) {
+        PyErr_Format(PyExc_TypeError, "load() argument 'declarations' must be str or None, not %R",
+                     (PyObject *)Py_TYPE(decls));
+        return NULL;
+    }
+    return sb__load(module, name, decls);
+}
+
+static PyObject *mod_signature(PyObject *module, PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "signature() argument must be str, not %R", (PyObject *)Py_TYPE(arg));
+        return NULL;
+    }
+    PyObject *b = PyUnicode_AsUTF8String(arg);
+    if (!b)
+        return NULL;
+    char *s;
+    Py_ssize_t n;
+    PyObject *r = NULL;
+    if (PyBytes_AsStringAndSize(b, &s, &n) == 0) {
+        sb_plan *plan = sb__plan_from_text(sb__state(module), s, (size_t)n);
+        if (plan) {
+            r = PyUnicode_FromString(plan->sig->text);
+            sb__plan_free(plan);
+        }
+    }
+    Py_DECREF(b);
+    return r;
+}
+
+static PyMethodDef mod_methods[] = {
+    {"load", (PyCFunction)(void (*)(void))mod_load, METH_VARARGS | METH_KEYWORDS,
+     "load(name=None, declarations=None)\n--\n\n"
+     "Open a shared library: a path, a file name ('libm.so.6'), a short name ('m', found like the dynamic "
+     "linker would), or None for the running process. `declarations` are prototypes to bind at once."},
+    {"signature", mod_signature, METH_O,
+     "signature(text, /)\n--\n\nCheck a prototype and return it normalized; raises SignatureError."},
+    {NULL, NULL, 0, NULL},
+};
+
+static int add_type(PyObject *module, PyType_Spec *spec, PyObject **slot)
+{
+    *slot = PyType_FromSpec(spec);
+    if (!*slot)
+        return -1;
+    const char *dot = strrchr(spec->name, '.');
+    Py_INCREF(*slot);
+    if (PyModule_AddObject(module, dot ? dot + 1 : spec->name, *slot) < 0) {
+        Py_DECREF(*slot);
+        return -1;
+    }
+    return 0;
+}
+
+static int add_exception(PyObject *module, const char *name, const char *doc, PyObject *base, PyObject **slot)
+{
+    *slot = PyErr_NewExceptionWithDoc(name, doc, base, NULL);
+    if (!*slot)
+        return -1;
+    Py_INCREF(*slot);
+    if (PyModule_AddObject(module, strrchr(name, '.') + 1, *slot) < 0) {
+        Py_DECREF(*slot);
+        return -1;
+    }
+    return 0;
+}
+
+static int mod_exec(PyObject *module)
+{
+    if (sb__compat_init() < 0)
+        return -1;
+    sb_state *st = sb__state(module);
+    if (add_type(module, &sb__function_spec, &st->FunctionType) < 0 ||
+        add_type(module, &sb__library_spec, &st->LibraryType) < 0 ||
+        add_type(module, &sb__pointer_spec, &st->PointerType) < 0)
+        return -1;
+    if (add_exception(module, "sigbind.SignatureError",
+                      "A signature could not be parsed or is not supported; .text, .column (1-based) and .reason "
+                      "say where and why.",
+                      PyExc_ValueError, &st->SignatureError) < 0 ||
+        add_exception(module, "sigbind.SymbolNotFoundError", "A library has no symbol of that name.",
+                      PyExc_AttributeError, &st->SymbolNotFoundError) < 0 ||
+        add_exception(module, "sigbind.StatusError",
+                      "A C function's [[status]] contract reported failure; .status and .function say which.",
+                      PyExc_RuntimeError, &st->StatusError) < 0)
+        return -1;
+    if (PyModule_AddStringConstant(module, "__version__", SB_VERSION) < 0)
+        return -1;
+    return 0;
+}
+
+static int mod_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    sb_state *st = sb__state(module);
+    if (!st)
+        return 0;
+    Py_VISIT(st->FunctionType);
+    Py_VISIT(st->LibraryType);
+    Py_VISIT(st->PointerType);
+    Py_VISIT(st->SignatureError);
+    Py_VISIT(st->SymbolNotFoundError);
+    Py_VISIT(st->StatusError);
+    return 0;
+}
+
+static int mod_clear(PyObject *module)
+{
+    sb_state *st = sb__state(module);
+    if (!st)
+        return 0;
+    Py_CLEAR(st->FunctionType);
+    Py_CLEAR(st->LibraryType);
+    Py_CLEAR(st->PointerType);
+    Py_CLEAR(st->SignatureError);
+    Py_CLEAR(st->SymbolNotFoundError);
+    Py_CLEAR(st->StatusError);
+    return 0;
+}
+
+static void mod_free(void *module)
+{
+    mod_clear((PyObject *)module);
+}
+
+static PyModuleDef_Slot mod_slots[] = {
+    {Py_mod_exec, (void *)mod_exec},
+    {0, NULL},
+};
+
+static struct PyModuleDef sigbind_def = {
+    PyModuleDef_HEAD_INIT,
+    "sigbind",
+    "Call C from Python by pasting prototypes: sigbind.load('m').bind('double cos(double x)').",
+    sizeof(sb_state),
+    mod_methods,
+    mod_slots,
+    mod_traverse,
+    mod_clear,
+    mod_free,
+};
+
+/* PyMODINIT_FUNC only implies default visibility from 3.9 headers on. */
+SB_EXPORT PyMODINIT_FUNC PyInit_sigbind(void)
+{
+    return PyModuleDef_Init(&sigbind_def);
+}
