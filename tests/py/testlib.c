@@ -1,0 +1,163 @@
+/* testlib.c — a small C library the Python tests bind: one function per conversion, contract and ownership rule. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define API __attribute__((visibility("default")))
+
+/* Integers: each returns its argument, so range and sign survive both ways. */
+API signed char t_schar(signed char x) { return x; }
+API unsigned char t_uchar(unsigned char x) { return x; }
+API char t_char(char x) { return x; }
+API short t_short(short x) { return x; }
+API unsigned short t_ushort(unsigned short x) { return x; }
+API int t_int(int x) { return x; }
+API unsigned int t_uint(unsigned int x) { return x; }
+API long t_long(long x) { return x; }
+API unsigned long t_ulong(unsigned long x) { return x; }
+API long long t_llong(long long x) { return x; }
+API unsigned long long t_ullong(unsigned long long x) { return x; }
+API int8_t t_i8(int8_t x) { return x; }
+API uint8_t t_u8(uint8_t x) { return x; }
+API int16_t t_i16(int16_t x) { return x; }
+API uint16_t t_u16(uint16_t x) { return x; }
+API int32_t t_i32(int32_t x) { return x; }
+API uint32_t t_u32(uint32_t x) { return x; }
+API int64_t t_i64(int64_t x) { return x; }
+API uint64_t t_u64(uint64_t x) { return x; }
+API size_t t_size(size_t x) { return x; }
+API ssize_t t_ssize(ssize_t x) { return x; }
+API intptr_t t_intptr(intptr_t x) { return x; }
+API uintptr_t t_uintptr(uintptr_t x) { return x; }
+API ptrdiff_t t_ptrdiff(ptrdiff_t x) { return x; }
+API bool t_bool(bool x) { return x; }
+API bool t_not(bool x) { return !x; }
+API float t_float(float x) { return x; }
+API double t_double(double x) { return x; }
+
+/* Mixed shapes: more than the registers hold, mixed classes, small types. */
+API int64_t t_sum8(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, int64_t g, int64_t h)
+{
+    return a + b * 2 + c * 3 + d * 4 + e * 5 + f * 6 + g * 7 + h * 8;
+}
+API double t_mix(int8_t a, double b, uint16_t c, float d, int64_t e, double f)
+{
+    return a + b + c + d + e + f;
+}
+API double t_sumd10(double a, double b, double c, double d, double e, double f, double g, double h, double i,
+                    double j)
+{
+    return a + b * 2 + c * 3 + d * 4 + e * 5 + f * 6 + g * 7 + h * 8 + i * 9 + j * 10;
+}
+API int t_many(int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7, int a8, int a9, int a10, int a11)
+{
+    return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
+}
+API float t_fadd(float a, float b) { return a + b; }
+
+/* Text. */
+API size_t t_strlen(const char *s) { return s ? strlen(s) : (size_t)-1; }
+API const char *t_hello(void) { return "hello, world"; }
+API const char *t_null_str(void) { return NULL; }
+API char *t_dup(const char *s)
+{
+    char *r = malloc(strlen(s) + 1);
+    strcpy(r, s);
+    return r;
+}
+static int frees;
+API void t_my_free(void *p)
+{
+    frees++;
+    free(p);
+}
+API int t_free_count(void) { return frees; }
+API char *t_concat(const char *a, const char *b)
+{
+    char *r = malloc(strlen(a) + strlen(b) + 1);
+    strcpy(r, a);
+    strcat(r, b);
+    return r;
+}
+API int t_is_null(const void *p) { return p == NULL; }
+
+/* Pointers and buffers. */
+API void *t_addr(void *p) { return p; }
+API int t_sum_bytes(const unsigned char *p, size_t n)
+{
+    int s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += p[i];
+    return s;
+}
+API void t_fill(unsigned char *p, size_t n, int v) { memset(p, v, n); }
+static int counter_value = 41;
+API int *t_counter(void) { return &counter_value; }
+API int t_deref(const int *p) { return *p; }
+API void *t_alloc(size_t n) { return calloc(1, n ? n : 1); }
+
+/* Out and inout parameters. */
+API void t_divmod(int a, int b, int *q, int *r)
+{
+    *q = a / b;
+    *r = a % b;
+}
+API int t_split(double x, double *ipart) /* returns sign, ipart out */
+{
+    *ipart = (double)(long long)x;
+    return x < 0 ? -1 : 1;
+}
+API void t_incr(int *x) { *x += 1; }
+API void t_get_str(const char **out) { *out = "from out"; }
+
+/* Error contracts. */
+API int t_fail_errno(int e)
+{
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return 7;
+}
+API void *t_null_errno(int e)
+{
+    if (e) {
+        errno = e;
+        return NULL;
+    }
+    return &counter_value;
+}
+API int t_status(int s) { return s; }
+API const char *t_status_msg(int s)
+{
+    switch (s) {
+    case -2: return "stream error";
+    case 1: return "needs more input";
+    default: return "unknown";
+    }
+}
+API int t_status_out(int s, int *value)
+{
+    *value = 99;
+    return s;
+}
+API unsigned int t_errno_u(int e)
+{
+    if (e) {
+        errno = e;
+        return (unsigned)-1;
+    }
+    return 5;
+}
+
+/* Void and counters (for the leak tests). */
+static long long calls;
+API void t_void(void) { calls++; }
+API long long t_calls(void) { return calls; }
+
+/* PyObject * pass-through (the Python face hands the object itself). */
+API void *t_identity_obj(void *o) { return o; }
