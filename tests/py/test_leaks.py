@@ -1,0 +1,109 @@
+# test_leaks.py — refcounts and memory stay flat over a million calls of each kind of signature (DESIGN §2.4).
+import gc
+import os
+import sys
+import unittest
+
+import sigbind
+from support import testlib
+
+N = int(os.environ.get("SIGBIND_LEAK_CALLS", "1000000"))
+N_SLOW = max(N // 5, 1000)   # paths that raise exceptions cost ~10x a call
+
+
+def rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+class FlatOverManyCalls(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        lib = testlib()
+        libm = sigbind.load("m")
+        cls.cases = {
+            "double(double)": (libm.bind("double cos(double x)"), (0.5,), {}, N),
+            "int64(int64,int64) keywords": (lib.bind("int64_t t_sum8(int64_t a, int64_t b, int64_t c = 0, "
+                                                     "int64_t d = 0, int64_t e = 0, int64_t f = 0, int64_t g = 0,"
+                                                     " int64_t h = 0)"), (1,), {"b": 2, "h": 3}, N),
+            "size_t(const char *) str": (lib.bind("size_t t_strlen(const char *s)"), ("héllo wörld",), {}, N),
+            "size_t(const char *) bytes": (lib.bind("size_t t_strlen(const char *s)"), (b"hello",), {}, N),
+            "void(void)": (lib.bind("void t_void(void)"), (), {}, N),
+            "frexp out": (libm.bind("double frexp(double x, int *e [[out]])"), (8.0,), {}, N),
+            "inout": (lib.bind("void t_incr(int *x [[inout]])"), (5,), {}, N),
+            "free result": (lib.bind("char *t_dup(const char *s) [[free]]"), ("copy me",), {}, N),
+            "pointer result": (lib.bind("int *t_counter(void)"), (), {}, N),
+            "buffer bytearray": (lib.bind("int t_sum_bytes(const unsigned char *p, size_t n)"),
+                                 (bytearray(b"abc"), 3), {}, N),
+            "buffer memoryview": (lib.bind("int t_sum_bytes(const unsigned char *p, size_t n)"),
+                                  (memoryview(bytearray(b"abc")), 3), {}, N // 2),
+            "writable memoryview": (lib.bind("void t_fill(unsigned char *p, size_t n, int v)"),
+                                    (memoryview(bytearray(8)), 8, 1), {}, N // 2),
+            "many arguments (heap frame)": (lib.bind("int t_many(int, int, int, int, int, int, int, int, int, int,"
+                                                     " int, int)"), tuple(range(12)), {}, N // 2),
+            "ffi path": (lib.bind("double t_sumd10(double a, double b, double c, double d, double e, double f,"
+                                  " double g, double h, double i, double j)"), (1.0,) * 10, {}, N // 2),
+            "errno failure": (lib.bind("int t_fail_errno(int e) [[errno(-1)]]"), (2,), {}, N_SLOW),
+            "status failure with message": (lib.bind("int t_status(int s) [[status(!= 0, t_status_msg)]]"),
+                                            (-2,), {}, N_SLOW),
+            "type error": (libm.bind("double cos(double x)"), ("x",), {}, N_SLOW),
+            "overflow error": (lib.bind("uint8_t t_u8(uint8_t x)"), (256,), {}, N_SLOW),
+            "missing argument": (libm.bind("double cos(double x)"), (), {}, N_SLOW),
+            "unexpected keyword": (libm.bind("double cos(double x)"), (), {"y": 1.0}, N_SLOW),
+            "embedded NUL": (lib.bind("size_t t_strlen(const char *s)"), ("a\0b",), {}, N_SLOW),
+        }
+
+    def run_case(self, name):
+        fn, args, kwargs, n = self.cases[name]
+
+        def loop(count):
+            for _ in range(count):
+                try:
+                    fn(*args, **kwargs)
+                except (TypeError, ValueError, ArithmeticError, OSError, sigbind.StatusError):
+                    pass
+
+        loop(2000)  # warm caches and free lists
+        gc.collect()
+        blocks0, rss0 = sys.getallocatedblocks(), rss_kib()
+        loop(n)
+        gc.collect()
+        blocks1, rss1 = sys.getallocatedblocks(), rss_kib()
+        self.assertLess(blocks1 - blocks0, 100, "%s: %d blocks more after %d calls" % (name, blocks1 - blocks0, n))
+        self.assertLess(rss1 - rss0, 2048, "%s: RSS grew %d KiB over %d calls" % (name, rss1 - rss0, n))
+
+    def test_every_kind_is_flat(self):
+        for name in self.cases:
+            with self.subTest(kind=name):
+                self.run_case(name)
+
+    def test_bind_and_drop_is_flat(self):
+        lib = testlib()
+        gc.collect()
+        b0 = sys.getallocatedblocks()
+        for _ in range(20000):
+            f = lib.bind("int t_int(int x = 3)")
+            f()
+            try:
+                lib.bind("int t_int(int x y)")
+            except sigbind.SignatureError:
+                pass
+        del f
+        gc.collect()
+        self.assertLess(sys.getallocatedblocks() - b0, 100)
+
+    def test_load_and_drop_is_flat(self):
+        # Warm up: the first few thousand cycles (library <-> its functions)
+        # grow the collector's and allocator's own structures once.
+        for _ in range(5000):
+            sigbind.load("z", "unsigned long crc32(unsigned long c, const void *b, unsigned int n);")
+        gc.collect()
+        b0 = sys.getallocatedblocks()
+        for _ in range(10000):
+            sigbind.load("z", "unsigned long crc32(unsigned long c, const void *b, unsigned int n);")
+        gc.collect()
+        self.assertLess(sys.getallocatedblocks() - b0, 100)
+
+
+if __name__ == "__main__":
+    unittest.main()
