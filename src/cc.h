@@ -9,6 +9,7 @@
 #define SB_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SB_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define SB_UNUSED __attribute__((unused))
+#define SB_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define SB_INTERNAL
 #define SB_EXPORT
@@ -16,6 +17,7 @@
 #define SB_LIKELY(x) (x)
 #define SB_UNLIKELY(x) (x)
 #define SB_UNUSED
+#define SB_ALWAYS_INLINE inline
 #endif
 
 #endif

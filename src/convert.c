@@ -220,7 +220,7 @@ static int to_cstr(const sb_convctx *cx, PyObject *obj, sb_cell *cell, sb_temp *
 /* Pointer in: None, int address, Pointer, bytes, bytearray, buffers. */
 static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
-    sb_state *st = sb__state(cx->f->module);
+    sb_state *st = cx->f->state;
     if (obj == Py_None) {
         cell->p = NULL;
         return 0;

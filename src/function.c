@@ -19,6 +19,7 @@ PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void 
     f->free_fn = free_fn ? free_fn : free;
     Py_INCREF(module);
     f->module = module;
+    f->state = st;
     Py_XINCREF(lib);
     f->library = lib;
     f->names = PyTuple_New(plan->npy);

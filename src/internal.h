@@ -208,6 +208,8 @@ typedef struct sb_slot {
     uint8_t outcell;     /* [[out]]/[[inout]]: the cell holding the pointed-to value */
     int16_t py;          /* index of the Python parameter feeding it, -1 for pure [[out]] */
     sb_type type;        /* the declared C type (of the argument itself) */
+    int64_t min;         /* integer range of the (pointee) value, copied from the kind table */
+    uint64_t max;
 } sb_slot;
 
 /* One Python-visible parameter. */
@@ -234,7 +236,10 @@ typedef struct sb_plan {
     uint16_t nout;               /* [[out]] + [[inout]] parameters */
     uint16_t ncells;             /* storage cells a call needs */
     uint8_t fast;                /* sb_fast */
+    bool simple;                 /* register call, no out/inout, no contract, no [[free]], no [[nogil]],
+                                    no keyword-only parameters */
     uint8_t ret_conv;            /* sb_conv of the result */
+    uint8_t ret_size;            /* its size in bytes */
     sb_slot *slots;              /* nargs */
     sb_pyparam *py;              /* npy */
     ffi_cif cif;

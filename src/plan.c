@@ -1,6 +1,7 @@
 /* plan.c — sb_sig -> call plan: libffi cif, argument slots, converters, defaults, fast path (plain C). */
 #include "internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,7 @@ int sb__literal_check(const sb_literal *lit, sb_type t, sb_error *err)
     case SB_CV_FLOAT:
     case SB_CV_DOUBLE:
         if (lit->kind == SB_LIT_INT || lit->kind == SB_LIT_FLOAT) {
-            if (t.kind == SB_K_FLOAT && isfinite(lit->d) && fabs(lit->d) > 3.402823466e38) {
+            if (t.kind == SB_K_FLOAT && isfinite(lit->d) && fabs(lit->d) > FLT_MAX) {
                 sb__error_set(err, (size_t)-1, "default %s does not fit float", lv);
                 return -1;
             }
@@ -212,6 +213,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     /* Result. */
     sb_type rt = sig->ret;
     pl->ret_conv = (uint8_t)conv_of(rt);
+    pl->ret_size = (uint8_t)sb__type_size(rt);
     if ((sig->flags & SB_SIG_FREE) && !rt.ptr) {
         sb__error_set(err, (size_t)-1, "[[free]] needs a pointer result, not %s", sb__kind((sb_kind)rt.kind)->name);
         goto fail;
@@ -225,6 +227,11 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             goto fail;
         }
         bool isptr = rt.ptr != 0;
+        /* Checked first: otherwise [[status]] on a pointer reports "compares with NULL". */
+        if (c->kind == SB_CONTRACT_STATUS && isptr) {
+            sb__error_set(err, (size_t)-1, "[[status]] needs an integer result, not %s", tn);
+            goto fail;
+        }
         if (c->kind == SB_CONTRACT_ERRNO && c->value.kind == SB_LIT_NONE) {
             c->value.kind = isptr ? SB_LIT_NULL : SB_LIT_INT;
             c->value.neg = !isptr;
@@ -236,11 +243,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         }
         if (!isptr && (c->value.kind != SB_LIT_INT ||
                        !(pl->ret_conv == SB_CV_SINT || pl->ret_conv == SB_CV_UINT || pl->ret_conv == SB_CV_BOOL))) {
-            sb__error_set(err, (size_t)-1, "an error contract on a %s result needs an integer result compared with an integer", tn);
-            goto fail;
-        }
-        if (c->kind == SB_CONTRACT_STATUS && isptr) {
-            sb__error_set(err, (size_t)-1, "[[status]] needs an integer result, not %s", tn);
+            sb__error_set(err, (size_t)-1, "an error contract on a result of type %s needs an integer result compared with an integer", tn);
             goto fail;
         }
     }
@@ -404,6 +407,14 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             pl->slots[i].store = (uint8_t)i;
         pl->ncells = n;
     }
+    /* Integer ranges for the converters. */
+    for (uint16_t i = 0; i < n; i++) {
+        const sb_kindinfo *ki = sb__kind((sb_kind)pl->slots[i].kind);
+        pl->slots[i].min = ki->min;
+        pl->slots[i].max = ki->max;
+    }
+    pl->simple = pl->fast == SB_FAST_REGS && pl->nout == 0 && !sig->contract.kind &&
+                 !(sig->flags & (SB_SIG_FREE | SB_SIG_NOGIL)) && pl->npositional == pl->npy;
     /* Out storage follows the argument cells. */
     for (uint16_t i = 0; i < n; i++)
         if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))

@@ -79,7 +79,8 @@ typedef struct sb_function {
     PyObject_HEAD
     sb_plan *plan;                 /* owned */
     void (*fn)(void);              /* the C function */
-    PyObject *module;              /* the sigbind module (state); strong */
+    PyObject *module;              /* the sigbind module; strong */
+    sb_state *state;               /* its state (lives as long as module) */
     PyObject *library;             /* keeps the library loaded; strong, may be NULL */
     PyObject *names;               /* tuple of interned parameter names */
     const char *(*status_msg)(int);/* [[status(..., fn)]] */

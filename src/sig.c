@@ -959,7 +959,7 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
     sig->posonly = 0;
     sig->kwonly = -1;
     size_t n = 0;
-    bool seen_slash = false, seen_star = false, seen_varkw = false;
+    bool seen_slash = false, seen_star = false, seen_varkw = false, special_kw = false;
     /* (void) */
     if (tok_is(p, "void")) {
         size_t save_pos = p->pos;
@@ -1006,6 +1006,7 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
         } else if (punct_is(p, '*')) {
             next(p);
             if (punct_is(p, '*')) { /* **kwargs */
+                special_kw = true;
                 next(p);
                 if (p->t.kind != T_IDENT) {
                     expected(p, "a name after '**'");
@@ -1040,7 +1041,8 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
         params[n].col = (uint32_t)at;
         params[n].type.kind = SB_K_PYOBJECT;
         params[n].type.ptr = 1;
-        params[n].flags = (p->s[at + 1] == '*') ? SB_PARAM_VARKW : SB_PARAM_VARARGS;
+        params[n].flags = special_kw ? SB_PARAM_VARKW : SB_PARAM_VARARGS; /* also for '* *kw' */
+        special_kw = false;
         if (params[n].flags & SB_PARAM_VARKW)
             seen_varkw = true;
         else
