@@ -237,54 +237,98 @@ static inline PyObject *convert_result(const sb_function *f, const sb_plan *pl, 
 }
 
 #if SB_HAVE_CALLREGS
-/* The fast path (plan->simple, every parameter given positionally): convert
- * straight into the register cells, call the register stub, convert the result. */
-static SB_ALWAYS_INLINE PyObject *run_simple(sb_function *f, PyObject *const *args)
+static PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
+                        PyObject *const *kwvals, PyObject *kwdict);
+
+/* The fast path (plan->simple, every parameter given positionally): exact
+ * types convert straight into the register cells, without temporaries. The
+ * first argument that needs more (a subclass, __index__, a buffer, an error to
+ * report) sends the whole call to the general path; nothing done so far has
+ * side effects, so starting over is safe. */
+static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args, Py_ssize_t npos)
 {
     const sb_plan *pl = f->plan;
     const unsigned nargs = pl->nargs;
     const sb_slot *slots = pl->slots;
     sb_cell cells[SB_REG_CELLS];
-    sb_temp temps[8]; /* indexed by store & 7: only integer-class (pointer) cells 0..5 take temporaries */
-    uint64_t tempmask = 0;
-    PyObject *result = NULL;
     for (unsigned i = 0; i < nargs; i++) {
         const sb_slot *s = &slots[i];
-        if (SB_UNLIKELY(convert_arg(f, s, s->type, args[i], &cells[s->store], &temps[s->store & 7u], &tempmask,
-                                    s->store & 7u) < 0))
-            goto done;
+        PyObject *v = args[i];
+        sb_cell *cell = &cells[s->store];
+        switch (s->conv) {
+        case SB_CV_DOUBLE:
+            if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
+                goto general;
+            cell->d = PyFloat_AsDouble(v);
+            break;
+        case SB_CV_SINT:
+        case SB_CV_UINT: {
+            if (SB_UNLIKELY(!PyLong_CheckExact(v)))
+                goto general;
+            int overflow;
+            long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+            if (SB_UNLIKELY(overflow || x < s->min || (x > 0 && (uint64_t)x > s->max)))
+                goto general;
+            cell->i = x;
+            break;
+        }
+        case SB_CV_CSTR:
+            if (PyUnicode_CheckExact(v)) {
+                int unavailable;
+                Py_ssize_t n;
+                const char *u = sb__compat_utf8(v, &n, &unavailable);
+                if (SB_UNLIKELY(!u)) {
+                    if (unavailable)
+                        goto general;
+                    return NULL;
+                }
+                if (SB_UNLIKELY(strlen(u) != (size_t)n))
+                    goto general;
+                cell->p = (void *)u;
+            } else if (v == Py_None) {
+                cell->p = NULL;
+            } else {
+                goto general;
+            }
+            break;
+        case SB_CV_PTR:
+            if (v == Py_None)
+                cell->p = NULL;
+            else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType)
+                cell->p = ((sb_pointer *)v)->addr;
+            else
+                goto general;
+            break;
+        case SB_CV_PYOBJ:
+            cell->p = v;
+            break;
+        default:
+            goto general;
+        }
     }
     sb_regret rr;
-    sb__callregs(f->fn, (const uint64_t *)cells, &rr);
+    pl->regcall(f->fn, (const uint64_t *)cells, &rr);
     switch (pl->ret_conv) {
     case SB_CV_DOUBLE:
-        result = PyFloat_FromDouble(rr.xmm0);
-        break;
+        return PyFloat_FromDouble(rr.xmm0);
     case SB_CV_VOID:
         Py_INCREF(Py_None);
-        result = Py_None;
-        break;
+        return Py_None;
     default: {
         sb_cell r;
         if (pl->ret_conv == SB_CV_FLOAT)
             memcpy(&r, &rr.xmm0, sizeof r);
         else
             r.u = rr.rax;
-        result = convert_result(f, pl, &r);
-        break;
+        return convert_result(f, pl, &r);
     }
     }
-done:
-    if (SB_UNLIKELY(tempmask)) {
-        for (unsigned i = 0; i < 8; i++)
-            if (tempmask & ((uint64_t)1 << i))
-                sb__temp_release(&temps[i]);
-    }
-    return result;
+general:
+    return invoke(f, args, npos, NULL, NULL, NULL);
 }
 #define SB_SIMPLE(pl, npos) ((pl)->simple && (npos) == (pl)->npy)
 #else
-#define run_simple(f, args) NULL
+#define run_fast(f, args, npos) NULL
 #define SB_SIMPLE(pl, npos) 0
 #endif
 
@@ -335,7 +379,7 @@ static PyObject *run(sb_function *f, PyObject *const *vals, sb_cell *cells, void
 #if SB_HAVE_CALLREGS
         if (pl->fast == SB_FAST_REGS) {
             sb_regret rr;
-            sb__callregs(f->fn, (const uint64_t *)cells, &rr);
+            pl->regcall(f->fn, (const uint64_t *)cells, &rr);
             if (pl->ret_conv == SB_CV_DOUBLE || pl->ret_conv == SB_CV_FLOAT)
                 memcpy(&r, &rr.xmm0, sizeof r);
             else
@@ -439,7 +483,7 @@ static PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssize_t npos, P
         return NULL;
     }
     /* All parameters given positionally: run on the caller's array. */
-    if (SB_LIKELY(npos == pl->npy && !kwnames && !kwdict && pl->nargs <= SB_STACK_ARGS))
+    if (npos == pl->npy && !kwnames && !kwdict && pl->nargs <= SB_STACK_ARGS)
         return run(f, pos, cells, avalues, temps);
 
     void *heap = NULL;
@@ -486,7 +530,7 @@ PyObject *sb__call_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
 {
     sb_function *f = (sb_function *)self;
     if (SB_LIKELY(!kwnames && SB_SIMPLE(f->plan, nargs)))
-        return run_simple(f, args);
+        return run_fast(f, args, nargs);
     return invoke((sb_function *)self, args, nargs, kwnames && PyTuple_Size(kwnames) ? kwnames : NULL, args + nargs,
                   NULL);
 }
@@ -515,7 +559,7 @@ PyObject *sb__call_o(PyObject *self, PyObject *arg)
 {
     sb_function *f = (sb_function *)self;
     if (SB_LIKELY(SB_SIMPLE(f->plan, 1)))
-        return run_simple(f, &arg);
+        return run_fast(f, &arg, 1);
     return invoke((sb_function *)self, &arg, 1, NULL, NULL, NULL);
 }
 
@@ -524,6 +568,6 @@ PyObject *sb__call_noargs(PyObject *self, PyObject *unused)
     (void)unused;
     sb_function *f = (sb_function *)self;
     if (SB_LIKELY(SB_SIMPLE(f->plan, 0)))
-        return run_simple(f, NULL);
+        return run_fast(f, NULL, 0);
     return invoke((sb_function *)self, NULL, 0, NULL, NULL, NULL);
 }

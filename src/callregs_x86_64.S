@@ -1,13 +1,18 @@
-/* callregs_x86_64.S — the register-call stub of the fast path (x86-64 System V): load 6 integer and 8 SSE argument registers, call, store rax and xmm0. */
+/* callregs_x86_64.S — the register-call stubs of the fast path (x86-64 System V): load the argument registers from cells, call, store rax and xmm0. */
 /* void sb__callregs(void (*fn)(void), const uint64_t cells[14], sb_regret *ret)
  * cells[0..5] -> rdi rsi rdx rcx r8 r9, cells[6..13] -> xmm0..xmm7.
- * Unused registers get whatever the cells hold; the callee ignores them. */
+ * sb__callregs_int loads only the integer registers, sb__callregs_sse only the
+ * SSE ones. Registers no argument uses hold whatever the cells hold; the callee
+ * ignores them. %al = 8 is the upper bound of vector registers used, which a
+ * variadic callee may read. */
     .text
+
+.macro SB_PROLOGUE name
     .p2align 4
-    .globl sb__callregs
-    .hidden sb__callregs
-    .type sb__callregs, @function
-sb__callregs:
+    .globl \name
+    .hidden \name
+    .type \name, @function
+\name:
     .cfi_startproc
     pushq %rbx
     .cfi_def_cfa_offset 16
@@ -15,6 +20,9 @@ sb__callregs:
     movq %rdx, %rbx
     movq %rdi, %r11
     movq %rsi, %r10
+.endm
+
+.macro SB_LOAD_SSE
     movsd 48(%r10), %xmm0
     movsd 56(%r10), %xmm1
     movsd 64(%r10), %xmm2
@@ -23,12 +31,18 @@ sb__callregs:
     movsd 88(%r10), %xmm5
     movsd 96(%r10), %xmm6
     movsd 104(%r10), %xmm7
+.endm
+
+.macro SB_LOAD_INT
     movq 0(%r10), %rdi
     movq 8(%r10), %rsi
     movq 16(%r10), %rdx
     movq 24(%r10), %rcx
     movq 32(%r10), %r8
     movq 40(%r10), %r9
+.endm
+
+.macro SB_EPILOGUE name
     movl $8, %eax
     call *%r11
     movq %rax, 0(%rbx)
@@ -37,5 +51,20 @@ sb__callregs:
     .cfi_def_cfa_offset 8
     ret
     .cfi_endproc
-    .size sb__callregs, .-sb__callregs
+    .size \name, .-\name
+.endm
+
+    SB_PROLOGUE sb__callregs
+    SB_LOAD_SSE
+    SB_LOAD_INT
+    SB_EPILOGUE sb__callregs
+
+    SB_PROLOGUE sb__callregs_int
+    SB_LOAD_INT
+    SB_EPILOGUE sb__callregs_int
+
+    SB_PROLOGUE sb__callregs_sse
+    SB_LOAD_SSE
+    SB_EPILOGUE sb__callregs_sse
+
     .section .note.GNU-stack, "", @progbits

@@ -226,6 +226,23 @@ typedef enum sb_fast { SB_FAST_NONE = 0, SB_FAST_REGS } sb_fast;
 #define SB_REG_SSE 8     /* xmm0..xmm7 */
 #define SB_REG_CELLS (SB_REG_INT + SB_REG_SSE)
 
+/* The register-call stub (src/callregs_x86_64.S); only when SB_HAVE_CALLREGS. */
+typedef struct sb_regret {
+    uint64_t rax;
+    double xmm0;
+} sb_regret;
+
+typedef void (*sb_regcall_fn)(void (*fn)(void), const uint64_t *cells, sb_regret *ret);
+#if defined(__x86_64__) && !defined(_WIN32) && !defined(SB_NO_CALLREGS)
+#define SB_HAVE_CALLREGS 1
+/* All 14 argument registers; only the 6 integer ones; only the 8 SSE ones. */
+SB_INTERNAL void sb__callregs(void (*fn)(void), const uint64_t *cells, sb_regret *ret);
+SB_INTERNAL void sb__callregs_int(void (*fn)(void), const uint64_t *cells, sb_regret *ret);
+SB_INTERNAL void sb__callregs_sse(void (*fn)(void), const uint64_t *cells, sb_regret *ret);
+#else
+#define SB_HAVE_CALLREGS 0
+#endif
+
 typedef struct sb_plan {
     sb_sig *sig;                 /* owned */
     uint16_t nargs;              /* C arguments */
@@ -236,6 +253,7 @@ typedef struct sb_plan {
     uint16_t nout;               /* [[out]] + [[inout]] parameters */
     uint16_t ncells;             /* storage cells a call needs */
     uint8_t fast;                /* sb_fast */
+    sb_regcall_fn regcall;       /* SB_FAST_REGS: the register stub that fits the arguments */
     bool simple;                 /* register call, no out/inout, no contract, no [[free]], no [[nogil]],
                                     no keyword-only parameters */
     uint8_t ret_conv;            /* sb_conv of the result */
@@ -257,17 +275,5 @@ SB_INTERNAL void sb__plan_free(sb_plan *plan);
 /* Checks that a literal fits a type; returns 0 or -1 with err filled. */
 SB_INTERNAL int sb__literal_check(const sb_literal *lit, sb_type t, sb_error *err);
 
-/* The register-call stub (src/callregs_x86_64.S); only when SB_HAVE_CALLREGS. */
-typedef struct sb_regret {
-    uint64_t rax;
-    double xmm0;
-} sb_regret;
-
-#if defined(__x86_64__) && !defined(_WIN32) && !defined(SB_NO_CALLREGS)
-#define SB_HAVE_CALLREGS 1
-SB_INTERNAL void sb__callregs(void (*fn)(void), const uint64_t *cells, sb_regret *ret);
-#else
-#define SB_HAVE_CALLREGS 0
-#endif
 
 #endif

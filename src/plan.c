@@ -178,7 +178,7 @@ static void put_py_literal(strb *s, const sb_literal *l)
     }
 }
 
-static bool is_int_class(sb_conv c)
+static SB_UNUSED bool is_int_class(sb_conv c) /* unused when SB_HAVE_CALLREGS is 0 */
 {
     return c == SB_CV_SINT || c == SB_CV_UINT || c == SB_CV_BOOL || c == SB_CV_CSTR ||
            c == SB_CV_PTR || c == SB_CV_PYOBJ;
@@ -392,6 +392,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         }
         if (ok) {
             pl->fast = SB_FAST_REGS;
+            pl->regcall = nf == 0 ? sb__callregs_int : ni == 0 ? sb__callregs_sse : sb__callregs;
             ni = nf = 0;
             for (uint16_t i = 0; i < n; i++) {
                 sb_slot *s = &pl->slots[i];
