@@ -237,8 +237,8 @@ static inline PyObject *convert_result(const sb_function *f, const sb_plan *pl, 
 }
 
 #if SB_HAVE_CALLREGS
-static PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
-                        PyObject *const *kwvals, PyObject *kwdict);
+static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
+                                    PyObject *const *kwvals, PyObject *kwdict);
 
 /* The fast path (plan->simple, every parameter given positionally): exact
  * types convert straight into the register cells, without temporaries. The
@@ -333,7 +333,7 @@ general:
 #endif
 
 /* Converts vals (one per Python parameter, NULL = not given), calls, builds the result. */
-static PyObject *run(sb_function *f, PyObject *const *vals, sb_cell *cells, void **avalues, sb_temp *temps)
+static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, sb_cell *cells, void **avalues, sb_temp *temps)
 {
     const sb_plan *pl = f->plan;
     const uint16_t nargs = pl->nargs;
@@ -469,7 +469,7 @@ done:
 
 /* Binds positional and keyword arguments to parameters, then runs. kwnames +
  * kwvals (vectorcall style) or kwdict (dict style) give the keywords. */
-static PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
+static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
                         PyObject *const *kwvals, PyObject *kwdict)
 {
     const sb_plan *pl = f->plan;

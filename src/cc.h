@@ -10,6 +10,7 @@
 #define SB_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define SB_UNUSED __attribute__((unused))
 #define SB_ALWAYS_INLINE inline __attribute__((always_inline))
+#define SB_NOINLINE __attribute__((noinline))
 #else
 #define SB_INTERNAL
 #define SB_EXPORT
@@ -18,6 +19,7 @@
 #define SB_UNLIKELY(x) (x)
 #define SB_UNUSED
 #define SB_ALWAYS_INLINE inline
+#define SB_NOINLINE
 #endif
 
 #endif

@@ -65,7 +65,8 @@ void sb__compat_method(const sb_plan *plan, PyMethodDef *def)
      * allows (no argument tuple is built for those). METH_O is only right for a
      * single positional-only required parameter: it rejects keywords. */
     if (version >= 0x030A00) {
-        def->ml_meth = (PyCFunction)(void (*)(void))sb__call_fast;
+        PyCFunction kernel = sb__shape_kernel(plan);
+        def->ml_meth = kernel ? kernel : (PyCFunction)(void (*)(void))sb__call_fast;
         def->ml_flags = METH_FASTCALL | METH_KEYWORDS;
     } else if (plan->npy == 0) {
         def->ml_meth = sb__call_noargs;

@@ -137,7 +137,36 @@ static void sput(strb *s, const char *t, size_t n)
 }
 static void sputs(strb *s, const char *t) { sput(s, t, strlen(t)); }
 
-/* A default as a Python literal, for __text_signature__. */
+/* Length of the valid UTF-8 sequence (as CPython decodes it) starting at s, or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t cp;
+    if (c < 0xC2)
+        return 0;
+    else if (c < 0xE0)
+        len = 2, cp = c & 0x1F;
+    else if (c < 0xF0)
+        len = 3, cp = c & 0x0F;
+    else if (c < 0xF5)
+        len = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return len;
+}
+
+/* A default as a Python literal, for __text_signature__. The doc must stay
+ * valid UTF-8 (CPython decodes ml_doc), so stray high bytes are escaped. */
 static void put_py_literal(strb *s, const sb_literal *l)
 {
     char b[64];
@@ -163,7 +192,11 @@ static void put_py_literal(strb *s, const sb_literal *l)
             if (c == '\\' || c == '\'') {
                 char e[2] = {'\\', (char)c};
                 sput(s, e, 2);
-            } else if (c < 0x20 || c == 0x7f) {
+            } else if (c >= 0x80 && utf8_len((const unsigned char *)l->s + i, l->len - i)) {
+                size_t u = utf8_len((const unsigned char *)l->s + i, l->len - i);
+                sput(s, l->s + i, u);
+                i += u - 1;
+            } else if (c < 0x20 || c >= 0x7f) {
                 snprintf(b, sizeof b, "\\x%02x", c);
                 sputs(s, b);
             } else {
@@ -176,6 +209,15 @@ static void put_py_literal(strb *s, const sb_literal *l)
     case SB_LIT_BOOL: sputs(s, l->mag ? "True" : "False"); break;
     default: break;
     }
+}
+
+/* A parameter's name for messages: its own, or the "argN" the plan gives it. */
+static const char *param_name(const sb_param *prm, unsigned i, char buf[16])
+{
+    if (prm->name)
+        return prm->name;
+    snprintf(buf, 16, "arg%u", i % 1000u);
+    return buf;
 }
 
 static SB_UNUSED bool is_int_class(sb_conv c) /* unused when SB_HAVE_CALLREGS is 0 */
@@ -257,6 +299,8 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
                           prm->flags & SB_PARAM_VARKW ? "**" : "*", prm->name);
             goto fail;
         }
+        char nb[16];
+        const char *pn = param_name(prm, i, nb);
         sb_slot *s = &pl->slots[i];
         s->type = prm->type;
         s->flags = prm->flags;
@@ -265,18 +309,18 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         if (prm->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) {
             const char *an = prm->flags & SB_PARAM_OUT ? "out" : "inout";
             if (!prm->type.ptr) {
-                sb__error_set(err, prm->col, "[[%s]] parameter '%s' must be a pointer", an, prm->name ? prm->name : "?");
+                sb__error_set(err, prm->col, "[[%s]] parameter '%s' must be a pointer", an, pn);
                 goto fail;
             }
             sb_type pt = prm->type;
             pt.ptr--;
             if (pt.ptr == 0 && pt.kind == SB_K_VOID) {
-                sb__error_set(err, prm->col, "[[%s]] parameter '%s' cannot point to void", an, prm->name ? prm->name : "?");
+                sb__error_set(err, prm->col, "[[%s]] parameter '%s' cannot point to void", an, pn);
                 goto fail;
             }
             if (pt.kind == SB_K_PYOBJECT && pt.ptr != 1) {
                 sb__error_set(err, prm->col, "[[%s]] parameter '%s': PyObject is only usable as 'PyObject *'", an,
-                              prm->name ? prm->name : "?");
+                              pn);
                 goto fail;
             }
             s->conv = (uint8_t)conv_of(pt);
@@ -286,7 +330,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             }
             pl->nout++;
             if ((prm->flags & SB_PARAM_OUT) && prm->def.kind) {
-                sb__error_set(err, prm->col, "[[out]] parameter '%s' cannot have a default", prm->name ? prm->name : "?");
+                sb__error_set(err, prm->col, "[[out]] parameter '%s' cannot have a default", pn);
                 goto fail;
             }
         } else {
@@ -309,7 +353,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
                 vt.ptr--;
             sb_error e2;
             if (sb__literal_check(&prm->def, vt, &e2) < 0) {
-                sb__error_set(err, prm->def_pos, "parameter '%s': %s", prm->name ? prm->name : "?", e2.msg);
+                sb__error_set(err, prm->def_pos, "parameter '%s': %s", pn, e2.msg);
                 goto fail;
             }
             pp->def = &prm->def;
@@ -326,14 +370,22 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             char *names = malloc(need);
             if (!names)
                 goto oom;
+            pl->names_block = names; /* freed with the plan, also on failure */
             char *w = names;
             for (uint16_t k = 0; k < pl->npy; k++)
                 if (!pl->py[k].name) {
                     snprintf(w, 8, "arg%u", (unsigned)pl->py[k].slot % 1000u);
+                    /* A given name may not be the one made for an unnamed parameter. */
+                    for (uint16_t j = 0; j < pl->npy; j++)
+                        if (pl->py[j].name && !strcmp(pl->py[j].name, w)) {
+                            sb__error_set(err, sig->params[pl->py[j].slot].col,
+                                          "parameter name '%s' clashes with the name of unnamed parameter %u", w,
+                                          (unsigned)pl->py[k].slot);
+                            goto fail;
+                        }
                     pl->py[k].name = w;
                     w += 8;
                 }
-            pl->names_block = names;
         }
         for (uint16_t k = 0; k < pl->npy; k++)
             pl->py[k].namelen = strlen(pl->py[k].name);

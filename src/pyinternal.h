@@ -132,6 +132,9 @@ SB_INTERNAL PyObject *sb__call_varargs(PyObject *self, PyObject *args, PyObject 
 SB_INTERNAL PyObject *sb__call_o(PyObject *self, PyObject *arg);
 SB_INTERNAL PyObject *sb__call_noargs(PyObject *self, PyObject *unused);
 
+/* shapes.c: the exactly-typed METH_FASTCALL kernel for this plan, or NULL. */
+SB_INTERNAL PyCFunction sb__shape_kernel(const sb_plan *plan);
+
 /* convert.c */
 typedef struct sb_temp {
     PyObject *obj;         /* a reference to drop after the call */

@@ -63,7 +63,7 @@ class FlatOverManyCalls(unittest.TestCase):
                 except (TypeError, ValueError, ArithmeticError, OSError, sigbind.StatusError):
                     pass
 
-        loop(2000)  # warm caches and free lists
+        loop(max(n // 10, 2000))  # warm caches, free lists and the allocator's own structures
         gc.collect()
         blocks0, rss0 = sys.getallocatedblocks(), rss_kib()
         loop(n)

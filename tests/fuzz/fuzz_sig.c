@@ -1,0 +1,96 @@
+/* fuzz_sig.c — libFuzzer target of the plain-C layers: signature parser, plan builder, declaration splitter, type parser. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* True when s is valid UTF-8 as CPython decodes it (no surrogates, no overlongs). */
+static int valid_utf8(const unsigned char *s)
+{
+    while (*s) {
+        unsigned c = *s;
+        size_t len;
+        uint32_t cp;
+        if (c < 0x80) {
+            s++;
+            continue;
+        }
+        if (c < 0xC2)
+            return 0;
+        else if (c < 0xE0)
+            len = 2, cp = c & 0x1F;
+        else if (c < 0xF0)
+            len = 3, cp = c & 0x0F;
+        else if (c < 0xF5)
+            len = 4, cp = c & 0x07;
+        else
+            return 0;
+        for (size_t i = 1; i < len; i++) {
+            if ((s[i] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i] & 0x3Fu);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;
+        s += len;
+    }
+    return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* An exact-size heap copy: any read past the end is caught by ASan. */
+    char *text = malloc(size ? size : 1);
+    if (!text)
+        return 0;
+    memcpy(text, data, size);
+
+    sb_error err;
+    sb_sig *sig = sb__sig_parse(text, size, &err);
+    if (sig) {
+        /* The normalized text must itself parse. */
+        sb_error e2;
+        sb_sig *again = sb__sig_parse(sig->text, strlen(sig->text), &e2);
+        if (!again || strcmp(again->text, sig->text) != 0)
+            abort();
+        sb__sig_free(again);
+        sb_plan *plan = sb__plan_new(sig, &err); /* takes sig */
+        if (plan) {
+            /* __text_signature__ reaches Python through ml_doc: it must decode. */
+            if (!plan->text_signature || !plan->doc || !valid_utf8((const unsigned char *)plan->text_signature))
+                abort();
+            sb__plan_free(plan);
+        } else if (!err.msg[0]) {
+            abort();
+        }
+    } else if (!err.msg[0] || err.col > size) {
+        abort();
+    }
+    sig = sb__sig_parse(text, size, NULL); /* without an error struct */
+    sb__sig_free(sig);
+
+    size_t pos = 0, start, end, guard = 0;
+    while (sb__decl_next(text, size, &pos, &start, &end)) {
+        if (start > end || end > size || pos > size || ++guard > size + 1)
+            abort();
+        sb_sig *s = sb__sig_parse(text + start, end - start, &err);
+        sb__sig_free(s);
+    }
+
+    sb_type t;
+    if (sb__type_parse(text, size, &t, &err) == 0) {
+        char buf[64];
+        sb__type_format(t, buf, sizeof buf);
+        (void)sb__type_is_cstring(t);
+        (void)sb__type_size(t);
+        (void)sb__type_ffi(t);
+    } else if (!err.msg[0]) {
+        abort();
+    }
+    free(text);
+    return 0;
+}
