@@ -9,6 +9,9 @@ from support import testlib
 
 N = int(os.environ.get("SIGBIND_LEAK_CALLS", "1000000"))
 N_SLOW = max(N // 5, 1000)   # paths that raise exceptions cost ~10x a call
+# Under AddressSanitizer freed memory sits in a quarantine, so RSS says nothing;
+# the block count (CPython's own allocations) still does.
+CHECK_RSS = not os.environ.get("SIGBIND_SANITIZED")
 
 
 def rss_kib():
@@ -70,7 +73,8 @@ class FlatOverManyCalls(unittest.TestCase):
         gc.collect()
         blocks1, rss1 = sys.getallocatedblocks(), rss_kib()
         self.assertLess(blocks1 - blocks0, 100, "%s: %d blocks more after %d calls" % (name, blocks1 - blocks0, n))
-        self.assertLess(rss1 - rss0, 2048, "%s: RSS grew %d KiB over %d calls" % (name, rss1 - rss0, n))
+        if CHECK_RSS:
+            self.assertLess(rss1 - rss0, 2048,                             "%s: RSS grew %d KiB over %d calls" % (name, rss1 - rss0, n))
 
     def test_every_kind_is_flat(self):
         for name in self.cases:

@@ -1,0 +1,22 @@
+#!/bin/sh
+# setup.sh — installs the Debian packages the build and the tests need, only those that are missing.
+set -eu
+PACKAGES="cmake ninja-build gcc clang libclang-rt-14-dev libffi-dev libcmocka-dev zlib1g-dev python3 python3-dev valgrind binutils"
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "setup: installing:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "setup: missing packages:$missing (run as root or install them)" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
