@@ -3,6 +3,7 @@
 #include "pyinternal.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 
 /* The running interpreter's version, read once from Py_GetVersion() (stable
@@ -26,15 +27,13 @@ static getbuffer_fn p_getbuffer;       /* PyObject_GetBuffer: stable ABI from 3.
 static releasebuffer_fn p_releasebuffer; /* PyBuffer_Release: stable ABI from 3.11 */
 static utf8_fn p_utf8;                 /* PyUnicode_AsUTF8AndSize: stable ABI from 3.10 */
 
-int sb__compat_init(void)
+/* Runs once per process (pthread_once): interpreters with their own GIL may
+ * import the module at the same time. */
+static void read_version(void)
 {
-    if (version)
-        return 0;
     unsigned major = 0, minor = 0, micro = 0;
-    if (sscanf(Py_GetVersion(), "%u.%u.%u", &major, &minor, &micro) < 2) {
-        PyErr_SetString(PyExc_ImportError, "sigbind: cannot read the Python version");
-        return -1;
-    }
+    if (sscanf(Py_GetVersion(), "%u.%u.%u", &major, &minor, &micro) < 2)
+        return; /* version stays 0: sb__compat_init reports it */
     unsigned v = (major << 16) | (minor << 8) | (micro & 0xff);
     /* Gate: the Py_buffer API joined the stable ABI in 3.11 (its struct layout
      * is frozen from then on); older versions use the bytes/bytearray paths. */
@@ -49,7 +48,36 @@ int sb__compat_init(void)
     if (v >= 0x030A00)
         p_utf8 = (utf8_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8AndSize");
     version = v;
+}
+
+int sb__compat_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, read_version);
+    if (!version) {
+        PyErr_SetString(PyExc_ImportError, "sigbind: cannot read the Python version");
+        return -1;
+    }
     return 0;
+}
+
+/* Gate: the Py_mod_multiple_interpreters slot (3.12, PEP 684) declares that
+ * the module works in interpreters with their own GIL (it keeps no Python
+ * state outside module state, and its C-level statics are constant or set
+ * once under pthread_once). Older versions reject unknown slot ids, so they
+ * get the definition without it. Py_GetVersion is safe before any init. */
+#define SB_Py_mod_multiple_interpreters 3
+#define SB_Py_MOD_PER_INTERPRETER_GIL_SUPPORTED ((void *)2)
+
+PyModuleDef *sb__compat_moduledef(PyModuleDef *legacy, PyModuleDef *isolated, PyModuleDef_Slot *isolated_slot)
+{
+    unsigned major = 0, minor = 0;
+    if (sscanf(Py_GetVersion(), "%u.%u", &major, &minor) == 2 && (major > 3 || (major == 3 && minor >= 12))) {
+        isolated_slot->slot = SB_Py_mod_multiple_interpreters;
+        isolated_slot->value = SB_Py_MOD_PER_INTERPRETER_GIL_SUPPORTED;
+        return isolated;
+    }
+    return legacy;
 }
 
 unsigned sb__py_version(void)

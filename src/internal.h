@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <limits.h>
 #include <ffi.h>
 
 #include "cc.h"
@@ -31,40 +32,69 @@ typedef enum sb_class {
     SB_CLASS_PYOBJ   /* PyObject (only meaningful behind one '*') */
 } sb_class;
 
-/* X(ID, spelling, C type for sizeof/alignof, ffi_type, class) */
-#define SB_KINDS(X)                                                        \
-    X(VOID, "void", char, ffi_type_void, SB_CLASS_VOID)                    \
-    X(BOOL, "bool", bool, ffi_type_uint8, SB_CLASS_BOOL)                   \
-    X(CHAR, "char", char, ffi_type_schar, SB_CLASS_SINT)                   \
-    X(SCHAR, "signed char", signed char, ffi_type_schar, SB_CLASS_SINT)    \
-    X(UCHAR, "unsigned char", unsigned char, ffi_type_uchar, SB_CLASS_UINT) \
-    X(SHORT, "short", short, ffi_type_sshort, SB_CLASS_SINT)               \
-    X(USHORT, "unsigned short", unsigned short, ffi_type_ushort, SB_CLASS_UINT) \
-    X(INT, "int", int, ffi_type_sint, SB_CLASS_SINT)                       \
-    X(UINT, "unsigned int", unsigned int, ffi_type_uint, SB_CLASS_UINT)    \
-    X(LONG, "long", long, ffi_type_slong, SB_CLASS_SINT)                   \
-    X(ULONG, "unsigned long", unsigned long, ffi_type_ulong, SB_CLASS_UINT) \
-    X(LLONG, "long long", long long, ffi_type_sint64, SB_CLASS_SINT)       \
-    X(ULLONG, "unsigned long long", unsigned long long, ffi_type_uint64, SB_CLASS_UINT) \
-    X(INT8, "int8_t", int8_t, ffi_type_sint8, SB_CLASS_SINT)               \
-    X(UINT8, "uint8_t", uint8_t, ffi_type_uint8, SB_CLASS_UINT)            \
-    X(INT16, "int16_t", int16_t, ffi_type_sint16, SB_CLASS_SINT)           \
-    X(UINT16, "uint16_t", uint16_t, ffi_type_uint16, SB_CLASS_UINT)        \
-    X(INT32, "int32_t", int32_t, ffi_type_sint32, SB_CLASS_SINT)           \
-    X(UINT32, "uint32_t", uint32_t, ffi_type_uint32, SB_CLASS_UINT)        \
-    X(INT64, "int64_t", int64_t, ffi_type_sint64, SB_CLASS_SINT)           \
-    X(UINT64, "uint64_t", uint64_t, ffi_type_uint64, SB_CLASS_UINT)        \
-    X(SIZE, "size_t", size_t, ffi_type_uint64, SB_CLASS_UINT)              \
-    X(SSIZE, "ssize_t", ptrdiff_t, ffi_type_sint64, SB_CLASS_SINT)         \
-    X(INTPTR, "intptr_t", intptr_t, ffi_type_sint64, SB_CLASS_SINT)        \
-    X(UINTPTR, "uintptr_t", uintptr_t, ffi_type_uint64, SB_CLASS_UINT)     \
-    X(PTRDIFF, "ptrdiff_t", ptrdiff_t, ffi_type_sint64, SB_CLASS_SINT)     \
-    X(FLOAT, "float", float, ffi_type_float, SB_CLASS_FLOAT)               \
-    X(DOUBLE, "double", double, ffi_type_double, SB_CLASS_FLOAT)           \
-    X(PYOBJECT, "PyObject", char, ffi_type_pointer, SB_CLASS_PYOBJ)
+/* Platform-sized kinds get the libffi type of their width (preprocessor only,
+ * so the table below is constant data). */
+#if SIZE_MAX == UINT64_MAX
+#define SB_FFI_SIZE ffi_type_uint64
+#define SB_FFI_SSIZE ffi_type_sint64
+#else
+#define SB_FFI_SIZE ffi_type_uint32
+#define SB_FFI_SSIZE ffi_type_sint32
+#endif
+#if UINTPTR_MAX == UINT64_MAX
+#define SB_FFI_UINTPTR ffi_type_uint64
+#define SB_FFI_INTPTR ffi_type_sint64
+#else
+#define SB_FFI_UINTPTR ffi_type_uint32
+#define SB_FFI_INTPTR ffi_type_sint32
+#endif
+#if CHAR_MIN < 0
+#define SB_FFI_CHAR ffi_type_schar
+#define SB_CHAR_CLASS SB_CLASS_SINT
+#else
+#define SB_FFI_CHAR ffi_type_uchar
+#define SB_CHAR_CLASS SB_CLASS_UINT
+#endif
+#ifndef SSIZE_MAX
+#define SB_SSIZE_MAX PTRDIFF_MAX
+#else
+#define SB_SSIZE_MAX SSIZE_MAX
+#endif
+
+/* X(ID, spelling, C type for sizeof/alignof, ffi_type, class, min, max) */
+#define SB_KINDS(X)                                                                                  \
+    X(VOID, "void", char, ffi_type_void, SB_CLASS_VOID, 0, 0)                                        \
+    X(BOOL, "bool", bool, ffi_type_uint8, SB_CLASS_BOOL, 0, 1)                                       \
+    X(CHAR, "char", char, SB_FFI_CHAR, SB_CHAR_CLASS, CHAR_MIN, CHAR_MAX)                            \
+    X(SCHAR, "signed char", signed char, ffi_type_schar, SB_CLASS_SINT, SCHAR_MIN, SCHAR_MAX)        \
+    X(UCHAR, "unsigned char", unsigned char, ffi_type_uchar, SB_CLASS_UINT, 0, UCHAR_MAX)            \
+    X(SHORT, "short", short, ffi_type_sshort, SB_CLASS_SINT, SHRT_MIN, SHRT_MAX)                     \
+    X(USHORT, "unsigned short", unsigned short, ffi_type_ushort, SB_CLASS_UINT, 0, USHRT_MAX)        \
+    X(INT, "int", int, ffi_type_sint, SB_CLASS_SINT, INT_MIN, INT_MAX)                               \
+    X(UINT, "unsigned int", unsigned int, ffi_type_uint, SB_CLASS_UINT, 0, UINT_MAX)                 \
+    X(LONG, "long", long, ffi_type_slong, SB_CLASS_SINT, LONG_MIN, LONG_MAX)                         \
+    X(ULONG, "unsigned long", unsigned long, ffi_type_ulong, SB_CLASS_UINT, 0, ULONG_MAX)            \
+    X(LLONG, "long long", long long, ffi_type_sint64, SB_CLASS_SINT, LLONG_MIN, LLONG_MAX)           \
+    X(ULLONG, "unsigned long long", unsigned long long, ffi_type_uint64, SB_CLASS_UINT, 0, ULLONG_MAX) \
+    X(INT8, "int8_t", int8_t, ffi_type_sint8, SB_CLASS_SINT, INT8_MIN, INT8_MAX)                     \
+    X(UINT8, "uint8_t", uint8_t, ffi_type_uint8, SB_CLASS_UINT, 0, UINT8_MAX)                        \
+    X(INT16, "int16_t", int16_t, ffi_type_sint16, SB_CLASS_SINT, INT16_MIN, INT16_MAX)               \
+    X(UINT16, "uint16_t", uint16_t, ffi_type_uint16, SB_CLASS_UINT, 0, UINT16_MAX)                   \
+    X(INT32, "int32_t", int32_t, ffi_type_sint32, SB_CLASS_SINT, INT32_MIN, INT32_MAX)               \
+    X(UINT32, "uint32_t", uint32_t, ffi_type_uint32, SB_CLASS_UINT, 0, UINT32_MAX)                   \
+    X(INT64, "int64_t", int64_t, ffi_type_sint64, SB_CLASS_SINT, INT64_MIN, INT64_MAX)               \
+    X(UINT64, "uint64_t", uint64_t, ffi_type_uint64, SB_CLASS_UINT, 0, UINT64_MAX)                   \
+    X(SIZE, "size_t", size_t, SB_FFI_SIZE, SB_CLASS_UINT, 0, SIZE_MAX)                               \
+    X(SSIZE, "ssize_t", ptrdiff_t, SB_FFI_SSIZE, SB_CLASS_SINT, -SB_SSIZE_MAX - 1, SB_SSIZE_MAX)     \
+    X(INTPTR, "intptr_t", intptr_t, SB_FFI_INTPTR, SB_CLASS_SINT, INTPTR_MIN, INTPTR_MAX)            \
+    X(UINTPTR, "uintptr_t", uintptr_t, SB_FFI_UINTPTR, SB_CLASS_UINT, 0, UINTPTR_MAX)                \
+    X(PTRDIFF, "ptrdiff_t", ptrdiff_t, SB_FFI_SSIZE, SB_CLASS_SINT, PTRDIFF_MIN, PTRDIFF_MAX)         \
+    X(FLOAT, "float", float, ffi_type_float, SB_CLASS_FLOAT, 0, 0)                                   \
+    X(DOUBLE, "double", double, ffi_type_double, SB_CLASS_FLOAT, 0, 0)                               \
+    X(PYOBJECT, "PyObject", char, ffi_type_pointer, SB_CLASS_PYOBJ, 0, 0)
 
 typedef enum sb_kind {
-#define SB_X_ENUM(id, name, ctype, ffit, cls) SB_K_##id,
+#define SB_X_ENUM(id, name, ctype, ffit, cls, lo, hi) SB_K_##id,
     SB_KINDS(SB_X_ENUM)
 #undef SB_X_ENUM
     SB_K_COUNT

@@ -29,6 +29,10 @@ SB_INTERNAL sb_state *sb__state(PyObject *module);
 
 SB_INTERNAL int sb__compat_init(void);            /* reads the version once; 0 or -1 + exception */
 SB_INTERNAL unsigned sb__py_version(void);        /* 0x030B07 for 3.11.7 */
+/* The module definition for this version: `isolated` (whose slot
+ * `isolated_slot` gets filled in) declares per-interpreter-GIL support. */
+SB_INTERNAL PyModuleDef *sb__compat_moduledef(PyModuleDef *legacy, PyModuleDef *isolated,
+                                              PyModuleDef_Slot *isolated_slot);
 
 /* The calling convention of a bound function for this plan on this version. */
 SB_INTERNAL void sb__compat_method(const sb_plan *plan, PyMethodDef *def);

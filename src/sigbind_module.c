@@ -154,20 +154,24 @@ static PyModuleDef_Slot mod_slots[] = {
     {0, NULL},
 };
 
-static struct PyModuleDef sigbind_def = {
-    PyModuleDef_HEAD_INIT,
-    "sigbind",
-    "Call C from Python by pasting prototypes: sigbind.load('m').bind('double cos(double x)').",
-    sizeof(sb_state),
-    mod_methods,
-    mod_slots,
-    mod_traverse,
-    mod_clear,
-    mod_free,
+/* The same with one more slot, filled in by compat on versions that know it. */
+static PyModuleDef_Slot mod_slots_isolated[] = {
+    {Py_mod_exec, (void *)mod_exec},
+    {0, NULL},
+    {0, NULL},
 };
+
+#define SB_MODULE_DEF(slots)                                                                                      \
+    {                                                                                                              \
+        PyModuleDef_HEAD_INIT, "sigbind",                                                                          \
+            "Call C from Python by pasting prototypes: sigbind.load('m').bind('double cos(double x)').",            \
+            sizeof(sb_state), mod_methods, slots, mod_traverse, mod_clear, mod_free,                               \
+    }
+static struct PyModuleDef sigbind_def = SB_MODULE_DEF(mod_slots);
+static struct PyModuleDef sigbind_def_isolated = SB_MODULE_DEF(mod_slots_isolated);
 
 /* PyMODINIT_FUNC only implies default visibility from 3.9 headers on. */
 SB_EXPORT PyMODINIT_FUNC PyInit_sigbind(void)
 {
-    return PyModuleDef_Init(&sigbind_def);
+    return PyModuleDef_Init(sb__compat_moduledef(&sigbind_def, &sigbind_def_isolated, &mod_slots_isolated[1]));
 }

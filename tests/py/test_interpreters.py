@@ -1,0 +1,102 @@
+# test_interpreters.py — module state, not process state: subinterpreters, reload, heap-type reference rules on every version.
+import gc
+import importlib
+import sys
+import textwrap
+import unittest
+
+import sigbind
+from support import testlib
+
+SCRIPT = textwrap.dedent("""
+    import sigbind
+    cos = sigbind.load("m").bind("double cos(double x)")
+    assert cos(0.0) == 1.0, cos(0.0)
+    try:
+        cos("x")
+    except TypeError as e:
+        assert "cos() argument 'x' (double)" in str(e), e
+    else:
+        raise AssertionError("no TypeError")
+    assert sigbind.SignatureError is not None
+""")
+
+
+def interpreters_module():
+    for name in ("_interpreters", "_xxsubinterpreters"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            pass
+    return None
+
+
+class Subinterpreters(unittest.TestCase):
+    def setUp(self):
+        self.interp = interpreters_module()
+        if self.interp is None:
+            self.skipTest("no subinterpreter module in CPython %d.%d" % sys.version_info[:2])
+
+    def run_in(self, iid):
+        r = self.interp.run_string(iid, SCRIPT)
+        # 3.13's _interpreters returns an exception summary instead of raising.
+        self.assertIsNone(r, r)
+
+    def test_import_and_call_in_two_subinterpreters(self):
+        ids = [self.interp.create() for _ in range(2)]
+        try:
+            for iid in ids:
+                self.run_in(iid)
+            for iid in ids:
+                self.run_in(iid)  # again, already imported there
+        finally:
+            for iid in ids:
+                self.interp.destroy(iid)
+        # the main interpreter's module is untouched
+        self.assertEqual(sigbind.load("m").bind("double cos(double x)")(0.0), 1.0)
+
+    @unittest.skipIf(sys.version_info < (3, 12), "interpreters with their own GIL exist from 3.12")
+    def test_isolated_subinterpreter_with_own_gil(self):
+        try:
+            iid = self.interp.create(isolated=True)
+        except TypeError:
+            iid = self.interp.create("isolated")
+        try:
+            self.run_in(iid)
+        finally:
+            self.interp.destroy(iid)
+
+
+class Reload(unittest.TestCase):
+    def test_reload_gives_working_module_and_old_functions_survive(self):
+        cos = sigbind.load("m").bind("double cos(double x)")
+        mod = importlib.reload(sigbind)
+        self.assertEqual(mod.load("m").bind("double cos(double x)")(0.0), 1.0)
+        self.assertEqual(cos(0.0), 1.0)
+
+
+class HeapTypeReferences(unittest.TestCase):
+    """Instances hold a reference to their heap type, released on dealloc (DESIGN §7)."""
+
+    def assert_type_refcount_flat(self, tp, make):
+        gc.collect()
+        before = sys.getrefcount(tp)
+        objs = [make() for _ in range(1000)]
+        self.assertGreaterEqual(sys.getrefcount(tp), before + 1000 if sys.version_info < (3, 12) else before)
+        del objs
+        gc.collect()
+        self.assertEqual(sys.getrefcount(tp), before)
+
+    def test_pointer_instances(self):
+        self.assert_type_refcount_flat(sigbind.Pointer, lambda: sigbind.Pointer(8, "int *"))
+
+    def test_function_instances(self):
+        lib = testlib()
+        self.assert_type_refcount_flat(sigbind.Function, lambda: lib.bind("int t_int(int x)"))
+
+    def test_library_instances(self):
+        self.assert_type_refcount_flat(sigbind.Library, lambda: sigbind.load("m"))
+
+
+if __name__ == "__main__":
+    unittest.main()
