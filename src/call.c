@@ -549,7 +549,8 @@ PyObject *sb__call_varargs(PyObject *self, PyObject *args, PyObject *kwargs)
         return PyErr_NoMemory();
     for (Py_ssize_t i = 0; i < n; i++)
         items[i] = PyTuple_GetItem(args, i);
-    PyObject *r = invoke(f, items, n, NULL, NULL, kwargs && PyDict_Size(kwargs) ? kwargs : NULL);
+    bool nokw = !kwargs || PyDict_Size(kwargs) == 0;
+    PyObject *r = nokw && SB_SIMPLE(f->plan, n) ? run_fast(f, items, n) : invoke(f, items, n, NULL, NULL, nokw ? NULL : kwargs);
     if (items != stack)
         PyMem_Free(items);
     return r;
