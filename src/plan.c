@@ -335,6 +335,11 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             }
         } else {
             s->conv = (uint8_t)conv_of(prm->type);
+            /* A non-const `char *` parameter may be written to: it takes what
+             * any pointer takes (buffers, bytes, addresses), never a str,
+             * whose UTF-8 the C code would then scribble on. */
+            if (s->conv == SB_CV_CSTR && !prm->type.cconst)
+                s->conv = SB_CV_PTR;
         }
         if (prm->flags & SB_PARAM_OUT) {
             s->py = -1;

@@ -159,6 +159,16 @@ class Text(unittest.TestCase):
             f(5)
         self.assertEqual(str(cm.exception), "t_strlen() argument 's' (const char *) must be str, bytes or None, not int")
 
+    def test_non_const_char_pointer_takes_buffers_not_str(self):
+        fill = testlib().bind("void t_fill(char *p, size_t n, int v)")
+        ba = bytearray(2)
+        fill(ba, 2, 65)
+        self.assertEqual(ba, b"AA")
+        with self.assertRaises(TypeError) as cm:
+            fill("ab", 2, 65)
+        self.assertEqual(str(cm.exception), "t_fill() argument 'p' (char *) must be a sigbind.Pointer, int address, "
+                                            "buffer or None, not str")
+
     def test_text_out_and_null_out(self):
         lib = testlib()
         self.assertEqual(lib.bind("const char *t_hello(void)")(), "hello, world")
