@@ -220,6 +220,19 @@ static const char *param_name(const sb_param *prm, unsigned i, char buf[16])
     return buf;
 }
 
+/* Python keywords that are valid C identifiers. */
+static bool is_python_keyword(const char *name)
+{
+    static const char *const kw[] = {"False", "None", "True", "and", "as", "assert", "async", "await", "class",
+                                     "def", "del", "elif", "except", "finally", "from", "global", "import", "in",
+                                     "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "try", "with",
+                                     "yield"};
+    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+        if (!strcmp(name, kw[i]))
+            return true;
+    return false;
+}
+
 static SB_UNUSED bool is_int_class(sb_conv c) /* unused when SB_HAVE_CALLREGS is 0 */
 {
     return c == SB_CV_SINT || c == SB_CV_UINT || c == SB_CV_BOOL || c == SB_CV_CSTR ||
@@ -365,32 +378,45 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         }
     }
 
-    /* Names for unnamed parameters: "argN" (N = C position), stored in one block. */
+    /* Python names: "argN" (N = C position) for unnamed parameters, and a
+     * trailing '_' for C names that are Python keywords ("from" -> "from_",
+     * the PEP 8 spelling), so keywords and __text_signature__ work. One block. */
     {
         size_t need = 0;
         for (uint16_t k = 0; k < pl->npy; k++)
             if (!pl->py[k].name)
                 need += 8;
+            else if (is_python_keyword(pl->py[k].name))
+                need += strlen(pl->py[k].name) + 2;
         if (need) {
             char *names = malloc(need);
             if (!names)
                 goto oom;
             pl->names_block = names; /* freed with the plan, also on failure */
             char *w = names;
-            for (uint16_t k = 0; k < pl->npy; k++)
-                if (!pl->py[k].name) {
-                    snprintf(w, 8, "arg%u", (unsigned)pl->py[k].slot % 1000u);
-                    /* A given name may not be the one made for an unnamed parameter. */
-                    for (uint16_t j = 0; j < pl->npy; j++)
-                        if (pl->py[j].name && !strcmp(pl->py[j].name, w)) {
-                            sb__error_set(err, sig->params[pl->py[j].slot].col,
-                                          "parameter name '%s' clashes with the name of unnamed parameter %u", w,
-                                          (unsigned)pl->py[k].slot);
-                            goto fail;
-                        }
-                    pl->py[k].name = w;
-                    w += 8;
+            for (uint16_t k = 0; k < pl->npy; k++) {
+                if (pl->py[k].name) {
+                    if (is_python_keyword(pl->py[k].name)) {
+                        size_t l = strlen(pl->py[k].name);
+                        memcpy(w, pl->py[k].name, l);
+                        memcpy(w + l, "_", 2);
+                        pl->py[k].name = w;
+                        w += l + 2;
+                    }
+                    continue;
                 }
+                snprintf(w, 8, "arg%u", (unsigned)pl->py[k].slot % 1000u);
+                /* A given name may not be the one made for an unnamed parameter. */
+                for (uint16_t j = 0; j < pl->npy; j++)
+                    if (pl->py[j].name && !strcmp(pl->py[j].name, w)) {
+                        sb__error_set(err, sig->params[pl->py[j].slot].col,
+                                      "parameter name '%s' clashes with the name of unnamed parameter %u", w,
+                                      (unsigned)pl->py[k].slot);
+                        goto fail;
+                    }
+                pl->py[k].name = w;
+                w += 8;
+            }
         }
         for (uint16_t k = 0; k < pl->npy; k++)
             pl->py[k].namelen = strlen(pl->py[k].name);

@@ -116,6 +116,11 @@ class Introspection(unittest.TestCase):
         m = libc.bind("long labs(long j, *, bool flag = true, const char *s = NULL)")
         self.assertEqual(str(inspect.signature(m)), "(j, *, flag=True, s=None)")
 
+    def test_python_keyword_parameter_names_get_an_underscore(self):
+        f = sigbind.load("m").bind("double ldexp(double from, int lambda)")
+        self.assertEqual(str(inspect.signature(f)), "(from_, lambda_)")
+        self.assertEqual(f(from_=1.0, lambda_=3), 8.0)
+
     def test_library_dir_lists_declared_functions(self):
         libz = sigbind.load("z", "unsigned long adler32(unsigned long a, const void *b, unsigned int n);")
         self.assertIn("adler32", dir(libz))
