@@ -1,19 +1,13 @@
-/* sigbind.h — the public C API of sigbind. */
+/* sigbind.h — the public C API of sigbind: extension modules by signature strings, exceptions, calling Python from C, embedding. */
 #ifndef SIGBIND_H
 #define SIGBIND_H
 
-/*
- * sigbind today is the `sigbind` Python module (the Python face: bind C
- * functions of existing libraries by their prototypes; see README.md).
- *
- * The C face — extension modules written in plain C, with functions, classes
- * and exceptions registered by signature strings — is not built yet (issue
- * #3). Its declarations (SB_MODULE, SB_FUNCTION, sb_raise, ...) will be added
- * here, each documented with its ownership (new/borrowed reference, who frees
- * what), whether it needs the GIL, and how it fails.
- *
- * What this header holds now: the version of the runtime it belongs to.
- */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sigbind_cc.h"
 
 #define SIGBIND_VERSION_MAJOR 0
 #define SIGBIND_VERSION_MINOR 1
@@ -21,5 +15,195 @@
 /* 0xMMmmpp00, comparable like PY_VERSION_HEX */
 #define SIGBIND_VERSION_HEX                                                                                       \
     ((SIGBIND_VERSION_MAJOR << 24) | (SIGBIND_VERSION_MINOR << 16) | (SIGBIND_VERSION_PATCH << 8))
+
+/* Python objects are opaque here; code that includes Python.h gets the same
+ * type (C11 allows the typedef twice). */
+typedef struct _object PyObject;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ===================================================================== */
+/* Conventions                                                            */
+/*
+ * - Functions returning PyObject * return a NEW reference, or NULL with a
+ *   Python exception set. Release a reference with sb_decref().
+ * - Functions returning int return 0 on success, -1 with a Python exception
+ *   set on failure (except where a function says otherwise).
+ * - Everything here needs the GIL (the runtime holds it while it runs your
+ *   registered functions), except sb_embed_init, sb_gil_acquire and the
+ *   functions run by sb_allow_threads.
+ * - Exception names: a builtin name ("ValueError", "OSError", ...), the name
+ *   of an exception your module defines ("CustomError"), or a dotted name of
+ *   an exception defined in Python code ("asyncio.CancelledError"), imported
+ *   once and cached in the module's state.
+ */
+
+/* ===================================================================== */
+/* Modules                                                                */
+
+/* One function of the module: an ordinary C function, its signature string
+ * (DESIGN §4; the Python name is the name in the signature) and a docstring.
+ *   SB_FUNCTION(sum_as_string, "char *sum_as_string(int64_t a, int64_t b) [[free]]", "Sum as text.")
+ * Arguments and results convert as in the Python face. `PyObject *`
+ * parameters are BORROWED for the call; a `PyObject *` result must be a NEW
+ * reference (or NULL with an exception set). `*args` / `**kwargs` arrive as a
+ * borrowed `PyObject *` tuple / dict. A function reports an error by calling
+ * sb_raise() (or any CPython API that sets an exception) and returning any
+ * value: the runtime checks for a set exception after every call of a module
+ * function (one PyErr_Occurred() call, ~5 instructions) and then returns NULL
+ * to Python, after freeing a [[free]] result. */
+typedef struct sb_function_def {
+    void (*fn)(void);        /* the C function, cast with SB_FUNCTION */
+    const char *signature;   /* its prototype */
+    const char *doc;         /* docstring (may be NULL) */
+} sb_function_def;
+#define SB_FUNCTION(fn, signature, doc) {(void (*)(void))(fn), (signature), (doc)}
+
+/* One exception type of the module: mymodule.<name>, derived from `base` (an
+ * exception name as above, NULL = "Exception"; an earlier exception of the
+ * same module may be the base). Kept in module state. */
+typedef struct sb_exception_def {
+    const char *name;
+    const char *base;
+    const char *doc;
+} sb_exception_def;
+#define SB_EXCEPTION(name, base, doc) {(name), (base), (doc)}
+
+/* Module-level constants. */
+typedef enum sb_constant_kind { SB_CONST_INT = 1, SB_CONST_FLOAT, SB_CONST_STR } sb_constant_kind;
+typedef struct sb_constant_def {
+    const char *name;
+    sb_constant_kind kind;
+    long long i;
+    double d;
+    const char *s;
+} sb_constant_def;
+#define SB_INT(name, value) {(name), SB_CONST_INT, (value), 0.0, NULL}
+#define SB_FLOAT(name, value) {(name), SB_CONST_FLOAT, 0, (value), NULL}
+#define SB_STR(name, value) {(name), SB_CONST_STR, 0, 0.0, (value)}
+
+/* Ends each of the three tables above. */
+#define SB_END {0}
+
+typedef struct sb_module_def {
+    const char *name;                       /* set by SB_MODULE */
+    const char *doc;                        /* the module's docstring */
+    const sb_function_def *functions;       /* SB_END-terminated, may be NULL */
+    const sb_exception_def *exceptions;     /* SB_END-terminated, may be NULL */
+    const sb_constant_def *constants;       /* SB_END-terminated, may be NULL */
+    int (*exec)(PyObject *module);          /* extra setup at import: 0, or -1 with an exception set */
+    void *runtime_;                         /* owned by the runtime */
+} sb_module_def;
+
+/* Defines the module `name` (the extension's file must be name.abi3.so):
+ *   SB_MODULE(rust2py, .doc = "This module is implemented in C.", .functions = functions);
+ * It expands to PyInit_<name>, using multi-phase init: each import (each
+ * subinterpreter, each reload) gets its own module object and state; every
+ * signature is parsed and checked at import, and a bad one makes the import
+ * fail with sigbind.SignatureError naming the function and the column. */
+#define SB_MODULE(modname, ...)                                                                                    \
+    static sb_module_def sb_module_def_##modname = {.name = #modname, __VA_ARGS__};                                \
+    SB_EXPORT PyObject *PyInit_##modname(void);                                                                    \
+    SB_EXPORT PyObject *PyInit_##modname(void) { return sb_module_init(&sb_module_def_##modname); }
+
+/* Used by SB_MODULE: returns the module definition for multi-phase init
+ * (borrowed, lives as long as the process), or NULL with an exception set. */
+PyObject *sb_module_init(sb_module_def *def);
+
+/* ===================================================================== */
+/* Errors                                                                 */
+
+/* Sets exception `exc` (a name, see Conventions) with a printf-style message.
+ * Always returns -1 (so `return sb_raise(...)` works in int functions). An
+ * unknown name raises SystemError naming it instead. */
+int sb_raise(const char *exc, const char *fmt, ...) SB_PRINTF(2, 3);
+/* The same, chaining the exception currently set as __cause__ (raise ... from ...). */
+int sb_raise_from(const char *exc, const char *fmt, ...) SB_PRINTF(2, 3);
+/* OSError (or its errno subclass) from errno; `filename` may be NULL. Returns -1. */
+int sb_raise_errno(const char *filename);
+/* Is an exception set? Does it match `exc` (isinstance-like, by name)? */
+bool sb_error_occurred(void);
+bool sb_exception_matches(const char *exc);
+/* Clears the current exception. */
+void sb_error_clear(void);
+/* Takes the current exception out (NULL if none; a new reference the caller
+ * owns) and puts one back (steals the reference; NULL clears). */
+PyObject *sb_error_fetch(void);
+void sb_error_restore(PyObject *exc);
+/* The exception type for a name (see Conventions): a BORROWED reference
+ * cached in the calling module's state, or NULL with an exception set. */
+PyObject *sb_exception_type(const char *exc);
+
+/* ===================================================================== */
+/* Calling Python from C, in the signature language                       */
+
+/* Calls `callable` with C values described by a parameter list:
+ *   sb_call(f, "(int64_t a, const char *s)", (int64_t)1, "x")      -> f(1, "x")
+ *   sb_call(f, "(double x, *, bool flag)", 2.0, true)              -> f(2.0, flag=True)
+ * Parameters after `*` are passed by keyword (their names are the keywords).
+ * Each variadic argument must have the C type its parameter names (C's
+ * default promotions apply: float/char/short/bool are read as double/int).
+ * `PyObject *` arguments are borrowed. Returns a new reference or NULL. */
+PyObject *sb_call(PyObject *callable, const char *params, ...);
+PyObject *sb_vcall(PyObject *callable, const char *params, va_list ap);
+/* obj.<name>(...) */
+PyObject *sb_call_method(PyObject *obj, const char *name, const char *params, ...);
+/* Converts one Python value to the C type named by `type` ("int64_t",
+ * "const char *", "double", "PyObject *"...), writing it to *out (which must
+ * point to that type). A `const char *` points into obj (valid while obj
+ * lives and is not modified); a `PyObject *` is borrowed. 0 or -1. */
+int sb_extract(PyObject *obj, const char *type, void *out);
+/* A Python value from one C value of the named type (new reference). */
+PyObject *sb_value(const char *type, ...);
+/* A tuple / a dict (keys: the parameter names) from C values. New reference. */
+PyObject *sb_tuple(const char *params, ...);
+PyObject *sb_dict(const char *params, ...);
+/* Reference counting and attribute access for code without Python.h. */
+void sb_incref(PyObject *obj);
+void sb_decref(PyObject *obj);      /* NULL is allowed */
+PyObject *sb_getattr(PyObject *obj, const char *name);
+
+/* ===================================================================== */
+/* The GIL                                                                */
+
+/* Runs fn(arg) with the GIL released (the caller holds it; it is taken back
+ * before returning). fn must not touch Python objects. */
+void sb_allow_threads(void (*fn)(void *arg), void *arg);
+
+/* Token-style GIL for threads Python never saw (and for embedding):
+ *   sb_gil g = sb_gil_acquire(); ...; sb_gil_release(g);
+ * Nesting is allowed; release in reverse order. No GIL is needed to call it. */
+typedef struct sb_gil {
+    int state_;
+} sb_gil;
+sb_gil sb_gil_acquire(void);
+void sb_gil_release(sb_gil gil);
+
+/* ===================================================================== */
+/* Embedding: starting Python from a C program (link with libpython3.so)  */
+
+/* Starts the interpreter if it is not running (Py_InitializeEx(0)); the
+ * calling thread then holds the GIL. 0, or -1 (nothing to report to). */
+int sb_embed_init(void);
+/* Stops it (Py_FinalizeEx). 0, or -1 if finalizing failed. Needs the GIL. */
+int sb_embed_finalize(void);
+/* import <name>: new reference or NULL. */
+PyObject *sb_import(const char *name);
+/* Evaluates an expression / runs statements (Py_CompileString +
+ * PyEval_EvalCode) with the given namespaces; globals NULL = a fresh dict with
+ * __builtins__, locals NULL = globals. sb_eval returns the value (new
+ * reference); sb_exec returns 0 or -1. */
+PyObject *sb_eval(const char *expr, PyObject *globals, PyObject *locals);
+int sb_exec(const char *code, PyObject *globals, PyObject *locals);
+/* A new empty namespace dict holding __builtins__ (new reference). */
+PyObject *sb_namespace(void);
+/* Prints the current exception with its traceback to stderr and clears it. */
+void sb_error_print(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

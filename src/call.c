@@ -206,7 +206,8 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
     default:
         break;
     }
-    sb_convctx cx = {f, s->py};
+    const sb_plan *pl = f->plan;
+    sb_convctx cx = {pl->sig->name, pl->py[s->py].name, s->type, f->state};
     return sb__to_c(&cx, s->conv, vt, v, cell, tmp);
 }
 

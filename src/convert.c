@@ -8,18 +8,17 @@
 /* "cos() argument 'x' (double)" prefix pieces for messages. */
 static const char *param_name(const sb_convctx *cx)
 {
-    return cx->f->plan->py[cx->py].name;
+    return cx->pname;
 }
 
 static const char *fn_name(const sb_convctx *cx)
 {
-    return cx->f->plan->sig->name;
+    return cx->fname;
 }
 
 static void type_text(const sb_convctx *cx, char *buf, size_t cap)
 {
-    const sb_plan *pl = cx->f->plan;
-    sb__type_format(pl->slots[pl->py[cx->py].slot].type, buf, cap);
+    sb__type_format(cx->declared, buf, cap);
 }
 
 static int type_error(const sb_convctx *cx, const char *expected, PyObject *obj)
@@ -220,7 +219,7 @@ static int to_cstr(const sb_convctx *cx, PyObject *obj, sb_cell *cell, sb_temp *
 /* Pointer in: None, int address, Pointer, bytes, bytearray, buffers. */
 static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
-    sb_state *st = cx->f->state;
+    sb_state *st = cx->state;
     if (obj == Py_None) {
         cell->p = NULL;
         return 0;

@@ -8,7 +8,7 @@
 #include <limits.h>
 #include <ffi.h>
 
-#include "cc.h"
+#include "sigbind_cc.h"
 
 /* ------------------------------------------------------------------ */
 /* Errors of the plain-C layers: a status plus an owned message.       */

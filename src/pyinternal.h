@@ -24,6 +24,11 @@ typedef struct sb_state {
 
 SB_INTERNAL sb_state *sb__state(PyObject *module);
 
+/* The module whose C-face function is running on this thread (set by the call
+ * path around calls of module functions and by module exec), or NULL: sb_raise
+ * resolves a module's own exception names against it. Borrowed. */
+SB_INTERNAL extern _Thread_local PyObject *sb__current_module;
+
 /* ------------------------------------------------------------------ */
 /* compat.c: the one place that knows Python versions (DESIGN §7).     */
 
@@ -146,9 +151,12 @@ typedef struct sb_temp {
     sb_buffer view;        /* >= 3.11 buffer; view.obj != NULL when held */
 } sb_temp;
 
+/* What a converter needs besides the value: names for messages, and the state. */
 typedef struct sb_convctx {
-    const sb_function *f;
-    int16_t py;            /* Python parameter index, for messages */
+    const char *fname;     /* "crc32" in "crc32() argument 'len' (unsigned int) ..." */
+    const char *pname;     /* "len" */
+    sb_type declared;      /* the parameter's declared type, for messages */
+    sb_state *state;       /* for the Pointer type */
 } sb_convctx;
 
 /* Python -> C into cell (conv/kind of the slot; type for pointers). Returns 0 or -1 + exception. */

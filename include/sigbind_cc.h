@@ -1,4 +1,4 @@
-/* cc.h — the one place for compiler-specific spellings (visibility, format checks, branch hints). */
+/* sigbind_cc.h — the one place for compiler-specific spellings (visibility, format checks, branch hints, inlining); used by the runtime and by sigbind.h. */
 #ifndef SB_CC_H
 #define SB_CC_H
 
