@@ -21,7 +21,7 @@ static int too_many(const sb_function *f, Py_ssize_t given)
 }
 
 /* Puts a keyword argument into vals. */
-static int bind_keyword(const sb_function *f, PyObject **vals, PyObject *name, PyObject *value)
+static int bind_keyword(const sb_function *f, PyObject **vals, PyObject *varkw, PyObject *name, PyObject *value)
 {
     const sb_plan *pl = f->plan;
     Py_ssize_t k = -1;
@@ -38,6 +38,8 @@ static int bind_keyword(const sb_function *f, PyObject **vals, PyObject *name, P
         for (uint16_t i = 0; i < pl->npy; i++)
             if (PyUnicode_Compare(PyTuple_GetItem(f->names, i), name) == 0) {
                 if (i < pl->nposonly) {
+                    if (varkw)
+                        break; /* like Python: goes to **kwargs */
                     PyErr_Format(PyExc_TypeError,
                                  "%s() got some positional-only arguments passed as keyword arguments: '%U'",
                                  fname(f), name);
@@ -49,6 +51,8 @@ static int bind_keyword(const sb_function *f, PyObject **vals, PyObject *name, P
         if (PyErr_Occurred())
             return -1;
         if (k < 0) {
+            if (varkw)
+                return PyDict_SetItem(varkw, name, value);
             PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", fname(f), name);
             return -1;
         }
@@ -237,6 +241,17 @@ static inline PyObject *convert_result(const sb_function *f, const sb_plan *pl, 
     return sb__from_c(f->state, pl->ret_conv, pl->sig->ret, r);
 }
 
+/* A C-face function returned with an exception set: release what its result
+ * owns ([[free]] memory, a PyObject * reference) and report the exception. */
+static void cface_drop_result(const sb_function *f, const sb_cell *r)
+{
+    const sb_plan *pl = f->plan;
+    if (pl->ret_conv == SB_CV_PYOBJ)
+        Py_XDECREF((PyObject *)r->p);
+    else if ((pl->sig->flags & SB_SIG_FREE) && pl->sig->ret.ptr && r->p)
+        f->free_fn(r->p);
+}
+
 #if SB_HAVE_CALLREGS
 static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
                                     PyObject *const *kwvals, PyObject *kwdict);
@@ -308,7 +323,21 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
         }
     }
     sb_regret rr;
-    pl->regcall(f->fn, (const uint64_t *)cells, &rr);
+    if (f->cface) {
+        /* C-face functions may raise (sb_raise) and may call sb_raise's name lookup. */
+        PyObject *outer = sb__current_module;
+        sb__current_module = f->module;
+        pl->regcall(f->fn, (const uint64_t *)cells, &rr);
+        sb__current_module = outer;
+        if (SB_UNLIKELY(PyErr_Occurred())) {
+            sb_cell r;
+            r.u = rr.rax;
+            cface_drop_result(f, &r);
+            return NULL;
+        }
+    } else {
+        pl->regcall(f->fn, (const uint64_t *)cells, &rr);
+    }
     switch (pl->ret_conv) {
     case SB_CV_DOUBLE:
         return PyFloat_FromDouble(rr.xmm0);
@@ -334,7 +363,8 @@ general:
 #endif
 
 /* Converts vals (one per Python parameter, NULL = not given), calls, builds the result. */
-static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, sb_cell *cells, void **avalues, sb_temp *temps)
+static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject *const *extras, sb_cell *cells,
+                                  void **avalues, sb_temp *temps)
 {
     const sb_plan *pl = f->plan;
     const uint16_t nargs = pl->nargs;
@@ -350,6 +380,10 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, sb_cell 
         if (s->flags & SB_PARAM_OUT) {
             cells[s->outcell].u = 0;
             cell->p = &cells[s->outcell];
+            continue;
+        }
+        if (s->flags & (SB_PARAM_VARARGS | SB_PARAM_VARKW)) {
+            cell->p = extras[(s->flags & SB_PARAM_VARKW) ? 1 : 0]; /* borrowed for the call */
             continue;
         }
         sb_cell *target = cell;
@@ -376,6 +410,9 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, sb_cell 
     int saved_errno = 0;
     const sb_sig *sig = pl->sig;
     {
+        PyObject *outer = sb__current_module;
+        if (f->cface)
+            sb__current_module = f->module;
         PyThreadState *ts = (sig->flags & SB_SIG_NOGIL) ? PyEval_SaveThread() : NULL;
 #if SB_HAVE_CALLREGS
         if (pl->fast == SB_FAST_REGS) {
@@ -396,6 +433,11 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, sb_cell 
             saved_errno = errno; /* before anything else can touch it */
         if (ts)
             PyEval_RestoreThread(ts);
+        sb__current_module = outer;
+    }
+    if (f->cface && SB_UNLIKELY(PyErr_Occurred())) {
+        cface_drop_result(f, &r);
+        goto done;
     }
 
     if (sig->contract.kind && contract_failed(pl, &r)) {
@@ -471,21 +513,23 @@ done:
 /* Binds positional and keyword arguments to parameters, then runs. kwnames +
  * kwvals (vectorcall style) or kwdict (dict style) give the keywords. */
 static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
-                        PyObject *const *kwvals, PyObject *kwdict)
+                                    PyObject *const *kwvals, PyObject *kwdict)
 {
     const sb_plan *pl = f->plan;
     sb_cell cells[SB_REG_CELLS + SB_STACK_ARGS];
     void *avalues[SB_STACK_ARGS];
     sb_temp temps[SB_STACK_ARGS];
     PyObject *stackvals[SB_STACK_ARGS];
+    PyObject *extras[2] = {NULL, NULL}; /* *args tuple, **kwargs dict (owned) */
+    const bool variadic = pl->varargs_slot >= 0 || pl->varkw_slot >= 0;
 
-    if (SB_UNLIKELY(npos > pl->npositional)) {
+    if (SB_UNLIKELY(npos > pl->npositional) && pl->varargs_slot < 0) {
         too_many(f, npos);
         return NULL;
     }
     /* All parameters given positionally: run on the caller's array. */
-    if (npos == pl->npy && !kwnames && !kwdict && pl->nargs <= SB_STACK_ARGS)
-        return run(f, pos, cells, avalues, temps);
+    if (npos == pl->npy && !kwnames && !kwdict && pl->nargs <= SB_STACK_ARGS && !variadic)
+        return run(f, pos, extras, cells, avalues, temps);
 
     void *heap = NULL;
     sb_cell *hc = cells;
@@ -503,25 +547,38 @@ static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssi
         vals = (PyObject **)(ht + pl->nargs);
     }
     PyObject *result = NULL;
+    Py_ssize_t nbound = npos < pl->npositional ? npos : pl->npositional;
     Py_ssize_t k = 0;
-    for (; k < npos; k++)
+    for (; k < nbound; k++)
         vals[k] = pos[k];
     for (; k < pl->npy; k++)
         vals[k] = NULL;
+    if (pl->varargs_slot >= 0) {
+        if (!(extras[0] = PyTuple_New(npos - nbound)))
+            goto done;
+        for (Py_ssize_t j = nbound; j < npos; j++) {
+            Py_INCREF(pos[j]);
+            PyTuple_SetItem(extras[0], j - nbound, pos[j]);
+        }
+    }
+    if (pl->varkw_slot >= 0 && !(extras[1] = PyDict_New()))
+        goto done;
     if (kwnames) {
         Py_ssize_t nkw = PyTuple_Size(kwnames);
         for (Py_ssize_t j = 0; j < nkw; j++)
-            if (bind_keyword(f, vals, PyTuple_GetItem(kwnames, j), kwvals[j]) < 0)
+            if (bind_keyword(f, vals, extras[1], PyTuple_GetItem(kwnames, j), kwvals[j]) < 0)
                 goto done;
     } else if (kwdict) {
         Py_ssize_t it = 0;
         PyObject *key, *value;
         while (PyDict_Next(kwdict, &it, &key, &value))
-            if (bind_keyword(f, vals, key, value) < 0)
+            if (bind_keyword(f, vals, extras[1], key, value) < 0)
                 goto done;
     }
-    result = run(f, vals, hc, ha, ht);
+    result = run(f, vals, extras, hc, ha, ht);
 done:
+    Py_XDECREF(extras[0]);
+    Py_XDECREF(extras[1]);
     if (heap)
         PyMem_Free(heap);
     return result;

@@ -65,19 +65,20 @@ int sb__compat_init(void)
  * the module works in interpreters with their own GIL (it keeps no Python
  * state outside module state, and its C-level statics are constant or set
  * once under pthread_once). Older versions reject unknown slot ids, so they
- * get the definition without it. Py_GetVersion is safe before any init. */
+ * get a terminator there instead. Py_GetVersion is safe before any init. */
 #define SB_Py_mod_multiple_interpreters 3
 #define SB_Py_MOD_PER_INTERPRETER_GIL_SUPPORTED ((void *)2)
 
-PyModuleDef *sb__compat_moduledef(PyModuleDef *legacy, PyModuleDef *isolated, PyModuleDef_Slot *isolated_slot)
+void sb__compat_module_slots(PyModuleDef_Slot *slot)
 {
     unsigned major = 0, minor = 0;
     if (sscanf(Py_GetVersion(), "%u.%u", &major, &minor) == 2 && (major > 3 || (major == 3 && minor >= 12))) {
-        isolated_slot->slot = SB_Py_mod_multiple_interpreters;
-        isolated_slot->value = SB_Py_MOD_PER_INTERPRETER_GIL_SUPPORTED;
-        return isolated;
+        slot->slot = SB_Py_mod_multiple_interpreters;
+        slot->value = SB_Py_MOD_PER_INTERPRETER_GIL_SUPPORTED;
+    } else {
+        slot->slot = 0;
+        slot->value = NULL;
     }
-    return legacy;
 }
 
 unsigned sb__py_version(void)
@@ -85,7 +86,7 @@ unsigned sb__py_version(void)
     return version;
 }
 
-void sb__compat_method(const sb_plan *plan, PyMethodDef *def)
+void sb__compat_method(const sb_plan *plan, bool cface, PyMethodDef *def)
 {
     /* Gate: METH_FASTCALL | METH_KEYWORDS is part of the stable ABI from 3.10
      * (PEP 652 lists it with 3.10); before that, the stable conventions are
@@ -93,7 +94,9 @@ void sb__compat_method(const sb_plan *plan, PyMethodDef *def)
      * allows (no argument tuple is built for those). METH_O is only right for a
      * single positional-only required parameter: it rejects keywords. */
     if (version >= 0x030A00) {
-        PyCFunction kernel = sb__shape_kernel(plan);
+        /* The exactly-typed kernels are for library functions; C-face functions
+         * need the exception check after the call (the register path has it). */
+        PyCFunction kernel = cface ? NULL : sb__shape_kernel(plan);
         def->ml_meth = kernel ? kernel : (PyCFunction)(void (*)(void))sb__call_fast;
         def->ml_flags = METH_FASTCALL | METH_KEYWORDS;
     } else if (plan->npy == 0) {

@@ -45,14 +45,19 @@ void sb__raise_sigerror(sb_state *st, const char *text, size_t len, const sb_err
 
 sb_plan *sb__plan_from_text(sb_state *st, const char *text, size_t len)
 {
+    return sb__plan_from_text_in(st, text, len, NULL);
+}
+
+sb_plan *sb__plan_from_text_in(sb_state *st, const char *text, size_t len, const char *context)
+{
     sb_error err;
     sb_sig *sig = sb__sig_parse(text, len, &err);
     if (!sig) {
-        sb__raise_sigerror(st, text, len, &err, NULL);
+        sb__raise_sigerror(st, text, len, &err, context);
         return NULL;
     }
-    char name[64];
-    snprintf(name, sizeof name, "%s()", sig->name);
+    char name[192];
+    snprintf(name, sizeof name, "%s%s%s()", context ? context : "", context ? ": " : "", sig->name);
     sb_plan *plan = sb__plan_new(sig, &err);
     if (!plan) {
         if (err.col != (size_t)-1 && err.col > len)

@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
-                           const char *(*status_msg)(int), void (*free_fn)(void *))
+PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void), const sb_fnextra *extra)
 {
     sb_state *st = sb__state(module);
     sb_function *f = (sb_function *)PyType_GenericAlloc((PyTypeObject *)st->FunctionType, 0);
@@ -15,8 +14,9 @@ PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void 
     }
     f->plan = plan;
     f->fn = fn;
-    f->status_msg = status_msg;
-    f->free_fn = free_fn ? free_fn : free;
+    f->status_msg = extra->status_msg;
+    f->free_fn = extra->free_fn ? extra->free_fn : free;
+    f->cface = extra->cface;
     Py_INCREF(module);
     f->module = module;
     f->state = st;
@@ -43,8 +43,25 @@ PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void 
     }
     f->def.ml_name = plan->sig->name;
     f->def.ml_doc = plan->doc;
-    sb__compat_method(plan, &f->def);
-    PyObject *callable = PyCFunction_NewEx(&f->def, (PyObject *)f, NULL);
+    if (extra->doc) {
+        /* "name(sig)\n--\n\n<doc>\n\nC: <prototype>" */
+        size_t n1 = strlen(plan->doc), n2 = strlen(extra->doc);
+        const char *proto = strstr(plan->doc, "\n--\n\n");
+        size_t head = proto ? (size_t)(proto - plan->doc) + 5 : 0;
+        f->doc = PyMem_Malloc(n1 + n2 + 8);
+        if (!f->doc) {
+            PyErr_NoMemory();
+            Py_DECREF(f);
+            return NULL;
+        }
+        memcpy(f->doc, plan->doc, head);
+        memcpy(f->doc + head, extra->doc, n2);
+        memcpy(f->doc + head + n2, "\n\nC: ", 5);
+        memcpy(f->doc + head + n2 + 5, plan->doc + head, n1 - head + 1);
+        f->def.ml_doc = f->doc;
+    }
+    sb__compat_method(plan, f->cface, &f->def);
+    PyObject *callable = PyCFunction_NewEx(&f->def, (PyObject *)f, extra->modname);
     Py_DECREF(f); /* the callable holds it */
     return callable;
 }
@@ -80,6 +97,7 @@ static void function_dealloc(PyObject *self)
     function_clear(self);
     Py_CLEAR(f->names);
     PyMem_Free(f->defaults);
+    PyMem_Free(f->doc);
     sb__plan_free(f->plan);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);

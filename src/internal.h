@@ -281,6 +281,8 @@ typedef struct sb_plan {
     uint16_t npositional;        /* Python parameters that may be given positionally */
     uint16_t nrequired;          /* leading Python parameters without defaults (positional part) */
     uint16_t nout;               /* [[out]] + [[inout]] parameters */
+    int16_t varargs_slot;        /* C argument receiving *args (a tuple), or -1 */
+    int16_t varkw_slot;          /* C argument receiving **kwargs (a dict), or -1 */
     uint16_t ncells;             /* storage cells a call needs */
     uint8_t fast;                /* sb_fast */
     sb_regcall_fn regcall;       /* SB_FAST_REGS: the register stub that fits the arguments */

@@ -190,8 +190,8 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
         return NULL;
     }
     /* POSIX guarantees dlsym results convert to function pointers. */
-    return sb__function_new(lib->module, (PyObject *)lib, plan, (void (*)(void))(uintptr_t)fn,
-                            (const char *(*)(int))(uintptr_t)msg, (void (*)(void *))(uintptr_t)freefn);
+    sb_fnextra extra = {(const char *(*)(int))(uintptr_t)msg, (void (*)(void *))(uintptr_t)freefn, NULL, NULL, false};
+    return sb__function_new(lib->module, (PyObject *)lib, plan, (void (*)(void))(uintptr_t)fn, &extra);
 }
 
 static PyObject *library_bind(PyObject *self, PyObject *arg)

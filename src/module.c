@@ -1,1 +1,209 @@
 /* module.c — the C face's modules: sb_module_def -> multi-phase module with functions, exceptions and constants in module state. */
+#include "pyinternal.h"
+#include "sigbind.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What the runtime keeps per sb_module_def, for the life of the process (plain
+ * C, shared by every interpreter that imports the module). */
+typedef struct sb_module_rt {
+    PyModuleDef def;            /* first: PyModule_GetDef() leads back here */
+    PyModuleDef_Slot slots[3];
+    sb_module_def *user;
+} sb_module_rt;
+
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Every module built on the runtime (sigbind itself and C-face modules) keeps
+ * an sb_state at the start of its module state. */
+sb_state *sb__state(PyObject *module)
+{
+    return (sb_state *)PyModule_GetState(module);
+}
+
+static sb_module_def *user_def(PyObject *module)
+{
+    PyModuleDef *d = PyModule_GetDef(module);
+    return d ? ((sb_module_rt *)(void *)d)->user : NULL;
+}
+
+/* The module's SignatureError / StatusError: sigbind's own when it can be
+ * imported (so `except sigbind.SignatureError` works), else local ones. */
+static PyObject *shared_or_local(const char *attr, const char *modname, PyObject *base)
+{
+    PyObject *sigbind = PyImport_ImportModule("sigbind");
+    if (sigbind) {
+        PyObject *t = PyObject_GetAttrString(sigbind, attr);
+        Py_DECREF(sigbind);
+        if (t)
+            return t;
+    }
+    PyErr_Clear();
+    char name[256];
+    snprintf(name, sizeof name, "%s.%s", modname, attr);
+    return PyErr_NewException(name, base, NULL);
+}
+
+static int add_exceptions(PyObject *module, sb_state *st, const sb_module_def *def)
+{
+    if (!def->exceptions)
+        return 0;
+    for (const sb_exception_def *e = def->exceptions; e->name; e++) {
+        PyObject *base = sb_exception_type(e->base ? e->base : "Exception"); /* borrowed */
+        if (!base)
+            return -1;
+        char qual[256];
+        snprintf(qual, sizeof qual, "%s.%s", def->name, e->name);
+        PyObject *t = PyErr_NewExceptionWithDoc(qual, e->doc, base, NULL);
+        if (!t)
+            return -1;
+        if (PyDict_SetItemString(st->exc_cache, e->name, t) < 0 || PyModule_AddObject(module, e->name, t) < 0) {
+            Py_DECREF(t);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int add_constants(PyObject *module, const sb_module_def *def)
+{
+    if (!def->constants)
+        return 0;
+    for (const sb_constant_def *c = def->constants; c->name; c++) {
+        PyObject *v = c->kind == SB_CONST_INT     ? PyLong_FromLongLong(c->i)
+                      : c->kind == SB_CONST_FLOAT ? PyFloat_FromDouble(c->d)
+                      : c->kind == SB_CONST_STR   ? PyUnicode_FromString(c->s ? c->s : "")
+                                                  : NULL;
+        if (!v) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_SystemError, "%s: constant '%s' has no valid kind", def->name, c->name);
+            return -1;
+        }
+        if (PyModule_AddObject(module, c->name, v) < 0) {
+            Py_DECREF(v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int add_functions(PyObject *module, sb_state *st, const sb_module_def *def)
+{
+    if (!def->functions)
+        return 0;
+    PyObject *modname = PyModule_GetNameObject(module);
+    if (!modname)
+        return -1;
+    int rc = 0;
+    for (const sb_function_def *fd = def->functions; fd->signature && rc == 0; fd++) {
+        if (!fd->fn) {
+            PyErr_Format(PyExc_SystemError, "%s: function entry '%s' has no C function", def->name, fd->signature);
+            rc = -1;
+            break;
+        }
+        char context[128];
+        snprintf(context, sizeof context, "%s: function table", def->name);
+        sb_plan *plan = sb__plan_from_text_in(st, fd->signature, strlen(fd->signature), context);
+        if (!plan) {
+            rc = -1;
+            break;
+        }
+        sb_fnextra extra = {NULL, NULL, fd->doc, modname, true};
+        const char *name = plan->sig->name;
+        char namebuf[128];
+        snprintf(namebuf, sizeof namebuf, "%s", name);
+        PyObject *fn = sb__function_new(module, NULL, plan, fd->fn, &extra);
+        if (!fn || PyModule_AddObject(module, namebuf, fn) < 0) {
+            Py_XDECREF(fn);
+            rc = -1;
+        }
+    }
+    Py_DECREF(modname);
+    return rc;
+}
+
+static int cmod_exec(PyObject *module)
+{
+    if (sb__compat_init() < 0)
+        return -1;
+    sb_module_def *def = user_def(module);
+    sb_state *st = sb__state(module);
+    if (!def || !st) {
+        PyErr_SetString(PyExc_SystemError, "sigbind: module without its definition");
+        return -1;
+    }
+    if (!(st->FunctionType = PyType_FromSpec(&sb__function_spec)) ||
+        !(st->PointerType = PyType_FromSpec(&sb__pointer_spec)) || !(st->exc_cache = PyDict_New()) ||
+        !(st->SignatureError = shared_or_local("SignatureError", def->name, PyExc_ValueError)) ||
+        !(st->StatusError = shared_or_local("StatusError", def->name, PyExc_RuntimeError)))
+        return -1;
+    /* Exception bases and the exec hook may name this module's exceptions. */
+    PyObject *outer = sb__current_module;
+    sb__current_module = module;
+    int rc = 0;
+    if (add_exceptions(module, st, def) < 0 || add_constants(module, def) < 0 || add_functions(module, st, def) < 0 ||
+        (def->exec && def->exec(module) < 0))
+        rc = -1;
+    if (rc == 0 && def->exec && PyErr_Occurred())
+        rc = -1;
+    sb__current_module = outer;
+    return rc;
+}
+
+static int cmod_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    sb_state *st = sb__state(module);
+    if (!st)
+        return 0;
+    Py_VISIT(st->FunctionType);
+    Py_VISIT(st->PointerType);
+    Py_VISIT(st->SignatureError);
+    Py_VISIT(st->StatusError);
+    Py_VISIT(st->exc_cache);
+    return 0;
+}
+
+static int cmod_clear(PyObject *module)
+{
+    sb_state *st = sb__state(module);
+    if (!st)
+        return 0;
+    Py_CLEAR(st->FunctionType);
+    Py_CLEAR(st->PointerType);
+    Py_CLEAR(st->SignatureError);
+    Py_CLEAR(st->StatusError);
+    Py_CLEAR(st->exc_cache);
+    return 0;
+}
+
+static void cmod_free(void *module)
+{
+    cmod_clear((PyObject *)module);
+}
+
+PyObject *sb_module_init(sb_module_def *def)
+{
+    pthread_mutex_lock(&init_lock);
+    sb_module_rt *rt = def->runtime_;
+    if (!rt) {
+        rt = calloc(1, sizeof *rt);
+        if (!rt) {
+            pthread_mutex_unlock(&init_lock);
+            return PyErr_NoMemory();
+        }
+        PyModuleDef proto = {PyModuleDef_HEAD_INIT, def->name, def->doc, sizeof(sb_state), NULL, NULL,
+                             cmod_traverse, cmod_clear, cmod_free};
+        rt->def = proto;
+        rt->user = def;
+        rt->slots[0].slot = Py_mod_exec;
+        rt->slots[0].value = (void *)cmod_exec;
+        sb__compat_module_slots(&rt->slots[1]); /* per-interpreter GIL where the version knows it */
+        rt->def.m_slots = rt->slots;
+        def->runtime_ = rt; /* lives as long as the process, like a static PyModuleDef */
+    }
+    pthread_mutex_unlock(&init_lock);
+    return PyModuleDef_Init(&rt->def);
+}

@@ -252,6 +252,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         return NULL;
     }
     pl->sig = sig;
+    pl->varargs_slot = pl->varkw_slot = -1;
     uint16_t n = sig->nparams;
     pl->nargs = n;
     pl->slots = calloc(n ? n : 1, sizeof *pl->slots);
@@ -308,9 +309,20 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     for (uint16_t i = 0; i < n; i++) {
         const sb_param *prm = &sig->params[i];
         if (prm->flags & (SB_PARAM_VARARGS | SB_PARAM_VARKW)) {
-            sb__error_set(err, prm->col, "'%s%s' parameters are only for C-face functions (not supported here yet)",
-                          prm->flags & SB_PARAM_VARKW ? "**" : "*", prm->name);
-            goto fail;
+            /* *args / **kwargs: the extra positional / keyword arguments, as a
+             * tuple / dict passed as PyObject *; not Python parameters themselves. */
+            sb_slot *s = &pl->slots[i];
+            s->type = prm->type;
+            s->flags = prm->flags;
+            s->kind = prm->type.kind;
+            s->conv = SB_CV_PYOBJ;
+            s->py = -1;
+            pl->atypes[i] = sb__type_ffi(prm->type);
+            if (prm->flags & SB_PARAM_VARARGS)
+                pl->varargs_slot = (int16_t)i;
+            else
+                pl->varkw_slot = (int16_t)i;
+            continue;
         }
         char nb[16];
         const char *pn = param_name(prm, i, nb);
@@ -498,7 +510,8 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         pl->slots[i].max = ki->max;
     }
     pl->simple = pl->fast == SB_FAST_REGS && pl->nout == 0 && !sig->contract.kind &&
-                 !(sig->flags & (SB_SIG_FREE | SB_SIG_NOGIL)) && pl->npositional == pl->npy;
+                 !(sig->flags & (SB_SIG_FREE | SB_SIG_NOGIL)) && pl->npositional == pl->npy &&
+                 pl->varargs_slot < 0 && pl->varkw_slot < 0;
     /* Out storage follows the argument cells. */
     for (uint16_t i = 0; i < n; i++)
         if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
@@ -517,8 +530,15 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         for (uint16_t k = 0; k < pl->npy; k++) {
             if (k)
                 sput(&ts, ", ", 2);
-            if (k == kwstart)
-                sputs(&ts, "*, ");
+            if (k == kwstart) {
+                if (pl->varargs_slot >= 0) {
+                    sputs(&ts, "*");
+                    sputs(&ts, sig->params[pl->varargs_slot].name);
+                    sputs(&ts, ", ");
+                } else {
+                    sputs(&ts, "*, ");
+                }
+            }
             sputs(&ts, pl->py[k].name);
             if (pl->py[k].def) {
                 sput(&ts, "=", 1);
@@ -526,6 +546,18 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             }
             if (k + 1 == posonly)
                 sputs(&ts, ", /");
+        }
+        if (pl->varargs_slot >= 0 && kwstart == pl->npy) {
+            if (pl->npy)
+                sput(&ts, ", ", 2);
+            sputs(&ts, "*");
+            sputs(&ts, sig->params[pl->varargs_slot].name);
+        }
+        if (pl->varkw_slot >= 0) {
+            if (pl->npy || pl->varargs_slot >= 0)
+                sput(&ts, ", ", 2);
+            sputs(&ts, "**");
+            sputs(&ts, sig->params[pl->varkw_slot].name);
         }
         sput(&ts, ")", 1);
         if (ts.oom) {

@@ -20,6 +20,7 @@ typedef struct sb_state {
     PyObject *SignatureError;
     PyObject *SymbolNotFoundError;
     PyObject *StatusError;
+    PyObject *exc_cache;           /* C face: exception types by name (own + looked up); else NULL */
 } sb_state;
 
 SB_INTERNAL sb_state *sb__state(PyObject *module);
@@ -34,13 +35,12 @@ SB_INTERNAL extern _Thread_local PyObject *sb__current_module;
 
 SB_INTERNAL int sb__compat_init(void);            /* reads the version once; 0 or -1 + exception */
 SB_INTERNAL unsigned sb__py_version(void);        /* 0x030B07 for 3.11.7 */
-/* The module definition for this version: `isolated` (whose slot
- * `isolated_slot` gets filled in) declares per-interpreter-GIL support. */
-SB_INTERNAL PyModuleDef *sb__compat_moduledef(PyModuleDef *legacy, PyModuleDef *isolated,
-                                              PyModuleDef_Slot *isolated_slot);
+/* Fills *slot with the per-interpreter-GIL declaration where the version
+ * knows the slot (3.12+), else with the {0, NULL} terminator. */
+SB_INTERNAL void sb__compat_module_slots(PyModuleDef_Slot *slot);
 
 /* The calling convention of a bound function for this plan on this version. */
-SB_INTERNAL void sb__compat_method(const sb_plan *plan, PyMethodDef *def);
+SB_INTERNAL void sb__compat_method(const sb_plan *plan, bool cface, PyMethodDef *def);
 /* Heap-type dealloc: drop the instance's reference to its type. */
 SB_INTERNAL void sb__compat_dealloc_type(PyTypeObject *tp);
 /* Heap-type traverse: visit the type where the version requires it. */
@@ -95,6 +95,8 @@ typedef struct sb_function {
     const char *(*status_msg)(int);/* [[status(..., fn)]] */
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
     sb_cell *defaults;             /* per Python parameter */
+    bool cface;                    /* a C-face module function: may raise; sees sb__current_module */
+    char *doc;                     /* C face: the composed docstring (owned), else NULL */
     PyMethodDef def;               /* what the PyCFunction calls; lives here */
 } sb_function;
 
@@ -118,10 +120,19 @@ SB_INTERNAL extern PyType_Spec sb__function_spec;
 SB_INTERNAL extern PyType_Spec sb__library_spec;
 SB_INTERNAL extern PyType_Spec sb__pointer_spec;
 
-/* function.c: makes the Python callable for a parsed signature.
- * lib may be NULL (then fn must be given). New reference or NULL + exception. */
+/* function.c: makes the Python callable for a plan (taking ownership of it,
+ * also on failure). lib may be NULL. C face: doc (may be NULL) comes before the
+ * prototype in __doc__, modname (str) becomes __module__, and cface is true.
+ * New reference or NULL + exception. */
+typedef struct sb_fnextra {
+    const char *(*status_msg)(int);  /* [[status(..., fn)]] */
+    void (*free_fn)(void *);         /* [[free(fn)]], NULL = free */
+    const char *doc;                 /* C face docstring */
+    PyObject *modname;               /* C face __module__ */
+    bool cface;
+} sb_fnextra;
 SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
-                                       const char *(*status_msg)(int), void (*free_fn)(void *));
+                                       const sb_fnextra *extra);
 
 /* library.c */
 SB_INTERNAL PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls);
@@ -134,6 +145,8 @@ SB_INTERNAL PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, Py
 SB_INTERNAL void sb__raise_sigerror(sb_state *st, const char *text, size_t len, const sb_error *err, const char *what);
 /* Parses and plans, raising SignatureError on failure. */
 SB_INTERNAL sb_plan *sb__plan_from_text(sb_state *st, const char *text, size_t len);
+/* The same, with a context prefixed to the message ("mymod: function table"). */
+SB_INTERNAL sb_plan *sb__plan_from_text_in(sb_state *st, const char *text, size_t len, const char *context);
 
 /* call.c: the four entry points (one per calling convention). */
 SB_INTERNAL PyObject *sb__call_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);

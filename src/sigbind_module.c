@@ -1,16 +1,12 @@
 /* sigbind_module.c — the `sigbind` Python module: multi-phase init, module state, load() and signature(). */
 #include "pyinternal.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #ifndef SB_VERSION
 #define SB_VERSION "0.0.0"
 #endif
-
-sb_state *sb__state(PyObject *module)
-{
-    return (sb_state *)PyModule_GetState(module);
-}
 
 static PyObject *mod_load(PyObject *module, PyObject *args, PyObject *kwds)
 {
@@ -127,6 +123,7 @@ static int mod_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->SignatureError);
     Py_VISIT(st->SymbolNotFoundError);
     Py_VISIT(st->StatusError);
+    Py_VISIT(st->exc_cache);
     return 0;
 }
 
@@ -141,6 +138,7 @@ static int mod_clear(PyObject *module)
     Py_CLEAR(st->SignatureError);
     Py_CLEAR(st->SymbolNotFoundError);
     Py_CLEAR(st->StatusError);
+    Py_CLEAR(st->exc_cache);
     return 0;
 }
 
@@ -149,29 +147,35 @@ static void mod_free(void *module)
     mod_clear((PyObject *)module);
 }
 
+/* Room for exec, the per-interpreter-GIL slot (filled once by compat where the
+ * version knows it) and the terminator. */
 static PyModuleDef_Slot mod_slots[] = {
     {Py_mod_exec, (void *)mod_exec},
     {0, NULL},
-};
-
-/* The same with one more slot, filled in by compat on versions that know it. */
-static PyModuleDef_Slot mod_slots_isolated[] = {
-    {Py_mod_exec, (void *)mod_exec},
-    {0, NULL},
     {0, NULL},
 };
 
-#define SB_MODULE_DEF(slots)                                                                                      \
-    {                                                                                                              \
-        PyModuleDef_HEAD_INIT, "sigbind",                                                                          \
-            "Call C from Python by pasting prototypes: sigbind.load('m').bind('double cos(double x)').",            \
-            sizeof(sb_state), mod_methods, slots, mod_traverse, mod_clear, mod_free,                               \
-    }
-static struct PyModuleDef sigbind_def = SB_MODULE_DEF(mod_slots);
-static struct PyModuleDef sigbind_def_isolated = SB_MODULE_DEF(mod_slots_isolated);
+static struct PyModuleDef sigbind_def = {
+    PyModuleDef_HEAD_INIT,
+    "sigbind",
+    "Call C from Python by pasting prototypes: sigbind.load('m').bind('double cos(double x)').",
+    sizeof(sb_state),
+    mod_methods,
+    mod_slots,
+    mod_traverse,
+    mod_clear,
+    mod_free,
+};
+
+static void fill_slots(void)
+{
+    sb__compat_module_slots(&mod_slots[1]);
+}
 
 /* PyMODINIT_FUNC only implies default visibility from 3.9 headers on. */
 SB_EXPORT PyMODINIT_FUNC PyInit_sigbind(void)
 {
-    return PyModuleDef_Init(sb__compat_moduledef(&sigbind_def, &sigbind_def_isolated, &mod_slots_isolated[1]));
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, fill_slots);
+    return PyModuleDef_Init(&sigbind_def);
 }
