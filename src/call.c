@@ -121,8 +121,12 @@ static void raise_status(const sb_function *f, const sb_cell *r)
     if (!status)
         return;
     const char *msg = NULL;
-    if (f->status_msg)
-        msg = f->status_msg((int)r->i);
+    if (f->status_msg) {
+        long v = PyLong_AsLong(status); /* the result read at its own width */
+        if (v == -1 && PyErr_Occurred())
+            PyErr_Clear();
+        msg = f->status_msg((int)v);
+    }
     PyObject *text = msg ? PyUnicode_FromFormat("%s() failed with status %S: %s", fname(f), status, msg)
                          : PyUnicode_FromFormat("%s() failed with status %S", fname(f), status);
     if (!text) {
@@ -188,7 +192,7 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
                 return 0;
             }
             if (!u && !unavailable)
-                return -1;
+                PyErr_Clear(); /* to_cstr reports it, naming the parameter */
         }
         goto with_temp;
     case SB_CV_PTR:
@@ -294,9 +298,8 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
                 Py_ssize_t n;
                 const char *u = sb__compat_utf8(v, &n, &unavailable);
                 if (SB_UNLIKELY(!u)) {
-                    if (unavailable)
-                        goto general;
-                    return NULL;
+                    PyErr_Clear(); /* the general path reports it with names */
+                    goto general;
                 }
                 if (SB_UNLIKELY(strlen(u) != (size_t)n))
                     goto general;
@@ -373,36 +376,44 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
     uint64_t tempmask = 0; /* slots holding a temporary (SB_MAX_ARGS <= 64) */
     sb_cell r;
 
-    /* The general path: out/inout storage, contracts, [[free]], [[nogil]], libffi. */
-    for (unsigned i = 0; i < nargs; i++) {
-        const sb_slot *s = &slots[i];
-        sb_cell *cell = &cells[s->store];
-        if (s->flags & SB_PARAM_OUT) {
-            cells[s->outcell].u = 0;
-            cell->p = &cells[s->outcell];
-            continue;
-        }
-        if (s->flags & (SB_PARAM_VARARGS | SB_PARAM_VARKW)) {
-            cell->p = extras[(s->flags & SB_PARAM_VARKW) ? 1 : 0]; /* borrowed for the call */
-            continue;
-        }
-        sb_cell *target = cell;
-        sb_type vt = s->type;
-        if (s->flags & SB_PARAM_INOUT) {
-            target = &cells[s->outcell];
-            target->u = 0;
-            cell->p = target;
-            vt.ptr--;
-        }
-        PyObject *v = vals[s->py];
-        if (v) {
-            if (SB_UNLIKELY(convert_arg(f, s, vt, v, target, &temps[i], &tempmask, i) < 0))
+    /* The general path: out/inout storage, contracts, [[free]], [[nogil]], libffi.
+     * Two passes: values that may run Python code (__index__, __float__) first,
+     * then pointers into Python objects, so no later conversion can resize or
+     * free what an earlier pointer points into. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (unsigned i = 0; i < nargs; i++) {
+            const sb_slot *s = &slots[i];
+            bool pointer_like = s->conv == SB_CV_PTR || s->conv == SB_CV_CSTR;
+            if (pointer_like != (pass == 1))
+                continue;
+            sb_cell *cell = &cells[s->store];
+            if (s->flags & SB_PARAM_OUT) {
+                cells[s->outcell].u = 0;
+                cell->p = &cells[s->outcell];
+                continue;
+            }
+            if (s->flags & (SB_PARAM_VARARGS | SB_PARAM_VARKW)) {
+                cell->p = extras[(s->flags & SB_PARAM_VARKW) ? 1 : 0]; /* borrowed for the call */
+                continue;
+            }
+            sb_cell *target = cell;
+            sb_type vt = s->type;
+            if (s->flags & SB_PARAM_INOUT) {
+                target = &cells[s->outcell];
+                target->u = 0;
+                cell->p = target;
+                vt.ptr--;
+            }
+            PyObject *v = vals[s->py];
+            if (v) {
+                if (SB_UNLIKELY(convert_arg(f, s, vt, v, target, &temps[i], &tempmask, i) < 0))
+                    goto done;
+            } else if (pl->py[s->py].def) {
+                *target = f->defaults[s->py];
+            } else {
+                missing(f, (uint16_t)s->py);
                 goto done;
-        } else if (pl->py[s->py].def) {
-            *target = f->defaults[s->py];
-        } else {
-            missing(f, (uint16_t)s->py);
-            goto done;
+            }
         }
     }
 
@@ -503,9 +514,12 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
 
 done:
     if (SB_UNLIKELY(tempmask)) {
+        int failed = 0;
         for (unsigned i = 0; i < nargs && tempmask >> i; i++)
             if (tempmask & ((uint64_t)1 << i))
-                sb__temp_release(&temps[i]);
+                failed |= sb__temp_release(&temps[i]);
+        if (failed)
+            Py_CLEAR(result);
     }
     return result;
 }
@@ -546,7 +560,7 @@ static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssi
         ht = (sb_temp *)(ha + pl->nargs);
         vals = (PyObject **)(ht + pl->nargs);
     }
-    PyObject *result = NULL;
+    PyObject *result = NULL, *kwcopy = NULL;
     Py_ssize_t nbound = npos < pl->npositional ? npos : pl->npositional;
     Py_ssize_t k = 0;
     for (; k < nbound; k++)
@@ -569,14 +583,19 @@ static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssi
             if (bind_keyword(f, vals, extras[1], PyTuple_GetItem(kwnames, j), kwvals[j]) < 0)
                 goto done;
     } else if (kwdict) {
+        /* Our own copy: the values stay alive even if conversion code (an
+         * __index__, say) empties the caller's dict. */
+        if (!(kwcopy = PyDict_Copy(kwdict)))
+            goto done;
         Py_ssize_t it = 0;
         PyObject *key, *value;
-        while (PyDict_Next(kwdict, &it, &key, &value))
+        while (PyDict_Next(kwcopy, &it, &key, &value))
             if (bind_keyword(f, vals, extras[1], key, value) < 0)
                 goto done;
     }
     result = run(f, vals, extras, hc, ha, ht);
 done:
+    Py_XDECREF(kwcopy);
     Py_XDECREF(extras[0]);
     Py_XDECREF(extras[1]);
     if (heap)

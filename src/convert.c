@@ -34,6 +34,26 @@ static int type_error(const sb_convctx *cx, const char *expected, PyObject *obj)
     return -1;
 }
 
+/* The given value for a message: its repr, or "an int of N bits" for ints too
+ * long to print (repr would fail or flood the message). New reference. */
+static PyObject *describe(PyObject *given)
+{
+    if (PyLong_Check(given)) {
+        PyObject *bits = PyObject_CallMethod(given, "bit_length", NULL);
+        long nbits = bits ? PyLong_AsLong(bits) : -1;
+        Py_XDECREF(bits);
+        PyErr_Clear();
+        if (nbits > 128)
+            return PyUnicode_FromFormat("an int of %ld bits", nbits);
+    }
+    PyObject *r = PyObject_Repr(given);
+    if (!r) {
+        PyErr_Clear();
+        r = PyUnicode_FromString("a value without a repr");
+    }
+    return r;
+}
+
 static int range_error(const sb_convctx *cx, const sb_kindinfo *ki, PyObject *given)
 {
     char tn[64];
@@ -43,8 +63,12 @@ static int range_error(const sb_convctx *cx, const sb_kindinfo *ki, PyObject *gi
         snprintf(range, sizeof range, "%lld..%llu", (long long)ki->min, (unsigned long long)ki->max);
     else
         snprintf(range, sizeof range, "0..%llu", (unsigned long long)ki->max);
-    PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s) must be in %s, not %R", fn_name(cx), param_name(cx),
-                 tn, range, given);
+    PyObject *what = describe(given);
+    if (!what)
+        return -1;
+    PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s) must be in %s, not %U", fn_name(cx), param_name(cx),
+                 tn, range, what);
+    Py_DECREF(what);
     return -1;
 }
 
@@ -125,8 +149,12 @@ static int to_double(const sb_convctx *cx, uint8_t conv, PyObject *obj, sb_cell 
             char tn[16];
             type_text(cx, tn, sizeof tn);
             PyErr_Clear();
-            PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s): int %R is too large for a %s", fn_name(cx),
-                         param_name(cx), tn, obj, tn);
+            PyObject *what = describe(obj);
+            if (!what)
+                return -1;
+            PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s): %U is too large for a %s", fn_name(cx),
+                         param_name(cx), tn, what, tn);
+            Py_DECREF(what);
             return -1;
         }
     } else if (PyUnicode_Check(obj) || PyBytes_Check(obj)) {
@@ -134,10 +162,21 @@ static int to_double(const sb_convctx *cx, uint8_t conv, PyObject *obj, sb_cell 
     } else {
         d = PyFloat_AsDouble(obj); /* __float__ (and __index__ from 3.8) */
         if (d == -1.0 && PyErr_Occurred()) {
-            if (!PyErr_ExceptionMatches(PyExc_TypeError))
-                return -1;
+            if (!PyErr_ExceptionMatches(PyExc_TypeError) || PyObject_HasAttrString(obj, "__float__"))
+                return -1; /* its own error, e.g. __float__ returned a non-float */
             PyErr_Clear();
-            return type_error(cx, "float", obj);
+            /* 3.7's PyFloat_AsDouble does not try __index__ yet: the same on every version. */
+            PyObject *i = PyNumber_Index(obj);
+            if (!i) {
+                if (!PyErr_ExceptionMatches(PyExc_TypeError))
+                    return -1;
+                PyErr_Clear();
+                return type_error(cx, "float", obj);
+            }
+            d = PyLong_AsDouble(i);
+            Py_DECREF(i);
+            if (d == -1.0 && PyErr_Occurred())
+                return -1;
         }
     }
     if (conv == SB_CV_FLOAT) {
@@ -165,10 +204,12 @@ static int to_bool(const sb_convctx *cx, PyObject *obj, sb_cell *cell)
         return 0;
     }
     if (PyLong_Check(obj)) {
-        int t = PyObject_IsTrue(obj);
-        if (t < 0)
+        /* The int's value, not a subclass's __bool__. */
+        int overflow;
+        long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+        if (v == -1 && !overflow && PyErr_Occurred())
             return -1;
-        cell->u = (uint64_t)t;
+        cell->u = (overflow || v) ? 1 : 0;
         return 0;
     }
     return type_error(cx, "bool or int", obj);
@@ -184,14 +225,26 @@ static int to_cstr(const sb_convctx *cx, PyObject *obj, sb_cell *cell, sb_temp *
         s = sb__compat_utf8(obj, &n, &unavailable);
         if (unavailable) {
             PyObject *b = PyUnicode_AsUTF8String(obj);
-            if (!b)
+            if (b) {
+                tmp->obj = b;
+                char *bs;
+                if (PyBytes_AsStringAndSize(b, &bs, &n) < 0)
+                    return -1;
+                s = bs;
+            }
+        }
+        if (!s) { /* lone surrogates cannot be UTF-8 */
+            if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
                 return -1;
-            tmp->obj = b;
-            char *bs;
-            if (PyBytes_AsStringAndSize(b, &bs, &n) < 0)
-                return -1;
-            s = bs;
-        } else if (!s) {
+            PyObject *et, *ev, *etb;
+            PyErr_Fetch(&et, &ev, &etb);
+            char tn[64];
+            type_text(cx, tn, sizeof tn);
+            PyErr_Format(PyExc_ValueError, "%s() argument '%s' (%s) must be encodable as UTF-8: %S", fn_name(cx),
+                         param_name(cx), tn, ev ? ev : Py_None);
+            Py_XDECREF(et);
+            Py_XDECREF(ev);
+            Py_XDECREF(etb);
             return -1;
         }
     } else if (PyBytes_Check(obj)) {
@@ -216,6 +269,51 @@ static int to_cstr(const sb_convctx *cx, PyObject *obj, sb_cell *cell, sb_temp *
     return 0;
 }
 
+static int buffer_error(const sb_convctx *cx, PyObject *obj, const char *what)
+{
+    char tn[64];
+    type_text(cx, tn, sizeof tn);
+    PyObject *detail = PyUnicode_FromFormat(what, obj);
+    if (!detail)
+        return -1;
+    PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) %U", fn_name(cx), param_name(cx), tn, detail);
+    Py_DECREF(detail);
+    return -1;
+}
+
+/* A boolean attribute (memoryview.readonly, .c_contiguous): 1, 0 or -1. */
+static int flag_attr(PyObject *obj, const char *name)
+{
+    PyObject *v = PyObject_GetAttrString(obj, name);
+    int r = v ? PyObject_IsTrue(v) : -1;
+    Py_XDECREF(v);
+    return r;
+}
+
+/* An int as an address in 0..SIZE_MAX. */
+static int to_address(const sb_convctx *cx, PyObject *obj, sb_cell *cell)
+{
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+    void *p = NULL;
+    if (v == -1 && !overflow && PyErr_Occurred())
+        return -1;
+    if (overflow < 0 || (!overflow && v < 0) || (overflow > 0 && (p = PyLong_AsVoidPtr(obj)) == NULL)) {
+        char tn[64];
+        type_text(cx, tn, sizeof tn);
+        PyErr_Clear();
+        PyObject *what = describe(obj);
+        if (!what)
+            return -1;
+        PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s) must be an address in 0..%zu, not %U",
+                     fn_name(cx), param_name(cx), tn, (size_t)-1, what);
+        Py_DECREF(what);
+        return -1;
+    }
+    cell->p = overflow ? p : (void *)(uintptr_t)v;
+    return 0;
+}
+
 /* Pointer in: None, int address, Pointer, bytes, bytearray, buffers. */
 static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
@@ -228,75 +326,58 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         cell->p = ((sb_pointer *)obj)->addr;
         return 0;
     }
-    if (PyLong_Check(obj)) {
-        int overflow = 0;
-        long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
-        void *p = NULL;
-        if (v == -1 && !overflow && PyErr_Occurred())
-            return -1;
-        if (overflow < 0 || (!overflow && v < 0) || (overflow > 0 && (p = PyLong_AsVoidPtr(obj)) == NULL)) {
-            char tn[64];
-            type_text(cx, tn, sizeof tn);
-            PyErr_Clear();
-            PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s) must be an address in 0..%zu, not %R",
-                         fn_name(cx), param_name(cx), tn, (size_t)-1, obj);
-            return -1;
-        }
-        cell->p = overflow ? p : (void *)(uintptr_t)v;
-        return 0;
-    }
+    if (PyLong_Check(obj) && !PyBool_Check(obj))
+        return to_address(cx, obj, cell);
     if (PyBytes_Check(obj)) {
         cell->p = (void *)PyBytes_AsString(obj);
         return cell->p ? 0 : -1;
     }
-    if (PyByteArray_Check(obj)) {
-        cell->p = PyByteArray_AsString(obj);
-        return cell->p ? 0 : -1;
-    }
     bool writable = !type.cconst;
     if (sb__compat_have_buffer()) {
-        /* >= 3.11: any buffer exporter, zero-copy. */
+        /* >= 3.11: any buffer exporter (bytearray included), zero-copy; the
+         * export keeps a bytearray from being resized under the C code. */
         if (sb__compat_getbuffer(obj, &tmp->view, writable ? SB_PyBUF_WRITABLE : SB_PyBUF_SIMPLE) == 0) {
             cell->p = tmp->view.buf;
             return 0;
         }
-        if (!PyErr_ExceptionMatches(PyExc_TypeError) && !PyErr_ExceptionMatches(PyExc_BufferError))
-            return -1;
-        int bufexc = PyErr_ExceptionMatches(PyExc_BufferError);
-        PyErr_Clear();
-        if (bufexc) {
-            char tn[64];
-            type_text(cx, tn, sizeof tn);
-            PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) needs a writable buffer, and %R is read-only",
-                         fn_name(cx), param_name(cx), tn, obj);
-            return -1;
+        if (PyErr_ExceptionMatches(PyExc_BufferError)) {
+            /* read-only, or not contiguous? ask again without WRITABLE */
+            PyErr_Clear();
+            sb_buffer probe;
+            int readonly_only = writable && sb__compat_getbuffer(obj, &probe, SB_PyBUF_SIMPLE) == 0;
+            if (readonly_only)
+                sb__compat_releasebuffer(&probe);
+            PyErr_Clear();
+            return buffer_error(cx, obj, readonly_only ? "needs a writable buffer, and %R is read-only"
+                                                       : "needs a C-contiguous buffer, and %R is not");
         }
+        if (!PyErr_ExceptionMatches(PyExc_TypeError))
+            return -1;
+        PyErr_Clear();
     } else {
+        if (PyByteArray_Check(obj)) {
+            cell->p = PyByteArray_AsString(obj);
+            return cell->p ? 0 : -1;
+        }
         /* < 3.11: the buffer API is not in the stable ABI. A memoryview (or any
          * exporter, through memoryview()) is copied into a bytearray for the
          * call and, when writable, copied back afterwards. */
         PyObject *mv = PyMemoryView_FromObject(obj);
         if (mv) {
+            int contiguous = flag_attr(mv, "c_contiguous");
+            int readonly = contiguous == 1 ? flag_attr(mv, "readonly") : 0;
+            if (contiguous < 0 || readonly < 0) {
+                Py_DECREF(mv);
+                return -1;
+            }
+            if (!contiguous || (writable && readonly)) {
+                Py_DECREF(mv);
+                return buffer_error(cx, obj, !contiguous ? "needs a C-contiguous buffer, and %R is not"
+                                                         : "needs a writable buffer, and %R is read-only");
+            }
             PyObject *ba = PyByteArray_FromObject(mv);
             if (!ba) {
                 Py_DECREF(mv);
-                return -1;
-            }
-            PyObject *ro = PyObject_GetAttrString(mv, "readonly");
-            int readonly = ro ? PyObject_IsTrue(ro) : -1;
-            Py_XDECREF(ro);
-            if (readonly < 0) {
-                Py_DECREF(mv);
-                Py_DECREF(ba);
-                return -1;
-            }
-            if (writable && readonly) {
-                Py_DECREF(mv);
-                Py_DECREF(ba);
-                char tn[64];
-                type_text(cx, tn, sizeof tn);
-                PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) needs a writable buffer, and %R is read-only",
-                             fn_name(cx), param_name(cx), tn, obj);
                 return -1;
             }
             tmp->obj = ba;
@@ -310,6 +391,15 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         if (!PyErr_ExceptionMatches(PyExc_TypeError))
             return -1;
         PyErr_Clear();
+    }
+    /* Anything with __index__ (a Pointer of another module instance, say) is an address. */
+    if (!PyBool_Check(obj) && PyObject_HasAttrString((PyObject *)Py_TYPE(obj), "__index__")) {
+        PyObject *i = PyNumber_Index(obj);
+        if (!i)
+            return -1;
+        int rc = to_address(cx, i, cell);
+        Py_DECREF(i);
+        return rc;
     }
     return type_error(cx, "a sigbind.Pointer, int address, buffer or None", obj);
 }
@@ -343,19 +433,25 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
     }
 }
 
-void sb__temp_release(sb_temp *tmp)
+int sb__temp_release(sb_temp *tmp)
 {
+    int rc = 0;
     if (tmp->copyback) {
-        /* mv.cast('B')[:] = bytearray */
+        /* mv.cast('B')[:] = bytearray — also after a failed call (the C code
+         * may have written before failing); a pending exception survives. */
+        PyObject *et, *ev, *etb;
+        PyErr_Fetch(&et, &ev, &etb);
         PyObject *flat = PyObject_CallMethod(tmp->copyback, "cast", "s", "B");
-        if (flat) {
-            Py_ssize_t n = PyObject_Size(flat);
-            if (n >= 0 && PySequence_SetSlice(flat, 0, n, tmp->obj) < 0)
+        Py_ssize_t n = flat ? PyObject_Size(flat) : -1;
+        if (n < 0 || PySequence_SetSlice(flat, 0, n, tmp->obj) < 0) {
+            if (et)
                 PyErr_WriteUnraisable(tmp->copyback);
-            Py_DECREF(flat);
-        } else {
-            PyErr_WriteUnraisable(tmp->copyback);
+            else
+                rc = -1;
         }
+        Py_XDECREF(flat);
+        if (et)
+            PyErr_Restore(et, ev, etb);
         Py_CLEAR(tmp->copyback);
     }
     Py_CLEAR(tmp->obj);
@@ -363,6 +459,7 @@ void sb__temp_release(sb_temp *tmp)
         sb__compat_releasebuffer(&tmp->view);
         tmp->view.obj = NULL;
     }
+    return rc;
 }
 
 /* Reads the value of `type` (scalar) from a cell that holds it in its low bytes. */

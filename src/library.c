@@ -166,11 +166,15 @@ static int lookup(sb_library *lib, const char *sym, void **out)
     dlerror();
     *out = dlsym(lib->handle, sym);
     const char *e = dlerror();
-    if (!e)
+    if (!e && *out)
         return 0;
     char where[512];
     sb_state *st = sb__state(lib->module);
-    PyErr_Format(st->SymbolNotFoundError, "%s has no symbol '%s'", lib_display(lib, where, sizeof where), sym);
+    if (!e) /* e.g. an unresolved weak symbol: calling it would jump to 0 */
+        PyErr_Format(st->SymbolNotFoundError, "%s: symbol '%s' has address NULL", lib_display(lib, where, sizeof where),
+                     sym);
+    else
+        PyErr_Format(st->SymbolNotFoundError, "%s has no symbol '%s'", lib_display(lib, where, sizeof where), sym);
     return -1;
 }
 
@@ -267,9 +271,26 @@ fail:
     return NULL;
 }
 
+/* The Library's own attributes win over declared functions of the same name
+ * (libc's bind() stays reachable through lib.bind("int bind(...)")). */
+static bool own_attribute(PyObject *name)
+{
+    static const char *const own[] = {"bind", "declare", "path"};
+    if (!PyUnicode_Check(name))
+        return false;
+    if (PyUnicode_GetLength(name) >= 2 && PyUnicode_ReadChar(name, 0) == '_' && PyUnicode_ReadChar(name, 1) == '_')
+        return true;
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (PyUnicode_CompareWithASCIIString(name, own[i]) == 0)
+            return true;
+    return false;
+}
+
 static PyObject *library_getattro(PyObject *self, PyObject *name)
 {
     sb_library *lib = (sb_library *)self;
+    if (own_attribute(name))
+        return PyObject_GenericGetAttr(self, name);
     PyObject *fn = PyDict_GetItemWithError(lib->funcs, name);
     if (fn) {
         Py_INCREF(fn);

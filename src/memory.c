@@ -1,6 +1,8 @@
 /* memory.c — the Pointer object: a C address with its pointer type; int(), ==, hash, bool, repr. */
 #include "pyinternal.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, PyObject *owner)
@@ -33,6 +35,8 @@ static PyObject *pointer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         return NULL;
     }
     int overflow = 0;
+    if (PyBool_Check(addr))
+        addr = Py_None; /* an address is an int, not a bool: rejected below */
     long long v = PyLong_Check(addr) ? PyLong_AsLongLongAndOverflow(addr, &overflow) : -1;
     void *a = (void *)(uintptr_t)v;
     if (PyLong_Check(addr) && overflow > 0)
@@ -67,7 +71,9 @@ static PyObject *pointer_repr(PyObject *self)
     sb_pointer *p = (sb_pointer *)self;
     char tn[64];
     sb__type_format(p->type, tn, sizeof tn);
-    return PyUnicode_FromFormat("<sigbind.Pointer (%s) %p>", tn, p->addr);
+    char addr[32];
+    snprintf(addr, sizeof addr, "0x%" PRIxPTR, (uintptr_t)p->addr);
+    return PyUnicode_FromFormat("<sigbind.Pointer (%s) %s>", tn, addr);
 }
 
 static PyObject *pointer_int(PyObject *self)

@@ -138,7 +138,7 @@ static void sput(strb *s, const char *t, size_t n)
 static void sputs(strb *s, const char *t) { sput(s, t, strlen(t)); }
 
 /* Length of the valid UTF-8 sequence (as CPython decodes it) starting at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *out)
 {
     unsigned c = s[0];
     size_t len;
@@ -162,6 +162,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     }
     if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
         return 0;
+    *out = cp;
     return len;
 }
 
@@ -176,7 +177,11 @@ static void put_py_literal(strb *s, const sb_literal *l)
         sputs(s, b);
         break;
     case SB_LIT_FLOAT:
-        if (isnan(l->d) || isinf(l->d)) {
+        if (isinf(l->d)) { /* 1e999 is how a Python literal spells infinity */
+            sputs(s, l->d < 0 ? "-1e999" : "1e999");
+            break;
+        }
+        if (isnan(l->d)) { /* no literal for NaN */
             sputs(s, "...");
             break;
         }
@@ -185,16 +190,19 @@ static void put_py_literal(strb *s, const sb_literal *l)
             strcat(b, ".0");
         sputs(s, b);
         break;
-    case SB_LIT_STRING:
+    case SB_LIT_STRING: {
+        size_t u;
+        uint32_t cp;
         sput(s, "'", 1);
         for (size_t i = 0; i < l->len; i++) {
             unsigned char c = (unsigned char)l->s[i];
             if (c == '\\' || c == '\'') {
                 char e[2] = {'\\', (char)c};
                 sput(s, e, 2);
-            } else if (c >= 0x80 && utf8_len((const unsigned char *)l->s + i, l->len - i)) {
-                size_t u = utf8_len((const unsigned char *)l->s + i, l->len - i);
-                sput(s, l->s + i, u);
+            } else if (c >= 0x80 && (u = utf8_len((const unsigned char *)l->s + i, l->len - i, &cp)) != 0) {
+                /* inspect wants ASCII text signatures: the character as an escape */
+                snprintf(b, sizeof b, cp > 0xFFFF ? "\\U%08x" : "\\u%04x", (unsigned)cp);
+                sputs(s, b);
                 i += u - 1;
             } else if (c < 0x20 || c >= 0x7f) {
                 snprintf(b, sizeof b, "\\x%02x", c);
@@ -205,6 +213,7 @@ static void put_py_literal(strb *s, const sb_literal *l)
         }
         sput(s, "'", 1);
         break;
+    }
     case SB_LIT_NULL: sputs(s, "None"); break;
     case SB_LIT_BOOL: sputs(s, l->mag ? "True" : "False"); break;
     default: break;
@@ -270,6 +279,10 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     sb_type rt = sig->ret;
     pl->ret_conv = (uint8_t)conv_of(rt);
     pl->ret_size = (uint8_t)sb__type_size(rt);
+    if ((sig->flags & SB_SIG_FREE) && pl->ret_conv == SB_CV_PYOBJ) {
+        sb__error_set(err, (size_t)-1, "[[free]] cannot apply to a PyObject * result (it is a reference, not memory)");
+        goto fail;
+    }
     if ((sig->flags & SB_SIG_FREE) && !rt.ptr) {
         sb__error_set(err, (size_t)-1, "[[free]] needs a pointer result, not %s", sb__kind((sb_kind)rt.kind)->name);
         goto fail;
@@ -349,6 +362,11 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
                 goto fail;
             }
             s->conv = (uint8_t)conv_of(pt);
+            if ((prm->flags & SB_PARAM_INOUT) && s->conv == SB_CV_CSTR && !pt.cconst) {
+                sb__error_set(err, prm->col, "[[inout]] parameter '%s': declare it 'const char **' (a str's text must not be "
+                              "written to)", pn);
+                goto fail;
+            }
             if (s->conv == SB_CV_PYOBJ) {
                 sb__error_set(err, prm->col, "[[%s]] PyObject ** parameters are not supported yet", an);
                 goto fail;
@@ -430,8 +448,19 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
                 w += 8;
             }
         }
-        for (uint16_t k = 0; k < pl->npy; k++)
+        for (uint16_t k = 0; k < pl->npy; k++) {
             pl->py[k].namelen = strlen(pl->py[k].name);
+            /* Renaming may collide: "int from, int from_". */
+            for (uint16_t j = 0; j < k; j++)
+                if (!strcmp(pl->py[j].name, pl->py[k].name)) {
+                    sb__error_set(err, sig->params[pl->py[k].slot].col,
+                                  "parameter '%s' has the same Python name as an earlier one ('%s'; Python keywords get "
+                                  "a trailing '_')",
+                                  sig->params[pl->py[k].slot].name ? sig->params[pl->py[k].slot].name : "?",
+                                  pl->py[k].name);
+                    goto fail;
+                }
+        }
     }
 
     /* Positional-only and keyword-only boundaries, in Python parameter indexes. */

@@ -176,7 +176,9 @@ typedef struct sb_convctx {
 SB_INTERNAL int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp);
 /* C -> Python: new reference or NULL + exception. */
 SB_INTERNAL PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *cell);
-SB_INTERNAL void sb__temp_release(sb_temp *tmp);
+/* Releases a call's temporary (copying a < 3.11 memoryview copy back). 0, or -1
+ * with an exception set when the copy-back failed and nothing else was pending. */
+SB_INTERNAL int sb__temp_release(sb_temp *tmp);
 /* Default literal -> cell (bind time). */
 SB_INTERNAL void sb__default_cell(const sb_literal *lit, uint8_t conv, sb_cell *cell);
 
