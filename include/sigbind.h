@@ -143,9 +143,16 @@ PyObject *sb_exception_type(const char *exc);
  *   sb_call(f, "(int64_t a, const char *s)", (int64_t)1, "x")      -> f(1, "x")
  *   sb_call(f, "(double x, *, bool flag)", 2.0, true)              -> f(2.0, flag=True)
  * Parameters after `*` are passed by keyword (their names are the keywords).
- * Each variadic argument must have the C type its parameter names (C's
- * default promotions apply: float/char/short/bool are read as double/int).
- * `PyObject *` arguments are borrowed. Returns a new reference or NULL. */
+ * As with printf, each variadic argument MUST have the C type its parameter
+ * names — cast literals: (int64_t)1 — nothing checks it (C's default
+ * promotions apply: float/char/short/bool are read as double/int). `params`
+ * NULL or "()" means no arguments. `PyObject *` arguments are borrowed; a NULL
+ * one passes an exception already set through, else raises SystemError.
+ * Pointer values (other than char *) become sigbind.Pointer inside a C-face
+ * module's code, plain int addresses elsewhere (embedding). The text is parsed
+ * on each call (~0.3 us); an error in it raises sigbind.SignatureError (a
+ * ValueError with .text/.column/.reason; plain ValueError when neither a
+ * C-face module nor `sigbind` is at hand). Returns a new reference or NULL. */
 PyObject *sb_call(PyObject *callable, const char *params, ...);
 PyObject *sb_vcall(PyObject *callable, const char *params, va_list ap);
 /* obj.<name>(...) */
@@ -153,9 +160,12 @@ PyObject *sb_call_method(PyObject *obj, const char *name, const char *params, ..
 /* Converts one Python value to the C type named by `type` ("int64_t",
  * "const char *", "double", "PyObject *"...), writing it to *out (which must
  * point to that type). A `const char *` points into obj (valid while obj
- * lives and is not modified); a `PyObject *` is borrowed. 0 or -1. */
+ * lives and is not modified): bytes on every version, str from 3.10 (its
+ * cached UTF-8; on 3.7-3.9 a str raises TypeError — pass bytes or extract a
+ * `PyObject *`). A `PyObject *` is borrowed. 0 or -1. */
 int sb_extract(PyObject *obj, const char *type, void *out);
-/* A Python value from one C value of the named type (new reference). */
+/* A Python value from one C value of the named type (new reference);
+ * sb_value("void") reads nothing and returns None. */
 PyObject *sb_value(const char *type, ...);
 /* A tuple / a dict (keys: the parameter names) from C values. New reference. */
 PyObject *sb_tuple(const char *params, ...);
@@ -182,7 +192,12 @@ sb_gil sb_gil_acquire(void);
 void sb_gil_release(sb_gil gil);
 
 /* ===================================================================== */
-/* Embedding: starting Python from a C program (link with libpython3.so)  */
+/* Embedding: starting Python from a C program                            */
+/* Link with the stable-ABI library libpython3.so. On Linux the installed
+ * libpython3.so defines no symbols itself (CPython gh-104612), so the build
+ * links against a generated stand-in (tests/pycall/python3_stub.py) and the
+ * program loads the real libpython3.so of whichever CPython >= 3.7 is found
+ * at run time (LD_LIBRARY_PATH). */
 
 /* Starts the interpreter if it is not running (Py_InitializeEx(0)); the
  * calling thread then holds the GIL. 0, or -1 (nothing to report to). */

@@ -19,6 +19,10 @@
  * with sb__from_c, Python -> C with sb__to_c, so the same types convert the
  * same way in both faces.
  *
+ * Text: a char * or const char * value becomes a str (NULL: None), like a
+ * char * result in the Python face; sb_extract gives a const char * from
+ * str/bytes, while a (writable) char * is a pointer, never a str's UTF-8.
+ *
  * Pointers other than char *: C -> Python gives a sigbind.Pointer when a
  * sigbind module's state is at hand, i.e. while a C-face module's function or
  * exec hook runs (sb__current_module). Elsewhere (a plain embedding program)
@@ -604,30 +608,25 @@ int sb_extract(PyObject *obj, const char *type, void *out)
     if (conv == SB_CV_CSTR && PyUnicode_Check(obj)) {
         /* The result must point into obj with nothing temporary behind it.
          * From 3.10 the stable ABI has PyUnicode_AsUTF8AndSize, which returns
-         * the UTF-8 the str object caches in itself (valid while it lives).
-         * Before 3.10 the stable ABI only encodes into a new bytes object,
-         * which would have to outlive this call with no owner; a str's UTF-8
-         * is therefore refused there (bytes work on every version). */
+         * the UTF-8 the str object caches in itself (valid while it lives);
+         * sb__to_c below uses it, with the Python face's messages (NUL,
+         * unencodable). Before 3.10 the stable ABI only encodes into a new
+         * bytes object, which would have to outlive this call with no owner
+         * (or be kept in a cache that grows without bound), so a str is
+         * refused there; bytes work on every version. */
         if (sb__compat_init() < 0)
             return -1;
         Py_ssize_t n;
         int unavailable = 0;
         const char *s = sb__compat_utf8(obj, &n, &unavailable);
         if (unavailable) {
-            PyErr_Format(PyExc_TypeError,
-                         "sb_extract() argument 'value' (const char *): borrowing the UTF-8 of a str needs "
-                         "Python 3.10+; pass bytes (s.encode()) or extract 'PyObject *' and keep the str");
+            PyErr_SetString(PyExc_TypeError,
+                            "sb_extract() argument 'value' (const char *): borrowing the UTF-8 of a str needs "
+                            "Python 3.10+; pass bytes (s.encode()) or extract 'PyObject *' and keep the str");
             return -1;
         }
         if (!s)
-            return -1;
-        if (strlen(s) != (size_t)n) {
-            PyErr_SetString(PyExc_ValueError, "sb_extract() argument 'value' (const char *) must not contain NUL "
-                                              "characters");
-            return -1;
-        }
-        memcpy(out, &s, sizeof s);
-        return 0;
+            PyErr_Clear(); /* sb__to_c raises it again, with the parameter named */
     }
 
     sb_cell cell;

@@ -593,7 +593,7 @@ static void test_extract_others(void)
         Py_DECREF(nul);
         PyObject *sur = eval("'\\udcff'");
         CHECK(sb_extract(sur, "const char *", &cs) == -1, "lone surrogate");
-        EXPECT_ERROR("UnicodeEncodeError", NULL);
+        EXPECT_ERROR("ValueError", "~sb_extract() argument 'value' (const char *) must be encodable as UTF-8: ");
         Py_DECREF(sur);
     } else {
         CHECK(rc == -1 && strcmp(cs, "untouched") == 0, "const char * from str before 3.10 is refused");
@@ -691,7 +691,7 @@ static void test_value_tuple_dict(void)
         PyObject *r = sb_value("int int int");
         sb__current_module = outer;
         CHECK(r == NULL, "bad type with a module running");
-        EXPECT_SIGERROR("int int int", 5, "");
+        EXPECT_SIGERROR("int int int", 1, "invalid combination of type specifiers");
     }
 
     EXPECT(sb_tuple("(int a, double b, const char *c, PyObject *d, bool)", 1, 2.5, "x", Py_None, true),
@@ -724,11 +724,14 @@ static Py_ssize_t blocks(void)
     return n;
 }
 
-static void loop_calls(long n, PyObject *sink, PyObject *obj)
+static PyObject *leak_obj; /* the PyObject * argument of the loops */
+
+static void loop_calls(long n)
 {
+    PyObject *sink = g("sink");
     for (long i = 0; i < n; i++) {
         PyObject *r = sb_call(sink, "(int64_t a, double x, const char *s, PyObject *o, *, bool flag, uint8_t k)",
-                              (int64_t)i, 1.5, "abc", obj, true, (uint8_t)7);
+                              (int64_t)i, 1.5, "abc", leak_obj, true, (uint8_t)7);
         if (!r) {
             PyErr_Print();
             exit(2);
@@ -737,8 +740,9 @@ static void loop_calls(long n, PyObject *sink, PyObject *obj)
     }
 }
 
-static void loop_others(long n, PyObject *obj)
+static void loop_others(long n)
 {
+    PyObject *obj = leak_obj;
     for (long i = 0; i < n; i++) {
         PyObject *t = sb_tuple("(int a, PyObject *o, const char *s)", (int)i, obj, "x");
         PyObject *d = sb_dict("(int a, PyObject *o, double x)", (int)i, obj, 1.0);
@@ -756,11 +760,11 @@ static void loop_others(long n, PyObject *obj)
     }
 }
 
-static void loop_errors(long n, PyObject *obj)
+static void loop_errors(long n)
 {
     PyObject *big = eval("2**70");
     for (long i = 0; i < n; i++) {
-        PyObject *r = sb_call(g("boom"), "(int x, PyObject *o)", 1, obj);
+        PyObject *r = sb_call(g("boom"), "(int x, PyObject *o)", 1, leak_obj);
         PyErr_Clear();
         r = sb_call(g("echo"), "(int x y)", 1);
         PyErr_Clear();
@@ -775,42 +779,45 @@ static void loop_errors(long n, PyObject *obj)
     Py_DECREF(big);
 }
 
+/* Runs loop(n) after a warm-up and checks that the interpreter's allocated
+ * blocks stay flat (a leak of one object per call would add >= n). Some
+ * versions grow bounded caches once (3.13: a few hundred blocks somewhere in
+ * the first thousands of raised exceptions), so a growth is measured again
+ * over a second round, which must be flat. Also checks the refcount of the
+ * PyObject * argument. */
+static void leak_check(const char *what, void (*loop)(long), long n)
+{
+    Py_ssize_t rc = Py_REFCNT(leak_obj);
+    loop(n / 10 > 0 ? n / 10 : 1);
+    Py_ssize_t b0 = blocks();
+    loop(n);
+    Py_ssize_t b1 = blocks();
+    Py_ssize_t b2 = b1, b3 = b1;
+    if (b1 - b0 >= 100) {
+        b2 = blocks();
+        loop(n);
+        b3 = blocks();
+    }
+    CHECK(b3 - b2 < 100, "%s x %ld: allocated blocks %zd -> %zd%s", what, n, b0, b1,
+          b1 != b3 ? ", and again in a second round" : "");
+    CHECK(Py_REFCNT(leak_obj) == rc, "%s x %ld: refcount of a PyObject * argument changed: %zd -> %zd", what, n, rc,
+          Py_REFCNT(leak_obj));
+    printf("  leak check: %s x %ld: allocated blocks %zd -> %zd", what, n, b0, b1);
+    if (b1 - b0 >= 100)
+        printf(" (second round %zd -> %zd)", b2, b3);
+    printf(", argument refcount %zd -> %zd\n", rc, Py_REFCNT(leak_obj));
+}
+
 static void test_leaks(void)
 {
     const char *env = getenv("SIGBIND_LEAK_CALLS");
     long n = env && atol(env) > 0 ? atol(env) : 100000;
-    PyObject *obj = eval("[1, 2, 3]");
-    Py_ssize_t rc = Py_REFCNT(obj);
-    PyObject *sink = g("sink");
-
-    loop_calls(1000, sink, obj);
-    Py_ssize_t b0 = blocks();
-    loop_calls(n, sink, obj);
-    Py_ssize_t b1 = blocks();
-    CHECK(b1 - b0 < 100, "sb_call x %ld: allocated blocks grew from %zd to %zd", n, b0, b1);
-    CHECK(Py_REFCNT(obj) == rc, "sb_call x %ld: refcount of a PyObject * argument changed: %zd -> %zd", n, rc,
-          Py_REFCNT(obj));
-    printf("  leak check: sb_call x %ld: allocated blocks %zd -> %zd, argument refcount %zd -> %zd\n", n, b0, b1,
-           rc, Py_REFCNT(obj));
-
-    loop_others(1000, obj);
-    b0 = blocks();
-    loop_others(n, obj);
-    b1 = blocks();
-    CHECK(b1 - b0 < 100, "sb_tuple/sb_dict/sb_value/sb_extract/sb_call_method x %ld: blocks %zd -> %zd", n, b0, b1);
-    CHECK(Py_REFCNT(obj) == rc, "refcount changed by sb_tuple/sb_dict: %zd -> %zd", rc, Py_REFCNT(obj));
-    printf("  leak check: sb_tuple+sb_dict+sb_value+sb_extract+sb_call_method x %ld: blocks %zd -> %zd\n", n, b0, b1);
-
-    long ne = n / 20 > 0 ? n / 20 : 1;
-    loop_errors(100, obj);
-    b0 = blocks();
-    loop_errors(ne, obj);
-    b1 = blocks();
-    CHECK(b1 - b0 < 100, "error paths x %ld: blocks %zd -> %zd", ne, b0, b1);
-    CHECK(Py_REFCNT(obj) == rc, "refcount changed by the error paths: %zd -> %zd", rc, Py_REFCNT(obj));
-    printf("  leak check: error paths (raising callee, bad text, NULL argument, overflow) x %ld: blocks %zd -> %zd\n",
-           ne, b0, b1);
-    Py_DECREF(obj);
+    leak_obj = eval("[1, 2, 3]");
+    leak_check("sb_call", loop_calls, n);
+    leak_check("sb_tuple+sb_dict+sb_value+sb_extract+sb_call_method", loop_others, n);
+    leak_check("error paths (raising callee, bad text, NULL argument, overflow)", loop_errors,
+               n / 20 > 0 ? n / 20 : 1);
+    Py_CLEAR(leak_obj);
 }
 
 /* ------------------------------------------------------------------ */
