@@ -616,7 +616,7 @@ PyObject *sb__call_varargs(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     sb_function *f = (sb_function *)self;
     Py_ssize_t n = PyTuple_Size(args);
-    if (n > f->plan->npositional) {
+    if (n > f->plan->npositional && f->plan->varargs_slot < 0) {
         too_many(f, n);
         return NULL;
     }
