@@ -49,6 +49,22 @@ static inline bool arg_cstr(PyObject *v, const char **out)
 }
 
 #define FN(self) (((sb_function *)(self))->fn)
+
+/* Calls into the C function. A C-face function (module code) may raise: it
+ * runs with sb__current_module set, and a set exception is reported after it
+ * (a scalar result owns nothing, so there is nothing to release). */
+#define INVOKE(T, var, call)                                                                                      \
+    T var;                                                                                                         \
+    if (SB_UNLIKELY(((sb_function *)(self))->cface)) {                                                           \
+        PyObject *outer_ = sb__current_module;                                                                     \
+        sb__current_module = ((sb_function *)(self))->module;                                                      \
+        var = call;                                                                                                \
+        sb__current_module = outer_;                                                                               \
+        if (PyErr_Occurred())                                                                                      \
+            return NULL;                                                                                           \
+    } else {                                                                                                       \
+        var = call;                                                                                                \
+    }
 #define GENERIC() return sb__call_fast(self, args, nargs, kwnames)
 #define CHECK(n)                                                                                                  \
     if (SB_UNLIKELY(kwnames != NULL || nargs != (n)))                                                              \
@@ -57,7 +73,16 @@ static inline bool arg_cstr(PyObject *v, const char **out)
 static PyObject *k_void_void(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     CHECK(0);
-    ((void (*)(void))FN(self))();
+    if (SB_UNLIKELY(((sb_function *)self)->cface)) {
+        PyObject *outer = sb__current_module;
+        sb__current_module = ((sb_function *)self)->module;
+        ((void (*)(void))FN(self))();
+        sb__current_module = outer;
+        if (PyErr_Occurred())
+            return NULL;
+    } else {
+        ((void (*)(void))FN(self))();
+    }
     Py_INCREF(Py_None);
     return Py_None;
 }
@@ -65,7 +90,8 @@ static PyObject *k_void_void(PyObject *self, PyObject *const *args, Py_ssize_t n
 static PyObject *k_int_void(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     CHECK(0);
-    return PyLong_FromLong(((int (*)(void))FN(self))());
+    INVOKE(int, r, ((int (*)(void))FN(self))());
+    return PyLong_FromLong(r);
 }
 
 static PyObject *k_double_double(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -74,7 +100,8 @@ static PyObject *k_double_double(PyObject *self, PyObject *const *args, Py_ssize
     CHECK(1);
     if (!arg_double(args[0], &x))
         GENERIC();
-    return PyFloat_FromDouble(((double (*)(double))FN(self))(x));
+    INVOKE(double, r, ((double (*)(double))FN(self))(x));
+    return PyFloat_FromDouble(r);
 }
 
 static PyObject *k_double_double_double(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -83,7 +110,8 @@ static PyObject *k_double_double_double(PyObject *self, PyObject *const *args, P
     CHECK(2);
     if (!arg_double(args[0], &x) || !arg_double(args[1], &y))
         GENERIC();
-    return PyFloat_FromDouble(((double (*)(double, double))FN(self))(x, y));
+    INVOKE(double, r, ((double (*)(double, double))FN(self))(x, y));
+    return PyFloat_FromDouble(r);
 }
 
 static PyObject *k_int_int(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -92,7 +120,8 @@ static PyObject *k_int_int(PyObject *self, PyObject *const *args, Py_ssize_t nar
     CHECK(1);
     if (!arg_int(args[0], INT_MIN, INT_MAX, &x))
         GENERIC();
-    return PyLong_FromLong(((int (*)(int))FN(self))((int)x));
+    INVOKE(int, r, ((int (*)(int))FN(self))((int)x));
+    return PyLong_FromLong(r);
 }
 
 static PyObject *k_int_int_int(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -101,7 +130,8 @@ static PyObject *k_int_int_int(PyObject *self, PyObject *const *args, Py_ssize_t
     CHECK(2);
     if (!arg_int(args[0], INT_MIN, INT_MAX, &x) || !arg_int(args[1], INT_MIN, INT_MAX, &y))
         GENERIC();
-    return PyLong_FromLong(((int (*)(int, int))FN(self))((int)x, (int)y));
+    INVOKE(int, r, ((int (*)(int, int))FN(self))((int)x, (int)y));
+    return PyLong_FromLong(r);
 }
 
 static PyObject *k_long_long(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -110,7 +140,8 @@ static PyObject *k_long_long(PyObject *self, PyObject *const *args, Py_ssize_t n
     CHECK(1);
     if (!arg_int(args[0], LONG_MIN, LONG_MAX, &x))
         GENERIC();
-    return PyLong_FromLong(((long (*)(long))FN(self))((long)x));
+    INVOKE(long, r, ((long (*)(long))FN(self))((long)x));
+    return PyLong_FromLong(r);
 }
 
 static PyObject *k_long_long_long(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -119,7 +150,8 @@ static PyObject *k_long_long_long(PyObject *self, PyObject *const *args, Py_ssiz
     CHECK(2);
     if (!arg_int(args[0], LONG_MIN, LONG_MAX, &x) || !arg_int(args[1], LONG_MIN, LONG_MAX, &y))
         GENERIC();
-    return PyLong_FromLong(((long (*)(long, long))FN(self))((long)x, (long)y));
+    INVOKE(long, r, ((long (*)(long, long))FN(self))((long)x, (long)y));
+    return PyLong_FromLong(r);
 }
 
 static PyObject *k_i64_i64_i64(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -128,7 +160,8 @@ static PyObject *k_i64_i64_i64(PyObject *self, PyObject *const *args, Py_ssize_t
     CHECK(2);
     if (!arg_int(args[0], INT64_MIN, INT64_MAX, &x) || !arg_int(args[1], INT64_MIN, INT64_MAX, &y))
         GENERIC();
-    return PyLong_FromLongLong(((int64_t (*)(int64_t, int64_t))FN(self))((int64_t)x, (int64_t)y));
+    INVOKE(int64_t, r, ((int64_t (*)(int64_t, int64_t))FN(self))((int64_t)x, (int64_t)y));
+    return PyLong_FromLongLong(r);
 }
 
 static PyObject *k_int_cstr(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -137,7 +170,8 @@ static PyObject *k_int_cstr(PyObject *self, PyObject *const *args, Py_ssize_t na
     CHECK(1);
     if (!arg_cstr(args[0], &s))
         GENERIC();
-    return PyLong_FromLong(((int (*)(const char *))FN(self))(s));
+    INVOKE(int, r, ((int (*)(const char *))FN(self))(s));
+    return PyLong_FromLong(r);
 }
 
 static PyObject *k_size_cstr(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -146,7 +180,8 @@ static PyObject *k_size_cstr(PyObject *self, PyObject *const *args, Py_ssize_t n
     CHECK(1);
     if (!arg_cstr(args[0], &s))
         GENERIC();
-    return PyLong_FromSize_t(((size_t (*)(const char *))FN(self))(s));
+    INVOKE(size_t, r, ((size_t (*)(const char *))FN(self))(s));
+    return PyLong_FromSize_t(r);
 }
 
 /* The shapes: result type, then parameter types, exactly as C spells them. */
