@@ -153,35 +153,40 @@ static int cmod_exec(PyObject *module)
     return rc;
 }
 
-static int cmod_traverse(PyObject *module, visitproc visit, void *arg)
+/* Module state of every module on the runtime: traverse and clear. */
+int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
 {
     sb_state *st = sb__state(module);
     if (!st)
         return 0;
     Py_VISIT(st->FunctionType);
+    Py_VISIT(st->LibraryType);
     Py_VISIT(st->PointerType);
     Py_VISIT(st->SignatureError);
+    Py_VISIT(st->SymbolNotFoundError);
     Py_VISIT(st->StatusError);
     Py_VISIT(st->exc_cache);
     return 0;
 }
 
-static int cmod_clear(PyObject *module)
+int sb__state_clear(PyObject *module)
 {
     sb_state *st = sb__state(module);
     if (!st)
         return 0;
     Py_CLEAR(st->FunctionType);
+    Py_CLEAR(st->LibraryType);
     Py_CLEAR(st->PointerType);
     Py_CLEAR(st->SignatureError);
+    Py_CLEAR(st->SymbolNotFoundError);
     Py_CLEAR(st->StatusError);
     Py_CLEAR(st->exc_cache);
     return 0;
 }
 
-static void cmod_free(void *module)
+void sb__state_free(void *module)
 {
-    cmod_clear((PyObject *)module);
+    sb__state_clear((PyObject *)module);
 }
 
 PyObject *sb_module_init(sb_module_def *def)
@@ -195,7 +200,7 @@ PyObject *sb_module_init(sb_module_def *def)
             return PyErr_NoMemory();
         }
         PyModuleDef proto = {PyModuleDef_HEAD_INIT, def->name, def->doc, sizeof(sb_state), NULL, NULL,
-                             cmod_traverse, cmod_clear, cmod_free};
+                             sb__state_traverse, sb__state_clear, sb__state_free};
         rt->def = proto;
         rt->user = def;
         rt->slots[0].slot = Py_mod_exec;

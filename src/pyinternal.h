@@ -24,6 +24,10 @@ typedef struct sb_state {
 } sb_state;
 
 SB_INTERNAL sb_state *sb__state(PyObject *module);
+/* m_traverse / m_clear / m_free of every module built on the runtime (module.c). */
+SB_INTERNAL int sb__state_traverse(PyObject *module, visitproc visit, void *arg);
+SB_INTERNAL int sb__state_clear(PyObject *module);
+SB_INTERNAL void sb__state_free(void *module);
 
 /* The module whose C-face function is running on this thread (set by the call
  * path around calls of module functions and by module exec), or NULL: sb_raise

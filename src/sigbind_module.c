@@ -112,41 +112,6 @@ static int mod_exec(PyObject *module)
     return 0;
 }
 
-static int mod_traverse(PyObject *module, visitproc visit, void *arg)
-{
-    sb_state *st = sb__state(module);
-    if (!st)
-        return 0;
-    Py_VISIT(st->FunctionType);
-    Py_VISIT(st->LibraryType);
-    Py_VISIT(st->PointerType);
-    Py_VISIT(st->SignatureError);
-    Py_VISIT(st->SymbolNotFoundError);
-    Py_VISIT(st->StatusError);
-    Py_VISIT(st->exc_cache);
-    return 0;
-}
-
-static int mod_clear(PyObject *module)
-{
-    sb_state *st = sb__state(module);
-    if (!st)
-        return 0;
-    Py_CLEAR(st->FunctionType);
-    Py_CLEAR(st->LibraryType);
-    Py_CLEAR(st->PointerType);
-    Py_CLEAR(st->SignatureError);
-    Py_CLEAR(st->SymbolNotFoundError);
-    Py_CLEAR(st->StatusError);
-    Py_CLEAR(st->exc_cache);
-    return 0;
-}
-
-static void mod_free(void *module)
-{
-    mod_clear((PyObject *)module);
-}
-
 /* Room for exec, the per-interpreter-GIL slot (filled once by compat where the
  * version knows it) and the terminator. */
 static PyModuleDef_Slot mod_slots[] = {
@@ -162,9 +127,9 @@ static struct PyModuleDef sigbind_def = {
     sizeof(sb_state),
     mod_methods,
     mod_slots,
-    mod_traverse,
-    mod_clear,
-    mod_free,
+    sb__state_traverse,
+    sb__state_clear,
+    sb__state_free,
 };
 
 static void fill_slots(void)
