@@ -103,10 +103,13 @@ typedef struct sb_module_def {
  * subinterpreter, each reload) gets its own module object and state; every
  * signature is parsed and checked at import, and a bad one makes the import
  * fail with sigbind.SignatureError naming the function and the column. */
+/* (It ends with a declaration, so the `;` after SB_MODULE(...) is not an empty
+ * declaration: -Wpedantic stays quiet.) */
 #define SB_MODULE(modname, ...)                                                                                    \
     static sb_module_def sb_module_def_##modname = {.name = #modname, __VA_ARGS__};                                \
     SB_EXPORT PyObject *PyInit_##modname(void);                                                                    \
-    SB_EXPORT PyObject *PyInit_##modname(void) { return sb_module_init(&sb_module_def_##modname); }
+    SB_EXPORT PyObject *PyInit_##modname(void) { return sb_module_init(&sb_module_def_##modname); }                \
+    SB_EXPORT PyObject *PyInit_##modname(void)
 
 /* Used by SB_MODULE: returns the module definition for multi-phase init
  * (borrowed, lives as long as the process), or NULL with an exception set. */
