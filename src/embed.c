@@ -40,6 +40,16 @@ int sb_embed_init(void)
             PyErr_Clear();
         Py_XDECREF(empty);
     }
+    /* Up to 3.12, threading takes the thread that first imports it for the
+     * main thread: imported first on a thread that called sb_gil_acquire,
+     * that thread would be "MainThread" and this one "Dummy-1" (and 3.7's
+     * threading._shutdown fails at finalization: "Exception ignored in:
+     * <module 'threading'>"). So it is imported here, on the thread that
+     * starts the interpreter, as PyO3 does. */
+    PyObject *threading = PyImport_ImportModule("threading");
+    if (!threading)
+        PyErr_Clear();
+    Py_XDECREF(threading);
     return 0;
 }
 
