@@ -187,7 +187,9 @@ void sb_allow_threads(void (*fn)(void *arg), void *arg);
 
 /* Token-style GIL for threads Python never saw (and for embedding):
  *   sb_gil g = sb_gil_acquire(); ...; sb_gil_release(g);
- * Nesting is allowed; release in reverse order. No GIL is needed to call it. */
+ * Python must be running. Nesting is allowed; release in reverse order, on the
+ * thread that acquired. No GIL is needed to call it. (PyGILState: the main
+ * interpreter only.) */
 typedef struct sb_gil {
     int state_;
 } sb_gil;
@@ -202,22 +204,29 @@ void sb_gil_release(sb_gil gil);
  * program loads the real libpython3.so of whichever CPython >= 3.7 is found
  * at run time (LD_LIBRARY_PATH). */
 
-/* Starts the interpreter if it is not running (Py_InitializeEx(0)); the
- * calling thread then holds the GIL. 0, or -1 (nothing to report to). */
+/* Starts the interpreter if it is not running (Py_InitializeEx(0)); when it
+ * starts it, the calling thread then holds the GIL (when Python was already
+ * running, nothing changes). It also sets sys.argv to [''] if empty and imports
+ * `threading` on this thread (so it is the main thread). 0, or -1 (nothing to
+ * report to). Call sb_embed_finalize from the same thread, once no other
+ * thread is inside or waiting in sb_gil_acquire. */
 int sb_embed_init(void);
 /* Stops it (Py_FinalizeEx). 0, or -1 if finalizing failed. Needs the GIL. */
 int sb_embed_finalize(void);
 /* import <name>: new reference or NULL. */
 PyObject *sb_import(const char *name);
 /* Evaluates an expression / runs statements (Py_CompileString +
- * PyEval_EvalCode) with the given namespaces; globals NULL = a fresh dict with
- * __builtins__, locals NULL = globals. sb_eval returns the value (new
+ * PyEval_EvalCode; tracebacks name them <sb_eval> / <sb_exec>) with the given
+ * namespaces: globals NULL = a fresh dict, locals NULL = globals. Like exec(),
+ * a globals dict without __builtins__ gets it added. globals must be a dict
+ * and locals a mapping (else TypeError). sb_eval returns the value (new
  * reference); sb_exec returns 0 or -1. */
 PyObject *sb_eval(const char *expr, PyObject *globals, PyObject *locals);
 int sb_exec(const char *code, PyObject *globals, PyObject *locals);
 /* A new empty namespace dict holding __builtins__ (new reference). */
 PyObject *sb_namespace(void);
-/* Prints the current exception with its traceback to stderr and clears it. */
+/* Prints the current exception with its traceback (through sys.excepthook) and
+ * clears it; a SystemExit is printed too, never acted on. No-op without one. */
 void sb_error_print(void);
 
 #ifdef __cplusplus
