@@ -10,6 +10,9 @@ what that interpreter itself computes:
     Hello <os.getenv('USER') or os.getenv('USERNAME')>, I'm Python <sys.version>
 
 (when neither variable is set, USER is set to the login name for the runs).
+With --module-dir (tests/pycall), each interpreter runs the program twice:
+without sigbind importable (SB_PYCALL_EXPECT_SIGBIND=0) and with that
+directory on PYTHONPATH (SB_PYCALL_EXPECT_SIGBIND=1).
 Fails if any run fails or fewer than --min interpreters ran. Standard library
 only (runs on any Python 3).
 """
@@ -70,6 +73,7 @@ def main():
                     help="the program is examples/hello: compare its output with the interpreter's own")
     ap.add_argument("--prefixes", nargs="*", default=["/root/.pyenv/versions/3.*"],
                     help="glob patterns of installation prefixes (default: pyenv's 3.*)")
+    ap.add_argument("--module-dir", help="directory holding sigbind.abi3.so: also run with sigbind importable")
     ap.add_argument("--min", type=int, default=2, help="fail if fewer interpreters ran")
     ap.add_argument("--timeout", type=float, default=300)
     args = ap.parse_args()
@@ -89,32 +93,42 @@ def main():
     if not prefixes:
         print("run_embedded: no libpython3.so of CPython >= 3.7 under %s" % " ".join(args.prefixes))
     results = []
+    modes = [("", None)]
+    if args.module_dir:
+        modes = [(", without sigbind", None), (", with sigbind", os.path.abspath(args.module_dir))]
     for prefix, ver in prefixes:
         vtext = "%d.%d.%d" % ver
-        env = dict(base_env)
-        env["LD_LIBRARY_PATH"] = os.path.join(prefix, "lib")
-        env["PYTHONHOME"] = prefix
-        rc, out, err = run([args.binary], env, args.timeout)
-        ok, why = rc == 0, "exit status %d" % rc
-        if ok and args.hello:
-            python = interpreter(prefix, ver)
-            if python is None:
-                ok, why = False, "no python executable in %s/bin to compute the expected output" % prefix
-            else:
-                prc, expected, perr = run([python, "-c", EXPECTED], env, args.timeout)
-                if prc != 0:
-                    ok, why = False, "%s failed computing the expected output: %s" % (
-                        python, perr.decode("utf-8", "replace"))
-                elif out != expected:
-                    ok, why = False, "output differs from %s's:\n  expected %r\n  got      %r" % (
-                        python, expected, out)
-                elif err:
-                    ok, why = False, "unexpected output on stderr"
-        print("=== CPython %s (%s): %s" % (vtext, prefix, "ok" if ok else "FAILED (%s)" % why))
-        show(out)
-        show(err)
-        sys.stdout.flush()
-        results.append((vtext, ok))
+        all_ok = True
+        for label, moddir in modes:
+            env = dict(base_env)
+            env["LD_LIBRARY_PATH"] = os.path.join(prefix, "lib")
+            env["PYTHONHOME"] = prefix
+            if args.module_dir:
+                env["SB_PYCALL_EXPECT_SIGBIND"] = "1" if moddir else "0"
+            if moddir:
+                env["PYTHONPATH"] = moddir
+            rc, out, err = run([args.binary], env, args.timeout)
+            ok, why = rc == 0, "exit status %d" % rc
+            if ok and args.hello:
+                python = interpreter(prefix, ver)
+                if python is None:
+                    ok, why = False, "no python executable in %s/bin to compute the expected output" % prefix
+                else:
+                    prc, expected, perr = run([python, "-c", EXPECTED], env, args.timeout)
+                    if prc != 0:
+                        ok, why = False, "%s failed computing the expected output: %s" % (
+                            python, perr.decode("utf-8", "replace"))
+                    elif out != expected:
+                        ok, why = False, "output differs from %s's:\n  expected %r\n  got      %r" % (
+                            python, expected, out)
+                    elif err:
+                        ok, why = False, "unexpected output on stderr"
+            print("=== CPython %s (%s)%s: %s" % (vtext, prefix, label, "ok" if ok else "FAILED (%s)" % why))
+            show(out)
+            show(err)
+            sys.stdout.flush()
+            all_ok = all_ok and ok
+        results.append((vtext, all_ok))
 
     print("run_embedded: %s: %s" % (os.path.basename(args.binary),
                                     ", ".join("%s %s" % (v, "ok" if ok else "FAILED") for v, ok in results)))
