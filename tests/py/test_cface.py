@@ -225,7 +225,9 @@ class ImportRules(unittest.TestCase):
             except ImportError:
                 pass
         if interp is None:
-            self.skipTest("no subinterpreter module in CPython %d.%d" % sys.version_info[:2])
+            reason = "no subinterpreter module in CPython %d.%d" % sys.version_info[:2]
+            print("\nskipped %s: %s" % (self.id(), reason), file=sys.stderr)
+            self.skipTest(reason)
         script = textwrap.dedent("""
             import cface_test, rust2py
             assert cface_test.add(2, 3) == 5

@@ -35,7 +35,9 @@ class Subinterpreters(unittest.TestCase):
     def setUp(self):
         self.interp = interpreters_module()
         if self.interp is None:
-            self.skipTest("no subinterpreter module in CPython %d.%d" % sys.version_info[:2])
+            reason = "no subinterpreter module in CPython %d.%d" % sys.version_info[:2]
+            print("\nskipped %s: %s" % (self.id(), reason), file=sys.stderr)
+            self.skipTest(reason)
 
     def run_in(self, iid):
         r = self.interp.run_string(iid, SCRIPT)
