@@ -91,3 +91,18 @@ def as_json(results, bindings, unit, **extra):
            "geomean_shapes": dict((b, v[1]) for b, v in geomeans(rat).items())}
     doc.update(extra)
     return json.dumps(doc, indent=2, sort_keys=True)
+
+
+def print_report(results, bindings, unit, unavailable, errors, bytes_str_bindings):
+    """The notes on unavailable bindings and shapes, the markdown table and the summary line."""
+    for b, why in sorted(unavailable.items()):
+        print("- %s: n/a - %s" % (b, why))
+    for b, errs in sorted(errors.items()):
+        for shape, why in sorted(errs.items()):
+            print("- %s `%s`: n/a - %s" % (b, shape, why))
+    if any(b in bytes_str_bindings for b in bindings):
+        print("- `str`: ctypes and cffi are passed bytes (they do not accept str); handext and sigbind encode a str.")
+    print()
+    print(markdown(results, bindings, unit))
+    print()
+    print(summary_line(results, bindings))

@@ -175,17 +175,7 @@ def main(argv=None):
         print("Empty loop: %s instructions/iteration (%s)." % (
             ", ".join("%.1f (%s)" % (v, b) for b, v in sorted(loop_ir.items())),
             "not subtracted" if args.raw else "subtracted"))
-    for b, why in sorted(unavailable.items()):
-        print("- %s: n/a - %s" % (b, why))
-    for b, errs in sorted(errors.items()):
-        for shape, why in sorted(errs.items()):
-            print("- %s `%s`: n/a - %s" % (b, shape, why))
-    if any(b in bench_bindings.BYTES_STR_BINDINGS for b in args.bindings):
-        print("- `str`: ctypes and cffi are passed bytes (they do not accept str); handext and sigbind encode a str.")
-    print()
-    print(bench_report.markdown(results, args.bindings, "Ir"))
-    print()
-    print(bench_report.summary_line(results, args.bindings))
+    bench_report.print_report(results, args.bindings, "Ir", unavailable, errors, bench_bindings.BYTES_STR_BINDINGS)
     return 0
 
 

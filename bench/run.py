@@ -107,17 +107,7 @@ def main(argv=None):
     print("### ns/call - %s (%s), best of %d x %d calls" % (python, platform.machine(), args.repeat, args.loops))
     print()
     print("Empty timeit loop: %.1f ns/iteration (%s)." % (loop_ns, "not subtracted" if args.raw else "subtracted"))
-    for b, why in sorted(unavailable.items()):
-        print("- %s: n/a - %s" % (b, why))
-    for b, errs in sorted(errors.items()):
-        for shape, why in sorted(errs.items()):
-            print("- %s `%s`: n/a - %s" % (b, shape, why))
-    if any(b in bench_bindings.BYTES_STR_BINDINGS for b in args.bindings):
-        print("- `str`: ctypes and cffi are passed bytes (they do not accept str); handext and sigbind encode a str.")
-    print()
-    print(bench_report.markdown(results, args.bindings, "ns"))
-    print()
-    print(bench_report.summary_line(results, args.bindings))
+    bench_report.print_report(results, args.bindings, "ns", unavailable, errors, bench_bindings.BYTES_STR_BINDINGS)
     return 0
 
 
