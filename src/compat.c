@@ -94,8 +94,7 @@ void sb__compat_method(const sb_plan *plan, bool cface, PyMethodDef *def)
      * allows (no argument tuple is built for those). METH_O is only right for a
      * single positional-only required parameter: it rejects keywords. */
     if (version >= 0x030A00) {
-        PyCFunction kernel = sb__shape_kernel(plan); /* C-face aware: they check for a raise */
-        (void)cface;
+        PyCFunction kernel = sb__shape_kernel(plan, cface);
         def->ml_meth = kernel ? kernel : (PyCFunction)(void (*)(void))sb__call_fast;
         def->ml_flags = METH_FASTCALL | METH_KEYWORDS;
     } else if (plan->npy == 0) {

@@ -158,8 +158,9 @@ SB_INTERNAL PyObject *sb__call_varargs(PyObject *self, PyObject *args, PyObject 
 SB_INTERNAL PyObject *sb__call_o(PyObject *self, PyObject *arg);
 SB_INTERNAL PyObject *sb__call_noargs(PyObject *self, PyObject *unused);
 
-/* shapes.c: the exactly-typed METH_FASTCALL kernel for this plan, or NULL. */
-SB_INTERNAL PyCFunction sb__shape_kernel(const sb_plan *plan);
+/* shapes.c: the exactly-typed METH_FASTCALL kernel for this plan (the C-face
+ * flavour checks for a raise after the call), or NULL. */
+SB_INTERNAL PyCFunction sb__shape_kernel(const sb_plan *plan, bool cface);
 
 /* convert.c */
 typedef struct sb_temp {

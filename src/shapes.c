@@ -50,162 +50,87 @@ static inline bool arg_cstr(PyObject *v, const char **out)
 
 #define FN(self) (((sb_function *)(self))->fn)
 
-/* Calls into the C function. A C-face function (module code) may raise: it
- * runs with sb__current_module set, and a set exception is reported after it
- * (a scalar result owns nothing, so there is nothing to release). */
-#define INVOKE(T, var, call)                                                                                      \
-    T var;                                                                                                         \
-    if (SB_UNLIKELY(((sb_function *)(self))->cface)) {                                                           \
-        PyObject *outer_ = sb__current_module;                                                                     \
-        sb__current_module = ((sb_function *)(self))->module;                                                      \
-        var = call;                                                                                                \
-        sb__current_module = outer_;                                                                               \
-        if (PyErr_Occurred())                                                                                      \
-            return NULL;                                                                                           \
-    } else {                                                                                                       \
-        var = call;                                                                                                \
-    }
 #define GENERIC() return sb__call_fast(self, args, nargs, kwnames)
 #define CHECK(n)                                                                                                  \
     if (SB_UNLIKELY(kwnames != NULL || nargs != (n)))                                                              \
         GENERIC();
 
-static PyObject *k_void_void(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    CHECK(0);
-    if (SB_UNLIKELY(((sb_function *)self)->cface)) {
-        PyObject *outer = sb__current_module;
-        sb__current_module = ((sb_function *)self)->module;
-        ((void (*)(void))FN(self))();
-        sb__current_module = outer;
-        if (PyErr_Occurred())
-            return NULL;
-    } else {
-        ((void (*)(void))FN(self))();
+/* Each kernel comes in two flavours from one body: `_lib` for library
+ * functions, and `_cface` for C-face module functions, which may raise: those
+ * run with sb__current_module set, and a set exception is reported after the
+ * call (a scalar result owns nothing, so there is nothing to release). Two
+ * functions rather than a branch keep the library flavour's registers free. */
+#define CALL_lib(T, var, call) T var = call;
+#define CALL_cface(T, var, call)                                                                                   \
+    PyObject *outer_ = sb__current_module;                                                                         \
+    sb__current_module = ((sb_function *)self)->module;                                                            \
+    T var = call;                                                                                                  \
+    sb__current_module = outer_;                                                                                   \
+    if (PyErr_Occurred())                                                                                          \
+        return NULL;
+
+#define KERNEL(name, flavour, n, decls, parse, T, call, box)                                                      \
+    static PyObject *name##_##flavour(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)  \
+    {                                                                                                              \
+        decls;                                                                                                     \
+        CHECK(n);                                                                                                  \
+        if (!(parse))                                                                                              \
+            GENERIC();                                                                                             \
+        CALL_##flavour(T, r, call) return box;                                                                     \
     }
-    Py_INCREF(Py_None);
-    return Py_None;
-}
+#define KERNELS(name, n, decls, parse, T, call, box)                                                              \
+    KERNEL(name, lib, n, decls, parse, T, call, box)                                                              \
+    KERNEL(name, cface, n, decls, parse, T, call, box)
 
-static PyObject *k_int_void(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    CHECK(0);
-    INVOKE(int, r, ((int (*)(void))FN(self))());
-    return PyLong_FromLong(r);
-}
+#define NONE_RESULT (Py_INCREF(Py_None), Py_None)
 
-static PyObject *k_double_double(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    double x;
-    CHECK(1);
-    if (!arg_double(args[0], &x))
-        GENERIC();
-    INVOKE(double, r, ((double (*)(double))FN(self))(x));
-    return PyFloat_FromDouble(r);
-}
-
-static PyObject *k_double_double_double(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    double x, y;
-    CHECK(2);
-    if (!arg_double(args[0], &x) || !arg_double(args[1], &y))
-        GENERIC();
-    INVOKE(double, r, ((double (*)(double, double))FN(self))(x, y));
-    return PyFloat_FromDouble(r);
-}
-
-static PyObject *k_int_int(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    long long x;
-    CHECK(1);
-    if (!arg_int(args[0], INT_MIN, INT_MAX, &x))
-        GENERIC();
-    INVOKE(int, r, ((int (*)(int))FN(self))((int)x));
-    return PyLong_FromLong(r);
-}
-
-static PyObject *k_int_int_int(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    long long x, y;
-    CHECK(2);
-    if (!arg_int(args[0], INT_MIN, INT_MAX, &x) || !arg_int(args[1], INT_MIN, INT_MAX, &y))
-        GENERIC();
-    INVOKE(int, r, ((int (*)(int, int))FN(self))((int)x, (int)y));
-    return PyLong_FromLong(r);
-}
-
-static PyObject *k_long_long(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    long long x;
-    CHECK(1);
-    if (!arg_int(args[0], LONG_MIN, LONG_MAX, &x))
-        GENERIC();
-    INVOKE(long, r, ((long (*)(long))FN(self))((long)x));
-    return PyLong_FromLong(r);
-}
-
-static PyObject *k_long_long_long(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    long long x, y;
-    CHECK(2);
-    if (!arg_int(args[0], LONG_MIN, LONG_MAX, &x) || !arg_int(args[1], LONG_MIN, LONG_MAX, &y))
-        GENERIC();
-    INVOKE(long, r, ((long (*)(long, long))FN(self))((long)x, (long)y));
-    return PyLong_FromLong(r);
-}
-
-static PyObject *k_i64_i64_i64(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    long long x, y;
-    CHECK(2);
-    if (!arg_int(args[0], INT64_MIN, INT64_MAX, &x) || !arg_int(args[1], INT64_MIN, INT64_MAX, &y))
-        GENERIC();
-    INVOKE(int64_t, r, ((int64_t (*)(int64_t, int64_t))FN(self))((int64_t)x, (int64_t)y));
-    return PyLong_FromLongLong(r);
-}
-
-static PyObject *k_int_cstr(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    const char *s;
-    CHECK(1);
-    if (!arg_cstr(args[0], &s))
-        GENERIC();
-    INVOKE(int, r, ((int (*)(const char *))FN(self))(s));
-    return PyLong_FromLong(r);
-}
-
-static PyObject *k_size_cstr(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    const char *s;
-    CHECK(1);
-    if (!arg_cstr(args[0], &s))
-        GENERIC();
-    INVOKE(size_t, r, ((size_t (*)(const char *))FN(self))(s));
-    return PyLong_FromSize_t(r);
-}
+KERNELS(k_void_void, 0, (void)args, 1, int, (((void (*)(void))FN(self))(), 0), ((void)r, NONE_RESULT))
+KERNELS(k_int_void, 0, (void)args, 1, int, ((int (*)(void))FN(self))(), PyLong_FromLong(r))
+KERNELS(k_double_double, 1, double x, arg_double(args[0], &x), double, ((double (*)(double))FN(self))(x),
+        PyFloat_FromDouble(r))
+KERNELS(k_double_double_double, 2, double x; double y, arg_double(args[0], &x) && arg_double(args[1], &y), double,
+        ((double (*)(double, double))FN(self))(x, y), PyFloat_FromDouble(r))
+KERNELS(k_int_int, 1, long long x, arg_int(args[0], INT_MIN, INT_MAX, &x), int,
+        ((int (*)(int))FN(self))((int)x), PyLong_FromLong(r))
+KERNELS(k_int_int_int, 2, long long x; long long y,
+        arg_int(args[0], INT_MIN, INT_MAX, &x) && arg_int(args[1], INT_MIN, INT_MAX, &y), int,
+        ((int (*)(int, int))FN(self))((int)x, (int)y), PyLong_FromLong(r))
+KERNELS(k_long_long, 1, long long x, arg_int(args[0], LONG_MIN, LONG_MAX, &x), long,
+        ((long (*)(long))FN(self))((long)x), PyLong_FromLong(r))
+KERNELS(k_long_long_long, 2, long long x; long long y,
+        arg_int(args[0], LONG_MIN, LONG_MAX, &x) && arg_int(args[1], LONG_MIN, LONG_MAX, &y), long,
+        ((long (*)(long, long))FN(self))((long)x, (long)y), PyLong_FromLong(r))
+KERNELS(k_i64_i64_i64, 2, long long x; long long y,
+        arg_int(args[0], INT64_MIN, INT64_MAX, &x) && arg_int(args[1], INT64_MIN, INT64_MAX, &y), int64_t,
+        ((int64_t (*)(int64_t, int64_t))FN(self))((int64_t)x, (int64_t)y), PyLong_FromLongLong(r))
+KERNELS(k_int_cstr, 1, const char *s, arg_cstr(args[0], &s), int, ((int (*)(const char *))FN(self))(s),
+        PyLong_FromLong(r))
+KERNELS(k_size_cstr, 1, const char *s, arg_cstr(args[0], &s), size_t, ((size_t (*)(const char *))FN(self))(s),
+        PyLong_FromSize_t(r))
 
 /* The shapes: result type, then parameter types, exactly as C spells them. */
 typedef struct shape {
     sb_type ret;
     uint8_t nparams;
     sb_type params[2];
-    PyObject *(*kernel)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
+    PyObject *(*lib)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
+    PyObject *(*cface)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
 } shape;
 
 #define T(k) {SB_K_##k, 0, 0}
 #define CSTR {SB_K_CHAR, 1, 1}
 static const shape shapes[] = {
-    {T(VOID), 0, {{0}}, k_void_void},
-    {T(INT), 0, {{0}}, k_int_void},
-    {T(DOUBLE), 1, {T(DOUBLE)}, k_double_double},
-    {T(DOUBLE), 2, {T(DOUBLE), T(DOUBLE)}, k_double_double_double},
-    {T(INT), 1, {T(INT)}, k_int_int},
-    {T(INT), 2, {T(INT), T(INT)}, k_int_int_int},
-    {T(LONG), 1, {T(LONG)}, k_long_long},
-    {T(LONG), 2, {T(LONG), T(LONG)}, k_long_long_long},
-    {T(INT64), 2, {T(INT64), T(INT64)}, k_i64_i64_i64},
-    {T(INT), 1, {CSTR}, k_int_cstr},
-    {T(SIZE), 1, {CSTR}, k_size_cstr},
+    {T(VOID), 0, {{0}}, k_void_void_lib, k_void_void_cface},
+    {T(INT), 0, {{0}}, k_int_void_lib, k_int_void_cface},
+    {T(DOUBLE), 1, {T(DOUBLE)}, k_double_double_lib, k_double_double_cface},
+    {T(DOUBLE), 2, {T(DOUBLE), T(DOUBLE)}, k_double_double_double_lib, k_double_double_double_cface},
+    {T(INT), 1, {T(INT)}, k_int_int_lib, k_int_int_cface},
+    {T(INT), 2, {T(INT), T(INT)}, k_int_int_int_lib, k_int_int_int_cface},
+    {T(LONG), 1, {T(LONG)}, k_long_long_lib, k_long_long_cface},
+    {T(LONG), 2, {T(LONG), T(LONG)}, k_long_long_long_lib, k_long_long_long_cface},
+    {T(INT64), 2, {T(INT64), T(INT64)}, k_i64_i64_i64_lib, k_i64_i64_i64_cface},
+    {T(INT), 1, {CSTR}, k_int_cstr_lib, k_int_cstr_cface},
+    {T(SIZE), 1, {CSTR}, k_size_cstr_lib, k_size_cstr_cface},
 };
 
 static bool same_type(sb_type a, sb_type b)
@@ -213,7 +138,7 @@ static bool same_type(sb_type a, sb_type b)
     return a.kind == b.kind && a.ptr == b.ptr && (a.ptr == 0 || a.cconst == b.cconst);
 }
 
-PyCFunction sb__shape_kernel(const sb_plan *plan)
+PyCFunction sb__shape_kernel(const sb_plan *plan, bool cface)
 {
     if (!plan->simple)
         return NULL;
@@ -226,7 +151,7 @@ PyCFunction sb__shape_kernel(const sb_plan *plan)
         for (uint8_t j = 0; j < s->nparams && ok; j++)
             ok = same_type(s->params[j], sig->params[j].type);
         if (ok)
-            return (PyCFunction)(void (*)(void))s->kernel;
+            return (PyCFunction)(void (*)(void))(cface ? s->cface : s->lib);
     }
     return NULL;
 }
