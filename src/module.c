@@ -112,11 +112,8 @@ static int add_functions(PyObject *module, sb_state *st, const sb_module_def *de
             break;
         }
         sb_fnextra extra = {NULL, NULL, fd->doc, modname, true};
-        const char *name = plan->sig->name;
-        char namebuf[128];
-        snprintf(namebuf, sizeof namebuf, "%s", name);
-        PyObject *fn = sb__function_new(module, NULL, plan, fd->fn, &extra);
-        if (!fn || PyModule_AddObject(module, namebuf, fn) < 0) {
+        PyObject *fn = sb__function_new(module, NULL, plan, fd->fn, &extra); /* owns plan (and its name) */
+        if (!fn || PyModule_AddObject(module, ((sb_function *)PyCFunction_GetSelf(fn))->plan->sig->name, fn) < 0) {
             Py_XDECREF(fn);
             rc = -1;
         }

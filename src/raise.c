@@ -212,6 +212,12 @@ void sb_error_restore(PyObject *exc)
         PyErr_Clear();
         return;
     }
+    if (PyObject_IsInstance(exc, PyExc_BaseException) != 1) {
+        PyErr_Clear();
+        Py_DECREF(exc);
+        PyErr_SetString(PyExc_SystemError, "sb_error_restore() needs an exception instance");
+        return;
+    }
     PyObject *type = (PyObject *)Py_TYPE(exc);
     Py_INCREF(type);
     PyObject *tb = PyException_GetTraceback(exc); /* new reference or NULL */

@@ -31,6 +31,18 @@ static PyObject *collect(int64_t first, PyObject *args, bool flag, PyObject *kwa
     return sb_tuple("(int64_t first, PyObject *args, bool flag, PyObject *kwargs)", first, args, flag, kwargs);
 }
 
+/* only *args / only **kwargs / one positional-only parameter and *args */
+static PyObject *pass_args(PyObject *args)
+{
+    sb_incref(args);
+    return args;
+}
+
+static PyObject *first_and_rest(PyObject *first, PyObject *rest)
+{
+    return sb_tuple("(PyObject *first, PyObject *rest)", first, rest);
+}
+
 /* errors from C */
 static int64_t checked_div(int64_t a, int64_t b)
 {
@@ -183,6 +195,9 @@ static const sb_function_def functions[] = {
     SB_FUNCTION(identity, "PyObject *identity(PyObject *obj)", "Returns its argument."),
     SB_FUNCTION(collect, "PyObject *collect(int64_t first, *args, bool flag = false, **kwargs)",
                 "Returns (first, args, flag, kwargs)."),
+    SB_FUNCTION(pass_args, "PyObject *pass_args(*args)", NULL),
+    SB_FUNCTION(pass_args, "PyObject *pass_kwargs(**kwargs)", NULL),
+    SB_FUNCTION(first_and_rest, "PyObject *first_and_rest(PyObject *first, /, *rest)", NULL),
     SB_FUNCTION(checked_div, "int64_t checked_div(int64_t a, int64_t b)", "a / b, ZeroDivisionError for 0."),
     SB_FUNCTION(greet, "char *greet(const char *who) [[free]]", "Greets."),
     SB_FUNCTION(leaky_failure, "char *leaky_failure(void) [[free]]", NULL),

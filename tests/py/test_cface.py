@@ -72,6 +72,14 @@ class Calls(unittest.TestCase):
         self.assertEqual(m.collect(1, 2, 3, flag=True, x=5), (1, (2, 3), True, {"x": 5}))
         self.assertEqual(m.collect(first=7, y="z"), (7, (), False, {"y": "z"}))
 
+    def test_only_args_only_kwargs_and_posonly_with_args(self):
+        # (3.7-3.9 once picked METH_NOARGS / METH_O for these)
+        self.assertEqual(m.pass_args(1, 2), (1, 2))
+        self.assertEqual(m.pass_args(), ())
+        self.assertEqual(m.pass_kwargs(a=1), {"a": 1})
+        self.assertEqual(m.first_and_rest(1, 2, 3), (1, (2, 3)))
+        self.assertEqual(m.first_and_rest(1), (1, ()))
+
     def test_free_result(self):
         self.assertEqual(m.greet("C"), "hello, C")
 
