@@ -106,3 +106,14 @@ def print_report(results, bindings, unit, unavailable, errors, bytes_str_binding
     print(markdown(results, bindings, unit))
     print()
     print(summary_line(results, bindings))
+
+
+def parse_bindings(parser, text, known):
+    """The --bindings list: known names only, in the canonical order, the reference always included."""
+    chosen = [b.strip() for b in text.split(",") if b.strip()]
+    unknown = [b for b in chosen if b not in known]
+    if unknown:
+        parser.error("unknown binding(s): %s" % ", ".join(unknown))
+    if REFERENCE not in chosen:
+        chosen.insert(0, REFERENCE)  # every ratio is relative to it
+    return [b for b in known if b in chosen]

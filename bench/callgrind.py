@@ -45,13 +45,7 @@ def parse_args(argv):
     p.add_argument("--valgrind", default="valgrind", help="valgrind executable (default: from PATH)")
     p.add_argument("--keep", action="store_true", help="keep the callgrind output files (path printed)")
     args = p.parse_args(argv)
-    args.bindings = [b.strip() for b in args.bindings.split(",") if b.strip()]
-    unknown = [b for b in args.bindings if b not in bench_bindings.BINDINGS]
-    if unknown:
-        p.error("unknown binding(s): %s" % ", ".join(unknown))
-    if bench_report.REFERENCE not in args.bindings:
-        args.bindings.insert(0, bench_report.REFERENCE)  # every ratio is relative to it
-    args.bindings = [b for b in bench_bindings.BINDINGS if b in args.bindings]
+    args.bindings = bench_report.parse_bindings(p, args.bindings, bench_bindings.BINDINGS)
     if not 0 < args.n1 < args.n2:
         p.error("need 0 < --n1 < --n2")
     if shutil.which(args.valgrind) is None:

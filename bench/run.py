@@ -33,13 +33,7 @@ def parse_args(argv):
                    help="directory holding sigbind.abi3.so (default $SIGBIND_DIR or build/python)")
     p.add_argument("--rebuild", action="store_true", help="run build.sh even if the outputs look fresh")
     args = p.parse_args(argv)
-    args.bindings = [b.strip() for b in args.bindings.split(",") if b.strip()]
-    unknown = [b for b in args.bindings if b not in bench_bindings.BINDINGS]
-    if unknown:
-        p.error("unknown binding(s): %s" % ", ".join(unknown))
-    if bench_report.REFERENCE not in args.bindings:
-        args.bindings.insert(0, bench_report.REFERENCE)  # every ratio is relative to it
-    args.bindings = [b for b in bench_bindings.BINDINGS if b in args.bindings]
+    args.bindings = bench_report.parse_bindings(p, args.bindings, bench_bindings.BINDINGS)
     if args.loops < 1 or args.repeat < 1:
         p.error("--loops and --repeat must be positive")
     return args
