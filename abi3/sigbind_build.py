@@ -1,25 +1,51 @@
-# sigbind_build.py — the in-tree PEP 517 backend: CMake builds sigbind.abi3.so, this writes the cp37-abi3-manylinux wheel and the sdist.
-"""PEP 517 build backend for sigbind (standard library only, Python 3.7+).
+# sigbind_build.py — the PEP 517/660 build backend: CMake builds a project's <module>.abi3.so (sigbind itself or an extension on it), this writes its cp37-abi3-manylinux wheel, editable wheel and sdist.
+"""PEP 517 + PEP 660 build backend for sigbind and for C extensions built on it (stdlib only, Python 3.7+).
 
-pyproject.toml points here with `backend-path = ["abi3"]` and `requires = []`,
-so `pip wheel .` / `pip install .` work offline, with or without build isolation.
+The project is the current directory (pip runs the hooks there). Its pyproject.toml says what
+to build; the backend reads it with the small TOML reader below (tomllib exists only from 3.11):
+
+    [project]
+    name = "example_pkg"              # distribution name (wheel file name: '-' -> '_')
+    version = "1.0.0"                 # or dynamic = ["version"] with [tool.sigbind] version-from
+    description = "..."               # Summary
+    requires-python = ">=3.7"
+    license = {text = "MIT"}          # License:
+    readme = "README.md"              # the long description (markdown)
+    classifiers = ["..."]
+    [tool.sigbind]
+    module = "example_pkg"            # import name: the build must produce <module>.abi3.so (default: name)
+    targets = ["example_pkg"]         # CMake targets to build (default: all)
+    stub = "example_pkg.pyi"          # optional type stub, shipped as <module>.pyi and <module>-stubs/
+    license-files = ["LICENSE"]       # License-File:, shipped in .dist-info/licenses/ and the sdist
+    sdist = ["CMakeLists.txt", "src"] # what the sdist carries besides pyproject.toml, readme, licenses
+    cmake-args = ["-DFOO=ON"]         # extra configure arguments
+    version-from = "CMakeLists.txt"   # version from `project(<name> VERSION x.y.z`
+    sdk = true                        # sigbind itself only: ship this backend and the CMake SDK in the wheel
 
 build_wheel:
-  1. `cmake -S <root> -B <tmp> -G Ninja -DSIGBIND_TESTS=OFF -DCMAKE_BUILD_TYPE=Release`,
-     then `cmake --build <tmp> --target sigbind_py` (gives <tmp>/python/sigbind.abi3.so).
-  2. Checks the binary: its DT_NEEDED entries may only be libc, libm, libpthread, libdl and
-     the dynamic loader (libffi is linked statically, libpython is never linked), and
-     abi3/audit.py must pass (every Py* symbol stable ABI <= 3.7).
-  3. Tag `cp37-abi3-manylinux_2_X_<arch>`: X is the highest GLIBC_2.X version the binary
-     requires (the "Version References" of `objdump -p`, i.e. .gnu.version_r).
-  4. Writes the wheel: sigbind.abi3.so, sigbind.pyi (typed stub next to the module),
-     sigbind-stubs/__init__.pyi (the same stub as a PEP 561 stub-only package: PEP 561
-     has no py.typed for single-module distributions, so this is how mypy finds it),
-     and sigbind-<ver>.dist-info/{METADATA, WHEEL, RECORD}.
+  1. `cmake -S <project> -B <tmp> -G Ninja -DCMAKE_BUILD_TYPE=Release [cmake-args]` and
+     `cmake --build <tmp> [--target t ...]`; the one <module>.abi3.so under <tmp> is the module.
+     For a project other than sigbind, -DCMAKE_PREFIX_PATH=<sigbind SDK> lets its CMakeLists.txt
+     `find_package(sigbind CONFIG REQUIRED)` and call sigbind_add_module(): the SDK is $SIGBIND_ROOT
+     (a `cmake --install` prefix of sigbind) or else the `sigbind_sdk/` this backend was installed
+     with (sigbind's wheel ships it: `requires = ["sigbind"]` in the extension's pyproject.toml).
+  2. Checks the binary: its DT_NEEDED entries may only be libc, libm, libpthread, libdl and the
+     dynamic loader (libffi is linked statically, libpython is never linked), and abi3/audit.py
+     must pass (every Py* symbol stable ABI <= 3.7).
+  3. Tag `cp37-abi3-manylinux_2_X_<arch>`: X is the highest GLIBC_2.X version the binary requires
+     (the "Version References" of `objdump -p`, i.e. .gnu.version_r).
+  4. Writes the wheel: <module>.abi3.so, the stub (see STUB_LAYOUT), the license files, and with
+     `sdk = true` sigbind_build.py plus sigbind_sdk/ (`cmake --install --component Development`:
+     sigbind.h, libsigbind.a, lib/cmake/sigbind; and the abi3 audit), then
+     <name>-<ver>.dist-info/{METADATA, WHEEL, RECORD, licenses/...}.
+build_editable (PEP 660): the same build in a directory that stays (config setting `build-dir`,
+  $SIGBIND_BUILD_DIR, or <project>/build-editable); the wheel holds a .pth file naming the
+  directory where CMake puts <module>.abi3.so, and the stub. Rebuild with `cmake --build <dir>`.
+build_sdist: <name>-<ver>.tar.gz with pyproject.toml, PKG-INFO, readme, licenses and `sdist` items.
 
-The version has one home: `project(sigbind VERSION x.y.z ...)` in CMakeLists.txt.
-Environment: SIGBIND_CMAKE (default `cmake`), SIGBIND_BUILD_DIR (reuse/keep a build
-directory instead of a temporary one), SIGBIND_CMAKE_ARGS (extra configure arguments).
+Environment: SIGBIND_CMAKE (default `cmake`), SIGBIND_BUILD_DIR (reuse/keep a build directory
+instead of a temporary one), SIGBIND_CMAKE_ARGS (extra configure arguments), SIGBIND_ROOT (see 1.).
+Config settings (pip -C / --config-settings): build-dir, cmake-args.
 """
 import base64
 import hashlib
@@ -35,107 +61,286 @@ import tempfile
 import time
 import zipfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NAME = "sigbind"
-SUMMARY = "C functions as Python callables from their prototypes, on CPython's stable ABI (one abi3 binary for 3.7+)"
-REQUIRES_PYTHON = ">=3.7"
-LICENSE = "UNKNOWN"
+HERE = os.path.dirname(os.path.abspath(__file__))
 # DT_NEEDED entries a manylinux wheel may keep (everything else must be linked statically).
 ALLOWED_NEEDED = re.compile(r"^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|ld-linux[-\w.]*\.so\.\d+)$")
-# What the sdist carries (relative to the root); build output and caches are left out.
-SDIST_ITEMS = ["CMakeLists.txt", "CMakePresets.json", "README.md", "pyproject.toml", "LICENSE",
-               "cmake", "src", "include", "abi3", "examples", "tests", "bench", "scripts"]
-SDIST_SKIP_DIRS = {"__pycache__", ".git", "build", "dist"}
+SDIST_SKIP_DIRS = {"__pycache__", ".git", "build", "dist", "build-editable"}
+# The stub layout, and why (PEP 561, and what mypy and pyright actually do):
+#   <module>.pyi                next to <module>.abi3.so: pyright/pylance and IDEs read a stub that sits
+#                               beside the module it describes, in any site-packages directory.
+#   <module>-stubs/__init__.pyi a PEP 561 stub-only package: mypy reads typing information from
+#                               site-packages only from packages (py.typed) or from <name>-stubs; a
+#                               single-file module such as <module>.abi3.so cannot carry py.typed
+#                               ("This PEP does not support distributing typing information as part of
+#                               module-only distributions"), so its stubs go here.
+#   <module>-stubs/py.typed     empty: marks the stubs as complete (the content "partial" would make
+#                               checkers look at the module as well).
+STUB_LAYOUT = ("{m}.pyi", "{m}-stubs/__init__.pyi", "{m}-stubs/py.typed")
 
 
-# ---------------------------------------------------------------- version and metadata
-def version():
-    with open(os.path.join(ROOT, "CMakeLists.txt"), encoding="utf-8") as f:
-        m = re.search(r"project\(\s*sigbind\s+VERSION\s+([0-9]+\.[0-9]+\.[0-9]+)", f.read())
-    if not m:
-        raise RuntimeError("sigbind_build: no `project(sigbind VERSION x.y.z` in CMakeLists.txt")
-    return m.group(1)
+# ---------------------------------------------------------------- a TOML subset (for pyproject.toml on 3.7-3.10)
+class TomlError(ValueError):
+    pass
 
 
-def metadata_text():
-    lines = ["Metadata-Version: 2.1", "Name: " + NAME, "Version: " + version(),
-             "Summary: " + SUMMARY, "Requires-Python: " + REQUIRES_PYTHON, "License: " + LICENSE,
-             "Classifier: Programming Language :: C",
-             "Classifier: Programming Language :: Python :: 3",
-             "Classifier: Programming Language :: Python :: Implementation :: CPython",
-             "Classifier: Operating System :: POSIX :: Linux",
-             "Description-Content-Type: text/markdown", ""]
-    text = "\n".join(lines)
-    readme = os.path.join(ROOT, "README.md")
-    if os.path.exists(readme):
-        with open(readme, encoding="utf-8") as f:
-            text += "\n" + f.read()
-    return text
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_INTEGER = re.compile(r"[+-]?[0-9][0-9_]*")
 
 
-def dist_info_name():
-    return "%s-%s.dist-info" % (NAME, version())
+def parse_toml(text):
+    """The TOML pyproject.toml files use: [tables] and [dotted.tables], bare/quoted/dotted keys,
+    basic and literal strings, integers, booleans, (multi-line) arrays and inline tables.
+    Anything else (multi-line strings, floats, dates, [[arrays of tables]]) raises TomlError."""
+    p = _TomlParser(text)
+    return p.document()
 
 
-def wheel_text(tag):
+class _TomlParser:
+    def __init__(self, text):
+        self.s, self.i = text, 0
+
+    def error(self, what):
+        line = self.s.count("\n", 0, self.i) + 1
+        raise TomlError("pyproject.toml line %d: %s" % (line, what))
+
+    def peek(self, n=1):
+        return self.s[self.i:self.i + n]
+
+    def skip(self, newlines):
+        while self.i < len(self.s):
+            c = self.s[self.i]
+            if c in " \t" or (newlines and c in "\r\n"):
+                self.i += 1
+            elif c == "#":
+                while self.i < len(self.s) and self.s[self.i] != "\n":
+                    self.i += 1
+            else:
+                break
+
+    def end_of_line(self):
+        self.skip(False)
+        if self.i < len(self.s) and self.s[self.i] not in "\r\n":
+            self.error("unexpected %r after a value" % self.s[self.i])
+
+    def document(self):
+        root = table = {}
+        while True:
+            self.skip(True)
+            if self.i >= len(self.s):
+                return root
+            if self.peek(2) == "[[":
+                self.error("arrays of tables are not supported")
+            if self.peek() == "[":
+                self.i += 1
+                keys = self.key()
+                self.skip(False)
+                if self.peek() != "]":
+                    self.error("expected ']'")
+                self.i += 1
+                self.end_of_line()
+                table = root
+                for k in keys:
+                    table = table.setdefault(k, {})
+                    if not isinstance(table, dict):
+                        self.error("%r is not a table" % k)
+                continue
+            self.pair(table)
+            self.end_of_line()
+
+    def key(self):
+        keys = []
+        while True:
+            self.skip(False)
+            c = self.peek()
+            if c == '"':
+                keys.append(self.basic_string())
+            elif c == "'":
+                keys.append(self.literal_string())
+            else:
+                m = _BARE_KEY.match(self.s, self.i)
+                if not m:
+                    self.error("expected a key")
+                keys.append(m.group(0))
+                self.i = m.end()
+            self.skip(False)
+            if self.peek() != ".":
+                return keys
+            self.i += 1
+
+    def pair(self, table):
+        keys = self.key()
+        if self.peek() != "=":
+            self.error("expected '=' after key %r" % ".".join(keys))
+        self.i += 1
+        self.skip(False)
+        for k in keys[:-1]:
+            table = table.setdefault(k, {})
+        if keys[-1] in table:
+            self.error("key %r defined twice" % ".".join(keys))
+        table[keys[-1]] = self.value()
+
+    def value(self):
+        c = self.peek()
+        if self.peek(3) in ('"""', "'''"):
+            self.error("multi-line strings are not supported")
+        if c == '"':
+            return self.basic_string()
+        if c == "'":
+            return self.literal_string()
+        if c == "[":
+            self.i += 1
+            items = []
+            while True:
+                self.skip(True)
+                if self.peek() == "]":
+                    self.i += 1
+                    return items
+                items.append(self.value())
+                self.skip(True)
+                if self.peek() == ",":
+                    self.i += 1
+                elif self.peek() != "]":
+                    self.error("expected ',' or ']' in an array")
+        if c == "{":
+            self.i += 1
+            table = {}
+            self.skip(False)
+            if self.peek() == "}":
+                self.i += 1
+                return table
+            while True:
+                self.pair(table)
+                self.skip(False)
+                if self.peek() == "}":
+                    self.i += 1
+                    return table
+                if self.peek() != ",":
+                    self.error("expected ',' or '}' in an inline table")
+                self.i += 1
+        for word, val in (("true", True), ("false", False)):
+            if self.s.startswith(word, self.i):
+                self.i += len(word)
+                return val
+        m = _INTEGER.match(self.s, self.i)
+        if m and not re.match(r"[.eE:\-0-9]", self.s[m.end():m.end() + 1] or " "):
+            self.i = m.end()
+            return int(m.group(0).replace("_", ""))
+        self.error("unsupported value")
+
+    def basic_string(self):
+        self.i += 1
+        out = []
+        while True:
+            if self.i >= len(self.s) or self.s[self.i] == "\n":
+                self.error("unterminated string")
+            c = self.s[self.i]
+            self.i += 1
+            if c == '"':
+                return "".join(out)
+            if c != "\\":
+                out.append(c)
+                continue
+            e = self.s[self.i:self.i + 1]
+            self.i += 1
+            if e in _ESCAPES:
+                out.append(_ESCAPES[e])
+            elif e in ("u", "U"):
+                n = 4 if e == "u" else 8
+                digits = self.s[self.i:self.i + n]
+                if not re.match(r"^[0-9A-Fa-f]{%d}$" % n, digits):
+                    self.error("bad \\%s escape" % e)
+                out.append(chr(int(digits, 16)))
+                self.i += n
+            else:
+                self.error("bad escape \\%s" % e)
+
+    def literal_string(self):
+        end = self.s.find("'", self.i + 1)
+        if end < 0 or "\n" in self.s[self.i:end]:
+            self.error("unterminated string")
+        text, self.i = self.s[self.i + 1:end], end + 1
+        return text
+
+
+# ---------------------------------------------------------------- the project being built
+class Project:
+    """What pyproject.toml (in `root`) says about the distribution and its module."""
+
+    def __init__(self, root=None):
+        self.root = os.path.abspath(root or os.getcwd())
+        path = os.path.join(self.root, "pyproject.toml")
+        with open(path, encoding="utf-8") as f:
+            data = parse_toml(f.read())
+        self.meta = data.get("project", {})
+        self.tool = data.get("tool", {}).get("sigbind", {})
+        if "name" not in self.meta:
+            raise RuntimeError("sigbind_build: %s has no [project] name" % path)
+        self.name = self.meta["name"]
+        self.dist = re.sub(r"[-_.]+", "_", self.name)  # file names: PEP 427 / the binary distribution spec
+        self.module = self.tool.get("module", self.dist)
+        self.version = self._version()
+        self.sdk = bool(self.tool.get("sdk", False))
+
+    def _version(self):
+        if "version" in self.meta:
+            return self.meta["version"]
+        source = self.tool.get("version-from")
+        if "version" not in self.meta.get("dynamic", []) or not source:
+            raise RuntimeError("sigbind_build: give [project] version, or dynamic = [\"version\"] and "
+                               "[tool.sigbind] version-from = \"CMakeLists.txt\"")
+        with open(os.path.join(self.root, source), encoding="utf-8") as f:
+            m = re.search(r"project\(\s*[\w-]+\s+VERSION\s+([0-9]+(?:\.[0-9]+)*)", f.read())
+        if not m:
+            raise RuntimeError("sigbind_build: no `project(<name> VERSION x.y.z` in " + source)
+        return m.group(1)
+
+    def file(self, rel):
+        return os.path.join(self.root, rel)
+
+    def license_files(self):
+        files = list(self.tool.get("license-files", []))
+        lic = self.meta.get("license")
+        if isinstance(lic, dict) and "file" in lic and lic["file"] not in files:
+            files.append(lic["file"])
+        return [f for f in files if os.path.isfile(self.file(f))]
+
+    def metadata_text(self):
+        m = self.meta
+        lines = ["Metadata-Version: 2.1", "Name: " + self.name, "Version: " + self.version]
+        if m.get("description"):
+            lines.append("Summary: " + m["description"])
+        if m.get("requires-python"):
+            lines.append("Requires-Python: " + m["requires-python"])
+        lic = m.get("license")
+        if isinstance(lic, str):
+            lines.append("License: " + lic)
+        elif isinstance(lic, dict) and "text" in lic:
+            lines.append("License: " + lic["text"])
+        for f in self.license_files():
+            lines.append("License-File: " + f)
+        for c in m.get("classifiers", []):
+            lines.append("Classifier: " + c)
+        for dep in m.get("dependencies", []):
+            lines.append("Requires-Dist: " + dep)
+        readme = m.get("readme")
+        if isinstance(readme, dict):
+            readme = readme.get("file")
+        body = ""
+        if readme and os.path.isfile(self.file(readme)):
+            lines.append("Description-Content-Type: " +
+                         ("text/markdown" if readme.endswith(".md") else "text/plain"))
+            with open(self.file(readme), encoding="utf-8") as f:
+                body = "\n" + f.read()
+        return "\n".join(lines) + "\n" + body
+
+    def dist_info(self):
+        return "%s-%s.dist-info" % (self.dist, self.version)
+
+
+def wheel_text(project, tag):
     return ("Wheel-Version: 1.0\nGenerator: sigbind_build %s\nRoot-Is-Purelib: false\nTag: %s\n"
-            % (version(), tag))
-
-
-# ---------------------------------------------------------------- the type stub
-STUB = '''\
-# sigbind.pyi — type stub of the sigbind extension module (sigbind.abi3.so).
-from os import PathLike
-from typing import Any, Callable, List, Optional, Union
-
-__version__: str
-
-class SignatureError(ValueError):
-    text: str
-    column: int
-    reason: str
-    line: int
-
-class SymbolNotFoundError(AttributeError): ...
-
-class StatusError(RuntimeError): ...
-
-class Function:
-    """The __self__ of a bound function: the plan of one C function."""
-    @property
-    def signature(self) -> str: ...
-    @property
-    def address(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def library(self) -> Optional["Library"]: ...
-
-class Library:
-    """A loaded shared library (made by load())."""
-    @property
-    def path(self) -> Optional[str]: ...
-    def bind(self, __signature: str) -> Callable[..., Any]: ...
-    def declare(self, __declarations: str) -> "Library": ...
-    def __getattr__(self, name: str) -> Callable[..., Any]: ...
-    def __dir__(self) -> List[str]: ...
-
-class Pointer:
-    """An address with its C pointer type; NULL is never a Pointer (it is None)."""
-    def __init__(self, address: int, type: str = ...) -> None: ...
-    @property
-    def address(self) -> int: ...
-    @property
-    def type(self) -> str: ...
-    def __int__(self) -> int: ...
-    def __index__(self) -> int: ...
-    def __bool__(self) -> bool: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __hash__(self) -> int: ...
-
-def load(name: Union[str, "PathLike[str]", None] = None, declarations: Optional[str] = None) -> Library: ...
-def signature(__text: str) -> str: ...
-'''
+            % (project.version, tag))
 
 
 # ---------------------------------------------------------------- building and checking the binary
@@ -144,21 +349,49 @@ def _run(command, **kw):
     subprocess.check_call(command, stdout=sys.stderr, **kw)
 
 
-def build_module(build_dir):
+def sdk_prefix():
+    """Where find_package(sigbind) finds sigbind's CMake package for a third-party project."""
+    root = os.environ.get("SIGBIND_ROOT")
+    if root:
+        return os.path.abspath(root)
+    shipped = os.path.join(HERE, "sigbind_sdk")
+    return shipped if os.path.isdir(os.path.join(shipped, "lib", "cmake", "sigbind")) else None
+
+
+def _setting(config_settings, key):
+    if config_settings and config_settings.get(key):
+        return config_settings[key]
+    return None
+
+
+def build_module(project, build_dir, config_settings=None):
     cmake = os.environ.get("SIGBIND_CMAKE", "cmake")
-    configure = [cmake, "-S", ROOT, "-B", build_dir, "-G", "Ninja",
-                 "-DSIGBIND_TESTS=OFF", "-DCMAKE_BUILD_TYPE=Release"]
+    configure = [cmake, "-S", project.root, "-B", build_dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release"]
+    if not project.sdk:
+        prefix = sdk_prefix()
+        if prefix:
+            configure.append("-DCMAKE_PREFIX_PATH=" + prefix)
+    configure += list(project.tool.get("cmake-args", []))
     configure += shlex.split(os.environ.get("SIGBIND_CMAKE_ARGS", ""))
+    configure += shlex.split(_setting(config_settings, "cmake-args") or "")
     _run(configure)
-    _run([cmake, "--build", build_dir, "--target", "sigbind_py"])
-    so = os.path.join(build_dir, "python", "sigbind.abi3.so")
-    if not os.path.isfile(so):
-        raise RuntimeError("sigbind_build: the build did not produce " + so)
-    return so
+    build = [cmake, "--build", build_dir]
+    for target in project.tool.get("targets", []):
+        build += ["--target", target]
+    _run(build)
+    found = []
+    for dirpath, dirnames, filenames in os.walk(build_dir):
+        dirnames[:] = [d for d in dirnames if d != "CMakeFiles"]
+        if project.module + ".abi3.so" in filenames:
+            found.append(os.path.join(dirpath, project.module + ".abi3.so"))
+    if len(found) != 1:
+        raise RuntimeError("sigbind_build: the build should produce one %s.abi3.so under %s, found %s"
+                           % (project.module, build_dir, found or "none"))
+    return found[0]
 
 
 def elf_dynamic_info(so):
-    """(NEEDED list, {library: [required version names]}, machine) from `objdump -p`/-f."""
+    """(NEEDED list, {library: [required version names]}) from `objdump -p`."""
     if not shutil.which("objdump"):
         raise RuntimeError("sigbind_build: objdump not found (apt-get install binutils)")
     out = subprocess.run(["objdump", "-p", so], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -200,6 +433,14 @@ def platform_arch():
     return {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
 
 
+def audit_script():
+    """abi3/audit.py in sigbind's tree, or the copy shipped in sigbind_sdk/abi3/."""
+    for path in (os.path.join(HERE, "audit.py"), os.path.join(HERE, "sigbind_sdk", "abi3", "audit.py")):
+        if os.path.isfile(path):
+            return path
+    raise RuntimeError("sigbind_build: audit.py not found next to " + __file__)
+
+
 def check_module(so):
     """Fails unless the binary is self-contained and abi3-clean; returns the wheel tag."""
     needed, refs = elf_dynamic_info(so)
@@ -207,21 +448,54 @@ def check_module(so):
     if bad:
         raise RuntimeError("sigbind_build: %s needs shared libraries a manylinux wheel cannot assume: %s "
                            "(allowed: libc, libm, libpthread, libdl, the dynamic loader)" % (so, ", ".join(bad)))
-    audit = subprocess.run([sys.executable, os.path.join(ROOT, "abi3", "audit.py"), so],
+    audit = subprocess.run([sys.executable, audit_script(), so],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     sys.stderr.write(audit.stdout)
     if audit.returncode != 0:
         raise RuntimeError("sigbind_build: abi3 audit failed on %s" % so)
-    minor = glibc_minor(refs)
-    if minor < 5:  # manylinux_2_5 is the oldest meaningful tag (manylinux1)
-        minor = 5
+    minor = max(glibc_minor(refs), 5)  # manylinux_2_5 is the oldest meaningful tag (manylinux1)
     platform = "manylinux_2_%d_%s" % (minor, platform_arch())
     print("sigbind_build: NEEDED %s; highest GLIBC_2.%d -> %s" % (", ".join(needed), minor, platform),
           file=sys.stderr)
     return "cp37-abi3-" + platform
 
 
-# ---------------------------------------------------------------- writing archives
+# ---------------------------------------------------------------- wheel contents
+def _read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def common_files(project):
+    """(arcname, bytes, mode) of the stub and license files, for wheels and editable wheels."""
+    files = []
+    stub = project.tool.get("stub")
+    if stub:
+        data = _read(project.file(stub))
+        for pattern in STUB_LAYOUT:
+            arc = pattern.format(m=project.module)
+            files.append((arc, b"" if arc.endswith("py.typed") else data, 0o644))
+    for lic in project.license_files():
+        files.append(("%s/licenses/%s" % (project.dist_info(), lic), _read(project.file(lic)), 0o644))
+    return files
+
+
+def sdk_files(build_dir):
+    """sigbind's wheel only: this backend and the SDK extension projects build against."""
+    stage = os.path.join(build_dir, "sdk-stage")
+    shutil.rmtree(stage, ignore_errors=True)
+    _run([os.environ.get("SIGBIND_CMAKE", "cmake"), "--install", build_dir, "--prefix", stage,
+          "--component", "Development"])
+    files = [("sigbind_build.py", _read(os.path.abspath(__file__)), 0o644)]
+    for name in ("audit.py", "stable_abi.tsv", "allowlist.tsv"):
+        files.append(("sigbind_sdk/abi3/" + name, _read(os.path.join(HERE, name)), 0o644))
+    for dirpath, _, filenames in os.walk(stage):
+        for fn in sorted(filenames):
+            full = os.path.join(dirpath, fn)
+            files.append(("sigbind_sdk/" + os.path.relpath(full, stage).replace(os.sep, "/"), _read(full), 0o644))
+    return files
+
+
 def _record_hash(data):
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
 
@@ -233,18 +507,11 @@ def _zip_write(zf, arcname, data, mode=0o644):
     zf.writestr(info, data)
 
 
-def write_wheel(wheel_directory, so, tag):
-    ver = version()
-    dist_info = dist_info_name()
-    with open(so, "rb") as f:
-        so_data = f.read()
-    stub = STUB.encode("utf-8")
-    files = [("sigbind.abi3.so", so_data, 0o755),
-             ("sigbind.pyi", stub, 0o644),
-             ("sigbind-stubs/__init__.pyi", stub, 0o644),
-             (dist_info + "/METADATA", metadata_text().encode("utf-8"), 0o644),
-             (dist_info + "/WHEEL", wheel_text(tag).encode("utf-8"), 0o644)]
-    name = "%s-%s-%s.whl" % (NAME, ver, tag)
+def write_wheel(project, wheel_directory, files, tag):
+    dist_info = project.dist_info()
+    files = files + [(dist_info + "/METADATA", project.metadata_text().encode("utf-8"), 0o644),
+                     (dist_info + "/WHEEL", wheel_text(project, tag).encode("utf-8"), 0o644)]
+    name = "%s-%s-%s.whl" % (project.dist, project.version, tag)
     path = os.path.join(wheel_directory, name)
     record = []
     with zipfile.ZipFile(path, "w") as zf:
@@ -257,7 +524,17 @@ def write_wheel(wheel_directory, so, tag):
     return name
 
 
-# ---------------------------------------------------------------- PEP 517 hooks
+def _write_metadata(metadata_directory):
+    project = Project()
+    dist_info = os.path.join(metadata_directory, project.dist_info())
+    os.makedirs(dist_info, exist_ok=True)
+    with open(os.path.join(dist_info, "METADATA"), "w", encoding="utf-8") as f:
+        f.write(project.metadata_text())
+    # The tag is only known once the binary is built; pip does not need WHEEL here.
+    return project.dist_info()
+
+
+# ---------------------------------------------------------------- PEP 517 / PEP 660 hooks
 def get_requires_for_build_wheel(config_settings=None):
     return []
 
@@ -266,31 +543,52 @@ def get_requires_for_build_sdist(config_settings=None):
     return []
 
 
+def get_requires_for_build_editable(config_settings=None):
+    return []
+
+
 def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
-    dist_info = os.path.join(metadata_directory, dist_info_name())
-    os.makedirs(dist_info, exist_ok=True)
-    with open(os.path.join(dist_info, "METADATA"), "w", encoding="utf-8") as f:
-        f.write(metadata_text())
-    # The tag is only known once the binary is built; pip does not need WHEEL here.
-    return dist_info_name()
+    return _write_metadata(metadata_directory)
+
+
+def prepare_metadata_for_build_editable(metadata_directory, config_settings=None):
+    return _write_metadata(metadata_directory)
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    project = Project()
     os.makedirs(wheel_directory, exist_ok=True)
-    keep = os.environ.get("SIGBIND_BUILD_DIR")
+    keep = _setting(config_settings, "build-dir") or os.environ.get("SIGBIND_BUILD_DIR")
     build_dir = os.path.abspath(keep) if keep else tempfile.mkdtemp(prefix="sigbind-wheel-")
     try:
-        so = build_module(build_dir)
+        so = build_module(project, build_dir, config_settings)
         tag = check_module(so)
-        return write_wheel(wheel_directory, so, tag)
+        files = [(project.module + ".abi3.so", _read(so), 0o755)] + common_files(project)
+        if project.sdk:
+            files += sdk_files(build_dir)
+        return write_wheel(project, wheel_directory, files, tag)
     finally:
         if not keep:
             shutil.rmtree(build_dir, ignore_errors=True)
 
 
+def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+    project = Project()
+    os.makedirs(wheel_directory, exist_ok=True)
+    build_dir = os.path.abspath(_setting(config_settings, "build-dir") or os.environ.get("SIGBIND_BUILD_DIR")
+                                or project.file("build-editable"))
+    so = build_module(project, build_dir, config_settings)
+    tag = check_module(so)
+    # site.py adds each line of a .pth file that names an existing directory to sys.path.
+    pth = (os.path.dirname(so) + "\n").encode("utf-8")
+    files = [("__editable__.%s-%s.pth" % (project.dist, project.version), pth, 0o644)] + common_files(project)
+    print("sigbind_build: editable: %s (rebuild with `cmake --build %s`)" % (so, build_dir), file=sys.stderr)
+    return write_wheel(project, wheel_directory, files, tag)
+
+
 def _sdist_filter(info):
     parts = info.name.split("/")
-    if any(p in SDIST_SKIP_DIRS for p in parts[1:]) or info.name.endswith(".pyc"):
+    if any(p in SDIST_SKIP_DIRS or p.startswith("build-") for p in parts[1:]) or info.name.endswith(".pyc"):
         return None
     info.uid = info.gid = 0
     info.uname = info.gname = "root"
@@ -298,16 +596,22 @@ def _sdist_filter(info):
 
 
 def build_sdist(sdist_directory, config_settings=None):
+    project = Project()
     os.makedirs(sdist_directory, exist_ok=True)
-    base = "%s-%s" % (NAME, version())
+    base = "%s-%s" % (project.dist, project.version)
     name = base + ".tar.gz"
     path = os.path.join(sdist_directory, name)
+    readme = project.meta.get("readme")
+    if isinstance(readme, dict):
+        readme = readme.get("file")
+    items = ["pyproject.toml"] + ([readme] if readme else []) + project.license_files()
+    items += [i for i in project.tool.get("sdist", []) if i not in items]
     with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as tar:
-        for item in SDIST_ITEMS:
-            src = os.path.join(ROOT, item)
+        for item in items:
+            src = project.file(item)
             if os.path.exists(src):
                 tar.add(src, arcname=base + "/" + item, filter=_sdist_filter)
-        pkg_info = metadata_text().encode("utf-8")
+        pkg_info = project.metadata_text().encode("utf-8")
         info = tarfile.TarInfo(base + "/PKG-INFO")
         info.size, info.mtime, info.mode = len(pkg_info), int(time.time()), 0o644
         tar.addfile(info, io.BytesIO(pkg_info))
