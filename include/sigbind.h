@@ -91,12 +91,130 @@ typedef struct sb_constant_def {
 /* Ends each of the three tables above. */
 #define SB_END {0}
 
+/* ===================================================================== */
+/* Classes: a C struct as a Python class                                  */
+/*
+ * A class is declared over an ordinary C struct; each instance embeds one,
+ * zero-filled when the instance is made. Its name is also a type name in the
+ * module's signatures: "int64_t area(Rect *self)" receives a pointer to the
+ * struct inside the instance (borrowed: valid while the instance lives; the
+ * runtime checks the argument is a Rect or a subclass). A `Rect *` result is
+ * the instance that struct belongs to (a method returning `self`, new
+ * reference); returning a pointer to any other memory is undefined.
+ *
+ * Methods are sb_method_def entries (SB_METHOD etc.); special method names
+ * become the type's protocols (see the README's table): __init__ (the
+ * constructor, returns void), __repr__, __str__, __hash__, __bool__, __eq__ ...
+ * __ge__, __add__/__radd__/__iadd__ ..., __neg__, __index__, __int__,
+ * __float__, __len__, __getitem__, __setitem__, __delitem__, __contains__,
+ * __iter__, __next__, __call__, __getattr__, __setattr__, __delattr__,
+ * __enter__, __exit__. They are ordinary methods too (x.__len__()).
+ *   - Binary operators and comparisons return NotImplemented when the other
+ *     operand does not convert to the declared parameter type.
+ *   - __next__ ends the iteration by returning a NULL PyObject * without an
+ *     exception, or by calling sb_stop_iteration() (any result type).
+ *   - __eq__ without __hash__ makes instances unhashable, as in Python.
+ *   - __getitem__ receives the index as given (negative indexes are yours).
+ */
+
+/* Method kinds (sb_method_def.flags). */
+enum {
+    SB_M_INSTANCE = 0,     /* first parameter: `Rect *self` (or a base class's pointer) */
+    SB_M_CLASS = 1,        /* first parameter: `PyObject *cls`, the class it is called on (borrowed) */
+    SB_M_STATIC = 2,       /* no implicit parameter */
+    SB_M_GETTER = 3,       /* `T name(Rect *self)` or `T get_name(...)`: property `name` */
+    SB_M_SETTER = 4        /* `void name(Rect *self, T value)` or `set_name`: property `name` */
+};
+
+typedef struct sb_method_def {
+    void (*fn)(void);        /* the C function */
+    const char *signature;   /* its prototype; the Python name is the name in it */
+    const char *doc;         /* docstring (may be NULL) */
+    int kind;                /* SB_M_INSTANCE, SB_M_CLASS, ... */
+} sb_method_def;
+#define SB_METHOD(fn, signature, doc) {(void (*)(void))(fn), (signature), (doc), SB_M_INSTANCE}
+#define SB_CLASS_METHOD(fn, signature, doc) {(void (*)(void))(fn), (signature), (doc), SB_M_CLASS}
+#define SB_STATIC_METHOD(fn, signature, doc) {(void (*)(void))(fn), (signature), (doc), SB_M_STATIC}
+#define SB_GETTER(fn, signature, doc) {(void (*)(void))(fn), (signature), (doc), SB_M_GETTER}
+#define SB_SETTER(fn, signature, doc) {(void (*)(void))(fn), (signature), (doc), SB_M_SETTER}
+
+/* One struct field as an attribute: its declaration (type and attribute
+ * name), where it is, and whether Python may assign it.
+ *   SB_FIELD(Rect, w, "int64_t w", SB_READWRITE, "Width.")
+ * Types: the integer types, bool, float, double (range-checked on set like
+ * arguments); `const char *` (read-only: a str, None for NULL); `PyObject *`
+ * (the struct OWNS a reference: set/del manage it, it is released when the
+ * instance dies, and the garbage collector sees it — a class with such a
+ * field is collected in cycles). A PyObject * field reads as None while
+ * NULL, and `del obj.field` sets it to NULL. */
+enum { SB_READWRITE = 0, SB_READONLY = 1 };
+typedef struct sb_field_def {
+    const char *decl;        /* "int64_t w" */
+    size_t offset;           /* offsetof(struct, field) */
+    int flags;               /* SB_READWRITE or SB_READONLY */
+    const char *doc;         /* may be NULL */
+} sb_field_def;
+#define SB_FIELD(Struct, field, decl, flags, doc) {(decl), offsetof(Struct, field), (flags), (doc)}
+
+/* Class flags (sb_class_def.flags). */
+enum {
+    SB_SUBCLASSABLE = 1u << 0, /* Python (and C) may derive from it; without it the class is final, like PyO3 */
+    SB_DICT = 1u << 1,         /* instances have a __dict__ (CPython >= 3.9; earlier versions: ignored) */
+    SB_WEAKREF = 1u << 2       /* instances can be weakly referenced (CPython >= 3.9; earlier: ignored) */
+};
+
+/* What a class exports through the buffer protocol (memoryview(obj),
+ * bytes(obj), numpy...): a one-dimensional array of `len` items. */
+typedef struct sb_buffer_info {
+    void *buf;               /* the first item (inside the struct, or memory the instance owns) */
+    size_t len;              /* number of items */
+    size_t itemsize;         /* bytes per item */
+    const char *format;      /* struct-module format of an item: "d", "i", "B"...; NULL = "B" */
+    bool readonly;
+} sb_buffer_info;
+
+/* A visit function as CPython's tp_traverse gets it. */
+typedef int (*sb_visitproc)(PyObject *obj, void *arg);
+
+typedef struct sb_class_def {
+    const char *name;        /* "Rect": the Python name and the signature type name */
+    const char *doc;         /* docstring (may be NULL); the constructor's signature is prepended */
+    size_t size;             /* sizeof(the struct); a subclass's struct starts with its base's */
+    const char *base;        /* NULL (object) or an earlier class of this module, which must be SB_SUBCLASSABLE */
+    unsigned flags;          /* SB_SUBCLASSABLE | SB_DICT | SB_WEAKREF */
+    const sb_method_def *methods; /* SB_END-terminated, may be NULL */
+    const sb_field_def *fields;   /* SB_END-terminated, may be NULL */
+    /* Called when an instance dies, before its PyObject * fields are
+     * released (subclass hooks first, then the base's). The GIL is held; it
+     * must not raise. May be NULL. */
+    void (*destroy)(void *self);
+    /* For Python objects held outside PyObject * fields (a C array of
+     * references, say): visit each with visit(obj, arg) and return non-zero
+     * if visit does; and drop them in clear. Both or neither. May be NULL. */
+    int (*traverse)(void *self, sb_visitproc visit, void *arg);
+    void (*clear)(void *self);
+    /* Buffer export: fill *info, return 0 (or -1 after sb_raise). The memory
+     * must stay put while a view exists (the instance is kept alive by it).
+     * CPython >= 3.11 only (the buffer slots joined the stable ABI in 3.11):
+     * on older versions the class has no buffer and memoryview(obj) raises
+     * TypeError. May be NULL. */
+    int (*buffer)(void *self, sb_buffer_info *info);
+} sb_class_def;
+
+/* The instance a class's struct belongs to (BORROWED), e.g. to return it
+ * from a PyObject * method or to store it. `self` must be a struct pointer the
+ * runtime passed in. */
+PyObject *sb_self(void *self);
+/* Ends an iteration from __next__: sets StopIteration. Returns -1. */
+int sb_stop_iteration(void);
+
 typedef struct sb_module_def {
     const char *name;                       /* set by SB_MODULE */
     const char *doc;                        /* the module's docstring */
     const sb_function_def *functions;       /* SB_END-terminated, may be NULL */
     const sb_exception_def *exceptions;     /* SB_END-terminated, may be NULL */
     const sb_constant_def *constants;       /* SB_END-terminated, may be NULL */
+    const sb_class_def *classes;            /* SB_END-terminated, may be NULL */
     int (*exec)(PyObject *module);          /* extra setup at import: 0, or -1 with an exception set */
     void *runtime_;                         /* owned by the runtime */
 } sb_module_def;

@@ -215,7 +215,7 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
         break;
     }
     const sb_plan *pl = f->plan;
-    sb_convctx cx = {pl->sig->name, pl->py[s->py].name, s->type, f->state};
+    sb_convctx cx = {pl->sig->name, pl->py[s->py].name, s->type, f->state, false};
     return sb__to_c(&cx, s->conv, vt, v, cell, tmp);
 }
 
@@ -239,6 +239,12 @@ static inline PyObject *convert_result(const sb_function *f, const sb_plan *pl, 
     case SB_CV_VOID:
         Py_INCREF(Py_None);
         return Py_None;
+    case SB_CV_PYOBJ:
+        if (SB_UNLIKELY(!r->p && f->stop_on_null && !PyErr_Occurred())) {
+            PyErr_SetNone(PyExc_StopIteration);
+            return NULL;
+        }
+        break;
     default:
         break;
     }
@@ -321,6 +327,13 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
         case SB_CV_PYOBJ:
             cell->p = v;
             break;
+        case SB_CV_INST: {
+            PyTypeObject *tp = (PyTypeObject *)PyList_GetItem(f->state->classes, s->type.named->index);
+            if (SB_UNLIKELY(!tp || Py_TYPE(v) != tp))
+                goto general;
+            cell->p = SB_INST_STRUCT(v);
+            break;
+        }
         default:
             goto general;
         }

@@ -156,3 +156,36 @@ const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable)
     *unavailable = 0;
     return p_utf8(str, size);
 }
+
+bool sb__compat_base_dealloc_decrefs_type(void)
+{
+    /* Gate: when a Python subclass's instance dies, subtype_dealloc calls our
+     * (heap) base's tp_dealloc. Up to 3.7 subtype_dealloc then drops the type
+     * reference itself, always; from 3.8 it does so only when the base is not a
+     * heap type (bpo-35810), so our base dealloc must drop it. */
+    return version >= 0x030800;
+}
+
+int sb__compat_method_flags(void)
+{
+    /* Gate: METH_FASTCALL | METH_KEYWORDS is in the stable ABI from 3.10 (PEP 652). */
+    return version >= 0x030A00 ? METH_FASTCALL | METH_KEYWORDS : METH_VARARGS | METH_KEYWORDS;
+}
+
+bool sb__compat_have_offset_members(void)
+{
+    /* Gate: PyType_FromSpec reads the __dictoffset__ / __weaklistoffset__
+     * members (a __dict__ and weak references for heap types of the limited
+     * API) from 3.9 (bpo-38140); earlier versions make them plain attributes. */
+    return version >= 0x030900;
+}
+
+bool sb__compat_type_doc_keeps_signature(void)
+{
+    /* Gate: from 3.10 a heap type made by PyType_FromSpec keeps the
+     * "Name(sig)\n--\n\n" head of its tp_doc, so type.__text_signature__ (what
+     * inspect.signature(cls) reads) works; up to 3.9 PyType_FromSpec strips it
+     * (_PyType_DocWithoutSignature), and inspect reads a user-defined
+     * __init__ method instead. */
+    return version >= 0x030A00;
+}

@@ -16,6 +16,12 @@ static const char *fn_name(const sb_convctx *cx)
     return cx->fname;
 }
 
+/* "() argument" in "cos() argument 'x'", " attribute" in "Rect attribute 'w'". */
+static const char *role(const sb_convctx *cx)
+{
+    return cx->attribute ? " attribute" : "() argument";
+}
+
 static void type_text(const sb_convctx *cx, char *buf, size_t cap)
 {
     sb__type_format(cx->declared, buf, cap);
@@ -28,7 +34,7 @@ static int type_error(const sb_convctx *cx, const char *expected, PyObject *obj)
     PyObject *tname = PyObject_GetAttrString((PyObject *)Py_TYPE(obj), "__name__");
     if (!tname)
         return -1;
-    PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) must be %s, not %U", fn_name(cx), param_name(cx), tn,
+    PyErr_Format(PyExc_TypeError, "%s%s '%s' (%s) must be %s, not %U", fn_name(cx), role(cx), param_name(cx), tn,
                  expected, tname);
     Py_DECREF(tname);
     return -1;
@@ -66,7 +72,7 @@ static int range_error(const sb_convctx *cx, const sb_kindinfo *ki, PyObject *gi
     PyObject *what = describe(given);
     if (!what)
         return -1;
-    PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s) must be in %s, not %U", fn_name(cx), param_name(cx),
+    PyErr_Format(PyExc_OverflowError, "%s%s '%s' (%s) must be in %s, not %U", fn_name(cx), role(cx), param_name(cx),
                  tn, range, what);
     Py_DECREF(what);
     return -1;
@@ -152,8 +158,8 @@ static int to_double(const sb_convctx *cx, uint8_t conv, PyObject *obj, sb_cell 
             PyObject *what = describe(obj);
             if (!what)
                 return -1;
-            PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s): %U is too large for a %s", fn_name(cx),
-                         param_name(cx), tn, what, tn);
+            PyErr_Format(PyExc_OverflowError, "%s%s '%s' (%s): %U is too large for a %s", fn_name(cx),
+                         role(cx), param_name(cx), tn, what, tn);
             Py_DECREF(what);
             return -1;
         }
@@ -181,8 +187,8 @@ static int to_double(const sb_convctx *cx, uint8_t conv, PyObject *obj, sb_cell 
     }
     if (conv == SB_CV_FLOAT) {
         if (isfinite(d) && (d > FLT_MAX || d < -FLT_MAX)) {
-            PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (float) must be within the range of float, not %R",
-                         fn_name(cx), param_name(cx), obj);
+            PyErr_Format(PyExc_OverflowError, "%s%s '%s' (float) must be within the range of float, not %R",
+                         fn_name(cx), role(cx), param_name(cx), obj);
             return -1;
         }
         cell->u = 0;
@@ -240,8 +246,8 @@ static int to_cstr(const sb_convctx *cx, PyObject *obj, sb_cell *cell, sb_temp *
             PyErr_Fetch(&et, &ev, &etb);
             char tn[64];
             type_text(cx, tn, sizeof tn);
-            PyErr_Format(PyExc_ValueError, "%s() argument '%s' (%s) must be encodable as UTF-8: %S", fn_name(cx),
-                         param_name(cx), tn, ev ? ev : Py_None);
+            PyErr_Format(PyExc_ValueError, "%s%s '%s' (%s) must be encodable as UTF-8: %S", fn_name(cx),
+                         role(cx), param_name(cx), tn, ev ? ev : Py_None);
             Py_XDECREF(et);
             Py_XDECREF(ev);
             Py_XDECREF(etb);
@@ -261,8 +267,8 @@ static int to_cstr(const sb_convctx *cx, PyObject *obj, sb_cell *cell, sb_temp *
     if (SB_UNLIKELY(strlen(s) != (size_t)n)) {
         char tn[64];
         type_text(cx, tn, sizeof tn);
-        PyErr_Format(PyExc_ValueError, "%s() argument '%s' (%s) must not contain NUL characters", fn_name(cx),
-                     param_name(cx), tn);
+        PyErr_Format(PyExc_ValueError, "%s%s '%s' (%s) must not contain NUL characters", fn_name(cx),
+                     role(cx), param_name(cx), tn);
         return -1;
     }
     cell->p = (void *)s;
@@ -276,7 +282,7 @@ static int buffer_error(const sb_convctx *cx, PyObject *obj, const char *what)
     PyObject *detail = PyUnicode_FromFormat(what, obj);
     if (!detail)
         return -1;
-    PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) %U", fn_name(cx), param_name(cx), tn, detail);
+    PyErr_Format(PyExc_TypeError, "%s%s '%s' (%s) %U", fn_name(cx), role(cx), param_name(cx), tn, detail);
     Py_DECREF(detail);
     return -1;
 }
@@ -305,8 +311,8 @@ static int to_address(const sb_convctx *cx, PyObject *obj, sb_cell *cell)
         PyObject *what = describe(obj);
         if (!what)
             return -1;
-        PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s) must be an address in 0..%zu, not %U",
-                     fn_name(cx), param_name(cx), tn, (size_t)-1, what);
+        PyErr_Format(PyExc_OverflowError, "%s%s '%s' (%s) must be an address in 0..%zu, not %U",
+                     fn_name(cx), role(cx), param_name(cx), tn, (size_t)-1, what);
         Py_DECREF(what);
         return -1;
     }
@@ -404,6 +410,27 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
     return type_error(cx, "a sigbind.Pointer, int address, buffer or None", obj);
 }
 
+PyTypeObject *sb__class_type(sb_state *st, const sb_named *nd)
+{
+    PyObject *tp = st && st->classes && nd ? PyList_GetItem(st->classes, (Py_ssize_t)nd->index) : NULL;
+    if (!tp && !PyErr_Occurred())
+        PyErr_Format(PyExc_SystemError, "sigbind: class '%s' is not ready", nd ? nd->name : "?");
+    return (PyTypeObject *)tp;
+}
+
+/* `T *` of a C-face class: an instance of T (or a subclass) -> its struct. */
+static int to_inst(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell)
+{
+    PyTypeObject *tp = sb__class_type(cx->state, type.named);
+    if (!tp)
+        return -1;
+    if (SB_LIKELY(PyObject_TypeCheck(obj, tp))) {
+        cell->p = SB_INST_STRUCT(obj);
+        return 0;
+    }
+    return type_error(cx, type.named->name, obj);
+}
+
 int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
     switch (conv) {
@@ -427,6 +454,8 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
     case SB_CV_PYOBJ:
         cell->p = obj;
         return 0;
+    case SB_CV_INST:
+        return to_inst(cx, type, obj, cell);
     default:
         PyErr_SetString(PyExc_SystemError, "sigbind: bad converter");
         return -1;
@@ -522,6 +551,12 @@ PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *ce
             return NULL;
         }
         return (PyObject *)cell->p;
+    case SB_CV_INST: {
+        /* A pointer to an instance's struct (a method returning self): the instance. */
+        PyObject *o = cell->p ? SB_INST_OBJECT(cell->p) : Py_None;
+        Py_INCREF(o);
+        return o;
+    }
     default:
         PyErr_SetString(PyExc_SystemError, "sigbind: bad converter");
         return NULL;

@@ -21,7 +21,7 @@ size_t sb__type_format(sb_type t, char *buf, size_t cap)
 {
     if (!cap)
         return 0;
-    const char *base = sb__kind((sb_kind)t.kind)->name;
+    const char *base = t.named ? t.named->name : sb__kind((sb_kind)t.kind)->name;
     int n = snprintf(buf, cap, "%s%s%s%.*s", t.cconst ? "const " : "", base, t.ptr ? " " : "",
                      (int)t.ptr, "********");
     if (n < 0)
@@ -31,7 +31,7 @@ size_t sb__type_format(sb_type t, char *buf, size_t cap)
 
 bool sb__type_is_cstring(sb_type t)
 {
-    return t.ptr == 1 && t.kind == SB_K_CHAR;
+    return t.ptr == 1 && t.kind == SB_K_CHAR && !t.named;
 }
 
 size_t sb__type_size(sb_type t)

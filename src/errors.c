@@ -50,12 +50,19 @@ sb_plan *sb__plan_from_text(sb_state *st, const char *text, size_t len)
 
 sb_plan *sb__plan_from_text_in(sb_state *st, const char *text, size_t len, const char *context)
 {
+    return sb__plan_from_text_ex(st, text, len, context, NULL, 0);
+}
+
+sb_plan *sb__plan_from_text_ex(sb_state *st, const char *text, size_t len, const char *context,
+                               const sb_scope *scope, uint32_t sigflags)
+{
     sb_error err;
-    sb_sig *sig = sb__sig_parse(text, len, &err);
+    sb_sig *sig = sb__sig_parse_in(text, len, scope, &err);
     if (!sig) {
         sb__raise_sigerror(st, text, len, &err, context);
         return NULL;
     }
+    sig->flags |= sigflags;
     char name[192];
     snprintf(name, sizeof name, "%s%s%s()", context ? context : "", context ? ": " : "", sig->name);
     sb_plan *plan = sb__plan_new(sig, &err);

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void), const sb_fnextra *extra)
+sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
+                               const sb_fnextra *extra)
 {
     sb_state *st = sb__state(module);
     sb_function *f = (sb_function *)PyType_GenericAlloc((PyTypeObject *)st->FunctionType, 0);
@@ -61,6 +62,14 @@ PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void 
         f->def.ml_doc = f->doc;
     }
     sb__compat_method(plan, f->cface, &f->def);
+    return f;
+}
+
+PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void), const sb_fnextra *extra)
+{
+    sb_function *f = sb__function_make(module, lib, plan, fn, extra);
+    if (!f)
+        return NULL;
     PyObject *callable = PyCFunction_NewEx(&f->def, (PyObject *)f, extra->modname);
     Py_DECREF(f); /* the callable holds it */
     return callable;
@@ -98,6 +107,8 @@ static void function_dealloc(PyObject *self)
     Py_CLEAR(f->names);
     PyMem_Free(f->defaults);
     PyMem_Free(f->doc);
+    if (f->closure)
+        ffi_closure_free(f->closure);
     sb__plan_free(f->plan);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);

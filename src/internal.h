@@ -111,11 +111,34 @@ typedef struct sb_kindinfo {
 
 SB_INTERNAL const sb_kindinfo *sb__kind(sb_kind k);
 
+/* A type named by a scope rather than the table: a C-face class ("Rect") or
+ * an opaque handle type ("sqlite3"). Owned by whoever made the scope; must
+ * outlive every signature parsed with it. */
+typedef enum sb_named_what {
+    SB_NAMED_OPAQUE = 1,   /* incomplete struct: only usable behind '*' (typed handles) */
+    SB_NAMED_CLASS         /* a C-face class: `T *` is an instance's struct */
+} sb_named_what;
+
+typedef struct sb_named {
+    uint8_t what;          /* sb_named_what */
+    const char *name;      /* as written in signatures */
+    uint32_t index;        /* SB_NAMED_CLASS: the class's index in its module */
+    const void *user;      /* the runtime's own data (class record, release function...) */
+} sb_named;
+
+/* Resolves type names the table does not know (NULL = unknown). `tag` is 0 for
+ * a plain name, 's' after `struct`, 'u' after `union`. */
+typedef struct sb_scope {
+    const sb_named *(*lookup)(const struct sb_scope *scope, const char *name, size_t len, int tag);
+    const void *ctx;
+} sb_scope;
+
 /* A type as written in a signature: a base kind behind `ptr` levels of '*'. */
 typedef struct sb_type {
-    uint8_t kind;     /* sb_kind of the base type */
+    uint8_t kind;     /* sb_kind of the base type (SB_K_VOID when named) */
     uint8_t ptr;      /* pointer depth: 0 = the value itself */
     uint8_t cconst;   /* the base type is const-qualified */
+    const sb_named *named; /* a scope's type ("Rect" in "Rect *self"), else NULL */
 } sb_type;
 
 /* Writes "const char *" etc. into buf (NUL-terminated, truncated to cap). Returns length. */
@@ -181,7 +204,9 @@ typedef struct sb_contract {
 enum {
     SB_SIG_NOGIL = 1u << 0,     /* [[nogil]] */
     SB_SIG_FREE = 1u << 1,      /* [[free]] / [[free(fn)]] */
-    SB_SIG_VARIADIC = 1u << 2   /* trailing `...` */
+    SB_SIG_VARIADIC = 1u << 2,  /* trailing `...` */
+    SB_SIG_METHOD = 1u << 3     /* set by the caller before planning: the first parameter is the
+                                   bound instance (`$self` in __text_signature__, positional-only) */
 };
 
 typedef struct sb_sig {
@@ -201,9 +226,12 @@ typedef struct sb_sig {
 /* Parses one prototype (a trailing ';' is allowed). Returns an arena-owned
  * signature, freed with sb__sig_free, or NULL with *err filled. Never crashes. */
 SB_INTERNAL sb_sig *sb__sig_parse(const char *text, size_t len, sb_error *err);
+/* The same, resolving unknown type names through scope (may be NULL). */
+SB_INTERNAL sb_sig *sb__sig_parse_in(const char *text, size_t len, const sb_scope *scope, sb_error *err);
 SB_INTERNAL void sb__sig_free(sb_sig *sig);
 /* Parses a type on its own ("const char *"). Returns 0, or -1 with *err filled. */
 SB_INTERNAL int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err);
+SB_INTERNAL int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_type *out, sb_error *err);
 
 /* Declaration blocks: several ';'-separated prototypes, C comments allowed.
  * Finds the next statement at or after *pos; returns false at the end.
@@ -223,6 +251,7 @@ typedef enum sb_conv {
     SB_CV_CSTR,     /* char * / const char *: text */
     SB_CV_PTR,      /* any other pointer */
     SB_CV_PYOBJ,    /* PyObject * */
+    SB_CV_INST,     /* `T *` of a C-face class T: the struct inside an instance */
     SB_CV_COUNT
 } sb_conv;
 

@@ -13,6 +13,7 @@ typedef struct sb_module_rt {
     PyModuleDef def;            /* first: PyModule_GetDef() leads back here */
     PyModuleDef_Slot slots[3];
     sb_module_def *user;
+    void *classes;              /* class.c's records, made by the first import */
 } sb_module_rt;
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -90,7 +91,7 @@ static int add_constants(PyObject *module, const sb_module_def *def)
     return 0;
 }
 
-static int add_functions(PyObject *module, sb_state *st, const sb_module_def *def)
+static int add_functions(PyObject *module, sb_state *st, const sb_module_def *def, const sb_scope *scope)
 {
     if (!def->functions)
         return 0;
@@ -106,7 +107,7 @@ static int add_functions(PyObject *module, sb_state *st, const sb_module_def *de
         }
         char context[128];
         snprintf(context, sizeof context, "%s: function table", def->name);
-        sb_plan *plan = sb__plan_from_text_in(st, fd->signature, strlen(fd->signature), context);
+        sb_plan *plan = sb__plan_from_text_ex(st, fd->signature, strlen(fd->signature), context, scope, 0);
         if (!plan) {
             rc = -1;
             break;
@@ -141,8 +142,10 @@ static int cmod_exec(PyObject *module)
     PyObject *outer = sb__current_module;
     sb__current_module = module;
     int rc = 0;
-    if (add_exceptions(module, st, def) < 0 || add_constants(module, def) < 0 || add_functions(module, st, def) < 0 ||
-        (def->exec && def->exec(module) < 0))
+    sb_module_rt *rt = def->runtime_;
+    if (add_exceptions(module, st, def) < 0 || add_constants(module, def) < 0 ||
+        sb__classes_add(module, st, def, &rt->classes) < 0 ||
+        add_functions(module, st, def, sb__classes_scope(rt->classes)) < 0 || (def->exec && def->exec(module) < 0))
         rc = -1;
     if (rc == 0 && def->exec && PyErr_Occurred())
         rc = -1;
@@ -163,6 +166,7 @@ int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->SymbolNotFoundError);
     Py_VISIT(st->StatusError);
     Py_VISIT(st->exc_cache);
+    Py_VISIT(st->classes);
     return 0;
 }
 
@@ -178,6 +182,7 @@ int sb__state_clear(PyObject *module)
     Py_CLEAR(st->SymbolNotFoundError);
     Py_CLEAR(st->StatusError);
     Py_CLEAR(st->exc_cache);
+    Py_CLEAR(st->classes);
     return 0;
 }
 

@@ -10,6 +10,8 @@
 static sb_conv conv_of(sb_type t)
 {
     if (t.ptr) {
+        if (t.named && t.named->what == SB_NAMED_CLASS && t.ptr == 1)
+            return SB_CV_INST;
         if (t.kind == SB_K_PYOBJECT && t.ptr == 1)
             return SB_CV_PYOBJ;
         if (sb__type_is_cstring(t))
@@ -245,7 +247,7 @@ static bool is_python_keyword(const char *name)
 static SB_UNUSED bool is_int_class(sb_conv c) /* unused when SB_HAVE_CALLREGS is 0 */
 {
     return c == SB_CV_SINT || c == SB_CV_UINT || c == SB_CV_BOOL || c == SB_CV_CSTR ||
-           c == SB_CV_PTR || c == SB_CV_PYOBJ;
+           c == SB_CV_PTR || c == SB_CV_PYOBJ || c == SB_CV_INST;
 }
 
 sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
@@ -281,6 +283,11 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     pl->ret_size = (uint8_t)sb__type_size(rt);
     if ((sig->flags & SB_SIG_FREE) && pl->ret_conv == SB_CV_PYOBJ) {
         sb__error_set(err, (size_t)-1, "[[free]] cannot apply to a PyObject * result (it is a reference, not memory)");
+        goto fail;
+    }
+    if ((sig->flags & SB_SIG_FREE) && pl->ret_conv == SB_CV_INST) {
+        sb__error_set(err, (size_t)-1, "[[free]] cannot apply to a %s * result (it is an instance's struct)",
+                      rt.named->name);
         goto fail;
     }
     if ((sig->flags & SB_SIG_FREE) && !rt.ptr) {
@@ -476,6 +483,8 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     }
     if (last_unnamed + 1 > posonly)
         posonly = (uint16_t)(last_unnamed + 1);
+    if ((sig->flags & SB_SIG_METHOD) && pl->npy && posonly < 1)
+        posonly = 1; /* the instance is never passed by keyword */
     if (posonly > kwstart) {
         sb__error_set(err, (size_t)-1, "unnamed parameters cannot be keyword-only (give them names)");
         goto fail;
@@ -568,6 +577,8 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
                     sputs(&ts, "*, ");
                 }
             }
+            if (k == 0 && (sig->flags & SB_SIG_METHOD))
+                sput(&ts, "$", 1); /* inspect: the bound instance */
             sputs(&ts, pl->py[k].name);
             if (pl->py[k].def) {
                 sput(&ts, "=", 1);

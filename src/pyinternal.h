@@ -21,7 +21,16 @@ typedef struct sb_state {
     PyObject *SymbolNotFoundError;
     PyObject *StatusError;
     PyObject *exc_cache;           /* C face: exception types by name (own + looked up); else NULL */
+    PyObject *classes;             /* C face: list of the module's class types, by index; else NULL */
 } sb_state;
+
+/* A C-face class instance is the object header, a __dict__ and a weak
+ * reference slot (class.c; used when the class asks for them), then the
+ * user's struct at a 16-byte boundary. The same for every class, so a
+ * subclass's struct can start with its base's. */
+#define SB_INST_OFFSET ((sizeof(PyObject) + 2 * sizeof(PyObject *) + 15) & ~(size_t)15)
+#define SB_INST_STRUCT(obj) ((void *)((char *)(obj) + SB_INST_OFFSET))
+#define SB_INST_OBJECT(p) ((PyObject *)(void *)((char *)(p) - SB_INST_OFFSET))
 
 SB_INTERNAL sb_state *sb__state(PyObject *module);
 /* m_traverse / m_clear / m_free of every module built on the runtime (module.c). */
@@ -49,6 +58,16 @@ SB_INTERNAL void sb__compat_method(const sb_plan *plan, bool cface, PyMethodDef 
 SB_INTERNAL void sb__compat_dealloc_type(PyTypeObject *tp);
 /* Heap-type traverse: visit the type where the version requires it. */
 SB_INTERNAL int sb__compat_visit_type(PyObject *self, visitproc visit, void *arg);
+/* A base class's tp_dealloc called from a Python subclass's (subtype_dealloc):
+ * does it still drop the instance's type reference? */
+SB_INTERNAL bool sb__compat_base_dealloc_decrefs_type(void);
+/* The calling convention of a method made from a closure: METH_FASTCALL |
+ * METH_KEYWORDS where the version has it, else METH_VARARGS | METH_KEYWORDS. */
+SB_INTERNAL int sb__compat_method_flags(void);
+/* Does a PyType_FromSpec type's __text_signature__ come from its tp_doc? */
+SB_INTERNAL bool sb__compat_type_doc_keeps_signature(void);
+/* Does PyType_FromSpec honour __dictoffset__ / __weaklistoffset__ members? */
+SB_INTERNAL bool sb__compat_have_offset_members(void);
 
 /* Py_buffer as laid out by the stable ABI from 3.11 (it is not visible under
  * a 3.7 limited build). */
@@ -68,6 +87,12 @@ typedef struct sb_buffer {
 
 #define SB_PyBUF_SIMPLE 0
 #define SB_PyBUF_WRITABLE 0x0001
+#define SB_PyBUF_FORMAT 0x0004
+#define SB_PyBUF_ND 0x0008
+#define SB_PyBUF_STRIDES (0x0010 | SB_PyBUF_ND)
+/* Type slot ids of the buffer protocol (stable values; the 3.7 headers #undef them). */
+#define SB_Py_bf_getbuffer 1
+#define SB_Py_bf_releasebuffer 2
 
 /* Buffer protocol (>= 3.11 only). Returns 1 if the API is available. */
 SB_INTERNAL int sb__compat_have_buffer(void);
@@ -100,6 +125,8 @@ typedef struct sb_function {
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
     sb_cell *defaults;             /* per Python parameter */
     bool cface;                    /* a C-face module function: may raise; sees sb__current_module */
+    bool stop_on_null;             /* __next__: a NULL PyObject * result without an exception ends the iteration */
+    void *closure;                 /* a method's ffi_closure (its ml_meth), freed with the object; else NULL */
     char *doc;                     /* C face: the composed docstring (owned), else NULL */
     PyMethodDef def;               /* what the PyCFunction calls; lives here */
 } sb_function;
@@ -137,6 +164,16 @@ typedef struct sb_fnextra {
 } sb_fnextra;
 SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
                                        const sb_fnextra *extra);
+/* The same, returning the Function object itself (its def filled for a
+ * PyCFunction; classes make method descriptors from it instead). */
+SB_INTERNAL sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
+                                           const sb_fnextra *extra);
+
+/* class.c: creates the module's classes (C face) into st->classes and the module. 0 or -1. */
+struct sb_module_def;
+SB_INTERNAL int sb__classes_add(PyObject *module, sb_state *st, const struct sb_module_def *def, void **records);
+/* The scope of a module's class names for its signatures (NULL when it has none). */
+SB_INTERNAL const sb_scope *sb__classes_scope(void *records);
 
 /* library.c */
 SB_INTERNAL PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls);
@@ -151,6 +188,9 @@ SB_INTERNAL void sb__raise_sigerror(sb_state *st, const char *text, size_t len, 
 SB_INTERNAL sb_plan *sb__plan_from_text(sb_state *st, const char *text, size_t len);
 /* The same, with a context prefixed to the message ("mymod: function table"). */
 SB_INTERNAL sb_plan *sb__plan_from_text_in(sb_state *st, const char *text, size_t len, const char *context);
+/* The same, resolving type names through scope and adding SB_SIG_* flags before planning. */
+SB_INTERNAL sb_plan *sb__plan_from_text_ex(sb_state *st, const char *text, size_t len, const char *context,
+                                           const sb_scope *scope, uint32_t sigflags);
 
 /* call.c: the four entry points (one per calling convention). */
 SB_INTERNAL PyObject *sb__call_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
@@ -175,10 +215,13 @@ typedef struct sb_convctx {
     const char *pname;     /* "len" */
     sb_type declared;      /* the parameter's declared type, for messages */
     sb_state *state;       /* for the Pointer type */
+    bool attribute;        /* a class attribute: "Rect attribute 'w' (int)" instead of "f() argument 'x'" */
 } sb_convctx;
 
 /* Python -> C into cell (conv/kind of the slot; type for pointers). Returns 0 or -1 + exception. */
 SB_INTERNAL int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp);
+/* The type object of a C-face class in this module state (borrowed), or NULL + exception. */
+SB_INTERNAL PyTypeObject *sb__class_type(sb_state *st, const sb_named *nd);
 /* C -> Python: new reference or NULL + exception. */
 SB_INTERNAL PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *cell);
 /* Releases a call's temporary (copying a < 3.11 memoryview copy back). 0, or -1

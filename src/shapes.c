@@ -117,8 +117,8 @@ typedef struct shape {
     PyObject *(*cface)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
 } shape;
 
-#define T(k) {SB_K_##k, 0, 0}
-#define CSTR {SB_K_CHAR, 1, 1}
+#define T(k) {SB_K_##k, 0, 0, NULL}
+#define CSTR {SB_K_CHAR, 1, 1, NULL}
 static const shape shapes[] = {
     {T(VOID), 0, {{0}}, k_void_void_lib, k_void_void_cface},
     {T(INT), 0, {{0}}, k_int_void_lib, k_int_void_cface},
@@ -135,7 +135,7 @@ static const shape shapes[] = {
 
 static bool same_type(sb_type a, sb_type b)
 {
-    return a.kind == b.kind && a.ptr == b.ptr && (a.ptr == 0 || a.cconst == b.cconst);
+    return a.kind == b.kind && a.ptr == b.ptr && !a.named && !b.named && (a.ptr == 0 || a.cconst == b.cconst);
 }
 
 PyCFunction sb__shape_kernel(const sb_plan *plan, bool cface)

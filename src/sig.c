@@ -96,6 +96,7 @@ typedef struct parser {
     sb_arena *a;
     sb_error *err;
     bool failed;
+    const sb_scope *scope; /* resolves names the table does not know; may be NULL */
 } parser;
 
 static bool is_ident_start(int c) { return isalpha(c) || c == '_'; }
@@ -265,6 +266,7 @@ static void expected(parser *p, const char *what)
 typedef struct spec {
     int nlong, nshort, nsigned, nunsigned, nint, nchar, nvoid, nbool, nfloat, ndouble;
     int named;            /* a typedef-like name (int8_t, size_t, PyObject, ...): its kind + 1 */
+    const sb_named *nd;   /* a name the scope knows (a class, an opaque handle type) */
     bool cconst;
     bool any;
     size_t start;
@@ -303,8 +305,20 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
         else if (IS("float")) sp->nfloat++, sp->any = true;
         else if (IS("double")) sp->ndouble++, sp->any = true;
         else if (IS("struct") || IS("union") || IS("enum")) {
-            fail(p, p->t.pos, "%.*s types are not supported yet", (int)n, w);
-            return false;
+            /* `struct Rect *` names a scope's type as well as `Rect *` */
+            size_t kwpos = p->t.pos;
+            int tag = IS("enum") ? 'e' : IS("union") ? 'u' : 's';
+            next(p);
+            const sb_named *nd = NULL;
+            if (!p->failed && p->t.kind == T_IDENT && p->scope && !sp->any)
+                nd = p->scope->lookup(p->scope, p->s + p->t.pos, p->t.len, tag);
+            if (!nd) {
+                if (!p->failed)
+                    fail(p, kwpos, "%.*s types are not supported yet", (int)n, w);
+                return false;
+            }
+            sp->nd = nd;
+            sp->any = true;
         } else if (IS("typedef")) {
             fail(p, p->t.pos, "typedef declarations are not supported yet");
             return false;
@@ -321,6 +335,8 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
                     found = true;
                     break;
                 }
+            if (!found && p->scope && (sp->nd = p->scope->lookup(p->scope, w, n, 0)) != NULL)
+                found = true;
             if (!found) {
                 fail(p, p->t.pos, "unknown type name '%.*s' (typedef names are not supported yet)", (int)n, w);
                 return false;
@@ -344,15 +360,15 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
 /* Resolves the collected specifiers to a kind. */
 static bool resolve_spec(parser *p, const spec *sp, sb_kind *out)
 {
-    int base = sp->nvoid + sp->nbool + sp->nfloat + sp->ndouble + sp->nchar + (sp->named ? 1 : 0);
+    int base = sp->nvoid + sp->nbool + sp->nfloat + sp->ndouble + sp->nchar + (sp->named ? 1 : 0) + (sp->nd ? 1 : 0);
     bool sign = sp->nsigned || sp->nunsigned;
     if (base > 1 || sp->nint > 1 || (sp->nsigned && sp->nunsigned) || sp->nlong > 2 ||
         (sp->nshort && sp->nlong) || sp->nshort > 1 || sp->nsigned > 1 || sp->nunsigned > 1)
         goto invalid;
-    if (sp->named) {
+    if (sp->named || sp->nd) {
         if (sign || sp->nint || sp->nlong || sp->nshort)
             goto invalid;
-        *out = (sb_kind)(sp->named - 1);
+        *out = sp->nd ? SB_K_VOID : (sb_kind)(sp->named - 1);
         return true;
     }
     if (sp->nvoid || sp->nbool || sp->nfloat) {
@@ -828,6 +844,7 @@ static bool parse_param(parser *p, sb_param *prm)
         return false;
     prm->type.kind = (uint8_t)k;
     prm->type.cconst = sp.cconst;
+    prm->type.named = sp.nd;
     if (!parse_pointers(p, &prm->type))
         return false;
     if (punct_is(p, '(')) {
@@ -878,6 +895,11 @@ static bool parse_param(parser *p, sb_param *prm)
         if (!parse_annotations(p, &ctx))
             return false;
     }
+    if (prm->type.named && prm->type.ptr == 0) {
+        fail(p, prm->col, "'%s' is only usable through a pointer ('%s *')", prm->type.named->name,
+             prm->type.named->name);
+        return false;
+    }
     if (prm->type.kind == SB_K_VOID && prm->type.ptr == 0) {
         fail(p, prm->col, "a parameter cannot have type void");
         return false;
@@ -908,7 +930,7 @@ static void put_type(sbuf *o, sb_type t)
 {
     if (t.cconst)
         put(o, "const ", 6);
-    puts_(o, sb__kind((sb_kind)t.kind)->name);
+    puts_(o, t.named ? t.named->name : sb__kind((sb_kind)t.kind)->name);
     if (t.ptr) {
         put(o, " ", 1);
         put(o, "********", t.ptr < 8 ? t.ptr : 8);
@@ -938,8 +960,14 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
         return false;
     sig->ret.kind = (uint8_t)k;
     sig->ret.cconst = sp.cconst;
+    sig->ret.named = sp.nd;
     if (!parse_pointers(p, &sig->ret))
         return false;
+    if (sig->ret.named && sig->ret.ptr == 0) {
+        fail(p, sp.start, "'%s' is only usable through a pointer ('%s *')", sig->ret.named->name,
+             sig->ret.named->name);
+        return false;
+    }
     if (punct_is(p, '(')) {
         fail(p, p->t.pos, "function pointer declarators are not supported yet");
         return false;
@@ -1191,6 +1219,11 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
 
 sb_sig *sb__sig_parse(const char *text, size_t len, sb_error *err)
 {
+    return sb__sig_parse_in(text, len, NULL, err);
+}
+
+sb_sig *sb__sig_parse_in(const char *text, size_t len, const sb_scope *scope, sb_error *err)
+{
     if (err) {
         err->col = (size_t)-1;
         err->msg[0] = '\0';
@@ -1212,7 +1245,7 @@ sb_sig *sb__sig_parse(const char *text, size_t len, sb_error *err)
     sig->arena = a;
 
     sb_param params[MAX_PARAMS];
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, a, err, false};
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, a, err, false, scope};
     next(&p);
     if (!p.failed && memchr(text, '\0', len)) {
         fail(&p, (size_t)((const char *)memchr(text, '\0', len) - text), "NUL character in the signature");
@@ -1318,11 +1351,16 @@ bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, siz
 
 int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err)
 {
+    return sb__type_parse_in(text, len, NULL, out, err);
+}
+
+int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_type *out, sb_error *err)
+{
     if (err) {
         err->col = (size_t)-1;
         err->msg[0] = '\0';
     }
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false};
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope};
     memset(out, 0, sizeof *out);
     next(&p);
     spec sp;
@@ -1331,6 +1369,7 @@ int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err)
         return -1;
     out->kind = (uint8_t)k;
     out->cconst = sp.cconst;
+    out->named = sp.nd;
     if (!parse_pointers(&p, out))
         return -1;
     if (p.t.kind != T_END) {

@@ -182,21 +182,21 @@ static void test_type_size_and_ffi_of_values_and_pointers(void **state)
 {
     (void)state;
     for (int i = 0; i < NEXPECTED; i++) {
-        sb_type t = {(uint8_t)expected[i].kind, 0, 0};
+        sb_type t = {(uint8_t)expected[i].kind, 0, 0, NULL};
         assert_int_equal(sb__type_size(t), expected[i].size);
         assert_ptr_equal(sb__type_ffi(t), sb__kind(expected[i].kind)->ffi);
         for (uint8_t p = 1; p <= 8; p++) {
-            sb_type pt = {(uint8_t)expected[i].kind, p, 1};
+            sb_type pt = {(uint8_t)expected[i].kind, p, 1, NULL};
             assert_int_equal(sb__type_size(pt), sizeof(void *));
             assert_ptr_equal(sb__type_ffi(pt), &ffi_type_pointer);
         }
     }
-    sb_type vp = {SB_K_VOID, 1, 0}, obj = {SB_K_PYOBJECT, 1, 0};
+    sb_type vp = {SB_K_VOID, 1, 0, NULL}, obj = {SB_K_PYOBJECT, 1, 0, NULL};
     assert_int_equal(sb__type_size(vp), sizeof(void *));
     assert_ptr_equal(sb__type_ffi(vp), &ffi_type_pointer);
     assert_int_equal(sb__type_size(obj), sizeof(void *));
     assert_ptr_equal(sb__type_ffi(obj), &ffi_type_pointer);
-    sb_type v = {SB_K_VOID, 0, 0};
+    sb_type v = {SB_K_VOID, 0, 0, NULL};
     assert_ptr_equal(sb__type_ffi(v), &ffi_type_void);
 }
 
@@ -210,7 +210,7 @@ static void check_format_at(sb_type t, const char *want, int line)
         _fail(__FILE__, line);
     }
 }
-#define CHECK_FORMAT(kind, ptr, cconst, want) check_format_at((sb_type){(kind), (ptr), (cconst)}, (want), __LINE__)
+#define CHECK_FORMAT(kind, ptr, cconst, want) check_format_at((sb_type){(kind), (ptr), (cconst), NULL}, (want), __LINE__)
 
 static void test_type_format_outputs(void **state)
 {
@@ -229,7 +229,7 @@ static void test_type_format_outputs(void **state)
     CHECK_FORMAT(SB_K_SCHAR, 3, 1, "const signed char ***");
     /* Every kind formats as its name. */
     for (int k = 0; k < SB_K_COUNT; k++)
-        check_format_at((sb_type){(uint8_t)k, 0, 0}, sb__kind((sb_kind)k)->name, __LINE__);
+        check_format_at((sb_type){(uint8_t)k, 0, 0, NULL}, sb__kind((sb_kind)k)->name, __LINE__);
     /* An out-of-range kind formats as void, pointer depth beyond 8 stops at 8 stars. */
     CHECK_FORMAT(250, 0, 0, "void");
     CHECK_FORMAT(SB_K_INT, 200, 0, "int ********");
@@ -239,7 +239,7 @@ static void test_type_format_truncates_to_capacity(void **state)
 {
     (void)state;
     char buf[16];
-    sb_type t = {SB_K_CHAR, 1, 1}; /* "const char *" */
+    sb_type t = {SB_K_CHAR, 1, 1, NULL}; /* "const char *" */
     memset(buf, 'X', sizeof buf);
     assert_int_equal(sb__type_format(t, buf, 5), 4);
     assert_string_equal(buf, "cons");
@@ -263,7 +263,7 @@ static void test_type_format_round_trips_through_the_parser(void **state)
             for (uint8_t c = 0; c <= 1; c++) {
                 if (k == SB_K_PYOBJECT && p != 1)
                     continue;
-                sb_type t = {(uint8_t)k, p, c}, back;
+                sb_type t = {(uint8_t)k, p, c, NULL}, back;
                 char buf[64];
                 size_t n = sb__type_format(t, buf, sizeof buf);
                 sb_error e;
@@ -280,17 +280,17 @@ static void test_type_format_round_trips_through_the_parser(void **state)
 static void test_is_cstring(void **state)
 {
     (void)state;
-    assert_true(sb__type_is_cstring((sb_type){SB_K_CHAR, 1, 0}));
-    assert_true(sb__type_is_cstring((sb_type){SB_K_CHAR, 1, 1}));
-    assert_false(sb__type_is_cstring((sb_type){SB_K_CHAR, 0, 0}));
-    assert_false(sb__type_is_cstring((sb_type){SB_K_CHAR, 2, 0}));
-    assert_false(sb__type_is_cstring((sb_type){SB_K_CHAR, 2, 1}));
-    assert_false(sb__type_is_cstring((sb_type){SB_K_UCHAR, 1, 0}));
-    assert_false(sb__type_is_cstring((sb_type){SB_K_SCHAR, 1, 1}));
-    assert_false(sb__type_is_cstring((sb_type){SB_K_INT8, 1, 0}));
-    assert_false(sb__type_is_cstring((sb_type){SB_K_UINT8, 1, 0}));
-    assert_false(sb__type_is_cstring((sb_type){SB_K_VOID, 1, 1}));
-    assert_false(sb__type_is_cstring((sb_type){SB_K_PYOBJECT, 1, 0}));
+    assert_true(sb__type_is_cstring((sb_type){SB_K_CHAR, 1, 0, NULL}));
+    assert_true(sb__type_is_cstring((sb_type){SB_K_CHAR, 1, 1, NULL}));
+    assert_false(sb__type_is_cstring((sb_type){SB_K_CHAR, 0, 0, NULL}));
+    assert_false(sb__type_is_cstring((sb_type){SB_K_CHAR, 2, 0, NULL}));
+    assert_false(sb__type_is_cstring((sb_type){SB_K_CHAR, 2, 1, NULL}));
+    assert_false(sb__type_is_cstring((sb_type){SB_K_UCHAR, 1, 0, NULL}));
+    assert_false(sb__type_is_cstring((sb_type){SB_K_SCHAR, 1, 1, NULL}));
+    assert_false(sb__type_is_cstring((sb_type){SB_K_INT8, 1, 0, NULL}));
+    assert_false(sb__type_is_cstring((sb_type){SB_K_UINT8, 1, 0, NULL}));
+    assert_false(sb__type_is_cstring((sb_type){SB_K_VOID, 1, 1, NULL}));
+    assert_false(sb__type_is_cstring((sb_type){SB_K_PYOBJECT, 1, 0, NULL}));
 }
 
 int main(void)

@@ -632,7 +632,7 @@ static sb_literal lit_of(uint8_t kind, uint64_t mag)
 
 static void check_lit_at(sb_literal l, sb_kind k, int ptr, const char *msg, int line)
 {
-    sb_type t = {(uint8_t)k, (uint8_t)ptr, 0};
+    sb_type t = {(uint8_t)k, (uint8_t)ptr, 0, NULL};
     sb_error e;
     e.msg[0] = '\0';
     int r = sb__literal_check(&l, t, &e);
@@ -723,8 +723,8 @@ static void test_literal_check_without_error_struct(void **state)
 {
     (void)state;
     sb_literal l = lit_int(false, 300);
-    assert_int_equal(sb__literal_check(&l, (sb_type){SB_K_UINT8, 0, 0}, NULL), -1);
-    assert_int_equal(sb__literal_check(&l, (sb_type){SB_K_INT16, 0, 0}, NULL), 0);
+    assert_int_equal(sb__literal_check(&l, (sb_type){SB_K_UINT8, 0, 0, NULL}, NULL), -1);
+    assert_int_equal(sb__literal_check(&l, (sb_type){SB_K_INT16, 0, 0, NULL}, NULL), 0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -120,7 +120,9 @@ class FlatOverManyCalls(unittest.TestCase):
         for _ in range(10000):
             sigbind.load("z", "unsigned long crc32(unsigned long c, const void *b, unsigned int n);")
         gc.collect()
-        self.assertLess(sys.getallocatedblocks() - b0, 100)
+        # One leaked block per load would show 10000; the allocator's and the
+        # collector's own bookkeeping moves by ~100 (101 seen once on 3.12).
+        self.assertLess(sys.getallocatedblocks() - b0, 500)
 
 
 if __name__ == "__main__":

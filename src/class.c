@@ -1,0 +1,1025 @@
+/* class.c — the C face's classes: sb_class_def -> heap type with fields, methods, properties, protocols and GC by signature. */
+#include "pyinternal.h"
+#include "sigbind.h"
+
+#include <structmember.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Process-wide records (plain C, made once per sb_module_def like a   */
+/* static type spec, never freed): what every interpreter's type of a  */
+/* class shares. Nothing here refers to a Python object.               */
+
+typedef struct classrec classrec;
+
+typedef struct fieldrec {
+    char *name;             /* attribute name */
+    sb_type type;
+    uint8_t conv;           /* sb_conv */
+    size_t offset;          /* in the struct */
+    bool readonly;
+    const classrec *cls;
+} fieldrec;
+
+struct classrec {
+    const sb_class_def *def;
+    sb_named named;         /* the signature type name: "Rect" in "Rect *self" */
+    const classrec *base;   /* a sigbind base class, or NULL */
+    char *tp_name;          /* "module.Rect" */
+    char *tp_doc;           /* "Rect(w, h=1)\n--\n\n<doc>" */
+    bool gc;                /* Py_TPFLAGS_HAVE_GC: PyObject * fields, hooks, a __dict__ */
+    bool dict, weakref;     /* granted on this version */
+    bool has_init;          /* declares __init__, and tp_init is class_init (see there) */
+    size_t nfields;
+    fieldrec *fields;
+    size_t nobj;            /* PyObject * fields of this class and its bases */
+    size_t *objoffs;
+    PyGetSetDef *getset;    /* fields (+ __dict__), NULL-terminated */
+    PyMemberDef members[3];
+    PyType_Slot slots[12];
+    PyType_Spec spec;
+    void *closures[4];      /* tp_dealloc, tp_traverse, tp_clear, bf_getbuffer */
+    void *code[4];
+};
+
+typedef struct classset {
+    size_t n;
+    classrec *recs;
+    sb_scope scope;
+} classset;
+
+/* Instance layout: header, then a __dict__ and a weak-reference list slot
+ * (used when granted), then the struct at SB_INST_OFFSET. The same for every
+ * class, so a subclass's struct can start with its base's. */
+#define DICT_OFFSET ((Py_ssize_t)sizeof(PyObject))
+#define WEAKLIST_OFFSET ((Py_ssize_t)(sizeof(PyObject) + sizeof(PyObject *)))
+
+static pthread_mutex_t records_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* libffi call interfaces of the closures (prepared once; constant after). */
+static ffi_cif cif_dealloc, cif_traverse, cif_clear, cif_fast, cif_varargs, cif_getbuffer;
+static ffi_type *at_p1[1] = {&ffi_type_pointer};
+static ffi_type *at_p3[3] = {&ffi_type_pointer, &ffi_type_pointer, &ffi_type_pointer};
+static ffi_type *at_fast[4] = {&ffi_type_pointer, &ffi_type_pointer, &SB_FFI_SSIZE, &ffi_type_pointer};
+static ffi_type *at_getbuffer[3] = {&ffi_type_pointer, &ffi_type_pointer, &ffi_type_sint};
+static pthread_once_t cifs_once = PTHREAD_ONCE_INIT;
+static bool cifs_ok;
+
+static void prep_cifs(void)
+{
+    cifs_ok = ffi_prep_cif(&cif_dealloc, FFI_DEFAULT_ABI, 1, &ffi_type_void, at_p1) == FFI_OK &&
+              ffi_prep_cif(&cif_traverse, FFI_DEFAULT_ABI, 3, &ffi_type_sint, at_p3) == FFI_OK &&
+              ffi_prep_cif(&cif_clear, FFI_DEFAULT_ABI, 1, &ffi_type_sint, at_p1) == FFI_OK &&
+              ffi_prep_cif(&cif_fast, FFI_DEFAULT_ABI, 4, &ffi_type_pointer, at_fast) == FFI_OK &&
+              ffi_prep_cif(&cif_varargs, FFI_DEFAULT_ABI, 3, &ffi_type_pointer, at_p3) == FFI_OK &&
+              ffi_prep_cif(&cif_getbuffer, FFI_DEFAULT_ABI, 3, &ffi_type_sint, at_getbuffer) == FFI_OK;
+}
+
+static void *make_closure(ffi_cif *cif, void (*fn)(ffi_cif *, void *, void **, void *), void *user, void **code)
+{
+    ffi_closure *cl = ffi_closure_alloc(sizeof(ffi_closure), code);
+    if (!cl)
+        return NULL;
+    if (ffi_prep_closure_loc(cl, cif, fn, user, *code) != FFI_OK) {
+        ffi_closure_free(cl);
+        return NULL;
+    }
+    return cl;
+}
+
+/* ------------------------------------------------------------------ */
+/* Instances: dealloc, traverse, clear (closures bound to the record). */
+
+static void clear_fields(PyObject *self, const classrec *rec)
+{
+    char *base = SB_INST_STRUCT(self);
+    for (size_t i = 0; i < rec->nobj; i++) {
+        PyObject **slot = (PyObject **)(void *)(base + rec->objoffs[i]);
+        Py_CLEAR(*slot);
+    }
+    if (rec->dict) {
+        PyObject **d = (PyObject **)(void *)((char *)self + DICT_OFFSET);
+        Py_CLEAR(*d);
+    }
+}
+
+static void do_dealloc(PyObject *self, const classrec *rec)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    /* Our own dealloc for instances of this class (or a C subclass); a
+     * Python subclass's instance arrives through subtype_dealloc. */
+    bool direct = PyType_GetSlot(tp, Py_tp_dealloc) == rec->code[0];
+    for (const classrec *r = rec; r; r = r->base)
+        if (r->gc) {
+            PyObject_GC_UnTrack(self);
+            break;
+        }
+    if (rec->weakref && *(PyObject **)(void *)((char *)self + WEAKLIST_OFFSET))
+        PyObject_ClearWeakRefs(self);
+    for (const classrec *r = rec; r; r = r->base)
+        if (r->def->destroy)
+            r->def->destroy(SB_INST_STRUCT(self));
+    for (const classrec *r = rec; r; r = r->base)
+        if (r->def->clear)
+            r->def->clear(SB_INST_STRUCT(self));
+    clear_fields(self, rec);
+    freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+    tfree(self);
+    if (direct || sb__compat_base_dealloc_decrefs_type())
+        Py_DECREF(tp);
+}
+
+static int do_traverse(PyObject *self, visitproc visit, void *arg, const classrec *rec)
+{
+    char *base = SB_INST_STRUCT(self);
+    for (size_t i = 0; i < rec->nobj; i++) {
+        PyObject *o = *(PyObject **)(void *)(base + rec->objoffs[i]);
+        Py_VISIT(o);
+    }
+    if (rec->dict) {
+        PyObject *d = *(PyObject **)(void *)((char *)self + DICT_OFFSET);
+        Py_VISIT(d);
+    }
+    for (const classrec *r = rec; r; r = r->base)
+        if (r->def->traverse) {
+            int rc = r->def->traverse(base, visit, arg);
+            if (rc)
+                return rc;
+        }
+    return sb__compat_visit_type(self, visit, arg);
+}
+
+static void tramp_dealloc(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    (void)cif, (void)ret;
+    do_dealloc(*(PyObject **)args[0], user);
+}
+
+static void tramp_traverse(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    (void)cif;
+    *(ffi_sarg *)ret = do_traverse(*(PyObject **)args[0], *(visitproc *)args[1], *(void **)args[2], user);
+}
+
+static void tramp_clear(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    (void)cif;
+    PyObject *self = *(PyObject **)args[0];
+    const classrec *rec = user;
+    for (const classrec *r = rec; r; r = r->base)
+        if (r->def->clear)
+            r->def->clear(SB_INST_STRUCT(self));
+    clear_fields(self, rec);
+    *(ffi_sarg *)ret = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Buffer export (>= 3.11): the class's hook describes a 1-D array.    */
+
+static int do_getbuffer(PyObject *self, sb_buffer *view, int flags, const classrec *rec)
+{
+    const classrec *r = rec;
+    while (r && !r->def->buffer)
+        r = r->base;
+    view->obj = NULL;
+    sb_buffer_info info = {NULL, 0, 1, NULL, false};
+    if (!r || r->def->buffer(SB_INST_STRUCT(self), &info) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_BufferError, "%s: the buffer hook failed", rec->def->name);
+        return -1;
+    }
+    if ((flags & SB_PyBUF_WRITABLE) && info.readonly) {
+        PyErr_Format(PyExc_BufferError, "%s exports a read-only buffer", rec->def->name);
+        return -1;
+    }
+    size_t itemsize = info.itemsize ? info.itemsize : 1;
+    Py_ssize_t *dims = PyMem_Malloc(2 * sizeof *dims); /* shape and strides, freed on release */
+    if (!dims) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    dims[0] = (Py_ssize_t)info.len;
+    dims[1] = (Py_ssize_t)itemsize;
+    Py_INCREF(self);
+    view->obj = self;
+    view->buf = info.buf;
+    view->len = (Py_ssize_t)(info.len * itemsize);
+    view->itemsize = (Py_ssize_t)itemsize;
+    view->readonly = info.readonly;
+    view->ndim = 1;
+    view->format = (flags & SB_PyBUF_FORMAT) ? (char *)(info.format ? info.format : "B") : NULL;
+    view->shape = (flags & SB_PyBUF_ND) ? &dims[0] : NULL;
+    view->strides = (flags & SB_PyBUF_STRIDES) == SB_PyBUF_STRIDES ? &dims[1] : NULL;
+    view->suboffsets = NULL;
+    view->internal = dims;
+    return 0;
+}
+
+static void tramp_getbuffer(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    (void)cif;
+    *(ffi_sarg *)ret = do_getbuffer(*(PyObject **)args[0], *(sb_buffer **)args[1], *(int *)args[2], user);
+}
+
+static void class_releasebuffer(PyObject *self, sb_buffer *view)
+{
+    (void)self;
+    PyMem_Free(view->internal);
+    view->internal = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fields: typed attributes over the struct.                           */
+
+static void field_load(const fieldrec *fr, const char *p, sb_cell *c)
+{
+    c->u = 0;
+    switch (fr->conv) {
+    case SB_CV_DOUBLE: memcpy(&c->d, p, sizeof c->d); return;
+    case SB_CV_FLOAT: memcpy(&c->f, p, sizeof c->f); return;
+    case SB_CV_CSTR: memcpy(&c->p, p, sizeof c->p); return;
+    default: break;
+    }
+    switch (sb__kind((sb_kind)fr->type.kind)->size) {
+    case 1: { uint8_t v; memcpy(&v, p, 1); c->u = v; break; }
+    case 2: { uint16_t v; memcpy(&v, p, 2); c->u = v; break; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); c->u = v; break; }
+    default: memcpy(&c->u, p, 8); break;
+    }
+}
+
+static void field_store(const fieldrec *fr, char *p, const sb_cell *c)
+{
+    switch (fr->conv) {
+    case SB_CV_DOUBLE: memcpy(p, &c->d, sizeof c->d); return;
+    case SB_CV_FLOAT: memcpy(p, &c->f, sizeof c->f); return;
+    default: break;
+    }
+    switch (sb__kind((sb_kind)fr->type.kind)->size) {
+    case 1: { uint8_t v = (uint8_t)c->u; memcpy(p, &v, 1); break; }
+    case 2: { uint16_t v = (uint16_t)c->u; memcpy(p, &v, 2); break; }
+    case 4: { uint32_t v = (uint32_t)c->u; memcpy(p, &v, 4); break; }
+    default: memcpy(p, &c->u, 8); break;
+    }
+}
+
+static PyObject *field_get(PyObject *self, void *closure)
+{
+    const fieldrec *fr = closure;
+    char *p = (char *)SB_INST_STRUCT(self) + fr->offset;
+    if (fr->conv == SB_CV_PYOBJ) {
+        PyObject *o = *(PyObject **)(void *)p;
+        o = o ? o : Py_None;
+        Py_INCREF(o);
+        return o;
+    }
+    sb_cell c;
+    field_load(fr, p, &c);
+    return sb__from_c(NULL, fr->conv, fr->type, &c);
+}
+
+static int field_set(PyObject *self, PyObject *value, void *closure)
+{
+    const fieldrec *fr = closure;
+    char *p = (char *)SB_INST_STRUCT(self) + fr->offset;
+    if (fr->conv == SB_CV_PYOBJ) {
+        PyObject **slot = (PyObject **)(void *)p, *old = *slot;
+        Py_XINCREF(value); /* NULL: del obj.field */
+        *slot = value;
+        Py_XDECREF(old);
+        return 0;
+    }
+    if (!value) {
+        PyErr_Format(PyExc_AttributeError, "%s attribute '%s' cannot be deleted", fr->cls->def->name, fr->name);
+        return -1;
+    }
+    sb_convctx cx = {fr->cls->def->name, fr->name, fr->type, NULL, true};
+    sb_cell c;
+    c.u = 0;
+    if (sb__to_c(&cx, fr->conv, fr->type, value, &c, NULL) < 0)
+        return -1;
+    field_store(fr, p, &c);
+    return 0;
+}
+
+static PyObject *dict_get(PyObject *self, void *closure)
+{
+    (void)closure;
+    PyObject **d = (PyObject **)(void *)((char *)self + DICT_OFFSET);
+    if (!*d && !(*d = PyDict_New()))
+        return NULL;
+    Py_INCREF(*d);
+    return *d;
+}
+
+/* tp_init where the type's __text_signature__ works (compat): calls the
+ * class's __init__ method, kept as __sigbind_init__ so that __init__ stays a
+ * slot wrapper and inspect reads the class's text signature (3.13.0's
+ * inspect fails on a method descriptor as __init__). Looked up on the
+ * instance's type, so a Python subclass's super().__init__() reaches it too.
+ * Up to 3.9 __init__ is the method descriptor itself (inspect reads it). */
+static int class_init(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    PyObject *init = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "__sigbind_init__");
+    if (!init)
+        return -1;
+    Py_ssize_t n = PyTuple_Size(args);
+    PyObject *all = n >= 0 ? PyTuple_New(n + 1) : NULL;
+    PyObject *r = NULL;
+    if (all) {
+        Py_INCREF(self);
+        PyTuple_SetItem(all, 0, self);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *o = PyTuple_GetItem(args, i);
+            Py_INCREF(o);
+            PyTuple_SetItem(all, i + 1, o);
+        }
+        r = PyObject_Call(init, all, kwds);
+        Py_DECREF(all);
+    }
+    Py_DECREF(init);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building the records                                                */
+
+static const sb_named *scope_lookup(const sb_scope *scope, const char *name, size_t len, int tag)
+{
+    const classset *set = scope->ctx;
+    if (tag == 'u' || tag == 'e')
+        return NULL;
+    for (size_t i = 0; i < set->n; i++)
+        if (strlen(set->recs[i].named.name) == len && memcmp(set->recs[i].named.name, name, len) == 0)
+            return &set->recs[i].named;
+    return NULL;
+}
+
+const sb_scope *sb__classes_scope(void *records)
+{
+    classset *set = records;
+    return set && set->n ? &set->scope : NULL;
+}
+
+/* "(w, h=1)" from the constructor's "($self, /, w, h=1)". */
+static char *ctor_doc(const char *name, const char *ts, const char *doc)
+{
+    const char *rest = "";
+    if (ts && strncmp(ts, "($self", 6) == 0) {
+        rest = ts + 6;
+        if (strncmp(rest, ", /", 3) == 0)
+            rest += 3;
+        if (strncmp(rest, ", ", 2) == 0)
+            rest += 2;
+    } else {
+        rest = ")";
+    }
+    size_t n = strlen(name) + strlen(rest) + (doc ? strlen(doc) : 0) + 8;
+    char *d = malloc(n);
+    if (d)
+        snprintf(d, n, "%s(%s\n--\n\n%s", name, rest, doc ? doc : "");
+    return d;
+}
+
+static int rec_fail(sb_state *st, const char *modname, const char *cls, const char *what)
+{
+    (void)st;
+    PyErr_Format(PyExc_TypeError, "%s: class %s: %s", modname, cls, what);
+    return -1;
+}
+
+/* Fills set->recs[i]. Returns 0, or -1 with an exception set. */
+static int build_record(sb_state *st, const sb_module_def *def, classset *set, size_t i)
+{
+    const sb_class_def *cd = &def->classes[i];
+    classrec *rec = &set->recs[i];
+    rec->def = cd;
+    rec->named.what = SB_NAMED_CLASS;
+    rec->named.name = cd->name;
+    rec->named.index = (uint32_t)i;
+    rec->named.user = rec;
+    char msg[200];
+    if (cd->base) {
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(def->classes[j].name, cd->base))
+                rec->base = &set->recs[j];
+        if (!rec->base) {
+            snprintf(msg, sizeof msg, "base class '%s' is not an earlier class of the module", cd->base);
+            return rec_fail(st, def->name, cd->name, msg);
+        }
+        if (!(rec->base->def->flags & SB_SUBCLASSABLE)) {
+            snprintf(msg, sizeof msg, "base class '%s' is final (declare it SB_SUBCLASSABLE)", cd->base);
+            return rec_fail(st, def->name, cd->name, msg);
+        }
+        if (cd->size < rec->base->def->size)
+            return rec_fail(st, def->name, cd->name, "its struct is smaller than its base's (put the base struct first)");
+    }
+    if ((cd->traverse == NULL) != (cd->clear == NULL))
+        return rec_fail(st, def->name, cd->name, "give both traverse and clear hooks, or neither");
+    bool offsets = sb__compat_have_offset_members();
+    for (const classrec *r = rec; r; r = r->base) {
+        rec->dict |= offsets && (r->def->flags & SB_DICT);
+        rec->weakref |= offsets && (r->def->flags & SB_WEAKREF);
+    }
+    /* Fields. */
+    size_t nf = 0;
+    for (const sb_field_def *f = cd->fields; f && f->decl; f++)
+        nf++;
+    rec->fields = calloc(nf ? nf : 1, sizeof *rec->fields);
+    rec->getset = calloc(nf + 2, sizeof *rec->getset);
+    size_t nbaseobj = rec->base ? rec->base->nobj : 0;
+    rec->objoffs = calloc(nbaseobj + nf + 1, sizeof *rec->objoffs);
+    if (!rec->fields || !rec->getset || !rec->objoffs) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (nbaseobj)
+        memcpy(rec->objoffs, rec->base->objoffs, nbaseobj * sizeof *rec->objoffs);
+    rec->nobj = nbaseobj;
+    size_t ng = 0;
+    for (size_t k = 0; k < nf; k++) {
+        const sb_field_def *f = &cd->fields[k];
+        fieldrec *fr = &rec->fields[k];
+        fr->cls = rec;
+        /* "int64_t w": the type, then the name. */
+        const char *e = f->decl + strlen(f->decl);
+        while (e > f->decl && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        const char *nm = e;
+        while (nm > f->decl && (nm[-1] == '_' || (nm[-1] >= '0' && nm[-1] <= '9') || (nm[-1] >= 'a' && nm[-1] <= 'z') ||
+                                (nm[-1] >= 'A' && nm[-1] <= 'Z')))
+            nm--;
+        sb_error err;
+        if (nm == e || nm == f->decl ||
+            sb__type_parse_in(f->decl, (size_t)(nm - f->decl), NULL, &fr->type, &err) < 0) {
+            snprintf(msg, sizeof msg, "field '%s': expected a C type and a name", f->decl);
+            return rec_fail(st, def->name, cd->name, msg);
+        }
+        if (!(fr->name = malloc((size_t)(e - nm) + 1))) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(fr->name, nm, (size_t)(e - nm));
+        fr->name[e - nm] = '\0';
+        sb_type t = fr->type;
+        bool pyobj = t.ptr == 1 && t.kind == SB_K_PYOBJECT;
+        bool cstr = sb__type_is_cstring(t);
+        if (t.ptr && !pyobj && !cstr) {
+            snprintf(msg, sizeof msg, "field '%s': pointer fields other than 'const char *' and 'PyObject *' are not "
+                     "supported (use a getter)", f->decl);
+            return rec_fail(st, def->name, cd->name, msg);
+        }
+        if (!t.ptr && t.kind == SB_K_VOID)
+            return rec_fail(st, def->name, cd->name, "a field cannot have type void");
+        const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
+        size_t sz = t.ptr ? sizeof(void *) : ki->size;
+        if (f->offset + sz > cd->size) {
+            snprintf(msg, sizeof msg, "field '%s' lies outside the struct (offset %zu, size %zu)", fr->name,
+                     f->offset, cd->size);
+            return rec_fail(st, def->name, cd->name, msg);
+        }
+        fr->offset = f->offset;
+        fr->conv = pyobj ? SB_CV_PYOBJ
+                   : cstr ? SB_CV_CSTR
+                   : ki->cls == SB_CLASS_SINT ? SB_CV_SINT
+                   : ki->cls == SB_CLASS_UINT ? SB_CV_UINT
+                   : ki->cls == SB_CLASS_BOOL ? SB_CV_BOOL
+                   : t.kind == SB_K_FLOAT ? SB_CV_FLOAT : SB_CV_DOUBLE;
+        fr->readonly = (f->flags & SB_READONLY) || cstr;
+        if (pyobj)
+            rec->objoffs[rec->nobj++] = f->offset;
+        PyGetSetDef *g = &rec->getset[ng++];
+        g->name = fr->name;
+        g->get = field_get;
+        g->set = fr->readonly ? NULL : field_set;
+        g->doc = f->doc;
+        g->closure = fr;
+    }
+    rec->nfields = nf;
+    if (rec->dict) {
+        PyGetSetDef *g = &rec->getset[ng++];
+        g->name = "__dict__";
+        g->get = dict_get;
+        g->doc = "The instance's attributes.";
+    }
+    rec->gc = rec->nobj > 0 || rec->dict;
+    for (const classrec *r = rec; r; r = r->base)
+        rec->gc |= r->def->traverse != NULL;
+    /* Names and the docstring (with the constructor's signature). */
+    size_t tn = strlen(def->name) + strlen(cd->name) + 2;
+    if (!(rec->tp_name = malloc(tn))) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    snprintf(rec->tp_name, tn, "%s.%s", def->name, cd->name);
+    const char *ts = NULL;
+    sb_plan *init = NULL;
+    for (const sb_method_def *m = cd->methods; m && m->signature; m++) {
+        sb_error err;
+        sb_sig *sig = sb__sig_parse_in(m->signature, strlen(m->signature), &set->scope, &err);
+        if (sig && !strcmp(sig->name, "__init__") && m->kind == SB_M_INSTANCE) {
+            sig->flags |= SB_SIG_METHOD;
+            init = sb__plan_new(sig, &err); /* errors are reported when the methods are made */
+            break;
+        }
+        sb__sig_free(sig);
+    }
+    if (init) {
+        ts = init->text_signature;
+        rec->has_init = sb__compat_type_doc_keeps_signature();
+    }
+    rec->tp_doc = ctor_doc(cd->name, ts, cd->doc);
+    sb__plan_free(init);
+    if (!rec->tp_doc) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    /* Slots: closures bound to this record. */
+    pthread_once(&cifs_once, prep_cifs);
+    if (!cifs_ok || !(rec->closures[0] = make_closure(&cif_dealloc, tramp_dealloc, rec, &rec->code[0])) ||
+        (rec->gc && (!(rec->closures[1] = make_closure(&cif_traverse, tramp_traverse, rec, &rec->code[1])) ||
+                     !(rec->closures[2] = make_closure(&cif_clear, tramp_clear, rec, &rec->code[2]))))) {
+        PyErr_SetString(PyExc_MemoryError, "sigbind: libffi cannot make a closure");
+        return -1;
+    }
+    bool buffer = false;
+    for (const classrec *r = rec; r; r = r->base)
+        buffer |= r->def->buffer != NULL;
+    buffer = buffer && sb__compat_have_buffer();
+    if (buffer && !(rec->closures[3] = make_closure(&cif_getbuffer, tramp_getbuffer, rec, &rec->code[3]))) {
+        PyErr_SetString(PyExc_MemoryError, "sigbind: libffi cannot make a closure");
+        return -1;
+    }
+    size_t ns = 0, nm = 0;
+    rec->slots[ns++] = (PyType_Slot){Py_tp_doc, rec->tp_doc};
+    /* tp_new stays object's: zero-filled instances, and "takes no arguments"
+     * for a class without __init__. */
+    if (rec->has_init)
+        rec->slots[ns++] = (PyType_Slot){Py_tp_init, (void *)class_init};
+    rec->slots[ns++] = (PyType_Slot){Py_tp_dealloc, rec->code[0]};
+    if (rec->gc) {
+        rec->slots[ns++] = (PyType_Slot){Py_tp_traverse, rec->code[1]};
+        rec->slots[ns++] = (PyType_Slot){Py_tp_clear, rec->code[2]};
+    }
+    if (ng)
+        rec->slots[ns++] = (PyType_Slot){Py_tp_getset, rec->getset};
+    if (buffer) {
+        rec->slots[ns++] = (PyType_Slot){SB_Py_bf_getbuffer, rec->code[3]};
+        rec->slots[ns++] = (PyType_Slot){SB_Py_bf_releasebuffer, (void *)class_releasebuffer};
+    }
+    if (rec->dict)
+        rec->members[nm++] = (PyMemberDef){"__dictoffset__", T_PYSSIZET, DICT_OFFSET, READONLY, NULL};
+    if (rec->weakref)
+        rec->members[nm++] = (PyMemberDef){"__weaklistoffset__", T_PYSSIZET, WEAKLIST_OFFSET, READONLY, NULL};
+    if (nm)
+        rec->slots[ns++] = (PyType_Slot){Py_tp_members, rec->members};
+    rec->slots[ns] = (PyType_Slot){0, NULL};
+    rec->spec.name = rec->tp_name;
+    rec->spec.basicsize = (int)(SB_INST_OFFSET + ((cd->size + 7) & ~(size_t)7));
+    rec->spec.itemsize = 0;
+    rec->spec.flags = Py_TPFLAGS_DEFAULT | (rec->gc ? Py_TPFLAGS_HAVE_GC : 0) |
+                      ((cd->flags & SB_SUBCLASSABLE) ? Py_TPFLAGS_BASETYPE : 0);
+    rec->spec.slots = rec->slots;
+    return 0;
+}
+
+static classset *build_records(sb_state *st, const sb_module_def *def)
+{
+    classset *set = calloc(1, sizeof *set);
+    if (!set)
+        return (classset *)PyErr_NoMemory();
+    for (const sb_class_def *c = def->classes; c && c->name; c++)
+        set->n++;
+    set->recs = calloc(set->n ? set->n : 1, sizeof *set->recs);
+    if (!set->recs) {
+        free(set);
+        return (classset *)PyErr_NoMemory();
+    }
+    set->scope.lookup = scope_lookup;
+    set->scope.ctx = set;
+    /* Names first: a class's methods may name a later class. */
+    for (size_t i = 0; i < set->n; i++)
+        set->recs[i].named = (sb_named){SB_NAMED_CLASS, def->classes[i].name, (uint32_t)i, &set->recs[i]};
+    for (size_t i = 0; i < set->n; i++)
+        if (build_record(st, def, set, i) < 0)
+            return NULL; /* a broken table: the import fails; the partial records are not reused */
+    return set;
+}
+
+/* ------------------------------------------------------------------ */
+/* Methods: method descriptors whose C function is a closure bound to   */
+/* the method's Function object.                                       */
+
+#define STACK_ARGS 9
+
+static void tramp_fast(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    (void)cif;
+    sb_function *f = user;
+    PyObject *self = *(PyObject **)args[0];
+    PyObject *const *argv = *(PyObject *const **)args[1];
+    Py_ssize_t nargs = *(Py_ssize_t *)args[2];
+    PyObject *kwnames = *(PyObject **)args[3];
+    Py_ssize_t nkw = kwnames ? PyTuple_Size(kwnames) : 0;
+    PyObject *stack[STACK_ARGS], **v = stack;
+    if (nargs + nkw + 1 > STACK_ARGS && !(v = PyMem_Malloc(sizeof *v * (size_t)(nargs + nkw + 1)))) {
+        *(PyObject **)ret = PyErr_NoMemory();
+        return;
+    }
+    v[0] = self;
+    if (nargs + nkw)
+        memcpy(v + 1, argv, sizeof *v * (size_t)(nargs + nkw));
+    *(PyObject **)ret = sb__call_fast((PyObject *)f, v, nargs + 1, kwnames);
+    if (v != stack)
+        PyMem_Free(v);
+}
+
+static void tramp_varargs(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    (void)cif;
+    sb_function *f = user;
+    PyObject *self = *(PyObject **)args[0];
+    PyObject *tuple = *(PyObject **)args[1];
+    PyObject *kwargs = *(PyObject **)args[2];
+    Py_ssize_t n = tuple ? PyTuple_Size(tuple) : 0;
+    PyObject *all = PyTuple_New(n + 1);
+    if (!all) {
+        *(PyObject **)ret = NULL;
+        return;
+    }
+    Py_INCREF(self);
+    PyTuple_SetItem(all, 0, self);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *o = PyTuple_GetItem(tuple, i);
+        Py_INCREF(o);
+        PyTuple_SetItem(all, i + 1, o);
+    }
+    *(PyObject **)ret = sb__call_varargs((PyObject *)f, all, kwargs);
+    Py_DECREF(all);
+}
+
+/* Binary operators and comparisons: NotImplemented when `other` would not
+ * convert to the declared type (Python's rule for foreign operands). */
+static const char *const binops[] = {
+    "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__radd__", "__iadd__", "__sub__",
+    "__rsub__", "__isub__", "__mul__", "__rmul__", "__imul__", "__truediv__", "__rtruediv__", "__itruediv__",
+    "__floordiv__", "__rfloordiv__", "__ifloordiv__", "__mod__", "__rmod__", "__imod__", "__pow__", "__rpow__",
+    "__ipow__", "__lshift__", "__rlshift__", "__ilshift__", "__rshift__", "__rrshift__", "__irshift__", "__and__",
+    "__rand__", "__iand__", "__or__", "__ror__", "__ior__", "__xor__", "__rxor__", "__ixor__", "__matmul__",
+    "__rmatmul__", "__imatmul__", "__divmod__", "__rdivmod__",
+};
+
+static bool is_binop(const char *name)
+{
+    for (size_t i = 0; i < sizeof binops / sizeof binops[0]; i++)
+        if (!strcmp(name, binops[i]))
+            return true;
+    return false;
+}
+
+static bool accepts(sb_function *f, PyObject *other)
+{
+    const sb_plan *pl = f->plan;
+    if (pl->npy < 2)
+        return true;
+    const sb_slot *s = &pl->slots[pl->py[1].slot];
+    switch (s->conv) {
+    case SB_CV_INST: {
+        PyTypeObject *tp = sb__class_type(f->state, s->type.named);
+        if (!tp) {
+            PyErr_Clear();
+            return false;
+        }
+        return PyObject_TypeCheck(other, tp);
+    }
+    case SB_CV_SINT:
+    case SB_CV_UINT:
+    case SB_CV_BOOL:
+        return PyLong_Check(other);
+    case SB_CV_FLOAT:
+    case SB_CV_DOUBLE:
+        return PyFloat_Check(other) || PyLong_Check(other);
+    case SB_CV_CSTR:
+        return PyUnicode_Check(other) || PyBytes_Check(other) || other == Py_None;
+    default:
+        return true;
+    }
+}
+
+static void tramp_binop_fast(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    Py_ssize_t nargs = *(Py_ssize_t *)args[2];
+    PyObject *const *argv = *(PyObject *const **)args[1];
+    if (nargs == 1 && !*(PyObject **)args[3] && !accepts(user, argv[0])) {
+        Py_INCREF(Py_NotImplemented);
+        *(PyObject **)ret = Py_NotImplemented;
+        return;
+    }
+    tramp_fast(cif, ret, args, user);
+}
+
+static void tramp_binop_varargs(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    PyObject *tuple = *(PyObject **)args[1];
+    PyObject *kwargs = *(PyObject **)args[2];
+    if (tuple && PyTuple_Size(tuple) == 1 && (!kwargs || PyDict_Size(kwargs) == 0) &&
+        !accepts(user, PyTuple_GetItem(tuple, 0))) {
+        Py_INCREF(Py_NotImplemented);
+        *(PyObject **)ret = Py_NotImplemented;
+        return;
+    }
+    tramp_varargs(cif, ret, args, user);
+}
+
+/* Gives f a closure as its ml_meth: called with the instance (or class) first. */
+static int bind_closure(sb_function *f, bool binop)
+{
+    void *code = NULL;
+    int flags = sb__compat_method_flags();
+    bool fast = flags != (METH_VARARGS | METH_KEYWORDS);
+    f->closure = fast ? make_closure(&cif_fast, binop ? tramp_binop_fast : tramp_fast, f, &code)
+                      : make_closure(&cif_varargs, binop ? tramp_binop_varargs : tramp_varargs, f, &code);
+    if (!f->closure) {
+        PyErr_SetString(PyExc_MemoryError, "sigbind: libffi cannot make a closure");
+        return -1;
+    }
+    f->def.ml_meth = (PyCFunction)code;
+    f->def.ml_flags = flags;
+    return 0;
+}
+
+/* Properties made from getter/setter functions: per type, owned by a capsule
+ * in the type's dict (the functions are kept by the same tuple). */
+typedef struct prop {
+    sb_function *get, *set;
+    const char *doc;        /* the getter's */
+    char name[64];
+} prop;
+
+typedef struct propset {
+    size_t n;
+    prop *props;
+    PyGetSetDef *defs;
+} propset;
+
+static PyObject *prop_get(PyObject *self, void *closure)
+{
+    prop *p = closure;
+    PyObject *a[1] = {self};
+    return sb__call_fast((PyObject *)p->get, a, 1, NULL);
+}
+
+static int prop_set(PyObject *self, PyObject *value, void *closure)
+{
+    prop *p = closure;
+    if (!value) {
+        PyErr_Format(PyExc_AttributeError, "property '%s' cannot be deleted", p->name);
+        return -1;
+    }
+    if (!p->set) {
+        PyErr_Format(PyExc_AttributeError, "property '%s' is read-only", p->name);
+        return -1;
+    }
+    PyObject *a[2] = {self, value};
+    PyObject *r = sb__call_fast((PyObject *)p->set, a, 2, NULL);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
+static void propset_free(PyObject *capsule)
+{
+    propset *ps = PyCapsule_GetPointer(capsule, "sigbind.properties");
+    if (ps) {
+        free(ps->props);
+        free(ps->defs);
+        free(ps);
+    }
+}
+
+static const char *prop_name(const char *name, int kind)
+{
+    const char *prefix = kind == SB_M_GETTER ? "get_" : "set_";
+    return strncmp(name, prefix, 4) == 0 && name[4] ? name + 4 : name;
+}
+
+static int method_error(sb_state *st, const char *context, const sb_method_def *m, const char *what)
+{
+    sb_error err = {(size_t)-1, ""};
+    snprintf(err.msg, sizeof err.msg, "%s", what);
+    sb__raise_sigerror(st, m->signature, strlen(m->signature), &err, context);
+    return -1;
+}
+
+/* Makes the type of class i in this interpreter and its methods. */
+static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, classset *set, size_t i)
+{
+    classrec *rec = &set->recs[i];
+    const sb_class_def *cd = rec->def;
+    PyObject *bases = NULL;
+    if (rec->base) {
+        PyObject *bt = PyList_GetItem(st->classes, (Py_ssize_t)rec->base->named.index);
+        if (!bt || !(bases = PyTuple_Pack(1, bt)))
+            return -1;
+    }
+    PyObject *type = PyType_FromSpecWithBases(&rec->spec, bases);
+    Py_XDECREF(bases);
+    if (!type)
+        return -1;
+    if (PyList_Append(st->classes, type) < 0) {
+        Py_DECREF(type);
+        return -1;
+    }
+    PyObject *modname = PyModule_GetNameObject(module);
+    PyObject *keep = PyList_New(0);
+    size_t nprops = 0;
+    for (const sb_method_def *m = cd->methods; m && m->signature; m++)
+        nprops += m->kind == SB_M_GETTER || m->kind == SB_M_SETTER;
+    propset *ps = calloc(1, sizeof *ps);
+    if (ps) {
+        ps->props = calloc(nprops + 1, sizeof *ps->props);
+        ps->defs = calloc(nprops + 1, sizeof *ps->defs);
+    }
+    PyObject *capsule = ps ? PyCapsule_New(ps, "sigbind.properties", propset_free) : NULL;
+    if (!capsule && ps) {
+        free(ps->props);
+        free(ps->defs);
+        free(ps);
+    }
+    int rc = -1;
+    bool has_eq = false, has_hash = false;
+    if (!modname || !keep || !capsule || !ps->props || !ps->defs) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    char context[192];
+    snprintf(context, sizeof context, "%s: class %s", def->name, cd->name);
+    for (const sb_method_def *m = cd->methods; m && m->signature; m++) {
+        if (!m->fn) {
+            PyErr_Format(PyExc_SystemError, "%s: method entry '%s' has no C function", context, m->signature);
+            goto done;
+        }
+        bool inst = m->kind == SB_M_INSTANCE || m->kind == SB_M_GETTER || m->kind == SB_M_SETTER;
+        sb_plan *plan = sb__plan_from_text_ex(st, m->signature, strlen(m->signature), context, &set->scope,
+                                              inst || m->kind == SB_M_CLASS ? SB_SIG_METHOD : 0);
+        if (!plan)
+            goto done;
+        const char *name = plan->sig->name;
+        /* The implicit first parameter. */
+        const sb_param *p0 = plan->sig->nparams ? &plan->sig->params[0] : NULL;
+        const char *bad = NULL;
+        if (inst) {
+            bool ok = p0 && p0->type.ptr == 1 && p0->type.named && p0->type.named->what == SB_NAMED_CLASS &&
+                      !(p0->flags & (SB_PARAM_OUT | SB_PARAM_INOUT));
+            if (ok) { /* this class or one of its bases */
+                ok = false;
+                for (const classrec *r = rec; r; r = r->base)
+                    ok |= p0->type.named == &r->named;
+            }
+            if (!ok)
+                bad = "the first parameter must be a pointer to the class's struct ('T *self')";
+        } else if (m->kind == SB_M_CLASS) {
+            if (!p0 || !(p0->type.kind == SB_K_PYOBJECT && p0->type.ptr == 1 && !p0->type.named))
+                bad = "a class method's first parameter must be 'PyObject *cls'";
+        } else if (m->kind != SB_M_STATIC) {
+            bad = "unknown method kind";
+        }
+        if (!bad && m->kind == SB_M_GETTER && plan->sig->nparams != 1)
+            bad = "a getter takes only the instance";
+        if (!bad && m->kind == SB_M_SETTER && plan->sig->nparams != 2)
+            bad = "a setter takes the instance and the value";
+        if (!bad && !strcmp(name, "__init__") && plan->ret_conv != SB_CV_VOID)
+            bad = "__init__ must return void (report errors with sb_raise)";
+        if (bad) {
+            method_error(st, context, m, bad);
+            sb__plan_free(plan);
+            goto done;
+        }
+        sb_fnextra extra = {NULL, NULL, m->doc, modname, true};
+        sb_function *f = sb__function_make(module, NULL, plan, m->fn, &extra);
+        if (!f)
+            goto done;
+        int ok = PyList_Append(keep, (PyObject *)f);
+        Py_DECREF(f); /* kept by `keep` */
+        if (ok < 0)
+            goto done;
+        f->stop_on_null = !strcmp(name, "__next__");
+        PyObject *attr = NULL;
+        if (m->kind == SB_M_STATIC) {
+            PyObject *fn = PyCFunction_NewEx(&f->def, (PyObject *)f, modname);
+            PyObject *builtins = fn ? PyEval_GetBuiltins() : NULL; /* borrowed */
+            PyObject *sm = builtins ? PyDict_GetItemString(builtins, "staticmethod") : NULL;
+            attr = sm ? PyObject_CallFunctionObjArgs(sm, fn, NULL) : NULL;
+            if (fn && !sm && !PyErr_Occurred())
+                PyErr_SetString(PyExc_SystemError, "sigbind: builtins.staticmethod not found");
+            Py_XDECREF(fn);
+        } else if (m->kind == SB_M_GETTER || m->kind == SB_M_SETTER) {
+            const char *pn = prop_name(name, m->kind);
+            size_t k;
+            for (k = 0; k < ps->n; k++)
+                if (!strcmp(ps->props[k].name, pn))
+                    break;
+            if (k == ps->n) {
+                ps->n++;
+                snprintf(ps->props[k].name, sizeof ps->props[k].name, "%s", pn);
+            }
+            if (m->kind == SB_M_GETTER) {
+                ps->props[k].get = f;
+                ps->props[k].doc = m->doc;
+            } else {
+                ps->props[k].set = f;
+            }
+            continue;
+        } else {
+            if (bind_closure(f, is_binop(name)) < 0)
+                goto done;
+            attr = m->kind == SB_M_CLASS ? PyDescr_NewClassMethod((PyTypeObject *)type, &f->def)
+                                         : PyDescr_NewMethod((PyTypeObject *)type, &f->def);
+        }
+        has_eq |= !strcmp(name, "__eq__");
+        has_hash |= !strcmp(name, "__hash__");
+        /* Setting a special method on a heap type updates its slot, as for a
+         * class written in Python. */
+        bool hidden_init = rec->has_init && !strcmp(name, "__init__");
+        if (!attr || PyObject_SetAttrString(type, hidden_init ? "__sigbind_init__" : name, attr) < 0) {
+            Py_XDECREF(attr);
+            goto done;
+        }
+        Py_DECREF(attr);
+    }
+    for (size_t k = 0; k < ps->n; k++) {
+        prop *p = &ps->props[k];
+        if (!p->get) {
+            PyErr_Format(PyExc_TypeError, "%s: property '%s' has a setter but no getter", context, p->name);
+            goto done;
+        }
+        ps->defs[k] = (PyGetSetDef){p->name, prop_get, prop_set, (char *)p->doc, p};
+        PyObject *d = PyDescr_NewGetSet((PyTypeObject *)type, &ps->defs[k]);
+        if (!d || PyObject_SetAttrString(type, p->name, d) < 0) {
+            Py_XDECREF(d);
+            goto done;
+        }
+        Py_DECREF(d);
+    }
+    if (has_eq && !has_hash && PyObject_SetAttrString(type, "__hash__", Py_None) < 0)
+        goto done;
+    if (PyList_Append(keep, capsule) < 0)
+        goto done;
+    {
+        PyObject *t = PyList_AsTuple(keep);
+        if (!t || PyObject_SetAttrString(type, "__sigbind_keep__", t) < 0) {
+            Py_XDECREF(t);
+            goto done;
+        }
+        Py_DECREF(t);
+    }
+    Py_INCREF(type);
+    if (PyModule_AddObject(module, cd->name, type) < 0) {
+        Py_DECREF(type);
+        goto done;
+    }
+    rc = 0;
+done:
+    Py_XDECREF(capsule);
+    Py_XDECREF(keep);
+    Py_XDECREF(modname);
+    Py_DECREF(type);
+    return rc;
+}
+
+int sb__classes_add(PyObject *module, sb_state *st, const sb_module_def *def, void **records)
+{
+    if (!def->classes || !def->classes[0].name)
+        return 0;
+    pthread_mutex_lock(&records_lock);
+    classset *set = *records;
+    if (!set && (set = build_records(st, def)) != NULL)
+        *records = set; /* lives as long as the process, like a static type spec */
+    pthread_mutex_unlock(&records_lock);
+    if (!set)
+        return -1;
+    if (!(st->classes = PyList_New(0)))
+        return -1;
+    for (size_t i = 0; i < set->n; i++)
+        if (make_class(module, st, def, set, i) < 0)
+            return -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public helpers                                                      */
+
+PyObject *sb_self(void *self)
+{
+    return self ? SB_INST_OBJECT(self) : NULL;
+}
+
+int sb_stop_iteration(void)
+{
+    PyErr_SetNone(PyExc_StopIteration);
+    return -1;
+}
