@@ -90,7 +90,16 @@ try:
 except ValueError:
     pass
 assert e.MAX_FACTORIAL == 20 and e.GREETING == 'hello from C'
-print('example_pkg: factorial, gcd, shout, mean, EmptyError, constants ok (%s)' % e.__file__)
+st = e.Stats()
+st.add(1.0)
+st.add(x=5.0)
+assert (st.count, st.mean()) == (2, 3.0), (st.count, st.mean())
+try:
+    e.Stats().mean()
+    raise AssertionError('no EmptyError from Stats.mean')
+except e.EmptyError:
+    pass
+print('example_pkg: factorial, gcd, shout, mean, EmptyError, constants, class Stats ok (%s)' % e.__file__)
 """
 
 

@@ -1,4 +1,4 @@
-/* example_pkg.c — a third-party C extension on sigbind: ordinary C functions, an exception and constants, registered by signature strings. */
+/* example_pkg.c — a third-party C extension on sigbind: ordinary C functions, an exception, constants and a class, registered by signature strings. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,7 +73,41 @@ static const sb_function_def functions[] = {
     SB_END,
 };
 
-/* Classes (sb_class_def, when the runtime has them) go in their own table next to these and
- * into SB_MODULE below as one more designated initializer. */
+/* A class over a C struct: a running mean. */
+typedef struct Stats {
+    int64_t count;
+    double total;
+} Stats;
+
+static void stats_add(Stats *self, double x)
+{
+    self->count++;
+    self->total += x;
+}
+
+static double stats_mean(Stats *self)
+{
+    if (self->count == 0)
+        return sb_raise("EmptyError", "Stats.mean() of no values");
+    return self->total / (double)self->count;
+}
+
+static const sb_method_def stats_methods[] = {
+    SB_METHOD(stats_add, "void add(Stats *self, double x)", "Adds one value."),
+    SB_METHOD(stats_mean, "double mean(Stats *self)", "The mean of the values added."),
+    SB_END,
+};
+
+static const sb_field_def stats_fields[] = {
+    SB_FIELD(Stats, count, "int64_t count", SB_READONLY, "How many values were added."),
+    SB_END,
+};
+
+static const sb_class_def classes[] = {
+    {.name = "Stats", .doc = "A running mean.", .size = sizeof(Stats), .methods = stats_methods,
+     .fields = stats_fields},
+    SB_END,
+};
+
 SB_MODULE(example_pkg, .doc = "A tiny C extension built on sigbind, shipped as one abi3 wheel.",
-          .functions = functions, .exceptions = exceptions, .constants = constants);
+          .functions = functions, .exceptions = exceptions, .constants = constants, .classes = classes);
