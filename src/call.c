@@ -196,6 +196,8 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
         }
         goto with_temp;
     case SB_CV_PTR:
+        if (s->type.named)
+            break; /* a typed handle: only its converter decides */
         if (v == Py_None) {
             cell->p = NULL;
             return 0;
@@ -319,7 +321,7 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
         case SB_CV_PTR:
             if (v == Py_None)
                 cell->p = NULL;
-            else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType)
+            else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType && !s->type.named)
                 cell->p = ((sb_pointer *)v)->addr;
             else
                 goto general;
@@ -473,6 +475,9 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         }
         goto done;
     }
+    /* A handle type's release function succeeded: its handle is dead. */
+    if (SB_UNLIKELY(f->releases) && nargs && slots[0].py >= 0)
+        sb__pointer_released(f->state, vals[slots[0].py]);
     /* A status code says only "success" once checked: it is not returned. */
     bool has_value = sig->contract.kind != SB_CONTRACT_STATUS && pl->ret_conv != SB_CV_VOID;
     PyObject *value;
@@ -491,6 +496,8 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         if ((sig->flags & SB_SIG_FREE) && r.p)
             f->free_fn(r.p); /* text was copied into the str */
     }
+    if (SB_UNLIKELY(sig->ret.named) && value && value != Py_None && f->library)
+        value = sb__library_adopt(f->library, sig->ret, value);
     if (!value || pl->nout == 0) {
         result = value;
         goto done;
@@ -513,6 +520,8 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         sb_type pt = s->type;
         pt.ptr--;
         PyObject *o = sb__from_c(f->state, s->conv, pt, &cells[s->outcell]);
+        if (SB_UNLIKELY(pt.named) && o && o != Py_None && f->library)
+            o = sb__library_adopt(f->library, pt, o);
         if (!o) {
             Py_XDECREF(tuple);
             goto done;

@@ -603,7 +603,7 @@ static classset *build_records(sb_state *st, const sb_module_def *def)
     set->scope.ctx = set;
     /* Names first: a class's methods may name a later class. */
     for (size_t i = 0; i < set->n; i++)
-        set->recs[i].named = (sb_named){SB_NAMED_CLASS, def->classes[i].name, (uint32_t)i, &set->recs[i]};
+        set->recs[i].named = (sb_named){.what = SB_NAMED_CLASS, .name = def->classes[i].name, .index = (uint32_t)i, .user = &set->recs[i]};
     for (size_t i = 0; i < set->n; i++)
         if (build_record(st, def, set, i) < 0)
             return NULL; /* a broken table: the import fails; the partial records are not reused */

@@ -431,6 +431,45 @@ static int to_inst(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
     return type_error(cx, type.named->name, obj);
 }
 
+/* `T *` of a Library's opaque type T: None, or a Pointer of exactly that type
+ * (handles of different types cannot be confused; nor ints or buffers). */
+static int to_handle(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell)
+{
+    if (obj == Py_None) {
+        cell->p = NULL;
+        return 0;
+    }
+    if (cx->state && Py_TYPE(obj) == (PyTypeObject *)cx->state->PointerType) {
+        sb_pointer *p = (sb_pointer *)obj;
+        if (p->type.named == type.named && p->type.ptr == type.ptr) {
+            if (p->released) {
+                char tn[64];
+                sb__type_format(cx->declared, tn, sizeof tn);
+                PyErr_Format(PyExc_ValueError, "%s%s '%s' (%s) is a released handle", fn_name(cx), role(cx),
+                             param_name(cx), tn);
+                return -1;
+            }
+            cell->p = p->addr;
+            return 0;
+        }
+        char want[64], got[64], tn[64];
+        sb_type bare = type;
+        bare.cconst = 0;
+        sb__type_format(bare, want, sizeof want);
+        sb__type_format(p->type, got, sizeof got);
+        sb__type_format(cx->declared, tn, sizeof tn);
+        PyErr_Format(PyExc_TypeError, "%s%s '%s' (%s) must be a %s handle, not a Pointer (%s)", fn_name(cx), role(cx),
+                     param_name(cx), tn, want, got);
+        return -1;
+    }
+    char want[80];
+    sb_type bare = type;
+    bare.cconst = 0;
+    sb__type_format(bare, want, sizeof want - 8);
+    strcat(want, " handle");
+    return type_error(cx, want, obj);
+}
+
 int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
     switch (conv) {
@@ -450,6 +489,8 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
     case SB_CV_CSTR:
         return to_cstr(cx, obj, cell, tmp);
     case SB_CV_PTR:
+        if (type.named && type.named->what == SB_NAMED_OPAQUE)
+            return to_handle(cx, type, obj, cell);
         return to_ptr(cx, type, obj, cell, tmp);
     case SB_CV_PYOBJ:
         cell->p = obj;

@@ -116,15 +116,11 @@ SB_INTERNAL const sb_kindinfo *sb__kind(sb_kind k);
  * outlive every signature parsed with it. */
 typedef enum sb_named_what {
     SB_NAMED_OPAQUE = 1,   /* incomplete struct: only usable behind '*' (typed handles) */
-    SB_NAMED_CLASS         /* a C-face class: `T *` is an instance's struct */
+    SB_NAMED_CLASS,        /* a C-face class: `T *` is an instance's struct */
+    SB_NAMED_ALIAS         /* a typedef of another type: replaced by `alias` when parsed */
 } sb_named_what;
 
-typedef struct sb_named {
-    uint8_t what;          /* sb_named_what */
-    const char *name;      /* as written in signatures */
-    uint32_t index;        /* SB_NAMED_CLASS: the class's index in its module */
-    const void *user;      /* the runtime's own data (class record, release function...) */
-} sb_named;
+typedef struct sb_named sb_named;
 
 /* Resolves type names the table does not know (NULL = unknown). `tag` is 0 for
  * a plain name, 's' after `struct`, 'u' after `union`. */
@@ -140,6 +136,23 @@ typedef struct sb_type {
     uint8_t cconst;   /* the base type is const-qualified */
     const sb_named *named; /* a scope's type ("Rect" in "Rect *self"), else NULL */
 } sb_type;
+
+struct sb_named {
+    uint8_t what;          /* sb_named_what */
+    const char *name;      /* as written in signatures */
+    uint32_t index;        /* SB_NAMED_CLASS: the class's index in its module */
+    const void *user;      /* the runtime's own data (class record, release function...) */
+    sb_type alias;         /* SB_NAMED_ALIAS: the type it stands for (never itself an alias) */
+};
+
+/* One `typedef` statement of a declaration block (sb__typedef_parse). */
+typedef struct sb_typedef {
+    char name[64];         /* the new type name */
+    sb_type type;          /* what it stands for; for a new opaque type, kind void with named NULL */
+    bool opaque;           /* `typedef struct tag name;` with a tag the scope does not know */
+    char tag[64];          /* that tag */
+    char release[64];      /* [[release(fn)]]: fn frees a handle of this type, else "" */
+} sb_typedef;
 
 /* Writes "const char *" etc. into buf (NUL-terminated, truncated to cap). Returns length. */
 SB_INTERNAL size_t sb__type_format(sb_type t, char *buf, size_t cap);
@@ -232,6 +245,11 @@ SB_INTERNAL void sb__sig_free(sb_sig *sig);
 /* Parses a type on its own ("const char *"). Returns 0, or -1 with *err filled. */
 SB_INTERNAL int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err);
 SB_INTERNAL int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_type *out, sb_error *err);
+/* Is this statement a typedef? Parses "typedef <type> name [[release(fn)]]"
+ * (no ';'): 0, or -1 with *err filled. */
+SB_INTERNAL bool sb__is_typedef(const char *text, size_t len);
+SB_INTERNAL int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out,
+                                  sb_error *err);
 
 /* Declaration blocks: several ';'-separated prototypes, C comments allowed.
  * Finds the next statement at or after *pos; returns false at the end.

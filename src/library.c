@@ -120,6 +120,8 @@ static PyObject *handle_path(void *handle, const char *fallback)
     return PyUnicode_DecodeFSDefault(fallback);
 }
 
+static const sb_named *lib_lookup(const sb_scope *scope, const char *name, size_t len, int tag);
+
 /* ------------------------------------------------------------------ */
 /* Library objects                                                     */
 
@@ -136,6 +138,8 @@ static PyObject *library_alloc(PyObject *module, void *handle, PyObject *path)
     lib->path = path;
     Py_INCREF(module);
     lib->module = module;
+    lib->scope.lookup = lib_lookup;
+    lib->scope.ctx = lib;
     if (!(lib->funcs = PyDict_New())) {
         Py_DECREF(lib);
         return NULL;
@@ -160,6 +164,180 @@ static const char *lib_display(sb_library *lib, char *buf, size_t cap)
     return buf;
 }
 
+/* ------------------------------------------------------------------ */
+/* The Library's typedefs: opaque handle types and aliases (plain C,    */
+/* owned by the Library; signatures of its functions point into them).  */
+
+typedef struct libtype {
+    sb_named named;          /* named.user points back here */
+    char name[64];           /* "sqlite3", or "struct tag" for a tag met only through a pointer typedef */
+    char tag[64];            /* the struct tag of an opaque type, else "" */
+    char release[64];        /* [[release(fn)]], else "" */
+} libtype;
+
+typedef struct sb_libtypes {
+    size_t n, cap;
+    libtype **v;
+} sb_libtypes;
+
+static const sb_named *lib_lookup(const sb_scope *scope, const char *name, size_t len, int tag)
+{
+    const sb_libtypes *ts = ((const sb_library *)scope->ctx)->types;
+    if (!ts || tag == 'e')
+        return NULL;
+    for (size_t i = 0; i < ts->n; i++) {
+        const char *key = tag ? ts->v[i]->tag : ts->v[i]->name;
+        if (strlen(key) == len && memcmp(key, name, len) == 0 && (!tag || ts->v[i]->named.what == SB_NAMED_OPAQUE))
+            return &ts->v[i]->named;
+    }
+    return NULL;
+}
+
+static void libtypes_free(sb_libtypes *ts)
+{
+    if (!ts)
+        return;
+    for (size_t i = 0; i < ts->n; i++)
+        free(ts->v[i]);
+    free(ts->v);
+    free(ts);
+}
+
+static libtype *libtype_add(sb_library *lib, const char *name)
+{
+    sb_libtypes *ts = lib->types;
+    if (!ts && !(ts = lib->types = calloc(1, sizeof *ts)))
+        return NULL;
+    if (ts->n == ts->cap) {
+        size_t cap = ts->cap ? ts->cap * 2 : 8;
+        libtype **v = realloc(ts->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        ts->v = v;
+        ts->cap = cap;
+    }
+    libtype *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    snprintf(t->name, sizeof t->name, "%s", name);
+    t->named.name = t->name;
+    t->named.user = t;
+    ts->v[ts->n++] = t;
+    return t;
+}
+
+static bool same_type(sb_type a, sb_type b)
+{
+    return a.kind == b.kind && a.ptr == b.ptr && a.cconst == b.cconst && a.named == b.named;
+}
+
+/* Marks the bound function `name` (if any) as the release function of a handle type. */
+static void mark_release(sb_library *lib, const char *name)
+{
+    PyObject *fn = PyDict_GetItemString(lib->funcs, name); /* borrowed */
+    sb_function *f = fn ? (sb_function *)PyCFunction_GetSelf(fn) : NULL;
+    if (f) {
+        f->releases = true;
+        f->plan->simple = false; /* the general path marks the handle afterwards */
+    }
+    PyErr_Clear();
+}
+
+/* One `typedef ...` statement of a declaration block. 0, or -1 with SignatureError. */
+static int add_typedef(sb_library *lib, const char *text, size_t len)
+{
+    sb_state *st = sb__state(lib->module);
+    sb_typedef td;
+    sb_error err;
+    if (sb__typedef_parse(text, len, &lib->scope, &td, &err) < 0) {
+        sb__raise_sigerror(st, text, len, &err, NULL);
+        return -1;
+    }
+    const sb_named *old = lib_lookup(&lib->scope, td.name, strlen(td.name), 0);
+    libtype *base = NULL; /* the opaque type the new name is, or points to */
+    if (td.opaque) {
+        if (td.type.ptr == 0 && !old) {
+            if (!(base = libtype_add(lib, td.name)))
+                return PyErr_NoMemory(), -1;
+            base->named.what = SB_NAMED_OPAQUE;
+            snprintf(base->tag, sizeof base->tag, "%s", td.tag);
+        } else {
+            /* `typedef struct tag *name;`: an opaque `struct tag`, and name an alias of its pointer */
+            char sname[80];
+            snprintf(sname, sizeof sname, "struct %s", td.tag);
+            if (!(base = libtype_add(lib, sname)))
+                return PyErr_NoMemory(), -1;
+            base->named.what = SB_NAMED_OPAQUE;
+            snprintf(base->tag, sizeof base->tag, "%s", td.tag);
+            td.type.named = &base->named;
+            td.opaque = false;
+        }
+    } else if (td.type.named && td.type.named->what == SB_NAMED_OPAQUE) {
+        base = (libtype *)(uintptr_t)td.type.named->user;
+    }
+    if (!td.opaque) {
+        if (old) {
+            bool same = old->what == SB_NAMED_ALIAS ? same_type(old->alias, td.type)
+                                                      : (td.type.named == old && td.type.ptr == 0);
+            if (!same) {
+                sb_error e = {0, ""};
+                snprintf(e.msg, sizeof e.msg, "typedef '%s' is already declared differently", td.name);
+                sb__raise_sigerror(st, text, len, &e, NULL);
+                return -1;
+            }
+        } else if (!(td.type.named && td.type.ptr == 0 && strcmp(td.type.named->name, td.name) == 0)) {
+            libtype *a = libtype_add(lib, td.name);
+            if (!a)
+                return PyErr_NoMemory(), -1;
+            a->named.what = SB_NAMED_ALIAS;
+            a->named.alias = td.type;
+        }
+    }
+    if (td.release[0]) {
+        if (!base || (td.type.ptr > 1)) {
+            sb_error e = {0, ""};
+            snprintf(e.msg, sizeof e.msg, "[[release]] applies to opaque handle types");
+            sb__raise_sigerror(st, text, len, &e, NULL);
+            return -1;
+        }
+        snprintf(base->release, sizeof base->release, "%s", td.release);
+        mark_release(lib, td.release);
+    }
+    return 0;
+}
+
+PyObject *sb__library_adopt(PyObject *libobj, sb_type type, PyObject *v)
+{
+    sb_library *lib = (sb_library *)libobj;
+    sb_state *st = sb__state(lib->module);
+    if (Py_TYPE(v) != (PyTypeObject *)st->PointerType || !type.named || type.named->what != SB_NAMED_OPAQUE)
+        return v;
+    sb_pointer *p = (sb_pointer *)v;
+    if (!p->owner) {
+        Py_INCREF(libobj);
+        p->owner = libobj; /* keeps the type's name (and the library) alive */
+    }
+    const libtype *t = type.named->user;
+    if (type.ptr != 1 || !t->release[0] || !p->addr)
+        return v;
+    PyObject *fn = PyDict_GetItemString(lib->funcs, t->release); /* borrowed */
+    sb_function *rf = fn ? (sb_function *)PyCFunction_GetSelf(fn) : NULL;
+    if (!rf || rf->plan->nargs != 1 || !rf->plan->slots[0].type.ptr) {
+        char tn[64];
+        sb__type_format(type, tn, sizeof tn);
+        PyErr_Format(PyExc_TypeError,
+                     "%s handles are released by '%s', which must be declared in the same Library as a function of "
+                     "one pointer parameter (e.g. 'int %s(%s h)')", tn, t->release, t->release, tn);
+        Py_DECREF(v);
+        return NULL;
+    }
+    Py_INCREF(fn);
+    PyObject *old = p->releaser;
+    p->releaser = fn;
+    Py_XDECREF(old);
+    return v;
+}
+
 /* dlsym that tells a missing symbol from one whose value is NULL. */
 static int lookup(sb_library *lib, const char *sym, void **out)
 {
@@ -182,9 +360,11 @@ static int lookup(sb_library *lib, const char *sym, void **out)
 static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
 {
     sb_state *st = sb__state(lib->module);
-    sb_plan *plan = sb__plan_from_text(st, text, len);
+    sb_plan *plan = sb__plan_from_text_ex(st, text, len, NULL, &lib->scope, 0);
     if (!plan)
         return NULL;
+    if (plan->sig->ret.named)
+        plan->simple = false; /* handle results are tied to the Library on the general path */
     const sb_sig *sig = plan->sig;
     void *fn, *msg = NULL, *freefn = NULL;
     if (lookup(lib, sig->name, &fn) < 0 ||
@@ -195,7 +375,16 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
     }
     /* POSIX guarantees dlsym results convert to function pointers. */
     sb_fnextra extra = {(const char *(*)(int))(uintptr_t)msg, (void (*)(void *))(uintptr_t)freefn, NULL, NULL, false};
-    return sb__function_new(lib->module, (PyObject *)lib, plan, (void (*)(void))(uintptr_t)fn, &extra);
+    PyObject *callable = sb__function_new(lib->module, (PyObject *)lib, plan, (void (*)(void))(uintptr_t)fn, &extra);
+    if (callable && lib->types) {
+        sb_function *f = (sb_function *)PyCFunction_GetSelf(callable);
+        for (size_t i = 0; f && i < lib->types->n; i++)
+            if (!strcmp(lib->types->v[i]->release, f->plan->sig->name)) {
+                f->releases = true;
+                f->plan->simple = false;
+            }
+    }
+    return callable;
 }
 
 static PyObject *library_bind(PyObject *self, PyObject *arg)
@@ -234,7 +423,13 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
         goto fail;
     size_t pos = 0, s, e;
     while (sb__decl_next(text, (size_t)len, &pos, &s, &e)) {
-        PyObject *fn = bind_text(lib, text + s, e - s);
+        bool td = sb__is_typedef(text + s, e - s);
+        PyObject *fn = td ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
+                          : bind_text(lib, text + s, e - s);
+        if (fn == Py_None) {
+            Py_DECREF(fn);
+            continue;
+        }
         if (!fn) {
             /* Say where in the block the statement is. */
             unsigned line = 1;
@@ -382,6 +577,7 @@ static void library_dealloc(PyObject *self)
     PyObject_GC_UnTrack(self);
     library_clear(self);
     Py_CLEAR(lib->path);
+    libtypes_free(lib->types);
     if (lib->handle)
         dlclose(lib->handle);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);

@@ -54,12 +54,40 @@ static PyObject *pointer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)p;
 }
 
+void sb__pointer_released(sb_state *st, PyObject *obj)
+{
+    if (obj && Py_TYPE(obj) == (PyTypeObject *)st->PointerType) {
+        sb_pointer *p = (sb_pointer *)obj;
+        p->released = true;
+        Py_CLEAR(p->releaser);
+    }
+}
+
+/* Calls a typed handle's release function (one pointer argument) on it,
+ * straight through its plan: no Python call from a dying object. */
+static void release_handle(sb_pointer *p)
+{
+    sb_function *rf = (sb_function *)PyCFunction_GetSelf(p->releaser);
+    if (!rf || rf->plan->nargs != 1) {
+        PyErr_Clear();
+        return;
+    }
+    sb_cell ret, arg;
+    arg.p = p->addr;
+    void *avalues[1] = {&arg};
+    ret.u = 0;
+    ffi_call(&rf->plan->cif, FFI_FN(rf->fn), &ret, avalues);
+}
+
 static void pointer_dealloc(PyObject *self)
 {
     sb_pointer *p = (sb_pointer *)self;
     PyTypeObject *tp = Py_TYPE(self);
     if (p->release && p->addr)
         p->release(p->addr);
+    if (p->releaser && p->addr && !p->released)
+        release_handle(p);
+    Py_CLEAR(p->releaser);
     Py_CLEAR(p->owner);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);
@@ -73,6 +101,8 @@ static PyObject *pointer_repr(PyObject *self)
     sb__type_format(p->type, tn, sizeof tn);
     char addr[32];
     snprintf(addr, sizeof addr, "0x%" PRIxPTR, (uintptr_t)p->addr);
+    if (p->released)
+        return PyUnicode_FromFormat("<sigbind.Pointer (%s) %s, released>", tn, addr);
     return PyUnicode_FromFormat("<sigbind.Pointer (%s) %s>", tn, addr);
 }
 

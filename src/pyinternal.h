@@ -126,6 +126,7 @@ typedef struct sb_function {
     sb_cell *defaults;             /* per Python parameter */
     bool cface;                    /* a C-face module function: may raise; sees sb__current_module */
     bool stop_on_null;             /* __next__: a NULL PyObject * result without an exception ends the iteration */
+    bool releases;                 /* the [[release]] function of a handle type: marks its first argument released */
     void *closure;                 /* a method's ffi_closure (its ml_meth), freed with the object; else NULL */
     char *doc;                     /* C face: the composed docstring (owned), else NULL */
     PyMethodDef def;               /* what the PyCFunction calls; lives here */
@@ -137,14 +138,18 @@ typedef struct sb_library {
     PyObject *path;                /* str, or None for the running process */
     PyObject *module;              /* strong */
     PyObject *funcs;               /* dict: name -> bound function */
+    struct sb_libtypes *types;     /* typedefs of its declarations (owned, plain C), or NULL */
+    sb_scope scope;                /* resolves those names in its signatures */
 } sb_library;
 
 typedef struct sb_pointer {
     PyObject_HEAD
     void *addr;
     sb_type type;                  /* the pointer's own type (ptr >= 1) */
-    PyObject *owner;               /* keeps the memory alive, or NULL */
+    PyObject *owner;               /* keeps the memory alive (or a typed handle's Library), or NULL */
     void (*release)(void *);       /* frees addr when the Pointer dies ([[free]] results), or NULL */
+    PyObject *releaser;            /* a typed handle's [[release(fn)]] function (bound), or NULL */
+    bool released;                 /* that function ran on it: the handle is dead */
 } sb_pointer;
 
 SB_INTERNAL extern PyType_Spec sb__function_spec;
@@ -180,6 +185,12 @@ SB_INTERNAL PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls
 
 /* memory.c: a new Pointer of the given pointer type (ptr >= 1). */
 SB_INTERNAL PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, PyObject *owner);
+/* A typed handle's release function ran on obj (if it is a Pointer): mark it dead. */
+SB_INTERNAL void sb__pointer_released(sb_state *st, PyObject *obj);
+/* library.c: a result or out value of a typed handle type (type.named set): ties
+ * the Pointer to the Library that names its type and, for `T *` of a type with
+ * [[release(fn)]], to fn. Steals v; returns it, or NULL with an exception. */
+SB_INTERNAL PyObject *sb__library_adopt(PyObject *lib, sb_type type, PyObject *v);
 
 /* errors.c */
 /* Raises SignatureError for text with err (column, message); `what` prefixes it (may be NULL). */

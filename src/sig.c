@@ -407,6 +407,22 @@ invalid:
     return false;
 }
 
+/* The base type of a resolved spec: a scope's name stands for itself, or for
+ * the type a typedef names (which may already carry pointers). */
+static void apply_spec(const spec *sp, sb_kind k, sb_type *t)
+{
+    t->kind = (uint8_t)k;
+    t->cconst = sp->cconst;
+    t->named = sp->nd;
+    t->ptr = 0;
+    if (sp->nd && sp->nd->what == SB_NAMED_ALIAS) {
+        t->kind = sp->nd->alias.kind;
+        t->named = sp->nd->alias.named;
+        t->ptr = sp->nd->alias.ptr;
+        t->cconst = sp->cconst || sp->nd->alias.cconst;
+    }
+}
+
 /* Pointer part of a declarator: ('*' qualifiers*)*. */
 static bool parse_pointers(parser *p, sb_type *t)
 {
@@ -842,9 +858,7 @@ static bool parse_param(parser *p, sb_param *prm)
     sb_kind k;
     if (!resolve_spec(p, &sp, &k))
         return false;
-    prm->type.kind = (uint8_t)k;
-    prm->type.cconst = sp.cconst;
-    prm->type.named = sp.nd;
+    apply_spec(&sp, k, &prm->type);
     if (!parse_pointers(p, &prm->type))
         return false;
     if (punct_is(p, '(')) {
@@ -958,9 +972,7 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
     sb_kind k;
     if (!resolve_spec(p, &sp, &k))
         return false;
-    sig->ret.kind = (uint8_t)k;
-    sig->ret.cconst = sp.cconst;
-    sig->ret.named = sp.nd;
+    apply_spec(&sp, k, &sig->ret);
     if (!parse_pointers(p, &sig->ret))
         return false;
     if (sig->ret.named && sig->ret.ptr == 0) {
@@ -1367,9 +1379,7 @@ int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_ty
     sb_kind k;
     if (p.failed || !parse_specs(&p, &sp, "") || !resolve_spec(&p, &sp, &k))
         return -1;
-    out->kind = (uint8_t)k;
-    out->cconst = sp.cconst;
-    out->named = sp.nd;
+    apply_spec(&sp, k, out);
     if (!parse_pointers(&p, out))
         return -1;
     if (p.t.kind != T_END) {
@@ -1381,4 +1391,128 @@ int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_ty
         return -1;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* typedef statements of declaration blocks                            */
+
+bool sb__is_typedef(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len && isspace((unsigned char)text[i]))
+        i++;
+    return len - i > 7 && memcmp(text + i, "typedef", 7) == 0 && !is_ident_char((unsigned char)text[i + 7]);
+}
+
+static bool copy_ident(parser *p, char *dst, size_t cap, const char *what)
+{
+    if (p->t.kind != T_IDENT) {
+        expected(p, what);
+        return false;
+    }
+    if (p->t.len >= cap) {
+        fail(p, p->t.pos, "%s is too long (at most %zu characters)", what, cap - 1);
+        return false;
+    }
+    memcpy(dst, p->s + p->t.pos, p->t.len);
+    dst[p->t.len] = '\0';
+    next(p);
+    return !p->failed;
+}
+
+int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out, sb_error *err)
+{
+    if (err) {
+        err->col = (size_t)-1;
+        err->msg[0] = '\0';
+    }
+    memset(out, 0, sizeof *out);
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope};
+    next(&p);
+    if (p.failed || !tok_is(&p, "typedef")) {
+        expected(&p, "'typedef'");
+        return -1;
+    }
+    next(&p);
+    size_t tstart = p.t.pos;
+    /* `typedef struct tag name;` where the scope does not know the tag: a new
+     * opaque type (a handle C code only passes around by pointer). */
+    if (tok_is(&p, "struct") || tok_is(&p, "union")) {
+        size_t save_pos = p.pos;
+        tok save = p.t;
+        next(&p);
+        if (!p.failed && p.t.kind == T_IDENT &&
+            !(scope && scope->lookup(scope, p.s + p.t.pos, p.t.len, save.len == 6 ? 's' : 'u'))) {
+            if (!copy_ident(&p, out->tag, sizeof out->tag, "the struct's tag"))
+                return -1;
+            out->opaque = true;
+            out->type.kind = SB_K_VOID;
+        } else {
+            p.pos = save_pos;
+            p.t = save;
+        }
+    }
+    if (!out->opaque) {
+        spec sp;
+        sb_kind k;
+        if (p.failed || !parse_specs(&p, &sp, " after 'typedef'") || !resolve_spec(&p, &sp, &k))
+            return -1;
+        apply_spec(&sp, k, &out->type);
+    }
+    if (!parse_pointers(&p, &out->type))
+        return -1;
+    if (punct_is(&p, '(')) {
+        fail(&p, p.t.pos, "function pointer typedefs are not supported yet");
+        return -1;
+    }
+    if (!copy_ident(&p, out->name, sizeof out->name, "the typedef's name"))
+        return -1;
+    if (punct_is(&p, '[')) {
+        size_t at = p.t.pos;
+        next(&p);
+        if (!punct_is(&p, '[')) {
+            expected(&p, "'[[' to start an annotation");
+            return -1;
+        }
+        next(&p);
+        if (!tok_is(&p, "release")) {
+            fail(&p, p.t.pos, "a typedef takes only [[release(fn)]]");
+            return -1;
+        }
+        next(&p);
+        if (!punct_is(&p, '(')) {
+            expected(&p, "'(' after release");
+            return -1;
+        }
+        next(&p);
+        if (!copy_ident(&p, out->release, sizeof out->release, "the release function's name"))
+            return -1;
+        if (!punct_is(&p, ')')) {
+            expected(&p, "')'");
+            return -1;
+        }
+        next(&p);
+        for (int i = 0; i < 2; i++) {
+            if (!punct_is(&p, ']')) {
+                expected(&p, "']]' to end the annotation");
+                return -1;
+            }
+            next(&p);
+        }
+        bool handle = out->opaque ? out->type.ptr <= 1
+                                  : out->type.named && out->type.named->what == SB_NAMED_OPAQUE && out->type.ptr <= 1;
+        if (!handle) {
+            fail(&p, at, "[[release]] applies to opaque handle types ('typedef struct tag name')");
+            return -1;
+        }
+    }
+    if (p.t.kind != T_END) {
+        expected(&p, "the end of the typedef");
+        return -1;
+    }
+    if (!out->opaque && out->type.kind == SB_K_VOID && out->type.ptr == 0 && !out->type.named) {
+        fail(&p, tstart, "a typedef of void is not supported");
+        return -1;
+    }
+    return p.failed ? -1 : 0;
 }

@@ -419,6 +419,22 @@ class Leaks(unittest.TestCase):
         self.assertLess(min(growth), 200, growth)
 
 
+class BrokenClassTables(unittest.TestCase):
+    def test_import_fails_naming_module_class_and_problem(self):
+        import importlib
+        for mod, exc, text in [
+            ("cface_bad_class1", sigbind.SignatureError, "the first parameter must be a pointer to the class's struct"),
+            ("cface_bad_class2", TypeError, "cface_bad_class2: class B: base class 'A' is final"),
+            ("cface_bad_class3", TypeError, "cface_bad_class3: class A: field 'int64_t': expected a C type and a name"),
+        ]:
+            with self.subTest(mod=mod):
+                with self.assertRaises(exc) as cm:
+                    importlib.import_module(mod)
+                self.assertIn(text, str(cm.exception))
+                with self.assertRaises(exc):  # and again: nothing half-made was kept
+                    importlib.import_module(mod)
+
+
 class NotPicklableByDefault(unittest.TestCase):
     def test_pickle_fails_cleanly(self):
         with self.assertRaises((TypeError, pickle.PicklingError, AttributeError)):

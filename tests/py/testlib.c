@@ -161,3 +161,41 @@ API long long t_calls(void) { return calls; }
 
 /* PyObject * pass-through (the Python face hands the object itself). */
 API void *t_identity_obj(void *o) { return o; }
+
+/* Opaque handles: a counted resource with its own release function. */
+struct thing {
+    int value;
+};
+static int things_live;
+API struct thing *thing_new(int value)
+{
+    struct thing *t = malloc(sizeof *t);
+    if (t) {
+        t->value = value;
+        things_live++;
+    }
+    return t;
+}
+API int thing_value(const struct thing *t) { return t->value; }
+API int thing_free(struct thing *t)
+{
+    if (!t)
+        return -1;
+    free(t);
+    things_live--;
+    return 0;
+}
+API int things_alive(void) { return things_live; }
+API int thing_open(int value, struct thing **out)
+{
+    *out = thing_new(value);
+    return *out ? 0 : -1;
+}
+struct other {
+    int x;
+};
+API struct other *other_new(void)
+{
+    static struct other o;
+    return &o;
+}
