@@ -759,6 +759,47 @@ static void test_plans_of_parsable_prefixes_fail_cleanly(void **state)
     }
 }
 
+
+/* ---- Methods of C-face classes ---- */
+
+static const sb_named plan_rect = {.what = SB_NAMED_CLASS, .name = "Rect"};
+
+static const sb_named *plan_lookup(const sb_scope *scope, const char *name, size_t len, int tag)
+{
+    (void)scope, (void)tag;
+    return len == 4 && !memcmp(name, "Rect", 4) ? &plan_rect : NULL;
+}
+
+static sb_plan *method_plan(const char *text, sb_error *e)
+{
+    static const sb_scope scope = {plan_lookup, NULL};
+    sb_sig *s = sb__sig_parse_in(text, strlen(text), &scope, e);
+    assert_non_null(s);
+    s->flags |= SB_SIG_METHOD;
+    return sb__plan_new(s, e);
+}
+
+static void test_method_plan_binds_self_positionally(void **state)
+{
+    (void)state;
+    sb_error e;
+    sb_plan *p = method_plan("int64_t resize(Rect *self, int64_t w, int64_t h = 1)", &e);
+    assert_non_null(p);
+    assert_string_equal(p->text_signature, "($self, /, w, h=1)");
+    assert_int_equal(p->nposonly, 1);
+    assert_int_equal(p->slots[0].conv, SB_CV_INST);
+    assert_int_equal(p->slots[1].conv, SB_CV_SINT);
+    sb__plan_free(p);
+    p = method_plan("Rect *__iter__(Rect *self)", &e);
+    assert_non_null(p);
+    assert_int_equal(p->ret_conv, SB_CV_INST);
+    assert_string_equal(p->text_signature, "($self, /)");
+    sb__plan_free(p);
+    p = method_plan("Rect *me(Rect *self) [[free]]", &e);
+    assert_null(p);
+    assert_non_null(strstr(e.msg, "[[free]] cannot apply to a Rect * result"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -826,6 +867,7 @@ int main(void)
         cmocka_unit_test(test_literal_check_kinds),
         cmocka_unit_test(test_literal_check_without_error_struct),
         cmocka_unit_test(test_plans_of_parsable_prefixes_fail_cleanly),
+        cmocka_unit_test(test_method_plan_binds_self_positionally),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

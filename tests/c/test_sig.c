@@ -1604,6 +1604,144 @@ static void test_type_parse_errors(void **state)
 
 /* ------------------------------------------------------------------ */
 
+
+/* ---- Named types through a scope (C-face classes, Library typedefs) ---- */
+
+static const sb_named scope_rect = {.what = SB_NAMED_CLASS, .name = "Rect", .index = 3};
+static const sb_named scope_handle = {.what = SB_NAMED_OPAQUE, .name = "db"};
+static sb_named scope_alias = {.what = SB_NAMED_ALIAS, .name = "uLong"};
+
+static const sb_named *test_lookup(const sb_scope *scope, const char *name, size_t len, int tag)
+{
+    (void)scope;
+#define NAME_IS(w) (len == sizeof(w) - 1 && memcmp(name, w, len) == 0)
+    if (NAME_IS("Rect") && (tag == 0 || tag == 's'))
+        return &scope_rect;
+    if (NAME_IS("db") && tag == 0)
+        return &scope_handle;
+    if (NAME_IS("uLong") && tag == 0)
+        return &scope_alias;
+#undef NAME_IS
+    return NULL;
+}
+
+static const sb_scope test_scope = {test_lookup, NULL};
+
+static void test_scope_resolves_class_names(void **state)
+{
+    (void)state;
+    const char *t = "int64_t area(Rect *self, struct Rect *other)";
+    sb_error err;
+    sb_sig *sig = sb__sig_parse_in(t, strlen(t), &test_scope, &err);
+    assert_non_null(sig);
+    assert_ptr_equal(sig->params[0].type.named, &scope_rect);
+    assert_int_equal(sig->params[0].type.ptr, 1);
+    assert_ptr_equal(sig->params[1].type.named, &scope_rect);
+    assert_string_equal(sig->text, "int64_t area(Rect *self, Rect *other)");
+    sb__sig_free(sig);
+    /* Without the scope the name is unknown. */
+    assert_null(sb__sig_parse(t, strlen(t), &err));
+    assert_non_null(strstr(err.msg, "unknown type name 'Rect'"));
+}
+
+static void test_scope_types_only_through_pointers(void **state)
+{
+    (void)state;
+    sb_error err;
+    const char *t1 = "int f(Rect r)";
+    assert_null(sb__sig_parse_in(t1, strlen(t1), &test_scope, &err));
+    assert_string_equal(err.msg, "'Rect' is only usable through a pointer ('Rect *')");
+    const char *t2 = "db g(void)";
+    assert_null(sb__sig_parse_in(t2, strlen(t2), &test_scope, &err));
+    assert_string_equal(err.msg, "'db' is only usable through a pointer ('db *')");
+    const char *t3 = "int h(union Rect *u)";
+    assert_null(sb__sig_parse_in(t3, strlen(t3), &test_scope, &err));
+    assert_non_null(strstr(err.msg, "union types are not supported yet"));
+    const char *t4 = "int h(Rect unsigned *u)";
+    assert_null(sb__sig_parse_in(t4, strlen(t4), &test_scope, &err));
+    assert_non_null(strstr(err.msg, "invalid combination of type specifiers"));
+    const char *t5 = "int h(unsigned Rect *u)"; /* as in C: Rect is then the parameter's name */
+    assert_null(sb__sig_parse_in(t5, strlen(t5), &test_scope, &err));
+}
+
+static void test_scope_aliases_expand(void **state)
+{
+    (void)state;
+    scope_alias.alias = (sb_type){SB_K_ULONG, 0, 0, NULL};
+    const char *t = "uLong crc(uLong c, const uLong *p)";
+    sb_error err;
+    sb_sig *sig = sb__sig_parse_in(t, strlen(t), &test_scope, &err);
+    assert_non_null(sig);
+    assert_int_equal(sig->ret.kind, SB_K_ULONG);
+    assert_null(sig->ret.named);
+    assert_int_equal(sig->params[1].type.ptr, 1);
+    assert_true(sig->params[1].type.cconst);
+    assert_string_equal(sig->text, "unsigned long crc(unsigned long c, const unsigned long *p)");
+    sb__sig_free(sig);
+    /* An alias of a pointer carries its stars. */
+    scope_alias.alias = (sb_type){SB_K_VOID, 1, 0, &scope_handle};
+    const char *t2 = "int close(uLong h)";
+    sig = sb__sig_parse_in(t2, strlen(t2), &test_scope, &err);
+    assert_non_null(sig);
+    assert_ptr_equal(sig->params[0].type.named, &scope_handle);
+    assert_int_equal(sig->params[0].type.ptr, 1);
+    assert_string_equal(sig->text, "int close(db *h)");
+    sb__sig_free(sig);
+}
+
+static void test_typedef_parse_forms(void **state)
+{
+    (void)state;
+    sb_typedef td;
+    sb_error err;
+    const char *a = "typedef struct sqlite3 sqlite3 [[release(sqlite3_close)]]";
+    assert_int_equal(sb__typedef_parse(a, strlen(a), NULL, &td, &err), 0);
+    assert_true(td.opaque);
+    assert_string_equal(td.name, "sqlite3");
+    assert_string_equal(td.tag, "sqlite3");
+    assert_string_equal(td.release, "sqlite3_close");
+    assert_int_equal(td.type.ptr, 0);
+    const char *b = "typedef struct _X *XHandle";
+    assert_int_equal(sb__typedef_parse(b, strlen(b), NULL, &td, &err), 0);
+    assert_true(td.opaque);
+    assert_int_equal(td.type.ptr, 1);
+    assert_string_equal(td.tag, "_X");
+    const char *c = "typedef unsigned long uLongf";
+    assert_int_equal(sb__typedef_parse(c, strlen(c), NULL, &td, &err), 0);
+    assert_false(td.opaque);
+    assert_int_equal(td.type.kind, SB_K_ULONG);
+    assert_true(sb__is_typedef(c, strlen(c)));
+    assert_false(sb__is_typedef("typedefx y", 10));
+    assert_false(sb__is_typedef("int typedef_(void)", 18));
+    /* A struct tag the scope knows is not a new opaque type. */
+    const char *d = "typedef struct Rect *RectP";
+    assert_int_equal(sb__typedef_parse(d, strlen(d), &test_scope, &td, &err), 0);
+    assert_false(td.opaque);
+    assert_ptr_equal(td.type.named, &scope_rect);
+}
+
+static void test_typedef_parse_errors(void **state)
+{
+    (void)state;
+    static const struct { const char *text, *msg; } cases[] = {
+        {"typedef int", "expected the typedef's name"},
+        {"typedef int n [[release(f)]]", "[[release]] applies to opaque handle types"},
+        {"typedef struct s s [[free]]", "a typedef takes only [[release(fn)]]"},
+        {"typedef struct s s x", "expected the end of the typedef"},
+        {"typedef void v", "a typedef of void is not supported"},
+        {"typedef int (*fp)(int)", "function pointer typedefs are not supported yet"},
+        {"int x", "expected 'typedef'"},
+        {"typedef enum e e", "enum types are not supported yet"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sb_typedef td;
+        sb_error err;
+        assert_int_equal(sb__typedef_parse(cases[i].text, strlen(cases[i].text), NULL, &td, &err), -1);
+        if (!strstr(err.msg, cases[i].msg))
+            fail_msg("'%s': got '%s', want '%s'", cases[i].text, err.msg, cases[i].msg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1789,6 +1927,12 @@ int main(void)
 
         cmocka_unit_test(test_type_parse_accepts_a_lone_type),
         cmocka_unit_test(test_type_parse_errors),
+
+        cmocka_unit_test(test_scope_resolves_class_names),
+        cmocka_unit_test(test_scope_types_only_through_pointers),
+        cmocka_unit_test(test_scope_aliases_expand),
+        cmocka_unit_test(test_typedef_parse_forms),
+        cmocka_unit_test(test_typedef_parse_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

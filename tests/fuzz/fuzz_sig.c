@@ -41,6 +41,24 @@ static int valid_utf8(const unsigned char *s)
     return 1;
 }
 
+static const sb_named fuzz_class = {.what = SB_NAMED_CLASS, .name = "Rect"};
+static const sb_named fuzz_opaque = {.what = SB_NAMED_OPAQUE, .name = "db"};
+static const sb_named fuzz_alias = {.what = SB_NAMED_ALIAS, .name = "dbp", .alias = {SB_K_VOID, 1, 0, &fuzz_opaque}};
+
+static const sb_named *fuzz_lookup(const sb_scope *scope, const char *name, size_t len, int tag)
+{
+    (void)scope, (void)tag;
+    if (len == 4 && !memcmp(name, "Rect", 4))
+        return &fuzz_class;
+    if (len == 2 && !memcmp(name, "db", 2))
+        return &fuzz_opaque;
+    if (len == 3 && !memcmp(name, "dbp", 3))
+        return &fuzz_alias;
+    return NULL;
+}
+
+static const sb_scope fuzz_scope = {fuzz_lookup, NULL};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* An exact-size heap copy: any read past the end is caught by ASan. */
@@ -79,6 +97,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         sb_sig *s = sb__sig_parse(text + start, end - start, &err);
         sb__sig_free(s);
+    }
+
+    /* typedef statements, and signatures through a scope that knows a few names. */
+    sb_typedef td;
+    if (sb__typedef_parse(text, size, &fuzz_scope, &td, &err) == 0) {
+        if (!td.name[0] || strlen(td.name) >= sizeof td.name)
+            abort();
+    } else if (!err.msg[0]) {
+        abort();
+    }
+    (void)sb__is_typedef(text, size);
+    sb_sig *scoped = sb__sig_parse_in(text, size, &fuzz_scope, &err);
+    if (scoped) {
+        sb_plan *plan = sb__plan_new(scoped, &err);
+        sb__plan_free(plan);
     }
 
     sb_type t;
