@@ -207,6 +207,8 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
             return 0;
         }
         goto with_temp;
+    case SB_CV_FUNC:
+        goto with_temp;
     with_temp:
         tmp->obj = NULL;
         tmp->copyback = NULL;
@@ -217,7 +219,7 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
         break;
     }
     const sb_plan *pl = f->plan;
-    sb_convctx cx = {pl->sig->name, pl->py[s->py].name, s->type, f->state, false};
+    sb_convctx cx = {pl->sig->name, pl->py[s->py].name, s->type, f->state, SB_CX_ARGUMENT};
     return sb__to_c(&cx, s->conv, vt, v, cell, tmp);
 }
 
@@ -439,7 +441,11 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         PyObject *outer = sb__current_module;
         if (f->cface)
             sb__current_module = f->module;
-        PyThreadState *ts = (sig->flags & SB_SIG_NOGIL) ? PyEval_SaveThread() : NULL;
+        /* Callbacks the C code runs on this thread find the GIL state here. */
+        sb_callstate cs = {!(sig->flags & SB_SIG_NOGIL), NULL}, *outer_cs = sb__callstate;
+        sb__callstate = &cs;
+        if (sig->flags & SB_SIG_NOGIL)
+            cs.saved = PyEval_SaveThread();
 #if SB_HAVE_CALLREGS
         if (pl->fast == SB_FAST_REGS) {
             sb_regret rr;
@@ -457,8 +463,9 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         }
         if (sig->contract.kind == SB_CONTRACT_ERRNO)
             saved_errno = errno; /* before anything else can touch it */
-        if (ts)
-            PyEval_RestoreThread(ts);
+        if (cs.saved)
+            PyEval_RestoreThread(cs.saved);
+        sb__callstate = outer_cs;
         sb__current_module = outer;
     }
     if (f->cface && SB_UNLIKELY(PyErr_Occurred())) {

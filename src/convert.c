@@ -16,10 +16,17 @@ static const char *fn_name(const sb_convctx *cx)
     return cx->fname;
 }
 
-/* "() argument" in "cos() argument 'x'", " attribute" in "Rect attribute 'w'". */
-static const char *role(const sb_convctx *cx)
+/* What a message is about: "cos() argument 'x'", "Rect attribute 'w'",
+ * "callback return value". In a per-thread buffer, used right away. */
+static const char *who(const sb_convctx *cx)
 {
-    return cx->attribute ? " attribute" : "() argument";
+    static _Thread_local char buf[192];
+    switch (cx->kind) {
+    case SB_CX_ATTRIBUTE: snprintf(buf, sizeof buf, "%s attribute '%s'", fn_name(cx), param_name(cx)); break;
+    case SB_CX_RESULT: snprintf(buf, sizeof buf, "%s %s", fn_name(cx), param_name(cx)); break;
+    default: snprintf(buf, sizeof buf, "%s() argument '%s'", fn_name(cx), param_name(cx)); break;
+    }
+    return buf;
 }
 
 static void type_text(const sb_convctx *cx, char *buf, size_t cap)
@@ -34,7 +41,7 @@ static int type_error(const sb_convctx *cx, const char *expected, PyObject *obj)
     PyObject *tname = PyObject_GetAttrString((PyObject *)Py_TYPE(obj), "__name__");
     if (!tname)
         return -1;
-    PyErr_Format(PyExc_TypeError, "%s%s '%s' (%s) must be %s, not %U", fn_name(cx), role(cx), param_name(cx), tn,
+    PyErr_Format(PyExc_TypeError, "%s (%s) must be %s, not %U", who(cx), tn,
                  expected, tname);
     Py_DECREF(tname);
     return -1;
@@ -72,7 +79,7 @@ static int range_error(const sb_convctx *cx, const sb_kindinfo *ki, PyObject *gi
     PyObject *what = describe(given);
     if (!what)
         return -1;
-    PyErr_Format(PyExc_OverflowError, "%s%s '%s' (%s) must be in %s, not %U", fn_name(cx), role(cx), param_name(cx),
+    PyErr_Format(PyExc_OverflowError, "%s (%s) must be in %s, not %U", who(cx),
                  tn, range, what);
     Py_DECREF(what);
     return -1;
@@ -158,8 +165,7 @@ static int to_double(const sb_convctx *cx, uint8_t conv, PyObject *obj, sb_cell 
             PyObject *what = describe(obj);
             if (!what)
                 return -1;
-            PyErr_Format(PyExc_OverflowError, "%s%s '%s' (%s): %U is too large for a %s", fn_name(cx),
-                         role(cx), param_name(cx), tn, what, tn);
+            PyErr_Format(PyExc_OverflowError, "%s (%s): %U is too large for a %s", who(cx), tn, what, tn);
             Py_DECREF(what);
             return -1;
         }
@@ -187,8 +193,8 @@ static int to_double(const sb_convctx *cx, uint8_t conv, PyObject *obj, sb_cell 
     }
     if (conv == SB_CV_FLOAT) {
         if (isfinite(d) && (d > FLT_MAX || d < -FLT_MAX)) {
-            PyErr_Format(PyExc_OverflowError, "%s%s '%s' (float) must be within the range of float, not %R",
-                         fn_name(cx), role(cx), param_name(cx), obj);
+            PyErr_Format(PyExc_OverflowError, "%s (float) must be within the range of float, not %R",
+                         who(cx), obj);
             return -1;
         }
         cell->u = 0;
@@ -246,8 +252,7 @@ static int to_cstr(const sb_convctx *cx, PyObject *obj, sb_cell *cell, sb_temp *
             PyErr_Fetch(&et, &ev, &etb);
             char tn[64];
             type_text(cx, tn, sizeof tn);
-            PyErr_Format(PyExc_ValueError, "%s%s '%s' (%s) must be encodable as UTF-8: %S", fn_name(cx),
-                         role(cx), param_name(cx), tn, ev ? ev : Py_None);
+            PyErr_Format(PyExc_ValueError, "%s (%s) must be encodable as UTF-8: %S", who(cx), tn, ev ? ev : Py_None);
             Py_XDECREF(et);
             Py_XDECREF(ev);
             Py_XDECREF(etb);
@@ -267,8 +272,7 @@ static int to_cstr(const sb_convctx *cx, PyObject *obj, sb_cell *cell, sb_temp *
     if (SB_UNLIKELY(strlen(s) != (size_t)n)) {
         char tn[64];
         type_text(cx, tn, sizeof tn);
-        PyErr_Format(PyExc_ValueError, "%s%s '%s' (%s) must not contain NUL characters", fn_name(cx),
-                     role(cx), param_name(cx), tn);
+        PyErr_Format(PyExc_ValueError, "%s (%s) must not contain NUL characters", who(cx), tn);
         return -1;
     }
     cell->p = (void *)s;
@@ -282,7 +286,7 @@ static int buffer_error(const sb_convctx *cx, PyObject *obj, const char *what)
     PyObject *detail = PyUnicode_FromFormat(what, obj);
     if (!detail)
         return -1;
-    PyErr_Format(PyExc_TypeError, "%s%s '%s' (%s) %U", fn_name(cx), role(cx), param_name(cx), tn, detail);
+    PyErr_Format(PyExc_TypeError, "%s (%s) %U", who(cx), tn, detail);
     Py_DECREF(detail);
     return -1;
 }
@@ -311,8 +315,8 @@ static int to_address(const sb_convctx *cx, PyObject *obj, sb_cell *cell)
         PyObject *what = describe(obj);
         if (!what)
             return -1;
-        PyErr_Format(PyExc_OverflowError, "%s%s '%s' (%s) must be an address in 0..%zu, not %U",
-                     fn_name(cx), role(cx), param_name(cx), tn, (size_t)-1, what);
+        PyErr_Format(PyExc_OverflowError, "%s (%s) must be an address in 0..%zu, not %U",
+                     who(cx), tn, (size_t)-1, what);
         Py_DECREF(what);
         return -1;
     }
@@ -445,8 +449,7 @@ static int to_handle(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell 
             if (p->released) {
                 char tn[64];
                 sb__type_format(cx->declared, tn, sizeof tn);
-                PyErr_Format(PyExc_ValueError, "%s%s '%s' (%s) is a released handle", fn_name(cx), role(cx),
-                             param_name(cx), tn);
+                PyErr_Format(PyExc_ValueError, "%s (%s) is a released handle", who(cx), tn);
                 return -1;
             }
             cell->p = p->addr;
@@ -458,8 +461,7 @@ static int to_handle(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell 
         sb__type_format(bare, want, sizeof want);
         sb__type_format(p->type, got, sizeof got);
         sb__type_format(cx->declared, tn, sizeof tn);
-        PyErr_Format(PyExc_TypeError, "%s%s '%s' (%s) must be a %s handle, not a Pointer (%s)", fn_name(cx), role(cx),
-                     param_name(cx), tn, want, got);
+        PyErr_Format(PyExc_TypeError, "%s (%s) must be a %s handle, not a Pointer (%s)", who(cx), tn, want, got);
         return -1;
     }
     char want[80];
@@ -468,6 +470,110 @@ static int to_handle(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell 
     sb__type_format(bare, want, sizeof want - 8);
     strcat(want, " handle");
     return type_error(cx, want, obj);
+}
+
+/* Is obj a sigbind.Callback made by another module on the runtime (its own type object)? */
+static bool foreign_callback(PyObject *obj)
+{
+    PyObject *tp = (PyObject *)Py_TYPE(obj);
+    PyObject *name = PyObject_GetAttrString(tp, "__name__");
+    PyObject *mod = name ? PyObject_GetAttrString(tp, "__module__") : NULL;
+    bool yes = mod && PyUnicode_Check(name) && PyUnicode_Check(mod) &&
+               PyUnicode_CompareWithASCIIString(name, "Callback") == 0 &&
+               PyUnicode_CompareWithASCIIString(mod, "sigbind") == 0;
+    Py_XDECREF(name);
+    Py_XDECREF(mod);
+    PyErr_Clear();
+    return yes;
+}
+
+/* A function pointer: None, a Callback of the same function type, a C
+ * function bound by sigbind with that type, a Pointer or int address (taken
+ * on trust), or any Python callable, wrapped in a Callback that lives until
+ * the call returns (tmp). */
+static int to_func(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
+{
+    const sb_sig *want = type.named ? type.named->user : NULL;
+    sb_state *st = cx->state;
+    if (obj == Py_None) {
+        cell->p = NULL;
+        return 0;
+    }
+    if (st && st->CallbackType && sb__callback_check(st, obj)) {
+        if (!sb__functype_equal(want, sb__callback_sig(obj))) {
+            char tn[96];
+            sb__type_format(cx->declared, tn, sizeof tn);
+            PyObject *got = PyObject_GetAttrString(obj, "type");
+            if (got)
+                PyErr_Format(PyExc_TypeError, "%s (%s) must be a callback of that type, not a Callback (%U)",
+                             who(cx), tn, got);
+            Py_XDECREF(got);
+            return -1;
+        }
+        cell->p = sb__callback_address(obj);
+        return 0;
+    }
+    if (st && foreign_callback(obj)) {
+        /* A Callback made by another module on the runtime (sigbind itself, or a
+         * C-face module): same object, another type object. Compared by its type text. */
+        PyObject *tt = PyObject_GetAttrString(obj, "type");
+        PyObject *tb = tt ? PyUnicode_AsUTF8String(tt) : NULL;
+        PyObject *ad = tb ? PyObject_GetAttrString(obj, "address") : NULL;
+        void *addr = ad ? PyLong_AsVoidPtr(ad) : NULL;
+        sb_sig *got = NULL;
+        if (addr) {
+            sb_error err;
+            got = sb__functype_parse(PyBytes_AsString(tb), (size_t)PyBytes_Size(tb), NULL, &err);
+        }
+        bool same = got && sb__functype_equal(want, got);
+        sb__sig_free(got);
+        if (same) {
+            cell->p = addr;
+        } else if (!PyErr_Occurred()) {
+            char tn[96];
+            sb__type_format(cx->declared, tn, sizeof tn);
+            PyErr_Format(PyExc_TypeError, "%s (%s) must be a callback of that type, not a Callback (%U)", who(cx), tn,
+                         tt);
+        }
+        Py_XDECREF(tt);
+        Py_XDECREF(tb);
+        Py_XDECREF(ad);
+        return same ? 0 : -1;
+    }
+    if (st && PyCFunction_Check(obj)) {
+        PyObject *self = PyCFunction_GetSelf(obj);
+        if (self && Py_TYPE(self) == (PyTypeObject *)st->FunctionType) {
+            const sb_function *f = (const sb_function *)self;
+            if (!sb__functype_equal(want, f->plan->sig)) {
+                char tn[96];
+                sb__type_format(cx->declared, tn, sizeof tn);
+                PyErr_Format(PyExc_TypeError, "%s (%s) must be a function of that type, not %s", who(cx), tn, f->plan->sig->text);
+                return -1;
+            }
+            cell->p = (void *)(uintptr_t)f->fn;
+            return 0;
+        }
+    }
+    if (st && Py_TYPE(obj) == (PyTypeObject *)st->PointerType) {
+        cell->p = ((sb_pointer *)obj)->addr;
+        return 0;
+    }
+    if (PyCallable_Check(obj) && st && st->CallbackType && want && tmp) {
+        PyObject *cb = sb__callback_new(st, NULL, (sb_sig *)(uintptr_t)want, false, obj, NULL);
+        if (!cb)
+            return -1;
+        tmp->obj = cb; /* released when the call returns: C must not keep the address */
+        cell->p = sb__callback_address(cb);
+        return 0;
+    }
+    if (PyLong_Check(obj) && !PyBool_Check(obj)) {
+        void *p = PyLong_AsVoidPtr(obj);
+        if (!p && PyErr_Occurred())
+            return -1;
+        cell->p = p;
+        return 0;
+    }
+    return type_error(cx, "a sigbind.Callback, a function bound by sigbind, a callable or None", obj);
 }
 
 int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
@@ -497,6 +603,8 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
         return 0;
     case SB_CV_INST:
         return to_inst(cx, type, obj, cell);
+    case SB_CV_FUNC:
+        return to_func(cx, type, obj, cell, tmp);
     default:
         PyErr_SetString(PyExc_SystemError, "sigbind: bad converter");
         return -1;
@@ -592,6 +700,15 @@ PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *ce
             return NULL;
         }
         return (PyObject *)cell->p;
+    case SB_CV_FUNC: {
+        /* A function pointer comes back as an address (a void * Pointer). */
+        sb_type vp = {SB_K_VOID, 1, 0, NULL};
+        if (!cell->p) {
+            Py_INCREF(Py_None);
+            return Py_None;
+        }
+        return sb__pointer_new(st, cell->p, vp, NULL);
+    }
     case SB_CV_INST: {
         /* A pointer to an instance's struct (a method returning self): the instance. */
         PyObject *o = cell->p ? SB_INST_OBJECT(cell->p) : Py_None;

@@ -21,6 +21,10 @@ size_t sb__type_format(sb_type t, char *buf, size_t cap)
 {
     if (!cap)
         return 0;
+    if (t.named && t.named->what == SB_NAMED_FUNC) { /* its spelling includes the pointer */
+        int n = snprintf(buf, cap, "%s", t.named->name);
+        return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    }
     const char *base = t.named ? t.named->name : sb__kind((sb_kind)t.kind)->name;
     int n = snprintf(buf, cap, "%s%s%s%.*s", t.cconst ? "const " : "", base, t.ptr ? " " : "",
                      (int)t.ptr, "********");

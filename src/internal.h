@@ -117,7 +117,9 @@ SB_INTERNAL const sb_kindinfo *sb__kind(sb_kind k);
 typedef enum sb_named_what {
     SB_NAMED_OPAQUE = 1,   /* incomplete struct: only usable behind '*' (typed handles) */
     SB_NAMED_CLASS,        /* a C-face class: `T *` is an instance's struct */
-    SB_NAMED_ALIAS         /* a typedef of another type: replaced by `alias` when parsed */
+    SB_NAMED_ALIAS,        /* a typedef of another type: replaced by `alias` when parsed */
+    SB_NAMED_FUNC          /* a function type; `T *` of it is a function pointer. `user` is its sb_sig,
+                              `name` its spelling as a pointer: "int (*)(const void *a, const void *b)" */
 } sb_named_what;
 
 typedef struct sb_named sb_named;
@@ -152,6 +154,9 @@ typedef struct sb_typedef {
     bool opaque;           /* `typedef struct tag name;` with a tag the scope does not know */
     char tag[64];          /* that tag */
     char release[64];      /* [[release(fn)]]: fn frees a handle of this type, else "" */
+    struct sb_sig *fsig;   /* a function pointer typedef: its function type, owned by the caller
+                              (sb__sig_free); type.named must then be made by the caller too */
+    const char *fname;     /* and its spelling as a pointer, inside fsig's arena */
 } sb_typedef;
 
 /* Writes "const char *" etc. into buf (NUL-terminated, truncated to cap). Returns length. */
@@ -256,6 +261,13 @@ SB_INTERNAL int sb__typedef_parse(const char *text, size_t len, const sb_scope *
  * [*start, *end) is the statement without its ';'. Skips empty statements. */
 SB_INTERNAL bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
 
+/* A function type written as in a cast: "int (const void *a, const void *b)"
+ * or "int (*)(const void *, const void *)". Returns an owned signature named
+ * "__fn" (sb__sig_free), or NULL with *err filled. */
+SB_INTERNAL sb_sig *sb__functype_parse(const char *text, size_t len, const sb_scope *scope, sb_error *err);
+/* Do two function types take and return the same C types (names and defaults aside)? */
+SB_INTERNAL bool sb__functype_equal(const sb_sig *a, const sb_sig *b);
+
 /* ------------------------------------------------------------------ */
 /* plan: sb_sig -> call plan (src/plan.c).                             */
 
@@ -270,6 +282,7 @@ typedef enum sb_conv {
     SB_CV_PTR,      /* any other pointer */
     SB_CV_PYOBJ,    /* PyObject * */
     SB_CV_INST,     /* `T *` of a C-face class T: the struct inside an instance */
+    SB_CV_FUNC,     /* a function pointer: a Callback, a bound function, or any callable for the call */
     SB_CV_COUNT
 } sb_conv;
 

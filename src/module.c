@@ -134,7 +134,8 @@ static int cmod_exec(PyObject *module)
         return -1;
     }
     if (!(st->FunctionType = PyType_FromSpec(&sb__function_spec)) ||
-        !(st->PointerType = PyType_FromSpec(&sb__pointer_spec)) || !(st->exc_cache = PyDict_New()) ||
+        !(st->PointerType = PyType_FromSpec(&sb__pointer_spec)) ||
+        !(st->CallbackType = PyType_FromSpec(&sb__callback_spec)) || !(st->exc_cache = PyDict_New()) ||
         !(st->SignatureError = shared_or_local("SignatureError", def->name, PyExc_ValueError)) ||
         !(st->StatusError = shared_or_local("StatusError", def->name, PyExc_RuntimeError)))
         return -1;
@@ -167,6 +168,7 @@ int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->StatusError);
     Py_VISIT(st->exc_cache);
     Py_VISIT(st->classes);
+    Py_VISIT(st->CallbackType);
     return 0;
 }
 
@@ -183,6 +185,7 @@ int sb__state_clear(PyObject *module)
     Py_CLEAR(st->StatusError);
     Py_CLEAR(st->exc_cache);
     Py_CLEAR(st->classes);
+    Py_CLEAR(st->CallbackType);
     return 0;
 }
 

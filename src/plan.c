@@ -12,6 +12,8 @@ static sb_conv conv_of(sb_type t)
     if (t.ptr) {
         if (t.named && t.named->what == SB_NAMED_CLASS && t.ptr == 1)
             return SB_CV_INST;
+        if (t.named && t.named->what == SB_NAMED_FUNC)
+            return SB_CV_FUNC;
         if (t.kind == SB_K_PYOBJECT && t.ptr == 1)
             return SB_CV_PYOBJ;
         if (sb__type_is_cstring(t))
@@ -86,6 +88,7 @@ int sb__literal_check(const sb_literal *lit, sb_type t, sb_error *err)
         break;
     case SB_CV_PTR:
     case SB_CV_PYOBJ:
+    case SB_CV_FUNC:
         if (lit->kind == SB_LIT_NULL)
             return 0;
         break;
@@ -247,7 +250,7 @@ static bool is_python_keyword(const char *name)
 static SB_UNUSED bool is_int_class(sb_conv c) /* unused when SB_HAVE_CALLREGS is 0 */
 {
     return c == SB_CV_SINT || c == SB_CV_UINT || c == SB_CV_BOOL || c == SB_CV_CSTR ||
-           c == SB_CV_PTR || c == SB_CV_PYOBJ || c == SB_CV_INST;
+           c == SB_CV_PTR || c == SB_CV_PYOBJ || c == SB_CV_INST || c == SB_CV_FUNC;
 }
 
 sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)

@@ -22,6 +22,7 @@ typedef struct sb_state {
     PyObject *StatusError;
     PyObject *exc_cache;           /* C face: exception types by name (own + looked up); else NULL */
     PyObject *classes;             /* C face: list of the module's class types, by index; else NULL */
+    PyObject *CallbackType;
 } sb_state;
 
 /* A C-face class instance is the object header, a __dict__ and a weak
@@ -155,6 +156,23 @@ typedef struct sb_pointer {
 SB_INTERNAL extern PyType_Spec sb__function_spec;
 SB_INTERNAL extern PyType_Spec sb__library_spec;
 SB_INTERNAL extern PyType_Spec sb__pointer_spec;
+SB_INTERNAL extern PyType_Spec sb__callback_spec;
+
+/* callback.c. While this thread is inside a C call made by sigbind, the call's
+ * GIL state: held, or released with `saved` to take it back (call.c). */
+typedef struct sb_callstate {
+    bool held;
+    PyThreadState *saved;
+} sb_callstate;
+SB_INTERNAL extern _Thread_local sb_callstate *sb__callstate;
+/* A Callback for `sig` (a function type; owned when owns_sig, also on failure)
+ * calling `callable`; module (may be NULL) keeps st alive. error_result: what
+ * C gets when the callable raises (NULL/None: zero). New reference or NULL. */
+SB_INTERNAL PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool owns_sig,
+                                       PyObject *callable, PyObject *error_result);
+SB_INTERNAL bool sb__callback_check(sb_state *st, PyObject *obj);
+SB_INTERNAL void *sb__callback_address(PyObject *obj);
+SB_INTERNAL const sb_sig *sb__callback_sig(PyObject *obj);
 
 /* function.c: makes the Python callable for a plan (taking ownership of it,
  * also on failure). lib may be NULL. C face: doc (may be NULL) comes before the
@@ -226,8 +244,14 @@ typedef struct sb_convctx {
     const char *pname;     /* "len" */
     sb_type declared;      /* the parameter's declared type, for messages */
     sb_state *state;       /* for the Pointer type */
-    bool attribute;        /* a class attribute: "Rect attribute 'w' (int)" instead of "f() argument 'x'" */
+    uint8_t kind;          /* SB_CX_*: what the messages call the value */
 } sb_convctx;
+
+enum {
+    SB_CX_ARGUMENT = 0,    /* "f() argument 'x' (int) ..." */
+    SB_CX_ATTRIBUTE = 1,   /* "Rect attribute 'w' (int) ...": fname is the class, pname the field */
+    SB_CX_RESULT = 2       /* "callback return value (int) ...": fname, then pname as given */
+};
 
 /* Python -> C into cell (conv/kind of the slot; type for pointers). Returns 0 or -1 + exception. */
 SB_INTERNAL int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp);

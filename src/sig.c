@@ -15,8 +15,14 @@ typedef struct sb_chunk {
     struct sb_chunk *next;
 } sb_chunk;
 
+typedef struct sb_kid {
+    struct sb_kid *next;
+    sb_sig *sig;
+} sb_kid;
+
 typedef struct sb_arena {
     sb_chunk *extra;   /* further chunks */
+    sb_kid *kids;      /* signatures of function pointer types inside this one, freed with it */
     char *cur, *end;
 } sb_arena;
 
@@ -55,6 +61,8 @@ void sb__sig_free(sb_sig *sig)
     if (!sig)
         return;
     sb_arena *a = sig->arena;
+    for (sb_kid *k = a->kids; k; k = k->next)
+        sb__sig_free(k->sig);
     sb_chunk *c = a->extra;
     while (c) {
         sb_chunk *n = c->next;
@@ -97,6 +105,7 @@ typedef struct parser {
     sb_error *err;
     bool failed;
     const sb_scope *scope; /* resolves names the table does not know; may be NULL */
+    int depth;             /* function pointer types nest: their signatures are parsed recursively */
 } parser;
 
 static bool is_ident_start(int c) { return isalpha(c) || c == '_'; }
@@ -320,7 +329,7 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
             sp->nd = nd;
             sp->any = true;
         } else if (IS("typedef")) {
-            fail(p, p->t.pos, "typedef declarations are not supported yet");
+            fail(p, p->t.pos, "a typedef is a declaration, not a prototype: give it to load() or declare()");
             return false;
         } else if (IS("_Complex") || IS("__int128") || IS("_Float128")) {
             fail(p, p->t.pos, "type '%.*s' is not supported", (int)n, w);
@@ -338,7 +347,7 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
             if (!found && p->scope && (sp->nd = p->scope->lookup(p->scope, w, n, 0)) != NULL)
                 found = true;
             if (!found) {
-                fail(p, p->t.pos, "unknown type name '%.*s' (typedef names are not supported yet)", (int)n, w);
+                fail(p, p->t.pos, "unknown type name '%.*s' (declare it first: a typedef in load() or declare())", (int)n, w);
                 return false;
             }
             sp->any = true;
@@ -848,6 +857,128 @@ static bool parse_annotations(parser *p, annot_ctx *ctx)
 
 #define MAX_PARAMS SB_MAX_ARGS
 
+static sb_sig *parse_at_depth(const char *text, size_t len, const sb_scope *scope, sb_error *err, int depth);
+
+/* A function pointer declarator after its result type: `(*name)(params)`;
+ * `ret_start` is where the result type began. Parses the function type as
+ * its own signature "RET __fn(PARAMS)" (recursively, depth-limited) and
+ * returns it with its spelling as a pointer ("RET (*)(PARAMS)", in the
+ * signature's arena); *name gets the declarator's name span (len 0: none). */
+static sb_sig *parse_fp_declarator(parser *p, size_t ret_start, size_t *name_pos, size_t *name_len,
+                                   const char **spelling)
+{
+    size_t lp = p->t.pos;
+    next(p);
+    if (!punct_is(p, '*')) {
+        expected(p, "'*' in a function pointer declarator '(*name)(...)'");
+        return NULL;
+    }
+    next(p);
+    if (punct_is(p, '*')) {
+        fail(p, p->t.pos, "pointers to function pointers are not supported yet");
+        return NULL;
+    }
+    *name_pos = p->t.pos;
+    *name_len = 0;
+    if (p->t.kind == T_IDENT) {
+        *name_len = p->t.len;
+        next(p);
+    }
+    if (!punct_is(p, ')')) {
+        expected(p, "')' after the function pointer's name");
+        return NULL;
+    }
+    next(p);
+    if (!punct_is(p, '(')) {
+        expected(p, "'(' and the function pointer's parameters");
+        return NULL;
+    }
+    size_t ps = p->t.pos, pe = 0;
+    int depth = 0;
+    for (;;) {
+        if (p->failed)
+            return NULL;
+        if (p->t.kind == T_END) {
+            expected(p, "')' to end the function pointer's parameters");
+            return NULL;
+        }
+        if (punct_is(p, '('))
+            depth++;
+        else if (punct_is(p, ')') && --depth == 0) {
+            pe = p->t.pos + 1;
+            next(p);
+            break;
+        }
+        next(p);
+    }
+    if (p->depth >= 4) {
+        fail(p, lp, "function pointer types nested too deeply");
+        return NULL;
+    }
+    /* "RET __fn(PARAMS)" */
+    size_t rn = lp - ret_start, pn = pe - ps;
+    char *buf = malloc(rn + pn + 8);
+    if (!buf) {
+        fail(p, lp, "out of memory");
+        return NULL;
+    }
+    memcpy(buf, p->s + ret_start, rn);
+    memcpy(buf + rn, " __fn", 5);
+    memcpy(buf + rn + 5, p->s + ps, pn);
+    sb_error e2;
+    sb_sig *fsig = parse_at_depth(buf, rn + 5 + pn, p->scope, &e2, p->depth + 1);
+    free(buf);
+    if (!fsig) {
+        fail(p, lp, "in the function pointer type: %s", e2.msg);
+        return NULL;
+    }
+    if (fsig->flags & (SB_SIG_VARIADIC | SB_SIG_NOGIL | SB_SIG_FREE) || fsig->contract.kind) {
+        sb__sig_free(fsig);
+        fail(p, lp, "a function pointer type takes no '...' and no annotations");
+        return NULL;
+    }
+    for (uint16_t i = 0; i < fsig->nparams; i++)
+        if (fsig->params[i].flags || fsig->params[i].def.kind) {
+            sb__sig_free(fsig);
+            fail(p, lp, "a function pointer type's parameters take no defaults, annotations, *args or **kwargs");
+            return NULL;
+        }
+    /* The spelling: the normalized text with "__fn" replaced by "(*)". */
+    const char *t = fsig->text, *at = strstr(t, "__fn(");
+    size_t head = (size_t)(at - t), tn = strlen(t);
+    char *sp = arena_alloc(fsig->arena, tn + 2);
+    if (!sp) {
+        sb__sig_free(fsig);
+        fail(p, lp, "out of memory");
+        return NULL;
+    }
+    memcpy(sp, t, head);
+    memcpy(sp + head, "(*)", 3);
+    memcpy(sp + head + 3, at + 4, tn - head - 4 + 1); /* from the '(' on, with the NUL */
+    *spelling = sp;
+    return fsig;
+}
+
+/* Keeps a function type's signature alive with the signature it appears in. */
+static const sb_named *adopt_functype(parser *p, sb_sig *fsig, const char *spelling)
+{
+    sb_kid *k = arena_alloc(p->a, sizeof *k);
+    sb_named *nd = arena_alloc(p->a, sizeof *nd);
+    if (!k || !nd) {
+        sb__sig_free(fsig);
+        fail(p, p->t.pos, "out of memory");
+        return NULL;
+    }
+    k->sig = fsig;
+    k->next = p->a->kids;
+    p->a->kids = k;
+    memset(nd, 0, sizeof *nd);
+    nd->what = SB_NAMED_FUNC;
+    nd->name = spelling;
+    nd->user = fsig;
+    return nd;
+}
+
 static bool parse_param(parser *p, sb_param *prm)
 {
     memset(prm, 0, sizeof *prm);
@@ -862,10 +993,17 @@ static bool parse_param(parser *p, sb_param *prm)
     if (!parse_pointers(p, &prm->type))
         return false;
     if (punct_is(p, '(')) {
-        fail(p, p->t.pos, "function pointer parameters are not supported yet");
-        return false;
-    }
-    if (p->t.kind == T_IDENT) {
+        /* int (*cmp)(const void *, const void *) */
+        size_t np, nl;
+        const char *spelling;
+        sb_sig *fsig = parse_fp_declarator(p, sp.start, &np, &nl, &spelling);
+        const sb_named *nd = fsig ? adopt_functype(p, fsig, spelling) : NULL;
+        if (!nd)
+            return false;
+        prm->type = (sb_type){SB_K_VOID, 1, 0, nd};
+        if (nl && !(prm->name = arena_strndup(p->a, p->s + np, nl)))
+            return false;
+    } else if (p->t.kind == T_IDENT) {
         if (!(prm->name = ident_dup(p)))
             return false;
         next(p);
@@ -942,6 +1080,10 @@ static void puts_(sbuf *o, const char *s) { put(o, s, strlen(s)); }
 /* Same text as sb__type_format, without snprintf (a third of the parse time). */
 static void put_type(sbuf *o, sb_type t)
 {
+    if (t.named && t.named->what == SB_NAMED_FUNC) { /* "int (*)(int x)": the pointer is in the spelling */
+        puts_(o, t.named->name);
+        return;
+    }
     if (t.cconst)
         put(o, "const ", 6);
     puts_(o, t.named ? t.named->name : sb__kind((sb_kind)t.kind)->name);
@@ -1162,6 +1304,16 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
             } else if (prm->flags & SB_PARAM_VARKW) {
                 put(&o, "**", 2);
                 puts_(&o, prm->name);
+            } else if (prm->type.named && prm->type.named->what == SB_NAMED_FUNC) {
+                const char *fsp = prm->type.named->name, *star = strstr(fsp, "(*)");
+                put(&o, fsp, (size_t)(star - fsp) + 2);
+                if (prm->name)
+                    puts_(&o, prm->name);
+                puts_(&o, star + 2);
+                if (prm->def.kind) {
+                    put(&o, " = ", 3);
+                    put(&o, src + prm->def_pos, prm->def_len);
+                }
             } else {
                 put_type(&o, prm->type);
                 if (prm->name) {
@@ -1236,6 +1388,11 @@ sb_sig *sb__sig_parse(const char *text, size_t len, sb_error *err)
 
 sb_sig *sb__sig_parse_in(const char *text, size_t len, const sb_scope *scope, sb_error *err)
 {
+    return parse_at_depth(text, len, scope, err, 0);
+}
+
+static sb_sig *parse_at_depth(const char *text, size_t len, const sb_scope *scope, sb_error *err, int depth)
+{
     if (err) {
         err->col = (size_t)-1;
         err->msg[0] = '\0';
@@ -1250,6 +1407,7 @@ sb_sig *sb__sig_parse_in(const char *text, size_t len, const sb_scope *scope, sb
         return NULL;
     }
     a->extra = NULL;
+    a->kids = NULL;
     a->cur = (char *)a + ((sizeof(sb_arena) + 7u) & ~(size_t)7u);
     a->end = (char *)a + SB_ARENA_FIRST;
     sb_sig *sig = arena_alloc(a, sizeof *sig);
@@ -1257,7 +1415,7 @@ sb_sig *sb__sig_parse_in(const char *text, size_t len, const sb_scope *scope, sb
     sig->arena = a;
 
     sb_param params[MAX_PARAMS];
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, a, err, false, scope};
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, a, err, false, scope, depth};
     next(&p);
     if (!p.failed && memchr(text, '\0', len)) {
         fail(&p, (size_t)((const char *)memchr(text, '\0', len) - text), "NUL character in the signature");
@@ -1372,7 +1530,7 @@ int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_ty
         err->col = (size_t)-1;
         err->msg[0] = '\0';
     }
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope};
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
     memset(out, 0, sizeof *out);
     next(&p);
     spec sp;
@@ -1427,7 +1585,7 @@ int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_ty
         err->msg[0] = '\0';
     }
     memset(out, 0, sizeof *out);
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope};
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
     next(&p);
     if (p.failed || !tok_is(&p, "typedef")) {
         expected(&p, "'typedef'");
@@ -1515,4 +1673,87 @@ int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_ty
         return -1;
     }
     return p.failed ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Function types on their own ("int (const void *a, const void *b)")  */
+
+sb_sig *sb__functype_parse(const char *text, size_t len, const sb_scope *scope, sb_error *err)
+{
+    /* Find the '(' that opens the parameters: the first '(' not followed by '*'
+     * (a "(*)" is skipped), then parse "RET __fn(PARAMS)". */
+    size_t i = 0, open = (size_t)-1, star_open = (size_t)-1, star_close = 0;
+    for (; i < len; i++) {
+        if (text[i] != '(')
+            continue;
+        size_t j = i + 1;
+        while (j < len && isspace((unsigned char)text[j]))
+            j++;
+        if (j < len && text[j] == '*' && star_open == (size_t)-1) {
+            size_t k = j + 1;
+            while (k < len && isspace((unsigned char)text[k]))
+                k++;
+            if (k < len && text[k] == ')') {
+                star_open = i;
+                star_close = k;
+                i = k;
+                continue;
+            }
+        }
+        open = i;
+        break;
+    }
+    if (open == (size_t)-1) {
+        sb__error_set(err, len, "expected a function type such as 'int (const void *a, const void *b)'");
+        return NULL;
+    }
+    size_t rend = star_open != (size_t)-1 ? star_open : open;
+    size_t n = rend + 5 + (len - open);
+    char *buf = malloc(n + 1);
+    if (!buf) {
+        sb__error_set(err, 0, "out of memory");
+        return NULL;
+    }
+    memcpy(buf, text, rend);
+    memcpy(buf + rend, " __fn", 5);
+    memcpy(buf + rend + 5, text + open, len - open);
+    buf[n] = '\0';
+    (void)star_close;
+    sb_sig *sig = sb__sig_parse_in(buf, n, scope, err);
+    if (!sig && err && err->col != (size_t)-1 && err->col >= rend + 5)
+        err->col = err->col - 5 + (open - rend); /* back to a column of the text as given */
+    free(buf);
+    if (sig && (sig->flags & (SB_SIG_VARIADIC | SB_SIG_NOGIL | SB_SIG_FREE) || (sig && sig->contract.kind))) {
+        sb__sig_free(sig);
+        sb__error_set(err, (size_t)-1, "a callback's type takes no '...' and no annotations");
+        return NULL;
+    }
+    for (uint16_t k = 0; sig && k < sig->nparams; k++)
+        if (sig->params[k].flags || sig->params[k].def.kind) {
+            sb__sig_free(sig);
+            sb__error_set(err, (size_t)-1, "a callback's parameters take no defaults, annotations, *args or **kwargs");
+            return NULL;
+        }
+    return sig;
+}
+
+static bool same_ctype(sb_type a, sb_type b)
+{
+    if (a.kind != b.kind || a.ptr != b.ptr)
+        return false;
+    if (a.named == b.named)
+        return true;
+    if (a.named && b.named && a.named->what == SB_NAMED_FUNC && b.named->what == SB_NAMED_FUNC)
+        return sb__functype_equal(a.named->user, b.named->user);
+    return false;
+}
+
+bool sb__functype_equal(const sb_sig *a, const sb_sig *b)
+{
+    if (!a || !b || a->nparams != b->nparams || !same_ctype(a->ret, b->ret))
+        return false;
+    for (uint16_t i = 0; i < a->nparams; i++)
+        if (!same_ctype(a->params[i].type, b->params[i].type))
+            return false;
+    return true;
 }

@@ -51,7 +51,36 @@ static PyObject *mod_signature(PyObject *module, PyObject *arg)
     return r;
 }
 
+static PyObject *mod_callback(PyObject *module, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"type", "callable", "error_result", NULL};
+    const char *text;
+    Py_ssize_t n;
+    PyObject *callable, *error_result = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#O|$O:callback", kwlist, &text, &n, &callable, &error_result))
+        return NULL;
+    if (!PyCallable_Check(callable)) {
+        PyErr_Format(PyExc_TypeError, "callback() argument 'callable' must be callable, not %R",
+                     (PyObject *)Py_TYPE(callable));
+        return NULL;
+    }
+    sb_state *st = sb__state(module);
+    sb_error err;
+    sb_sig *sig = sb__functype_parse(text, (size_t)n, NULL, &err);
+    if (!sig) {
+        sb__raise_sigerror(st, text, (size_t)n, &err, "callback()");
+        return NULL;
+    }
+    return sb__callback_new(st, module, sig, true, callable, error_result);
+}
+
 static PyMethodDef mod_methods[] = {
+    {"callback", (PyCFunction)(void (*)(void))mod_callback, METH_VARARGS | METH_KEYWORDS,
+     "callback(type, callable, *, error_result=None)\n--\n\n"
+     "A C function pointer calling `callable`: type is a C function type, 'int (const void *a, const void *b)'. "
+     "Usable wherever a function pointer parameter is declared; C may call it from any thread while the "
+     "Callback lives. If the callable raises, the exception goes to sys.unraisablehook and C gets "
+     "error_result (None: zero / NULL)."},
     {"load", (PyCFunction)(void (*)(void))mod_load, METH_VARARGS | METH_KEYWORDS,
      "load(name=None, declarations=None)\n--\n\n"
      "Open a shared library: a path, a file name ('libm.so.6'), a short name ('m', found like the dynamic "
@@ -95,7 +124,8 @@ static int mod_exec(PyObject *module)
     sb_state *st = sb__state(module);
     if (add_type(module, &sb__function_spec, &st->FunctionType) < 0 ||
         add_type(module, &sb__library_spec, &st->LibraryType) < 0 ||
-        add_type(module, &sb__pointer_spec, &st->PointerType) < 0)
+        add_type(module, &sb__pointer_spec, &st->PointerType) < 0 ||
+        add_type(module, &sb__callback_spec, &st->CallbackType) < 0)
         return -1;
     if (add_exception(module, "sigbind.SignatureError",
                       "A signature could not be parsed or is not supported; .text, .column (1-based) and .reason "

@@ -184,7 +184,20 @@ static int module_exec(PyObject *module)
     return rc;
 }
 
+/* A C function taking a function pointer: from Python, any callable (or a
+ * sigbind.Callback, or a C function bound by sigbind) arrives as a typed C
+ * function pointer. */
+static double integrate(double (*f)(double x), double a, double b, int64_t n)
+{
+    double h = (b - a) / (double)n, sum = 0.0;
+    for (int64_t i = 0; i < n; i++)
+        sum += f(a + ((double)i + 0.5) * h) * h;
+    return sum;
+}
+
 static const sb_function_def functions[] = {
+    SB_FUNCTION(integrate, "double integrate(double (*f)(double x), double a, double b, int64_t n = 1000)",
+                "Midpoint rule of f over [a, b]."),
     SB_FUNCTION(add, "int64_t add(int64_t a, int64_t b)", "Adds two integers."),
     SB_FUNCTION(scale, "double scale(double x, double factor = 2.0)", "x * factor."),
     SB_FUNCTION(nothing, "void nothing(void)", NULL),

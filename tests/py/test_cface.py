@@ -181,6 +181,18 @@ class ErrorsFromC(unittest.TestCase):
         self.assertEqual(str(cm.exception), "t")
 
 
+class FunctionPointers(unittest.TestCase):
+    def test_python_callable_as_c_function_pointer(self):
+        self.assertAlmostEqual(m.integrate(lambda x: x * x, 0.0, 3.0), 9.0, places=4)
+        cb = sigbind.callback("double (double x)", lambda x: 2.0)
+        self.assertAlmostEqual(m.integrate(cb, 0.0, 1.0, n=10), 2.0)
+        self.assertEqual(str(inspect.signature(m.integrate)), "(f, a, b, n=1000)")
+        libm = sigbind.load("m", "double cos(double x);")
+        self.assertAlmostEqual(m.integrate(libm.cos, 0.0, 1.0), 0.8414709848, places=5)  # a C function, directly
+        with self.assertRaises(TypeError):
+            m.integrate(sigbind.callback("int (int)", abs), 0.0, 1.0)
+
+
 class TheGIL(unittest.TestCase):
     def run_while(self, fn):
         """Counts how far a Python thread gets while fn() runs."""

@@ -92,13 +92,13 @@ class SignatureErrors(unittest.TestCase):
 
     def test_unsupported_features_say_not_supported_yet(self):
         cases = {
-            "void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))":
-                "function pointer parameters are not supported yet",
+            "void qsort(void *base, size_t n, size_t size, int (**cmp)(const void *, const void *))":
+                "pointers to function pointers are not supported yet",
             "struct point make(int x)": "struct types are not supported yet",
             "int f(union u x)": "union types are not supported yet",
             "int f(enum color c)": "enum types are not supported yet",
-            "sqlite3 *open(void)": "unknown type name 'sqlite3' (typedef names are not supported yet)",
-            "typedef int myint": "typedef declarations are not supported yet",
+            "sqlite3 *open(void)": "unknown type name 'sqlite3' (declare it first: a typedef in load() or declare())",
+            "typedef int myint": "a typedef is a declaration, not a prototype: give it to load() or declare()",
             "int printf(const char *fmt, ...)": "variadic functions ('...') are not supported yet",
             "long double f(void)": "type 'long double' is not supported",
         }

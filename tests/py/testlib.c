@@ -199,3 +199,72 @@ API struct other *other_new(void)
     static struct other o;
     return &o;
 }
+
+/* Callbacks: C calling function pointers, on this thread and on others. */
+#include <pthread.h>
+
+API int cb_call_int(int (*f)(int), int x) { return f(x); }
+API double cb_call_dd(double (*f)(double, double), double a, double b) { return f(a, b); }
+API int64_t cb_call_mixed(int64_t (*f)(int8_t, uint16_t, float, const char *), int8_t a, uint16_t b, float c,
+                          const char *d)
+{
+    return f(a, b, c, d);
+}
+API uint8_t cb_call_u8(uint8_t (*f)(void)) { return f(); }
+API void *cb_call_ptr(void *(*f)(void *), void *p) { return f(p); }
+API int cb_call_twice(int (*f)(int), int (*g)(int), int x) { return g(f(x)); }
+
+static int (*cb_stored)(int);
+API void cb_store(int (*f)(int)) { cb_stored = f; }
+API int cb_call_stored(int x) { return cb_stored ? cb_stored(x) : -1; }
+
+struct cb_job {
+    int (*f)(int);
+    int x, result;
+};
+
+static void *cb_thread_main(void *arg)
+{
+    struct cb_job *j = arg;
+    j->result = j->f(j->x);
+    return NULL;
+}
+
+/* Runs f(x) on a new thread (one Python never saw) and waits for it. */
+API int cb_call_in_thread(int (*f)(int), int x)
+{
+    struct cb_job j = {f, x, 0};
+    pthread_t t;
+    if (pthread_create(&t, NULL, cb_thread_main, &j) != 0)
+        return -1;
+    pthread_join(t, NULL);
+    return j.result;
+}
+
+/* n threads at once, each calling f(i) 100 times; returns the sum of all results. */
+static void *cb_thread_loop(void *arg)
+{
+    struct cb_job *j = arg;
+    for (int k = 0; k < 100; k++)
+        j->result += j->f(j->x);
+    return NULL;
+}
+
+API long cb_call_in_threads(int (*f)(int), int n)
+{
+    enum { MAXT = 16 };
+    struct cb_job jobs[MAXT];
+    pthread_t t[MAXT];
+    if (n > MAXT)
+        n = MAXT;
+    for (int i = 0; i < n; i++) {
+        jobs[i] = (struct cb_job){f, i, 0};
+        pthread_create(&t[i], NULL, cb_thread_loop, &jobs[i]);
+    }
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+        pthread_join(t[i], NULL);
+        sum += jobs[i].result;
+    }
+    return sum;
+}

@@ -1,0 +1,409 @@
+/* callback.c — the Callback object: a Python callable behind a C function pointer (a libffi closure), callable from any thread. */
+#include "pyinternal.h"
+
+#include <string.h>
+
+/* The GIL state of this thread while it is inside a call to C made by
+ * sigbind (call.c sets it around the call): a callback run by that C code on
+ * this same thread needs no PyGILState_Ensure (which cannot work in a
+ * subinterpreter); when the call released the GIL ([[nogil]]), the callback
+ * takes it back with the saved thread state. */
+_Thread_local sb_callstate *sb__callstate;
+
+typedef struct sb_callback {
+    PyObject_HEAD
+    sb_sig *sig;                   /* the function type; owned when `owns_sig` */
+    bool owns_sig;
+    PyObject *callable;            /* strong */
+    PyObject *module;              /* strong: the state below lives as long as it */
+    sb_state *state;
+    PyObject *error_result;        /* returned to C when the callable raises (None = zero) */
+    sb_cell error_cell;            /* it, converted once */
+    ffi_cif cif;
+    ffi_type **atypes;             /* nparams */
+    uint8_t *convs;                /* nparams + 1: the result's converter last */
+    void *closure;                 /* ffi_closure */
+    void *code;                    /* the C function pointer */
+} sb_callback;
+
+static uint8_t conv_for(sb_type t)
+{
+    if (t.ptr) {
+        if (t.named && t.named->what == SB_NAMED_FUNC)
+            return SB_CV_FUNC;
+        if (t.kind == SB_K_PYOBJECT && t.ptr == 1)
+            return SB_CV_PYOBJ;
+        if (sb__type_is_cstring(t))
+            return SB_CV_CSTR;
+        return SB_CV_PTR;
+    }
+    switch (sb__kind((sb_kind)t.kind)->cls) {
+    case SB_CLASS_SINT: return SB_CV_SINT;
+    case SB_CLASS_UINT: return SB_CV_UINT;
+    case SB_CLASS_BOOL: return SB_CV_BOOL;
+    case SB_CLASS_FLOAT: return t.kind == SB_K_FLOAT ? SB_CV_FLOAT : SB_CV_DOUBLE;
+    case SB_CLASS_VOID: return SB_CV_VOID;
+    default: return SB_CV_PYOBJ;
+    }
+}
+
+/* One argument as libffi hands it (a pointer to a value of its C type) -> cell. */
+static void load_arg(const sb_callback *cb, unsigned i, const void *p, sb_cell *c)
+{
+    sb_type t = cb->sig->params[i].type;
+    c->u = 0;
+    if (t.ptr) {
+        memcpy(&c->p, p, sizeof c->p);
+        return;
+    }
+    if (t.kind == SB_K_DOUBLE) {
+        memcpy(&c->d, p, sizeof c->d);
+        return;
+    }
+    if (t.kind == SB_K_FLOAT) {
+        memcpy(&c->f, p, sizeof c->f);
+        return;
+    }
+    switch (sb__kind((sb_kind)t.kind)->size) {
+    case 1: { uint8_t v; memcpy(&v, p, 1); c->u = v; break; }
+    case 2: { uint16_t v; memcpy(&v, p, 2); c->u = v; break; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); c->u = v; break; }
+    default: memcpy(&c->u, p, 8); break;
+    }
+}
+
+/* The result cell -> what libffi expects in *ret (small integers widened to ffi_arg). */
+static void store_result(const sb_callback *cb, const sb_cell *c, void *ret)
+{
+    sb_type t = cb->sig->ret;
+    uint8_t conv = cb->convs[cb->sig->nparams];
+    if (conv == SB_CV_VOID)
+        return;
+    if (t.ptr) {
+        memcpy(ret, &c->p, sizeof c->p);
+        return;
+    }
+    if (conv == SB_CV_DOUBLE) {
+        memcpy(ret, &c->d, sizeof c->d);
+        return;
+    }
+    if (conv == SB_CV_FLOAT) {
+        memcpy(ret, &c->f, sizeof c->f);
+        return;
+    }
+    const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
+    if (ki->cls == SB_CLASS_SINT) {
+        int64_t v;
+        switch (ki->size) {
+        case 1: v = (int8_t)c->u; break;
+        case 2: v = (int16_t)c->u; break;
+        case 4: v = (int32_t)c->u; break;
+        default: v = c->i; break;
+        }
+        if (ki->size < sizeof(ffi_arg)) {
+            ffi_sarg w = (ffi_sarg)v;
+            memcpy(ret, &w, sizeof w);
+        } else {
+            memcpy(ret, &v, sizeof v);
+        }
+    } else {
+        uint64_t v = ki->size >= 8 ? c->u : c->u & ((UINT64_C(1) << (ki->size * 8)) - 1);
+        if (ki->size < sizeof(ffi_arg)) {
+            ffi_arg w = (ffi_arg)v;
+            memcpy(ret, &w, sizeof w);
+        } else {
+            memcpy(ret, &v, sizeof v);
+        }
+    }
+}
+
+/* Runs the Python callable with the GIL held. */
+static void run_callable(sb_callback *cb, void *ret, void **args)
+{
+    const sb_sig *sig = cb->sig;
+    PyObject *argt = PyTuple_New(sig->nparams);
+    PyObject *r = NULL;
+    if (argt) {
+        for (uint16_t i = 0; i < sig->nparams; i++) {
+            sb_cell c;
+            load_arg(cb, i, args[i], &c);
+            PyObject *v = cb->convs[i] == SB_CV_PYOBJ ? (PyObject *)c.p : NULL;
+            if (v) /* a PyObject * argument is borrowed from C */
+                Py_INCREF(v);
+            else
+                v = sb__from_c(cb->state, cb->convs[i], sig->params[i].type, &c);
+            if (!v) {
+                Py_CLEAR(argt);
+                break;
+            }
+            PyTuple_SetItem(argt, i, v);
+        }
+    }
+    if (argt) {
+        r = PyObject_Call(cb->callable, argt, NULL);
+        Py_DECREF(argt);
+    }
+    uint8_t rconv = cb->convs[sig->nparams];
+    sb_cell out;
+    out.u = 0;
+    if (r && rconv != SB_CV_VOID) {
+        sb_convctx cx = {"callback", "return value", sig->ret, cb->state, SB_CX_RESULT};
+        if (rconv == SB_CV_PYOBJ) {
+            out.p = r; /* a PyObject * result is a new reference handed to C */
+            Py_INCREF(r);
+        } else if (rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_FUNC || rconv == SB_CV_INST) {
+            /* Memory a Python object owns would die with it: only addresses are returned. */
+            if (r == Py_None)
+                out.p = NULL;
+            else if (Py_TYPE(r) == (PyTypeObject *)cb->state->PointerType)
+                out.p = ((sb_pointer *)r)->addr;
+            else if (PyLong_Check(r))
+                out.p = PyLong_AsVoidPtr(r);
+            else
+                PyErr_Format(PyExc_TypeError, "callback return value (pointer) must be a sigbind.Pointer, int address "
+                             "or None, not %R", (PyObject *)Py_TYPE(r));
+        } else if (sb__to_c(&cx, rconv, sig->ret, r, &out, NULL) < 0) {
+            out.u = 0;
+        }
+        if (PyErr_Occurred())
+            Py_CLEAR(r);
+    }
+    if (!r) {
+        /* The exception has nowhere to go in C: report it as CPython reports
+         * errors in destructors (sys.unraisablehook) and return the error result. */
+        PyErr_WriteUnraisable((PyObject *)cb);
+        out = cb->error_cell;
+    }
+    Py_XDECREF(r);
+    store_result(cb, &out, ret);
+}
+
+static void handler(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    (void)cif;
+    sb_callback *cb = user;
+    sb_callstate *cs = sb__callstate;
+    if (cs && cs->held) {
+        run_callable(cb, ret, args); /* called back during our call, GIL held */
+    } else if (cs && cs->saved) {
+        /* called back on this thread during a [[nogil]] call: take the GIL back */
+        PyEval_RestoreThread(cs->saved);
+        cs->held = true;
+        run_callable(cb, ret, args);
+        cs->held = false;
+        cs->saved = PyEval_SaveThread();
+    } else {
+        /* any other thread, including ones Python never saw */
+        PyGILState_STATE g = PyGILState_Ensure();
+        sb_callstate mine = {true, NULL};
+        sb__callstate = &mine;
+        run_callable(cb, ret, args);
+        sb__callstate = cs;
+        PyGILState_Release(g);
+    }
+}
+
+PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool owns_sig, PyObject *callable,
+                           PyObject *error_result)
+{
+    sb_callback *cb = (sb_callback *)PyType_GenericAlloc((PyTypeObject *)st->CallbackType, 0);
+    if (!cb) {
+        if (owns_sig)
+            sb__sig_free(sig);
+        return NULL;
+    }
+    cb->sig = sig;
+    cb->owns_sig = owns_sig;
+    Py_INCREF(callable);
+    cb->callable = callable;
+    Py_XINCREF(module);
+    cb->module = module;
+    cb->state = st;
+    uint16_t n = sig->nparams;
+    cb->atypes = PyMem_Calloc(n ? n : 1, sizeof *cb->atypes);
+    cb->convs = PyMem_Calloc(n + 1u, 1);
+    if (!cb->atypes || !cb->convs) {
+        Py_DECREF(cb);
+        return PyErr_NoMemory();
+    }
+    for (uint16_t i = 0; i < n; i++) {
+        sb_type t = sig->params[i].type;
+        cb->atypes[i] = sb__type_ffi(t);
+        cb->convs[i] = conv_for(t);
+        if (!t.ptr && t.kind == SB_K_VOID) {
+            Py_DECREF(cb);
+            PyErr_SetString(PyExc_TypeError, "a callback parameter cannot have type void");
+            return NULL;
+        }
+    }
+    cb->convs[n] = conv_for(sig->ret);
+    if (!error_result)
+        error_result = Py_None;
+    Py_INCREF(error_result);
+    cb->error_result = error_result;
+    cb->error_cell.u = 0;
+    uint8_t rconv = cb->convs[n];
+    if (error_result != Py_None && rconv != SB_CV_VOID) {
+        sb_convctx cx = {"callback", "error_result", sig->ret, st, SB_CX_ARGUMENT};
+        if (rconv == SB_CV_PYOBJ || rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_FUNC) {
+            PyErr_SetString(PyExc_TypeError, "callback(): error_result is only for numeric results (a pointer "
+                            "result returns NULL on error)");
+            Py_DECREF(cb);
+            return NULL;
+        }
+        if (sb__to_c(&cx, rconv, sig->ret, error_result, &cb->error_cell, NULL) < 0) {
+            Py_DECREF(cb);
+            return NULL;
+        }
+    }
+    if (ffi_prep_cif(&cb->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(sig->ret), cb->atypes) != FFI_OK ||
+        !(cb->closure = ffi_closure_alloc(sizeof(ffi_closure), &cb->code)) ||
+        ffi_prep_closure_loc(cb->closure, &cb->cif, handler, cb, cb->code) != FFI_OK) {
+        Py_DECREF(cb);
+        PyErr_SetString(PyExc_MemoryError, "libffi cannot make a closure for this callback");
+        return NULL;
+    }
+    return (PyObject *)cb;
+}
+
+bool sb__callback_check(sb_state *st, PyObject *obj)
+{
+    return Py_TYPE(obj) == (PyTypeObject *)st->CallbackType;
+}
+
+void *sb__callback_address(PyObject *obj)
+{
+    return ((sb_callback *)obj)->code;
+}
+
+const sb_sig *sb__callback_sig(PyObject *obj)
+{
+    return ((sb_callback *)obj)->sig;
+}
+
+static PyObject *callback_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    (void)type, (void)args, (void)kwds;
+    PyErr_SetString(PyExc_TypeError, "sigbind.Callback objects are made by sigbind.callback()");
+    return NULL;
+}
+
+static int callback_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    sb_callback *cb = (sb_callback *)self;
+    Py_VISIT(cb->callable);
+    Py_VISIT(cb->module);
+    Py_VISIT(cb->error_result);
+    return sb__compat_visit_type(self, visit, arg);
+}
+
+static int callback_clear(PyObject *self)
+{
+    sb_callback *cb = (sb_callback *)self;
+    Py_CLEAR(cb->callable);
+    Py_CLEAR(cb->error_result);
+    return 0;
+}
+
+static void callback_dealloc(PyObject *self)
+{
+    sb_callback *cb = (sb_callback *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    callback_clear(self);
+    Py_CLEAR(cb->module);
+    if (cb->closure)
+        ffi_closure_free(cb->closure);
+    PyMem_Free(cb->atypes);
+    PyMem_Free(cb->convs);
+    if (cb->owns_sig)
+        sb__sig_free(cb->sig);
+    freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+    tfree(self);
+    sb__compat_dealloc_type(tp);
+}
+
+/* "int (*)(const void *a, const void *b)" from the "int __fn(...)" signature. */
+static PyObject *spelling(const sb_callback *cb)
+{
+    const char *t = cb->sig->text, *at = strstr(t, "__fn(");
+    if (!at)
+        return PyUnicode_FromString(t);
+    size_t head = (size_t)(at - t), n = strlen(t);
+    char *buf = PyMem_Malloc(n + 2);
+    if (!buf)
+        return PyErr_NoMemory();
+    memcpy(buf, t, head);
+    memcpy(buf + head, "(*)", 3);
+    memcpy(buf + head + 3, at + 4, n - head - 4 + 1);
+    PyObject *r = PyUnicode_FromString(buf);
+    PyMem_Free(buf);
+    return r;
+}
+
+static PyObject *callback_repr(PyObject *self)
+{
+    sb_callback *cb = (sb_callback *)self;
+    PyObject *s = spelling(cb);
+    if (!s)
+        return NULL;
+    PyObject *r = PyUnicode_FromFormat("<sigbind.Callback (%U) at %p calling %R>", s, cb->code,
+                                       cb->callable ? cb->callable : Py_None);
+    Py_DECREF(s);
+    return r;
+}
+
+static PyObject *callback_call(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    sb_callback *cb = (sb_callback *)self;
+    if (!cb->callable) {
+        PyErr_SetString(PyExc_ValueError, "the callback was cleared");
+        return NULL;
+    }
+    return PyObject_Call(cb->callable, args, kwds);
+}
+
+static PyObject *get_address(PyObject *self, void *c)
+{
+    (void)c;
+    return PyLong_FromVoidPtr(((sb_callback *)self)->code);
+}
+
+static PyObject *get_type(PyObject *self, void *c)
+{
+    (void)c;
+    return spelling((sb_callback *)self);
+}
+
+static PyObject *get_callable(PyObject *self, void *c)
+{
+    (void)c;
+    PyObject *f = ((sb_callback *)self)->callable;
+    f = f ? f : Py_None;
+    Py_INCREF(f);
+    return f;
+}
+
+static PyGetSetDef callback_getset[] = {
+    {"address", get_address, NULL, "The C function pointer (valid while this object lives).", NULL},
+    {"type", get_type, NULL, "The C function pointer type.", NULL},
+    {"callable", get_callable, NULL, "The Python callable it calls.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot callback_slots[] = {
+    {Py_tp_doc, (void *)"A Python callable as a C function pointer (sigbind.callback()). Keep it alive as long as "
+                        "C code may call its address."},
+    {Py_tp_new, (void *)callback_new},
+    {Py_tp_dealloc, (void *)callback_dealloc},
+    {Py_tp_traverse, (void *)callback_traverse},
+    {Py_tp_clear, (void *)callback_clear},
+    {Py_tp_repr, (void *)callback_repr},
+    {Py_tp_call, (void *)callback_call},
+    {Py_tp_getset, (void *)callback_getset},
+    {0, NULL},
+};
+
+PyType_Spec sb__callback_spec = {
+    "sigbind.Callback", sizeof(sb_callback), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, callback_slots,
+};
