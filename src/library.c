@@ -169,7 +169,8 @@ static const char *lib_display(sb_library *lib, char *buf, size_t cap)
 /* owned by the Library; signatures of its functions point into them).  */
 
 typedef struct libtype {
-    sb_named named;          /* named.user points back here */
+    sb_named named;          /* named.user points back here (for a function type: its sb_sig) */
+    sb_sig *fsig;            /* a function pointer typedef's function type, owned */
     char name[64];           /* "sqlite3", or "struct tag" for a tag met only through a pointer typedef */
     char tag[64];            /* the struct tag of an opaque type, else "" */
     char release[64];        /* [[release(fn)]], else "" */
@@ -197,8 +198,10 @@ static void libtypes_free(sb_libtypes *ts)
 {
     if (!ts)
         return;
-    for (size_t i = 0; i < ts->n; i++)
+    for (size_t i = 0; i < ts->n; i++) {
+        sb__sig_free(ts->v[i]->fsig);
         free(ts->v[i]);
+    }
     free(ts->v);
     free(ts);
 }
@@ -254,6 +257,30 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
         return -1;
     }
     const sb_named *old = lib_lookup(&lib->scope, td.name, strlen(td.name), 0);
+    if (td.fsig) {
+        /* typedef int (*cmp_t)(...): a function type (not found by name) and the alias of its pointer */
+        bool same = old && old->what == SB_NAMED_ALIAS && old->alias.named &&
+                    old->alias.named->what == SB_NAMED_FUNC && sb__functype_equal(old->alias.named->user, td.fsig);
+        libtype *ft = old ? NULL : libtype_add(lib, "");
+        libtype *a = ft ? libtype_add(lib, td.name) : NULL;
+        if (old || !ft || !a) {
+            sb__sig_free(td.fsig);
+            if (old && !same) {
+                sb_error e = {0, ""};
+                snprintf(e.msg, sizeof e.msg, "typedef '%s' is already declared differently", td.name);
+                sb__raise_sigerror(st, text, len, &e, NULL);
+                return -1;
+            }
+            return old ? 0 : (PyErr_NoMemory(), -1);
+        }
+        ft->fsig = td.fsig;
+        ft->named.what = SB_NAMED_FUNC;
+        ft->named.name = td.fname;
+        ft->named.user = td.fsig;
+        a->named.what = SB_NAMED_ALIAS;
+        a->named.alias = (sb_type){SB_K_VOID, 1, 0, &ft->named};
+        return 0;
+    }
     libtype *base = NULL; /* the opaque type the new name is, or points to */
     if (td.opaque) {
         if (td.type.ptr == 0 && !old) {

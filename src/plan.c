@@ -12,7 +12,7 @@ static sb_conv conv_of(sb_type t)
     if (t.ptr) {
         if (t.named && t.named->what == SB_NAMED_CLASS && t.ptr == 1)
             return SB_CV_INST;
-        if (t.named && t.named->what == SB_NAMED_FUNC)
+        if (t.named && t.named->what == SB_NAMED_FUNC && t.ptr == 1)
             return SB_CV_FUNC;
         if (t.kind == SB_K_PYOBJECT && t.ptr == 1)
             return SB_CV_PYOBJ;

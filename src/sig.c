@@ -1620,8 +1620,32 @@ int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_ty
     if (!parse_pointers(&p, &out->type))
         return -1;
     if (punct_is(&p, '(')) {
-        fail(&p, p.t.pos, "function pointer typedefs are not supported yet");
-        return -1;
+        /* typedef int (*cmp_t)(const void *, const void *) */
+        if (out->opaque) {
+            fail(&p, p.t.pos, "a function pointer typedef returning an opaque struct needs a typedef of it first");
+            return -1;
+        }
+        size_t np, nl;
+        const char *spelling;
+        sb_sig *fsig = parse_fp_declarator(&p, tstart, &np, &nl, &spelling);
+        if (!fsig)
+            return -1;
+        if (!nl || nl >= sizeof out->name || p.t.kind != T_END) {
+            sb__sig_free(fsig);
+            if (!nl)
+                fail(&p, np, "a function pointer typedef needs a name: typedef int (*name)(int)");
+            else if (nl >= sizeof out->name)
+                fail(&p, np, "the typedef's name is too long");
+            else
+                expected(&p, "the end of the typedef");
+            return -1;
+        }
+        memcpy(out->name, p.s + np, nl);
+        out->name[nl] = '\0';
+        out->fsig = fsig;
+        out->fname = spelling;
+        out->type = (sb_type){SB_K_VOID, 1, 0, NULL};
+        return 0;
     }
     if (!copy_ident(&p, out->name, sizeof out->name, "the typedef's name"))
         return -1;

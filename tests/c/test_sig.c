@@ -1715,6 +1715,13 @@ static void test_typedef_parse_forms(void **state)
     assert_true(sb__is_typedef(c, strlen(c)));
     assert_false(sb__is_typedef("typedefx y", 10));
     assert_false(sb__is_typedef("int typedef_(void)", 18));
+    const char *f = "typedef char *(*fmt_t)(const char *s, int n)";
+    assert_int_equal(sb__typedef_parse(f, strlen(f), NULL, &td, &err), 0);
+    assert_string_equal(td.name, "fmt_t");
+    assert_non_null(td.fsig);
+    assert_string_equal(td.fname, "char *(*)(const char *s, int n)");
+    assert_int_equal(td.fsig->nparams, 2);
+    sb__sig_free(td.fsig);
     /* A struct tag the scope knows is not a new opaque type. */
     const char *d = "typedef struct Rect *RectP";
     assert_int_equal(sb__typedef_parse(d, strlen(d), &test_scope, &td, &err), 0);
@@ -1731,7 +1738,8 @@ static void test_typedef_parse_errors(void **state)
         {"typedef struct s s [[free]]", "a typedef takes only [[release(fn)]]"},
         {"typedef struct s s x", "expected the end of the typedef"},
         {"typedef void v", "a typedef of void is not supported"},
-        {"typedef int (*fp)(int)", "function pointer typedefs are not supported yet"},
+        {"typedef int (*)(int)", "a function pointer typedef needs a name"},
+        {"typedef int (*fp)(int) x", "expected the end of the typedef"},
         {"int x", "expected 'typedef'"},
         {"typedef enum e e", "enum types are not supported yet"},
     };

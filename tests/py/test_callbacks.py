@@ -240,6 +240,20 @@ class Libc(unittest.TestCase):
         self.libc.qsort(buf, len(items), rec.size, by_key)
         self.assertEqual([rec.unpack_from(buf, i * rec.size) for i in range(3)], sorted(items))
 
+    def test_function_pointer_typedef(self):
+        libc = sigbind.load("c", """
+            typedef int (*cmp_t)(const void *, const void *);
+            typedef cmp_t compare_fn;
+            void qsort(void *base, size_t nmemb, size_t size, compare_fn compar);
+        """)
+        self.assertEqual(libc.qsort.__self__.signature,
+                         "void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *))")
+        data = array.array("i", [3, 1, 2])
+        libc.qsort(data, 3, data.itemsize, self.ints)
+        self.assertEqual(list(data), [1, 2, 3])
+        with self.assertRaises(sigbind.SignatureError):
+            sigbind.load("c", "typedef int (*cmp_t)(int); typedef long (*cmp_t)(int);")
+
     def test_bsearch(self):
         # A bytearray is passed in place on every version (other buffers are
         # copied for the call before 3.11), so the result points into it.
