@@ -382,6 +382,15 @@ general:
 #define SB_SIMPLE(pl, npos) 0
 #endif
 
+/* The struct type a slot's storage holds (the pointee for [[out]]/[[inout]]). */
+static sb_type struct_type(const sb_slot *s)
+{
+    sb_type t = s->type;
+    if (s->flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
+        t.ptr--;
+    return t;
+}
+
 /* Converts vals (one per Python parameter, NULL = not given), calls, builds the result. */
 static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject *const *extras, sb_cell *cells,
                                   void **avalues, sb_temp *temps)
@@ -392,6 +401,30 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
     PyObject *result = NULL;
     uint64_t tempmask = 0; /* slots holding a temporary (SB_MAX_ARGS <= 64) */
     sb_cell r;
+    /* Structs by value: argument values and the result live here (heap beyond). */
+    _Alignas(16) unsigned char sstack[512];
+    unsigned char *sheap = NULL, *sbuf = sstack;
+    size_t sneed = 0;
+    if (SB_UNLIKELY(pl->has_structs)) {
+        for (unsigned i = 0; i < nargs; i++)
+            if (slots[i].conv == SB_CV_STRUCT)
+                sneed += (sb__type_size(struct_type(&slots[i])) + 15) & ~(size_t)15;
+        if (pl->ret_conv == SB_CV_STRUCT)
+            sneed += (sb__type_size(pl->sig->ret) + sizeof(ffi_arg) + 15) & ~(size_t)15;
+        if (sneed > sizeof sstack && !(sbuf = sheap = PyMem_Malloc(sneed)))
+            return PyErr_NoMemory();
+        memset(sbuf, 0, sneed);
+        size_t at = 0;
+        for (unsigned i = 0; i < nargs; i++)
+            if (slots[i].conv == SB_CV_STRUCT) {
+                /* by value: the cell points at the value; [[out]]/[[inout]]: the out
+                 * cell does, and the argument is that pointer */
+                cells[(slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) ? slots[i].outcell : slots[i].store].p =
+                    sbuf + at;
+                at += (sb__type_size(struct_type(&slots[i])) + 15) & ~(size_t)15;
+            }
+        r.p = sbuf + at; /* the result's storage */
+    }
 
     /* The general path: out/inout storage, contracts, [[free]], [[nogil]], libffi.
      * Two passes: values that may run Python code (__index__, __float__) first,
@@ -405,6 +438,10 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
                 continue;
             sb_cell *cell = &cells[s->store];
             if (s->flags & SB_PARAM_OUT) {
+                if (s->conv == SB_CV_STRUCT) { /* zeroed storage of the struct */
+                    cell->p = cells[s->outcell].p;
+                    continue;
+                }
                 cells[s->outcell].u = 0;
                 cell->p = &cells[s->outcell];
                 continue;
@@ -417,8 +454,12 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             sb_type vt = s->type;
             if (s->flags & SB_PARAM_INOUT) {
                 target = &cells[s->outcell];
-                target->u = 0;
-                cell->p = target;
+                if (s->conv == SB_CV_STRUCT) {
+                    cell->p = target->p; /* the struct's storage; converted into below */
+                } else {
+                    target->u = 0;
+                    cell->p = target;
+                }
                 vt.ptr--;
             }
             PyObject *v = vals[s->py];
@@ -434,7 +475,8 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         }
     }
 
-    r.u = 0;
+    if (pl->ret_conv != SB_CV_STRUCT)
+        r.u = 0;
     int saved_errno = 0;
     const sb_sig *sig = pl->sig;
     {
@@ -458,8 +500,13 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
 #endif
         {
             for (unsigned i = 0; i < nargs; i++)
-                avalues[i] = &cells[slots[i].store];
-            ffi_call((ffi_cif *)&pl->cif, FFI_FN(f->fn), &r, avalues);
+                avalues[i] = slots[i].conv == SB_CV_STRUCT && !(slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
+                                 ? cells[slots[i].store].p
+                                 : &cells[slots[i].store];
+            if (SB_UNLIKELY(pl->ret_conv == SB_CV_STRUCT))
+                ffi_call((ffi_cif *)&pl->cif, FFI_FN(f->fn), r.p, avalues); /* r.p: the result's storage */
+            else
+                ffi_call((ffi_cif *)&pl->cif, FFI_FN(f->fn), &r, avalues);
         }
         if (sig->contract.kind == SB_CONTRACT_ERRNO)
             saved_errno = errno; /* before anything else can touch it */
@@ -542,6 +589,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
     result = tuple;
 
 done:
+    PyMem_Free(sheap);
     if (SB_UNLIKELY(tempmask)) {
         int failed = 0;
         for (unsigned i = 0; i < nargs && tempmask >> i; i++)

@@ -336,6 +336,20 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         cell->p = ((sb_pointer *)obj)->addr;
         return 0;
     }
+    if (sb__struct_check(st, obj)) {
+        /* A Struct value by address (C may write into it): `struct point *` or `void *`. */
+        const sb_layout *L;
+        void *data = sb__struct_data(obj, &L);
+        if (type.named && type.named->what == SB_NAMED_STRUCT && type.ptr == 1 && type.named != &L->named) {
+            char tn[96];
+            sb__type_format(cx->declared, tn, sizeof tn);
+            PyErr_Format(PyExc_TypeError, "%s (%s) must point to a %s, not a %s", who(cx), tn, type.named->name,
+                         L->name);
+            return -1;
+        }
+        cell->p = data;
+        return 0;
+    }
     if (PyLong_Check(obj) && !PyBool_Check(obj))
         return to_address(cx, obj, cell);
     if (PyBytes_Check(obj)) {
@@ -605,6 +619,12 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
         return to_inst(cx, type, obj, cell);
     case SB_CV_FUNC:
         return to_func(cx, type, obj, cell, tmp);
+    case SB_CV_STRUCT: { /* cell->p: storage the call path provides */
+        char tn[96], what[200];
+        sb__type_format(cx->declared, tn, sizeof tn);
+        snprintf(what, sizeof what, "%s (%s)", who(cx), tn);
+        return sb__struct_store(cx->state, type.named->user, obj, cell->p, what);
+    }
     default:
         PyErr_SetString(PyExc_SystemError, "sigbind: bad converter");
         return -1;
@@ -700,6 +720,8 @@ PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *ce
             return NULL;
         }
         return (PyObject *)cell->p;
+    case SB_CV_STRUCT: /* cell->p: the returned value */
+        return sb__struct_new(st, NULL, type.named->user, NULL, cell->p);
     case SB_CV_FUNC: {
         /* A function pointer comes back as an address (a void * Pointer). */
         sb_type vp = {SB_K_VOID, 1, 0, NULL};

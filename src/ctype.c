@@ -40,10 +40,14 @@ bool sb__type_is_cstring(sb_type t)
 
 size_t sb__type_size(sb_type t)
 {
+    if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT)
+        return ((const sb_layout *)t.named->user)->size;
     return t.ptr ? sizeof(void *) : sb__kind((sb_kind)t.kind)->size;
 }
 
 ffi_type *sb__type_ffi(sb_type t)
 {
+    if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT)
+        return &((sb_layout *)(uintptr_t)t.named->user)->ffi;
     return t.ptr ? &ffi_type_pointer : sb__kind((sb_kind)t.kind)->ffi;
 }

@@ -118,8 +118,9 @@ typedef enum sb_named_what {
     SB_NAMED_OPAQUE = 1,   /* incomplete struct: only usable behind '*' (typed handles) */
     SB_NAMED_CLASS,        /* a C-face class: `T *` is an instance's struct */
     SB_NAMED_ALIAS,        /* a typedef of another type: replaced by `alias` when parsed */
-    SB_NAMED_FUNC          /* a function type; `T *` of it is a function pointer. `user` is its sb_sig,
+    SB_NAMED_FUNC,         /* a function type; `T *` of it is a function pointer. `user` is its sb_sig,
                               `name` its spelling as a pointer: "int (*)(const void *a, const void *b)" */
+    SB_NAMED_STRUCT        /* a struct or union with members: `user` is its sb_layout */
 } sb_named_what;
 
 typedef struct sb_named sb_named;
@@ -147,6 +148,50 @@ struct sb_named {
     sb_type alias;         /* SB_NAMED_ALIAS: the type it stands for (never itself an alias) */
 };
 
+/* ------------------------------------------------------------------ */
+/* layout: structs and unions (src/layout.c).                          */
+
+typedef struct sb_field {
+    const char *name;      /* member name (owned) */
+    sb_type type;          /* scalar, pointer, or a struct/union by value */
+    size_t offset;         /* bytes from the start (anonymous members' fields promoted with theirs) */
+    uint32_t count;        /* fixed array length; 0 = not an array */
+} sb_field;
+
+typedef struct sb_layout {
+    sb_named named;        /* what = SB_NAMED_STRUCT, user = this */
+    char name[80];         /* "struct point", "union u", or a typedef's name for an untagged one */
+    bool is_union;
+    bool by_value_ok;      /* libffi can pass it by value (no unions inside, libffi agrees on the layout) */
+    size_t size, align;
+    uint16_t nfields;
+    sb_field *fields;
+    ffi_type ffi;          /* FFI_TYPE_STRUCT */
+    ffi_type **elements;   /* NULL-terminated */
+    size_t nelements, elemcap;
+    struct sb_layout **subs; /* layouts defined inside this one (owned) */
+    size_t nsubs;
+} sb_layout;
+
+SB_INTERNAL sb_layout *sb__layout_new(bool is_union, const char *name);
+SB_INTERNAL void sb__layout_free(sb_layout *L);
+/* Adds a member (count: array length, 0 = not an array). 0 or -1 with err. */
+SB_INTERNAL int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count,
+                               sb_error *err);
+/* Adds an anonymous struct/union member (its fields promoted); L then owns sub only via add_sub. */
+SB_INTERNAL int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err);
+/* L owns sub from now on (also on failure). */
+SB_INTERNAL int sb__layout_add_sub(sb_layout *L, sb_layout *sub, sb_error *err);
+SB_INTERNAL int sb__layout_finish(sb_layout *L, sb_error *err);
+SB_INTERNAL const sb_field *sb__layout_field(const sb_layout *L, const char *name, size_t len);
+SB_INTERNAL size_t sb__type_align(sb_type t);
+
+/* A `struct tag { ... }` / `union tag { ... }` statement of a declaration
+ * block. On success *out is a finished layout the caller owns. */
+SB_INTERNAL bool sb__is_struct_def(const char *text, size_t len);
+SB_INTERNAL int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_layout **out,
+                                 sb_error *err);
+
 /* One `typedef` statement of a declaration block (sb__typedef_parse). */
 typedef struct sb_typedef {
     char name[64];         /* the new type name */
@@ -157,6 +202,8 @@ typedef struct sb_typedef {
     struct sb_sig *fsig;   /* a function pointer typedef: its function type, owned by the caller
                               (sb__sig_free); type.named must then be made by the caller too */
     const char *fname;     /* and its spelling as a pointer, inside fsig's arena */
+    sb_layout *layout;     /* `typedef struct [tag] { ... } name`: the new layout, owned by the caller;
+                              type.named is then its named */
 } sb_typedef;
 
 /* Writes "const char *" etc. into buf (NUL-terminated, truncated to cap). Returns length. */
@@ -283,6 +330,7 @@ typedef enum sb_conv {
     SB_CV_PYOBJ,    /* PyObject * */
     SB_CV_INST,     /* `T *` of a C-face class T: the struct inside an instance */
     SB_CV_FUNC,     /* a function pointer: a Callback, a bound function, or any callable for the call */
+    SB_CV_STRUCT,   /* a struct by value: the cell points at the value's storage */
     SB_CV_COUNT
 } sb_conv;
 
@@ -348,6 +396,7 @@ typedef struct sb_plan {
     sb_regcall_fn regcall;       /* SB_FAST_REGS: the register stub that fits the arguments */
     bool simple;                 /* register call, no out/inout, no contract, no [[free]], no [[nogil]],
                                     no keyword-only parameters */
+    bool has_structs;            /* a struct passed or returned by value */
     uint8_t ret_conv;            /* sb_conv of the result */
     uint8_t ret_size;            /* its size in bytes */
     sb_slot *slots;              /* nargs */

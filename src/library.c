@@ -170,6 +170,8 @@ static const char *lib_display(sb_library *lib, char *buf, size_t cap)
 
 typedef struct libtype {
     sb_named named;          /* named.user points back here (for a function type: its sb_sig) */
+    const sb_named *target;  /* what the name stands for: &named, or a struct's &layout->named */
+    sb_layout *layout;       /* a struct/union definition, owned */
     sb_sig *fsig;            /* a function pointer typedef's function type, owned */
     char name[64];           /* "sqlite3", or "struct tag" for a tag met only through a pointer typedef */
     char tag[64];            /* the struct tag of an opaque type, else "" */
@@ -187,9 +189,12 @@ static const sb_named *lib_lookup(const sb_scope *scope, const char *name, size_
     if (!ts || tag == 'e')
         return NULL;
     for (size_t i = 0; i < ts->n; i++) {
-        const char *key = tag ? ts->v[i]->tag : ts->v[i]->name;
-        if (strlen(key) == len && memcmp(key, name, len) == 0 && (!tag || ts->v[i]->named.what == SB_NAMED_OPAQUE))
-            return &ts->v[i]->named;
+        const libtype *t = ts->v[i];
+        const char *key = tag ? t->tag : t->name;
+        if (strlen(key) == len && memcmp(key, name, len) == 0 &&
+            (!tag || t->target->what == SB_NAMED_OPAQUE ||
+             (t->target->what == SB_NAMED_STRUCT && (tag == 'u') == t->layout->is_union)))
+            return t->target;
     }
     return NULL;
 }
@@ -200,6 +205,7 @@ static void libtypes_free(sb_libtypes *ts)
         return;
     for (size_t i = 0; i < ts->n; i++) {
         sb__sig_free(ts->v[i]->fsig);
+        sb__layout_free(ts->v[i]->layout);
         free(ts->v[i]);
     }
     free(ts->v);
@@ -225,6 +231,7 @@ static libtype *libtype_add(sb_library *lib, const char *name)
     snprintf(t->name, sizeof t->name, "%s", name);
     t->named.name = t->name;
     t->named.user = t;
+    t->target = &t->named;
     ts->v[ts->n++] = t;
     return t;
 }
@@ -246,6 +253,42 @@ static void mark_release(sb_library *lib, const char *name)
     PyErr_Clear();
 }
 
+/* Registers a struct/union layout (owned from now on) under its tag (may be ""). */
+static libtype *add_layout(sb_library *lib, sb_layout *L, const char *tag)
+{
+    libtype *t = libtype_add(lib, "");
+    if (!t) {
+        sb__layout_free(L);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    t->layout = L;
+    t->target = &L->named;
+    snprintf(t->tag, sizeof t->tag, "%s", tag);
+    return t;
+}
+
+/* `struct point { int x; int y; }` / `union u { ... }`. 0, or -1 with SignatureError. */
+static int add_struct(sb_library *lib, const char *text, size_t len)
+{
+    sb_state *st = sb__state(lib->module);
+    sb_layout *L;
+    sb_error err;
+    if (sb__struct_parse(text, len, &lib->scope, &L, &err) < 0) {
+        sb__raise_sigerror(st, text, len, &err, NULL);
+        return -1;
+    }
+    const char *tag = strchr(L->name, ' ') + 1;
+    if (lib_lookup(&lib->scope, tag, strlen(tag), L->is_union ? 'u' : 's')) {
+        sb_error e = {0, ""};
+        snprintf(e.msg, sizeof e.msg, "%s is already declared", L->name);
+        sb__layout_free(L);
+        sb__raise_sigerror(st, text, len, &e, NULL);
+        return -1;
+    }
+    return add_layout(lib, L, tag) ? 0 : -1;
+}
+
 /* One `typedef ...` statement of a declaration block. 0, or -1 with SignatureError. */
 static int add_typedef(sb_library *lib, const char *text, size_t len)
 {
@@ -257,6 +300,30 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
         return -1;
     }
     const sb_named *old = lib_lookup(&lib->scope, td.name, strlen(td.name), 0);
+    if (td.layout) {
+        /* typedef struct [tag] { ... } name: the layout (under its tag), and name for it */
+        if (old || (td.tag[0] && lib_lookup(&lib->scope, td.tag, strlen(td.tag), td.layout->is_union ? 'u' : 's'))) {
+            sb_error e = {0, ""};
+            snprintf(e.msg, sizeof e.msg, "'%s' is already declared", old ? td.name : td.layout->name);
+            sb__layout_free(td.layout);
+            sb__raise_sigerror(st, text, len, &e, NULL);
+            return -1;
+        }
+        if (!td.tag[0])
+            snprintf(td.layout->name, sizeof td.layout->name, "%s", td.name); /* untagged: its typedef names it */
+        if (!add_layout(lib, td.layout, td.tag))
+            return -1;
+        libtype *a = libtype_add(lib, td.name);
+        if (!a)
+            return PyErr_NoMemory(), -1;
+        if (td.type.ptr == 0 && !td.tag[0]) {
+            a->target = &td.layout->named; /* the name is the struct itself */
+        } else {
+            a->named.what = SB_NAMED_ALIAS;
+            a->named.alias = td.type;
+        }
+        return 0;
+    }
     if (td.fsig) {
         /* typedef int (*cmp_t)(...): a function type (not found by name) and the alias of its pointer */
         bool same = old && old->what == SB_NAMED_ALIAS && old->alias.named &&
@@ -337,6 +404,18 @@ PyObject *sb__library_adopt(PyObject *libobj, sb_type type, PyObject *v)
 {
     sb_library *lib = (sb_library *)libobj;
     sb_state *st = sb__state(lib->module);
+    if (sb__struct_check(st, v)) {
+        sb__struct_set_owner(v, libobj); /* keeps its layout (declared here) alive */
+        return v;
+    }
+    if (Py_TYPE(v) == (PyTypeObject *)st->PointerType && type.named && type.named->what == SB_NAMED_STRUCT) {
+        sb_pointer *p = (sb_pointer *)v;
+        if (!p->owner) {
+            Py_INCREF(libobj);
+            p->owner = libobj;
+        }
+        return v;
+    }
     if (Py_TYPE(v) != (PyTypeObject *)st->PointerType || !type.named || type.named->what != SB_NAMED_OPAQUE)
         return v;
     sb_pointer *p = (sb_pointer *)v;
@@ -450,9 +529,10 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
         goto fail;
     size_t pos = 0, s, e;
     while (sb__decl_next(text, (size_t)len, &pos, &s, &e)) {
-        bool td = sb__is_typedef(text + s, e - s);
-        PyObject *fn = td ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
-                          : bind_text(lib, text + s, e - s);
+        bool td = sb__is_typedef(text + s, e - s), sd = !td && sb__is_struct_def(text + s, e - s);
+        PyObject *fn = td   ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
+                       : sd ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
+                            : bind_text(lib, text + s, e - s);
         if (fn == Py_None) {
             Py_DECREF(fn);
             continue;
@@ -497,7 +577,7 @@ fail:
  * (libc's bind() stays reachable through lib.bind("int bind(...)")). */
 static bool own_attribute(PyObject *name)
 {
-    static const char *const own[] = {"bind", "declare", "path"};
+    static const char *const own[] = {"bind", "declare", "path", "new", "sizeof", "alignof", "offsetof"};
     if (!PyUnicode_Check(name))
         return false;
     if (PyUnicode_GetLength(name) >= 2 && PyUnicode_ReadChar(name, 0) == '_' && PyUnicode_ReadChar(name, 1) == '_')
@@ -619,7 +699,123 @@ static PyObject *library_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return NULL;
 }
 
+/* A type text in this Library's names ("struct point", "point_t", "int"). */
+static int lib_type(sb_library *lib, PyObject *arg, const char *fname, sb_type *t)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "%s() argument 'type' must be str, not %R", fname, (PyObject *)Py_TYPE(arg));
+        return -1;
+    }
+    PyObject *b = PyUnicode_AsUTF8String(arg);
+    if (!b)
+        return -1;
+    sb_error err;
+    int rc = sb__type_parse_in(PyBytes_AsString(b), (size_t)PyBytes_Size(b), &lib->scope, t, &err);
+    if (rc < 0)
+        sb__raise_sigerror(sb__state(lib->module), PyBytes_AsString(b), (size_t)PyBytes_Size(b), &err, fname);
+    Py_DECREF(b);
+    return rc;
+}
+
+static const sb_layout *struct_of(sb_type t)
+{
+    return !t.ptr && t.named && t.named->what == SB_NAMED_STRUCT ? t.named->user : NULL;
+}
+
+static PyObject *library_sizeof(PyObject *self, PyObject *arg)
+{
+    sb_type t;
+    if (lib_type((sb_library *)self, arg, "sizeof", &t) < 0)
+        return NULL;
+    if (!t.ptr && (t.kind == SB_K_VOID && !t.named)) {
+        PyErr_SetString(PyExc_TypeError, "sizeof(): void has no size");
+        return NULL;
+    }
+    if (!t.ptr && t.named && t.named->what != SB_NAMED_STRUCT) {
+        PyErr_Format(PyExc_TypeError, "sizeof(): '%s' is an incomplete type", t.named->name);
+        return NULL;
+    }
+    return PyLong_FromSize_t(sb__type_size(t));
+}
+
+static PyObject *library_alignof(PyObject *self, PyObject *arg)
+{
+    sb_type t;
+    if (lib_type((sb_library *)self, arg, "alignof", &t) < 0)
+        return NULL;
+    if (!t.ptr && ((t.kind == SB_K_VOID && !t.named) || (t.named && t.named->what != SB_NAMED_STRUCT))) {
+        PyErr_SetString(PyExc_TypeError, "alignof(): an incomplete type has no alignment");
+        return NULL;
+    }
+    return PyLong_FromSize_t(sb__type_align(t));
+}
+
+static PyObject *library_offsetof(PyObject *self, PyObject *args)
+{
+    PyObject *tp;
+    const char *member;
+    if (!PyArg_ParseTuple(args, "Os:offsetof", &tp, &member))
+        return NULL;
+    sb_type t;
+    if (lib_type((sb_library *)self, tp, "offsetof", &t) < 0)
+        return NULL;
+    const sb_layout *L = struct_of(t);
+    if (!L) {
+        PyErr_SetString(PyExc_TypeError, "offsetof(): the type must be a struct or union");
+        return NULL;
+    }
+    const sb_field *f = sb__layout_field(L, member, strlen(member));
+    if (!f) {
+        PyErr_Format(PyExc_AttributeError, "%s has no member '%s'", L->name, member);
+        return NULL;
+    }
+    return PyLong_FromSize_t(f->offset);
+}
+
+static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    sb_library *lib = (sb_library *)self;
+    Py_ssize_t n = PyTuple_Size(args);
+    if (n < 1 || n > 2) {
+        PyErr_SetString(PyExc_TypeError, "new() takes a type and an optional initial value (or members by keyword)");
+        return NULL;
+    }
+    sb_type t;
+    if (lib_type(lib, PyTuple_GetItem(args, 0), "new", &t) < 0)
+        return NULL;
+    const sb_layout *L = struct_of(t);
+    if (!L) {
+        PyErr_SetString(PyExc_TypeError, "Library.new() makes struct and union values; give it 'struct name'");
+        return NULL;
+    }
+    sb_state *st = sb__state(lib->module);
+    PyObject *s = sb__struct_new(st, lib->module, L, self, NULL);
+    if (!s)
+        return NULL;
+    PyObject *init = n == 2 ? PyTuple_GetItem(args, 1) : NULL;
+    char what[120];
+    snprintf(what, sizeof what, "new(%s)", L->name);
+    if (init && sb__struct_store(st, L, init, sb__struct_data(s, NULL), what) < 0) {
+        Py_DECREF(s);
+        return NULL;
+    }
+    PyObject *k, *v;
+    Py_ssize_t pos = 0;
+    while (kwds && PyDict_Next(kwds, &pos, &k, &v))
+        if (PyObject_SetAttr(s, k, v) < 0) {
+            Py_DECREF(s);
+            return NULL;
+        }
+    return s;
+}
+
 static PyMethodDef library_methods[] = {
+    {"new", (PyCFunction)(void (*)(void))library_newvalue, METH_VARARGS | METH_KEYWORDS,
+     "new($self, type, init=None, /, **members)\n--\n\nA zeroed value of a struct or union declared in this "
+     "Library, filled from init (a dict, a tuple, or a Struct) and members."},
+    {"sizeof", library_sizeof, METH_O, "sizeof($self, type, /)\n--\n\nsizeof(type) as the C compiler says."},
+    {"alignof", library_alignof, METH_O, "alignof($self, type, /)\n--\n\n_Alignof(type)."},
+    {"offsetof", library_offsetof, METH_VARARGS, "offsetof($self, type, member, /)\n--\n\noffsetof(type, member)."},
     {"bind", library_bind, METH_O,
      "bind($self, signature, /)\n--\n\nBind one C function by its prototype; returns a callable."},
     {"declare", library_declare, METH_O,

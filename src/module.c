@@ -135,7 +135,8 @@ static int cmod_exec(PyObject *module)
     }
     if (!(st->FunctionType = PyType_FromSpec(&sb__function_spec)) ||
         !(st->PointerType = PyType_FromSpec(&sb__pointer_spec)) ||
-        !(st->CallbackType = PyType_FromSpec(&sb__callback_spec)) || !(st->exc_cache = PyDict_New()) ||
+        !(st->CallbackType = PyType_FromSpec(&sb__callback_spec)) ||
+        !(st->StructType = PyType_FromSpec(&sb__struct_spec)) || !(st->exc_cache = PyDict_New()) ||
         !(st->SignatureError = shared_or_local("SignatureError", def->name, PyExc_ValueError)) ||
         !(st->StatusError = shared_or_local("StatusError", def->name, PyExc_RuntimeError)))
         return -1;
@@ -169,6 +170,7 @@ int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->exc_cache);
     Py_VISIT(st->classes);
     Py_VISIT(st->CallbackType);
+    Py_VISIT(st->StructType);
     return 0;
 }
 
@@ -186,6 +188,7 @@ int sb__state_clear(PyObject *module)
     Py_CLEAR(st->exc_cache);
     Py_CLEAR(st->classes);
     Py_CLEAR(st->CallbackType);
+    Py_CLEAR(st->StructType);
     return 0;
 }
 

@@ -14,12 +14,16 @@ static sb_conv conv_of(sb_type t)
             return SB_CV_INST;
         if (t.named && t.named->what == SB_NAMED_FUNC && t.ptr == 1)
             return SB_CV_FUNC;
+        if (t.named && t.named->what == SB_NAMED_STRUCT && t.ptr == 1) /* a pointer to struct */
+            return SB_CV_PTR;
         if (t.kind == SB_K_PYOBJECT && t.ptr == 1)
             return SB_CV_PYOBJ;
         if (sb__type_is_cstring(t))
             return SB_CV_CSTR;
         return SB_CV_PTR;
     }
+    if (t.named && t.named->what == SB_NAMED_STRUCT)
+        return SB_CV_STRUCT;
     const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
     switch (ki->cls) {
     case SB_CLASS_VOID: return SB_CV_VOID;
@@ -280,6 +284,18 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         goto fail;
     }
 
+    /* Structs by value: libffi must be able to pass them. */
+    for (uint16_t i = 0; i <= n; i++) {
+        sb_type t = i < n ? sig->params[i].type : sig->ret;
+        if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT &&
+            !((const sb_layout *)t.named->user)->by_value_ok) {
+            sb__error_set(err, i < n ? sig->params[i].col : (size_t)-1,
+                          "%s cannot be passed or returned by value (libffi cannot pass unions or "
+                          "structs holding them by value; pass a pointer)", t.named->name);
+            goto fail;
+        }
+    }
+
     /* Result. */
     sb_type rt = sig->ret;
     pl->ret_conv = (uint8_t)conv_of(rt);
@@ -362,7 +378,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             }
             sb_type pt = prm->type;
             pt.ptr--;
-            if (pt.ptr == 0 && pt.kind == SB_K_VOID) {
+            if (pt.ptr == 0 && pt.kind == SB_K_VOID && !pt.named) {
                 sb__error_set(err, prm->col, "[[%s]] parameter '%s' cannot point to void", an, pn);
                 goto fail;
             }
@@ -526,6 +542,8 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             else
                 ok = false;
         }
+        if (ok && pl->ret_conv == SB_CV_STRUCT)
+            ok = false; /* a struct result comes back in memory or register pairs: libffi */
         if (ok) {
             pl->fast = SB_FAST_REGS;
             pl->regcall = nf == 0 ? sb__callregs_int : ni == 0 ? sb__callregs_sse : sb__callregs;
@@ -558,6 +576,9 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
             pl->slots[i].outcell = (uint8_t)pl->ncells++;
 
+    pl->has_structs = pl->ret_conv == SB_CV_STRUCT;
+    for (uint16_t i = 0; i < n; i++)
+        pl->has_structs |= pl->slots[i].conv == SB_CV_STRUCT;
     ffi_status st = ffi_prep_cif(&pl->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(rt), pl->atypes);
     if (st != FFI_OK) {
         sb__error_set(err, (size_t)-1, "libffi cannot prepare a call of this signature (status %d)", (int)st);

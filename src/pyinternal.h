@@ -23,6 +23,7 @@ typedef struct sb_state {
     PyObject *exc_cache;           /* C face: exception types by name (own + looked up); else NULL */
     PyObject *classes;             /* C face: list of the module's class types, by index; else NULL */
     PyObject *CallbackType;
+    PyObject *StructType;
 } sb_state;
 
 /* A C-face class instance is the object header, a __dict__ and a weak
@@ -157,6 +158,17 @@ SB_INTERNAL extern PyType_Spec sb__function_spec;
 SB_INTERNAL extern PyType_Spec sb__library_spec;
 SB_INTERNAL extern PyType_Spec sb__pointer_spec;
 SB_INTERNAL extern PyType_Spec sb__callback_spec;
+SB_INTERNAL extern PyType_Spec sb__struct_spec;
+
+/* structobj.c: Struct values. A copy of src (NULL: zeros), owner keeping L
+ * alive (may be NULL until sb__struct_set_owner), module keeping st alive (may be NULL). */
+SB_INTERNAL PyObject *sb__struct_new(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner,
+                                     const void *src);
+SB_INTERNAL bool sb__struct_check(sb_state *st, PyObject *obj);
+SB_INTERNAL void *sb__struct_data(PyObject *obj, const sb_layout **L);
+SB_INTERNAL void sb__struct_set_owner(PyObject *obj, PyObject *owner);
+/* A Struct, dict or tuple -> the value of L at dst; `what` names it in messages. 0 or -1. */
+SB_INTERNAL int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, const char *what);
 
 /* callback.c. While this thread is inside a C call made by sigbind, the call's
  * GIL state: held, or released with `saved` to take it back (call.c). */

@@ -979,6 +979,149 @@ static const sb_named *adopt_functype(parser *p, sb_sig *fsig, const char *spell
     return nd;
 }
 
+/* A struct/union body at '{' up to and including '}': members as C lays them
+ * out. Returns a finished layout (owned by the caller) or NULL (p failed). */
+static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, int depth)
+{
+    size_t open = p->t.pos;
+    if (depth > 8) {
+        fail(p, open, "structs nested too deeply");
+        return NULL;
+    }
+    sb_layout *L = sb__layout_new(is_union, name);
+    if (!L) {
+        fail(p, open, "out of memory");
+        return NULL;
+    }
+    sb_error e;
+    next(p);
+    while (!p->failed && !punct_is(p, '}')) {
+        if (p->t.kind == T_END) {
+            expected(p, "'}' to end the members");
+            break;
+        }
+        size_t mstart = p->t.pos;
+        sb_type base = {SB_K_VOID, 0, 0, NULL};
+        bool inline_def = false;
+        if (tok_is(p, "struct") || tok_is(p, "union")) {
+            /* an inline definition: struct [tag] { ... } [declarators]; */
+            size_t save_pos = p->pos;
+            tok save = p->t;
+            bool u = tok_is(p, "union");
+            next(p);
+            char subname[80];
+            snprintf(subname, sizeof subname, "%s <anonymous>", u ? "union" : "struct");
+            if (p->t.kind == T_IDENT) {
+                snprintf(subname, sizeof subname, "%s %.*s", u ? "union" : "struct", (int)p->t.len, p->s + p->t.pos);
+                next(p);
+            }
+            if (punct_is(p, '{')) {
+                inline_def = true;
+                sb_layout *sub = parse_struct_body(p, u, subname, depth + 1);
+                if (!sub || sb__layout_add_sub(L, sub, &e) < 0) {
+                    if (sub)
+                        fail(p, mstart, "%s", e.msg);
+                    break;
+                }
+                if (punct_is(p, ';')) { /* anonymous member: its fields belong to this one */
+                    if (sb__layout_add_anon(L, sub, &e) < 0) {
+                        fail(p, mstart, "%s", e.msg);
+                        break;
+                    }
+                    next(p);
+                    continue;
+                }
+                base = (sb_type){SB_K_VOID, 0, 0, &sub->named};
+            } else {
+                p->pos = save_pos;
+                p->t = save;
+            }
+        }
+        spec sp;
+        sp.start = mstart;
+        if (!inline_def) {
+            sb_kind k;
+            if (!parse_specs(p, &sp, " for the member") || !resolve_spec(p, &sp, &k))
+                break;
+            apply_spec(&sp, k, &base);
+        }
+        for (;;) { /* declarators: a, *b, c[4] */
+            sb_type t = base;
+            if (!parse_pointers(p, &t))
+                break;
+            size_t np = p->t.pos, nl = 0;
+            if (punct_is(p, '(')) { /* a function pointer member: laid out as a pointer */
+                const char *spelling;
+                sb_sig *fsig = inline_def ? NULL : parse_fp_declarator(p, sp.start, &np, &nl, &spelling);
+                if (!fsig) {
+                    if (!p->failed)
+                        fail(p, p->t.pos, "expected a member name");
+                    break;
+                }
+                sb__sig_free(fsig);
+                t = (sb_type){SB_K_VOID, 1, 0, NULL};
+            } else if (p->t.kind == T_IDENT) {
+                nl = p->t.len;
+                next(p);
+            }
+            if (!nl) {
+                expected(p, "a member name");
+                break;
+            }
+            uint64_t count = 0;
+            while (punct_is(p, '[')) {
+                next(p);
+                uint64_t n = 0;
+                if (p->t.kind != T_INT || !parse_int_text(p, p->t.pos, p->t.len, &n) || n == 0 || n > (1u << 24)) {
+                    if (!p->failed)
+                        fail(p, p->t.pos, "expected an array length (1..16777216)");
+                    break;
+                }
+                next(p);
+                if (!punct_is(p, ']')) {
+                    expected(p, "']' after the array length");
+                    break;
+                }
+                next(p);
+                count = (count ? count : 1) * n;
+                if (count > (1u << 24)) {
+                    fail(p, np, "array too large");
+                    break;
+                }
+            }
+            if (p->failed)
+                break;
+            if (punct_is(p, ':')) {
+                fail(p, p->t.pos, "bit-fields are not supported yet");
+                break;
+            }
+            if (sb__layout_add(L, p->s + np, nl, t, (uint32_t)count, &e) < 0) {
+                fail(p, np, "%s", e.msg);
+                break;
+            }
+            if (punct_is(p, ',')) {
+                next(p);
+                continue;
+            }
+            if (!punct_is(p, ';'))
+                expected(p, "';' after the member");
+            else
+                next(p);
+            break;
+        }
+    }
+    if (!p->failed) {
+        next(p); /* '}' */
+        if (sb__layout_finish(L, &e) < 0)
+            fail(p, open, "%s", e.msg);
+    }
+    if (p->failed) {
+        sb__layout_free(L);
+        return NULL;
+    }
+    return L;
+}
+
 static bool parse_param(parser *p, sb_param *prm)
 {
     memset(prm, 0, sizeof *prm);
@@ -1047,12 +1190,12 @@ static bool parse_param(parser *p, sb_param *prm)
         if (!parse_annotations(p, &ctx))
             return false;
     }
-    if (prm->type.named && prm->type.ptr == 0) {
+    if (prm->type.named && prm->type.ptr == 0 && prm->type.named->what != SB_NAMED_STRUCT) {
         fail(p, prm->col, "'%s' is only usable through a pointer ('%s *')", prm->type.named->name,
              prm->type.named->name);
         return false;
     }
-    if (prm->type.kind == SB_K_VOID && prm->type.ptr == 0) {
+    if (prm->type.kind == SB_K_VOID && prm->type.ptr == 0 && !prm->type.named) {
         fail(p, prm->col, "a parameter cannot have type void");
         return false;
     }
@@ -1117,7 +1260,7 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
     apply_spec(&sp, k, &sig->ret);
     if (!parse_pointers(p, &sig->ret))
         return false;
-    if (sig->ret.named && sig->ret.ptr == 0) {
+    if (sig->ret.named && sig->ret.ptr == 0 && sig->ret.named->what != SB_NAMED_STRUCT) {
         fail(p, sp.start, "'%s' is only usable through a pointer ('%s *')", sig->ret.named->name,
              sig->ret.named->name);
         return false;
@@ -1483,8 +1626,13 @@ bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, siz
             continue;
         }
         size_t s = i;
-        while (i < len && text[i] != ';') {
+        int braces = 0; /* a struct body's ';' do not end the statement */
+        while (i < len && (text[i] != ';' || braces > 0)) {
             char c = text[i];
+            if (c == '{')
+                braces++;
+            else if (c == '}' && braces > 0)
+                braces--;
             if (c == '"' || c == '\'') {
                 for (i++; i < len && text[i] != c && text[i] != '\n'; i++)
                     if (text[i] == '\\')
@@ -1610,7 +1758,29 @@ int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_ty
             p.t = save;
         }
     }
-    if (!out->opaque) {
+    if (!out->opaque && (tok_is(&p, "struct") || tok_is(&p, "union"))) {
+        /* typedef struct [tag] { ... } name */
+        size_t save_pos = p.pos;
+        tok save = p.t;
+        bool u = tok_is(&p, "union");
+        next(&p);
+        char lname[80] = "";
+        if (p.t.kind == T_IDENT) {
+            snprintf(lname, sizeof lname, "%s %.*s", u ? "union" : "struct", (int)p.t.len, p.s + p.t.pos);
+            snprintf(out->tag, sizeof out->tag, "%.*s", (int)p.t.len, p.s + p.t.pos);
+            next(&p);
+        }
+        if (punct_is(&p, '{')) {
+            if (!(out->layout = parse_struct_body(&p, u, lname, 0)))
+                return -1;
+            out->type = (sb_type){SB_K_VOID, 0, 0, &out->layout->named};
+        } else {
+            out->tag[0] = '\0';
+            p.pos = save_pos;
+            p.t = save;
+        }
+    }
+    if (!out->opaque && !out->layout) {
         spec sp;
         sb_kind k;
         if (p.failed || !parse_specs(&p, &sp, " after 'typedef'") || !resolve_spec(&p, &sp, &k))
@@ -1780,4 +1950,61 @@ bool sb__functype_equal(const sb_sig *a, const sb_sig *b)
         if (!same_ctype(a->params[i].type, b->params[i].type))
             return false;
     return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* struct/union definitions of declaration blocks                      */
+
+bool sb__is_struct_def(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len && isspace((unsigned char)text[i]))
+        i++;
+    size_t kw = len - i >= 6 && !memcmp(text + i, "struct", 6) ? 6 : len - i >= 5 && !memcmp(text + i, "union", 5) ? 5 : 0;
+    if (!kw || (i + kw < len && is_ident_char((unsigned char)text[i + kw])))
+        return false;
+    for (i += kw; i < len; i++)
+        if (text[i] == '{')
+            return true;
+        else if (text[i] == '(' || text[i] == ';')
+            return false;
+    return false;
+}
+
+int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_layout **out, sb_error *err)
+{
+    if (err) {
+        err->col = (size_t)-1;
+        err->msg[0] = '\0';
+    }
+    *out = NULL;
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    next(&p);
+    bool u = tok_is(&p, "union");
+    if (p.failed || !(u || tok_is(&p, "struct"))) {
+        expected(&p, "'struct' or 'union'");
+        return -1;
+    }
+    next(&p);
+    if (p.t.kind != T_IDENT) {
+        expected(&p, u ? "the union's tag" : "the struct's tag");
+        return -1;
+    }
+    char name[80];
+    snprintf(name, sizeof name, "%s %.*s", u ? "union" : "struct", (int)p.t.len, p.s + p.t.pos);
+    next(&p);
+    if (!punct_is(&p, '{')) {
+        expected(&p, "'{' and the members");
+        return -1;
+    }
+    sb_layout *L = parse_struct_body(&p, u, name, 0);
+    if (!L)
+        return -1;
+    if (p.t.kind != T_END) {
+        sb__layout_free(L);
+        expected(&p, "';' after the definition (declare variables of it separately)");
+        return -1;
+    }
+    *out = L;
+    return 0;
 }

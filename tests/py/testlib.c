@@ -268,3 +268,83 @@ API long cb_call_in_threads(int (*f)(int), int n)
     }
     return sum;
 }
+
+/* Structs: layouts the tests compare with sigbind's, by value and by pointer. */
+struct point {
+    int x;
+    int y;
+};
+typedef struct {
+    double re, im;
+} complex_t;
+struct mixed {
+    char c;
+    double d;
+    short s[3];
+    struct point p;
+    union {
+        int i;
+        float f;
+    };
+    const char *name;
+    unsigned char tail;
+};
+struct rect {
+    struct point min, max;
+};
+union number {
+    int64_t i;
+    double d;
+};
+API size_t layout_size(int which)
+{
+    switch (which) {
+    case 0: return sizeof(struct point);
+    case 1: return sizeof(complex_t);
+    case 2: return sizeof(struct mixed);
+    case 3: return sizeof(struct rect);
+    default: return sizeof(union number);
+    }
+}
+API size_t mixed_offset(int which)
+{
+    switch (which) {
+    case 0: return offsetof(struct mixed, c);
+    case 1: return offsetof(struct mixed, d);
+    case 2: return offsetof(struct mixed, s);
+    case 3: return offsetof(struct mixed, p);
+    case 4: return offsetof(struct mixed, i);
+    case 5: return offsetof(struct mixed, f);
+    case 6: return offsetof(struct mixed, name);
+    default: return offsetof(struct mixed, tail);
+    }
+}
+API struct point point_add(struct point a, struct point b)
+{
+    struct point r = {a.x + b.x, a.y + b.y};
+    return r;
+}
+API complex_t complex_mul(complex_t a, complex_t b)
+{
+    complex_t r = {a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
+    return r;
+}
+API int rect_area(const struct rect *r) { return (r->max.x - r->min.x) * (r->max.y - r->min.y); }
+API void rect_grow(struct rect *r, int by)
+{
+    r->min.x -= by;
+    r->min.y -= by;
+    r->max.x += by;
+    r->max.y += by;
+}
+API struct rect rect_make(int w, int h)
+{
+    struct rect r = {{0, 0}, {w, h}};
+    return r;
+}
+API double mixed_sum(const struct mixed *m) { return m->c + m->d + m->s[0] + m->s[1] + m->s[2] + m->p.x + m->p.y + m->i + m->tail; }
+API void point_get(struct point *out, int x, int y)
+{
+    out->x = x;
+    out->y = y;
+}

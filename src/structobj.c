@@ -1,0 +1,543 @@
+/* structobj.c — the Struct object: a C struct/union value (owned, or a view into other memory) with members as attributes. */
+#include "pyinternal.h"
+
+#include <string.h>
+
+typedef struct sb_struct {
+    PyObject_HEAD
+    const sb_layout *L;
+    unsigned char *data;       /* the value: owned (base NULL) or inside base's memory */
+    PyObject *owner;           /* keeps L alive (the Library that declared it), or NULL */
+    PyObject *base;            /* whose memory `data` is in (a parent Struct), or NULL */
+    sb_state *state;
+    PyObject *module;          /* strong: state lives as long as it */
+} sb_struct;
+
+static sb_struct *alloc_struct(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner)
+{
+    sb_struct *s = (sb_struct *)PyType_GenericAlloc((PyTypeObject *)st->StructType, 0);
+    if (!s)
+        return NULL;
+    s->L = L;
+    s->state = st;
+    Py_XINCREF(module);
+    s->module = module;
+    Py_XINCREF(owner);
+    s->owner = owner;
+    return s;
+}
+
+PyObject *sb__struct_new(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner, const void *src)
+{
+    sb_struct *s = alloc_struct(st, module, L, owner);
+    if (!s)
+        return NULL;
+    if (!(s->data = PyMem_Calloc(L->size ? L->size : 1, 1))) {
+        Py_DECREF(s);
+        return PyErr_NoMemory();
+    }
+    if (src)
+        memcpy(s->data, src, L->size);
+    return (PyObject *)s;
+}
+
+static PyObject *struct_view(sb_struct *parent, const sb_layout *L, unsigned char *data)
+{
+    sb_struct *s = alloc_struct(parent->state, parent->module, L, parent->owner);
+    if (!s)
+        return NULL;
+    s->data = data;
+    Py_INCREF(parent);
+    s->base = (PyObject *)parent;
+    return (PyObject *)s;
+}
+
+bool sb__struct_check(sb_state *st, PyObject *obj)
+{
+    return st && st->StructType && Py_TYPE(obj) == (PyTypeObject *)st->StructType;
+}
+
+void *sb__struct_data(PyObject *obj, const sb_layout **L)
+{
+    sb_struct *s = (sb_struct *)obj;
+    if (L)
+        *L = s->L;
+    return s->data;
+}
+
+void sb__struct_set_owner(PyObject *obj, PyObject *owner)
+{
+    sb_struct *s = (sb_struct *)obj;
+    if (!s->owner) {
+        Py_INCREF(owner);
+        s->owner = owner;
+    }
+}
+
+/* ---- one member <-> Python ---- */
+
+static bool is_char_array(const sb_field *f)
+{
+    return f->count && !f->type.ptr && !f->type.named &&
+           (f->type.kind == SB_K_CHAR || f->type.kind == SB_K_SCHAR || f->type.kind == SB_K_UCHAR);
+}
+
+static size_t elem_size(sb_type t)
+{
+    return sb__type_size(t);
+}
+
+static void load_scalar(sb_type t, const unsigned char *p, sb_cell *c)
+{
+    c->u = 0;
+    if (t.ptr) {
+        memcpy(&c->p, p, sizeof c->p);
+        return;
+    }
+    if (t.kind == SB_K_DOUBLE) {
+        memcpy(&c->d, p, sizeof c->d);
+        return;
+    }
+    if (t.kind == SB_K_FLOAT) {
+        memcpy(&c->f, p, sizeof c->f);
+        return;
+    }
+    switch (sb__kind((sb_kind)t.kind)->size) {
+    case 1: { uint8_t v; memcpy(&v, p, 1); c->u = v; break; }
+    case 2: { uint16_t v; memcpy(&v, p, 2); c->u = v; break; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); c->u = v; break; }
+    default: memcpy(&c->u, p, 8); break;
+    }
+}
+
+static void store_scalar(sb_type t, unsigned char *p, const sb_cell *c)
+{
+    if (t.ptr) {
+        memcpy(p, &c->p, sizeof c->p);
+        return;
+    }
+    if (t.kind == SB_K_DOUBLE) {
+        memcpy(p, &c->d, sizeof c->d);
+        return;
+    }
+    if (t.kind == SB_K_FLOAT) {
+        memcpy(p, &c->f, sizeof c->f);
+        return;
+    }
+    switch (sb__kind((sb_kind)t.kind)->size) {
+    case 1: { uint8_t v = (uint8_t)c->u; memcpy(p, &v, 1); break; }
+    case 2: { uint16_t v = (uint16_t)c->u; memcpy(p, &v, 2); break; }
+    case 4: { uint32_t v = (uint32_t)c->u; memcpy(p, &v, 4); break; }
+    default: memcpy(p, &c->u, 8); break;
+    }
+}
+
+static uint8_t conv_of_member(sb_type t)
+{
+    if (t.ptr)
+        return sb__type_is_cstring(t) ? SB_CV_CSTR : SB_CV_PTR;
+    switch (sb__kind((sb_kind)t.kind)->cls) {
+    case SB_CLASS_SINT: return SB_CV_SINT;
+    case SB_CLASS_UINT: return SB_CV_UINT;
+    case SB_CLASS_BOOL: return SB_CV_BOOL;
+    default: return t.kind == SB_K_FLOAT ? SB_CV_FLOAT : SB_CV_DOUBLE;
+    }
+}
+
+/* A single element (not an array) at p -> Python. */
+static PyObject *get_elem(sb_struct *s, sb_type t, unsigned char *p)
+{
+    if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT)
+        return struct_view(s, t.named->user, p); /* writes through to this struct */
+    sb_cell c;
+    load_scalar(t, p, &c);
+    uint8_t conv = conv_of_member(t);
+    if (conv == SB_CV_PTR) {
+        if (!c.p) {
+            Py_INCREF(Py_None);
+            return Py_None;
+        }
+        /* Typed pointers keep the declaring Library (their type's name) alive. */
+        return sb__pointer_new(s->state, c.p, t.named && t.named->what != SB_NAMED_FUNC ? t : (sb_type){SB_K_VOID, 1, 0, NULL},
+                               t.named ? s->owner : NULL);
+    }
+    return sb__from_c(s->state, conv, t, &c);
+}
+
+static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type t, unsigned char *p, PyObject *v,
+                    PyObject *owner);
+
+static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsigned char *base, PyObject *v);
+
+/* Python value -> a struct value at dst (a Struct of the same layout, a dict, or a sequence). */
+int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, const char *what)
+{
+    unsigned char *d = dst;
+    if (sb__struct_check(st, v)) {
+        const sb_layout *vl;
+        void *src = sb__struct_data(v, &vl);
+        if (vl != L) {
+            PyErr_Format(PyExc_TypeError, "%s must be a %s, not a %s", what, L->name, vl->name);
+            return -1;
+        }
+        memmove(d, src, L->size);
+        return 0;
+    }
+    unsigned char *tmp = PyMem_Calloc(L->size ? L->size : 1, 1);
+    if (!tmp)
+        return PyErr_NoMemory(), -1;
+    int rc = 0;
+    if (PyDict_Check(v)) {
+        PyObject *k, *val;
+        Py_ssize_t pos = 0;
+        while (rc == 0 && PyDict_Next(v, &pos, &k, &val)) {
+            PyObject *kb = PyUnicode_Check(k) ? PyUnicode_AsUTF8String(k) : NULL;
+            const sb_field *f = kb ? sb__layout_field(L, PyBytes_AsString(kb), (size_t)PyBytes_Size(kb)) : NULL;
+            if (!f) {
+                if (!PyErr_Occurred())
+                    PyErr_Format(PyExc_TypeError, "%s: %s has no member %R", what, L->name, k);
+                rc = -1;
+            } else {
+                rc = set_field(st, L, f, tmp, val);
+            }
+            Py_XDECREF(kb);
+        }
+    } else if (PyTuple_Check(v) || PyList_Check(v)) {
+        Py_ssize_t n = PySequence_Size(v);
+        if (n > L->nfields) {
+            PyErr_Format(PyExc_TypeError, "%s: %s has %u members, not %zd", what, L->name, (unsigned)L->nfields, n);
+            rc = -1;
+        }
+        for (Py_ssize_t i = 0; rc == 0 && i < n; i++) {
+            const sb_field *f = &L->fields[i];
+            PyObject *item = PySequence_GetItem(v, i);
+            rc = item && set_field(st, L, f, tmp, item) == 0 ? 0 : -1;
+            Py_XDECREF(item);
+        }
+    } else {
+        PyObject *tn = PyObject_GetAttrString((PyObject *)Py_TYPE(v), "__name__");
+        PyErr_Format(PyExc_TypeError, "%s must be a %s, a dict or a tuple, not %S", what, L->name, tn ? tn : Py_None);
+        Py_XDECREF(tn);
+        rc = -1;
+    }
+    if (rc == 0)
+        memcpy(d, tmp, L->size);
+    PyMem_Free(tmp);
+    return rc;
+}
+
+/* Sets one member of the value at `base` (arrays: from a sequence, char arrays from bytes/str). */
+static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsigned char *base, PyObject *v)
+{
+    unsigned char *p = base + f->offset;
+    if (!f->count)
+        return set_elem(st, L, f->name, f->type, p, v, NULL);
+    size_t es = elem_size(f->type);
+    if (is_char_array(f) && (PyBytes_Check(v) || PyUnicode_Check(v))) {
+        PyObject *b = PyUnicode_Check(v) ? PyUnicode_AsUTF8String(v) : (Py_INCREF(v), v);
+        if (!b)
+            return -1;
+        Py_ssize_t n = PyBytes_Size(b);
+        if ((size_t)n > f->count) {
+            PyErr_Format(PyExc_ValueError, "%s attribute '%s' (char[%u]) holds at most %u bytes, not %zd", L->name,
+                         f->name, (unsigned)f->count, (unsigned)f->count, n);
+            Py_DECREF(b);
+            return -1;
+        }
+        memset(p, 0, f->count);
+        memcpy(p, PyBytes_AsString(b), (size_t)n);
+        Py_DECREF(b);
+        return 0;
+    }
+    PyObject *seq = PySequence_Fast(v, "an array member takes a sequence");
+    if (!seq)
+        return -1;
+    Py_ssize_t n = PySequence_Size(seq);
+    if ((size_t)n > f->count) {
+        PyErr_Format(PyExc_ValueError, "%s attribute '%s' has %u elements, not %zd", L->name, f->name,
+                     (unsigned)f->count, n);
+        Py_DECREF(seq);
+        return -1;
+    }
+    unsigned char *tmp = PyMem_Calloc(f->count, es);
+    int rc = tmp ? 0 : (PyErr_NoMemory(), -1);
+    for (Py_ssize_t i = 0; rc == 0 && i < n; i++)
+        rc = set_elem(st, L, f->name, f->type, tmp + (size_t)i * es,
+                      PyList_Check(seq) ? PyList_GetItem(seq, i) : PyTuple_GetItem(seq, i), NULL);
+    if (rc == 0)
+        memcpy(p, tmp, f->count * es);
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    return rc;
+}
+
+static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type t, unsigned char *p, PyObject *v,
+                    PyObject *owner)
+{
+    (void)owner;
+    if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT) {
+        char what[160];
+        snprintf(what, sizeof what, "%s attribute '%s'", L->name, mname);
+        return sb__struct_store(st, t.named->user, v, p, what);
+    }
+    uint8_t conv = conv_of_member(t);
+    sb_cell c;
+    c.u = 0;
+    if (conv == SB_CV_PTR || conv == SB_CV_CSTR) {
+        /* Only addresses: memory a Python object owns (a str, a buffer) would
+         * outlive nothing once stored in C memory. */
+        if (v == Py_None) {
+            c.p = NULL;
+        } else if (st && Py_TYPE(v) == (PyTypeObject *)st->PointerType) {
+            c.p = ((sb_pointer *)v)->addr;
+        } else if (sb__struct_check(st, v)) {
+            c.p = sb__struct_data(v, NULL); /* the caller keeps that Struct alive */
+        } else if (PyLong_Check(v) && !PyBool_Check(v)) {
+            c.p = PyLong_AsVoidPtr(v);
+            if (!c.p && PyErr_Occurred())
+                return -1;
+        } else {
+            char tn[64];
+            sb__type_format(t, tn, sizeof tn);
+            PyErr_Format(PyExc_TypeError, "%s attribute '%s' (%s) takes a sigbind.Pointer, an int address or None "
+                         "(a str or buffer would not outlive the assignment)", L->name, mname, tn);
+            return -1;
+        }
+        store_scalar(t, p, &c);
+        return 0;
+    }
+    sb_convctx cx = {L->name, mname, t, st, SB_CX_ATTRIBUTE};
+    if (sb__to_c(&cx, conv, t, v, &c, NULL) < 0)
+        return -1;
+    store_scalar(t, p, &c);
+    return 0;
+}
+
+static PyObject *get_member(sb_struct *s, const sb_field *f)
+{
+    unsigned char *p = s->data + f->offset;
+    if (!f->count)
+        return get_elem(s, f->type, p);
+    if (is_char_array(f))
+        return PyBytes_FromStringAndSize((const char *)p, (Py_ssize_t)strnlen((const char *)p, f->count));
+    PyObject *list = PyList_New(f->count);
+    size_t es = elem_size(f->type);
+    for (uint32_t i = 0; list && i < f->count; i++) {
+        PyObject *v = get_elem(s, f->type, p + i * es);
+        if (!v) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SetItem(list, i, v);
+    }
+    return list;
+}
+
+static const sb_field *find(const sb_struct *s, PyObject *name)
+{
+    if (!PyUnicode_Check(name))
+        return NULL;
+    PyObject *b = PyUnicode_AsUTF8String(name);
+    if (!b) {
+        PyErr_Clear();
+        return NULL;
+    }
+    const sb_field *f = sb__layout_field(s->L, PyBytes_AsString(b), (size_t)PyBytes_Size(b));
+    Py_DECREF(b);
+    return f;
+}
+
+static PyObject *struct_getattro(PyObject *self, PyObject *name)
+{
+    const sb_field *f = find((sb_struct *)self, name);
+    if (f)
+        return get_member((sb_struct *)self, f);
+    return PyObject_GenericGetAttr(self, name);
+}
+
+static int struct_setattro(PyObject *self, PyObject *name, PyObject *v)
+{
+    sb_struct *s = (sb_struct *)self;
+    const sb_field *f = find(s, name);
+    if (!f) {
+        PyErr_Format(PyExc_AttributeError, "%s has no member %R", s->L->name, name);
+        return -1;
+    }
+    if (!v) {
+        PyErr_Format(PyExc_AttributeError, "%s members cannot be deleted", s->L->name);
+        return -1;
+    }
+    return set_field(s->state, s->L, f, s->data, v);
+}
+
+static PyObject *struct_asdict(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    sb_struct *s = (sb_struct *)self;
+    PyObject *d = PyDict_New();
+    for (uint16_t i = 0; d && i < s->L->nfields; i++) {
+        const sb_field *f = &s->L->fields[i];
+        PyObject *v = get_member(s, f);
+        if (v && sb__struct_check(s->state, v)) { /* nested: a dict too */
+            PyObject *dv = struct_asdict(v, NULL);
+            Py_DECREF(v);
+            v = dv;
+        }
+        if (!v || PyDict_SetItemString(d, f->name, v) < 0)
+            Py_CLEAR(d);
+        Py_XDECREF(v);
+    }
+    return d;
+}
+
+static PyObject *struct_keys(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    sb_struct *s = (sb_struct *)self;
+    PyObject *l = PyList_New(s->L->nfields);
+    for (uint16_t i = 0; l && i < s->L->nfields; i++) {
+        PyObject *n = PyUnicode_FromString(s->L->fields[i].name);
+        if (!n) {
+            Py_CLEAR(l);
+            break;
+        }
+        PyList_SetItem(l, i, n);
+    }
+    return l;
+}
+
+static PyObject *struct_subscript(PyObject *self, PyObject *key)
+{
+    const sb_field *f = find((sb_struct *)self, key);
+    if (!f) {
+        if (!PyErr_Occurred())
+            PyErr_SetObject(PyExc_KeyError, key);
+        return NULL;
+    }
+    return get_member((sb_struct *)self, f);
+}
+
+static Py_ssize_t struct_len(PyObject *self)
+{
+    return ((sb_struct *)self)->L->nfields;
+}
+
+static PyObject *struct_richcompare(PyObject *a, PyObject *b, int op)
+{
+    sb_struct *s = (sb_struct *)a;
+    if ((op != Py_EQ && op != Py_NE) || !sb__struct_check(s->state, b) || ((sb_struct *)b)->L != s->L)
+        Py_RETURN_NOTIMPLEMENTED;
+    PyObject *da = struct_asdict(a, NULL), *db = da ? struct_asdict(b, NULL) : NULL;
+    PyObject *r = db ? PyObject_RichCompare(da, db, op) : NULL;
+    Py_XDECREF(da);
+    Py_XDECREF(db);
+    return r;
+}
+
+static PyObject *struct_repr(PyObject *self)
+{
+    sb_struct *s = (sb_struct *)self;
+    PyObject *parts = PyList_New(0);
+    for (uint16_t i = 0; parts && i < s->L->nfields; i++) {
+        PyObject *v = get_member(s, &s->L->fields[i]);
+        PyObject *item = v ? PyUnicode_FromFormat("%s=%R", s->L->fields[i].name, v) : NULL;
+        Py_XDECREF(v);
+        if (!item || PyList_Append(parts, item) < 0)
+            Py_CLEAR(parts);
+        Py_XDECREF(item);
+    }
+    if (!parts)
+        return NULL;
+    PyObject *sep = PyUnicode_FromString(", ");
+    PyObject *body = sep ? PyUnicode_Join(sep, parts) : NULL;
+    Py_XDECREF(sep);
+    Py_DECREF(parts);
+    if (!body)
+        return NULL;
+    PyObject *r = PyUnicode_FromFormat("%s(%U)", s->L->name, body);
+    Py_DECREF(body);
+    return r;
+}
+
+static PyObject *get_address(PyObject *self, void *c)
+{
+    (void)c;
+    return PyLong_FromVoidPtr(((sb_struct *)self)->data);
+}
+
+static PyObject *get_ctype(PyObject *self, void *c)
+{
+    (void)c;
+    return PyUnicode_FromString(((sb_struct *)self)->L->name);
+}
+
+static PyObject *get_size(PyObject *self, void *c)
+{
+    (void)c;
+    return PyLong_FromSize_t(((sb_struct *)self)->L->size);
+}
+
+static int struct_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    sb_struct *s = (sb_struct *)self;
+    Py_VISIT(s->owner);
+    Py_VISIT(s->base);
+    Py_VISIT(s->module);
+    return sb__compat_visit_type(self, visit, arg);
+}
+
+static void struct_dealloc(PyObject *self)
+{
+    sb_struct *s = (sb_struct *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    if (!s->base)
+        PyMem_Free(s->data);
+    Py_CLEAR(s->base);
+    Py_CLEAR(s->owner);
+    Py_CLEAR(s->module);
+    freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+    tfree(self);
+    sb__compat_dealloc_type(tp);
+}
+
+static PyObject *struct_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    (void)type, (void)args, (void)kwds;
+    PyErr_SetString(PyExc_TypeError, "sigbind.Struct values are made by Library.new() or returned by C functions");
+    return NULL;
+}
+
+static PyMethodDef struct_methods[] = {
+    {"_asdict", struct_asdict, METH_NOARGS, "The members as a dict (nested structs as dicts)."},
+    {"keys", struct_keys, METH_NOARGS, "The member names, in order (so dict(s) works)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef struct_getset[] = {
+    {"_address", get_address, NULL, "Where the value is in memory (valid while this object lives).", NULL},
+    {"_type", get_ctype, NULL, "The C type: 'struct point'.", NULL},
+    {"_size", get_size, NULL, "sizeof the C type.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot struct_slots[] = {
+    {Py_tp_doc, (void *)"A C struct or union value; members are attributes (and keys: dict(s))."},
+    {Py_tp_new, (void *)struct_new},
+    {Py_tp_dealloc, (void *)struct_dealloc},
+    {Py_tp_traverse, (void *)struct_traverse},
+    {Py_tp_getattro, (void *)struct_getattro},
+    {Py_tp_setattro, (void *)struct_setattro},
+    {Py_tp_repr, (void *)struct_repr},
+    {Py_tp_richcompare, (void *)struct_richcompare},
+    {Py_tp_methods, (void *)struct_methods},
+    {Py_tp_getset, (void *)struct_getset},
+    {Py_mp_subscript, (void *)struct_subscript},
+    {Py_mp_length, (void *)struct_len},
+    {Py_tp_hash, (void *)PyObject_HashNotImplemented},
+    {0, NULL},
+};
+
+PyType_Spec sb__struct_spec = {
+    "sigbind.Struct", sizeof(sb_struct), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, struct_slots,
+};

@@ -1,0 +1,181 @@
+# test_structs.py — structs and unions declared in C text: layouts equal to the C compiler's, values by value and by pointer, members as attributes, libc's div() and gettimeofday().
+import gc
+import sys
+import time
+import unittest
+
+import sigbind
+
+from support import TESTLIB
+
+DECLS = """
+    struct point { int x; int y; };
+    typedef struct { double re, im; } complex_t;
+    struct mixed {
+        char c;
+        double d;
+        short s[3];
+        struct point p;
+        union { int i; float f; };       /* anonymous: its members are mixed's */
+        const char *name;
+        unsigned char tail;
+    };
+    struct rect { struct point min, max; };
+    union number { int64_t i; double d; };
+    typedef struct point point_t;
+    typedef struct rect *rect_ptr;
+    size_t layout_size(int which);
+    size_t mixed_offset(int which);
+    struct point point_add(struct point a, struct point b);
+    complex_t complex_mul(complex_t a, complex_t b);
+    int rect_area(const struct rect *r);
+    void rect_grow(rect_ptr r, int by);
+    struct rect rect_make(int w, int h);
+    double mixed_sum(const struct mixed *m);   /* holds a union: by pointer only */
+    void point_get(point_t *out [[out]], int x, int y);
+"""
+
+
+@unittest.skipUnless(TESTLIB, "SIGBIND_TESTLIB is not set (run through tests/py/run_all.py)")
+class Structs(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.lib = sigbind.load(TESTLIB, DECLS)
+
+    def test_layouts_match_the_c_compiler(self):
+        lib = self.lib
+        names = ["struct point", "complex_t", "struct mixed", "struct rect", "union number"]
+        self.assertEqual([lib.sizeof(n) for n in names], [lib.layout_size(i) for i in range(5)])
+        members = ["c", "d", "s", "p", "i", "f", "name", "tail"]
+        self.assertEqual([lib.offsetof("struct mixed", m) for m in members], [lib.mixed_offset(i) for i in range(8)])
+        self.assertEqual(lib.alignof("struct mixed"), 8)
+        self.assertEqual(lib.sizeof("point_t"), lib.sizeof("struct point"))
+        self.assertEqual(lib.sizeof("rect_ptr"), 8)
+        with self.assertRaises(AttributeError):
+            lib.offsetof("struct point", "z")
+
+    def test_by_value_arguments_and_results(self):
+        lib = self.lib
+        p = lib.point_add((1, 2), {"x": 10, "y": 20})
+        self.assertEqual((p.x, p.y), (11, 22))
+        self.assertEqual(lib.point_add(p, lib.new("struct point", x=-11)), lib.new("struct point", (0, 22)))
+        c = lib.complex_mul(lib.new("complex_t", re=0.0, im=1.0), (0.0, 1.0))
+        self.assertEqual((c.re, c.im), (-1.0, 0.0))
+        r = lib.rect_make(3, 4)
+        self.assertEqual((r.max.x, r.max.y), (3, 4))
+        m = lib.new("struct mixed", c=1, d=0.5, s=[1, 2, 3], p=(4, 5), i=6, tail=7)
+        self.assertEqual(lib.mixed_sum(m), 1 + 0.5 + 6 + 9 + 6 + 7)
+
+    def test_by_pointer_and_out(self):
+        lib = self.lib
+        r = lib.rect_make(2, 2)
+        self.assertEqual(lib.rect_area(r), 4)
+        lib.rect_grow(r, 1)  # C writes into the Struct's own memory
+        self.assertEqual((r.min.x, r.max.y, lib.rect_area(r)), (-1, 3, 16))
+        self.assertEqual(lib.point_get(7, 8), lib.new("struct point", x=7, y=8))
+        with self.assertRaises(TypeError) as cm:
+            lib.rect_area(lib.new("struct point"))
+        self.assertIn("must point to a struct rect, not a struct point", str(cm.exception))
+
+    def test_members_and_views(self):
+        lib = self.lib
+        m = lib.new("struct mixed")
+        self.assertEqual(dict(m), {"c": 0, "d": 0.0, "s": [0, 0, 0], "p": m.p, "i": 0, "f": 0.0, "name": None,
+                                   "tail": 0})
+        m.p.x = 9  # a nested struct is a view into its parent
+        self.assertEqual(m.p.x, 9)
+        m.i = 0x3F800000  # union members share memory
+        self.assertEqual(m.f, 1.0)
+        m.s = [1, 2]  # shorter: the rest is zero
+        self.assertEqual(m.s, [1, 2, 0])
+        with self.assertRaises(OverflowError) as cm:
+            m.tail = 256
+        self.assertEqual(str(cm.exception), "struct mixed attribute 'tail' (unsigned char) must be in 0..255, not 256")
+        with self.assertRaises(ValueError):
+            m.s = [1, 2, 3, 4]
+        with self.assertRaises(AttributeError):
+            m.nope = 1
+        with self.assertRaises(TypeError):
+            m.name = "a str would not outlive the assignment"
+        self.assertEqual(m._asdict()["p"], {"x": 9, "y": 0})
+        self.assertEqual(repr(lib.new("struct point", x=1, y=2)), "struct point(x=1, y=2)")
+        self.assertEqual(m._type, "struct mixed")
+        self.assertEqual(m._size, lib.sizeof("struct mixed"))
+        self.assertNotEqual(lib.new("struct point", x=1), lib.new("struct point", x=2))
+        with self.assertRaises(TypeError):
+            hash(m)
+
+    def test_conversion_errors(self):
+        lib = self.lib
+        with self.assertRaises(TypeError) as cm:
+            lib.point_add(1, (0, 0))
+        self.assertEqual(str(cm.exception), "point_add() argument 'a' (struct point) must be a struct point, a dict "
+                                            "or a tuple, not int")
+        with self.assertRaises(TypeError):
+            lib.point_add({"z": 1}, (0, 0))
+        with self.assertRaises(TypeError):
+            lib.point_add((1, 2, 3), (0, 0))
+        with self.assertRaises(TypeError):
+            lib.point_add(lib.rect_make(1, 1), (0, 0))
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            lib.bind("double mixed_sum(struct mixed m)")
+        self.assertIn("struct mixed cannot be passed or returned by value", str(cm.exception))
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            lib.bind("union number get_number(void)")
+        self.assertIn("cannot be passed or returned by value", str(cm.exception))
+        for bad, reason in [
+            ("struct s { int a : 3; };", "bit-fields are not supported yet"),
+            ("struct s { };", "struct s has no members"),
+            ("struct s { int a; int a; };", "duplicate member 'a'"),
+            ("struct s { void v; };", "cannot have type void"),
+            ("struct point { int z; };", "struct point is already declared"),
+            ("struct s { int a[0]; };", "expected an array length"),
+        ]:
+            with self.subTest(bad=bad):
+                with self.assertRaises(sigbind.SignatureError) as cm:
+                    self.lib.declare(bad)
+                self.assertIn(reason, str(cm.exception))
+
+    def test_values_keep_the_library_alive_and_do_not_leak(self):
+        lib = sigbind.load(TESTLIB, DECLS)
+        p = lib.point_add((1, 1), (2, 2))
+        del lib
+        gc.collect()
+        self.assertEqual(repr(p), "struct point(x=3, y=3)")
+        f = self.lib.point_add
+        for _ in range(1000):
+            f((1, 2), (3, 4))
+        gc.collect()
+        b0 = sys.getallocatedblocks()
+        for _ in range(20000):
+            f((1, 2), {"x": 3, "y": 4}).x
+        gc.collect()
+        self.assertLess(sys.getallocatedblocks() - b0, 200)
+
+
+class Libc(unittest.TestCase):
+    def test_div_returns_div_t_by_value(self):
+        libc = sigbind.load("c", """
+            typedef struct { int quot; int rem; } div_t;
+            div_t div(int numer, int denom);
+            typedef struct { long quot; long rem; } ldiv_t;
+            ldiv_t ldiv(long numer, long denom);
+        """)
+        self.assertEqual(dict(libc.div(17, 5)), {"quot": 3, "rem": 2})
+        self.assertEqual(dict(libc.ldiv(-(2**40) - 1, 2**20)), {"quot": -(2**20), "rem": -1})
+
+    def test_gettimeofday_fills_a_struct(self):
+        libc = sigbind.load("c", """
+            struct timeval { long tv_sec; long tv_usec; };
+            int gettimeofday(struct timeval *tv, void *tz);
+        """)
+        tv = libc.new("struct timeval")
+        self.assertEqual(libc.gettimeofday(tv, None), 0)
+        self.assertLess(abs(tv.tv_sec + tv.tv_usec / 1e6 - time.time()), 5)
+        rc, tv2 = libc.bind("int gettimeofday(struct timeval *tv [[out]], void *tz = NULL)")()
+        self.assertEqual(rc, 0)
+        self.assertGreaterEqual(tv2.tv_sec, tv.tv_sec)
+
+
+if __name__ == "__main__":
+    unittest.main()
