@@ -1726,7 +1726,21 @@ static bool copy_ident(parser *p, char *dst, size_t cap, const char *what)
     return !p->failed;
 }
 
+static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out, sb_error *err);
+
 int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out, sb_error *err)
+{
+    int rc = typedef_parse(text, len, scope, out, err);
+    if (rc < 0) { /* nothing half-made is handed out */
+        sb__layout_free(out->layout);
+        sb__sig_free(out->fsig);
+        out->layout = NULL;
+        out->fsig = NULL;
+    }
+    return rc;
+}
+
+static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out, sb_error *err)
 {
     if (err) {
         err->col = (size_t)-1;

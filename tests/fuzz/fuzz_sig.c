@@ -108,6 +108,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     (void)sb__is_typedef(text, size);
+    if (td.fsig)
+        sb__sig_free(td.fsig);
+    if (td.layout)
+        sb__layout_free(td.layout);
+    sb_layout *layout = NULL;
+    if (sb__struct_parse(text, size, &fuzz_scope, &layout, &err) == 0) {
+        if (!layout || !layout->nfields || layout->size < layout->fields[layout->nfields - 1].offset)
+            abort();
+        sb__layout_free(layout);
+    } else if (!err.msg[0]) {
+        abort();
+    }
+    (void)sb__is_struct_def(text, size);
     sb_sig *scoped = sb__sig_parse_in(text, size, &fuzz_scope, &err);
     if (scoped) {
         sb_plan *plan = sb__plan_new(scoped, &err);
