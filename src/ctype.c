@@ -39,6 +39,11 @@ size_t sb__type_size(sb_type t)
     return t.ptr ? sizeof(void *) : sb__kind((sb_kind)t.kind)->size;
 }
 
+size_t sb__type_align(sb_type t)
+{
+    return t.ptr ? _Alignof(void *) : sb__kind((sb_kind)t.kind)->align;
+}
+
 ffi_type *sb__type_ffi(sb_type t)
 {
     return t.ptr ? &ffi_type_pointer : sb__kind((sb_kind)t.kind)->ffi;

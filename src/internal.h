@@ -160,6 +160,7 @@ SB_INTERNAL size_t sb__type_format(sb_type t, char *buf, size_t cap);
 SB_INTERNAL bool sb__type_is_cstring(sb_type t);
 /* Size/alignment of a value of type t; the ffi_type used to pass it. */
 SB_INTERNAL size_t sb__type_size(sb_type t);
+SB_INTERNAL size_t sb__type_align(sb_type t);
 SB_INTERNAL ffi_type *sb__type_ffi(sb_type t);
 
 /* ------------------------------------------------------------------ */
@@ -245,6 +246,14 @@ SB_INTERNAL void sb__sig_free(sb_sig *sig);
 /* Parses a type on its own ("const char *"). Returns 0, or -1 with *err filled. */
 SB_INTERNAL int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err);
 SB_INTERNAL int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_type *out, sb_error *err);
+/* A type with an optional array suffix, for typed memory: "int" (*count =
+ * SB_ARRAY_NONE), "int[10]" (*count = 10), "char[]" (SB_ARRAY_OPEN). Lengths
+ * are 0..INT64_MAX (a '-' is an error); arrays of arrays are not supported.
+ * Returns 0, or -1 with *err filled. */
+#define SB_ARRAY_NONE (-1)
+#define SB_ARRAY_OPEN (-2)
+SB_INTERNAL int sb__array_type_parse(const char *text, size_t len, const sb_scope *scope, sb_type *elem,
+                                     int64_t *count, sb_error *err);
 /* Is this statement a typedef? Parses "typedef <type> name [[release(fn)]]"
  * (no ';'): 0, or -1 with *err filled. */
 SB_INTERNAL bool sb__is_typedef(const char *text, size_t len);
