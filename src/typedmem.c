@@ -331,9 +331,13 @@ static PyObject *mem_new(PyObject *module, PyObject *args, PyObject *kwds)
     /* The memory is a bytearray's (zero-filled, aligned for any scalar; never
      * resized): the Pointer and everything derived from it keep it alive, and
      * buffer() exports it without copying on every version. */
-    PyObject *ba = PyByteArray_FromStringAndSize(NULL, total);
-    if (!ba)
+    PyObject *ba = PyByteArray_FromStringAndSize(NULL, 0);
+    /* (Grown in a second step: when the first allocation fails, CPython's
+     * constructor frees a half-made object whose export count is garbage.) */
+    if (!ba || PyByteArray_Resize(ba, total) < 0) {
+        Py_XDECREF(ba);
         goto done;
+    }
     char *mem = PyByteArray_AsString(ba);
     memset(mem, 0, (size_t)total);
     sb_type pt = e;
