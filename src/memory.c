@@ -410,12 +410,15 @@ static PyObject *offset(PyObject *self, Py_ssize_t n, const char *op)
     char tn[64];
     if (sb__elem_type(p->type, &e, &size, op) < 0)
         return NULL;
-    intptr_t a = (intptr_t)p->addr, by;
-    if (__builtin_mul_overflow((intptr_t)n, (intptr_t)size, &by) || __builtin_add_overflow(a, by, &a)) {
+    Py_ssize_t lim = PY_SSIZE_T_MAX / (Py_ssize_t)size;
+    uintptr_t a = (uintptr_t)p->addr;
+    uintptr_t moved = a + (uintptr_t)(n * (Py_ssize_t)(n > lim || n < -lim ? 0 : size)); /* wraps mod 2^N */
+    if (n > lim || n < -lim || (n >= 0 ? moved < a : moved > a)) {
         PyErr_Format(PyExc_OverflowError, "%s: moving a Pointer (%s) by %zd items leaves the address space", op,
                      tname(p, tn, sizeof tn), n);
         return NULL;
     }
+    a = moved;
     if (p->lo && ((char *)a < p->lo || (char *)a > p->lo + p->span)) {
         Py_ssize_t here = (Py_ssize_t)(((char *)p->addr - p->lo) / (ptrdiff_t)size);
         PyErr_Format(PyExc_IndexError,

@@ -262,6 +262,14 @@ class Arithmetic(unittest.TestCase):
             p - 1
         with self.assertRaises(TypeError):
             p + 1.0
+        far = sigbind.Pointer(2**63, "int64_t *")        # from C: no region, but no wrap-around either
+        self.assertEqual(int(far + 2**59), 2**63 + 2**62)
+        with self.assertRaisesRegex(OverflowError, "leaves the address space"):
+            far + 2**60
+        with self.assertRaisesRegex(OverflowError, "leaves the address space"):
+            far - 2**61
+        with self.assertRaises(OverflowError):
+            far + 2**64
         with self.assertRaises(TypeError):
             p + p
         with self.assertRaisesRegex(TypeError, "the types differ"):
