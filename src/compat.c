@@ -26,6 +26,10 @@ typedef const char *(*utf8_fn)(PyObject *, Py_ssize_t *);
 static getbuffer_fn p_getbuffer;       /* PyObject_GetBuffer: stable ABI from 3.11 */
 static releasebuffer_fn p_releasebuffer; /* PyBuffer_Release: stable ABI from 3.11 */
 static utf8_fn p_utf8;                 /* PyUnicode_AsUTF8AndSize: stable ABI from 3.10 */
+typedef int (*aswrite_fn)(PyObject *, void **, Py_ssize_t *);
+typedef int (*asread_fn)(PyObject *, const void **, Py_ssize_t *);
+static aswrite_fn p_aswrite;           /* PyObject_AsWriteBuffer: stable ABI (abi_only) 3.2, deprecated */
+static asread_fn p_asread;             /* PyObject_AsReadBuffer: likewise */
 
 /* Runs once per process (pthread_once): interpreters with their own GIL may
  * import the module at the same time. */
@@ -45,6 +49,15 @@ static void read_version(void)
     }
     /* Gate: PyUnicode_AsUTF8AndSize joined the stable ABI in 3.10; it returns
      * the str's cached UTF-8 without making a bytes object. */
+    /* Gate: below 3.11 the only stable way to learn where a buffer's memory is
+     * are the old PyObject_AsWriteBuffer/AsReadBuffer (stable ABI 3.2, kept
+     * exported as abi_only on every version; deprecated, so looked up here
+     * rather than named). They release the export at once: callers hold a
+     * memoryview of the object, which keeps the memory in place. */
+    if (v < 0x030B00) {
+        p_aswrite = (aswrite_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyObject_AsWriteBuffer");
+        p_asread = (asread_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyObject_AsReadBuffer");
+    }
     if (v >= 0x030A00)
         p_utf8 = (utf8_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8AndSize");
     version = v;
@@ -145,6 +158,31 @@ int sb__compat_getbuffer(PyObject *obj, sb_buffer *view, int flags)
 void sb__compat_releasebuffer(sb_buffer *view)
 {
     p_releasebuffer(view);
+}
+
+int sb__compat_buffer_address(PyObject *view, bool writable, void **buf, Py_ssize_t *len)
+{
+    if (p_getbuffer) {
+        /* >= 3.11: the buffer API proper; the view keeps the export. */
+        sb_buffer b;
+        if (p_getbuffer(view, &b, writable ? SB_PyBUF_WRITABLE : SB_PyBUF_SIMPLE) < 0)
+            return -1;
+        *buf = b.buf;
+        *len = b.len;
+        p_releasebuffer(&b);
+        return 0;
+    }
+    if (writable ? !p_aswrite : !p_asread) {
+        PyErr_SetString(PyExc_SystemError, "sigbind: no way to reach a buffer's memory on this CPython");
+        return -1;
+    }
+    if (writable)
+        return p_aswrite(view, buf, len);
+    const void *rb;
+    if (p_asread(view, &rb, len) < 0)
+        return -1;
+    *buf = (void *)rb;
+    return 0;
 }
 
 const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable)

@@ -266,6 +266,9 @@ static int to_cstr(const sb_convctx *cx, PyObject *obj, sb_cell *cell, sb_temp *
     } else if (obj == Py_None) {
         cell->p = NULL;
         return 0;
+    } else if (cx->state && Py_TYPE(obj) == (PyTypeObject *)cx->state->PointerType) {
+        cell->p = ((sb_pointer *)obj)->addr; /* typed memory, e.g. sigbind.new("char[64]") */
+        return 0;
     } else {
         return type_error(cx, "str, bytes or None", obj);
     }

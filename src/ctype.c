@@ -45,6 +45,13 @@ size_t sb__type_size(sb_type t)
     return t.ptr ? sizeof(void *) : sb__kind((sb_kind)t.kind)->size;
 }
 
+size_t sb__type_align(sb_type t)
+{
+    if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT)
+        return ((const sb_layout *)t.named->user)->align;
+    return t.ptr ? _Alignof(void *) : sb__kind((sb_kind)t.kind)->align;
+}
+
 ffi_type *sb__type_ffi(sb_type t)
 {
     if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT)

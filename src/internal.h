@@ -297,6 +297,14 @@ SB_INTERNAL void sb__sig_free(sb_sig *sig);
 /* Parses a type on its own ("const char *"). Returns 0, or -1 with *err filled. */
 SB_INTERNAL int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err);
 SB_INTERNAL int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_type *out, sb_error *err);
+/* A type with an optional array suffix, for typed memory: "int" (*count =
+ * SB_ARRAY_NONE), "int[10]" (*count = 10), "char[]" (SB_ARRAY_OPEN). Lengths
+ * are 0..INT64_MAX (a '-' is an error); arrays of arrays are not supported.
+ * Returns 0, or -1 with *err filled. */
+#define SB_ARRAY_NONE (-1)
+#define SB_ARRAY_OPEN (-2)
+SB_INTERNAL int sb__array_type_parse(const char *text, size_t len, const sb_scope *scope, sb_type *elem,
+                                     int64_t *count, sb_error *err);
 /* Is this statement a typedef? Parses "typedef <type> name [[release(fn)]]"
  * (no ';'): 0, or -1 with *err filled. */
 SB_INTERNAL bool sb__is_typedef(const char *text, size_t len);

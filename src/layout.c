@@ -35,15 +35,6 @@ void sb__layout_free(sb_layout *L)
     free(L);
 }
 
-size_t sb__type_align(sb_type t)
-{
-    if (t.ptr)
-        return _Alignof(void *);
-    if (t.named && t.named->what == SB_NAMED_STRUCT)
-        return ((const sb_layout *)t.named->user)->align;
-    return sb__kind((sb_kind)t.kind)->align;
-}
-
 static size_t align_up(size_t n, size_t a)
 {
     return (n + a - 1) / a * a;

@@ -1,4 +1,4 @@
-/* memory.c — the Pointer object: a C address with its pointer type; int(), ==, hash, bool, repr. */
+/* memory.c — the Pointer object: a C address with its pointer type; int(), ==, hash, bool, repr; typed access p[i], slices, len, iteration, p + n. */
 #include "pyinternal.h"
 
 #include <inttypes.h>
@@ -7,7 +7,12 @@
 
 PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, PyObject *owner)
 {
-    sb_pointer *p = (sb_pointer *)PyType_GenericAlloc((PyTypeObject *)st->PointerType, 0);
+    return sb__pointer_make((PyTypeObject *)st->PointerType, addr, type, owner);
+}
+
+PyObject *sb__pointer_make(PyTypeObject *tp, void *addr, sb_type type, PyObject *owner)
+{
+    sb_pointer *p = (sb_pointer *)PyType_GenericAlloc(tp, 0);
     if (!p)
         return NULL;
     p->addr = addr;
@@ -150,9 +155,339 @@ static PyObject *get_type(PyObject *self, void *c)
     return PyUnicode_FromString(tn);
 }
 
+/* ------------------------------------------------------------------ */
+/* Typed access: p[i], p[a:b], len(p), iter(p), p.value, p + n, p - q.  */
+
+PyObject *sb__pointer_derive(PyObject *self, void *addr, sb_type type)
+{
+    sb_pointer *p = (sb_pointer *)self;
+    /* A Pointer that frees (or releases) its memory itself must outlive the
+     * derived one; otherwise the derived one shares what keeps the memory. */
+    PyObject *owner = (p->release || p->releaser) ? self : p->owner;
+    PyObject *q = sb__pointer_make(Py_TYPE(self), addr, type, owner);
+    if (q) {
+        ((sb_pointer *)q)->lo = p->lo;
+        ((sb_pointer *)q)->span = p->span;
+    }
+    return q;
+}
+
+/* Elements from p to the end of its known region, or -1 when unknown. */
+Py_ssize_t sb__pointer_known(const sb_pointer *p, size_t size)
+{
+    if (!p->lo)
+        return -1;
+    const char *a = (const char *)p->addr;
+    if (a < p->lo || a > p->lo + p->span)
+        return 0;
+    return (Py_ssize_t)((size_t)(p->lo + p->span - a) / size);
+}
+
+static const char *tname(const sb_pointer *p, char *buf, size_t cap)
+{
+    sb__type_format(p->type, buf, cap);
+    return buf;
+}
+
+/* The address of element i (negative: from the end of a known region), or NULL + exception. */
+static char *locate(sb_pointer *p, Py_ssize_t i, sb_type *elem, const char *what)
+{
+    size_t size;
+    char tn[64];
+    if (sb__elem_type(p->type, elem, &size, what) < 0)
+        return NULL;
+    Py_ssize_t n = sb__pointer_known(p, size);
+    if (n >= 0) {
+        Py_ssize_t j = i < 0 ? i + n : i;
+        if (j < 0 || j >= n) {
+            PyErr_Format(PyExc_IndexError, "%s: index %zd out of range for a Pointer (%s) to %zd items", what, i,
+                         tname(p, tn, sizeof tn), n);
+            return NULL;
+        }
+        i = j;
+    } else if (i < 0) {
+        PyErr_Format(PyExc_IndexError,
+                     "%s: negative index %zd on a Pointer (%s) of unknown length (write (p - %zd)[0] for the "
+                     "element before p)",
+                     what, i, tname(p, tn, sizeof tn), i == PY_SSIZE_T_MIN ? PY_SSIZE_T_MAX : -i);
+        return NULL;
+    }
+    uintptr_t a = (uintptr_t)p->addr;
+    if ((size_t)i > (UINTPTR_MAX - a) / size) {
+        PyErr_Format(PyExc_IndexError, "%s: index %zd is beyond the address space for a Pointer (%s)", what, i,
+                     tname(p, tn, sizeof tn));
+        return NULL;
+    }
+    a += (uintptr_t)i * size;
+    if (a < SB_NULL_PAGE) {
+        PyErr_Format(PyExc_ValueError, "%s: cannot access memory through a NULL Pointer (%s)", what,
+                     tname(p, tn, sizeof tn));
+        return NULL;
+    }
+    return (char *)a;
+}
+
+static PyObject *pointer_item(PyObject *self, Py_ssize_t i)
+{
+    sb_type e;
+    char *a = locate((sb_pointer *)self, i, &e, "Pointer[]");
+    return a ? sb__elem_get(Py_TYPE(self), e, a) : NULL;
+}
+
+/* Indexes of a slice: start, step and count; 0 or -1 + exception. */
+static int slice_range(sb_pointer *p, PyObject *key, size_t size, Py_ssize_t *start, Py_ssize_t *step,
+                       Py_ssize_t *count)
+{
+    Py_ssize_t stop;
+    if (PySlice_Unpack(key, start, &stop, step) < 0)
+        return -1;
+    Py_ssize_t n = sb__pointer_known(p, size);
+    if (n >= 0) {
+        *count = PySlice_AdjustIndices(n, start, &stop, *step);
+        return 0;
+    }
+    if (*start < 0 || stop < 0 || stop == PY_SSIZE_T_MAX || *step <= 0) {
+        char tn[64];
+        PyErr_Format(PyExc_IndexError,
+                     "Pointer[a:b]: slicing a Pointer (%s) of unknown length needs explicit start and stop >= 0 "
+                     "and a positive step",
+                     tname(p, tn, sizeof tn));
+        return -1;
+    }
+    *count = stop > *start ? (stop - *start - 1) / *step + 1 : 0;
+    return 0;
+}
+
+static PyObject *pointer_subscript(PyObject *self, PyObject *key)
+{
+    sb_pointer *p = (sb_pointer *)self;
+    if (!PySlice_Check(key)) {
+        Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+        if (i == -1 && PyErr_Occurred())
+            return NULL;
+        return pointer_item(self, i);
+    }
+    sb_type e;
+    size_t size;
+    Py_ssize_t start, step, count;
+    if (sb__elem_type(p->type, &e, &size, "Pointer[a:b]") < 0 || slice_range(p, key, size, &start, &step, &count) < 0)
+        return NULL;
+    if (count == 0)
+        return sb__elem_is_char(e) ? PyBytes_FromStringAndSize(NULL, 0) : PyList_New(0);
+    /* Both ends are checked, so every element in between is too. */
+    sb_type e2;
+    char *first = locate(p, start, &e2, "Pointer[a:b]");
+    char *last = first ? locate(p, start + (count - 1) * step, &e2, "Pointer[a:b]") : NULL;
+    if (!last)
+        return NULL;
+    if (sb__elem_is_char(e)) {
+        PyObject *b = PyBytes_FromStringAndSize(NULL, count);
+        if (!b)
+            return NULL;
+        char *out = PyBytes_AsString(b);
+        for (Py_ssize_t k = 0; k < count; k++)
+            out[k] = first[k * step];
+        return b;
+    }
+    PyObject *list = PyList_New(count);
+    for (Py_ssize_t k = 0; list && k < count; k++) {
+        PyObject *v = sb__elem_get(Py_TYPE(self), e, first + k * step * (Py_ssize_t)size);
+        if (!v) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SetItem(list, k, v);
+    }
+    return list;
+}
+
+static int set_item(PyObject *self, Py_ssize_t i, PyObject *v)
+{
+    sb_type e;
+    char *a = locate((sb_pointer *)self, i, &e, "Pointer[]");
+    if (!a)
+        return -1;
+    char pn[32];
+    snprintf(pn, sizeof pn, "p[%zd]", i);
+    return sb__elem_set(Py_TYPE(self), e, a, v, "Pointer.__setitem__", pn, false);
+}
+
+static int pointer_ass_subscript(PyObject *self, PyObject *key, PyObject *v)
+{
+    sb_pointer *p = (sb_pointer *)self;
+    char tn[64];
+    if (!v) {
+        PyErr_Format(PyExc_TypeError, "cannot delete items of a Pointer (%s): C memory has no holes", tname(p, tn, sizeof tn));
+        return -1;
+    }
+    if (!PySlice_Check(key)) {
+        Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+        if (i == -1 && PyErr_Occurred())
+            return -1;
+        return set_item(self, i, v);
+    }
+    sb_type e;
+    size_t size;
+    Py_ssize_t start, step, count;
+    if (sb__elem_type(p->type, &e, &size, "Pointer[a:b]") < 0 || slice_range(p, key, size, &start, &step, &count) < 0)
+        return -1;
+    PyObject *seq = PySequence_Fast(v, "Pointer[a:b] = values: values must be iterable");
+    if (!seq)
+        return -1;
+    int rc = 0;
+    if (PySequence_Size(seq) != count) {
+        PyErr_Format(PyExc_ValueError, "Pointer[a:b] = values: the slice of a Pointer (%s) has %zd items, and %zd were given",
+                     tname(p, tn, sizeof tn), count, PySequence_Size(seq));
+        rc = -1;
+    }
+    /* Every value is converted before the first is stored: all or nothing. */
+    for (Py_ssize_t k = 0; rc == 0 && k < count; k++)
+        if (!locate(p, start + k * step, &e, "Pointer[a:b]") ||
+            sb__elem_check_value(Py_TYPE(self), e, sb__fast_item(seq, k), "Pointer.__setitem__") < 0)
+            rc = -1;
+    for (Py_ssize_t k = 0; rc == 0 && k < count; k++)
+        rc = set_item(self, start + k * step, sb__fast_item(seq, k));
+    Py_DECREF(seq);
+    return rc;
+}
+
+static Py_ssize_t pointer_length(PyObject *self)
+{
+    sb_pointer *p = (sb_pointer *)self;
+    sb_type e;
+    size_t size;
+    if (sb__elem_type(p->type, &e, &size, "len()") < 0)
+        return -1;
+    Py_ssize_t n = sb__pointer_known(p, size);
+    if (n < 0) {
+        char tn[64];
+        PyErr_Format(PyExc_TypeError,
+                     "len(): a Pointer (%s) from C has no known length (only memory from sigbind.new() and "
+                     "from_buffer() knows its length)",
+                     tname(p, tn, sizeof tn));
+    }
+    return n;
+}
+
+static PyObject *pointer_iter(PyObject *self)
+{
+    sb_pointer *p = (sb_pointer *)self;
+    sb_type e;
+    size_t size;
+    if (sb__elem_type(p->type, &e, &size, "iter()") < 0)
+        return NULL;
+    if (sb__pointer_known(p, size) < 0) {
+        char tn[64];
+        PyErr_Format(PyExc_TypeError, "a Pointer (%s) of unknown length is not iterable: slice it (p[0:n])",
+                     tname(p, tn, sizeof tn));
+        return NULL;
+    }
+    return PySeqIter_New(self);
+}
+
+static PyObject *get_value(PyObject *self, void *c)
+{
+    (void)c;
+    return pointer_item(self, 0);
+}
+
+static int set_value(PyObject *self, PyObject *v, void *c)
+{
+    (void)c;
+    if (!v) {
+        PyErr_SetString(PyExc_TypeError, "cannot delete Pointer.value");
+        return -1;
+    }
+    return set_item(self, 0, v);
+}
+
+/* p + n: n elements on; stays inside a known region (one past its end allowed). */
+static PyObject *offset(PyObject *self, Py_ssize_t n, const char *op)
+{
+    sb_pointer *p = (sb_pointer *)self;
+    sb_type e;
+    size_t size;
+    char tn[64];
+    if (sb__elem_type(p->type, &e, &size, op) < 0)
+        return NULL;
+    Py_ssize_t lim = PY_SSIZE_T_MAX / (Py_ssize_t)size;
+    uintptr_t a = (uintptr_t)p->addr;
+    uintptr_t moved = a + (uintptr_t)(n * (Py_ssize_t)(n > lim || n < -lim ? 0 : size)); /* wraps mod 2^N */
+    if (n > lim || n < -lim || (n >= 0 ? moved < a : moved > a)) {
+        PyErr_Format(PyExc_OverflowError, "%s: moving a Pointer (%s) by %zd items leaves the address space", op,
+                     tname(p, tn, sizeof tn), n);
+        return NULL;
+    }
+    a = moved;
+    if (p->lo && ((char *)a < p->lo || (char *)a > p->lo + p->span)) {
+        Py_ssize_t here = (Py_ssize_t)(((char *)p->addr - p->lo) / (ptrdiff_t)size);
+        PyErr_Format(PyExc_IndexError,
+                     "%s: moving a Pointer (%s) by %zd items leaves its memory (%zd items; it is at item %zd)", op,
+                     tname(p, tn, sizeof tn), n, (Py_ssize_t)(p->span / size), here);
+        return NULL;
+    }
+    return sb__pointer_derive(self, (void *)a, p->type);
+}
+
+static PyObject *pointer_add(PyObject *a, PyObject *b)
+{
+    PyObject *ptr, *num;
+    if (PyLong_Check(b) && !PyBool_Check(b)) {
+        ptr = a, num = b;
+    } else if (PyLong_Check(a) && !PyBool_Check(a)) {
+        ptr = b, num = a;
+    } else {
+        Py_INCREF(Py_NotImplemented);
+        return Py_NotImplemented;
+    }
+    Py_ssize_t n = PyLong_AsSsize_t(num);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    return offset(ptr, n, "Pointer + n");
+}
+
+static PyObject *pointer_sub(PyObject *a, PyObject *b)
+{
+    if (PyLong_Check(b) && !PyBool_Check(b)) {
+        Py_ssize_t n = PyLong_AsSsize_t(b);
+        if (n == -1 && PyErr_Occurred())
+            return NULL;
+        if (n == PY_SSIZE_T_MIN) {
+            PyErr_SetString(PyExc_OverflowError, "Pointer - n: n is too large");
+            return NULL;
+        }
+        /* b is an int, so a is the Pointer. */
+        return offset(a, -n, "Pointer - n");
+    }
+    if (Py_TYPE(a) == Py_TYPE(b)) {
+        sb_pointer *p = (sb_pointer *)a, *q = (sb_pointer *)b;
+        sb_type e, f;
+        size_t size, size2;
+        char tn[64], tn2[64];
+        if (sb__elem_type(p->type, &e, &size, "Pointer - Pointer") < 0 ||
+            sb__elem_type(q->type, &f, &size2, "Pointer - Pointer") < 0)
+            return NULL;
+        if (e.kind != f.kind || e.ptr != f.ptr || e.named != f.named) {
+            PyErr_Format(PyExc_TypeError, "Pointer - Pointer: the types differ (%s and %s); cast one first",
+                         tname(p, tn, sizeof tn), tname(q, tn2, sizeof tn2));
+            return NULL;
+        }
+        ptrdiff_t d = (char *)p->addr - (char *)q->addr;
+        if (d % (ptrdiff_t)size) {
+            PyErr_Format(PyExc_ValueError, "Pointer - Pointer: the addresses are %zd bytes apart, not a multiple of "
+                         "the %zu-byte items of a %s", (Py_ssize_t)d, size, tname(p, tn, sizeof tn));
+            return NULL;
+        }
+        return PyLong_FromSsize_t((Py_ssize_t)(d / (ptrdiff_t)size));
+    }
+    Py_INCREF(Py_NotImplemented);
+    return Py_NotImplemented;
+}
+
 static PyGetSetDef pointer_getset[] = {
     {"address", get_address, NULL, "The address, as an int.", NULL},
     {"type", get_type, NULL, "The pointer's C type, e.g. 'int *'.", NULL},
+    {"value", get_value, set_value, "The value it points to: p[0].", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -168,6 +503,13 @@ static PyType_Slot pointer_slots[] = {
     {Py_nb_int, (void *)pointer_int},
     {Py_nb_index, (void *)pointer_int},
     {Py_nb_bool, (void *)pointer_bool},
+    {Py_nb_add, (void *)pointer_add},
+    {Py_nb_subtract, (void *)pointer_sub},
+    {Py_mp_subscript, (void *)pointer_subscript},
+    {Py_mp_ass_subscript, (void *)pointer_ass_subscript},
+    {Py_mp_length, (void *)pointer_length},
+    {Py_sq_item, (void *)pointer_item},
+    {Py_tp_iter, (void *)pointer_iter},
     {0, NULL},
 };
 

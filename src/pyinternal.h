@@ -100,6 +100,10 @@ typedef struct sb_buffer {
 SB_INTERNAL int sb__compat_have_buffer(void);
 SB_INTERNAL int sb__compat_getbuffer(PyObject *obj, sb_buffer *view, int flags);
 SB_INTERNAL void sb__compat_releasebuffer(sb_buffer *view);
+/* The address and size of a memoryview's C-contiguous memory (any version:
+ * the buffer API from 3.11, PyObject_AsWriteBuffer/AsReadBuffer before).
+ * The memoryview must stay alive while the address is used. 0 or -1 + exception. */
+SB_INTERNAL int sb__compat_buffer_address(PyObject *view, bool writable, void **buf, Py_ssize_t *len);
 /* UTF-8 of a str without a temporary (>= 3.10); NULL + no exception when the
  * version lacks it (caller falls back to PyUnicode_AsUTF8String). */
 SB_INTERNAL const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable);
@@ -152,6 +156,9 @@ typedef struct sb_pointer {
     void (*release)(void *);       /* frees addr when the Pointer dies ([[free]] results), or NULL */
     PyObject *releaser;            /* a typed handle's [[release(fn)]] function (bound), or NULL */
     bool released;                 /* that function ran on it: the handle is dead */
+    char *lo;                      /* typed memory: the region known valid around addr (owned by new(),
+                                      from_buffer(), or derived from those), or NULL when unknown */
+    size_t span;                   /* its size in bytes */
 } sb_pointer;
 
 SB_INTERNAL extern PyType_Spec sb__function_spec;
@@ -215,6 +222,39 @@ SB_INTERNAL PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls
 
 /* memory.c: a new Pointer of the given pointer type (ptr >= 1). */
 SB_INTERNAL PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, PyObject *owner);
+/* The same, for the Pointer type tp. */
+SB_INTERNAL PyObject *sb__pointer_make(PyTypeObject *tp, void *addr, sb_type type, PyObject *owner);
+/* A Pointer of the given type at addr that keeps self's memory alive and knows its region. */
+SB_INTERNAL PyObject *sb__pointer_derive(PyObject *self, void *addr, sb_type type);
+/* Elements of `size` bytes from p to the end of its known region, or -1 when unknown. */
+SB_INTERNAL Py_ssize_t sb__pointer_known(const sb_pointer *p, size_t size);
+/* Addresses below this are the NULL page: typed access refuses them (ValueError). */
+#define SB_NULL_PAGE 4096u
+
+/* typedmem.c: elements of typed memory (scalars and pointers; struct types plug in here). */
+/* The element type of pointer type t and its size; TypeError naming `what` when
+ * it cannot be accessed (void *, opaque handles, PyObject *). 0 or -1. */
+SB_INTERNAL int sb__elem_type(sb_type t, sb_type *elem, size_t *size, const char *what);
+/* Can a value of type e live in typed memory? 0 or -1 + TypeError naming fn. */
+SB_INTERNAL int sb__elem_check(sb_type e, const char *fn);
+/* `char` elements read as bytes of length 1. */
+SB_INTERNAL bool sb__elem_is_char(sb_type e);
+/* Reads the element of type e at a (any alignment). ptrtype makes Pointers. New reference or NULL. */
+SB_INTERNAL PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a);
+/* Converts v and stores it at a; messages "fname() argument 'pname' (T) ...". init: const
+ * elements may be written (sigbind.new's initial values). 0 or -1 + exception. */
+SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname,
+                             const char *pname, bool init);
+/* Would sb__elem_set accept v? (Converts into a scratch cell.) 0 or -1 + exception. */
+SB_INTERNAL int sb__elem_check_value(PyTypeObject *ptrtype, sb_type e, PyObject *v, const char *fname);
+/* Item i of a PySequence_Fast result (borrowed; the macro is not in the limited API). */
+static inline PyObject *sb__fast_item(PyObject *seq, Py_ssize_t i)
+{
+    return PyList_Check(seq) ? PyList_GetItem(seq, i) : PyTuple_GetItem(seq, i);
+}
+/* The module functions new, cast, sizeof, alignof, offsetof, string_at, buffer, from_buffer. */
+SB_INTERNAL extern PyMethodDef sb__memory_functions[];
+
 /* A typed handle's release function ran on obj (if it is a Pointer): mark it dead. */
 SB_INTERNAL void sb__pointer_released(sb_state *st, PyObject *obj);
 /* library.c: a result or out value of a typed handle type (type.named set): ties

@@ -1700,6 +1700,77 @@ int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_ty
 }
 
 /* ------------------------------------------------------------------ */
+/* A type with an optional array suffix ("int[10]", "char *[]"): typed memory. */
+
+int sb__array_type_parse(const char *text, size_t len, const sb_scope *scope, sb_type *elem, int64_t *count,
+                         sb_error *err)
+{
+    if (err) {
+        err->col = (size_t)-1;
+        err->msg[0] = '\0';
+    }
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    memset(elem, 0, sizeof *elem);
+    *count = SB_ARRAY_NONE;
+    next(&p);
+    spec sp;
+    sb_kind k;
+    if (p.failed || !parse_specs(&p, &sp, "") || !resolve_spec(&p, &sp, &k))
+        return -1;
+    apply_spec(&sp, k, elem);
+    if (!parse_pointers(&p, elem))
+        return -1;
+    if (punct_is(&p, '[')) {
+        size_t open = p.t.pos;
+        next(&p);
+        if (punct_is(&p, ']')) {
+            *count = SB_ARRAY_OPEN;
+        } else if (punct_is(&p, '-')) {
+            fail(&p, p.t.pos, "array length must not be negative");
+            return -1;
+        } else if (p.t.kind == T_INT) {
+            uint64_t n;
+            if (!parse_int_text(&p, p.t.pos, p.t.len, &n))
+                return -1;
+            if (n > (uint64_t)INT64_MAX) {
+                fail(&p, p.t.pos, "array length %.*s is too large", (int)p.t.len, p.s + p.t.pos);
+                return -1;
+            }
+            *count = (int64_t)n;
+            next(&p);
+        } else {
+            expected(&p, "an array length or ']'");
+            return -1;
+        }
+        if (p.failed)
+            return -1;
+        if (!punct_is(&p, ']')) {
+            if (p.t.kind == T_END)
+                fail(&p, open, "unclosed '['");
+            else
+                expected(&p, "']'");
+            return -1;
+        }
+        next(&p);
+        if (punct_is(&p, '[')) {
+            fail(&p, p.t.pos, "arrays of arrays are not supported");
+            return -1;
+        }
+    }
+    if (p.failed)
+        return -1;
+    if (p.t.kind != T_END) {
+        expected(&p, *count == SB_ARRAY_NONE ? "'[' or end of the type" : "end of the type");
+        return -1;
+    }
+    if (elem->kind == SB_K_PYOBJECT && elem->ptr != 1) {
+        fail(&p, 0, "PyObject is only usable as 'PyObject *'");
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* typedef statements of declaration blocks                            */
 
 bool sb__is_typedef(const char *text, size_t len)

@@ -138,6 +138,8 @@ static int mod_exec(PyObject *module)
                       "A C function's [[status]] contract reported failure; .status and .function say which.",
                       PyExc_RuntimeError, &st->StatusError) < 0)
         return -1;
+    if (PyModule_AddFunctions(module, sb__memory_functions) < 0) /* new, cast, sizeof, ... (typedmem.c) */
+        return -1;
     if (PyModule_AddStringConstant(module, "__version__", SB_VERSION) < 0)
         return -1;
     return 0;

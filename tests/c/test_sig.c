@@ -1604,6 +1604,52 @@ static void test_type_parse_errors(void **state)
     assert_int_equal(sb__type_parse("nope", 4, &(sb_type){0}, NULL), -1);
 }
 
+/* sb__array_type_parse: typed memory's "int[10]", "char *[]", "double". */
+static void test_array_type_parse(void **state)
+{
+    (void)state;
+    sb_type t;
+    int64_t n;
+    sb_error e;
+    assert_int_equal(sb__array_type_parse("int[10]", 7, NULL, &t, &n, &e), 0);
+    assert_int_equal(t.kind, SB_K_INT);
+    assert_int_equal(t.ptr, 0);
+    assert_int_equal(n, 10);
+    assert_int_equal(sb__array_type_parse(" const char * [ ] ", 18, NULL, &t, &n, &e), 0);
+    assert_int_equal(t.kind, SB_K_CHAR);
+    assert_int_equal(t.ptr, 1);
+    assert_true(t.cconst);
+    assert_int_equal(n, SB_ARRAY_OPEN);
+    assert_int_equal(sb__array_type_parse("double", 6, NULL, &t, &n, &e), 0);
+    assert_int_equal(n, SB_ARRAY_NONE);
+    assert_int_equal(sb__array_type_parse("uint8_t[0x10]", 13, NULL, &t, &n, &e), 0);
+    assert_int_equal(n, 16);
+    assert_int_equal(sb__array_type_parse("int[0]", 6, NULL, &t, &n, &e), 0);
+    assert_int_equal(n, 0);
+    static const struct { const char *text; size_t col; const char *msg; } bad[] = {
+        {"int[-1]", 4, "array length must not be negative"},
+        {"int[99999999999999999999]", 4, "integer literal '99999999999999999999' is too large"},
+        {"int[9223372036854775808]", 4, "array length 9223372036854775808 is too large"},
+        {"int[2][3]", 6, "arrays of arrays are not supported"},
+        {"int[", 4, "expected an array length or ']', found end of text"},
+        {"int[3", 3, "unclosed '['"},
+        {"int[3)", 5, "expected ']', found ')'"},
+        {"int[x]", 4, "expected an array length or ']', found 'x'"},
+        {"int[1.5]", 4, "expected an array length or ']', found '1.5'"},
+        {"int[3] x", 7, "expected end of the type, found 'x'"},
+        {"int x", 4, "expected '[' or end of the type, found 'x'"},
+        {"PyObject[2]", 0, "PyObject is only usable as 'PyObject *'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&e, 0, sizeof e);
+        if (sb__array_type_parse(bad[i].text, strlen(bad[i].text), NULL, &t, &n, &e) != -1 || e.col != bad[i].col ||
+            strcmp(e.msg, bad[i].msg) != 0) {
+            print_error("\"%s\": col %zu '%s'\n", bad[i].text, e.col, e.msg);
+            fail();
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ */
 
 
@@ -1938,6 +1984,7 @@ int main(void)
 
         cmocka_unit_test(test_type_parse_accepts_a_lone_type),
         cmocka_unit_test(test_type_parse_errors),
+        cmocka_unit_test(test_array_type_parse),
 
         cmocka_unit_test(test_scope_resolves_class_names),
         cmocka_unit_test(test_scope_types_only_through_pointers),

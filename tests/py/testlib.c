@@ -95,6 +95,12 @@ API int t_sum_bytes(const unsigned char *p, size_t n)
     return s;
 }
 API void t_fill(unsigned char *p, size_t n, int v) { memset(p, v, n); }
+/* typed memory (test_memory.py) */
+API void t_iota(int *p, size_t n, int start) { for (size_t i = 0; i < n; i++) p[i] = start + (int)i; }
+API long long t_sum_ints(const int *p, size_t n) { long long s = 0; for (size_t i = 0; i < n; i++) s += p[i]; return s; }
+API double t_sum_doubles(const double *p, size_t n) { double s = 0; for (size_t i = 0; i < n; i++) s += p[i]; return s; }
+static const char *names_[] = {"alpha", "beta", "gamma", NULL};
+API const char **t_names(void) { return names_; }
 static int counter_value = 41;
 API int *t_counter(void) { return &counter_value; }
 API int t_deref(const int *p) { return *p; }
