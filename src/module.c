@@ -167,6 +167,7 @@ int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->StatusError);
     Py_VISIT(st->exc_cache);
     Py_VISIT(st->classes);
+    Py_VISIT(st->CValueType);
     return 0;
 }
 
@@ -183,6 +184,7 @@ int sb__state_clear(PyObject *module)
     Py_CLEAR(st->StatusError);
     Py_CLEAR(st->exc_cache);
     Py_CLEAR(st->classes);
+    Py_CLEAR(st->CValueType);
     return 0;
 }
 
