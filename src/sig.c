@@ -1617,14 +1617,14 @@ int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_ty
 /* Integer constants of declaration blocks: enum, const, #define       */
 
 /* The first word of text at i (after blanks), or an empty span. */
-static size_t word_at(const char *text, size_t len, size_t *i)
+static size_t word_at(const char *text, size_t len, size_t *i, size_t *s)
 {
     while (*i < len && isspace((unsigned char)text[*i]))
         (*i)++;
-    size_t s = *i;
+    *s = *i;
     while (*i < len && is_ident_char((unsigned char)text[*i]))
         (*i)++;
-    return *i - s;
+    return *i - *s;
 }
 
 int sb__constdecl_kind(const char *text, size_t len)
@@ -1635,11 +1635,9 @@ int sb__constdecl_kind(const char *text, size_t len)
     if (i < len && text[i] == '#')
         return SB_DECL_DEFINE;
     bool brace = memchr(text, '{', len) != NULL;
-    size_t s = i, n = word_at(text, len, &i);
-    if (n == 7 && memcmp(text + s, "typedef", 7) == 0) {
-        s = i;
-        n = word_at(text, len, &i);
-    }
+    size_t s, n = word_at(text, len, &i, &s);
+    if (n == 7 && memcmp(text + s, "typedef", 7) == 0)
+        n = word_at(text, len, &i, &s);
     if (n == 4 && memcmp(text + s, "enum", 4) == 0 && brace)
         return SB_DECL_ENUM;
     /* `[static] const T NAME = value`: an '=' before any '(' (a prototype's
