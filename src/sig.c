@@ -2073,7 +2073,7 @@ static bool parse_const(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         c->nlocal = d->n;
         if (p->failed || !cexpr(c, 1, &v))
             return false;
-        if (!cval_fits(v, t)) {
+        if (cls != SB_CLASS_BOOL && !cval_fits(v, t)) {
             char vb[32];
             cval_text(v, vb, sizeof vb);
             const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
@@ -2081,8 +2081,8 @@ static bool parse_const(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
                  (unsigned long long)ki->max);
             return false;
         }
-        if (cls == SB_CLASS_BOOL && v.v)
-            v.v = 1;
+        if (cls == SB_CLASS_BOOL) /* C: any non-zero value is true */
+            v.v = v.v != 0, v.u = false;
         if (!add_const(p, d, cap, at, name, n, v))
             return false;
         if (punct_is(p, ',')) {
