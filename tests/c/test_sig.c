@@ -1883,7 +1883,7 @@ static void test_constdecl_errors(void **state)
     CONSTDECL_ERROR("static const int X = 1 Y", "expected ',' or the end of the declaration");
     CONSTDECL_ERROR("static const int8_t X = 128", "X = 128 does not fit int8_t (-128..127)");
     CONSTDECL_ERROR("static const float X = 1", "only integer constants are supported, not float");
-    CONSTDECL_ERROR("static const int X", "expected '=' and the constant's value");
+    CONSTDECL_ERROR("static const int X Y = 1", "expected '=' and the constant's value");
     CONSTDECL_ERROR("#define F(x) x", "function-like macros");
     CONSTDECL_ERROR("#define E", "has no value");
     CONSTDECL_ERROR("#define S \"s\"", "an integer constant expression");
