@@ -315,6 +315,10 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
             if (!p->failed && p->t.kind == T_IDENT && p->scope && !sp->any)
                 nd = p->scope->lookup(p->scope, p->s + p->t.pos, p->t.len, tag);
             if (!nd) {
+                if (!p->failed && tag == 'e' && p->t.kind == T_IDENT)
+                    fail(p, kwpos, "enum '%.*s' is not declared (declare it first: 'enum %.*s { ... };')",
+                         (int)(p->t.len > 64 ? 64 : p->t.len), p->s + p->t.pos, (int)(p->t.len > 64 ? 64 : p->t.len),
+                         p->s + p->t.pos);
                 if (!p->failed)
                     fail(p, kwpos, "%.*s types are not supported yet", (int)n, w);
                 return false;

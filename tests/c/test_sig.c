@@ -958,7 +958,7 @@ ERROR_CASE(test_unknown_parameter_type_reports_its_column, "int f(int a, FILE *f
            "unknown type name 'FILE' (typedef names are not supported yet)")
 ERROR_CASE(test_struct_is_not_supported_yet, "int f(struct stat *st)", 6, "struct types are not supported yet")
 ERROR_CASE(test_union_is_not_supported_yet, "int f(union u v)", 6, "union types are not supported yet")
-ERROR_CASE(test_enum_is_not_supported_yet, "enum color f(void)", 0, "enum types are not supported yet")
+ERROR_CASE(test_enum_is_not_supported_yet, "enum color f(void)", 0, "enum 'color' is not declared (declare it first: 'enum color { ... };')")
 ERROR_CASE(test_typedef_is_not_supported_yet, "typedef int myint", 0, "typedef declarations are not supported yet")
 ERROR_CASE(test_function_pointer_parameter_is_not_supported_yet,
            "void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))", 50,
@@ -1938,7 +1938,7 @@ static void test_typedef_parse_errors(void **state)
         {"typedef void v", "a typedef of void is not supported"},
         {"typedef int (*fp)(int)", "function pointer typedefs are not supported yet"},
         {"int x", "expected 'typedef'"},
-        {"typedef enum e e", "enum types are not supported yet"},
+        {"typedef enum e e", "enum 'e' is not declared (declare it first: 'enum e { ... };')"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sb_typedef td;
