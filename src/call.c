@@ -601,12 +601,17 @@ done:
     return result;
 }
 
+static SB_NOINLINE PyObject *call_variadic(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
+                                           PyObject *kwdict);
+
 /* Binds positional and keyword arguments to parameters, then runs. kwnames +
  * kwvals (vectorcall style) or kwdict (dict style) give the keywords. */
 static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
                                     PyObject *const *kwvals, PyObject *kwdict)
 {
     const sb_plan *pl = f->plan;
+    if (SB_UNLIKELY(npos > pl->npositional) && (pl->sig->flags & SB_SIG_VARIADIC))
+        return call_variadic(f, pos, npos, kwnames, kwdict);
     sb_cell cells[SB_REG_CELLS + SB_STACK_ARGS];
     void *avalues[SB_STACK_ARGS];
     sb_temp temps[SB_STACK_ARGS];
@@ -680,6 +685,34 @@ done:
     return result;
 }
 
+/* A call of a variadic function with arguments for '...': through the plan
+ * made for those arguments' types (variadic.c). */
+static SB_NOINLINE PyObject *call_variadic(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
+                                           PyObject *kwdict)
+{
+    PyObject *kwname = NULL; /* borrowed: any keyword is an error here */
+    if (kwnames && PyTuple_Size(kwnames))
+        kwname = PyTuple_GetItem(kwnames, 0);
+    else if (kwdict && PyDict_Size(kwdict)) {
+        Py_ssize_t it = 0;
+        PyObject *value;
+        PyDict_Next(kwdict, &it, &kwname, &value);
+    }
+    PyObject *stack[SB_STACK_ARGS];
+    PyObject **args = stack;
+    if (npos > SB_STACK_ARGS && !(args = PyMem_Malloc(sizeof(PyObject *) * (size_t)npos)))
+        return PyErr_NoMemory();
+    PyObject *result = NULL;
+    sb_function *call = sb__variadic_prepare(f, pos, npos, kwname, args);
+    if (call) {
+        result = invoke(call, args, npos, NULL, NULL, NULL);
+        Py_DECREF(call);
+    }
+    if (args != stack)
+        PyMem_Free(args);
+    return result;
+}
+
 PyObject *sb__call_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     sb_function *f = (sb_function *)self;
@@ -693,7 +726,7 @@ PyObject *sb__call_varargs(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     sb_function *f = (sb_function *)self;
     Py_ssize_t n = PyTuple_Size(args);
-    if (n > f->plan->npositional && f->plan->varargs_slot < 0) {
+    if (n > f->plan->npositional && f->plan->varargs_slot < 0 && !(f->plan->sig->flags & SB_SIG_VARIADIC)) {
         too_many(f, n);
         return NULL;
     }

@@ -110,11 +110,12 @@ void sb__compat_method(const sb_plan *plan, bool cface, PyMethodDef *def)
         PyCFunction kernel = sb__shape_kernel(plan, cface);
         def->ml_meth = kernel ? kernel : (PyCFunction)(void (*)(void))sb__call_fast;
         def->ml_flags = METH_FASTCALL | METH_KEYWORDS;
-    } else if (plan->npy == 0 && plan->varargs_slot < 0 && plan->varkw_slot < 0) {
+    } else if (plan->npy == 0 && plan->varargs_slot < 0 && plan->varkw_slot < 0 &&
+               !(plan->sig->flags & SB_SIG_VARIADIC)) {
         def->ml_meth = sb__call_noargs;
         def->ml_flags = METH_NOARGS;
     } else if (plan->npy == 1 && plan->nposonly == 1 && plan->nrequired == 1 && plan->varargs_slot < 0 &&
-               plan->varkw_slot < 0) {
+               plan->varkw_slot < 0 && !(plan->sig->flags & SB_SIG_VARIADIC)) {
         def->ml_meth = sb__call_o;
         def->ml_flags = METH_O;
     } else {

@@ -8,6 +8,14 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
                                const sb_fnextra *extra)
 {
     sb_state *st = sb__state(module);
+    if ((plan->sig->flags & SB_SIG_VARIADIC) && extra->cface) {
+        /* The C face calls its own functions: a C function of its module would
+         * take the extra Python arguments as a tuple instead. */
+        sb_error err = {(size_t)-1, "a module function cannot be variadic ('...'); take *args (a tuple) instead"};
+        sb__raise_sigerror(st, plan->sig->text, strlen(plan->sig->text), &err, NULL);
+        sb__plan_free(plan);
+        return NULL;
+    }
     sb_function *f = (sb_function *)PyType_GenericAlloc((PyTypeObject *)st->FunctionType, 0);
     if (!f) {
         sb__plan_free(plan);
@@ -87,12 +95,16 @@ static int function_traverse(PyObject *self, visitproc visit, void *arg)
     sb_function *f = (sb_function *)self;
     Py_VISIT(f->module);
     Py_VISIT(f->library);
+    int r = sb__varcache_traverse(f, visit, arg);
+    if (r)
+        return r;
     return sb__compat_visit_type(self, visit, arg);
 }
 
 static int function_clear(PyObject *self)
 {
     sb_function *f = (sb_function *)self;
+    sb__varcache_clear(f);
     Py_CLEAR(f->library);
     Py_CLEAR(f->module);
     return 0;
@@ -148,11 +160,19 @@ static PyObject *get_library(PyObject *self, void *c)
     return lib;
 }
 
+static PyObject *get_variadic_cache_size(PyObject *self, void *c)
+{
+    (void)c;
+    return PyLong_FromSsize_t(sb__varcache_size((sb_function *)self));
+}
+
 static PyGetSetDef function_getset[] = {
     {"signature", get_signature, NULL, "The normalized C prototype.", NULL},
     {"address", get_address, NULL, "The C function's address.", NULL},
     {"name", get_name, NULL, "The C function's name.", NULL},
     {"library", get_library, NULL, "The Library it was bound from, or None.", NULL},
+    {"variadic_cache_size", get_variadic_cache_size, NULL,
+     "Variadic functions: how many lists of extra-argument types have a prepared call (at most 32).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -239,7 +239,8 @@ enum {
     SB_PARAM_OUT = 1u << 0,      /* [[out]]: storage made by the call, value returned */
     SB_PARAM_INOUT = 1u << 1,    /* [[inout]]: value in, new value returned */
     SB_PARAM_VARARGS = 1u << 2,  /* *args (C face; PyObject * tuple) */
-    SB_PARAM_VARKW = 1u << 3     /* **kwargs (C face; PyObject * dict) */
+    SB_PARAM_VARKW = 1u << 3,    /* **kwargs (C face; PyObject * dict) */
+    SB_PARAM_EXTRA = 1u << 7     /* an argument for '...' in the plan of one variadic call (sb__plan_variadic) */
 };
 
 typedef struct sb_param {
@@ -310,6 +311,56 @@ SB_INTERNAL int sb__array_type_parse(const char *text, size_t len, const sb_scop
 SB_INTERNAL bool sb__is_typedef(const char *text, size_t len);
 SB_INTERNAL int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out,
                                   sb_error *err);
+
+/* The signature of one call of a variadic function: base's parameters
+ * (defaults dropped: with extra arguments every one is given positionally),
+ * then n unnamed SB_PARAM_EXTRA parameters of the given (promoted) types.
+ * NULL with *err filled on failure. */
+SB_INTERNAL sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, sb_error *err);
+
+/* Integer constants of declaration blocks: `enum tag { A, B = 5 };`,
+ * `typedef enum { ... } name;`, `static const int X = 1;`, `#define X 1`.
+ * A value is a 64-bit integer: v, or (u set) a value above INT64_MAX held as
+ * its uint64_t bits. */
+typedef struct sb_cval {
+    int64_t v;
+    bool u;
+} sb_cval;
+
+/* Looks up an integer constant declared earlier (NULL scope = none). */
+typedef struct sb_constscope {
+    bool (*lookup)(const struct sb_constscope *cs, const char *name, size_t len, sb_cval *out);
+    const void *ctx;
+} sb_constscope;
+
+typedef enum sb_decl_what {
+    SB_DECL_NONE = 0,
+    SB_DECL_ENUM,      /* [typedef] enum [tag] { ... } [name] */
+    SB_DECL_CONST,     /* [static] const T NAME = expr [, NAME2 = expr] */
+    SB_DECL_DEFINE     /* #define NAME expr */
+} sb_decl_what;
+
+typedef struct sb_constdef {
+    char name[64];
+    sb_cval value;
+} sb_constdef;
+
+typedef struct sb_constdecl {
+    uint8_t what;          /* sb_decl_what */
+    char tag[64];          /* the enum's tag, or "" */
+    char type_name[64];    /* `typedef enum ... name`: name, else "" */
+    sb_type type;          /* enum: the integer type its values need (int unless one does not fit);
+                              const: the declared type; define: long long */
+    size_t n;
+    sb_constdef *v;        /* n constants, in order (malloc'd; sb__constdecl_free) */
+} sb_constdecl;
+
+/* Which kind of constant statement this is (SB_DECL_NONE: a prototype or typedef). */
+SB_INTERNAL int sb__constdecl_kind(const char *text, size_t len);
+/* Parses one; 0, or -1 with *err filled (then nothing to free). */
+SB_INTERNAL int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, const sb_constscope *cs,
+                                    sb_constdecl *out, sb_error *err);
+SB_INTERNAL void sb__constdecl_free(sb_constdecl *d);
 
 /* Declaration blocks: several ';'-separated prototypes, C comments allowed.
  * Finds the next statement at or after *pos; returns false at the end.
@@ -420,6 +471,16 @@ typedef struct sb_plan {
  * Returns NULL with *err filled (e.g. unsupported feature, default out of range). */
 SB_INTERNAL sb_plan *sb__plan_new(sb_sig *sig, sb_error *err);
 SB_INTERNAL void sb__plan_free(sb_plan *plan);
+
+/* The plan of one call of a variadic function with extra arguments of these
+ * (already promoted) types: base's fixed part plus the extras, its cif made by
+ * ffi_prep_cif_var. NULL with *err filled. */
+SB_INTERNAL sb_plan *sb__plan_variadic(const sb_plan *base, const sb_type *extra, uint16_t n, sb_error *err);
+/* The type an argument of type t is passed as through '...' (C's default
+ * argument promotions: float -> double, bool/char/short -> int). */
+SB_INTERNAL sb_type sb__type_promoted(sb_type t);
+/* The converter of a value of type t (a non-const `char *` is a pointer, not text). */
+SB_INTERNAL sb_conv sb__type_conv(sb_type t);
 
 /* Checks that a literal fits a type; returns 0 or -1 with err filled. */
 SB_INTERNAL int sb__literal_check(const sb_literal *lit, sb_type t, sb_error *err);

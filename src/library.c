@@ -176,19 +176,31 @@ typedef struct libtype {
     char name[64];           /* "sqlite3", or "struct tag" for a tag met only through a pointer typedef */
     char tag[64];            /* the struct tag of an opaque type, else "" */
     char release[64];        /* [[release(fn)]], else "" */
+    bool is_enum;            /* "enum tag": an alias of its integer type, found by `enum tag` */
 } libtype;
 
 typedef struct sb_libtypes {
     size_t n, cap;
     libtype **v;
+    size_t nconst, capconst; /* integer constants (enumerators, const, #define), for later declarations */
+    sb_constdef *consts;
+    PyObject *constdict;     /* the same, as the Library's attributes: name -> int (only ints: no GC) */
 } sb_libtypes;
 
 static const sb_named *lib_lookup(const sb_scope *scope, const char *name, size_t len, int tag)
 {
     const sb_libtypes *ts = ((const sb_library *)scope->ctx)->types;
-    if (!ts || tag == 'e')
+    if (!ts)
         return NULL;
+    if (tag == 'e') {
+        for (size_t i = 0; i < ts->n; i++)
+            if (ts->v[i]->is_enum && strlen(ts->v[i]->tag) == len && memcmp(ts->v[i]->tag, name, len) == 0)
+                return &ts->v[i]->named;
+        return NULL;
+    }
     for (size_t i = 0; i < ts->n; i++) {
+        if (ts->v[i]->is_enum)
+            continue;
         const libtype *t = ts->v[i];
         const char *key = tag ? t->tag : t->name;
         if (strlen(key) == len && memcmp(key, name, len) == 0 &&
@@ -209,6 +221,8 @@ static void libtypes_free(sb_libtypes *ts)
         free(ts->v[i]);
     }
     free(ts->v);
+    free(ts->consts);
+    Py_XDECREF(ts->constdict);
     free(ts);
 }
 
@@ -400,6 +414,113 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
     return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Integer constants: enum, const, #define statements                  */
+
+static bool const_lookup(const sb_constscope *cs, const char *name, size_t len, sb_cval *out)
+{
+    const sb_libtypes *ts = ((const sb_library *)cs->ctx)->types;
+    for (size_t i = 0; ts && i < ts->nconst; i++)
+        if (strlen(ts->consts[i].name) == len && memcmp(ts->consts[i].name, name, len) == 0) {
+            *out = ts->consts[i].value;
+            return true;
+        }
+    return false;
+}
+
+static int const_error(sb_library *lib, const char *text, size_t len, const char *fmt, const char *name)
+{
+    sb_error e = {(size_t)-1, ""};
+    snprintf(e.msg, sizeof e.msg, fmt, name);
+    sb__raise_sigerror(sb__state(lib->module), text, len, &e, NULL);
+    return -1;
+}
+
+/* The type `enum tag` or a typedef name stands for: added, or checked against the earlier one. */
+static int enum_type(sb_library *lib, const char *text, size_t len, const char *name, const char *tag, sb_type t)
+{
+    const sb_named *old = tag ? lib_lookup(&lib->scope, tag, strlen(tag), 'e')
+                              : lib_lookup(&lib->scope, name, strlen(name), 0);
+    if (old) {
+        if (old->what == SB_NAMED_ALIAS && same_type(old->alias, t))
+            return 0;
+        return const_error(lib, text, len, tag ? "enum '%s' is already declared differently"
+                                               : "typedef '%s' is already declared differently", tag ? tag : name);
+    }
+    libtype *a = libtype_add(lib, name);
+    if (!a)
+        return PyErr_NoMemory(), -1;
+    a->named.what = SB_NAMED_ALIAS;
+    a->named.alias = t;
+    if (tag) {
+        a->is_enum = true;
+        snprintf(a->tag, sizeof a->tag, "%s", tag);
+    }
+    return 0;
+}
+
+/* One constant statement: its constants go into the C table (for later
+ * statements) and into pending (published when the whole block succeeds). */
+static int add_constdecl(sb_library *lib, const char *text, size_t len, PyObject *pending)
+{
+    sb_state *st = sb__state(lib->module);
+    sb_constscope cs = {const_lookup, lib};
+    sb_constdecl d;
+    sb_error err;
+    if (sb__constdecl_parse(text, len, &lib->scope, &cs, &d, &err) < 0) {
+        sb__raise_sigerror(st, text, len, &err, NULL);
+        return -1;
+    }
+    int rc = -1;
+    if (!lib->types && !(lib->types = calloc(1, sizeof *lib->types))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    sb_libtypes *ts = lib->types;
+    for (size_t i = 0; i < d.n; i++) {
+        sb_cval v;
+        if (PyDict_GetItemString(lib->funcs, d.v[i].name)) { /* borrowed */
+            const_error(lib, text, len, "'%s' is already declared as a function", d.v[i].name);
+            goto done;
+        }
+        if (const_lookup(&cs, d.v[i].name, strlen(d.v[i].name), &v)) {
+            if (v.v == d.v[i].value.v && v.u == d.v[i].value.u)
+                continue; /* the same again (a header declared twice) */
+            const_error(lib, text, len, "constant '%s' is already declared with another value", d.v[i].name);
+            goto done;
+        }
+        if (ts->nconst == ts->capconst) {
+            size_t cap = ts->capconst ? ts->capconst * 2 : 16;
+            sb_constdef *nv = realloc(ts->consts, cap * sizeof *nv);
+            if (!nv) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            ts->consts = nv;
+            ts->capconst = cap;
+        }
+        ts->consts[ts->nconst++] = d.v[i];
+        PyObject *val = d.v[i].value.u ? PyLong_FromUnsignedLongLong((unsigned long long)d.v[i].value.v)
+                                       : PyLong_FromLongLong(d.v[i].value.v);
+        int r = val ? PyDict_SetItemString(pending, d.v[i].name, val) : -1;
+        Py_XDECREF(val);
+        if (r < 0)
+            goto done;
+    }
+    if (d.what == SB_DECL_ENUM) {
+        char ename[80];
+        snprintf(ename, sizeof ename, "enum %s", d.tag);
+        if (d.tag[0] && enum_type(lib, text, len, ename, d.tag, d.type) < 0)
+            goto done;
+        if (d.type_name[0] && enum_type(lib, text, len, d.type_name, NULL, d.type) < 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    sb__constdecl_free(&d);
+    return rc;
+}
+
 PyObject *sb__library_adopt(PyObject *libobj, sb_type type, PyObject *v)
 {
     sb_library *lib = (sb_library *)libobj;
@@ -525,10 +646,17 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
     char *text;
     Py_ssize_t len;
     PyObject *found = PyDict_New();
-    if (!found || PyBytes_AsStringAndSize(b, &text, &len) < 0)
+    PyObject *consts = PyDict_New(); /* constants of this block, published with its functions */
+    size_t nconst0 = lib->types ? lib->types->nconst : 0;
+    if (!found || !consts || PyBytes_AsStringAndSize(b, &text, &len) < 0)
         goto fail;
     size_t pos = 0, s, e;
     while (sb__decl_next(text, (size_t)len, &pos, &s, &e)) {
+        if (sb__constdecl_kind(text + s, e - s) != SB_DECL_NONE) {
+            if (add_constdecl(lib, text + s, e - s, consts) == 0)
+                continue;
+            goto fail_at;
+        }
         bool td = sb__is_typedef(text + s, e - s), sd = !td && sb__is_struct_def(text + s, e - s);
         PyObject *fn = td   ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
                        : sd ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
@@ -538,6 +666,7 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
             continue;
         }
         if (!fn) {
+        fail_at:;
             /* Say where in the block the statement is. */
             unsigned line = 1;
             for (size_t i = 0; i < s; i++)
@@ -562,13 +691,23 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
         if (rc < 0)
             goto fail;
     }
+    if (PyDict_Size(consts)) {
+        if (!lib->types->constdict && !(lib->types->constdict = PyDict_New()))
+            goto fail;
+        if (PyDict_Update(lib->types->constdict, consts) < 0)
+            goto fail;
+    }
     if (PyDict_Update(lib->funcs, found) < 0)
         goto fail;
     Py_DECREF(found);
+    Py_DECREF(consts);
     Py_DECREF(b);
     Py_RETURN_NONE;
 fail:
+    if (lib->types && lib->types->nconst > nconst0)
+        lib->types->nconst = nconst0; /* all or nothing: this block's constants go */
     Py_XDECREF(found);
+    Py_XDECREF(consts);
     Py_DECREF(b);
     return NULL;
 }
@@ -600,12 +739,21 @@ static PyObject *library_getattro(PyObject *self, PyObject *name)
     }
     if (PyErr_Occurred())
         return NULL;
+    if (lib->types && lib->types->constdict) {
+        PyObject *c = PyDict_GetItemWithError(lib->types->constdict, name);
+        if (c) {
+            Py_INCREF(c);
+            return c;
+        }
+        if (PyErr_Occurred())
+            return NULL;
+    }
     PyObject *r = PyObject_GenericGetAttr(self, name);
     if (!r && PyErr_ExceptionMatches(PyExc_AttributeError)) {
         PyErr_Clear();
         char where[512];
         PyErr_Format(PyExc_AttributeError,
-                     "%s: no function '%U' was declared (declare it with lib.declare('<prototype>;') "
+                     "%s: no function or constant '%U' was declared (declare it with lib.declare('<prototype>;') "
                      "or bind it with lib.bind('<prototype>'))",
                      lib_display(lib, where, sizeof where), name);
     }
@@ -629,6 +777,19 @@ static PyObject *library_dir(PyObject *self, PyObject *unused)
     if (!keys) {
         Py_XDECREF(list);
         return NULL;
+    }
+    if (lib->types && lib->types->constdict) {
+        PyObject *ck = PyDict_Keys(lib->types->constdict);
+        Py_ssize_t nk = ck ? PyList_Size(ck) : -1;
+        for (Py_ssize_t i = 0; i < nk; i++)
+            if (PyList_Append(keys, PyList_GetItem(ck, i)) < 0)
+                nk = -1;
+        Py_XDECREF(ck);
+        if (nk < 0) {
+            Py_DECREF(keys);
+            Py_DECREF(list);
+            return NULL;
+        }
     }
     Py_ssize_t n = PyList_Size(keys);
     for (Py_ssize_t i = 0; i < n; i++)

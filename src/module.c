@@ -171,6 +171,7 @@ int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->classes);
     Py_VISIT(st->CallbackType);
     Py_VISIT(st->StructType);
+    Py_VISIT(st->CValueType);
     return 0;
 }
 
@@ -189,6 +190,7 @@ int sb__state_clear(PyObject *module)
     Py_CLEAR(st->classes);
     Py_CLEAR(st->CallbackType);
     Py_CLEAR(st->StructType);
+    Py_CLEAR(st->CValueType);
     return 0;
 }
 

@@ -280,8 +280,14 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         goto oom;
 
     if (sig->flags & SB_SIG_VARIADIC) {
-        sb__error_set(err, (size_t)-1, "variadic functions ('...') are not supported yet");
-        goto fail;
+        if (sig->kwonly >= 0) {
+            sb__error_set(err, (size_t)-1, "'...' cannot follow keyword-only parameters, *args or **kwargs");
+            goto fail;
+        }
+        if (sig->flags & SB_SIG_METHOD) {
+            sb__error_set(err, (size_t)-1, "a method cannot be variadic ('...'); take *args instead");
+            goto fail;
+        }
     }
 
     /* Structs by value: libffi must be able to pass them. */
@@ -347,6 +353,10 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     int last_unnamed = -1;
     for (uint16_t i = 0; i < n; i++) {
         const sb_param *prm = &sig->params[i];
+        if ((prm->flags & (SB_PARAM_VARARGS | SB_PARAM_VARKW)) && (sig->flags & SB_SIG_VARIADIC)) {
+            sb__error_set(err, prm->col, "'...' cannot be combined with *args or **kwargs");
+            goto fail;
+        }
         if (prm->flags & (SB_PARAM_VARARGS | SB_PARAM_VARKW)) {
             /* *args / **kwargs: the extra positional / keyword arguments, as a
              * tuple / dict passed as PyObject *; not Python parameters themselves. */
@@ -529,7 +539,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     /* Storage cells and the fast path. */
     pl->fast = SB_FAST_NONE;
 #if SB_HAVE_CALLREGS
-    {
+    if (!(sig->flags & SB_SIG_VARIADIC)) { /* variadic calls go through ffi_prep_cif_var's cif */
         unsigned ni = 0, nf = 0;
         bool ok = true;
         for (uint16_t i = 0; i < n && ok; i++) {
@@ -579,7 +589,12 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     pl->has_structs = pl->ret_conv == SB_CV_STRUCT;
     for (uint16_t i = 0; i < n; i++)
         pl->has_structs |= pl->slots[i].conv == SB_CV_STRUCT;
-    ffi_status st = ffi_prep_cif(&pl->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(rt), pl->atypes);
+    unsigned nfixed = n;
+    while (nfixed && (sig->params[nfixed - 1].flags & SB_PARAM_EXTRA))
+        nfixed--;
+    ffi_status st = (sig->flags & SB_SIG_VARIADIC)
+                        ? ffi_prep_cif_var(&pl->cif, FFI_DEFAULT_ABI, nfixed, n, sb__type_ffi(rt), pl->atypes)
+                        : ffi_prep_cif(&pl->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(rt), pl->atypes);
     if (st != FFI_OK) {
         sb__error_set(err, (size_t)-1, "libffi cannot prepare a call of this signature (status %d)", (int)st);
         goto fail;
@@ -617,6 +632,15 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             sputs(&ts, "*");
             sputs(&ts, sig->params[pl->varargs_slot].name);
         }
+        if ((sig->flags & SB_SIG_VARIADIC) && !(n && (sig->params[n - 1].flags & SB_PARAM_EXTRA))) {
+            /* '...' takes the extra positional arguments: "*args" (another name if a parameter has it) */
+            bool clash = false;
+            for (uint16_t k = 0; k < pl->npy; k++)
+                clash |= !strcmp(pl->py[k].name, "args");
+            if (pl->npy)
+                sput(&ts, ", ", 2);
+            sputs(&ts, clash ? "*varargs" : "*args");
+        }
         if (pl->varkw_slot >= 0) {
             if (pl->npy || pl->varargs_slot >= 0)
                 sput(&ts, ", ", 2);
@@ -646,4 +670,53 @@ oom:
 fail:
     sb__plan_free(pl);
     return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Variadic calls: one plan per distinct list of extra-argument types.  */
+
+sb_conv sb__type_conv(sb_type t)
+{
+    sb_conv c = conv_of(t);
+    return c == SB_CV_CSTR && !t.cconst ? SB_CV_PTR : c;
+}
+
+sb_type sb__type_promoted(sb_type t)
+{
+    if (t.ptr || t.named)
+        return t;
+    switch (t.kind) {
+    case SB_K_FLOAT:
+        t.kind = SB_K_DOUBLE;
+        break;
+    case SB_K_BOOL: case SB_K_CHAR: case SB_K_SCHAR: case SB_K_UCHAR: case SB_K_SHORT: case SB_K_USHORT:
+    case SB_K_INT8: case SB_K_UINT8: case SB_K_INT16: case SB_K_UINT16:
+        t.kind = SB_K_INT; /* every value of these fits int */
+        break;
+    default:
+        break;
+    }
+    t.cconst = t.ptr ? t.cconst : 0;
+    return t;
+}
+
+sb_plan *sb__plan_variadic(const sb_plan *base, const sb_type *extra, uint16_t n, sb_error *err)
+{
+    if ((size_t)base->sig->nparams + n > SB_MAX_ARGS) {
+        sb__error_set(err, (size_t)-1, "too many arguments (at most %d in all)", SB_MAX_ARGS);
+        return NULL;
+    }
+    for (uint16_t i = 0; i < n; i++) {
+        sb_type p = sb__type_promoted(extra[i]);
+        bool same = p.kind == extra[i].kind && p.ptr == extra[i].ptr && p.cconst == extra[i].cconst &&
+                    p.named == extra[i].named;
+        if (!same || (!extra[i].ptr && (extra[i].kind == SB_K_VOID || extra[i].named))) {
+            char tn[64];
+            sb__type_format(extra[i], tn, sizeof tn);
+            sb__error_set(err, (size_t)-1, "an argument for '...' cannot have type %s", tn);
+            return NULL;
+        }
+    }
+    sb_sig *sig = sb__sig_variadic(base->sig, extra, n, err);
+    return sig ? sb__plan_new(sig, err) : NULL;
 }

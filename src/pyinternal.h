@@ -24,6 +24,7 @@ typedef struct sb_state {
     PyObject *classes;             /* C face: list of the module's class types, by index; else NULL */
     PyObject *CallbackType;
     PyObject *StructType;
+    PyObject *CValueType;          /* sigbind.c: a typed argument for '...' (variadic.c); NULL in C-face modules */
 } sb_state;
 
 /* A C-face class instance is the object header, a __dict__ and a weak
@@ -135,6 +136,7 @@ typedef struct sb_function {
     bool releases;                 /* the [[release]] function of a handle type: marks its first argument released */
     void *closure;                 /* a method's ffi_closure (its ml_meth), freed with the object; else NULL */
     char *doc;                     /* C face: the composed docstring (owned), else NULL */
+    struct sb_varcache *varcache;  /* variadic functions: one call plan per list of extra types (variadic.c), or NULL */
     PyMethodDef def;               /* what the PyCFunction calls; lives here */
 } sb_function;
 
@@ -272,6 +274,18 @@ SB_INTERNAL sb_plan *sb__plan_from_text_in(sb_state *st, const char *text, size_
 /* The same, resolving type names through scope and adding SB_SIG_* flags before planning. */
 SB_INTERNAL sb_plan *sb__plan_from_text_ex(sb_state *st, const char *text, size_t len, const char *context,
                                            const sb_scope *scope, uint32_t sigflags);
+
+/* variadic.c: calls of `...` functions and sigbind.c(type, value). */
+SB_INTERNAL extern PyType_Spec sb__cvalue_spec;
+/* For a call of variadic f with extra positional arguments (npos > the fixed
+ * ones): the Function of the call plan for those extras' types (cached per
+ * type list; new reference), with args[0..npos) set to what it converts
+ * (a sigbind.c object replaced by its value; borrowed). NULL + exception. */
+SB_INTERNAL sb_function *sb__variadic_prepare(sb_function *f, PyObject *const *pos, Py_ssize_t npos,
+                                              PyObject *kwname, PyObject **args);
+SB_INTERNAL int sb__varcache_traverse(sb_function *f, visitproc visit, void *arg);
+SB_INTERNAL void sb__varcache_clear(sb_function *f);
+SB_INTERNAL Py_ssize_t sb__varcache_size(const sb_function *f);
 
 /* call.c: the four entry points (one per calling convention). */
 SB_INTERNAL PyObject *sb__call_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);

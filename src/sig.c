@@ -118,6 +118,8 @@ static bool skip_space(parser *p)
         unsigned char c = (unsigned char)p->s[p->pos];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
             p->pos++;
+        } else if (c == '\\' && p->pos + 1 < p->n && p->s[p->pos + 1] == '\n') {
+            p->pos += 2; /* a continued line of a #define */
         } else if (c == '/' && p->pos + 1 < p->n && p->s[p->pos + 1] == '*') {
             const char *e = NULL;
             for (size_t i = p->pos + 2; i + 1 < p->n; i++)
@@ -322,6 +324,10 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
             if (!p->failed && p->t.kind == T_IDENT && p->scope && !sp->any)
                 nd = p->scope->lookup(p->scope, p->s + p->t.pos, p->t.len, tag);
             if (!nd) {
+                if (!p->failed && tag == 'e' && p->t.kind == T_IDENT)
+                    fail(p, kwpos, "enum '%.*s' is not declared (declare it first: 'enum %.*s { ... };')",
+                         (int)(p->t.len > 64 ? 64 : p->t.len), p->s + p->t.pos, (int)(p->t.len > 64 ? 64 : p->t.len),
+                         p->s + p->t.pos);
                 if (!p->failed)
                     fail(p, kwpos, "%.*s types are not supported yet", (int)n, w);
                 return false;
@@ -1587,6 +1593,80 @@ static sb_sig *parse_at_depth(const char *text, size_t len, const sb_scope *scop
 }
 
 /* ------------------------------------------------------------------ */
+/* The signature of one variadic call (fixed part + typed extras)      */
+
+static char *arena_strdup0(sb_arena *a, const char *s, bool *oom)
+{
+    if (!s)
+        return NULL;
+    char *r = arena_strndup(a, s, strlen(s));
+    *oom |= !r;
+    return r;
+}
+
+sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, sb_error *err)
+{
+    if (err) {
+        err->col = (size_t)-1;
+        err->msg[0] = '\0';
+    }
+    if ((size_t)base->nparams + n > MAX_PARAMS) {
+        sb__error_set(err, (size_t)-1, "too many arguments (at most %d in all)", MAX_PARAMS);
+        return NULL;
+    }
+    sb_arena *a = malloc(SB_ARENA_FIRST);
+    if (!a) {
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return NULL;
+    }
+    a->extra = NULL;
+    a->kids = NULL;
+    a->cur = (char *)a + ((sizeof(sb_arena) + 7u) & ~(size_t)7u);
+    a->end = (char *)a + SB_ARENA_FIRST;
+    sb_sig *sig = arena_alloc(a, sizeof *sig);
+    uint16_t total = (uint16_t)(base->nparams + n);
+    sb_param *params = sig ? arena_alloc(a, sizeof(sb_param) * (total ? total : 1)) : NULL;
+    bool oom = !sig || !params;
+    if (!oom) {
+        *sig = *base;
+        sig->arena = a;
+        sig->params = params;
+        sig->nparams = total;
+        sig->kwonly = -1;
+        sig->name = arena_strdup0(a, base->name, &oom);
+        sig->free_fn = arena_strdup0(a, base->free_fn, &oom);
+        sig->contract.msg_fn = arena_strdup0(a, base->contract.msg_fn, &oom);
+        for (uint16_t i = 0; i < base->nparams; i++) {
+            params[i] = base->params[i];
+            params[i].name = arena_strdup0(a, base->params[i].name, &oom);
+            memset(&params[i].def, 0, sizeof params[i].def); /* given positionally, before the extras */
+            params[i].def_pos = params[i].def_len = 0;
+        }
+        for (uint16_t i = 0; i < n; i++) {
+            sb_param *q = &params[base->nparams + i];
+            memset(q, 0, sizeof *q);
+            q->type = extra[i];
+            q->flags = SB_PARAM_EXTRA;
+        }
+        if (!oom)
+            sig->text = format_sig(sig, "", a);
+        oom |= !sig->text;
+    }
+    if (oom) {
+        sb__error_set(err, (size_t)-1, "out of memory");
+        sb_chunk *c = a->extra;
+        while (c) {
+            sb_chunk *nx = c->next;
+            free(c);
+            c = nx;
+        }
+        free(a);
+        return NULL;
+    }
+    return sig;
+}
+
+/* ------------------------------------------------------------------ */
 /* Declaration blocks                                                  */
 
 bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end)
@@ -1624,6 +1704,27 @@ bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, siz
         if (text[i] == ';') { /* empty statement */
             i++;
             continue;
+        }
+        if (text[i] == '#') { /* a preprocessor line ("#define X 1"): ends at its newline, not at ';' */
+            size_t s = i;
+            while (i < len && text[i] != '\n') {
+                if (text[i] == '\\' && i + 1 < len && text[i + 1] == '\n')
+                    i++; /* continued line */
+                else if (text[i] == '/' && i + 1 < len && text[i + 1] == '*') {
+                    size_t j = i + 2;
+                    while (j + 1 < len && !(text[j] == '*' && text[j + 1] == '/'))
+                        j++;
+                    i = j + 1 < len ? j + 1 : len - 1;
+                }
+                i++;
+            }
+            size_t e = i;
+            while (e > s && (isspace((unsigned char)text[e - 1]) || text[e - 1] == ';'))
+                e--; /* a stray ';' after the value */
+            *start = s;
+            *end = e;
+            *pos = i < len ? i + 1 : len;
+            return true;
         }
         size_t s = i;
         int braces = 0; /* a struct body's ';' do not end the statement */
@@ -2092,4 +2193,573 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
     }
     *out = L;
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Integer constants of declaration blocks: enum, const, #define       */
+
+/* The first word of text at i (after blanks), or an empty span. */
+static size_t word_at(const char *text, size_t len, size_t *i, size_t *s)
+{
+    while (*i < len && isspace((unsigned char)text[*i]))
+        (*i)++;
+    *s = *i;
+    while (*i < len && is_ident_char((unsigned char)text[*i]))
+        (*i)++;
+    return *i - *s;
+}
+
+int sb__constdecl_kind(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len && isspace((unsigned char)text[i]))
+        i++;
+    if (i < len && text[i] == '#')
+        return SB_DECL_DEFINE;
+    bool brace = memchr(text, '{', len) != NULL;
+    size_t s, n = word_at(text, len, &i, &s);
+    if (n == 7 && memcmp(text + s, "typedef", 7) == 0)
+        n = word_at(text, len, &i, &s);
+    if (n == 4 && memcmp(text + s, "enum", 4) == 0 && brace)
+        return SB_DECL_ENUM;
+    /* `[static] const T NAME = value`: an '=' before any '(' (a prototype's
+     * defaults come after its '('), and the word const before it. */
+    bool seen_const = false;
+    for (size_t j = 0; j < len; j++) {
+        char c = text[j];
+        if (c == '/' && j + 1 < len && text[j + 1] == '*') { /* a comment */
+            const char *e = NULL;
+            for (size_t k = j + 2; k + 1 < len && !e; k++)
+                if (text[k] == '*' && text[k + 1] == '/')
+                    e = text + k;
+            if (!e)
+                return SB_DECL_NONE;
+            j = (size_t)(e - text) + 1;
+            continue;
+        }
+        if (c == '(' || c == '"' || c == '\'' || c == '/')
+            return SB_DECL_NONE;
+        if (c == '=')
+            return seen_const ? SB_DECL_CONST : SB_DECL_NONE;
+        if (is_ident_start((unsigned char)c) && (j == 0 || !is_ident_char((unsigned char)text[j - 1]))) {
+            size_t k = j;
+            while (k < len && is_ident_char((unsigned char)text[k]))
+                k++;
+            seen_const |= k - j == 5 && memcmp(text + j, "const", 5) == 0;
+            j = k - 1;
+        }
+    }
+    return SB_DECL_NONE;
+}
+
+typedef struct cparse {
+    parser *p;
+    const sb_constscope *cs;
+    const sb_constdef *local;  /* this statement's constants so far (enumerators) */
+    size_t nlocal;
+} cparse;
+
+static bool cval_fits_i64(sb_cval v) { return !v.u; }
+
+/* The operator at the current token: its precedence (higher binds tighter), or 0. */
+static int binop(parser *p, char *op, int *twochar)
+{
+    *twochar = 0;
+    if (p->t.kind != T_PUNCT)
+        return 0;
+    char c = p->t.punct, c2 = p->t.punct2;
+    char after = p->t.pos + 1 < p->n ? p->s[p->t.pos + 1] : 0;
+    *op = c;
+    if (c2 == '=') {
+        switch (c) {
+        case '=': *op = 'E'; return 6;
+        case '!': *op = 'N'; return 6;
+        case '<': *op = 'l'; return 7;
+        case '>': *op = 'g'; return 7;
+        default: return 0;
+        }
+    }
+    switch (c) {
+    case '|': if (after == '|') { *twochar = 1; *op = 'O'; return 1; } return 3;
+    case '&': if (after == '&') { *twochar = 1; *op = 'A'; return 2; } return 5;
+    case '^': return 4;
+    case '<': if (after == '<') { *twochar = 1; *op = 'L'; return 8; } return 7;
+    case '>': if (after == '>') { *twochar = 1; *op = 'R'; return 8; } return 7;
+    case '+': case '-': return 9;
+    case '*': case '/': case '%': return 10;
+    default: return 0;
+    }
+}
+
+static bool cexpr(cparse *c, int minprec, sb_cval *out);
+
+static bool too_big(parser *p, size_t at)
+{
+    fail(p, at, "constant expression overflows 64-bit signed arithmetic");
+    return false;
+}
+
+static bool cprimary(cparse *c, sb_cval *out)
+{
+    parser *p = c->p;
+    size_t at = p->t.pos;
+    out->u = false;
+    if (p->t.kind == T_PUNCT && !p->t.punct2 && (p->t.punct == '-' || p->t.punct == '+' || p->t.punct == '~' ||
+                                                 p->t.punct == '!')) {
+        char op = p->t.punct;
+        next(p);
+        sb_cval v;
+        if (p->failed || !cprimary(c, &v))
+            return false;
+        if (!cval_fits_i64(v) && op != '+')
+            return too_big(p, at);
+        switch (op) {
+        case '-':
+            if (v.v == INT64_MIN)
+                return too_big(p, at);
+            out->v = -v.v;
+            break;
+        case '~': out->v = ~v.v; break;
+        case '!': out->v = !v.v; break;
+        default: *out = v; break;
+        }
+        return true;
+    }
+    if (punct_is(p, '(')) {
+        next(p);
+        if (p->failed || !cexpr(c, 1, out))
+            return false;
+        if (!punct_is(p, ')')) {
+            expected(p, "')'");
+            return false;
+        }
+        next(p);
+        return !p->failed;
+    }
+    if (p->t.kind == T_INT) {
+        uint64_t mag;
+        if (!parse_int_text(p, p->t.pos, p->t.len, &mag))
+            return false;
+        out->v = (int64_t)mag;
+        out->u = mag > (uint64_t)INT64_MAX;
+        next(p);
+        return !p->failed;
+    }
+    if (p->t.kind == T_CHAR) {
+        char tmp[16];
+        if (p->t.len - 2 > 8) {
+            fail(p, p->t.pos, "invalid character literal");
+            return false;
+        }
+        size_t n = decode_escapes(p, p->t.pos + 1, p->t.len - 2, tmp);
+        if (n == (size_t)-1)
+            return false;
+        if (n != 1) {
+            fail(p, p->t.pos, "character literal must hold exactly one character");
+            return false;
+        }
+        out->v = (unsigned char)tmp[0];
+        next(p);
+        return !p->failed;
+    }
+    if (p->t.kind == T_IDENT) {
+        const char *w = p->s + p->t.pos;
+        size_t n = p->t.len;
+        for (size_t i = c->nlocal; i-- > 0;)
+            if (strlen(c->local[i].name) == n && memcmp(c->local[i].name, w, n) == 0) {
+                *out = c->local[i].value;
+                next(p);
+                return !p->failed;
+            }
+        if (c->cs && c->cs->lookup(c->cs, w, n, out)) {
+            next(p);
+            return !p->failed;
+        }
+        fail(p, p->t.pos, "'%.*s' is not an integer constant declared before", (int)(n > 64 ? 64 : n), w);
+        return false;
+    }
+    if (p->t.kind == T_FLOAT) {
+        fail(p, p->t.pos, "only integer constants are supported");
+        return false;
+    }
+    expected(p, "an integer constant expression");
+    return false;
+}
+
+static bool cbinary(parser *p, size_t at, char op, sb_cval a, sb_cval b, sb_cval *out)
+{
+    out->u = false;
+    if (!cval_fits_i64(a) || !cval_fits_i64(b))
+        return too_big(p, at);
+    int64_t x = a.v, y = b.v, r = 0;
+    switch (op) {
+    case '+':
+        if ((y > 0 && x > INT64_MAX - y) || (y < 0 && x < INT64_MIN - y))
+            return too_big(p, at);
+        r = x + y;
+        break;
+    case '-':
+        if ((y < 0 && x > INT64_MAX + y) || (y > 0 && x < INT64_MIN + y))
+            return too_big(p, at);
+        r = x - y;
+        break;
+    case '*':
+        if (x && y) {
+            if ((x == -1 && y == INT64_MIN) || (y == -1 && x == INT64_MIN))
+                return too_big(p, at);
+            if (x != -1 && y != -1 && ((x > 0) == (y > 0) ? (x > 0 ? x > INT64_MAX / y : x < INT64_MAX / y)
+                                                          : (x > 0 ? y < INT64_MIN / x : x < INT64_MIN / y)))
+                return too_big(p, at);
+        }
+        r = x * y;
+        break;
+    case '/':
+    case '%':
+        if (y == 0) {
+            fail(p, at, "division by zero in a constant expression");
+            return false;
+        }
+        if (x == INT64_MIN && y == -1)
+            return too_big(p, at);
+        r = op == '/' ? x / y : x % y;
+        break;
+    case 'L':
+    case 'R':
+        if (y < 0 || y > 63 || (op == 'L' && x < 0)) {
+            fail(p, at, "shift out of range in a constant expression");
+            return false;
+        }
+        if (op == 'L') {
+            if (x > (INT64_MAX >> y))
+                return too_big(p, at);
+            r = (int64_t)((uint64_t)x << y);
+        } else {
+            r = x >= 0 ? x >> y : ~(~x >> y);
+        }
+        break;
+    case '&': r = x & y; break;
+    case '|': r = x | y; break;
+    case '^': r = x ^ y; break;
+    case 'A': r = x && y; break;
+    case 'O': r = x || y; break;
+    case 'E': r = x == y; break;
+    case 'N': r = x != y; break;
+    case '<': r = x < y; break;
+    case '>': r = x > y; break;
+    case 'l': r = x <= y; break;
+    case 'g': r = x >= y; break;
+    default: return too_big(p, at);
+    }
+    out->v = r;
+    return true;
+}
+
+/* Precedence climbing over C's binary operators (no ?:, casts or sizeof). */
+static bool cexpr(cparse *c, int minprec, sb_cval *out)
+{
+    parser *p = c->p;
+    if (!cprimary(c, out))
+        return false;
+    for (;;) {
+        char op;
+        int two;
+        int prec = binop(p, &op, &two);
+        if (prec == 0 || prec < minprec)
+            return !p->failed;
+        size_t at = p->t.pos;
+        next(p);
+        if (two)
+            next(p);
+        sb_cval rhs;
+        if (p->failed || !cexpr(c, prec + 1, &rhs))
+            return false;
+        if (!cbinary(p, at, op, *out, rhs, out))
+            return false;
+    }
+}
+
+/* Appends a constant (names unique within the statement). */
+static bool add_const(parser *p, sb_constdecl *d, size_t *cap, size_t at, const char *name, size_t n, sb_cval v)
+{
+    if (n >= sizeof d->v[0].name) {
+        fail(p, at, "constant name is too long (at most %zu characters)", sizeof d->v[0].name - 1);
+        return false;
+    }
+    for (size_t i = 0; i < d->n; i++)
+        if (strlen(d->v[i].name) == n && memcmp(d->v[i].name, name, n) == 0) {
+            fail(p, at, "'%.*s' is declared twice", (int)n, name);
+            return false;
+        }
+    if (d->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        sb_constdef *v = realloc(d->v, nc * sizeof *v);
+        if (!v) {
+            fail(p, at, "out of memory");
+            return false;
+        }
+        d->v = v;
+        *cap = nc;
+    }
+    memcpy(d->v[d->n].name, name, n);
+    d->v[d->n].name[n] = '\0';
+    d->v[d->n].value = v;
+    d->n++;
+    return true;
+}
+
+/* Does v fit the integer type t? */
+static bool cval_fits(sb_cval v, sb_type t)
+{
+    const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
+    if (v.u)
+        return (uint64_t)v.v <= ki->max;
+    return v.v >= ki->min && (v.v < 0 || (uint64_t)v.v <= ki->max);
+}
+
+static void cval_text(sb_cval v, char *b, size_t cap)
+{
+    if (v.u)
+        snprintf(b, cap, "%llu", (unsigned long long)(uint64_t)v.v);
+    else
+        snprintf(b, cap, "%lld", (long long)v.v);
+}
+
+static bool parse_enum(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
+{
+    bool is_typedef = tok_is(p, "typedef");
+    if (is_typedef)
+        next(p);
+    if (!tok_is(p, "enum")) {
+        expected(p, "'enum'");
+        return false;
+    }
+    next(p);
+    if (p->t.kind == T_IDENT && !copy_ident(p, d->tag, sizeof d->tag, "the enum's tag"))
+        return false;
+    if (!punct_is(p, '{')) {
+        expected(p, "'{' to start the enumerators");
+        return false;
+    }
+    next(p);
+    sb_cval prev = {-1, false};
+    while (!p->failed && !punct_is(p, '}')) {
+        if (p->t.kind != T_IDENT) {
+            expected(p, "an enumerator name");
+            return false;
+        }
+        size_t at = p->t.pos, n = p->t.len;
+        const char *name = p->s + at;
+        next(p);
+        sb_cval v;
+        if (punct_is(p, '=')) {
+            next(p);
+            c->local = d->v;
+            c->nlocal = d->n;
+            if (p->failed || !cexpr(c, 1, &v))
+                return false;
+        } else {
+            if (prev.u || prev.v == INT64_MAX) {
+                if (prev.u && (uint64_t)prev.v == UINT64_MAX)
+                    return too_big(p, at);
+                v.v = (int64_t)((uint64_t)prev.v + 1);
+                v.u = true;
+            } else {
+                v.v = prev.v + 1;
+                v.u = false;
+            }
+        }
+        if (!add_const(p, d, cap, at, name, n, v))
+            return false;
+        prev = v;
+        if (punct_is(p, ',')) {
+            next(p);
+            continue;
+        }
+        if (!punct_is(p, '}')) {
+            expected(p, "',' or '}' after the enumerator");
+            return false;
+        }
+    }
+    if (p->failed)
+        return false;
+    next(p); /* '}' */
+    if (is_typedef) {
+        if (!copy_ident(p, d->type_name, sizeof d->type_name, "the typedef's name"))
+            return false;
+    }
+    if (p->t.kind != T_END) {
+        expected(p, is_typedef ? "the end of the typedef" : "';' after the enum's '}'");
+        return false;
+    }
+    if (!d->tag[0] && !d->type_name[0] && d->n == 0) {
+        fail(p, 0, "an enum without a tag, a typedef name or enumerators declares nothing");
+        return false;
+    }
+    /* The type: int when every value fits, as C requires; else (GCC's rule)
+     * the smallest of unsigned int, long long, unsigned long long that holds them all. */
+    static const sb_kind order[] = {SB_K_INT, SB_K_UINT, SB_K_LLONG, SB_K_ULLONG};
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        sb_type t = {(uint8_t)order[k], 0, 0, NULL};
+        bool all = true;
+        for (size_t i = 0; i < d->n && all; i++)
+            all = cval_fits(d->v[i].value, t);
+        if (all) {
+            d->type = t;
+            return true;
+        }
+    }
+    fail(p, 0, "the enumerators' values need more than 64 bits (both negative and above INT64_MAX)");
+    return false;
+}
+
+static bool parse_const(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
+{
+    spec sp;
+    sb_kind k;
+    size_t tstart = p->t.pos;
+    if (!parse_specs(p, &sp, "") || !resolve_spec(p, &sp, &k))
+        return false;
+    sb_type t;
+    apply_spec(&sp, k, &t);
+    if (!sp.cconst) {
+        fail(p, tstart, "a constant is declared 'const' ('static const int NAME = value')");
+        return false;
+    }
+    if (punct_is(p, '*') || t.ptr || t.named) {
+        fail(p, tstart, "only integer constants are supported");
+        return false;
+    }
+    sb_class cls = (sb_class)sb__kind((sb_kind)t.kind)->cls;
+    if (cls != SB_CLASS_SINT && cls != SB_CLASS_UINT && cls != SB_CLASS_BOOL) {
+        fail(p, tstart, "only integer constants are supported, not %s", sb__kind((sb_kind)t.kind)->name);
+        return false;
+    }
+    t.cconst = 0;
+    d->type = t;
+    for (;;) {
+        if (p->t.kind != T_IDENT) {
+            expected(p, "the constant's name");
+            return false;
+        }
+        size_t at = p->t.pos, n = p->t.len;
+        const char *name = p->s + at;
+        next(p);
+        if (!punct_is(p, '=')) {
+            expected(p, "'=' and the constant's value");
+            return false;
+        }
+        next(p);
+        size_t vat = p->t.pos;
+        sb_cval v;
+        c->local = d->v;
+        c->nlocal = d->n;
+        if (p->failed || !cexpr(c, 1, &v))
+            return false;
+        if (cls != SB_CLASS_BOOL && !cval_fits(v, t)) {
+            char vb[32];
+            cval_text(v, vb, sizeof vb);
+            const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
+            fail(p, vat, "%.*s = %s does not fit %s (%lld..%llu)", (int)n, name, vb, ki->name, (long long)ki->min,
+                 (unsigned long long)ki->max);
+            return false;
+        }
+        if (cls == SB_CLASS_BOOL) /* C: any non-zero value is true */
+            v.v = v.v != 0, v.u = false;
+        if (!add_const(p, d, cap, at, name, n, v))
+            return false;
+        if (punct_is(p, ',')) {
+            next(p);
+            continue;
+        }
+        if (p->t.kind != T_END) {
+            expected(p, "',' or the end of the declaration");
+            return false;
+        }
+        return true;
+    }
+}
+
+static bool parse_define(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
+{
+    /* '#' 'define' NAME expr */
+    if (!punct_is(p, '#')) {
+        expected(p, "'#'");
+        return false;
+    }
+    next(p);
+    if (!tok_is(p, "define")) {
+        fail(p, p->t.pos, "only '#define NAME value' is supported in declarations, not '#%.*s'",
+             (int)(p->t.len > 20 ? 20 : p->t.len), p->s + p->t.pos);
+        return false;
+    }
+    next(p);
+    if (p->t.kind != T_IDENT) {
+        expected(p, "the macro's name");
+        return false;
+    }
+    size_t at = p->t.pos, n = p->t.len;
+    const char *name = p->s + at;
+    next(p);
+    if (punct_is(p, '(') && p->t.pos == at + n) {
+        fail(p, p->t.pos, "function-like macros are not supported (only '#define NAME integer-expression')");
+        return false;
+    }
+    if (p->t.kind == T_END) {
+        fail(p, p->t.pos, "'#define %.*s' has no value (only integer constants are supported)", (int)n, name);
+        return false;
+    }
+    sb_cval v;
+    if (p->failed || !cexpr(c, 1, &v))
+        return false;
+    if (p->t.kind != T_END) {
+        expected(p, "the end of the #define (only integer constant expressions are supported)");
+        return false;
+    }
+    d->type.kind = v.u ? SB_K_ULLONG : SB_K_LLONG;
+    return add_const(p, d, cap, at, name, n, v);
+}
+
+int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, const sb_constscope *cs,
+                        sb_constdecl *out, sb_error *err)
+{
+    if (err) {
+        err->col = (size_t)-1;
+        err->msg[0] = '\0';
+    }
+    memset(out, 0, sizeof *out);
+    out->what = (uint8_t)sb__constdecl_kind(text, len);
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    if (memchr(text, '\0', len)) {
+        fail(&p, (size_t)((const char *)memchr(text, '\0', len) - text), "NUL character in the declaration");
+        return -1;
+    }
+    next(&p);
+    cparse c = {&p, cs, NULL, 0};
+    size_t cap = 0;
+    bool ok = !p.failed;
+    switch (out->what) {
+    case SB_DECL_ENUM: ok = ok && parse_enum(&p, &c, out, &cap); break;
+    case SB_DECL_CONST: ok = ok && parse_const(&p, &c, out, &cap); break;
+    case SB_DECL_DEFINE: ok = ok && parse_define(&p, &c, out, &cap); break;
+    default:
+        fail(&p, 0, "not a constant declaration");
+        ok = false;
+        break;
+    }
+    if (!ok || p.failed) {
+        if (err && !err->msg[0])
+            sb__error_set(err, p.t.pos, "invalid declaration");
+        sb__constdecl_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void sb__constdecl_free(sb_constdecl *d)
+{
+    if (!d)
+        return;
+    free(d->v);
+    d->v = NULL;
+    d->n = 0;
 }

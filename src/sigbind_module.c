@@ -126,7 +126,8 @@ static int mod_exec(PyObject *module)
         add_type(module, &sb__library_spec, &st->LibraryType) < 0 ||
         add_type(module, &sb__pointer_spec, &st->PointerType) < 0 ||
         add_type(module, &sb__callback_spec, &st->CallbackType) < 0 ||
-        add_type(module, &sb__struct_spec, &st->StructType) < 0)
+        add_type(module, &sb__struct_spec, &st->StructType) < 0 ||
+        add_type(module, &sb__cvalue_spec, &st->CValueType) < 0)
         return -1;
     if (add_exception(module, "sigbind.SignatureError",
                       "A signature could not be parsed or is not supported; .text, .column (1-based) and .reason "

@@ -491,8 +491,88 @@ static void test_errno_default_condition_depends_on_the_result(void **state)
 /* ------------------------------------------------------------------ */
 /* Plan errors: exact message and column                                */
 
-PLAN_ERROR_CASE(test_variadic_is_not_supported_yet, "int printf(const char *fmt, ...)", NOCOL,
-                "variadic functions ('...') are not supported yet")
+/* Variadic functions: the function's own plan (no extras), then one per extra-type list. */
+static void test_variadic_plan(void **state)
+{
+    (void)state;
+    sb_plan *p = PLAN("int printf(const char *fmt, ...)");
+    assert_int_equal(p->fast, SB_FAST_NONE); /* ffi_prep_cif_var's cif, never the register stub */
+    assert_false(p->simple);
+    assert_int_equal(p->npy, 1);
+    assert_int_equal(p->cif.nargs, 1);
+    assert_string_equal(p->text_signature, "(fmt, *args)");
+    assert_string_equal(p->doc, "printf(fmt, *args)\n--\n\nint printf(const char *fmt, ...)");
+
+    sb_type ex[3] = {{SB_K_INT, 0, 0, NULL}, {SB_K_DOUBLE, 0, 0, NULL}, {SB_K_CHAR, 1, 1, NULL}};
+    sb_error e;
+    sb_plan *v = sb__plan_variadic(p, ex, 3, &e);
+    assert_non_null(v);
+    assert_int_equal(v->nargs, 4);
+    assert_int_equal(v->npy, 4);
+    assert_int_equal(v->nposonly, 4); /* with extras, everything is positional */
+    assert_int_equal(v->cif.nargs, 4);
+    assert_int_equal(v->fast, SB_FAST_NONE);
+    assert_int_equal(v->slots[1].conv, SB_CV_SINT);
+    assert_int_equal(v->slots[2].conv, SB_CV_DOUBLE);
+    assert_int_equal(v->slots[3].conv, SB_CV_CSTR);
+    assert_true(v->slots[3].flags & SB_PARAM_EXTRA);
+    assert_string_equal(v->sig->text, "int printf(const char *fmt, int, double, const char *, ...)");
+    sb__plan_free(v);
+
+    /* Only promoted types travel through '...'. */
+    sb_type bad[2] = {{SB_K_FLOAT, 0, 0, NULL}, {SB_K_VOID, 0, 0, NULL}};
+    assert_null(sb__plan_variadic(p, bad, 1, &e));
+    assert_string_equal(e.msg, "an argument for '...' cannot have type float");
+    assert_null(sb__plan_variadic(p, bad + 1, 1, &e));
+    sb_type many[64];
+    for (int i = 0; i < 64; i++)
+        many[i] = ex[0];
+    assert_null(sb__plan_variadic(p, many, 64, &e));
+    assert_string_equal(e.msg, "too many arguments (at most 64 in all)");
+    sb__plan_free(p);
+}
+
+static void test_variadic_plan_drops_defaults_and_keeps_outs(void **state)
+{
+    (void)state;
+    sb_plan *p = PLAN("int f(int *n [[out]], const char *k, int flags = 3, ...) [[errno(< 0)]]");
+    assert_string_equal(p->text_signature, "(k, flags=3, *args)");
+    sb_type ex[1] = {{SB_K_LLONG, 0, 0, NULL}};
+    sb_error e;
+    sb_plan *v = sb__plan_variadic(p, ex, 1, &e);
+    assert_non_null(v);
+    assert_int_equal(v->nout, 1);
+    assert_int_equal(v->npy, 3);
+    assert_null(v->py[1].def);
+    assert_int_equal(v->sig->contract.kind, SB_CONTRACT_ERRNO);
+    assert_int_equal(v->cif.nargs, 4);
+    sb__plan_free(v);
+    sb__plan_free(p);
+    CHECK_TS("int f(int args, ...)", "(args, *varargs)");
+}
+
+static void test_type_promotions(void **state)
+{
+    (void)state;
+    static const struct { sb_kind in, out; } cases[] = {
+        {SB_K_FLOAT, SB_K_DOUBLE}, {SB_K_BOOL, SB_K_INT}, {SB_K_CHAR, SB_K_INT}, {SB_K_UCHAR, SB_K_INT},
+        {SB_K_SHORT, SB_K_INT}, {SB_K_USHORT, SB_K_INT}, {SB_K_UINT8, SB_K_INT}, {SB_K_INT16, SB_K_INT},
+        {SB_K_UINT, SB_K_UINT}, {SB_K_LLONG, SB_K_LLONG}, {SB_K_DOUBLE, SB_K_DOUBLE}, {SB_K_SIZE, SB_K_SIZE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sb_type t = {(uint8_t)cases[i].in, 0, 1, NULL};
+        sb_type r = sb__type_promoted(t);
+        assert_int_equal(r.kind, cases[i].out);
+        assert_int_equal(r.cconst, 0);
+    }
+    sb_type fp = {SB_K_FLOAT, 1, 1, NULL}; /* pointers stay */
+    assert_int_equal(sb__type_promoted(fp).kind, SB_K_FLOAT);
+    assert_int_equal(sb__type_conv((sb_type){SB_K_CHAR, 1, 0, NULL}), SB_CV_PTR);
+    assert_int_equal(sb__type_conv((sb_type){SB_K_CHAR, 1, 1, NULL}), SB_CV_CSTR);
+}
+
+PLAN_ERROR_CASE(test_variadic_after_keyword_only, "int f(int a, *, int b, ...)", NOCOL,
+                "'...' cannot follow keyword-only parameters, *args or **kwargs")
 PLAN_ERROR_CASE(test_free_on_a_non_pointer_result, "int f(void) [[free]]", NOCOL, "[[free]] needs a pointer result, not int")
 PLAN_ERROR_CASE(test_free_on_void, "void f(void) [[free(g_free)]]", NOCOL, "[[free]] needs a pointer result, not void")
 PLAN_ERROR_CASE(test_contract_on_void, "void f(void) [[errno]]", NOCOL,
@@ -823,7 +903,10 @@ int main(void)
         cmocka_unit_test(test_doc_strings),
         cmocka_unit_test(test_defaults_point_into_the_signature),
         cmocka_unit_test(test_errno_default_condition_depends_on_the_result),
-        cmocka_unit_test(test_variadic_is_not_supported_yet),
+        cmocka_unit_test(test_variadic_plan),
+        cmocka_unit_test(test_variadic_plan_drops_defaults_and_keeps_outs),
+        cmocka_unit_test(test_type_promotions),
+        cmocka_unit_test(test_variadic_after_keyword_only),
         cmocka_unit_test(test_free_on_a_non_pointer_result),
         cmocka_unit_test(test_free_on_void),
         cmocka_unit_test(test_contract_on_void),

@@ -958,7 +958,7 @@ ERROR_CASE(test_unknown_parameter_type_reports_its_column, "int f(int a, FILE *f
            "unknown type name 'FILE' (declare it first: a typedef in load() or declare())")
 ERROR_CASE(test_struct_is_not_supported_yet, "int f(struct stat *st)", 6, "struct types are not supported yet")
 ERROR_CASE(test_union_is_not_supported_yet, "int f(union u v)", 6, "union types are not supported yet")
-ERROR_CASE(test_enum_is_not_supported_yet, "enum color f(void)", 0, "enum types are not supported yet")
+ERROR_CASE(test_enum_is_not_supported_yet, "enum color f(void)", 0, "enum 'color' is not declared (declare it first: 'enum color { ... };')")
 ERROR_CASE(test_typedef_is_not_supported_yet, "typedef int myint", 0, "a typedef is a declaration, not a prototype: give it to load() or declare()")
 ERROR_CASE(test_pointer_to_function_pointer_is_not_supported_yet,
            "void qsort(void *base, size_t n, size_t size, int (**cmp)(const void *, const void *))", 52,
@@ -1775,6 +1775,213 @@ static void test_typedef_parse_forms(void **state)
     assert_ptr_equal(td.type.named, &scope_rect);
 }
 
+/* ------------------------------------------------------------------ */
+/* Constant declarations: enum, const, #define                          */
+
+static bool const_lookup(const sb_constscope *cs, const char *name, size_t len, sb_cval *out)
+{
+    (void)cs;
+    if (len == 5 && memcmp(name, "Z_OK7", 5) == 0) {
+        out->v = 7;
+        out->u = false;
+        return true;
+    }
+    return false;
+}
+static const sb_constscope test_consts = {const_lookup, NULL};
+
+static sb_constdecl constdecl_ok_at(const char *text, int line)
+{
+    sb_constdecl d;
+    sb_error err;
+    if (sb__constdecl_parse(text, strlen(text), NULL, &test_consts, &d, &err) < 0) {
+        print_error("line %d: \"%s\": col %lld: %s\n", line, text, (long long)err.col, err.msg);
+        _fail(__FILE__, line);
+    }
+    return d;
+}
+#define CONSTDECL(text) constdecl_ok_at((text), __LINE__)
+
+static void constdecl_error_at(const char *text, const char *msg, int line)
+{
+    sb_constdecl d;
+    sb_error err;
+    if (sb__constdecl_parse(text, strlen(text), NULL, &test_consts, &d, &err) == 0) {
+        print_error("line %d: \"%s\" parsed, expected \"%s\"\n", line, text, msg);
+        sb__constdecl_free(&d);
+        _fail(__FILE__, line);
+    }
+    if (!strstr(err.msg, msg)) {
+        print_error("line %d: \"%s\"\n   got  \"%s\"\n   want \"%s\"\n", line, text, err.msg, msg);
+        _fail(__FILE__, line);
+    }
+}
+#define CONSTDECL_ERROR(text, msg) constdecl_error_at((text), (msg), __LINE__)
+
+static void test_constdecl_kinds(void **state)
+{
+    (void)state;
+    static const struct { const char *text; int kind; } cases[] = {
+        {"enum color { RED }", SB_DECL_ENUM},
+        {"  typedef enum { A } ab_t", SB_DECL_ENUM},
+        {"typedef enum color color_t", SB_DECL_NONE},       /* a typedef of a known enum */
+        {"enum color next(enum color c)", SB_DECL_NONE},    /* a prototype */
+        {"static const int Z_OK = 0", SB_DECL_CONST},
+        {"const long /* c */ BIG = -5", SB_DECL_CONST},
+        {"const char *strerror(int e)", SB_DECL_NONE},
+        {"int f(const int x = 1)", SB_DECL_NONE},
+        {"int x = 1", SB_DECL_NONE},                        /* not const: not a constant */
+        {"#define X 1", SB_DECL_DEFINE},
+        {"  #include <x.h>", SB_DECL_DEFINE},
+        {"double cos(double x)", SB_DECL_NONE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (sb__constdecl_kind(cases[i].text, strlen(cases[i].text)) != cases[i].kind) {
+            print_error("\"%s\": kind %d, want %d\n", cases[i].text,
+                        sb__constdecl_kind(cases[i].text, strlen(cases[i].text)), cases[i].kind);
+            fail();
+        }
+}
+
+static void test_constdecl_enum(void **state)
+{
+    (void)state;
+    sb_constdecl d = CONSTDECL("enum color { RED, GREEN = 5, BLUE, NEXT = BLUE * 2 + Z_OK7, LAST, }");
+    assert_int_equal(d.what, SB_DECL_ENUM);
+    assert_string_equal(d.tag, "color");
+    assert_string_equal(d.type_name, "");
+    assert_int_equal(d.type.kind, SB_K_INT);
+    assert_int_equal(d.n, 5);
+    static const char *const names[] = {"RED", "GREEN", "BLUE", "NEXT", "LAST"};
+    static const int64_t values[] = {0, 5, 6, 19, 20};
+    for (size_t i = 0; i < 5; i++) {
+        assert_string_equal(d.v[i].name, names[i]);
+        assert_int_equal(d.v[i].value.v, values[i]);
+        assert_false(d.v[i].value.u);
+    }
+    sb__constdecl_free(&d);
+    d = CONSTDECL("typedef enum { A = 1 << 3, B = A | 1, C = ~0, D = (A + 2) % 3, E = 'x', F = 010 ^ 0x1 } ab_t");
+    assert_string_equal(d.tag, "");
+    assert_string_equal(d.type_name, "ab_t");
+    assert_int_equal(d.v[0].value.v, 8);
+    assert_int_equal(d.v[1].value.v, 9);
+    assert_int_equal(d.v[2].value.v, -1);
+    assert_int_equal(d.v[3].value.v, 1);
+    assert_int_equal(d.v[4].value.v, 'x');
+    assert_int_equal(d.v[5].value.v, 9);
+    sb__constdecl_free(&d);
+    /* The type: int, else unsigned int, long long, unsigned long long. */
+    d = CONSTDECL("enum u { U = 0xffffffff }");
+    assert_int_equal(d.type.kind, SB_K_UINT);
+    sb__constdecl_free(&d);
+    d = CONSTDECL("enum l { L = -1, M = 0x100000000 }");
+    assert_int_equal(d.type.kind, SB_K_LLONG);
+    sb__constdecl_free(&d);
+    d = CONSTDECL("enum ul { UL = 0xffffffffffffffff }");
+    assert_int_equal(d.type.kind, SB_K_ULLONG);
+    assert_true(d.v[0].value.u);
+    sb__constdecl_free(&d);
+    d = CONSTDECL("enum { P = 0x7fffffffffffffff, Q }"); /* Q = 2**63: above INT64_MAX */
+    assert_true(d.v[1].value.u);
+    assert_int_equal(d.type.kind, SB_K_ULLONG);
+    sb__constdecl_free(&d);
+    /* Comparisons and logic. */
+    d = CONSTDECL("enum { T = 3 > 2 && 1 <= 1, F = 2 == 3 || 0 != 0, S = -8 >> 1, G = 1 >= 2 }");
+    assert_int_equal(d.v[0].value.v, 1);
+    assert_int_equal(d.v[1].value.v, 0);
+    assert_int_equal(d.v[2].value.v, -4);
+    assert_int_equal(d.v[3].value.v, 0);
+    sb__constdecl_free(&d);
+}
+
+static void test_constdecl_const_and_define(void **state)
+{
+    (void)state;
+    sb_constdecl d = CONSTDECL("static const unsigned char A = 255, B = A - 1");
+    assert_int_equal(d.what, SB_DECL_CONST);
+    assert_int_equal(d.type.kind, SB_K_UCHAR);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.v[1].value.v, 254);
+    sb__constdecl_free(&d);
+    d = CONSTDECL("const bool YES = 5");
+    assert_int_equal(d.v[0].value.v, 1);
+    sb__constdecl_free(&d);
+    d = CONSTDECL("#define Z_BEST (9) /* best */");
+    assert_int_equal(d.what, SB_DECL_DEFINE);
+    assert_string_equal(d.v[0].name, "Z_BEST");
+    assert_int_equal(d.v[0].value.v, 9);
+    sb__constdecl_free(&d);
+    d = CONSTDECL("#define CONT \\\n   (1 + \\\n 2)");
+    assert_int_equal(d.v[0].value.v, 3);
+    sb__constdecl_free(&d);
+}
+
+static void test_constdecl_errors(void **state)
+{
+    (void)state;
+    CONSTDECL_ERROR("enum e { X = 1 / 0 }", "division by zero");
+    CONSTDECL_ERROR("enum e { X = 1 % 0 }", "division by zero");
+    CONSTDECL_ERROR("enum e { X = NOPE }", "'NOPE' is not an integer constant declared before");
+    CONSTDECL_ERROR("enum e { X, X }", "'X' is declared twice");
+    CONSTDECL_ERROR("enum e { X = 1 << 63 }", "overflows");
+    CONSTDECL_ERROR("enum e { X = -1 << 2 }", "shift out of range");
+    CONSTDECL_ERROR("enum e { X = 0x7fffffffffffffff * 2 }", "overflows");
+    CONSTDECL_ERROR("enum e { X = -0x7fffffffffffffff - 2 }", "overflows");
+    CONSTDECL_ERROR("enum e { X = 0xffffffffffffffff + 0 }", "overflows");
+    CONSTDECL_ERROR("enum e { X = -1, Y = 0xffffffffffffffff }", "more than 64 bits");
+    CONSTDECL_ERROR("enum e { X = (1 }", "expected ')'");
+    CONSTDECL_ERROR("enum e { X = 2.5 }", "only integer constants");
+    CONSTDECL_ERROR("enum e { 3 }", "expected an enumerator name");
+    CONSTDECL_ERROR("enum e X { A }", "expected '{'");
+    CONSTDECL_ERROR("enum { }", "declares nothing");
+    CONSTDECL_ERROR("typedef enum { A } *p", "the typedef's name");
+    CONSTDECL_ERROR("static const int X = 1 Y", "expected ',' or the end of the declaration");
+    CONSTDECL_ERROR("static const int8_t X = 128", "X = 128 does not fit int8_t (-128..127)");
+    CONSTDECL_ERROR("static const float X = 1", "only integer constants are supported, not float");
+    CONSTDECL_ERROR("static const int X Y = 1", "expected '=' and the constant's value");
+    CONSTDECL_ERROR("#define F(x) x", "function-like macros");
+    CONSTDECL_ERROR("#define E", "has no value");
+    CONSTDECL_ERROR("#define S \"s\"", "an integer constant expression");
+    CONSTDECL_ERROR("#define T 1 2", "the end of the #define");
+    CONSTDECL_ERROR("#ifdef X", "only '#define NAME value'");
+    CONSTDECL_ERROR("int f(void)", "not a constant declaration");
+}
+
+static void test_decl_next_preprocessor_lines(void **state)
+{
+    (void)state;
+    const char *text = "#define A 1\n#define B \\\n 2;\n int f(void); #define C 3 /* x\n y */ \nint g(void)";
+    size_t len = strlen(text), pos = 0, st, en;
+    const char *want[] = {"#define A 1", "#define B \\\n 2", "int f(void)", "#define C 3 /* x\n y */", "int g(void)"};
+    for (size_t i = 0; i < 5; i++) {
+        assert_true(sb__decl_next(text, len, &pos, &st, &en));
+        char got[64];
+        snprintf(got, sizeof got, "%.*s", (int)(en - st), text + st);
+        assert_string_equal(got, want[i]);
+    }
+    assert_false(sb__decl_next(text, len, &pos, &st, &en));
+}
+
+static void test_sig_variadic(void **state)
+{
+    (void)state;
+    sb_sig *base = PARSE("int f(int *n [[out]], const char *fmt = \"x\", ...) [[errno(-1)]]");
+    sb_type ex[2] = {{SB_K_INT, 0, 0, NULL}, {SB_K_VOID, 1, 0, NULL}};
+    sb_error err;
+    sb_sig *v = sb__sig_variadic(base, ex, 2, &err);
+    assert_non_null(v);
+    sb__sig_free(base); /* the new signature owns its own text */
+    assert_int_equal(v->nparams, 4);
+    assert_string_equal(v->name, "f");
+    assert_string_equal(v->params[1].name, "fmt");
+    assert_int_equal(v->params[1].def.kind, SB_LIT_NONE);
+    assert_null(v->params[2].name);
+    assert_int_equal(v->params[3].flags, SB_PARAM_EXTRA);
+    assert_true(v->flags & SB_SIG_VARIADIC);
+    assert_string_equal(v->text, "int f(int *n [[out]], const char *fmt, int, void *, ...) [[errno(-1)]]");
+    sb__sig_free(v);
+}
+
 static void test_typedef_parse_errors(void **state)
 {
     (void)state;
@@ -1787,7 +1994,7 @@ static void test_typedef_parse_errors(void **state)
         {"typedef int (*)(int)", "a function pointer typedef needs a name"},
         {"typedef int (*fp)(int) x", "expected the end of the typedef"},
         {"int x", "expected 'typedef'"},
-        {"typedef enum e e", "enum types are not supported yet"},
+        {"typedef enum e e", "enum 'e' is not declared (declare it first: 'enum e { ... };')"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sb_typedef td;
@@ -1991,6 +2198,12 @@ int main(void)
         cmocka_unit_test(test_scope_aliases_expand),
         cmocka_unit_test(test_typedef_parse_forms),
         cmocka_unit_test(test_typedef_parse_errors),
+        cmocka_unit_test(test_constdecl_kinds),
+        cmocka_unit_test(test_constdecl_enum),
+        cmocka_unit_test(test_constdecl_const_and_define),
+        cmocka_unit_test(test_constdecl_errors),
+        cmocka_unit_test(test_decl_next_preprocessor_lines),
+        cmocka_unit_test(test_sig_variadic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

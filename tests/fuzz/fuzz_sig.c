@@ -121,6 +121,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     (void)sb__is_struct_def(text, size);
+    /* Constant statements (enum, const, #define) and their expressions. */
+    sb_constdecl cd;
+    if (sb__constdecl_parse(text, size, &fuzz_scope, NULL, &cd, &err) == 0)
+        sb__constdecl_free(&cd);
+    else if (!err.msg[0])
+        abort();
     sb_sig *scoped = sb__sig_parse_in(text, size, &fuzz_scope, &err);
     if (scoped) {
         sb_plan *plan = sb__plan_new(scoped, &err);

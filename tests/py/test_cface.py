@@ -230,6 +230,12 @@ class ImportRules(unittest.TestCase):
         self.assertEqual(cm.exception.column, 15)
         self.assertEqual(cm.exception.text, "int bad(int x y)")
 
+    def test_variadic_function_fails_the_import(self):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            importlib.import_module("cface_bad_variadic")
+        self.assertIn("a module function cannot be variadic ('...'); take *args (a tuple) instead", str(cm.exception))
+        self.assertEqual(cm.exception.text, "int bad(int x, ...)")
+
     def test_reload(self):
         old_add = m.add
         mod = importlib.reload(m)

@@ -96,10 +96,9 @@ class SignatureErrors(unittest.TestCase):
                 "pointers to function pointers are not supported yet",
             "struct point make(int x)": "struct types are not supported yet",
             "int f(union u x)": "union types are not supported yet",
-            "int f(enum color c)": "enum types are not supported yet",
+            "int f(enum color c)": "enum 'color' is not declared (declare it first: 'enum color { ... };')",
             "sqlite3 *open(void)": "unknown type name 'sqlite3' (declare it first: a typedef in load() or declare())",
             "typedef int myint": "a typedef is a declaration, not a prototype: give it to load() or declare()",
-            "int printf(const char *fmt, ...)": "variadic functions ('...') are not supported yet",
             "long double f(void)": "type 'long double' is not supported",
         }
         for text, reason in cases.items():

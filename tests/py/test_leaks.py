@@ -54,6 +54,10 @@ class FlatOverManyCalls(unittest.TestCase):
             "missing argument": (libm.bind("double cos(double x)"), (), {}, N_SLOW),
             "unexpected keyword": (libm.bind("double cos(double x)"), (), {"y": 1.0}, N_SLOW),
             "embedded NUL": (lib.bind("size_t t_strlen(const char *s)"), ("a\0b",), {}, N_SLOW),
+            "variadic": (lib.bind("double t_vsum(const char *kinds, ...)"),
+                         ("idsl", 1, 0.5, "txt", sigbind.c("long long", 2**40)), {}, N // 2),
+            "variadic bad extra": (lib.bind("double t_vsum(const char *kinds, ...)"), ("i", []), {}, N_SLOW),
+            "variadic int overflow": (lib.bind("double t_vsum(const char *kinds, ...)"), ("i", 2**40), {}, N_SLOW),
         }
 
     def run_case(self, name):

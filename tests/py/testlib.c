@@ -354,3 +354,39 @@ API void point_get(struct point *out, int x, int y)
     out->x = x;
     out->y = y;
 }
+
+/* Enums (test_enums.py): an enum parameter and result, and one wider than int. */
+enum t_color { T_RED, T_GREEN = 5, T_BLUE };
+API enum t_color t_next_color(enum t_color c) { return c == T_RED ? T_GREEN : c == T_GREEN ? T_BLUE : T_RED; }
+enum t_big { T_BIG = 0x100000000LL };
+API long long t_big_plus(enum t_big b, int x) { return (long long)b + x; }
+
+/* Variadic (test_variadic.py): sums n arguments of the kind named by each
+ * letter of kinds ('i' int, 'l' long long, 'u' unsigned long long as signed,
+ * 'd' double, 's' strlen of a const char *, 'p' 1 if a non-NULL pointer). */
+#include <stdarg.h>
+API double t_vsum(const char *kinds, ...)
+{
+    va_list ap;
+    va_start(ap, kinds);
+    double sum = 0;
+    for (const char *k = kinds; *k; k++) {
+        switch (*k) {
+        case 'i': sum += va_arg(ap, int); break;
+        case 'l': sum += (double)va_arg(ap, long long); break;
+        case 'u': sum += (double)va_arg(ap, unsigned long long); break;
+        case 'd': sum += va_arg(ap, double); break;
+        case 's': { const char *s = va_arg(ap, const char *); sum += s ? (double)strlen(s) : -1; break; }
+        case 'p': sum += va_arg(ap, void *) != NULL; break;
+        default: break;
+        }
+    }
+    va_end(ap);
+    return sum;
+}
+/* A variadic function with an [[out]] parameter and an error contract. */
+API int t_vcount(int *n, const char *kinds, ...)
+{
+    *n = (int)strlen(kinds);
+    return *n > 3 ? -1 : 0;
+}
