@@ -171,6 +171,8 @@ typedef struct sb_layout {
     size_t nelements, elemcap;
     struct sb_layout **subs; /* layouts defined inside this one (owned) */
     size_t nsubs;
+    void *rt_state;        /* the runtime's: the declaring Library's module state (sb_state *) */
+    void *rt_owner;        /* and that Library (PyObject *, borrowed: it owns this layout) */
 } sb_layout;
 
 SB_INTERNAL sb_layout *sb__layout_new(bool is_union, const char *name);

@@ -267,9 +267,18 @@ static void mark_release(sb_library *lib, const char *name)
     PyErr_Clear();
 }
 
+static void set_runtime(sb_library *lib, sb_layout *L)
+{
+    L->rt_state = sb__state(lib->module);
+    L->rt_owner = lib;
+    for (size_t i = 0; i < L->nsubs; i++)
+        set_runtime(lib, L->subs[i]);
+}
+
 /* Registers a struct/union layout (owned from now on) under its tag (may be ""). */
 static libtype *add_layout(sb_library *lib, sb_layout *L, const char *tag)
 {
+    set_runtime(lib, L);
     libtype *t = libtype_add(lib, "");
     if (!t) {
         sb__layout_free(L);
@@ -942,12 +951,22 @@ static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds
         return NULL;
     }
     sb_type t;
-    if (lib_type(lib, PyTuple_GetItem(args, 0), "new", &t) < 0)
-        return NULL;
-    const sb_layout *L = struct_of(t);
+    PyObject *targ = PyTuple_GetItem(args, 0);
+    const sb_layout *L = NULL;
+    if (PyUnicode_Check(targ)) { /* one struct value, or typed memory ("struct point[4]", "int[8]") */
+        PyObject *b = PyUnicode_AsUTF8String(targ);
+        sb_error err;
+        if (b && sb__type_parse_in(PyBytes_AsString(b), (size_t)PyBytes_Size(b), &lib->scope, &t, &err) == 0)
+            L = struct_of(t);
+        Py_XDECREF(b);
+        PyErr_Clear();
+    }
     if (!L) {
-        PyErr_SetString(PyExc_TypeError, "Library.new() makes struct and union values; give it 'struct name'");
-        return NULL;
+        if (kwds && PyDict_Size(kwds)) {
+            PyErr_SetString(PyExc_TypeError, "Library.new(): members by keyword are only for a struct or union value");
+            return NULL;
+        }
+        return sb__mem_new_in(lib->module, &lib->scope, args, NULL);
     }
     sb_state *st = sb__state(lib->module);
     PyObject *s = sb__struct_new(st, lib->module, L, self, NULL);

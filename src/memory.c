@@ -231,7 +231,7 @@ static PyObject *pointer_item(PyObject *self, Py_ssize_t i)
 {
     sb_type e;
     char *a = locate((sb_pointer *)self, i, &e, "Pointer[]");
-    return a ? sb__elem_get(Py_TYPE(self), e, a) : NULL;
+    return a ? sb__elem_get_in(self, Py_TYPE(self), e, a) : NULL;
 }
 
 /* Indexes of a slice: start, step and count; 0 or -1 + exception. */
@@ -291,7 +291,7 @@ static PyObject *pointer_subscript(PyObject *self, PyObject *key)
     }
     PyObject *list = PyList_New(count);
     for (Py_ssize_t k = 0; list && k < count; k++) {
-        PyObject *v = sb__elem_get(Py_TYPE(self), e, first + k * step * (Py_ssize_t)size);
+        PyObject *v = sb__elem_get_in(self, Py_TYPE(self), e, first + k * step * (Py_ssize_t)size);
         if (!v) {
             Py_CLEAR(list);
             break;

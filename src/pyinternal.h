@@ -174,6 +174,8 @@ SB_INTERNAL extern PyType_Spec sb__struct_spec;
 SB_INTERNAL PyObject *sb__struct_new(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner,
                                      const void *src);
 SB_INTERNAL bool sb__struct_check(sb_state *st, PyObject *obj);
+/* A Struct over memory it does not own (an element of typed memory): base keeps it alive (may be NULL). */
+SB_INTERNAL PyObject *sb__struct_view(const sb_layout *L, void *data, PyObject *base);
 SB_INTERNAL void *sb__struct_data(PyObject *obj, const sb_layout **L);
 SB_INTERNAL void sb__struct_set_owner(PyObject *obj, PyObject *owner);
 /* A Struct, dict or tuple -> the value of L at dst; `what` names it in messages. 0 or -1. */
@@ -243,6 +245,10 @@ SB_INTERNAL int sb__elem_check(sb_type e, const char *fn);
 SB_INTERNAL bool sb__elem_is_char(sb_type e);
 /* Reads the element of type e at a (any alignment). ptrtype makes Pointers. New reference or NULL. */
 SB_INTERNAL PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a);
+/* sigbind.new(type, init=None) with type names resolved through scope (a Library's; may be NULL). */
+SB_INTERNAL PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args, PyObject *kwds);
+/* The same, where a struct element becomes a view that keeps `base` (the Pointer) alive. */
+SB_INTERNAL PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, const char *a);
 /* Converts v and stores it at a; messages "fname() argument 'pname' (T) ...". init: const
  * elements may be written (sigbind.new's initial values). 0 or -1 + exception. */
 SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname,

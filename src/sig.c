@@ -328,8 +328,15 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
                     fail(p, kwpos, "enum '%.*s' is not declared (declare it first: 'enum %.*s { ... };')",
                          (int)(p->t.len > 64 ? 64 : p->t.len), p->s + p->t.pos, (int)(p->t.len > 64 ? 64 : p->t.len),
                          p->s + p->t.pos);
+                if (!p->failed && p->t.kind == T_IDENT)
+                    fail(p, kwpos, "%.*s '%.*s' is not declared (declare it first in load() or declare(): "
+                         "'%.*s %.*s { ... };' or 'typedef %.*s %.*s %.*s;')", (int)n, w,
+                         (int)(p->t.len > 64 ? 64 : p->t.len), p->s + p->t.pos, (int)n, w,
+                         (int)(p->t.len > 64 ? 64 : p->t.len), p->s + p->t.pos, (int)n, w,
+                         (int)(p->t.len > 64 ? 64 : p->t.len), p->s + p->t.pos, (int)(p->t.len > 64 ? 64 : p->t.len),
+                         p->s + p->t.pos);
                 if (!p->failed)
-                    fail(p, kwpos, "%.*s types are not supported yet", (int)n, w);
+                    expected(p, n == 6 ? "the struct's tag" : "the union's tag");
                 return false;
             }
             sp->nd = nd;

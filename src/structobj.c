@@ -11,6 +11,7 @@ typedef struct sb_struct {
     PyObject *base;            /* whose memory `data` is in (a parent Struct), or NULL */
     sb_state *state;
     PyObject *module;          /* strong: state lives as long as it */
+    bool view;                 /* data is not ours (base may still be NULL: memory C owns) */
 } sb_struct;
 
 static sb_struct *alloc_struct(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner)
@@ -47,8 +48,26 @@ static PyObject *struct_view(sb_struct *parent, const sb_layout *L, unsigned cha
     if (!s)
         return NULL;
     s->data = data;
+    s->view = true;
     Py_INCREF(parent);
     s->base = (PyObject *)parent;
+    return (PyObject *)s;
+}
+
+PyObject *sb__struct_view(const sb_layout *L, void *data, PyObject *base)
+{
+    sb_state *st = L->rt_state;
+    if (!st) {
+        PyErr_Format(PyExc_TypeError, "%s was not declared by a Library", L->name);
+        return NULL;
+    }
+    sb_struct *s = alloc_struct(st, NULL, L, (PyObject *)L->rt_owner);
+    if (!s)
+        return NULL;
+    s->data = data;
+    s->view = true;
+    Py_XINCREF(base);
+    s->base = base; /* keeps the memory alive (a Pointer to owned memory, or NULL: C's memory) */
     return (PyObject *)s;
 }
 
@@ -491,7 +510,7 @@ static void struct_dealloc(PyObject *self)
     sb_struct *s = (sb_struct *)self;
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
-    if (!s->base)
+    if (!s->base && !s->view)
         PyMem_Free(s->data);
     Py_CLEAR(s->base);
     Py_CLEAR(s->owner);

@@ -35,6 +35,8 @@ int sb__elem_check(sb_type e, const char *fn)
         PyErr_Format(PyExc_TypeError, "%s: '%s' has too many levels of pointers", fn, type_text(e, tn, sizeof tn));
         return -1;
     }
+    if (e.ptr == 0 && e.named && e.named->what == SB_NAMED_STRUCT)
+        return 0; /* a struct/union element: a Struct view */
     if (e.ptr == 0 && e.named) {
         PyErr_Format(PyExc_TypeError, "%s: '%s' is an opaque type: its size is unknown", fn,
                      type_text(e, tn, sizeof tn));
@@ -82,8 +84,22 @@ static uint8_t conv_of(sb_type e)
     }
 }
 
+static bool is_struct(sb_type e)
+{
+    return e.ptr == 0 && e.named && e.named->what == SB_NAMED_STRUCT;
+}
+
+PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, const char *a)
+{
+    if (is_struct(e))
+        return sb__struct_view(e.named->user, (void *)(uintptr_t)a, base); /* writes go to the memory */
+    return sb__elem_get(ptrtype, e, a);
+}
+
 PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a)
 {
+    if (is_struct(e))
+        return sb__struct_view(e.named->user, (void *)(uintptr_t)a, NULL);
     if (e.ptr) {
         void *v;
         memcpy(&v, a, sizeof v);
@@ -174,6 +190,15 @@ static int elem_convert(PyTypeObject *ptrtype, sb_type e, PyObject *v, const cha
 
 int sb__elem_check_value(PyTypeObject *ptrtype, sb_type e, PyObject *v, const char *fname)
 {
+    if (is_struct(e)) { /* stored into a scratch copy */
+        const sb_layout *L = e.named->user;
+        void *tmp = PyMem_Calloc(L->size ? L->size : 1, 1);
+        if (!tmp)
+            return PyErr_NoMemory(), -1;
+        int rc = sb__struct_store(L->rt_state, L, v, tmp, fname);
+        PyMem_Free(tmp);
+        return rc;
+    }
     sb_cell c;
     return elem_convert(ptrtype, e, v, fname, "value", &c);
 }
@@ -186,6 +211,12 @@ int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const c
         PyErr_Format(PyExc_TypeError, "%s() argument '%s': cannot assign to a '%s' element", fname, pname,
                      type_text(e, tn, sizeof tn));
         return -1;
+    }
+    if (is_struct(e)) {
+        char what[160];
+        snprintf(what, sizeof what, "%s() argument '%s'", fname, pname);
+        return sb__struct_store(e.named->user ? ((const sb_layout *)e.named->user)->rt_state : NULL, e.named->user, v,
+                                a, what);
     }
     sb_cell c;
     if (elem_convert(ptrtype, e, v, fname, pname, &c) < 0)
@@ -212,7 +243,16 @@ int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const c
 /* Type arguments                                                       */
 
 /* Parses a str type argument ("int[10]"); SignatureError on bad text. 0 or -1. */
+static int parse_type_in(sb_state *st, const sb_scope *scope, PyObject *arg, const char *fn, sb_type *elem,
+                         int64_t *count);
+
 static int parse_type(sb_state *st, PyObject *arg, const char *fn, sb_type *elem, int64_t *count)
+{
+    return parse_type_in(st, NULL, arg, fn, elem, count);
+}
+
+static int parse_type_in(sb_state *st, const sb_scope *scope, PyObject *arg, const char *fn, sb_type *elem,
+                         int64_t *count)
 {
     if (!PyUnicode_Check(arg)) {
         PyErr_Format(PyExc_TypeError, "%s() argument 'type' must be a str such as 'int[10]', not %R", fn,
@@ -227,7 +267,7 @@ static int parse_type(sb_state *st, PyObject *arg, const char *fn, sb_type *elem
     int rc = PyBytes_AsStringAndSize(b, &s, &n);
     if (rc == 0) {
         sb_error err;
-        if (sb__array_type_parse(s, (size_t)n, NULL, elem, count, &err) < 0) {
+        if (sb__array_type_parse(s, (size_t)n, scope, elem, count, &err) < 0) {
             char what[64];
             snprintf(what, sizeof what, "%s() argument 'type'", fn);
             sb__raise_sigerror(st, s, (size_t)n, &err, what);
@@ -277,6 +317,11 @@ static int int_address(PyObject *v, const char *fn, void **out)
 
 static PyObject *mem_new(PyObject *module, PyObject *args, PyObject *kwds)
 {
+    return sb__mem_new_in(module, NULL, args, kwds);
+}
+
+PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args, PyObject *kwds)
+{
     static char *kwlist[] = {"type", "init", NULL};
     PyObject *targ, *init = Py_None;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:new", kwlist, &targ, &init))
@@ -285,7 +330,7 @@ static PyObject *mem_new(PyObject *module, PyObject *args, PyObject *kwds)
     sb_type e;
     int64_t count;
     char tn[96];
-    if (parse_type(st, targ, "new", &e, &count) < 0 || sb__elem_check(e, "new()") < 0)
+    if (parse_type_in(st, scope, targ, "new", &e, &count) < 0 || sb__elem_check(e, "new()") < 0)
         return NULL;
     array_text(e, count, tn, sizeof tn);
     size_t size = sb__type_size(e);

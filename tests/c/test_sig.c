@@ -956,15 +956,17 @@ ERROR_CASE(test_unknown_type_name_is_reported, "foo f(void)", 0,
            "unknown type name 'foo' (declare it first: a typedef in load() or declare())")
 ERROR_CASE(test_unknown_parameter_type_reports_its_column, "int f(int a, FILE *fp)", 13,
            "unknown type name 'FILE' (declare it first: a typedef in load() or declare())")
-ERROR_CASE(test_struct_is_not_supported_yet, "int f(struct stat *st)", 6, "struct types are not supported yet")
-ERROR_CASE(test_union_is_not_supported_yet, "int f(union u v)", 6, "union types are not supported yet")
+ERROR_CASE(test_struct_is_not_supported_yet, "int f(struct stat *st)", 6,
+           "struct 'stat' is not declared (declare it first in load() or declare(): 'struct stat { ... };' or 'typedef struct stat stat;')")
+ERROR_CASE(test_union_is_not_supported_yet, "int f(union u v)", 6,
+           "union 'u' is not declared (declare it first in load() or declare(): 'union u { ... };' or 'typedef union u u;')")
 ERROR_CASE(test_enum_is_not_supported_yet, "enum color f(void)", 0, "enum 'color' is not declared (declare it first: 'enum color { ... };')")
 ERROR_CASE(test_typedef_is_not_supported_yet, "typedef int myint", 0, "a typedef is a declaration, not a prototype: give it to load() or declare()")
 ERROR_CASE(test_pointer_to_function_pointer_is_not_supported_yet,
            "void qsort(void *base, size_t n, size_t size, int (**cmp)(const void *, const void *))", 52,
            "pointers to function pointers are not supported yet")
 ERROR_CASE(test_function_pointer_parameter_with_a_bad_type, "void f(int (*cmp)(struct s *))", 11,
-           "in the function pointer type: struct types are not supported yet")
+           "in the function pointer type: struct 's' is not declared (declare it first in load() or declare(): 'struct s { ... };' or 'typedef struct s s;')")
 ERROR_CASE(test_function_pointer_declarator_is_not_supported_yet, "int (*f)(void)", 4,
            "function pointer declarators are not supported yet")
 ERROR_CASE(test_long_double_is_not_supported, "long double f(void)", 0, "type 'long double' is not supported")
@@ -1597,7 +1599,7 @@ static void test_type_parse_errors(void **state)
     CHECK_TYPE_ERROR("PyObject **", 0, "PyObject is only usable as 'PyObject *'");
     CHECK_TYPE_ERROR("foo *", 0, "unknown type name 'foo' (declare it first: a typedef in load() or declare())");
     CHECK_TYPE_ERROR("long double", 0, "type 'long double' is not supported");
-    CHECK_TYPE_ERROR("struct s *", 0, "struct types are not supported yet");
+    CHECK_TYPE_ERROR("struct s *", 0, "struct 's' is not declared (declare it first in load() or declare(): 'struct s { ... };' or 'typedef struct s s;')");
     CHECK_TYPE_ERROR("int *********", 12, "too many levels of pointers");
     CHECK_TYPE_ERROR("int /* open", 4, "unterminated comment");
     CHECK_TYPE_ERROR("short char", 0, "invalid combination of type specifiers");
@@ -1704,7 +1706,7 @@ static void test_scope_types_only_through_pointers(void **state)
     assert_string_equal(err.msg, "'db' is only usable through a pointer ('db *')");
     const char *t3 = "int h(union Rect *u)";
     assert_null(sb__sig_parse_in(t3, strlen(t3), &test_scope, &err));
-    assert_non_null(strstr(err.msg, "union types are not supported yet"));
+    assert_non_null(strstr(err.msg, "union 'Rect' is not declared"));
     const char *t4 = "int h(Rect unsigned *u)";
     assert_null(sb__sig_parse_in(t4, strlen(t4), &test_scope, &err));
     assert_non_null(strstr(err.msg, "invalid combination of type specifiers"));

@@ -94,8 +94,8 @@ class SignatureErrors(unittest.TestCase):
         cases = {
             "void qsort(void *base, size_t n, size_t size, int (**cmp)(const void *, const void *))":
                 "pointers to function pointers are not supported yet",
-            "struct point make(int x)": "struct types are not supported yet",
-            "int f(union u x)": "union types are not supported yet",
+            "struct point make(int x)": "struct 'point' is not declared (declare it first in load() or declare(): 'struct point { ... };' or 'typedef struct point point;')",
+            "int f(union u x)": "union 'u' is not declared (declare it first in load() or declare(): 'union u { ... };' or 'typedef union u u;')",
             "int f(enum color c)": "enum 'color' is not declared (declare it first: 'enum color { ... };')",
             "sqlite3 *open(void)": "unknown type name 'sqlite3' (declare it first: a typedef in load() or declare())",
             "typedef int myint": "a typedef is a declaration, not a prototype: give it to load() or declare()",

@@ -154,6 +154,26 @@ class Structs(unittest.TestCase):
 
 
 class Libc(unittest.TestCase):
+    def test_qsort_over_an_array_of_structs(self):
+        libc = sigbind.load("c", """
+            struct point { int x; int y; };
+            void qsort(void *base, size_t n, size_t size,
+                       int (*compar)(const struct point *a, const struct point *b));
+        """)
+        pts = libc.new("struct point[4]", [(3, 0), (1, 1), {"x": 2, "y": 2}, libc.new("struct point", x=0, y=3)])
+        self.assertEqual(len(pts), 4)
+        libc.qsort(pts, len(pts), libc.sizeof("struct point"), lambda a, b: a[0].x - b[0].x)
+        self.assertEqual([(p.x, p.y) for p in pts], [(0, 3), (1, 1), (2, 2), (3, 0)])
+        pts[1].y = 10  # an element is a view into the array
+        self.assertEqual(pts[1], libc.new("struct point", x=1, y=10))
+        pts[2] = (20, 20)
+        self.assertEqual(dict(pts[2]), {"x": 20, "y": 20})
+        with self.assertRaises(IndexError):
+            pts[4]
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            sigbind.new("struct point")  # struct types belong to the Library that declares them
+        self.assertIn("struct 'point' is not declared", str(cm.exception))
+
     def test_div_returns_div_t_by_value(self):
         libc = sigbind.load("c", """
             typedef struct { int quot; int rem; } div_t;
