@@ -154,15 +154,20 @@ struct sb_named {
 typedef struct sb_field {
     const char *name;      /* member name (owned) */
     sb_type type;          /* scalar, pointer, or a struct/union by value */
-    size_t offset;         /* bytes from the start (anonymous members' fields promoted with theirs) */
+    size_t offset;         /* bytes from the start (anonymous members' fields promoted with theirs);
+                              a bit-field: its storage unit (an aligned `type`) */
     uint32_t count;        /* fixed array length; 0 = not an array */
+    uint8_t bit_offset;    /* a bit-field: its first bit in the storage unit (from the least significant) */
+    uint8_t bit_width;     /* a bit-field: its width; 0 = not a bit-field */
 } sb_field;
 
 typedef struct sb_layout {
     sb_named named;        /* what = SB_NAMED_STRUCT, user = this */
     char name[80];         /* "struct point", "union u", or a typedef's name for an untagged one */
     bool is_union;
-    bool by_value_ok;      /* libffi can pass it by value (no unions inside, libffi agrees on the layout) */
+    bool packed;           /* [[packed]]: members are not aligned (GCC's packed attribute) */
+    bool by_value_ok;      /* libffi can pass it by value (no unions or bit-fields inside, libffi agrees) */
+    size_t bitpos;         /* while laying out: the next free bit */
     size_t size, align;
     uint16_t nfields;
     sb_field *fields;
@@ -185,6 +190,10 @@ SB_INTERNAL int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
 /* L owns sub from now on (also on failure). */
 SB_INTERNAL int sb__layout_add_sub(sb_layout *L, sb_layout *sub, sb_error *err);
 SB_INTERNAL int sb__layout_finish(sb_layout *L, sb_error *err);
+/* Adds a bit-field of `width` bits (name NULL: unnamed padding; width 0 with no
+ * name: the next unit of t), laid out as GCC does on x86-64. */
+SB_INTERNAL int sb__layout_add_bits(sb_layout *L, const char *name, size_t nlen, sb_type t, unsigned width,
+                                    sb_error *err);
 SB_INTERNAL const sb_field *sb__layout_field(const sb_layout *L, const char *name, size_t len);
 SB_INTERNAL size_t sb__type_align(sb_type t);
 

@@ -79,13 +79,15 @@ static int push_field(sb_layout *L, const char *name, size_t nlen, sb_type t, ui
     L->fields = v;
     memcpy(nm, name, nlen);
     nm[nlen] = '\0';
-    L->fields[L->nfields++] = (sb_field){nm, t, offset, count};
+    L->fields[L->nfields++] = (sb_field){nm, t, offset, count, 0, 0};
     return 0;
 }
 
 /* Places a member of size `size` and alignment `align`; returns its offset. */
 static size_t place(sb_layout *L, size_t size, size_t align)
 {
+    if (L->packed)
+        align = 1;
     if (align > L->align)
         L->align = align;
     if (L->is_union) {
@@ -93,9 +95,64 @@ static size_t place(sb_layout *L, size_t size, size_t align)
             L->size = size;
         return 0;
     }
-    size_t off = align_up(L->size, align);
+    size_t off = align_up((L->bitpos + 7) / 8 > L->size ? (L->bitpos + 7) / 8 : L->size, align);
     L->size = off + size;
+    L->bitpos = L->size * 8;
     return off;
+}
+
+int sb__layout_add_bits(sb_layout *L, const char *name, size_t nlen, sb_type t, unsigned width, sb_error *err)
+{
+    const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
+    if (t.ptr || t.named || !(ki->cls == SB_CLASS_SINT || ki->cls == SB_CLASS_UINT || ki->cls == SB_CLASS_BOOL)) {
+        sb__error_set(err, (size_t)-1, "bit-field '%.*s' must have an integer type", (int)nlen, name ? name : "");
+        return -1;
+    }
+    unsigned unit = ki->size * 8u;
+    if (width > unit || (ki->cls == SB_CLASS_BOOL && width > 1)) {
+        sb__error_set(err, (size_t)-1, "bit-field '%.*s' is wider than its type (%u bits)", (int)nlen,
+                      name ? name : "", ki->cls == SB_CLASS_BOOL ? 1u : unit);
+        return -1;
+    }
+    if (width == 0) {
+        if (name) {
+            sb__error_set(err, (size_t)-1, "bit-field '%.*s' has width 0 (only an unnamed one may)", (int)nlen, name);
+            return -1;
+        }
+        if (!L->is_union)
+            L->bitpos = align_up(L->bitpos, L->packed ? 8 : unit); /* the next unit */
+        return 0;
+    }
+    L->by_value_ok = false; /* libffi has no bit-fields */
+    size_t cur = L->is_union ? 0 : L->bitpos;
+    if (!L->packed && cur / unit != (cur + width - 1) / unit)
+        cur = align_up(cur, unit); /* it would straddle an aligned unit of its type */
+    size_t unit_off = L->packed ? cur / 8 : cur / unit * (unit / 8);
+    unsigned bit_off = (unsigned)(cur - unit_off * 8);
+    if (L->packed && bit_off + width > unit) {
+        sb__error_set(err, (size_t)-1, "bit-field '%.*s' of a packed struct straddles its storage unit: not supported",
+                      (int)nlen, name ? name : "");
+        return -1;
+    }
+    if (name) { /* unnamed bit-fields only take room (and, on x86-64, no alignment) */
+        size_t a = L->packed ? 1 : ki->align;
+        if (a > L->align)
+            L->align = a;
+        if (push_field(L, name, nlen, t, 0, unit_off, err) < 0)
+            return -1;
+        L->fields[L->nfields - 1].bit_offset = (uint8_t)bit_off;
+        L->fields[L->nfields - 1].bit_width = (uint8_t)width;
+    }
+    if (L->is_union) {
+        size_t bytes = (width + 7) / 8;
+        if (bytes > L->size)
+            L->size = bytes;
+    } else {
+        L->bitpos = cur + width;
+        if ((L->bitpos + 7) / 8 > L->size)
+            L->size = (L->bitpos + 7) / 8;
+    }
+    return 0;
 }
 
 int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count, sb_error *err)
@@ -165,6 +222,8 @@ int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
         const sb_field *f = &sub->fields[i];
         if (push_field(L, f->name, strlen(f->name), f->type, f->count, off + f->offset, err) < 0)
             return -1;
+        L->fields[L->nfields - 1].bit_offset = f->bit_offset;
+        L->fields[L->nfields - 1].bit_width = f->bit_width;
     }
     if (push_element(L, &sub->ffi) < 0) {
         sb__error_set(err, (size_t)-1, "out of memory");
@@ -179,7 +238,11 @@ int sb__layout_finish(sb_layout *L, sb_error *err)
         sb__error_set(err, (size_t)-1, "%s has no members", L->name);
         return -1;
     }
+    if (!L->is_union && (L->bitpos + 7) / 8 > L->size)
+        L->size = (L->bitpos + 7) / 8;
     L->size = align_up(L->size, L->align);
+    if (L->packed)
+        L->by_value_ok = false; /* libffi lays structs out aligned */
     L->ffi.size = 0; /* libffi computes size and alignment */
     L->ffi.alignment = 0;
     L->ffi.type = FFI_TYPE_STRUCT;

@@ -994,7 +994,75 @@ static const sb_named *adopt_functype(parser *p, sb_sig *fsig, const char *spell
 
 /* A struct/union body at '{' up to and including '}': members as C lays them
  * out. Returns a finished layout (owned by the caller) or NULL (p failed). */
-static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, int depth)
+/* After `struct`/`union`: `[[packed]]`, `[[gnu::packed]]` or `__attribute__((packed))`. */
+static bool parse_packed(parser *p, bool *packed)
+{
+    *packed = false;
+    if (tok_is(p, "__attribute__")) {
+        next(p);
+        for (int i = 0; i < 2; i++) {
+            if (!punct_is(p, '(')) {
+                expected(p, "'((packed))'");
+                return false;
+            }
+            next(p);
+        }
+        if (!tok_is(p, "packed") && !tok_is(p, "__packed__")) {
+            fail(p, p->t.pos, "only __attribute__((packed)) is supported on a struct");
+            return false;
+        }
+        next(p);
+        for (int i = 0; i < 2; i++) {
+            if (!punct_is(p, ')')) {
+                expected(p, "'))'");
+                return false;
+            }
+            next(p);
+        }
+        *packed = true;
+        return !p->failed;
+    }
+    if (!punct_is(p, '['))
+        return true;
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    if (!punct_is(p, '[')) {
+        p->pos = save_pos;
+        p->t = save;
+        return true;
+    }
+    next(p);
+    if (tok_is(p, "gnu")) {
+        next(p);
+        if (!punct_is(p, ':')) {
+            expected(p, "'::'");
+            return false;
+        }
+        next(p);
+        if (!punct_is(p, ':')) {
+            expected(p, "'::'");
+            return false;
+        }
+        next(p);
+    }
+    if (!tok_is(p, "packed")) {
+        fail(p, p->t.pos, "a struct takes only [[packed]]");
+        return false;
+    }
+    next(p);
+    for (int i = 0; i < 2; i++) {
+        if (!punct_is(p, ']')) {
+            expected(p, "']]' to end the annotation");
+            return false;
+        }
+        next(p);
+    }
+    *packed = true;
+    return !p->failed;
+}
+
+static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, int depth, bool packed)
 {
     size_t open = p->t.pos;
     if (depth > 8) {
@@ -1006,6 +1074,7 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
         fail(p, open, "out of memory");
         return NULL;
     }
+    L->packed = packed;
     sb_error e;
     next(p);
     while (!p->failed && !punct_is(p, '}')) {
@@ -1022,6 +1091,9 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
             tok save = p->t;
             bool u = tok_is(p, "union");
             next(p);
+            bool subpacked;
+            if (!parse_packed(p, &subpacked))
+                break;
             char subname[80];
             snprintf(subname, sizeof subname, "%s <anonymous>", u ? "union" : "struct");
             if (p->t.kind == T_IDENT) {
@@ -1030,7 +1102,7 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
             }
             if (punct_is(p, '{')) {
                 inline_def = true;
-                sb_layout *sub = parse_struct_body(p, u, subname, depth + 1);
+                sb_layout *sub = parse_struct_body(p, u, subname, depth + 1, subpacked || packed);
                 if (!sub || sb__layout_add_sub(L, sub, &e) < 0) {
                     if (sub)
                         fail(p, mstart, "%s", e.msg);
@@ -1077,7 +1149,7 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
                 nl = p->t.len;
                 next(p);
             }
-            if (!nl) {
+            if (!nl && !punct_is(p, ':')) {
                 expected(p, "a member name");
                 break;
             }
@@ -1104,8 +1176,28 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
             }
             if (p->failed)
                 break;
-            if (punct_is(p, ':')) {
-                fail(p, p->t.pos, "bit-fields are not supported yet");
+            if (punct_is(p, ':')) { /* a bit-field: `unsigned flag : 1;`, `int : 0;` */
+                size_t wat = p->t.pos;
+                next(p);
+                uint64_t w = 0;
+                if (count || p->t.kind != T_INT || !parse_int_text(p, p->t.pos, p->t.len, &w) || w > 64) {
+                    if (!p->failed)
+                        fail(p, wat, count ? "an array cannot be a bit-field" : "expected the bit-field's width");
+                    break;
+                }
+                next(p);
+                if (sb__layout_add_bits(L, nl ? p->s + np : NULL, nl, t, (unsigned)w, &e) < 0) {
+                    fail(p, wat, "%s", e.msg);
+                    break;
+                }
+                if (punct_is(p, ',')) {
+                    next(p);
+                    continue;
+                }
+                if (!punct_is(p, ';'))
+                    expected(p, "';' after the member");
+                else
+                    next(p);
                 break;
             }
             if (sb__layout_add(L, p->s + np, nl, t, (uint32_t)count, &e) < 0) {
@@ -1957,6 +2049,9 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
         tok save = p.t;
         bool u = tok_is(&p, "union");
         next(&p);
+        bool packed;
+        if (!parse_packed(&p, &packed))
+            return -1;
         char lname[80] = "";
         if (p.t.kind == T_IDENT) {
             snprintf(lname, sizeof lname, "%s %.*s", u ? "union" : "struct", (int)p.t.len, p.s + p.t.pos);
@@ -1964,7 +2059,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
             next(&p);
         }
         if (punct_is(&p, '{')) {
-            if (!(out->layout = parse_struct_body(&p, u, lname, 0)))
+            if (!(out->layout = parse_struct_body(&p, u, lname, 0, packed)))
                 return -1;
             out->type = (sb_type){SB_K_VOID, 0, 0, &out->layout->named};
         } else {
@@ -2156,11 +2251,22 @@ bool sb__is_struct_def(const char *text, size_t len)
     size_t kw = len - i >= 6 && !memcmp(text + i, "struct", 6) ? 6 : len - i >= 5 && !memcmp(text + i, "union", 5) ? 5 : 0;
     if (!kw || (i + kw < len && is_ident_char((unsigned char)text[i + kw])))
         return false;
-    for (i += kw; i < len; i++)
+    for (i += kw; i < len; i++) {
         if (text[i] == '{')
             return true;
-        else if (text[i] == '(' || text[i] == ';')
+        if (len - i > 13 && !memcmp(text + i, "__attribute__", 13)) { /* struct __attribute__((packed)) tag */
+            int depth = 0;
+            for (i += 13; i < len; i++) {
+                if (text[i] == '(')
+                    depth++;
+                else if (text[i] == ')' && --depth == 0)
+                    break;
+            }
+            continue;
+        }
+        if (text[i] == '(' || text[i] == ';')
             return false;
+    }
     return false;
 }
 
@@ -2179,6 +2285,9 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
         return -1;
     }
     next(&p);
+    bool packed;
+    if (!parse_packed(&p, &packed))
+        return -1;
     if (p.t.kind != T_IDENT) {
         expected(&p, u ? "the union's tag" : "the struct's tag");
         return -1;
@@ -2190,7 +2299,7 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
         expected(&p, "'{' and the members");
         return -1;
     }
-    sb_layout *L = parse_struct_body(&p, u, name, 0);
+    sb_layout *L = parse_struct_body(&p, u, name, 0, packed);
     if (!L)
         return -1;
     if (p.t.kind != T_END) {

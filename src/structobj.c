@@ -187,6 +187,7 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
                     PyObject *owner);
 
 static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsigned char *base, PyObject *v);
+static int set_bits(const sb_layout *L, const sb_field *f, unsigned char *base, PyObject *v);
 
 /* Python value -> a struct value at dst (a Struct of the same layout, a dict, or a sequence). */
 int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, const char *what)
@@ -248,6 +249,8 @@ int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, c
 /* Sets one member of the value at `base` (arrays: from a sequence, char arrays from bytes/str). */
 static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsigned char *base, PyObject *v)
 {
+    if (f->bit_width)
+        return set_bits(L, f, base, v);
     unsigned char *p = base + f->offset;
     if (!f->count)
         return set_elem(st, L, f->name, f->type, p, v, NULL);
@@ -332,8 +335,79 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
     return 0;
 }
 
+/* Bit-fields: the storage unit (an integer of the member's type) read, shifted and masked. */
+static uint64_t load_unit(const sb_field *f, const unsigned char *p)
+{
+    sb_cell c;
+    load_scalar(f->type, p, &c);
+    return c.u;
+}
+
+static PyObject *get_bits(const sb_field *f, const unsigned char *base)
+{
+    uint64_t unit = load_unit(f, base + f->offset);
+    uint64_t mask = f->bit_width >= 64 ? UINT64_MAX : ((UINT64_C(1) << f->bit_width) - 1);
+    uint64_t v = (unit >> f->bit_offset) & mask;
+    const sb_kindinfo *ki = sb__kind((sb_kind)f->type.kind);
+    if (ki->cls == SB_CLASS_BOOL)
+        return PyBool_FromLong((long)v);
+    if (ki->cls == SB_CLASS_SINT && f->bit_width < 64 && (v >> (f->bit_width - 1)) & 1)
+        return PyLong_FromLongLong((long long)(v | ~mask)); /* sign-extended */
+    return ki->cls == SB_CLASS_SINT ? PyLong_FromLongLong((long long)v) : PyLong_FromUnsignedLongLong(v);
+}
+
+static int set_bits(const sb_layout *L, const sb_field *f, unsigned char *base, PyObject *v)
+{
+    const sb_kindinfo *ki = sb__kind((sb_kind)f->type.kind);
+    uint8_t conv = ki->cls == SB_CLASS_SINT ? SB_CV_SINT : ki->cls == SB_CLASS_UINT ? SB_CV_UINT : SB_CV_BOOL;
+    sb_convctx cx = {L->name, f->name, f->type, NULL, SB_CX_ATTRIBUTE};
+    sb_cell c;
+    c.u = 0;
+    if (sb__to_c(&cx, conv, f->type, v, &c, NULL) < 0)
+        return -1;
+    unsigned w = f->bit_width;
+    int64_t lo = conv == SB_CV_SINT ? (w >= 64 ? INT64_MIN : -((int64_t)1 << (w - 1))) : 0;
+    uint64_t hi = conv == SB_CV_SINT ? (w >= 64 ? (uint64_t)INT64_MAX : ((uint64_t)1 << (w - 1)) - 1)
+                                     : (w >= 64 ? UINT64_MAX : ((uint64_t)1 << w) - 1);
+    /* the cell holds the value at its type's width: widen it back */
+    int64_t sv = 0;
+    uint64_t uv = c.u;
+    if (conv == SB_CV_SINT) {
+        switch (ki->size) {
+        case 1: sv = (int8_t)c.u; break;
+        case 2: sv = (int16_t)c.u; break;
+        case 4: sv = (int32_t)c.u; break;
+        default: sv = c.i; break;
+        }
+        uv = (uint64_t)sv;
+    } else if (ki->size < 8) {
+        uv &= (UINT64_C(1) << (ki->size * 8)) - 1;
+    }
+    bool ok = conv == SB_CV_SINT ? (sv >= lo && (sv < 0 || (uint64_t)sv <= hi)) : uv <= hi;
+    if (!ok) {
+        char tn[64];
+        sb__type_format(f->type, tn, sizeof tn);
+        if (conv == SB_CV_SINT)
+            PyErr_Format(PyExc_OverflowError, "%s attribute '%s' (%s : %u) must be in %lld..%llu, not %R", L->name,
+                         f->name, tn, w, (long long)lo, (unsigned long long)hi, v);
+        else
+            PyErr_Format(PyExc_OverflowError, "%s attribute '%s' (%s : %u) must be in 0..%llu, not %R", L->name,
+                         f->name, tn, w, (unsigned long long)hi, v);
+        return -1;
+    }
+    uint64_t mask = (w >= 64 ? UINT64_MAX : ((UINT64_C(1) << w) - 1)) << f->bit_offset;
+    uint64_t unit = load_unit(f, base + f->offset);
+    unit = (unit & ~mask) | ((uv << f->bit_offset) & mask);
+    sb_cell out;
+    out.u = unit;
+    store_scalar(f->type, base + f->offset, &out);
+    return 0;
+}
+
 static PyObject *get_member(sb_struct *s, const sb_field *f)
 {
+    if (f->bit_width)
+        return get_bits(f, s->data);
     unsigned char *p = s->data + f->offset;
     if (!f->count)
         return get_elem(s, f->type, p);

@@ -2007,6 +2007,97 @@ static void test_typedef_parse_errors(void **state)
     }
 }
 
+
+/* ---- struct layouts against this compiler's ---- */
+
+struct lt_mixed {
+    char c;
+    double d;
+    short s[3];
+    struct {
+        int a;
+        char b;
+    } inner;
+    union {
+        int i;
+        float f;
+    };
+    void *p;
+    unsigned char tail;
+};
+
+struct lt_bits {
+    unsigned ready : 1;
+    unsigned mode : 3;
+    int delta : 5;
+    unsigned : 0;
+    unsigned char tag;
+    unsigned long long big : 40;
+    short s : 9;
+};
+
+struct __attribute__((packed)) lt_packed {
+    char c;
+    int i;
+    short s;
+    double d;
+};
+
+static sb_layout *layout_of(const char *text)
+{
+    sb_layout *L = NULL;
+    sb_error err;
+    if (sb__struct_parse(text, strlen(text), NULL, &L, &err) < 0)
+        fail_msg("'%s': %s", text, err.msg);
+    return L;
+}
+
+static size_t member_offset(const sb_layout *L, const char *name)
+{
+    const sb_field *f = sb__layout_field(L, name, strlen(name));
+    assert_non_null(f);
+    return f->offset;
+}
+
+static void test_struct_layouts_match_the_compiler(void **state)
+{
+    (void)state;
+    sb_layout *L = layout_of("struct lt_mixed { char c; double d; short s[3]; struct { int a; char b; } inner; "
+                             "union { int i; float f; }; void *p; unsigned char tail; }");
+    assert_int_equal(L->size, sizeof(struct lt_mixed));
+    assert_int_equal(L->align, _Alignof(struct lt_mixed));
+    assert_int_equal(member_offset(L, "d"), offsetof(struct lt_mixed, d));
+    assert_int_equal(member_offset(L, "s"), offsetof(struct lt_mixed, s));
+    assert_int_equal(member_offset(L, "inner"), offsetof(struct lt_mixed, inner));
+    assert_int_equal(member_offset(L, "i"), offsetof(struct lt_mixed, i));
+    assert_int_equal(member_offset(L, "f"), offsetof(struct lt_mixed, f));
+    assert_int_equal(member_offset(L, "p"), offsetof(struct lt_mixed, p));
+    assert_int_equal(member_offset(L, "tail"), offsetof(struct lt_mixed, tail));
+    assert_false(L->by_value_ok); /* it holds a union */
+    sb__layout_free(L);
+
+    L = layout_of("struct lt_bits { unsigned ready : 1; unsigned mode : 3; int delta : 5; unsigned : 0; "
+                  "unsigned char tag; unsigned long long big : 40; short s : 9; }");
+    assert_int_equal(L->size, sizeof(struct lt_bits));
+    assert_int_equal(L->align, _Alignof(struct lt_bits));
+    assert_int_equal(member_offset(L, "tag"), offsetof(struct lt_bits, tag));
+    const sb_field *mode = sb__layout_field(L, "mode", 4);
+    assert_int_equal(mode->bit_offset, 1);
+    assert_int_equal(mode->bit_width, 3);
+    sb__layout_free(L);
+
+    L = layout_of("struct [[packed]] lt_packed { char c; int i; short s; double d; }");
+    assert_int_equal(L->size, sizeof(struct lt_packed));
+    assert_int_equal(member_offset(L, "i"), offsetof(struct lt_packed, i));
+    assert_int_equal(member_offset(L, "d"), offsetof(struct lt_packed, d));
+    sb__layout_free(L);
+
+    L = layout_of("struct two { double re, im; }");
+    assert_true(L->by_value_ok);
+    assert_int_equal(L->ffi.size, 16);
+    sb__layout_free(L);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2200,6 +2291,7 @@ int main(void)
         cmocka_unit_test(test_scope_aliases_expand),
         cmocka_unit_test(test_typedef_parse_forms),
         cmocka_unit_test(test_typedef_parse_errors),
+        cmocka_unit_test(test_struct_layouts_match_the_compiler),
         cmocka_unit_test(test_constdecl_kinds),
         cmocka_unit_test(test_constdecl_enum),
         cmocka_unit_test(test_constdecl_const_and_define),

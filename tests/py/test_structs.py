@@ -124,7 +124,10 @@ class Structs(unittest.TestCase):
             lib.bind("union number get_number(void)")
         self.assertIn("cannot be passed or returned by value", str(cm.exception))
         for bad, reason in [
-            ("struct s { int a : 3; };", "bit-fields are not supported yet"),
+            ("struct s { int a : 33; };", "bit-field 'a' is wider than its type (32 bits)"),
+            ("struct s { double a : 3; };", "bit-field 'a' must have an integer type"),
+            ("struct s { int a[2] : 3; };", "an array cannot be a bit-field"),
+            ("struct [[aligned]] s { int a; };", "a struct takes only [[packed]]"),
             ("struct s { };", "struct s has no members"),
             ("struct s { int a; int a; };", "duplicate member 'a'"),
             ("struct s { void v; };", "cannot have type void"),
@@ -151,6 +154,54 @@ class Structs(unittest.TestCase):
             f((1, 2), {"x": 3, "y": 4}).x
         gc.collect()
         self.assertLess(sys.getallocatedblocks() - b0, 200)
+
+
+@unittest.skipUnless(TESTLIB, "SIGBIND_TESTLIB is not set (run through tests/py/run_all.py)")
+class BitFieldsAndPacking(unittest.TestCase):
+    DECLS = """
+        struct flags { unsigned ready : 1; unsigned mode : 3; int delta : 5; unsigned : 0; unsigned char tag;
+                       unsigned long long big : 40; short s : 9; };
+        struct __attribute__((packed)) packed_rec { char c; int i; short s; double d; };
+        struct [[packed]] packed_too { char c; int i; };
+        size_t bits_size(int which);
+        size_t packed_offset(int which);
+        void flags_set(struct flags *f, unsigned ready, unsigned mode, int delta, unsigned long long big, short s);
+        long long flags_sum(const struct flags *f);
+        int packed_sum(const struct packed_rec *r);
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        cls.lib = sigbind.load(TESTLIB, cls.DECLS)
+
+    def test_layouts_match_the_c_compiler(self):
+        lib = self.lib
+        self.assertEqual((lib.sizeof("struct flags"), lib.sizeof("struct packed_rec")), (lib.bits_size(0), lib.bits_size(1)))
+        self.assertEqual([lib.offsetof("struct packed_rec", m) for m in ("i", "s", "d")],
+                         [lib.packed_offset(i) for i in range(3)])
+        self.assertEqual((lib.sizeof("struct packed_too"), lib.alignof("struct packed_too")), (5, 1))
+
+    def test_bit_fields_read_and_write_through_c(self):
+        lib = self.lib
+        f = lib.new("struct flags")
+        lib.flags_set(f, 1, 5, -7, 2**39 + 3, -200)  # C writes, Python reads
+        self.assertEqual(dict(f), {"ready": 1, "mode": 5, "delta": -7, "tag": 0xAB, "big": 2**39 + 3, "s": -200})
+        f.delta, f.mode, f.big = 15, 2, 1  # Python writes, C reads
+        self.assertEqual(lib.flags_sum(f), 1 + 2 + 15 + 0xAB + 1 - 200)
+        with self.assertRaises(OverflowError) as cm:
+            f.mode = 8
+        self.assertEqual(str(cm.exception), "struct flags attribute 'mode' (unsigned int : 3) must be in 0..7, not 8")
+        with self.assertRaises(OverflowError):
+            f.delta = -17
+        self.assertEqual(f.mode, 2)  # unchanged by the failed writes
+
+    def test_packed_values_and_by_value_refusal(self):
+        r = self.lib.new("struct packed_rec", c=1, i=2, s=3, d=4.0)
+        self.assertEqual(self.lib.packed_sum(r), 10)
+        with self.assertRaises(sigbind.SignatureError):
+            self.lib.bind("int packed_sum(struct packed_rec r)")  # libffi lays structs out aligned
+        with self.assertRaises(sigbind.SignatureError):
+            self.lib.bind("long long flags_sum(struct flags f)")  # nor does it know bit-fields
 
 
 class Libc(unittest.TestCase):

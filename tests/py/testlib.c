@@ -390,3 +390,40 @@ API int t_vcount(int *n, const char *kinds, ...)
     *n = (int)strlen(kinds);
     return *n > 3 ? -1 : 0;
 }
+
+/* Bit-fields and packing: layouts and values the tests compare with sigbind's. */
+struct flags {
+    unsigned ready : 1;
+    unsigned mode : 3;
+    int delta : 5;
+    unsigned : 0;
+    unsigned char tag;
+    unsigned long long big : 40;
+    short s : 9;
+};
+struct __attribute__((packed)) packed_rec {
+    char c;
+    int i;
+    short s;
+    double d;
+};
+API size_t bits_size(int which) { return which ? sizeof(struct packed_rec) : sizeof(struct flags); }
+API size_t packed_offset(int which)
+{
+    switch (which) {
+    case 0: return offsetof(struct packed_rec, i);
+    case 1: return offsetof(struct packed_rec, s);
+    default: return offsetof(struct packed_rec, d);
+    }
+}
+API void flags_set(struct flags *f, unsigned ready, unsigned mode, int delta, unsigned long long big, short s)
+{
+    f->ready = ready & 1u;
+    f->mode = mode & 7u;
+    f->delta = delta;
+    f->tag = 0xAB;
+    f->big = big;
+    f->s = s;
+}
+API long long flags_sum(const struct flags *f) { return (long long)f->ready + f->mode + f->delta + f->tag + (long long)f->big + f->s; }
+API int packed_sum(const struct packed_rec *r) { return r->c + r->i + r->s + (int)r->d; }
