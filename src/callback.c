@@ -50,26 +50,7 @@ static uint8_t conv_for(sb_type t)
 /* One argument as libffi hands it (a pointer to a value of its C type) -> cell. */
 static void load_arg(const sb_callback *cb, unsigned i, const void *p, sb_cell *c)
 {
-    sb_type t = cb->sig->params[i].type;
-    c->u = 0;
-    if (t.ptr) {
-        memcpy(&c->p, p, sizeof c->p);
-        return;
-    }
-    if (t.kind == SB_K_DOUBLE) {
-        memcpy(&c->d, p, sizeof c->d);
-        return;
-    }
-    if (t.kind == SB_K_FLOAT) {
-        memcpy(&c->f, p, sizeof c->f);
-        return;
-    }
-    switch (sb__kind((sb_kind)t.kind)->size) {
-    case 1: { uint8_t v; memcpy(&v, p, 1); c->u = v; break; }
-    case 2: { uint16_t v; memcpy(&v, p, 2); c->u = v; break; }
-    case 4: { uint32_t v; memcpy(&v, p, 4); c->u = v; break; }
-    default: memcpy(&c->u, p, 8); break;
-    }
+    sb__cell_load(cb->sig->params[i].type, p, c);
 }
 
 /* The result cell -> what libffi expects in *ret (small integers widened to ffi_arg). */

@@ -236,34 +236,12 @@ static void class_releasebuffer(PyObject *self, sb_buffer *view)
 
 static void field_load(const fieldrec *fr, const char *p, sb_cell *c)
 {
-    c->u = 0;
-    switch (fr->conv) {
-    case SB_CV_DOUBLE: memcpy(&c->d, p, sizeof c->d); return;
-    case SB_CV_FLOAT: memcpy(&c->f, p, sizeof c->f); return;
-    case SB_CV_CSTR: memcpy(&c->p, p, sizeof c->p); return;
-    default: break;
-    }
-    switch (sb__kind((sb_kind)fr->type.kind)->size) {
-    case 1: { uint8_t v; memcpy(&v, p, 1); c->u = v; break; }
-    case 2: { uint16_t v; memcpy(&v, p, 2); c->u = v; break; }
-    case 4: { uint32_t v; memcpy(&v, p, 4); c->u = v; break; }
-    default: memcpy(&c->u, p, 8); break;
-    }
+    sb__cell_load(fr->type, p, c);
 }
 
 static void field_store(const fieldrec *fr, char *p, const sb_cell *c)
 {
-    switch (fr->conv) {
-    case SB_CV_DOUBLE: memcpy(p, &c->d, sizeof c->d); return;
-    case SB_CV_FLOAT: memcpy(p, &c->f, sizeof c->f); return;
-    default: break;
-    }
-    switch (sb__kind((sb_kind)fr->type.kind)->size) {
-    case 1: { uint8_t v = (uint8_t)c->u; memcpy(p, &v, 1); break; }
-    case 2: { uint16_t v = (uint16_t)c->u; memcpy(p, &v, 2); break; }
-    case 4: { uint32_t v = (uint32_t)c->u; memcpy(p, &v, 4); break; }
-    default: memcpy(p, &c->u, 8); break;
-    }
+    sb__cell_store(fr->type, p, c);
 }
 
 static PyObject *field_get(PyObject *self, void *closure)

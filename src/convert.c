@@ -769,3 +769,52 @@ void sb__default_cell(const sb_literal *lit, uint8_t conv, sb_cell *cell)
         break;
     }
 }
+
+/* A scalar or pointer of type t in memory -> cell (integers zero-extended in
+ * the low bytes, as the converters read them), and back. */
+void sb__cell_load(sb_type t, const void *mem, sb_cell *c)
+{
+    const unsigned char *p = mem;
+    c->u = 0;
+    if (t.ptr) {
+        memcpy(&c->p, p, sizeof c->p);
+        return;
+    }
+    if (t.kind == SB_K_DOUBLE) {
+        memcpy(&c->d, p, sizeof c->d);
+        return;
+    }
+    if (t.kind == SB_K_FLOAT) {
+        memcpy(&c->f, p, sizeof c->f);
+        return;
+    }
+    switch (sb__kind((sb_kind)t.kind)->size) {
+    case 1: { uint8_t v; memcpy(&v, p, 1); c->u = v; break; }
+    case 2: { uint16_t v; memcpy(&v, p, 2); c->u = v; break; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); c->u = v; break; }
+    default: memcpy(&c->u, p, 8); break;
+    }
+}
+
+void sb__cell_store(sb_type t, void *mem, const sb_cell *c)
+{
+    unsigned char *p = mem;
+    if (t.ptr) {
+        memcpy(p, &c->p, sizeof c->p);
+        return;
+    }
+    if (t.kind == SB_K_DOUBLE) {
+        memcpy(p, &c->d, sizeof c->d);
+        return;
+    }
+    if (t.kind == SB_K_FLOAT) {
+        memcpy(p, &c->f, sizeof c->f);
+        return;
+    }
+    switch (sb__kind((sb_kind)t.kind)->size) {
+    case 1: { uint8_t v = (uint8_t)c->u; memcpy(p, &v, 1); break; }
+    case 2: { uint16_t v = (uint16_t)c->u; memcpy(p, &v, 2); break; }
+    case 4: { uint32_t v = (uint32_t)c->u; memcpy(p, &v, 4); break; }
+    default: memcpy(p, &c->u, 8); break;
+    }
+}

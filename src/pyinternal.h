@@ -334,6 +334,9 @@ SB_INTERNAL PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const
 /* Releases a call's temporary (copying a < 3.11 memoryview copy back). 0, or -1
  * with an exception set when the copy-back failed and nothing else was pending. */
 SB_INTERNAL int sb__temp_release(sb_temp *tmp);
+/* A value of type t (scalar or pointer) in memory <-> a cell. */
+SB_INTERNAL void sb__cell_load(sb_type t, const void *mem, sb_cell *c);
+SB_INTERNAL void sb__cell_store(sb_type t, void *mem, const sb_cell *c);
 /* Default literal -> cell (bind time). */
 SB_INTERNAL void sb__default_cell(const sb_literal *lit, uint8_t conv, sb_cell *cell);
 

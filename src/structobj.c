@@ -106,50 +106,6 @@ static size_t elem_size(sb_type t)
     return sb__type_size(t);
 }
 
-static void load_scalar(sb_type t, const unsigned char *p, sb_cell *c)
-{
-    c->u = 0;
-    if (t.ptr) {
-        memcpy(&c->p, p, sizeof c->p);
-        return;
-    }
-    if (t.kind == SB_K_DOUBLE) {
-        memcpy(&c->d, p, sizeof c->d);
-        return;
-    }
-    if (t.kind == SB_K_FLOAT) {
-        memcpy(&c->f, p, sizeof c->f);
-        return;
-    }
-    switch (sb__kind((sb_kind)t.kind)->size) {
-    case 1: { uint8_t v; memcpy(&v, p, 1); c->u = v; break; }
-    case 2: { uint16_t v; memcpy(&v, p, 2); c->u = v; break; }
-    case 4: { uint32_t v; memcpy(&v, p, 4); c->u = v; break; }
-    default: memcpy(&c->u, p, 8); break;
-    }
-}
-
-static void store_scalar(sb_type t, unsigned char *p, const sb_cell *c)
-{
-    if (t.ptr) {
-        memcpy(p, &c->p, sizeof c->p);
-        return;
-    }
-    if (t.kind == SB_K_DOUBLE) {
-        memcpy(p, &c->d, sizeof c->d);
-        return;
-    }
-    if (t.kind == SB_K_FLOAT) {
-        memcpy(p, &c->f, sizeof c->f);
-        return;
-    }
-    switch (sb__kind((sb_kind)t.kind)->size) {
-    case 1: { uint8_t v = (uint8_t)c->u; memcpy(p, &v, 1); break; }
-    case 2: { uint16_t v = (uint16_t)c->u; memcpy(p, &v, 2); break; }
-    case 4: { uint32_t v = (uint32_t)c->u; memcpy(p, &v, 4); break; }
-    default: memcpy(p, &c->u, 8); break;
-    }
-}
 
 static uint8_t conv_of_member(sb_type t)
 {
@@ -169,7 +125,7 @@ static PyObject *get_elem(sb_struct *s, sb_type t, unsigned char *p)
     if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT)
         return struct_view(s, t.named->user, p); /* writes through to this struct */
     sb_cell c;
-    load_scalar(t, p, &c);
+    sb__cell_load(t, p, &c);
     uint8_t conv = conv_of_member(t);
     if (conv == SB_CV_PTR) {
         if (!c.p) {
@@ -325,13 +281,13 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
                          "(a str or buffer would not outlive the assignment)", L->name, mname, tn);
             return -1;
         }
-        store_scalar(t, p, &c);
+        sb__cell_store(t, p, &c);
         return 0;
     }
     sb_convctx cx = {L->name, mname, t, st, SB_CX_ATTRIBUTE};
     if (sb__to_c(&cx, conv, t, v, &c, NULL) < 0)
         return -1;
-    store_scalar(t, p, &c);
+    sb__cell_store(t, p, &c);
     return 0;
 }
 
@@ -339,7 +295,7 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
 static uint64_t load_unit(const sb_field *f, const unsigned char *p)
 {
     sb_cell c;
-    load_scalar(f->type, p, &c);
+    sb__cell_load(f->type, p, &c);
     return c.u;
 }
 
@@ -400,7 +356,7 @@ static int set_bits(const sb_layout *L, const sb_field *f, unsigned char *base, 
     unit = (unit & ~mask) | ((uv << f->bit_offset) & mask);
     sb_cell out;
     out.u = unit;
-    store_scalar(f->type, base + f->offset, &out);
+    sb__cell_store(f->type, base + f->offset, &out);
     return 0;
 }
 
