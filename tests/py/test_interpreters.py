@@ -19,6 +19,17 @@ SCRIPT = textwrap.dedent("""
     else:
         raise AssertionError("no TypeError")
     assert sigbind.SignatureError is not None
+    # classes, callbacks and structs keep their types in module state too
+    import classes, array
+    c = classes.MyClass(3)
+    assert c.method1() == 10 and c(1) == 3 and list(classes.Countdown(2)) == [2, 1]
+    libc = sigbind.load("c", '''
+        struct point { int x; int y; };
+        void qsort(void *b, size_t n, size_t s, int (*cmp)(const struct point *a, const struct point *b));
+    ''')
+    pts = libc.new("struct point[3]", [(3, 0), (1, 0), (2, 0)])
+    libc.qsort(pts, 3, libc.sizeof("struct point"), lambda a, b: a[0].x - b[0].x)
+    assert [p.x for p in pts] == [1, 2, 3], [p.x for p in pts]
 """)
 
 
