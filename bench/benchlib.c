@@ -1,4 +1,4 @@
-/* bench/benchlib.c: the shared library every binding calls: five cheap C functions, one per call shape. */
+/* bench/benchlib.c: the shared library every binding calls: five cheap C functions, one per call shape, plus a callback driver and a struct-by-value function. */
 #include "benchlib.h"
 
 #include <stddef.h>
@@ -34,4 +34,18 @@ void sb_bench_void(void)
 double sb_bench_d6(double a, double b, double c, double d, double e, double f)
 {
     return a + b + c + d + e + f;
+}
+
+long sb_bench_call_n(long (*f)(long x), long n)
+{
+    long sum = 0;
+    for (long i = 0; i < n; i++)
+        sum += f(i);
+    return sum;
+}
+
+struct point sb_bench_point_add(struct point a, struct point b)
+{
+    struct point r = {a.x + b.x, a.y + b.y};
+    return r;
 }

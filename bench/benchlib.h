@@ -1,4 +1,4 @@
-/* bench/benchlib.h: the five C function shapes the benchmark calls, declared once for benchlib.c and handext.c. */
+/* bench/benchlib.h: the C functions the benchmarks call (five call shapes, a callback driver, a struct by value), declared once for benchlib.c and handext.c. */
 #ifndef SB_BENCHLIB_H
 #define SB_BENCHLIB_H
 
@@ -10,5 +10,10 @@ int sb_bench_str(const char *s);                     /* strlen(s), capped at 64;
 void sb_bench_void(void);                            /* bumps a private counter */
 double sb_bench_d6(double a, double b, double c,
                    double d, double e, double f);    /* a + b + c + d + e + f */
+
+/* For bench_callbacks.py. */
+long sb_bench_call_n(long (*f)(long x), long n);     /* calls f(i) for i in 0..n-1, returns the sum */
+struct point { int x; int y; };
+struct point sb_bench_point_add(struct point a, struct point b);   /* {a.x+b.x, a.y+b.y} */
 
 #endif /* SB_BENCHLIB_H */
