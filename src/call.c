@@ -382,15 +382,6 @@ general:
 #define SB_SIMPLE(pl, npos) 0
 #endif
 
-/* The struct type a slot's storage holds (the pointee for [[out]]/[[inout]]). */
-static sb_type struct_type(const sb_slot *s)
-{
-    sb_type t = s->type;
-    if (s->flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
-        t.ptr--;
-    return t;
-}
-
 /* Converts vals (one per Python parameter, NULL = not given), calls, builds the result. */
 static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject *const *extras, sb_cell *cells,
                                   void **avalues, sb_temp *temps)
@@ -404,26 +395,18 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
     /* Structs by value: argument values and the result live here (heap beyond). */
     _Alignas(16) unsigned char sstack[512];
     unsigned char *sheap = NULL, *sbuf = sstack;
-    size_t sneed = 0;
     if (SB_UNLIKELY(pl->has_structs)) {
-        for (unsigned i = 0; i < nargs; i++)
-            if (slots[i].conv == SB_CV_STRUCT)
-                sneed += (sb__type_size(struct_type(&slots[i])) + 15) & ~(size_t)15;
-        if (pl->ret_conv == SB_CV_STRUCT)
-            sneed += (sb__type_size(pl->sig->ret) + sizeof(ffi_arg) + 15) & ~(size_t)15;
+        size_t sneed = pl->struct_bytes;
         if (sneed > sizeof sstack && !(sbuf = sheap = PyMem_Malloc(sneed)))
             return PyErr_NoMemory();
         memset(sbuf, 0, sneed);
-        size_t at = 0;
         for (unsigned i = 0; i < nargs; i++)
-            if (slots[i].conv == SB_CV_STRUCT) {
+            if (slots[i].conv == SB_CV_STRUCT)
                 /* by value: the cell points at the value; [[out]]/[[inout]]: the out
                  * cell does, and the argument is that pointer */
                 cells[(slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) ? slots[i].outcell : slots[i].store].p =
-                    sbuf + at;
-                at += (sb__type_size(struct_type(&slots[i])) + 15) & ~(size_t)15;
-            }
-        r.p = sbuf + at; /* the result's storage */
+                    sbuf + slots[i].soff;
+        r.p = sbuf + pl->ret_soff; /* the result's storage */
     }
 
     /* The general path: out/inout storage, contracts, [[free]], [[nogil]], libffi.

@@ -622,12 +622,8 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
         return to_inst(cx, type, obj, cell);
     case SB_CV_FUNC:
         return to_func(cx, type, obj, cell, tmp);
-    case SB_CV_STRUCT: { /* cell->p: storage the call path provides */
-        char tn[96], what[200];
-        sb__type_format(cx->declared, tn, sizeof tn);
-        snprintf(what, sizeof what, "%s (%s)", who(cx), tn);
-        return sb__struct_store(cx->state, type.named->user, obj, cell->p, what);
-    }
+    case SB_CV_STRUCT: /* cell->p: storage the call path provides */
+        return sb__struct_store_arg(cx, type.named->user, obj, cell->p);
     default:
         PyErr_SetString(PyExc_SystemError, "sigbind: bad converter");
         return -1;
@@ -817,4 +813,9 @@ void sb__cell_store(sb_type t, void *mem, const sb_cell *c)
     case 4: { uint32_t v = (uint32_t)c->u; memcpy(p, &v, 4); break; }
     default: memcpy(p, &c->u, 8); break;
     }
+}
+
+const char *sb__conv_who(const sb_convctx *cx)
+{
+    return who(cx);
 }

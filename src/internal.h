@@ -416,6 +416,7 @@ typedef struct sb_slot {
     uint8_t outcell;     /* [[out]]/[[inout]]: the cell holding the pointed-to value */
     int16_t py;          /* index of the Python parameter feeding it, -1 for pure [[out]] */
     sb_type type;        /* the declared C type (of the argument itself) */
+    uint32_t soff;       /* a struct by value (or [[out]]/[[inout]] struct): its storage offset in the call */
     int64_t min;         /* integer range of the (pointee) value, copied from the kind table */
     uint64_t max;
 } sb_slot;
@@ -467,6 +468,8 @@ typedef struct sb_plan {
     bool simple;                 /* register call, no out/inout, no contract, no [[free]], no [[nogil]],
                                     no keyword-only parameters */
     bool has_structs;            /* a struct passed or returned by value */
+    uint32_t struct_bytes;       /* storage a call needs for them (the result's last, at ret_soff) */
+    uint32_t ret_soff;
     uint8_t ret_conv;            /* sb_conv of the result */
     uint8_t ret_size;            /* its size in bytes */
     sb_slot *slots;              /* nargs */

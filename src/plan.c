@@ -587,8 +587,22 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             pl->slots[i].outcell = (uint8_t)pl->ncells++;
 
     pl->has_structs = pl->ret_conv == SB_CV_STRUCT;
-    for (uint16_t i = 0; i < n; i++)
-        pl->has_structs |= pl->slots[i].conv == SB_CV_STRUCT;
+    {
+        size_t at = 0; /* each struct's storage at a 16-byte boundary */
+        for (uint16_t i = 0; i < n; i++)
+            if (pl->slots[i].conv == SB_CV_STRUCT) {
+                sb_type t = pl->slots[i].type;
+                if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
+                    t.ptr--;
+                pl->has_structs = true;
+                pl->slots[i].soff = (uint32_t)at;
+                at += (sb__type_size(t) + 15) & ~(size_t)15;
+            }
+        pl->ret_soff = (uint32_t)at;
+        if (pl->ret_conv == SB_CV_STRUCT)
+            at += (sb__type_size(rt) + sizeof(ffi_arg) + 15) & ~(size_t)15;
+        pl->struct_bytes = (uint32_t)at;
+    }
     unsigned nfixed = n;
     while (nfixed && (sig->params[nfixed - 1].flags & SB_PARAM_EXTRA))
         nfixed--;

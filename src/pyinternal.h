@@ -325,6 +325,12 @@ enum {
     SB_CX_RESULT = 2       /* "callback return value (int) ...": fname, then pname as given */
 };
 
+/* The same for an argument: its name is only formatted when there is an error to report. */
+SB_INTERNAL int sb__struct_store_arg(const sb_convctx *cx, const sb_layout *L, PyObject *v, void *dst);
+/* "f() argument 'x'" / "Rect attribute 'w'" / "callback return value" for cx (a per-thread buffer). */
+SB_INTERNAL const char *sb__conv_who(const sb_convctx *cx);
+
+
 /* Python -> C into cell (conv/kind of the slot; type for pointers). Returns 0 or -1 + exception. */
 SB_INTERNAL int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp);
 /* The type object of a C-face class in this module state (borrowed), or NULL + exception. */

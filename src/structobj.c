@@ -11,12 +11,12 @@ typedef struct sb_struct {
     PyObject *base;            /* whose memory `data` is in (a parent Struct), or NULL */
     sb_state *state;
     PyObject *module;          /* strong: state lives as long as it */
-    bool view;                 /* data is not ours (base may still be NULL: memory C owns) */
+    bool view;                 /* data is not separately allocated: inline, or another's (base) or C's memory */
 } sb_struct;
 
-static sb_struct *alloc_struct(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner)
+static sb_struct *alloc_struct_n(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner, size_t extra)
 {
-    sb_struct *s = (sb_struct *)PyType_GenericAlloc((PyTypeObject *)st->StructType, 0);
+    sb_struct *s = (sb_struct *)PyType_GenericAlloc((PyTypeObject *)st->StructType, (Py_ssize_t)extra);
     if (!s)
         return NULL;
     s->L = L;
@@ -28,15 +28,19 @@ static sb_struct *alloc_struct(sb_state *st, PyObject *module, const sb_layout *
     return s;
 }
 
+static sb_struct *alloc_struct(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner)
+{
+    return alloc_struct_n(st, module, L, owner, 0);
+}
+
 PyObject *sb__struct_new(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner, const void *src)
 {
-    sb_struct *s = alloc_struct(st, module, L, owner);
+    /* The value lives in the object itself (one allocation, zero-filled), 16-byte aligned. */
+    sb_struct *s = alloc_struct_n(st, module, L, owner, L->size + 16);
     if (!s)
         return NULL;
-    if (!(s->data = PyMem_Calloc(L->size ? L->size : 1, 1))) {
-        Py_DECREF(s);
-        return PyErr_NoMemory();
-    }
+    s->data = (unsigned char *)(((uintptr_t)(s + 1) + 15) & ~(uintptr_t)15);
+    s->view = true; /* not separately allocated: nothing to free */
     if (src)
         memcpy(s->data, src, L->size);
     return (PyObject *)s;
@@ -145,23 +149,65 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
 static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsigned char *base, PyObject *v);
 static int set_bits(const sb_layout *L, const sb_field *f, unsigned char *base, PyObject *v);
 
-/* Python value -> a struct value at dst (a Struct of the same layout, a dict, or a sequence). */
+/* What an error message calls the value: a fixed text, an argument (built
+ * from its context), or a struct member — made only when an error happens. */
+typedef struct what_ {
+    const char *text;
+    const sb_convctx *cx;
+    const sb_layout *parent;
+    const char *member;
+    char buf[200];
+} what_;
+
+static const char *what_text(what_ *w)
+{
+    if (w->text)
+        return w->text;
+    if (w->cx) {
+        char tn[96];
+        sb__type_format(w->cx->declared, tn, sizeof tn);
+        snprintf(w->buf, sizeof w->buf, "%s (%s)", sb__conv_who(w->cx), tn);
+    } else {
+        snprintf(w->buf, sizeof w->buf, "%s attribute '%s'", w->parent ? w->parent->name : "?",
+                 w->member ? w->member : "?");
+    }
+    return w->buf;
+}
+
+static int store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, what_ *w);
+
 int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, const char *what)
+{
+    what_ w = {what, NULL, NULL, NULL, ""};
+    return store(st, L, v, dst, &w);
+}
+
+int sb__struct_store_arg(const sb_convctx *cx, const sb_layout *L, PyObject *v, void *dst)
+{
+    what_ w = {NULL, cx, NULL, NULL, ""};
+    return store(cx->state, L, v, dst, &w);
+}
+
+/* Python value -> a struct value at dst (a Struct of the same layout, a dict, or a sequence). */
+static int store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, what_ *w)
 {
     unsigned char *d = dst;
     if (sb__struct_check(st, v)) {
         const sb_layout *vl;
         void *src = sb__struct_data(v, &vl);
         if (vl != L) {
-            PyErr_Format(PyExc_TypeError, "%s must be a %s, not a %s", what, L->name, vl->name);
+            PyErr_Format(PyExc_TypeError, "%s must be a %s, not a %s", what_text(w), L->name, vl->name);
             return -1;
         }
         memmove(d, src, L->size);
         return 0;
     }
-    unsigned char *tmp = PyMem_Calloc(L->size ? L->size : 1, 1);
+    _Alignas(16) unsigned char small[256];
+    unsigned char *tmp = L->size <= sizeof small ? small : PyMem_Calloc(L->size, 1);
     if (!tmp)
         return PyErr_NoMemory(), -1;
+    if (tmp == small)
+        memset(small, 0, L->size);
     int rc = 0;
     if (PyDict_Check(v)) {
         PyObject *k, *val;
@@ -171,7 +217,7 @@ int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, c
             const sb_field *f = kb ? sb__layout_field(L, PyBytes_AsString(kb), (size_t)PyBytes_Size(kb)) : NULL;
             if (!f) {
                 if (!PyErr_Occurred())
-                    PyErr_Format(PyExc_TypeError, "%s: %s has no member %R", what, L->name, k);
+                    PyErr_Format(PyExc_TypeError, "%s: %s has no member %R", what_text(w), L->name, k);
                 rc = -1;
             } else {
                 rc = set_field(st, L, f, tmp, val);
@@ -181,7 +227,8 @@ int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, c
     } else if (PyTuple_Check(v) || PyList_Check(v)) {
         Py_ssize_t n = PySequence_Size(v);
         if (n > L->nfields) {
-            PyErr_Format(PyExc_TypeError, "%s: %s has %u members, not %zd", what, L->name, (unsigned)L->nfields, n);
+            PyErr_Format(PyExc_TypeError, "%s: %s has %u members, not %zd", what_text(w), L->name,
+                         (unsigned)L->nfields, n);
             rc = -1;
         }
         for (Py_ssize_t i = 0; rc == 0 && i < n; i++) {
@@ -192,13 +239,15 @@ int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, c
         }
     } else {
         PyObject *tn = PyObject_GetAttrString((PyObject *)Py_TYPE(v), "__name__");
-        PyErr_Format(PyExc_TypeError, "%s must be a %s, a dict or a tuple, not %S", what, L->name, tn ? tn : Py_None);
+        PyErr_Format(PyExc_TypeError, "%s must be a %s, a dict or a tuple, not %S", what_text(w), L->name,
+                     tn ? tn : Py_None);
         Py_XDECREF(tn);
         rc = -1;
     }
     if (rc == 0)
         memcpy(d, tmp, L->size);
-    PyMem_Free(tmp);
+    if (tmp != small)
+        PyMem_Free(tmp);
     return rc;
 }
 
@@ -254,9 +303,8 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
 {
     (void)owner;
     if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT) {
-        char what[160];
-        snprintf(what, sizeof what, "%s attribute '%s'", L->name, mname);
-        return sb__struct_store(st, t.named->user, v, p, what);
+        what_ w = {NULL, NULL, L, mname, ""};
+        return store(st, t.named->user, v, p, &w);
     }
     uint8_t conv = conv_of_member(t);
     sb_cell c;
@@ -588,5 +636,5 @@ static PyType_Slot struct_slots[] = {
 };
 
 PyType_Spec sb__struct_spec = {
-    "sigbind.Struct", sizeof(sb_struct), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, struct_slots,
+    "sigbind.Struct", sizeof(sb_struct), 1, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, struct_slots,
 };
