@@ -1872,6 +1872,17 @@ int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err)
     return sb__type_parse_in(text, len, NULL, out, err);
 }
 
+/* Specifiers and pointers: a type on its own, up to what follows it. */
+static bool lone_type(parser *p, sb_type *out)
+{
+    spec sp;
+    sb_kind k;
+    if (p->failed || !parse_specs(p, &sp, "") || !resolve_spec(p, &sp, &k))
+        return false;
+    apply_spec(&sp, k, out);
+    return parse_pointers(p, out);
+}
+
 int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_type *out, sb_error *err)
 {
     if (err) {
@@ -1881,12 +1892,7 @@ int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_ty
     parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
     memset(out, 0, sizeof *out);
     next(&p);
-    spec sp;
-    sb_kind k;
-    if (p.failed || !parse_specs(&p, &sp, "") || !resolve_spec(&p, &sp, &k))
-        return -1;
-    apply_spec(&sp, k, out);
-    if (!parse_pointers(&p, out))
+    if (!lone_type(&p, out))
         return -1;
     if (p.t.kind != T_END) {
         expected(&p, "end of the type");
@@ -1913,12 +1919,7 @@ int sb__array_type_parse(const char *text, size_t len, const sb_scope *scope, sb
     memset(elem, 0, sizeof *elem);
     *count = SB_ARRAY_NONE;
     next(&p);
-    spec sp;
-    sb_kind k;
-    if (p.failed || !parse_specs(&p, &sp, "") || !resolve_spec(&p, &sp, &k))
-        return -1;
-    apply_spec(&sp, k, elem);
-    if (!parse_pointers(&p, elem))
+    if (!lone_type(&p, elem))
         return -1;
     if (punct_is(&p, '[')) {
         size_t open = p.t.pos;
