@@ -713,6 +713,167 @@ static void tramp_binop_varargs(ffi_cif *cif, void *ret, void **args, void *user
     tramp_varargs(cif, ret, args, user);
 }
 
+/* >= 3.12: instance methods as our own vectorcall method descriptors. The
+ * interpreter calls them with the instance first (no bound object, no
+ * closure): straight into the call path. */
+#define SB_TPFLAGS_HAVE_VECTORCALL (1UL << 11)
+#define SB_TPFLAGS_METHOD_DESCRIPTOR (1UL << 17)
+#define SB_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
+
+typedef PyObject *(*sb_vectorcallfunc)(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames);
+
+typedef struct sb_method {
+    PyObject_HEAD
+    sb_vectorcallfunc vectorcall;
+    sb_function *f;               /* strong */
+    PyObject *name, *qualname;    /* str */
+    bool binop;                   /* NotImplemented for an operand that does not convert */
+} sb_method;
+
+static PyObject *method_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    sb_method *m = (sb_method *)self;
+    Py_ssize_t nargs = (Py_ssize_t)(nargsf & ~SB_VECTORCALL_ARGUMENTS_OFFSET);
+    if (m->binop && nargs == 2 && !kwnames && !accepts(m->f, args[1])) {
+        Py_INCREF(Py_NotImplemented);
+        return Py_NotImplemented;
+    }
+    return sb__call_fast((PyObject *)m->f, args, nargs, kwnames);
+}
+
+static PyObject *method_call(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    sb_method *m = (sb_method *)self;
+    if (m->binop && PyTuple_Size(args) == 2 && (!kwargs || PyDict_Size(kwargs) == 0) &&
+        !accepts(m->f, PyTuple_GetItem(args, 1))) {
+        Py_INCREF(Py_NotImplemented);
+        return Py_NotImplemented;
+    }
+    return sb__call_varargs((PyObject *)m->f, args, kwargs);
+}
+
+static PyObject *method_descr_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    (void)type;
+    if (!obj || obj == Py_None) {
+        Py_INCREF(self);
+        return self;
+    }
+    sb_state *st = ((sb_method *)self)->f->state;
+    return PyObject_CallFunctionObjArgs(st->BoundMethod, self, obj, NULL);
+}
+
+static int method_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    sb_method *m = (sb_method *)self;
+    Py_VISIT(m->f);
+    return sb__compat_visit_type(self, visit, arg);
+}
+
+static int method_clear(PyObject *self)
+{
+    Py_CLEAR(((sb_method *)self)->f);
+    return 0;
+}
+
+static void method_dealloc(PyObject *self)
+{
+    sb_method *m = (sb_method *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    method_clear(self);
+    Py_CLEAR(m->name);
+    Py_CLEAR(m->qualname);
+    freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+    tfree(self);
+    sb__compat_dealloc_type(tp);
+}
+
+static PyObject *method_get_name(PyObject *self, void *c)
+{
+    (void)c;
+    PyObject *n = ((sb_method *)self)->name;
+    Py_INCREF(n);
+    return n;
+}
+
+static PyObject *method_get_qualname(PyObject *self, void *c)
+{
+    (void)c;
+    PyObject *n = ((sb_method *)self)->qualname;
+    Py_INCREF(n);
+    return n;
+}
+
+static PyObject *method_get_doc(PyObject *self, void *c)
+{
+    (void)c;
+    const sb_function *f = ((sb_method *)self)->f;
+    const char *doc = f->def.ml_doc, *sep = doc ? strstr(doc, "\n--\n\n") : NULL;
+    return PyUnicode_FromString(sep ? sep + 5 : doc ? doc : "");
+}
+
+static PyObject *method_get_text_signature(PyObject *self, void *c)
+{
+    (void)c;
+    return PyUnicode_FromString(((sb_method *)self)->f->plan->text_signature);
+}
+
+static PyObject *method_repr(PyObject *self)
+{
+    return PyUnicode_FromFormat("<method '%U' of sigbind class>", ((sb_method *)self)->qualname);
+}
+
+static PyGetSetDef method_getset[] = {
+    {"__name__", method_get_name, NULL, NULL, NULL},
+    {"__qualname__", method_get_qualname, NULL, NULL, NULL},
+    {"__doc__", method_get_doc, NULL, NULL, NULL},
+    {"__text_signature__", method_get_text_signature, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMemberDef method_members[] = {
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(sb_method, vectorcall), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot method_slots[] = {
+    /* no Py_tp_doc: the __doc__ getset gives each method its own */
+    {Py_tp_dealloc, (void *)method_dealloc},
+    {Py_tp_traverse, (void *)method_traverse},
+    {Py_tp_clear, (void *)method_clear},
+    {Py_tp_call, (void *)method_call},
+    {Py_tp_descr_get, (void *)method_descr_get},
+    {Py_tp_repr, (void *)method_repr},
+    {Py_tp_getset, (void *)method_getset},
+    {Py_tp_members, (void *)method_members},
+    {0, NULL},
+};
+
+static PyType_Spec method_spec = {
+    "sigbind.Method", sizeof(sb_method), 0,
+    (unsigned int)(Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | SB_TPFLAGS_HAVE_VECTORCALL | SB_TPFLAGS_METHOD_DESCRIPTOR),
+    method_slots,
+};
+
+static PyObject *make_method(sb_state *st, sb_function *f, const char *clsname, bool binop)
+{
+    sb_method *m = (sb_method *)PyType_GenericAlloc((PyTypeObject *)st->MethodType, 0);
+    if (!m)
+        return NULL;
+    m->vectorcall = method_vectorcall;
+    Py_INCREF(f);
+    m->f = f;
+    m->binop = binop;
+    m->name = PyUnicode_FromString(f->plan->sig->name);
+    m->qualname = PyUnicode_FromFormat("%s.%s", clsname, f->plan->sig->name);
+    if (!m->name || !m->qualname) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return (PyObject *)m;
+}
+
 /* Gives f a closure as its ml_meth: called with the instance (or class) first. */
 static int bind_closure(sb_function *f, bool binop)
 {
@@ -912,6 +1073,8 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
                 ps->props[k].set = f;
             }
             continue;
+        } else if (m->kind == SB_M_INSTANCE && st->MethodType) {
+            attr = make_method(st, f, cd->name, is_binop(name));
         } else {
             if (bind_closure(f, is_binop(name)) < 0)
                 goto done;
@@ -982,6 +1145,13 @@ int sb__classes_add(PyObject *module, sb_state *st, const sb_module_def *def, vo
         return -1;
     if (!(st->classes = PyList_New(0)))
         return -1;
+    if (sb__compat_have_vectorcall_methods()) {
+        PyObject *types = PyImport_ImportModule("types");
+        st->BoundMethod = types ? PyObject_GetAttrString(types, "MethodType") : NULL;
+        Py_XDECREF(types);
+        if (!st->BoundMethod || !(st->MethodType = PyType_FromSpec(&method_spec)))
+            return -1;
+    }
     for (size_t i = 0; i < set->n; i++)
         if (make_class(module, st, def, set, i) < 0)
             return -1;

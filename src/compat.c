@@ -228,3 +228,14 @@ bool sb__compat_type_doc_keeps_signature(void)
      * __init__ method instead. */
     return version >= 0x030A00;
 }
+
+bool sb__compat_have_vectorcall_methods(void)
+{
+    /* Gate: vectorcall for heap types made by PyType_FromSpec (the
+     * __vectorcalloffset__ member with Py_TPFLAGS_HAVE_VECTORCALL) is part of
+     * the limited API from 3.12 (PEP 590's flags joined it then); with
+     * Py_TPFLAGS_METHOD_DESCRIPTOR the interpreter calls such a descriptor with
+     * the instance as the first argument and binds nothing. Earlier versions
+     * keep method descriptors over closures. */
+    return version >= 0x030C00;
+}

@@ -171,6 +171,8 @@ int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->classes);
     Py_VISIT(st->CallbackType);
     Py_VISIT(st->StructType);
+    Py_VISIT(st->MethodType);
+    Py_VISIT(st->BoundMethod);
     Py_VISIT(st->CValueType);
     return 0;
 }
@@ -190,6 +192,8 @@ int sb__state_clear(PyObject *module)
     Py_CLEAR(st->classes);
     Py_CLEAR(st->CallbackType);
     Py_CLEAR(st->StructType);
+    Py_CLEAR(st->MethodType);
+    Py_CLEAR(st->BoundMethod);
     Py_CLEAR(st->CValueType);
     return 0;
 }

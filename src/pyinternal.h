@@ -24,6 +24,8 @@ typedef struct sb_state {
     PyObject *classes;             /* C face: list of the module's class types, by index; else NULL */
     PyObject *CallbackType;
     PyObject *StructType;
+    PyObject *MethodType;          /* C face, >= 3.12: vectorcall method descriptors of classes (class.c); else NULL */
+    PyObject *BoundMethod;         /* and types.MethodType, to bind them */
     PyObject *CValueType;          /* sigbind.c: a typed argument for '...' (variadic.c); NULL in C-face modules */
 } sb_state;
 
@@ -69,6 +71,9 @@ SB_INTERNAL bool sb__compat_base_dealloc_decrefs_type(void);
 SB_INTERNAL int sb__compat_method_flags(void);
 /* Does a PyType_FromSpec type's __text_signature__ come from its tp_doc? */
 SB_INTERNAL bool sb__compat_type_doc_keeps_signature(void);
+/* May a heap type be a vectorcall method descriptor (Py_TPFLAGS_METHOD_DESCRIPTOR with
+ * Py_TPFLAGS_HAVE_VECTORCALL and __vectorcalloffset__)? */
+SB_INTERNAL bool sb__compat_have_vectorcall_methods(void);
 /* Does PyType_FromSpec honour __dictoffset__ / __weaklistoffset__ members? */
 SB_INTERNAL bool sb__compat_have_offset_members(void);
 
