@@ -305,6 +305,17 @@ class Inheritance(unittest.TestCase):
         del objs
         self.assertEqual(sys.getrefcount(Tri), ref)
 
+    def test_method_kind_per_version(self):
+        # 3.12+: vectorcall method descriptors; before: CPython method descriptors over closures
+        kind = type(ex.MyClass.__dict__["method1"]).__name__
+        self.assertEqual(kind, "Method" if sys.version_info >= (3, 12) else "method_descriptor")
+        meth = ex.MyClass.__dict__["method1"]
+        self.assertEqual((meth.__name__, meth.__qualname__), ("method1", "MyClass.method1"))
+        self.assertEqual(meth.__doc__.splitlines()[0], "Always 10.")
+        bound = ex.MyClass(1).method1
+        self.assertEqual(bound(), 10)
+        self.assertEqual(ex.MyClass.method1(ex.MyClass(2)), 10)
+
     def test_wrong_self_type_is_rejected(self):
         with self.assertRaises(TypeError) as cm:
             m.Square.area(m.Shape(4))
