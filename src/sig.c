@@ -994,33 +994,36 @@ static const sb_named *adopt_functype(parser *p, sb_sig *fsig, const char *spell
 
 /* A struct/union body at '{' up to and including '}': members as C lays them
  * out. Returns a finished layout (owned by the caller) or NULL (p failed). */
+/* Consumes n copies of the punctuation c, or fails saying what was expected. */
+static bool eat(parser *p, char c, int n, const char *what)
+{
+    for (int i = 0; i < n; i++) {
+        if (!punct_is(p, c)) {
+            expected(p, what);
+            return false;
+        }
+        next(p);
+    }
+    return !p->failed;
+}
+
 /* After `struct`/`union`: `[[packed]]`, `[[gnu::packed]]` or `__attribute__((packed))`. */
 static bool parse_packed(parser *p, bool *packed)
 {
     *packed = false;
     if (tok_is(p, "__attribute__")) {
         next(p);
-        for (int i = 0; i < 2; i++) {
-            if (!punct_is(p, '(')) {
-                expected(p, "'((packed))'");
-                return false;
-            }
-            next(p);
-        }
+        if (!eat(p, '(', 2, "'((packed))'"))
+            return false;
         if (!tok_is(p, "packed") && !tok_is(p, "__packed__")) {
             fail(p, p->t.pos, "only __attribute__((packed)) is supported on a struct");
             return false;
         }
         next(p);
-        for (int i = 0; i < 2; i++) {
-            if (!punct_is(p, ')')) {
-                expected(p, "'))'");
-                return false;
-            }
-            next(p);
-        }
+        if (!eat(p, ')', 2, "'))'"))
+            return false;
         *packed = true;
-        return !p->failed;
+        return true;
     }
     if (!punct_is(p, '['))
         return true;
@@ -1035,31 +1038,18 @@ static bool parse_packed(parser *p, bool *packed)
     next(p);
     if (tok_is(p, "gnu")) {
         next(p);
-        if (!punct_is(p, ':')) {
-            expected(p, "'::'");
+        if (!eat(p, ':', 2, "'::'"))
             return false;
-        }
-        next(p);
-        if (!punct_is(p, ':')) {
-            expected(p, "'::'");
-            return false;
-        }
-        next(p);
     }
     if (!tok_is(p, "packed")) {
         fail(p, p->t.pos, "a struct takes only [[packed]]");
         return false;
     }
     next(p);
-    for (int i = 0; i < 2; i++) {
-        if (!punct_is(p, ']')) {
-            expected(p, "']]' to end the annotation");
-            return false;
-        }
-        next(p);
-    }
+    if (!eat(p, ']', 2, "']]' to end the annotation"))
+        return false;
     *packed = true;
-    return !p->failed;
+    return true;
 }
 
 static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, int depth, bool packed)
@@ -2133,13 +2123,8 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
             return -1;
         }
         next(&p);
-        for (int i = 0; i < 2; i++) {
-            if (!punct_is(&p, ']')) {
-                expected(&p, "']]' to end the annotation");
-                return -1;
-            }
-            next(&p);
-        }
+        if (!eat(&p, ']', 2, "']]' to end the annotation"))
+            return -1;
         bool handle = out->opaque ? out->type.ptr <= 1
                                   : out->type.named && out->type.named->what == SB_NAMED_OPAQUE && out->type.ptr <= 1;
         if (!handle) {
