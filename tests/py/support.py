@@ -23,3 +23,27 @@ def testlib():
 
 def version():
     return "%d.%d" % sys.version_info[:2]
+
+
+def assert_flat(case, churn, limit=200, rounds=3):
+    """Fails `case` unless the allocated blocks stay flat over `churn()`.
+
+    churn() runs once to warm up, then up to `rounds` times between two
+    collections; one round growing by fewer than `limit` blocks passes. A leak
+    of one block per call grows every round by the number of calls, while the
+    interpreter's bounded caches (free lists, the collector's and the
+    allocator's bookkeeping, per-code caches after raised exceptions) grow a
+    few hundred blocks now and then, by amounts that vary with address layout.
+    """
+    import gc
+    churn()
+    growth = []
+    for _ in range(rounds):
+        gc.collect()
+        b0 = sys.getallocatedblocks()
+        churn()
+        gc.collect()
+        growth.append(sys.getallocatedblocks() - b0)
+        if growth[-1] < limit:
+            return
+    case.fail("allocated blocks grew by >= %d in each of %d rounds: %s" % (limit, rounds, growth))

@@ -10,7 +10,7 @@ import weakref
 
 import sigbind
 
-from support import TESTLIB
+from support import TESTLIB, assert_flat
 
 DECLS = """
     int cb_call_int(int (*f)(int), int x);
@@ -194,15 +194,7 @@ class Callbacks(unittest.TestCase):
                 f(lambda x: x + 1, i)
                 f(cb, i)
 
-        churn()
-        growth = []
-        for _ in range(3):
-            gc.collect()
-            b0 = sys.getallocatedblocks()
-            churn()
-            gc.collect()
-            growth.append(sys.getallocatedblocks() - b0)
-        self.assertLess(min(growth), 200, growth)
+        assert_flat(self, churn)
 
 
 class Libc(unittest.TestCase):

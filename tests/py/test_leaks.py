@@ -5,7 +5,7 @@ import sys
 import unittest
 
 import sigbind
-from support import testlib
+from support import assert_flat, testlib
 
 N = int(os.environ.get("SIGBIND_LEAK_CALLS", "1000000"))
 N_SLOW = max(N // 5, 1000)   # paths that raise exceptions cost ~10x a call
@@ -101,32 +101,27 @@ class FlatOverManyCalls(unittest.TestCase):
 
     def test_bind_and_drop_is_flat(self):
         lib = testlib()
-        gc.collect()
-        b0 = sys.getallocatedblocks()
-        for _ in range(20000):
-            f = lib.bind("int t_int(int x = 3)")
-            f()
-            try:
-                lib.bind("int t_int(int x y)")
-            except sigbind.SignatureError:
-                pass
-        del f
-        gc.collect()
-        self.assertLess(sys.getallocatedblocks() - b0, 100)
+
+        def churn():
+            for _ in range(20000):
+                f = lib.bind("int t_int(int x = 3)")
+                f()
+                try:
+                    lib.bind("int t_int(int x y)")
+                except sigbind.SignatureError:
+                    pass
+
+        assert_flat(self, churn, limit=100)
 
     def test_load_and_drop_is_flat(self):
-        # Warm up: the first few thousand cycles (library <-> its functions)
-        # grow the collector's and allocator's own structures once.
-        for _ in range(5000):
-            sigbind.load("z", "unsigned long crc32(unsigned long c, const void *b, unsigned int n);")
-        gc.collect()
-        b0 = sys.getallocatedblocks()
-        for _ in range(10000):
-            sigbind.load("z", "unsigned long crc32(unsigned long c, const void *b, unsigned int n);")
-        gc.collect()
-        # One leaked block per load would show 10000; the allocator's and the
-        # collector's own bookkeeping moves by ~100 (101 seen once on 3.12).
-        self.assertLess(sys.getallocatedblocks() - b0, 500)
+        # One leaked block per load would show 10000 per round; the
+        # allocator's and the collector's own bookkeeping (library <-> its
+        # functions are cycles) moves by ~100 (101 seen once on 3.12).
+        def churn():
+            for _ in range(10000):
+                sigbind.load("z", "unsigned long crc32(unsigned long c, const void *b, unsigned int n);")
+
+        assert_flat(self, churn, limit=500)
 
 
 if __name__ == "__main__":
