@@ -195,6 +195,8 @@ int sb__state_clear(PyObject *module)
     Py_CLEAR(st->MethodType);
     Py_CLEAR(st->BoundMethod);
     Py_CLEAR(st->CValueType);
+    for (size_t i = 0; i < sizeof st->type_memo / sizeof st->type_memo[0]; i++)
+        Py_CLEAR(st->type_memo[i].text);
     return 0;
 }
 

@@ -27,6 +27,16 @@ typedef struct sb_state {
     PyObject *MethodType;          /* C face, >= 3.12: vectorcall method descriptors of classes (class.c); else NULL */
     PyObject *BoundMethod;         /* and types.MethodType, to bind them */
     PyObject *CValueType;          /* sigbind.c: a typed argument for '...' (variadic.c); NULL in C-face modules */
+    /* typedmem.c: the last type texts sigbind.cast/new/sizeof/... parsed
+     * without a scope, found again by the str object's identity (`text` is a
+     * strong reference, so the identity stays valid); `next` is the slot to
+     * replace. */
+    struct sb_type_memo {
+        PyObject *text;
+        sb_type elem;
+        int64_t count;
+    } type_memo[8];
+    unsigned type_memo_next;
 } sb_state;
 
 /* A C-face class instance is the object header, a __dict__ and a weak

@@ -251,9 +251,23 @@ static int parse_type(sb_state *st, PyObject *arg, const char *fn, sb_type *elem
     return parse_type_in(st, NULL, arg, fn, elem, count);
 }
 
+/* Parses the type text `arg` ("int[10]", "uint8_t *") in `scope` (NULL: the
+ * type table only) into *elem and *count (-1: not an array). Texts parsed
+ * without a scope are remembered by identity in st->type_memo, so the same
+ * str (a literal in a loop: `sigbind.cast("int *", p)` in a comparator) is
+ * not parsed again: what it parses to cannot change. */
 static int parse_type_in(sb_state *st, const sb_scope *scope, PyObject *arg, const char *fn, sb_type *elem,
                          int64_t *count)
 {
+    enum { MEMO = sizeof st->type_memo / sizeof st->type_memo[0] };
+    if (!scope) {
+        for (unsigned i = 0; i < MEMO; i++)
+            if (st->type_memo[i].text == arg) {
+                *elem = st->type_memo[i].elem;
+                *count = st->type_memo[i].count;
+                return 0;
+            }
+    }
     if (!PyUnicode_Check(arg)) {
         PyErr_Format(PyExc_TypeError, "%s() argument 'type' must be a str such as 'int[10]', not %R", fn,
                      (PyObject *)Py_TYPE(arg));
@@ -275,6 +289,15 @@ static int parse_type_in(sb_state *st, const sb_scope *scope, PyObject *arg, con
         }
     }
     Py_DECREF(b);
+    if (rc == 0 && !scope) {
+        struct sb_type_memo *m = &st->type_memo[st->type_memo_next++ % MEMO];
+        PyObject *old = m->text;
+        Py_INCREF(arg);
+        m->text = arg;
+        Py_XDECREF(old);
+        m->elem = *elem;
+        m->count = *count;
+    }
     return rc;
 }
 
@@ -420,9 +443,13 @@ done:
 
 static PyObject *mem_cast(PyObject *module, PyObject *args)
 {
-    PyObject *targ, *obj;
-    if (!PyArg_ParseTuple(args, "OO:cast", &targ, &obj))
+    /* No PyArg_ParseTuple: cast() runs per comparison in qsort comparators. */
+    if (PyTuple_Size(args) != 2) {
+        PyErr_Format(PyExc_TypeError, "cast() takes exactly 2 arguments (type, obj) (%zd given)",
+                     PyTuple_Size(args));
         return NULL;
+    }
+    PyObject *targ = PyTuple_GetItem(args, 0), *obj = PyTuple_GetItem(args, 1);
     sb_state *st = sb__state(module);
     sb_type t;
     int64_t count;

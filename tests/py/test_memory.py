@@ -360,6 +360,32 @@ class CastSizes(unittest.TestCase):
         with self.assertRaises(TypeError):
             sigbind.sizeof(3)
 
+    def test_type_texts_answer_the_same_when_parsed_again(self):
+        # Parsed type texts are remembered by the str object (8 at a time):
+        # cycling through more texts than that, repeated texts, equal texts
+        # in new str objects and failing texts all give what a fresh parse does.
+        expected = [("int8_t", 1), ("int16_t", 2), ("int32_t", 4), ("int64_t", 8), ("uint8_t", 1),
+                    ("double", 8), ("char *", struct.calcsize("P")), ("int32_t[3]", 12), ("float", 4),
+                    ("uint16_t[7]", 14), ("void *[2]", 2 * struct.calcsize("P"))]
+        for _ in range(3):
+            for text, size in expected:
+                self.assertEqual(sigbind.sizeof(text), size, text)
+                self.assertEqual(sigbind.sizeof("".join(list(text))), size, text)
+                array = text if "[" in text else text + "[1]"
+                self.assertEqual(sigbind.new(array).type, sigbind.new("".join(list(array))).type, array)
+        p = sigbind.new("int32_t[2]", [1, 2])
+        for text in ("int8_t *", "int16_t *", "int32_t *", "int64_t *") * 4:
+            self.assertEqual(sigbind.cast(text, p).type, text)
+        for _ in range(3):
+            with self.assertRaisesRegex(sigbind.SignatureError, "sizeof.. argument 'type'"):
+                sigbind.sizeof("int x y")
+
+    def test_many_distinct_type_texts_stay_flat(self):
+        def churn():
+            for i in range(20000):
+                sigbind.sizeof("int[%d]" % i)
+        assert_flat(self, churn)
+
     def test_offsetof_needs_struct(self):
         with self.assertRaisesRegex(TypeError, "not a struct or union type"):
             sigbind.offsetof("int", "x")
