@@ -589,46 +589,35 @@ static classset *build_records(sb_state *st, const sb_module_def *def)
 }
 
 /* ------------------------------------------------------------------ */
-/* Methods: method descriptors whose C function is a closure bound to   */
-/* the method's Function object.                                       */
+/* Methods: method descriptors whose C function is an entry point of    */
+/* the method's own (a trampoline pool slot or a closure) bound to its  */
+/* Function object.                                                     */
 
 #define STACK_ARGS 9
 
-static void tramp_fast(ffi_cif *cif, void *ret, void **args, void *user)
+/* The bodies of a method's entry point, with the instance (or class) first:
+ * reached from a trampoline pool slot (trampolines.c) or a closure. */
+static PyObject *method_fast(void *user, PyObject *self, PyObject *const *argv, Py_ssize_t nargs, PyObject *kwnames)
 {
-    (void)cif;
-    sb_function *f = user;
-    PyObject *self = *(PyObject **)args[0];
-    PyObject *const *argv = *(PyObject *const **)args[1];
-    Py_ssize_t nargs = *(Py_ssize_t *)args[2];
-    PyObject *kwnames = *(PyObject **)args[3];
     Py_ssize_t nkw = kwnames ? PyTuple_Size(kwnames) : 0;
     PyObject *stack[STACK_ARGS], **v = stack;
-    if (nargs + nkw + 1 > STACK_ARGS && !(v = PyMem_Malloc(sizeof *v * (size_t)(nargs + nkw + 1)))) {
-        *(PyObject **)ret = PyErr_NoMemory();
-        return;
-    }
+    if (nargs + nkw + 1 > STACK_ARGS && !(v = PyMem_Malloc(sizeof *v * (size_t)(nargs + nkw + 1))))
+        return PyErr_NoMemory();
     v[0] = self;
     if (nargs + nkw)
         memcpy(v + 1, argv, sizeof *v * (size_t)(nargs + nkw));
-    *(PyObject **)ret = sb__call_fast((PyObject *)f, v, nargs + 1, kwnames);
+    PyObject *r = sb__call_fast((PyObject *)user, v, nargs + 1, kwnames);
     if (v != stack)
         PyMem_Free(v);
+    return r;
 }
 
-static void tramp_varargs(ffi_cif *cif, void *ret, void **args, void *user)
+static PyObject *method_varargs(void *user, PyObject *self, PyObject *tuple, PyObject *kwargs)
 {
-    (void)cif;
-    sb_function *f = user;
-    PyObject *self = *(PyObject **)args[0];
-    PyObject *tuple = *(PyObject **)args[1];
-    PyObject *kwargs = *(PyObject **)args[2];
     Py_ssize_t n = tuple ? PyTuple_Size(tuple) : 0;
     PyObject *all = PyTuple_New(n + 1);
-    if (!all) {
-        *(PyObject **)ret = NULL;
-        return;
-    }
+    if (!all)
+        return NULL;
     Py_INCREF(self);
     PyTuple_SetItem(all, 0, self);
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -636,8 +625,9 @@ static void tramp_varargs(ffi_cif *cif, void *ret, void **args, void *user)
         Py_INCREF(o);
         PyTuple_SetItem(all, i + 1, o);
     }
-    *(PyObject **)ret = sb__call_varargs((PyObject *)f, all, kwargs);
+    PyObject *r = sb__call_varargs((PyObject *)user, all, kwargs);
     Py_DECREF(all);
+    return r;
 }
 
 /* Binary operators and comparisons: NotImplemented when `other` would not
@@ -688,29 +678,41 @@ static bool accepts(sb_function *f, PyObject *other)
     }
 }
 
-static void tramp_binop_fast(ffi_cif *cif, void *ret, void **args, void *user)
+static PyObject *binop_fast(void *user, PyObject *self, PyObject *const *argv, Py_ssize_t nargs, PyObject *kwnames)
 {
-    Py_ssize_t nargs = *(Py_ssize_t *)args[2];
-    PyObject *const *argv = *(PyObject *const **)args[1];
-    if (nargs == 1 && !*(PyObject **)args[3] && !accepts(user, argv[0])) {
+    if (nargs == 1 && !kwnames && !accepts(user, argv[0])) {
         Py_INCREF(Py_NotImplemented);
-        *(PyObject **)ret = Py_NotImplemented;
-        return;
+        return Py_NotImplemented;
     }
-    tramp_fast(cif, ret, args, user);
+    return method_fast(user, self, argv, nargs, kwnames);
 }
 
-static void tramp_binop_varargs(ffi_cif *cif, void *ret, void **args, void *user)
+static PyObject *binop_varargs(void *user, PyObject *self, PyObject *tuple, PyObject *kwargs)
 {
-    PyObject *tuple = *(PyObject **)args[1];
-    PyObject *kwargs = *(PyObject **)args[2];
     if (tuple && PyTuple_Size(tuple) == 1 && (!kwargs || PyDict_Size(kwargs) == 0) &&
         !accepts(user, PyTuple_GetItem(tuple, 0))) {
         Py_INCREF(Py_NotImplemented);
-        *(PyObject **)ret = Py_NotImplemented;
-        return;
+        return Py_NotImplemented;
     }
-    tramp_varargs(cif, ret, args, user);
+    return method_varargs(user, self, tuple, kwargs);
+}
+
+/* The same as libffi closure handlers (when the trampoline pool is used up):
+ * `user` is the sb_function. */
+static void closure_fast(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    sb_function *f = user;
+    *(PyObject **)ret = (f->tramp_binop ? binop_fast : method_fast)(
+        user, *(PyObject **)args[0], *(PyObject *const **)args[1], *(Py_ssize_t *)args[2], *(PyObject **)args[3]);
+    (void)cif;
+}
+
+static void closure_varargs(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    sb_function *f = user;
+    *(PyObject **)ret = (f->tramp_binop ? binop_varargs : method_varargs)(user, *(PyObject **)args[0],
+                                                                         *(PyObject **)args[1], *(PyObject **)args[2]);
+    (void)cif;
 }
 
 /* >= 3.12: instance methods as our own vectorcall method descriptors. The
@@ -874,20 +876,29 @@ static PyObject *make_method(sb_state *st, sb_function *f, const char *clsname, 
     return (PyObject *)m;
 }
 
-/* Gives f a closure as its ml_meth: called with the instance (or class) first. */
-static int bind_closure(sb_function *f, bool binop)
+/* Gives f an entry point of its own as its ml_meth, called with the instance
+ * (or class) first: a trampoline pool slot, or a libffi closure when the pool
+ * is used up. */
+static int bind_entry(sb_function *f, bool binop)
 {
-    void *code = NULL;
     int flags = sb__compat_method_flags();
     bool fast = flags != (METH_VARARGS | METH_KEYWORDS);
-    f->closure = fast ? make_closure(&cif_fast, binop ? tramp_binop_fast : tramp_fast, f, &code)
-                      : make_closure(&cif_varargs, binop ? tramp_binop_varargs : tramp_varargs, f, &code);
+    PyCFunction fast_fn, varargs_fn;
+    f->def.ml_flags = flags;
+    f->tramp_binop = binop;
+    f->tramp = sb__tramp_acquire(binop ? binop_fast : method_fast, binop ? binop_varargs : method_varargs, f,
+                                 &fast_fn, &varargs_fn);
+    if (f->tramp) {
+        f->def.ml_meth = fast ? fast_fn : varargs_fn;
+        return 0;
+    }
+    void *code = NULL;
+    f->closure = make_closure(fast ? &cif_fast : &cif_varargs, fast ? closure_fast : closure_varargs, f, &code);
     if (!f->closure) {
         PyErr_SetString(PyExc_MemoryError, "sigbind: libffi cannot make a closure");
         return -1;
     }
     f->def.ml_meth = (PyCFunction)code;
-    f->def.ml_flags = flags;
     return 0;
 }
 
@@ -1076,7 +1087,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         } else if (m->kind == SB_M_INSTANCE && st->MethodType) {
             attr = make_method(st, f, cd->name, is_binop(name));
         } else {
-            if (bind_closure(f, is_binop(name)) < 0)
+            if (bind_entry(f, is_binop(name)) < 0)
                 goto done;
             attr = m->kind == SB_M_CLASS ? PyDescr_NewClassMethod((PyTypeObject *)type, &f->def)
                                          : PyDescr_NewMethod((PyTypeObject *)type, &f->def);

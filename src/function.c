@@ -121,6 +121,7 @@ static void function_dealloc(PyObject *self)
     PyMem_Free(f->doc);
     if (f->closure)
         ffi_closure_free(f->closure);
+    sb__tramp_release(f->tramp);
     sb__plan_free(f->plan);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);

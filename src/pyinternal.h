@@ -87,6 +87,24 @@ SB_INTERNAL bool sb__compat_have_vectorcall_methods(void);
 /* Does PyType_FromSpec honour __dictoffset__ / __weaklistoffset__ members? */
 SB_INTERNAL bool sb__compat_have_offset_members(void);
 
+/* ------------------------------------------------------------------ */
+/* trampolines.c: compiled entry points for method descriptors.        */
+
+#define SB_TRAMP_POOL 512
+typedef PyObject *(*sb_tramp_fast)(void *user, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                   PyObject *kwnames);
+typedef PyObject *(*sb_tramp_varargs)(void *user, PyObject *self, PyObject *args, PyObject *kwargs);
+/* Takes a free slot for `user` and returns its number + 1 with its two entry
+ * points: *fast_fn (METH_FASTCALL | METH_KEYWORDS) calls fast(user, ...),
+ * *varargs_fn (METH_VARARGS | METH_KEYWORDS) calls varargs(user, ...).
+ * Returns 0 when all SB_TRAMP_POOL slots are taken. Thread-safe; no GIL needed. */
+SB_INTERNAL unsigned sb__tramp_acquire(sb_tramp_fast fast, sb_tramp_varargs varargs, void *user,
+                                       PyCFunction *fast_fn, PyCFunction *varargs_fn);
+/* Gives a slot back (0: nothing). Its entry points must no longer be called. */
+SB_INTERNAL void sb__tramp_release(unsigned slot);
+/* Slots taken now (for tests: methods give theirs back). */
+SB_INTERNAL unsigned sb__tramp_in_use(void);
+
 /* Py_buffer as laid out by the stable ABI from 3.11 (it is not visible under
  * a 3.7 limited build). */
 typedef struct sb_buffer {
@@ -150,6 +168,8 @@ typedef struct sb_function {
     bool stop_on_null;             /* __next__: a NULL PyObject * result without an exception ends the iteration */
     bool releases;                 /* the [[release]] function of a handle type: marks its first argument released */
     void *closure;                 /* a method's ffi_closure (its ml_meth), freed with the object; else NULL */
+    unsigned tramp;                /* a method's trampoline pool slot + 1 (its ml_meth), given back with the object; else 0 */
+    bool tramp_binop;              /* that method is a binary operator: NotImplemented for a foreign operand */
     char *doc;                     /* C face: the composed docstring (owned), else NULL */
     struct sb_varcache *varcache;  /* variadic functions: one call plan per list of extra types (variadic.c), or NULL */
     PyMethodDef def;               /* what the PyCFunction calls; lives here */

@@ -561,8 +561,19 @@ static const sb_class_def classes[] = {
     SB_END,
 };
 
+/* Test hook into the runtime linked into this module (src/trampolines.c):
+ * how many trampoline pool slots its methods hold. */
+unsigned sb__tramp_in_use(void);
+
+static uint32_t trampolines_in_use(void)
+{
+    return sb__tramp_in_use();
+}
+
 static const sb_function_def functions[] = {
     SB_FUNCTION(total_area, "double total_area(Square *a, Square *b)", "Sum of two squares' areas."),
+    SB_FUNCTION(trampolines_in_use, "uint32_t trampolines_in_use(void)",
+                "Trampoline pool slots held by methods (src/trampolines.c; at most 512)."),
     SB_END,
 };
 

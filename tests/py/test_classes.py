@@ -1,5 +1,6 @@
 # test_classes.py — C-face classes: the PyO3 guide's class examples (examples/classes) and every protocol, GC, inheritance and error path (tests/cface/cface_classes.c).
 import gc
+import importlib.util
 import inspect
 import pickle
 import sys
@@ -421,6 +422,41 @@ class Leaks(unittest.TestCase):
 
         # A leak of one block per iteration would grow every round by 20000.
         assert_flat(self, churn)
+
+
+class EntryPoints(unittest.TestCase):
+    """Up to 3.11 every method descriptor needs a C entry point of its own:
+    a slot of a pool of 512 compiled trampolines (src/trampolines.c), or a
+    libffi closure once the pool is used up. From 3.12 instance methods are
+    vectorcall descriptors and need neither."""
+
+    def fresh_module(self):
+        # A new module object from the same definition: its own types and methods.
+        mod = importlib.util.module_from_spec(m.__spec__)
+        m.__spec__.loader.exec_module(mod)
+        return mod
+
+    def test_methods_work_past_the_pool_and_give_their_slots_back(self):
+        gc.collect()
+        before = m.trampolines_in_use()
+        mods = [self.fresh_module() for _ in range(20)]  # 20 x 41 methods: more than 512
+        if sys.version_info < (3, 12):
+            self.assertEqual(m.trampolines_in_use(), 512)
+        for mod in mods:  # pool slots and closures alike: methods, keywords, binary operators
+            v = mod.Vec(1.0, y=2.0)
+            self.assertEqual(repr(v + mod.Vec(2, 3)), "Vec(3, 5)")
+            self.assertIs(v.__add__(5), NotImplemented)
+            self.assertEqual(mod.Shape(4).sides(), 4)
+            self.assertEqual(len(mod.Seq(n=5)), 5)
+            with self.assertRaises(TypeError):
+                v + "x"
+        del mods, mod, v
+        gc.collect()
+        self.assertEqual(m.trampolines_in_use(), before)
+        mods = [self.fresh_module() for _ in range(3)]  # freed slots are taken again
+        if sys.version_info < (3, 12):
+            self.assertGreater(m.trampolines_in_use(), before)
+        self.assertEqual(repr(mods[2].Vec(1, 1) + mods[2].Vec(1, 1)), "Vec(2, 2)")
 
 
 class BrokenClassTables(unittest.TestCase):
