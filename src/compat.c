@@ -235,7 +235,7 @@ bool sb__compat_have_vectorcall_methods(void)
      * __vectorcalloffset__ member with Py_TPFLAGS_HAVE_VECTORCALL) is part of
      * the limited API from 3.12 (PEP 590's flags joined it then); with
      * Py_TPFLAGS_METHOD_DESCRIPTOR the interpreter calls such a descriptor with
-     * the instance as the first argument and binds nothing. Earlier versions
-     * keep method descriptors over closures. */
+     * the instance as the first argument and binds nothing (class.c uses them
+     * past the trampoline pool; earlier versions use closures there). */
     return version >= 0x030C00;
 }

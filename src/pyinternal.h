@@ -76,7 +76,7 @@ SB_INTERNAL int sb__compat_visit_type(PyObject *self, visitproc visit, void *arg
 /* A base class's tp_dealloc called from a Python subclass's (subtype_dealloc):
  * does it still drop the instance's type reference? */
 SB_INTERNAL bool sb__compat_base_dealloc_decrefs_type(void);
-/* The calling convention of a method made from a closure: METH_FASTCALL |
+/* The calling convention of a method's own entry point (trampoline or closure): METH_FASTCALL |
  * METH_KEYWORDS where the version has it, else METH_VARARGS | METH_KEYWORDS. */
 SB_INTERNAL int sb__compat_method_flags(void);
 /* Does a PyType_FromSpec type's __text_signature__ come from its tp_doc? */

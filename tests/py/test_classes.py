@@ -307,10 +307,10 @@ class Inheritance(unittest.TestCase):
         del objs
         self.assertEqual(sys.getrefcount(Tri), ref)
 
-    def test_method_kind_per_version(self):
-        # 3.12+: vectorcall method descriptors; before: CPython method descriptors over closures
+    def test_method_kind(self):
+        # CPython method descriptors over trampoline pool slots (past the pool: EntryPoints)
         kind = type(ex.MyClass.__dict__["method1"]).__name__
-        self.assertEqual(kind, "Method" if sys.version_info >= (3, 12) else "method_descriptor")
+        self.assertEqual(kind, "method_descriptor")
         meth = ex.MyClass.__dict__["method1"]
         self.assertEqual((meth.__name__, meth.__qualname__), ("method1", "MyClass.method1"))
         self.assertEqual(meth.__doc__.splitlines()[0], "Always 10.")
@@ -321,7 +321,7 @@ class Inheritance(unittest.TestCase):
     def test_wrong_self_type_is_rejected(self):
         with self.assertRaises(TypeError) as cm:
             m.Square.area(m.Shape(4))
-        # CPython's method descriptor checks first (up to 3.11), or the call path (3.12+, vectorcall methods)
+        # CPython's method descriptor checks first, or the call path (3.12+ past the trampoline pool)
         self.assertRegex(str(cm.exception), r"'area'|area\(\) argument 'self' \(Square \*\) must be Square, not Shape")
         with self.assertRaises(TypeError) as cm:
             m.Square.__dict__["base_sides"](m.Vec())
@@ -425,10 +425,10 @@ class Leaks(unittest.TestCase):
 
 
 class EntryPoints(unittest.TestCase):
-    """Up to 3.11 every method descriptor needs a C entry point of its own:
-    a slot of a pool of 512 compiled trampolines (src/trampolines.c), or a
-    libffi closure once the pool is used up. From 3.12 instance methods are
-    vectorcall descriptors and need neither."""
+    """Every method descriptor needs a C entry point of its own: a slot of a
+    pool of 512 compiled trampolines (src/trampolines.c). Once the pool is
+    used up, instance methods are sigbind's vectorcall Method descriptors on
+    3.12+, and libffi closures before (and for class methods)."""
 
     def fresh_module(self):
         # A new module object from the same definition: its own types and methods.
@@ -440,8 +440,11 @@ class EntryPoints(unittest.TestCase):
         gc.collect()
         before = m.trampolines_in_use()
         mods = [self.fresh_module() for _ in range(20)]  # 20 x 41 methods: more than 512
-        if sys.version_info < (3, 12):
-            self.assertEqual(m.trampolines_in_use(), 512)
+        self.assertEqual(m.trampolines_in_use(), 512)
+        self.assertEqual(type(mods[0].Vec.__dict__["__add__"]).__name__, "method_descriptor")
+        past = mods[-1].Shape.__dict__["sides"]
+        self.assertEqual(type(past).__name__, "Method" if sys.version_info >= (3, 12) else "method_descriptor")
+        self.assertEqual((past.__name__, past.__qualname__), ("sides", "Shape.sides"))
         for mod in mods:  # pool slots and closures alike: methods, keywords, binary operators
             v = mod.Vec(1.0, y=2.0)
             self.assertEqual(repr(v + mod.Vec(2, 3)), "Vec(3, 5)")
@@ -454,8 +457,7 @@ class EntryPoints(unittest.TestCase):
         gc.collect()
         self.assertEqual(m.trampolines_in_use(), before)
         mods = [self.fresh_module() for _ in range(3)]  # freed slots are taken again
-        if sys.version_info < (3, 12):
-            self.assertGreater(m.trampolines_in_use(), before)
+        self.assertGreater(m.trampolines_in_use(), before)
         self.assertEqual(repr(mods[2].Vec(1, 1) + mods[2].Vec(1, 1)), "Vec(2, 2)")
 
 
