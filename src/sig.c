@@ -1180,17 +1180,7 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
                     fail(p, wat, "%s", e.msg);
                     break;
                 }
-                if (punct_is(p, ',')) {
-                    next(p);
-                    continue;
-                }
-                if (!punct_is(p, ';'))
-                    expected(p, "';' after the member");
-                else
-                    next(p);
-                break;
-            }
-            if (sb__layout_add(L, p->s + np, nl, t, (uint32_t)count, &e) < 0) {
+            } else if (sb__layout_add(L, p->s + np, nl, t, (uint32_t)count, &e) < 0) {
                 fail(p, np, "%s", e.msg);
                 break;
             }

@@ -43,6 +43,19 @@ print('%d.%d.%d' % sys.version_info[:3], sigbind.__version__, where)
 """
 
 
+def run_steps(steps, cwd, env, log):
+    """Runs (what, command) steps in order, logging each; returns ({what: stdout}, None)
+    or (outputs so far, "<what> failed (exit N)") at the first failing step."""
+    out = {}
+    for what, command in steps:
+        p = run(command, cwd=cwd, env=env)
+        log.append("$ " + " ".join(command) + "\n" + p.stdout)
+        if p.returncode != 0:
+            return out, "%s failed (exit %d)" % (what, p.returncode)
+        out[what] = p.stdout
+    return out, None
+
+
 def editable_one(python, ver, root, work, build_dir):
     vpython = make_venv(python, ver, work, "editable")
     pv = pip_version(vpython)
@@ -58,13 +71,9 @@ def editable_one(python, ver, root, work, build_dir):
         ("import", [vpython, "-c", CHECK, build_dir]),
         ("pip uninstall", [vpython, "-m", "pip", "uninstall", "-y", "sigbind"]),
     ]
-    out = {}
-    for what, command in steps:
-        p = run(command, cwd=cwd, env=env)
-        log.append("$ " + " ".join(command) + "\n" + p.stdout)
-        if p.returncode != 0:
-            return False, "%s failed (exit %d)" % (what, p.returncode), "\n".join(log)
-        out[what] = p.stdout
+    out, failure = run_steps(steps, cwd, env, log)
+    if failure:
+        return False, failure, "\n".join(log)
     p = run([vpython, "-c", "import sigbind"], cwd=cwd, env=env)
     if p.returncode == 0:
         return False, "sigbind still imports after pip uninstall", "\n".join(log)
@@ -115,13 +124,9 @@ def sdist_one(python, ver, root, work, sdist):
         ("test_core", [vpython, "-m", "unittest", "discover", "-s", os.path.join(root, "tests", "py"),
                        "-p", "test_core.py"]),
     ]
-    out = {}
-    for what, command in steps:
-        p = run(command, cwd=cwd, env=env)
-        log.append("$ " + " ".join(command) + "\n" + p.stdout)
-        if p.returncode != 0:
-            return False, "%s failed (exit %d)" % (what, p.returncode), "\n".join(log)
-        out[what] = p.stdout
+    out, failure = run_steps(steps, cwd, env, log)
+    if failure:
+        return False, failure, "\n".join(log)
     ran = re.search(r"Ran (\d+) tests?", out["test_core"])
     return True, "pip %d.%d: built from the sdist, %s; test_core: %s tests OK" % (
         pv + (out["import"].strip().splitlines()[-1], ran.group(1) if ran else "?")), "\n".join(log)
