@@ -561,7 +561,7 @@ static const sb_class_def classes[] = {
     SB_END,
 };
 
-/* Test hook into the runtime linked into this module (src/trampolines.c):
+/* Test hook into the runtime linked into this module (src/runtime/trampolines.c):
  * how many trampoline pool slots its methods hold. */
 unsigned sb__tramp_in_use(void);
 
@@ -573,7 +573,7 @@ static uint32_t trampolines_in_use(void)
 static const sb_function_def functions[] = {
     SB_FUNCTION(total_area, "double total_area(Square *a, Square *b)", "Sum of two squares' areas."),
     SB_FUNCTION(trampolines_in_use, "uint32_t trampolines_in_use(void)",
-                "Trampoline pool slots held by methods (src/trampolines.c; at most 512)."),
+                "Trampoline pool slots held by methods (src/runtime/trampolines.c; at most 512)."),
     SB_END,
 };
 

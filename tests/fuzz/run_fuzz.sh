@@ -12,8 +12,8 @@ mkdir -p "$out/corpus" "$out/artifacts"
 
 "$cc" -g -O1 -std=c11 -Wall -Wextra -Werror \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -DSB_NO_CALLREGS -I"$root/src" -I"$root/include" \
-  "$here/fuzz_sig.c" "$root/src/sig.c" "$root/src/ctype.c" "$root/src/plan.c" "$root/src/layout.c" \
+  -DSB_NO_CALLREGS -I"$root/src" -I"$root/src/core" -I"$root/include" \
+  "$here/fuzz_sig.c" "$root"/src/core/*.c \
   -lffi -lm -o "$out/fuzz_sig"
 
 # New inputs go to the build dir's corpus; the committed seeds are only read.

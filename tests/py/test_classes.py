@@ -426,7 +426,7 @@ class Leaks(unittest.TestCase):
 
 class EntryPoints(unittest.TestCase):
     """Every method descriptor needs a C entry point of its own: a slot of a
-    pool of 512 compiled trampolines (src/trampolines.c). Once the pool is
+    pool of 512 compiled trampolines (src/runtime/trampolines.c). Once the pool is
     used up, instance methods are sigbind's vectorcall Method descriptors on
     3.12+, and libffi closures before (and for class methods)."""
 

@@ -19,7 +19,7 @@
 
 #include "sigbind.h"
 
-/* The runtime's "module whose C-face code is running" (src/pyinternal.h). */
+/* The runtime's "module whose C-face code is running" (src/runtime/runtime.h). */
 extern _Thread_local PyObject *sb__current_module;
 
 static int failures, checks;

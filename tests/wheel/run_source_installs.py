@@ -97,7 +97,7 @@ def check_sdist(sdist, version):
         names = set(tar.getnames())
         pkg_info = tar.extractfile(base + "PKG-INFO").read().decode()
     problems = ["missing " + n for n in ("pyproject.toml", "PKG-INFO", "LICENSE", "README.md", "CMakeLists.txt",
-                                         "src/sigbind_module.c", "include/sigbind.h", "abi3/sigbind_build.py",
+                                         "src/pyface/sigbind_module.c", "include/sigbind.h", "abi3/sigbind_build.py",
                                          "abi3/audit.py", "abi3/sigbind.pyi", "cmake/SigbindModule.cmake")
                 if base + n not in names]
     bad = [n for n in names if any(part.startswith("build") or part in ("__pycache__", ".git", "dist")

@@ -1,5 +1,5 @@
 /* function.c — the Function object: holds a plan and its C function, and makes the PyCFunction users call. */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <stdlib.h>
 #include <string.h>

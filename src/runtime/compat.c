@@ -1,6 +1,6 @@
 /* compat.c — the one place that knows CPython versions: every run-time gate of DESIGN §7 lives here. */
 #define _GNU_SOURCE
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <dlfcn.h>
 #include <pthread.h>

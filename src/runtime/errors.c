@@ -1,5 +1,5 @@
 /* errors.c — turning plain-C errors (sb_error) into Python exceptions: SignatureError with text and caret. */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* callback.c — the Callback object: a Python callable behind a C function pointer (a libffi closure), callable from any thread. */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* library.c — the Library object: finding and loading shared libraries, binding and declaring functions. */
 #define _GNU_SOURCE
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <dirent.h>
 #include <dlfcn.h>

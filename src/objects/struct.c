@@ -1,5 +1,5 @@
-/* structobj.c — the Struct object: a C struct/union value (owned, or a view into other memory) with members as attributes. */
-#include "pyinternal.h"
+/* struct.c — the Struct object: a C struct/union value (owned, or a view into other memory) with members as attributes. */
+#include "runtime/runtime.h"
 
 #include <string.h>
 

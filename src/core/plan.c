@@ -1,5 +1,5 @@
 /* plan.c — sb_sig -> call plan: libffi cif, argument slots, converters, defaults, fast path (plain C). */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <float.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* convert.c — Python <-> C value converters, one matching pair per converter kind (DESIGN §5). */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <float.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* embed.c — embedding: starting Python from a C program, the GIL token API, import, eval and exec. */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 #include "sigbind.h"
 
 /*

@@ -1,4 +1,4 @@
-/* pyinternal.h — cross-file internals of the Python-facing layers (convert, call, objects, compat, module). */
+/* runtime.h — cross-file internals of the Python-facing layers (convert, call, objects, compat, module). */
 #ifndef SB_PYINTERNAL_H
 #define SB_PYINTERNAL_H
 
@@ -8,7 +8,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#include "internal.h"
+#include "core/internal.h"
 
 /* ------------------------------------------------------------------ */
 /* Module state: every Python object the module owns lives here.       */

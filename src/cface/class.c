@@ -1,5 +1,5 @@
 /* class.c — the C face's classes: sb_class_def -> heap type with fields, methods, properties, protocols and GC by signature. */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 #include "sigbind.h"
 
 #include <structmember.h>

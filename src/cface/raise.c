@@ -1,5 +1,5 @@
 /* raise.c — the C face's exceptions: sb_raise and friends, names resolved against builtins, the calling module and dotted Python names. */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 #include "sigbind.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
-/* memory.c — the Pointer object: a C address with its pointer type; int(), ==, hash, bool, repr; typed access p[i], slices, len, iteration, p + n. */
-#include "pyinternal.h"
+/* pointer.c — the Pointer object: a C address with its pointer type; int(), ==, hash, bool, repr; typed access p[i], slices, len, iteration, p + n. */
+#include "runtime/runtime.h"
 
 #include <inttypes.h>
 #include <stdio.h>

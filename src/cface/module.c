@@ -1,5 +1,5 @@
 /* module.c — the C face's modules: sb_module_def -> multi-phase module with functions, exceptions and constants in module state. */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 #include "sigbind.h"
 
 #include <pthread.h>

@@ -21,7 +21,7 @@ typedef struct sb_error {
 SB_INTERNAL void sb__error_set(sb_error *err, size_t col, const char *fmt, ...) SB_PRINTF(3, 4);
 
 /* ------------------------------------------------------------------ */
-/* ctype: the C type table (one X-macro, src/ctype.c).                 */
+/* ctype: the C type table (one X-macro, src/core/ctype.c).                 */
 
 typedef enum sb_class {
     SB_CLASS_VOID,   /* void */
@@ -149,7 +149,7 @@ struct sb_named {
 };
 
 /* ------------------------------------------------------------------ */
-/* layout: structs and unions (src/layout.c).                          */
+/* layout: structs and unions (src/core/layout.c).                          */
 
 typedef struct sb_field {
     const char *name;      /* member name (owned) */
@@ -226,7 +226,7 @@ SB_INTERNAL size_t sb__type_size(sb_type t);
 SB_INTERNAL ffi_type *sb__type_ffi(sb_type t);
 
 /* ------------------------------------------------------------------ */
-/* sig: signature text -> sb_sig (src/sig.c).                          */
+/* sig: signature text -> sb_sig (src/core/sig.c).                          */
 
 typedef enum sb_lit_kind {
     SB_LIT_NONE = 0,   /* no default */
@@ -386,7 +386,7 @@ SB_INTERNAL sb_sig *sb__functype_parse(const char *text, size_t len, const sb_sc
 SB_INTERNAL bool sb__functype_equal(const sb_sig *a, const sb_sig *b);
 
 /* ------------------------------------------------------------------ */
-/* plan: sb_sig -> call plan (src/plan.c).                             */
+/* plan: sb_sig -> call plan (src/core/plan.c).                             */
 
 typedef enum sb_conv {
     SB_CV_VOID,     /* void result */
@@ -435,7 +435,7 @@ typedef enum sb_fast { SB_FAST_NONE = 0, SB_FAST_REGS } sb_fast;
 #define SB_REG_SSE 8     /* xmm0..xmm7 */
 #define SB_REG_CELLS (SB_REG_INT + SB_REG_SSE)
 
-/* The register-call stub (src/callregs_x86_64.S); only when SB_HAVE_CALLREGS. */
+/* The register-call stub (src/core/callregs_x86_64.S); only when SB_HAVE_CALLREGS. */
 typedef struct sb_regret {
     uint64_t rax;
     double xmm0;

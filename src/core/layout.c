@@ -1,5 +1,5 @@
 /* layout.c — struct and union layouts as the C compiler makes them (offsets, size, alignment) and their libffi types (plain C). */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>

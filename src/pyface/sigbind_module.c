@@ -1,5 +1,5 @@
 /* sigbind_module.c — the `sigbind` Python module: multi-phase init, module state, load() and signature(). */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <pthread.h>
 #include <string.h>

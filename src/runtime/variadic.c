@@ -1,5 +1,5 @@
 /* variadic.c — calls of variadic C functions ('...'): the C types of the extra arguments, one cached call plan per type list, and sigbind.c(type, value). */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* call.c — the call path: bind Python arguments to a plan, convert, call (register stub or ffi_call), check the error contract, build the result. */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* shapes.c — exactly-typed call kernels for common signature shapes (double(double), int(const char *), ...): METH_FASTCALL entries that skip the generic path. */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <limits.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* trampolines.c — a fixed pool of compiled C entry points for class methods, so a method descriptor's ml_meth needs no libffi closure. */
-#include "pyinternal.h"
+#include "runtime/runtime.h"
 
 #include <pthread.h>
 

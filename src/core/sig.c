@@ -1,5 +1,5 @@
 /* sig.c — the signature language: prototype text -> sb_sig, one arena per signature (plain C). */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <ctype.h>
 #include <math.h>

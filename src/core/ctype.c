@@ -1,5 +1,5 @@
 /* ctype.c — the C type table: size, alignment, libffi type, class and range of every scalar kind (plain C). */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <limits.h>
 #include <stdio.h>
