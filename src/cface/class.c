@@ -1,6 +1,5 @@
 /* class.c — the C face's classes: sb_class_def -> heap type with fields, methods, properties, protocols and GC by signature. */
-#include "runtime/runtime.h"
-#include "sigbind.h"
+#include "cface/cface.h"
 
 #include <structmember.h>
 #include <pthread.h>
@@ -1052,7 +1051,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
             sb__plan_free(plan);
             goto done;
         }
-        sb_fnextra extra = {NULL, NULL, m->doc, modname, true};
+        sb_fnextra extra = {NULL, NULL, m->doc, modname, true, NULL};
         sb_function *f = sb__function_make(module, NULL, plan, m->fn, &extra);
         if (!f)
             goto done;

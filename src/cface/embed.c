@@ -1,6 +1,5 @@
 /* embed.c — embedding: starting Python from a C program, the GIL token API, import, eval and exec. */
-#include "runtime/runtime.h"
-#include "sigbind.h"
+#include "cface/cface.h"
 
 /*
  * Everything here is the stable ABI as of 3.7 (each symbol is a function/data

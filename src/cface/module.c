@@ -1,6 +1,5 @@
 /* module.c — the C face's modules: sb_module_def -> multi-phase module with functions, exceptions and constants in module state. */
-#include "runtime/runtime.h"
-#include "sigbind.h"
+#include "cface/cface.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -17,13 +16,6 @@ typedef struct sb_module_rt {
 } sb_module_rt;
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Every module built on the runtime (sigbind itself and C-face modules) keeps
- * an sb_state at the start of its module state. */
-sb_state *sb__state(PyObject *module)
-{
-    return (sb_state *)PyModule_GetState(module);
-}
 
 static sb_module_def *user_def(PyObject *module)
 {
@@ -112,7 +104,7 @@ static int add_functions(PyObject *module, sb_state *st, const sb_module_def *de
             rc = -1;
             break;
         }
-        sb_fnextra extra = {NULL, NULL, fd->doc, modname, true};
+        sb_fnextra extra = {NULL, NULL, fd->doc, modname, true, NULL};
         PyObject *fn = sb__function_new(module, NULL, plan, fd->fn, &extra); /* owns plan (and its name) */
         if (!fn || PyModule_AddObject(module, ((sb_function *)PyCFunction_GetSelf(fn))->plan->sig->name, fn) < 0) {
             Py_XDECREF(fn);
@@ -133,10 +125,8 @@ static int cmod_exec(PyObject *module)
         PyErr_SetString(PyExc_SystemError, "sigbind: module without its definition");
         return -1;
     }
-    if (!(st->FunctionType = PyType_FromSpec(&sb__function_spec)) ||
-        !(st->PointerType = PyType_FromSpec(&sb__pointer_spec)) ||
-        !(st->CallbackType = PyType_FromSpec(&sb__callback_spec)) ||
-        !(st->StructType = PyType_FromSpec(&sb__struct_spec)) || !(st->exc_cache = PyDict_New()) ||
+    if (sb__objects_init(st) < 0 || !(st->FunctionType = PyType_FromSpec(&sb__function_spec)) ||
+        !(st->exc_cache = PyDict_New()) ||
         !(st->SignatureError = shared_or_local("SignatureError", def->name, PyExc_ValueError)) ||
         !(st->StatusError = shared_or_local("StatusError", def->name, PyExc_RuntimeError)))
         return -1;
@@ -153,56 +143,6 @@ static int cmod_exec(PyObject *module)
         rc = -1;
     sb__current_module = outer;
     return rc;
-}
-
-/* Module state of every module on the runtime: traverse and clear. */
-int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
-{
-    sb_state *st = sb__state(module);
-    if (!st)
-        return 0;
-    Py_VISIT(st->FunctionType);
-    Py_VISIT(st->LibraryType);
-    Py_VISIT(st->PointerType);
-    Py_VISIT(st->SignatureError);
-    Py_VISIT(st->SymbolNotFoundError);
-    Py_VISIT(st->StatusError);
-    Py_VISIT(st->exc_cache);
-    Py_VISIT(st->classes);
-    Py_VISIT(st->CallbackType);
-    Py_VISIT(st->StructType);
-    Py_VISIT(st->MethodType);
-    Py_VISIT(st->BoundMethod);
-    Py_VISIT(st->CValueType);
-    return 0;
-}
-
-int sb__state_clear(PyObject *module)
-{
-    sb_state *st = sb__state(module);
-    if (!st)
-        return 0;
-    Py_CLEAR(st->FunctionType);
-    Py_CLEAR(st->LibraryType);
-    Py_CLEAR(st->PointerType);
-    Py_CLEAR(st->SignatureError);
-    Py_CLEAR(st->SymbolNotFoundError);
-    Py_CLEAR(st->StatusError);
-    Py_CLEAR(st->exc_cache);
-    Py_CLEAR(st->classes);
-    Py_CLEAR(st->CallbackType);
-    Py_CLEAR(st->StructType);
-    Py_CLEAR(st->MethodType);
-    Py_CLEAR(st->BoundMethod);
-    Py_CLEAR(st->CValueType);
-    for (size_t i = 0; i < sizeof st->type_memo / sizeof st->type_memo[0]; i++)
-        Py_CLEAR(st->type_memo[i].text);
-    return 0;
-}
-
-void sb__state_free(void *module)
-{
-    sb__state_clear((PyObject *)module);
 }
 
 PyObject *sb_module_init(sb_module_def *def)

@@ -1,14 +1,11 @@
 /* raise.c — the C face's exceptions: sb_raise and friends, names resolved against builtins, the calling module and dotted Python names. */
-#include "runtime/runtime.h"
-#include "sigbind.h"
+#include "cface/cface.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-_Thread_local PyObject *sb__current_module;
 
 /* The calling module's cache of exception types by name, or NULL. */
 static PyObject *module_cache(void)

@@ -1,14 +1,7 @@
 /* callback.c — the Callback object: a Python callable behind a C function pointer (a libffi closure), callable from any thread. */
-#include "runtime/runtime.h"
+#include "objects/objects.h"
 
 #include <string.h>
-
-/* The GIL state of this thread while it is inside a call to C made by
- * sigbind (call.c sets it around the call): a callback run by that C code on
- * this same thread needs no PyGILState_Ensure (which cannot work in a
- * subinterpreter); when the call released the GIL ([[nogil]]), the callback
- * takes it back with the saved thread state. */
-_Thread_local sb_callstate *sb__callstate;
 
 typedef struct sb_callback {
     PyObject_HEAD

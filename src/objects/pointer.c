@@ -1,5 +1,5 @@
 /* pointer.c — the Pointer object: a C address with its pointer type; int(), ==, hash, bool, repr; typed access p[i], slices, len, iteration, p + n. */
-#include "runtime/runtime.h"
+#include "objects/objects.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* struct.c — the Struct object: a C struct/union value (owned, or a view into other memory) with members as attributes. */
-#include "runtime/runtime.h"
+#include "objects/objects.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* typedmem.c — typed memory: elements read/written through Pointers; sigbind.new/cast/sizeof/alignof/offsetof/string_at/buffer/from_buffer. */
-#include "runtime/runtime.h"
+#include "objects/objects.h"
 
 #include <stdio.h>
 #include <string.h>

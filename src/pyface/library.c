@@ -1,6 +1,6 @@
 /* library.c — the Library object: finding and loading shared libraries, binding and declaring functions. */
 #define _GNU_SOURCE
-#include "runtime/runtime.h"
+#include "pyface/pyface.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -610,7 +610,8 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
         return NULL;
     }
     /* POSIX guarantees dlsym results convert to function pointers. */
-    sb_fnextra extra = {(const char *(*)(int))(uintptr_t)msg, (void (*)(void *))(uintptr_t)freefn, NULL, NULL, false};
+    sb_fnextra extra = {(const char *(*)(int))(uintptr_t)msg, (void (*)(void *))(uintptr_t)freefn, NULL, NULL, false,
+                         sb__library_adopt};
     PyObject *callable = sb__function_new(lib->module, (PyObject *)lib, plan, (void (*)(void))(uintptr_t)fn, &extra);
     if (callable && lib->types) {
         sb_function *f = (sb_function *)PyCFunction_GetSelf(callable);

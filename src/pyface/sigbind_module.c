@@ -1,5 +1,5 @@
 /* sigbind_module.c — the `sigbind` Python module: multi-phase init, module state, load() and signature(). */
-#include "runtime/runtime.h"
+#include "pyface/pyface.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -90,18 +90,22 @@ static PyMethodDef mod_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static int add_type(PyObject *module, PyType_Spec *spec, PyObject **slot)
+/* Adds a type of the state as a module attribute. */
+static int add_object(PyObject *module, const char *name, PyObject *type)
 {
-    *slot = PyType_FromSpec(spec);
-    if (!*slot)
-        return -1;
-    const char *dot = strrchr(spec->name, '.');
-    Py_INCREF(*slot);
-    if (PyModule_AddObject(module, dot ? dot + 1 : spec->name, *slot) < 0) {
-        Py_DECREF(*slot);
+    Py_INCREF(type);
+    if (PyModule_AddObject(module, name, type) < 0) {
+        Py_DECREF(type);
         return -1;
     }
     return 0;
+}
+
+static int add_type(PyObject *module, PyType_Spec *spec, PyObject **slot)
+{
+    const char *dot = strrchr(spec->name, '.');
+    *slot = PyType_FromSpec(spec);
+    return *slot ? add_object(module, dot ? dot + 1 : spec->name, *slot) : -1;
 }
 
 static int add_exception(PyObject *module, const char *name, const char *doc, PyObject *base, PyObject **slot)
@@ -122,11 +126,9 @@ static int mod_exec(PyObject *module)
     if (sb__compat_init() < 0)
         return -1;
     sb_state *st = sb__state(module);
-    if (add_type(module, &sb__function_spec, &st->FunctionType) < 0 ||
-        add_type(module, &sb__library_spec, &st->LibraryType) < 0 ||
-        add_type(module, &sb__pointer_spec, &st->PointerType) < 0 ||
-        add_type(module, &sb__callback_spec, &st->CallbackType) < 0 ||
-        add_type(module, &sb__struct_spec, &st->StructType) < 0 ||
+    if (sb__objects_init(st) < 0 || add_type(module, &sb__function_spec, &st->FunctionType) < 0 ||
+        add_type(module, &sb__library_spec, &st->LibraryType) < 0 || add_object(module, "Pointer", st->PointerType) < 0 ||
+        add_object(module, "Callback", st->CallbackType) < 0 || add_object(module, "Struct", st->StructType) < 0 ||
         add_type(module, &sb__cvalue_spec, &st->CValueType) < 0)
         return -1;
     if (add_exception(module, "sigbind.SignatureError",

@@ -4,6 +4,13 @@
 #include <errno.h>
 #include <string.h>
 
+/* The GIL state of this thread while it is inside a call to C made by
+ * sigbind (set around the call below): a callback (objects/callback.c) run by that C code on
+ * this same thread needs no PyGILState_Ensure (which cannot work in a
+ * subinterpreter); when the call released the GIL ([[nogil]]), the callback
+ * takes it back with the saved thread state. */
+_Thread_local sb_callstate *sb__callstate;
+
 static const char *fname(const sb_function *f)
 {
     return f->plan->sig->name;
@@ -514,7 +521,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
     }
     /* A handle type's release function succeeded: its handle is dead. */
     if (SB_UNLIKELY(f->releases) && nargs && slots[0].py >= 0)
-        sb__pointer_released(f->state, vals[slots[0].py]);
+        f->state->kinds->pointer_released(f->state, vals[slots[0].py]);
     /* A status code says only "success" once checked: it is not returned. */
     bool has_value = sig->contract.kind != SB_CONTRACT_STATUS && pl->ret_conv != SB_CV_VOID;
     PyObject *value;
@@ -523,7 +530,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         value = Py_None;
     } else if (pl->ret_conv == SB_CV_PTR && (sig->flags & SB_SIG_FREE) && r.p) {
         /* The Pointer owns the memory and frees it when it dies. */
-        value = sb__pointer_new(f->state, r.p, sig->ret, NULL);
+        value = f->state->kinds->pointer_new(f->state, r.p, sig->ret, NULL);
         if (value)
             ((sb_pointer *)value)->release = f->free_fn;
         else
@@ -533,8 +540,8 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         if ((sig->flags & SB_SIG_FREE) && r.p)
             f->free_fn(r.p); /* text was copied into the str */
     }
-    if (SB_UNLIKELY(sig->ret.named) && value && value != Py_None && f->library)
-        value = sb__library_adopt(f->library, sig->ret, value);
+    if (SB_UNLIKELY(sig->ret.named) && value && value != Py_None && f->adopt)
+        value = f->adopt(f->library, sig->ret, value);
     if (!value || pl->nout == 0) {
         result = value;
         goto done;
@@ -557,8 +564,8 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         sb_type pt = s->type;
         pt.ptr--;
         PyObject *o = sb__from_c(f->state, s->conv, pt, &cells[s->outcell]);
-        if (SB_UNLIKELY(pt.named) && o && o != Py_None && f->library)
-            o = sb__library_adopt(f->library, pt, o);
+        if (SB_UNLIKELY(pt.named) && o && o != Py_None && f->adopt)
+            o = f->adopt(f->library, pt, o);
         if (!o) {
             Py_XDECREF(tuple);
             goto done;

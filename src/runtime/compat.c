@@ -99,31 +99,6 @@ unsigned sb__py_version(void)
     return version;
 }
 
-void sb__compat_method(const sb_plan *plan, bool cface, PyMethodDef *def)
-{
-    /* Gate: METH_FASTCALL | METH_KEYWORDS is part of the stable ABI from 3.10
-     * (PEP 652 lists it with 3.10); before that, the stable conventions are
-     * METH_VARARGS | METH_KEYWORDS, and METH_O / METH_NOARGS where the arity
-     * allows (no argument tuple is built for those). METH_O is only right for a
-     * single positional-only required parameter: it rejects keywords. */
-    if (version >= 0x030A00) {
-        PyCFunction kernel = sb__shape_kernel(plan, cface);
-        def->ml_meth = kernel ? kernel : (PyCFunction)(void (*)(void))sb__call_fast;
-        def->ml_flags = METH_FASTCALL | METH_KEYWORDS;
-    } else if (plan->npy == 0 && plan->varargs_slot < 0 && plan->varkw_slot < 0 &&
-               !(plan->sig->flags & SB_SIG_VARIADIC)) {
-        def->ml_meth = sb__call_noargs;
-        def->ml_flags = METH_NOARGS;
-    } else if (plan->npy == 1 && plan->nposonly == 1 && plan->nrequired == 1 && plan->varargs_slot < 0 &&
-               plan->varkw_slot < 0 && !(plan->sig->flags & SB_SIG_VARIADIC)) {
-        def->ml_meth = sb__call_o;
-        def->ml_flags = METH_O;
-    } else {
-        def->ml_meth = (PyCFunction)(void (*)(void))sb__call_varargs;
-        def->ml_flags = METH_VARARGS | METH_KEYWORDS;
-    }
-}
-
 void sb__compat_dealloc_type(PyTypeObject *tp)
 {
     /* Gate: instances of heap types hold a reference to their type. Our objects
@@ -207,7 +182,9 @@ bool sb__compat_base_dealloc_decrefs_type(void)
 
 int sb__compat_method_flags(void)
 {
-    /* Gate: METH_FASTCALL | METH_KEYWORDS is in the stable ABI from 3.10 (PEP 652). */
+    /* Gate: METH_FASTCALL | METH_KEYWORDS is part of the stable ABI from 3.10
+     * (PEP 652 lists it with 3.10); before that, the stable conventions are
+     * METH_VARARGS | METH_KEYWORDS, METH_O and METH_NOARGS. */
     return version >= 0x030A00 ? METH_FASTCALL | METH_KEYWORDS : METH_VARARGS | METH_KEYWORDS;
 }
 

@@ -339,10 +339,10 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         cell->p = ((sb_pointer *)obj)->addr;
         return 0;
     }
-    if (sb__struct_check(st, obj)) {
+    if (st->kinds->struct_check(st, obj)) {
         /* A Struct value by address (C may write into it): `struct point *` or `void *`. */
         const sb_layout *L;
-        void *data = sb__struct_data(obj, &L);
+        void *data = st->kinds->struct_data(obj, &L);
         if (type.named && type.named->what == SB_NAMED_STRUCT && type.ptr == 1 && type.named != &L->named) {
             char tn[96];
             sb__type_format(cx->declared, tn, sizeof tn);
@@ -516,8 +516,8 @@ static int to_func(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
         cell->p = NULL;
         return 0;
     }
-    if (st && st->CallbackType && sb__callback_check(st, obj)) {
-        if (!sb__functype_equal(want, sb__callback_sig(obj))) {
+    if (st && st->CallbackType && st->kinds->callback_check(st, obj)) {
+        if (!sb__functype_equal(want, st->kinds->callback_sig(obj))) {
             char tn[96];
             sb__type_format(cx->declared, tn, sizeof tn);
             PyObject *got = PyObject_GetAttrString(obj, "type");
@@ -527,7 +527,7 @@ static int to_func(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
             Py_XDECREF(got);
             return -1;
         }
-        cell->p = sb__callback_address(obj);
+        cell->p = st->kinds->callback_address(obj);
         return 0;
     }
     if (st && foreign_callback(obj)) {
@@ -576,11 +576,11 @@ static int to_func(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
         return 0;
     }
     if (PyCallable_Check(obj) && st && st->CallbackType && want && tmp) {
-        PyObject *cb = sb__callback_new(st, NULL, (sb_sig *)(uintptr_t)want, false, obj, NULL);
+        PyObject *cb = st->kinds->callback_new(st, NULL, (sb_sig *)(uintptr_t)want, false, obj, NULL);
         if (!cb)
             return -1;
         tmp->obj = cb; /* released when the call returns: C must not keep the address */
-        cell->p = sb__callback_address(cb);
+        cell->p = st->kinds->callback_address(cb);
         return 0;
     }
     if (PyLong_Check(obj) && !PyBool_Check(obj)) {
@@ -623,7 +623,7 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
     case SB_CV_FUNC:
         return to_func(cx, type, obj, cell, tmp);
     case SB_CV_STRUCT: /* cell->p: storage the call path provides */
-        return sb__struct_store_arg(cx, type.named->user, obj, cell->p);
+        return cx->state->kinds->struct_store(cx, type.named->user, obj, cell->p);
     default:
         PyErr_SetString(PyExc_SystemError, "sigbind: bad converter");
         return -1;
@@ -710,7 +710,7 @@ PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *ce
             Py_INCREF(Py_None);
             return Py_None;
         }
-        return sb__pointer_new(st, cell->p, type, NULL);
+        return st->kinds->pointer_new(st, cell->p, type, NULL);
     case SB_CV_PYOBJ:
         /* A PyObject * result is a new reference handed to us. */
         if (!cell->p) {
@@ -720,7 +720,7 @@ PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *ce
         }
         return (PyObject *)cell->p;
     case SB_CV_STRUCT: /* cell->p: the returned value */
-        return sb__struct_new(st, NULL, type.named->user, NULL, cell->p);
+        return st->kinds->struct_new(st, NULL, type.named->user, NULL, cell->p);
     case SB_CV_FUNC: {
         /* A function pointer comes back as an address (a void * Pointer). */
         sb_type vp = {SB_K_VOID, 1, 0, NULL};
@@ -728,7 +728,7 @@ PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *ce
             Py_INCREF(Py_None);
             return Py_None;
         }
-        return sb__pointer_new(st, cell->p, vp, NULL);
+        return st->kinds->pointer_new(st, cell->p, vp, NULL);
     }
     case SB_CV_INST: {
         /* A pointer to an instance's struct (a method returning self): the instance. */

@@ -4,6 +4,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The calling convention of a bound function for this plan on this version:
+ * METH_FASTCALL | METH_KEYWORDS where it is stable (an exactly-typed shape
+ * kernel when the plan has one), else METH_NOARGS / METH_O where the arity
+ * allows (no argument tuple is built for those) and METH_VARARGS |
+ * METH_KEYWORDS otherwise. METH_O is only right for a single positional-only
+ * required parameter: it rejects keywords. */
+static void choose_entry(const sb_plan *plan, bool cface, PyMethodDef *def)
+{
+    int fast = sb__compat_method_flags(); /* METH_FASTCALL | METH_KEYWORDS, or METH_VARARGS | ... */
+    if (!(fast & METH_VARARGS)) {
+        PyCFunction kernel = sb__shape_kernel(plan, cface);
+        def->ml_meth = kernel ? kernel : (PyCFunction)(void (*)(void))sb__call_fast;
+        def->ml_flags = fast;
+    } else if (plan->npy == 0 && plan->varargs_slot < 0 && plan->varkw_slot < 0 &&
+               !(plan->sig->flags & SB_SIG_VARIADIC)) {
+        def->ml_meth = sb__call_noargs;
+        def->ml_flags = METH_NOARGS;
+    } else if (plan->npy == 1 && plan->nposonly == 1 && plan->nrequired == 1 && plan->varargs_slot < 0 &&
+               plan->varkw_slot < 0 && !(plan->sig->flags & SB_SIG_VARIADIC)) {
+        def->ml_meth = sb__call_o;
+        def->ml_flags = METH_O;
+    } else {
+        def->ml_meth = (PyCFunction)(void (*)(void))sb__call_varargs;
+        def->ml_flags = METH_VARARGS | METH_KEYWORDS;
+    }
+}
+
 sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
                                const sb_fnextra *extra)
 {
@@ -31,6 +58,7 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
     f->state = st;
     Py_XINCREF(lib);
     f->library = lib;
+    f->adopt = lib ? extra->adopt : NULL;
     f->names = PyTuple_New(plan->npy);
     f->defaults = PyMem_Calloc(plan->npy ? plan->npy : 1, sizeof(sb_cell));
     if (!f->names || !f->defaults) {
@@ -69,7 +97,7 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
         memcpy(f->doc + head + n2 + 5, plan->doc + head, n1 - head + 1);
         f->def.ml_doc = f->doc;
     }
-    sb__compat_method(plan, f->cface, &f->def);
+    choose_entry(plan, f->cface, &f->def);
     return f;
 }
 

@@ -1,6 +1,6 @@
-/* runtime.h — cross-file internals of the Python-facing layers (convert, call, objects, compat, module). */
-#ifndef SB_PYINTERNAL_H
-#define SB_PYINTERNAL_H
+/* runtime.h — cross-file internals of the runtime layer (module state, version gates, conversions, the call path, Function). */
+#ifndef SB_RUNTIME_H
+#define SB_RUNTIME_H
 
 #ifndef Py_LIMITED_API
 #error "sigbind's Python layers are built with Py_LIMITED_API (set by CMake)"
@@ -13,7 +13,37 @@
 /* ------------------------------------------------------------------ */
 /* Module state: every Python object the module owns lives here.       */
 
-typedef struct sb_state {
+typedef struct sb_state sb_state;
+struct sb_convctx;
+
+/* The objects the runtime hands out or takes apart without defining them: the
+ * object layer above (src/objects/) fills this table into the state of every
+ * module on the runtime (sb__objects_init), so conversions and calls never
+ * call up a layer. Every entry is set; all follow CPython's error rule. */
+typedef struct sb_kinds {
+    /* A Pointer of pointer type `type` (ptr >= 1) at addr; owner (may be NULL)
+     * keeps its memory alive. New reference. */
+    PyObject *(*pointer_new)(sb_state *st, void *addr, sb_type type, PyObject *owner);
+    /* A typed handle's release function ran on obj (if it is a Pointer): mark it dead. */
+    void (*pointer_released)(sb_state *st, PyObject *obj);
+    /* A Struct holding a copy of src (zeros when NULL); module (may be NULL) keeps st alive. */
+    PyObject *(*struct_new)(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner, const void *src);
+    /* Is obj a Struct of this state? Then its data (and layout, when L is not NULL). */
+    bool (*struct_check)(sb_state *st, PyObject *obj);
+    void *(*struct_data)(PyObject *obj, const sb_layout **L);
+    /* A Struct, dict or tuple -> the value of L at dst, messages naming cx. 0 or -1. */
+    int (*struct_store)(const struct sb_convctx *cx, const sb_layout *L, PyObject *v, void *dst);
+    /* A Callback for the function type sig (owned when owns_sig, also on failure) calling callable. */
+    PyObject *(*callback_new)(sb_state *st, PyObject *module, sb_sig *sig, bool owns_sig, PyObject *callable,
+                              PyObject *error_result);
+    /* Is obj a Callback of this state? Then its C entry point and function type (borrowed). */
+    bool (*callback_check)(sb_state *st, PyObject *obj);
+    void *(*callback_address)(PyObject *obj);
+    const sb_sig *(*callback_sig)(PyObject *obj);
+} sb_kinds;
+
+struct sb_state {
+    const sb_kinds *kinds;         /* the object layer's constructors (see above) */
     PyObject *FunctionType;
     PyObject *LibraryType;
     PyObject *PointerType;
@@ -27,7 +57,7 @@ typedef struct sb_state {
     PyObject *MethodType;          /* C face, >= 3.12: vectorcall method descriptors of classes (class.c); else NULL */
     PyObject *BoundMethod;         /* and types.MethodType, to bind them */
     PyObject *CValueType;          /* sigbind.c: a typed argument for '...' (variadic.c); NULL in C-face modules */
-    /* typedmem.c: the last type texts sigbind.cast/new/sizeof/... parsed
+    /* objects/typedmem.c: the last type texts sigbind.cast/new/sizeof/... parsed
      * without a scope, found again by the str object's identity (`text` is a
      * strong reference, so the identity stays valid); `next` is the slot to
      * replace. */
@@ -37,7 +67,7 @@ typedef struct sb_state {
         int64_t count;
     } type_memo[8];
     unsigned type_memo_next;
-} sb_state;
+};
 
 /* A C-face class instance is the object header, a __dict__ and a weak
  * reference slot (class.c; used when the class asks for them), then the
@@ -48,7 +78,7 @@ typedef struct sb_state {
 #define SB_INST_OBJECT(p) ((PyObject *)(void *)((char *)(p) - SB_INST_OFFSET))
 
 SB_INTERNAL sb_state *sb__state(PyObject *module);
-/* m_traverse / m_clear / m_free of every module built on the runtime (module.c). */
+/* m_traverse / m_clear / m_free of every module built on the runtime (state.c). */
 SB_INTERNAL int sb__state_traverse(PyObject *module, visitproc visit, void *arg);
 SB_INTERNAL int sb__state_clear(PyObject *module);
 SB_INTERNAL void sb__state_free(void *module);
@@ -67,8 +97,6 @@ SB_INTERNAL unsigned sb__py_version(void);        /* 0x030B07 for 3.11.7 */
  * knows the slot (3.12+), else with the {0, NULL} terminator. */
 SB_INTERNAL void sb__compat_module_slots(PyModuleDef_Slot *slot);
 
-/* The calling convention of a bound function for this plan on this version. */
-SB_INTERNAL void sb__compat_method(const sb_plan *plan, bool cface, PyMethodDef *def);
 /* Heap-type dealloc: drop the instance's reference to its type. */
 SB_INTERNAL void sb__compat_dealloc_type(PyTypeObject *tp);
 /* Heap-type traverse: visit the type where the version requires it. */
@@ -76,7 +104,7 @@ SB_INTERNAL int sb__compat_visit_type(PyObject *self, visitproc visit, void *arg
 /* A base class's tp_dealloc called from a Python subclass's (subtype_dealloc):
  * does it still drop the instance's type reference? */
 SB_INTERNAL bool sb__compat_base_dealloc_decrefs_type(void);
-/* The calling convention of a method's own entry point (trampoline or closure): METH_FASTCALL |
+/* The calling convention of functions and methods with keywords: METH_FASTCALL |
  * METH_KEYWORDS where the version has it, else METH_VARARGS | METH_KEYWORDS. */
 SB_INTERNAL int sb__compat_method_flags(void);
 /* Does a PyType_FromSpec type's __text_signature__ come from its tp_doc? */
@@ -143,7 +171,7 @@ SB_INTERNAL int sb__compat_buffer_address(PyObject *view, bool writable, void **
 SB_INTERNAL const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable);
 
 /* ------------------------------------------------------------------ */
-/* Objects                                                             */
+/* Values and the Function object                                      */
 
 typedef union sb_cell {
     int64_t i;
@@ -160,6 +188,8 @@ typedef struct sb_function {
     PyObject *module;              /* the sigbind module; strong */
     sb_state *state;               /* its state (lives as long as module) */
     PyObject *library;             /* keeps the library loaded; strong, may be NULL */
+    /* Ties a typed handle or struct result to `library` (pyface/library.c), or NULL. */
+    PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value);
     PyObject *names;               /* tuple of interned parameter names */
     const char *(*status_msg)(int);/* [[status(..., fn)]] */
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
@@ -175,16 +205,9 @@ typedef struct sb_function {
     PyMethodDef def;               /* what the PyCFunction calls; lives here */
 } sb_function;
 
-typedef struct sb_library {
-    PyObject_HEAD
-    void *handle;
-    PyObject *path;                /* str, or None for the running process */
-    PyObject *module;              /* strong */
-    PyObject *funcs;               /* dict: name -> bound function */
-    struct sb_libtypes *types;     /* typedefs of its declarations (owned, plain C), or NULL */
-    sb_scope scope;                /* resolves those names in its signatures */
-} sb_library;
-
+/* A Pointer's fields (its type and behaviour: objects/pointer.c). The call
+ * path reads `addr` of a Pointer argument and sets `release` of a [[free]]
+ * result without calling up a layer. */
 typedef struct sb_pointer {
     PyObject_HEAD
     void *addr;
@@ -198,41 +221,16 @@ typedef struct sb_pointer {
     size_t span;                   /* its size in bytes */
 } sb_pointer;
 
-SB_INTERNAL extern PyType_Spec sb__function_spec;
-SB_INTERNAL extern PyType_Spec sb__library_spec;
-SB_INTERNAL extern PyType_Spec sb__pointer_spec;
-SB_INTERNAL extern PyType_Spec sb__callback_spec;
-SB_INTERNAL extern PyType_Spec sb__struct_spec;
-
-/* structobj.c: Struct values. A copy of src (NULL: zeros), owner keeping L
- * alive (may be NULL until sb__struct_set_owner), module keeping st alive (may be NULL). */
-SB_INTERNAL PyObject *sb__struct_new(sb_state *st, PyObject *module, const sb_layout *L, PyObject *owner,
-                                     const void *src);
-SB_INTERNAL bool sb__struct_check(sb_state *st, PyObject *obj);
-/* A Struct over memory it does not own (an element of typed memory): base keeps it alive (may be NULL). */
-SB_INTERNAL PyObject *sb__struct_view(const sb_layout *L, void *data, PyObject *base);
-SB_INTERNAL void *sb__struct_data(PyObject *obj, const sb_layout **L);
-SB_INTERNAL void sb__struct_set_owner(PyObject *obj, PyObject *owner);
-/* A Struct, dict or tuple -> the value of L at dst; `what` names it in messages. 0 or -1. */
-SB_INTERNAL int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, const char *what);
-
-/* callback.c. While this thread is inside a C call made by sigbind, the call's
- * GIL state: held, or released with `saved` to take it back (call.c). */
+/* While this thread is inside a C call made by sigbind, the call's GIL state:
+ * held, or released with `saved` to take it back (call.c sets it; callbacks,
+ * objects/callback.c, read it). */
 typedef struct sb_callstate {
     bool held;
     PyThreadState *saved;
 } sb_callstate;
 SB_INTERNAL extern _Thread_local sb_callstate *sb__callstate;
-/* A Callback for `sig` (a function type; owned when owns_sig, also on failure)
- * calling `callable`; module (may be NULL) keeps st alive. error_result: what
- * C gets when the callable raises (NULL/None: zero). New reference or NULL. */
-SB_INTERNAL PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool owns_sig,
-                                       PyObject *callable, PyObject *error_result);
-SB_INTERNAL bool sb__callback_check(sb_state *st, PyObject *obj);
-SB_INTERNAL void *sb__callback_address(PyObject *obj);
-SB_INTERNAL const sb_sig *sb__callback_sig(PyObject *obj);
 
-/* function.c: makes the Python callable for a plan (taking ownership of it,
+/* function.c: the Function type; makes the Python callable for a plan (taking ownership of it,
  * also on failure). lib may be NULL. C face: doc (may be NULL) comes before the
  * prototype in __doc__, modname (str) becomes __module__, and cface is true.
  * New reference or NULL + exception. */
@@ -242,6 +240,9 @@ typedef struct sb_fnextra {
     const char *doc;                 /* C face docstring */
     PyObject *modname;               /* C face __module__ */
     bool cface;
+    /* For functions of a Library: ties typed handle / struct results to it. Steals
+     * value; returns it, or NULL with an exception. NULL: nothing to tie. */
+    PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value);
 } sb_fnextra;
 SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
                                        const sb_fnextra *extra);
@@ -249,61 +250,13 @@ SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan 
  * PyCFunction; classes make method descriptors from it instead). */
 SB_INTERNAL sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
                                            const sb_fnextra *extra);
+SB_INTERNAL extern PyType_Spec sb__function_spec;
 
-/* class.c: creates the module's classes (C face) into st->classes and the module. 0 or -1. */
-struct sb_module_def;
-SB_INTERNAL int sb__classes_add(PyObject *module, sb_state *st, const struct sb_module_def *def, void **records);
-/* The scope of a module's class names for its signatures (NULL when it has none). */
-SB_INTERNAL const sb_scope *sb__classes_scope(void *records);
-
-/* library.c */
-SB_INTERNAL PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls);
-
-/* memory.c: a new Pointer of the given pointer type (ptr >= 1). */
-SB_INTERNAL PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, PyObject *owner);
-/* The same, for the Pointer type tp. */
-SB_INTERNAL PyObject *sb__pointer_make(PyTypeObject *tp, void *addr, sb_type type, PyObject *owner);
-/* A Pointer of the given type at addr that keeps self's memory alive and knows its region. */
-SB_INTERNAL PyObject *sb__pointer_derive(PyObject *self, void *addr, sb_type type);
-/* Elements of `size` bytes from p to the end of its known region, or -1 when unknown. */
-SB_INTERNAL Py_ssize_t sb__pointer_known(const sb_pointer *p, size_t size);
-/* Addresses below this are the NULL page: typed access refuses them (ValueError). */
-#define SB_NULL_PAGE 4096u
-
-/* typedmem.c: elements of typed memory (scalars and pointers; struct types plug in here). */
-/* The element type of pointer type t and its size; TypeError naming `what` when
- * it cannot be accessed (void *, opaque handles, PyObject *). 0 or -1. */
-SB_INTERNAL int sb__elem_type(sb_type t, sb_type *elem, size_t *size, const char *what);
-/* Can a value of type e live in typed memory? 0 or -1 + TypeError naming fn. */
-SB_INTERNAL int sb__elem_check(sb_type e, const char *fn);
-/* `char` elements read as bytes of length 1. */
-SB_INTERNAL bool sb__elem_is_char(sb_type e);
-/* Reads the element of type e at a (any alignment). ptrtype makes Pointers. New reference or NULL. */
-SB_INTERNAL PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a);
-/* sigbind.new(type, init=None) with type names resolved through scope (a Library's; may be NULL). */
-SB_INTERNAL PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args, PyObject *kwds);
-/* The same, where a struct element becomes a view that keeps `base` (the Pointer) alive. */
-SB_INTERNAL PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, const char *a);
-/* Converts v and stores it at a; messages "fname() argument 'pname' (T) ...". init: const
- * elements may be written (sigbind.new's initial values). 0 or -1 + exception. */
-SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname,
-                             const char *pname, bool init);
-/* Would sb__elem_set accept v? (Converts into a scratch cell.) 0 or -1 + exception. */
-SB_INTERNAL int sb__elem_check_value(PyTypeObject *ptrtype, sb_type e, PyObject *v, const char *fname);
 /* Item i of a PySequence_Fast result (borrowed; the macro is not in the limited API). */
 static inline PyObject *sb__fast_item(PyObject *seq, Py_ssize_t i)
 {
     return PyList_Check(seq) ? PyList_GetItem(seq, i) : PyTuple_GetItem(seq, i);
 }
-/* The module functions new, cast, sizeof, alignof, offsetof, string_at, buffer, from_buffer. */
-SB_INTERNAL extern PyMethodDef sb__memory_functions[];
-
-/* A typed handle's release function ran on obj (if it is a Pointer): mark it dead. */
-SB_INTERNAL void sb__pointer_released(sb_state *st, PyObject *obj);
-/* library.c: a result or out value of a typed handle type (type.named set): ties
- * the Pointer to the Library that names its type and, for `T *` of a type with
- * [[release(fn)]], to fn. Steals v; returns it, or NULL with an exception. */
-SB_INTERNAL PyObject *sb__library_adopt(PyObject *lib, sb_type type, PyObject *v);
 
 /* errors.c */
 /* Raises SignatureError for text with err (column, message); `what` prefixes it (may be NULL). */
@@ -360,8 +313,6 @@ enum {
     SB_CX_RESULT = 2       /* "callback return value (int) ...": fname, then pname as given */
 };
 
-/* The same for an argument: its name is only formatted when there is an error to report. */
-SB_INTERNAL int sb__struct_store_arg(const sb_convctx *cx, const sb_layout *L, PyObject *v, void *dst);
 /* "f() argument 'x'" / "Rect attribute 'w'" / "callback return value" for cx (a per-thread buffer). */
 SB_INTERNAL const char *sb__conv_who(const sb_convctx *cx);
 

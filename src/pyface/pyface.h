@@ -1,0 +1,26 @@
+/* pyface.h — cross-file internals of the Python face: the `sigbind` module and its Library. */
+#ifndef SB_PYFACE_H
+#define SB_PYFACE_H
+
+#include "objects/objects.h"
+
+typedef struct sb_library {
+    PyObject_HEAD
+    void *handle;
+    PyObject *path;                /* str, or None for the running process */
+    PyObject *module;              /* strong */
+    PyObject *funcs;               /* dict: name -> bound function */
+    struct sb_libtypes *types;     /* typedefs of its declarations (owned, plain C), or NULL */
+    sb_scope scope;                /* resolves those names in its signatures */
+} sb_library;
+
+SB_INTERNAL extern PyType_Spec sb__library_spec;
+
+/* library.c: sigbind.load(name, declarations). New reference or NULL + exception. */
+SB_INTERNAL PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls);
+/* library.c: a result or out value of a typed handle type (type.named set): ties
+ * the Pointer to the Library that names its type and, for `T *` of a type with
+ * [[release(fn)]], to fn. Steals v; returns it, or NULL with an exception. */
+SB_INTERNAL PyObject *sb__library_adopt(PyObject *lib, sb_type type, PyObject *v);
+
+#endif
