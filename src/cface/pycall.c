@@ -636,7 +636,7 @@ int sb_extract(PyObject *obj, const char *type, void *out)
         sb__temp_release(&tmp);
         return -1;
     }
-    if (tmp.obj || tmp.copyback || tmp.view.obj) {
+    if (tmp.obj || tmp.view.obj) {
         /* Not reached (str is handled above); a pointer into a temporary
          * would dangle, so never hand one out. */
         sb__temp_release(&tmp);

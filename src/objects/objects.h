@@ -45,8 +45,6 @@ SB_INTERNAL PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_
  * elements may be written (sigbind.new's initial values). 0 or -1 + exception. */
 SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname,
                              const char *pname, bool init);
-/* Would sb__elem_set accept v? (Converts into a scratch cell.) 0 or -1 + exception. */
-SB_INTERNAL int sb__elem_check_value(PyTypeObject *ptrtype, sb_type e, PyObject *v, const char *fname);
 /* The module functions new, cast, sizeof, alignof, offsetof, string_at, buffer, from_buffer. */
 SB_INTERNAL extern PyMethodDef sb__memory_functions[];
 

@@ -84,10 +84,29 @@ static void release_handle(sb_pointer *p)
     ffi_call(&rf->plan->cif, FFI_FN(rf->fn), &ret, avalues);
 }
 
+/* The owner and the release function may lead back to this Pointer (a
+ * bytearray subclass holding a Pointer made from it, say): collectable. */
+static int pointer_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    sb_pointer *p = (sb_pointer *)self;
+    Py_VISIT(p->owner);
+    Py_VISIT(p->releaser);
+    return sb__compat_visit_type(self, visit, arg);
+}
+
+static int pointer_clear(PyObject *self)
+{
+    sb_pointer *p = (sb_pointer *)self;
+    Py_CLEAR(p->releaser);
+    Py_CLEAR(p->owner);
+    return 0;
+}
+
 static void pointer_dealloc(PyObject *self)
 {
     sb_pointer *p = (sb_pointer *)self;
     PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
     if (p->release && p->addr)
         p->release(p->addr);
     if (p->releaser && p->addr && !p->released)
@@ -331,22 +350,33 @@ static int pointer_ass_subscript(PyObject *self, PyObject *key, PyObject *v)
     Py_ssize_t start, step, count;
     if (sb__elem_type(p->type, &e, &size, "Pointer[a:b]") < 0 || slice_range(p, key, size, &start, &step, &count) < 0)
         return -1;
-    PyObject *seq = PySequence_Fast(v, "Pointer[a:b] = values: values must be iterable");
+    /* A snapshot of the values (a tuple holds each one while it is converted,
+     * whatever their __index__ does to the caller's container), all converted
+     * into scratch memory before the first is stored: all or nothing. */
+    PyObject *seq = sb__snapshot(v, "Pointer[a:b] = values: values must be iterable");
     if (!seq)
         return -1;
     int rc = 0;
-    if (PySequence_Size(seq) != count) {
+    if (PyTuple_Size(seq) != count) {
         PyErr_Format(PyExc_ValueError, "Pointer[a:b] = values: the slice of a Pointer (%s) has %zd items, and %zd were given",
-                     tname(p, tn, sizeof tn), count, PySequence_Size(seq));
+                     tname(p, tn, sizeof tn), count, PyTuple_Size(seq));
         rc = -1;
     }
-    /* Every value is converted before the first is stored: all or nothing. */
     for (Py_ssize_t k = 0; rc == 0 && k < count; k++)
-        if (!locate(p, start + k * step, &e, "Pointer[a:b]") ||
-            sb__elem_check_value(Py_TYPE(self), e, sb__fast_item(seq, k), "Pointer.__setitem__") < 0)
+        if (!locate(p, start + k * step, &e, "Pointer[a:b]"))
             rc = -1;
+    char *scratch = rc == 0 ? PyMem_Calloc(count ? (size_t)count : 1, size) : NULL;
+    if (rc == 0 && !scratch)
+        rc = (PyErr_NoMemory(), -1);
+    for (Py_ssize_t k = 0; rc == 0 && k < count; k++) {
+        char pn[32];
+        snprintf(pn, sizeof pn, "p[%zd]", start + k * step);
+        rc = sb__elem_set(Py_TYPE(self), e, scratch + (size_t)k * size, PyTuple_GetItem(seq, k),
+                          "Pointer.__setitem__", pn, false);
+    }
     for (Py_ssize_t k = 0; rc == 0 && k < count; k++)
-        rc = set_item(self, start + k * step, sb__fast_item(seq, k));
+        memcpy(locate(p, start + k * step, &e, "Pointer[a:b]"), scratch + (size_t)k * size, size);
+    PyMem_Free(scratch);
     Py_DECREF(seq);
     return rc;
 }
@@ -496,6 +526,8 @@ static PyType_Slot pointer_slots[] = {
                         "into a Pointer: C functions returning NULL give None."},
     {Py_tp_new, (void *)pointer_new},
     {Py_tp_dealloc, (void *)pointer_dealloc},
+    {Py_tp_traverse, (void *)pointer_traverse},
+    {Py_tp_clear, (void *)pointer_clear},
     {Py_tp_repr, (void *)pointer_repr},
     {Py_tp_hash, (void *)pointer_hash},
     {Py_tp_richcompare, (void *)pointer_richcompare},
@@ -514,5 +546,5 @@ static PyType_Slot pointer_slots[] = {
 };
 
 PyType_Spec sb__pointer_spec = {
-    "sigbind.Pointer", sizeof(sb_pointer), 0, Py_TPFLAGS_DEFAULT, pointer_slots,
+    "sigbind.Pointer", sizeof(sb_pointer), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, pointer_slots,
 };

@@ -210,9 +210,13 @@ static int store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, what_
         memset(small, 0, L->size);
     int rc = 0;
     if (PyDict_Check(v)) {
-        PyObject *k, *val;
-        Py_ssize_t pos = 0;
-        while (rc == 0 && PyDict_Next(v, &pos, &k, &val)) {
+        /* Over a snapshot of the items: a member's conversion may run Python
+         * code that changes the dict or drops the values in it. */
+        PyObject *items = PyDict_Items(v);
+        rc = items ? 0 : -1;
+        for (Py_ssize_t i = 0; rc == 0 && i < PyList_Size(items); i++) {
+            PyObject *kv = PyList_GetItem(items, i);
+            PyObject *k = PyTuple_GetItem(kv, 0), *val = PyTuple_GetItem(kv, 1);
             PyObject *kb = PyUnicode_Check(k) ? PyUnicode_AsUTF8String(k) : NULL;
             const sb_field *f = kb ? sb__layout_field(L, PyBytes_AsString(kb), (size_t)PyBytes_Size(kb)) : NULL;
             if (!f) {
@@ -224,19 +228,20 @@ static int store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, what_
             }
             Py_XDECREF(kb);
         }
+        Py_XDECREF(items);
     } else if (PyTuple_Check(v) || PyList_Check(v)) {
-        Py_ssize_t n = PySequence_Size(v);
-        if (n > L->nfields) {
+        PyObject *seq = PySequence_Tuple(v); /* a snapshot, as for dicts */
+        Py_ssize_t n = seq ? PyTuple_Size(seq) : -1;
+        if (!seq) {
+            rc = -1;
+        } else if (n > L->nfields) {
             PyErr_Format(PyExc_TypeError, "%s: %s has %u members, not %zd", what_text(w), L->name,
                          (unsigned)L->nfields, n);
             rc = -1;
         }
-        for (Py_ssize_t i = 0; rc == 0 && i < n; i++) {
-            const sb_field *f = &L->fields[i];
-            PyObject *item = PySequence_GetItem(v, i);
-            rc = item && set_field(st, L, f, tmp, item) == 0 ? 0 : -1;
-            Py_XDECREF(item);
-        }
+        for (Py_ssize_t i = 0; rc == 0 && i < n; i++)
+            rc = set_field(st, L, &L->fields[i], tmp, PyTuple_GetItem(seq, i));
+        Py_XDECREF(seq);
     } else {
         PyObject *tn = PyObject_GetAttrString((PyObject *)Py_TYPE(v), "__name__");
         PyErr_Format(PyExc_TypeError, "%s must be a %s, a dict or a tuple, not %S", what_text(w), L->name,
@@ -276,10 +281,10 @@ static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsign
         Py_DECREF(b);
         return 0;
     }
-    PyObject *seq = PySequence_Fast(v, "an array member takes a sequence");
+    PyObject *seq = sb__snapshot(v, "an array member takes a sequence");
     if (!seq)
         return -1;
-    Py_ssize_t n = PySequence_Size(seq);
+    Py_ssize_t n = PyTuple_Size(seq);
     if ((size_t)n > f->count) {
         PyErr_Format(PyExc_ValueError, "%s attribute '%s' has %u elements, not %zd", L->name, f->name,
                      (unsigned)f->count, n);
@@ -289,8 +294,7 @@ static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsign
     unsigned char *tmp = PyMem_Calloc(f->count, es);
     int rc = tmp ? 0 : (PyErr_NoMemory(), -1);
     for (Py_ssize_t i = 0; rc == 0 && i < n; i++)
-        rc = set_elem(st, L, f->name, f->type, tmp + (size_t)i * es,
-                      PyList_Check(seq) ? PyList_GetItem(seq, i) : PyTuple_GetItem(seq, i), NULL);
+        rc = set_elem(st, L, f->name, f->type, tmp + (size_t)i * es, PyTuple_GetItem(seq, i), NULL);
     if (rc == 0)
         memcpy(p, tmp, f->count * es);
     PyMem_Free(tmp);

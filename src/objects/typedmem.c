@@ -188,21 +188,6 @@ static int elem_convert(PyTypeObject *ptrtype, sb_type e, PyObject *v, const cha
     return sb__to_c(&cx, conv_of(e), e, v, c, &tmp); /* scalars make no temporaries */
 }
 
-int sb__elem_check_value(PyTypeObject *ptrtype, sb_type e, PyObject *v, const char *fname)
-{
-    if (is_struct(e)) { /* stored into a scratch copy */
-        const sb_layout *L = e.named->user;
-        void *tmp = PyMem_Calloc(L->size ? L->size : 1, 1);
-        if (!tmp)
-            return PyErr_NoMemory(), -1;
-        int rc = sb__struct_store(L->rt_state, L, v, tmp, fname);
-        PyMem_Free(tmp);
-        return rc;
-    }
-    sb_cell c;
-    return elem_convert(ptrtype, e, v, fname, "value", &c);
-}
-
 int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname, const char *pname,
                  bool init)
 {
@@ -376,10 +361,10 @@ PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args
                 goto done;
             }
         } else {
-            seq = PySequence_Fast(init, "new() argument 'init' must be an iterable of values for an array");
+            seq = sb__snapshot(init, "new() argument 'init' must be an iterable of values for an array");
             if (!seq)
                 goto done;
-            Py_ssize_t k = PySequence_Size(seq);
+            Py_ssize_t k = PyTuple_Size(seq);
             if (count == SB_ARRAY_OPEN)
                 n = k;
             else if (k > count) {
@@ -410,8 +395,15 @@ PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args
     memset(mem, 0, (size_t)total);
     sb_type pt = e;
     pt.ptr++;
-    result = sb__pointer_new(st, mem, pt, ba);
+    /* The owner is a memoryview of the bytearray, never handed out: it holds an
+     * export, so the bytearray (which buffer(p).obj reaches) can be written
+     * but never resized or freed while the memory is reachable. */
+    PyObject *pin = PyMemoryView_FromObject(ba);
     Py_DECREF(ba);
+    if (!pin)
+        goto done;
+    result = sb__pointer_new(st, mem, pt, pin);
+    Py_DECREF(pin);
     if (!result)
         goto done;
     ((sb_pointer *)result)->lo = mem;
@@ -419,11 +411,11 @@ PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args
     if (bytes) {
         memcpy(mem, bytes, (size_t)nbytes_init);
     } else if (seq) {
-        for (Py_ssize_t i = 0; i < PySequence_Size(seq); i++) {
+        for (Py_ssize_t i = 0; i < PyTuple_Size(seq); i++) {
             char pn[40];
             snprintf(pn, sizeof pn, "init[%zd]", i);
             if (sb__elem_set((PyTypeObject *)st->PointerType, e, mem + (size_t)i * size,
-                             sb__fast_item(seq, i), "new", pn, true) < 0) {
+                             PyTuple_GetItem(seq, i), "new", pn, true) < 0) {
                 Py_CLEAR(result);
                 break;
             }

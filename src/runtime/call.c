@@ -218,7 +218,6 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
         goto with_temp;
     with_temp:
         tmp->obj = NULL;
-        tmp->copyback = NULL;
         tmp->view.obj = NULL;
         *tempmask |= (uint64_t)1 << i;
         break;
@@ -581,12 +580,9 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
 done:
     PyMem_Free(sheap);
     if (SB_UNLIKELY(tempmask)) {
-        int failed = 0;
         for (unsigned i = 0; i < nargs && tempmask >> i; i++)
             if (tempmask & ((uint64_t)1 << i))
-                failed |= sb__temp_release(&temps[i]);
-        if (failed)
-            Py_CLEAR(result);
+                sb__temp_release(&temps[i]);
     }
     return result;
 }

@@ -360,7 +360,9 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         return cell->p ? 0 : -1;
     }
     bool writable = !type.cconst;
-    if (sb__compat_have_buffer()) {
+    if (!tmp) {
+        /* Stored, not passed to a call: nothing would hold a buffer's export. */
+    } else if (sb__compat_have_buffer()) {
         /* >= 3.11: any buffer exporter (bytearray included), zero-copy; the
          * export keeps a bytearray from being resized under the C code. */
         if (sb__compat_getbuffer(obj, &tmp->view, writable ? SB_PyBUF_WRITABLE : SB_PyBUF_SIMPLE) == 0) {
@@ -382,37 +384,37 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
             return -1;
         PyErr_Clear();
     } else {
-        if (PyByteArray_Check(obj)) {
-            cell->p = PyByteArray_AsString(obj);
-            return cell->p ? 0 : -1;
-        }
-        /* < 3.11: the buffer API is not in the stable ABI. A memoryview (or any
-         * exporter, through memoryview()) is copied into a bytearray for the
-         * call and, when writable, copied back afterwards. */
+        /* < 3.11: the buffer API is not in the stable ABI. A memoryview of the
+         * object holds its export until the call returns (tmp), so a bytearray
+         * cannot be resized or freed under the C code — by a later argument's
+         * conversion or by another thread during a [[nogil]] call — and the
+         * address of that memory comes from the old buffer calls: zero-copy,
+         * as on 3.11+, so a result pointing into it points into the object. */
         PyObject *mv = PyMemoryView_FromObject(obj);
         if (mv) {
-            int contiguous = flag_attr(mv, "c_contiguous");
-            int readonly = contiguous == 1 ? flag_attr(mv, "readonly") : 0;
-            if (contiguous < 0 || readonly < 0) {
-                Py_DECREF(mv);
-                return -1;
+            void *buf = NULL;
+            Py_ssize_t len;
+            if (PyByteArray_Check(obj)) {
+                buf = PyByteArray_AsString(obj); /* contiguous and writable */
+            } else {
+                int contiguous = flag_attr(mv, "c_contiguous");
+                int readonly = contiguous == 1 ? flag_attr(mv, "readonly") : 0;
+                if (contiguous < 0 || readonly < 0) {
+                    Py_DECREF(mv);
+                    return -1;
+                }
+                if (!contiguous || (writable && readonly)) {
+                    Py_DECREF(mv);
+                    return buffer_error(cx, obj, !contiguous ? "needs a C-contiguous buffer, and %R is not"
+                                                             : "needs a writable buffer, and %R is read-only");
+                }
+                if (sb__compat_buffer_address(mv, writable, &buf, &len) < 0) {
+                    Py_DECREF(mv);
+                    return -1;
+                }
             }
-            if (!contiguous || (writable && readonly)) {
-                Py_DECREF(mv);
-                return buffer_error(cx, obj, !contiguous ? "needs a C-contiguous buffer, and %R is not"
-                                                         : "needs a writable buffer, and %R is read-only");
-            }
-            PyObject *ba = PyByteArray_FromObject(mv);
-            if (!ba) {
-                Py_DECREF(mv);
-                return -1;
-            }
-            tmp->obj = ba;
-            if (writable)
-                tmp->copyback = mv;
-            else
-                Py_DECREF(mv);
-            cell->p = PyByteArray_AsString(ba);
+            tmp->obj = mv;
+            cell->p = buf;
             return 0;
         }
         if (!PyErr_ExceptionMatches(PyExc_TypeError))
@@ -630,33 +632,23 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
     }
 }
 
-int sb__temp_release(sb_temp *tmp)
+PyObject *sb__snapshot(PyObject *v, const char *msg)
 {
-    int rc = 0;
-    if (tmp->copyback) {
-        /* mv.cast('B')[:] = bytearray — also after a failed call (the C code
-         * may have written before failing); a pending exception survives. */
-        PyObject *et, *ev, *etb;
-        PyErr_Fetch(&et, &ev, &etb);
-        PyObject *flat = PyObject_CallMethod(tmp->copyback, "cast", "s", "B");
-        Py_ssize_t n = flat ? PyObject_Size(flat) : -1;
-        if (n < 0 || PySequence_SetSlice(flat, 0, n, tmp->obj) < 0) {
-            if (et)
-                PyErr_WriteUnraisable(tmp->copyback);
-            else
-                rc = -1;
-        }
-        Py_XDECREF(flat);
-        if (et)
-            PyErr_Restore(et, ev, etb);
-        Py_CLEAR(tmp->copyback);
+    PyObject *t = PySequence_Tuple(v);
+    if (!t && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, msg);
     }
+    return t;
+}
+
+void sb__temp_release(sb_temp *tmp)
+{
     Py_CLEAR(tmp->obj);
     if (tmp->view.obj) {
         sb__compat_releasebuffer(&tmp->view);
         tmp->view.obj = NULL;
     }
-    return rc;
 }
 
 /* Reads the value of `type` (scalar) from a cell that holds it in its low bytes. */

@@ -252,11 +252,12 @@ SB_INTERNAL sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_p
                                            const sb_fnextra *extra);
 SB_INTERNAL extern PyType_Spec sb__function_spec;
 
-/* Item i of a PySequence_Fast result (borrowed; the macro is not in the limited API). */
-static inline PyObject *sb__fast_item(PyObject *seq, Py_ssize_t i)
-{
-    return PyList_Check(seq) ? PyList_GetItem(seq, i) : PyTuple_GetItem(seq, i);
-}
+/* The items of v as a tuple (v itself when it is one): loops over Python
+ * containers go over this snapshot by index, so conversions that run Python
+ * code (__index__, __float__, ...) cannot resize, clear or free what is being
+ * looped over, and each item stays alive while it is converted. TypeError
+ * `msg` when v is not iterable. New reference or NULL + exception. */
+SB_INTERNAL PyObject *sb__snapshot(PyObject *v, const char *msg);
 
 /* errors.c */
 /* Raises SignatureError for text with err (column, message); `what` prefixes it (may be NULL). */
@@ -293,8 +294,7 @@ SB_INTERNAL PyCFunction sb__shape_kernel(const sb_plan *plan, bool cface);
 
 /* convert.c */
 typedef struct sb_temp {
-    PyObject *obj;         /* a reference to drop after the call */
-    PyObject *copyback;    /* < 3.11 writable memoryview path: copy obj's bytes back into this */
+    PyObject *obj;         /* a reference to drop after the call (< 3.11: the memoryview holding a buffer's export) */
     sb_buffer view;        /* >= 3.11 buffer; view.obj != NULL when held */
 } sb_temp;
 
@@ -323,9 +323,8 @@ SB_INTERNAL int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObj
 SB_INTERNAL PyTypeObject *sb__class_type(sb_state *st, const sb_named *nd);
 /* C -> Python: new reference or NULL + exception. */
 SB_INTERNAL PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *cell);
-/* Releases a call's temporary (copying a < 3.11 memoryview copy back). 0, or -1
- * with an exception set when the copy-back failed and nothing else was pending. */
-SB_INTERNAL int sb__temp_release(sb_temp *tmp);
+/* Releases a call's temporary (its reference, its buffer export). */
+SB_INTERNAL void sb__temp_release(sb_temp *tmp);
 /* A value of type t (scalar or pointer) in memory <-> a cell. */
 SB_INTERNAL void sb__cell_load(sb_type t, const void *mem, sb_cell *c);
 SB_INTERNAL void sb__cell_store(sb_type t, void *mem, const sb_cell *c);

@@ -55,10 +55,10 @@ static PyObject *cvalue_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
             return NULL;
         break;
     case SB_CV_CSTR:
-        if (sb__to_c(&cx, (uint8_t)conv, t, value, &cell, &tmp) < 0 || sb__temp_release(&tmp) < 0) {
-            sb__temp_release(&tmp);
+        int rc = sb__to_c(&cx, (uint8_t)conv, t, value, &cell, &tmp);
+        sb__temp_release(&tmp);
+        if (rc < 0)
             return NULL;
-        }
         /* fallthrough */
     default:
         /* Pointers are converted by each call (a buffer's address may change). */
