@@ -856,8 +856,10 @@ static void library_dealloc(PyObject *self)
     library_clear(self);
     Py_CLEAR(lib->path);
     libtypes_free(lib->types);
-    if (lib->handle)
-        dlclose(lib->handle);
+    /* The handle is never closed (as ctypes never unloads implicitly): code and
+     * data of the library stay mapped while anything may still reach them — a
+     * Pointer into its data, a [[free(fn)]] result, a function pointer C keeps.
+     * Loading the same library again takes the same handle, so nothing grows. */
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);
     sb__compat_dealloc_type(tp);

@@ -1,0 +1,70 @@
+# test_lifetimes.py — what sigbind hands out outlives the objects that made it: libraries stay loaded, memory stays owned.
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+import sigbind
+from support import TESTLIB, testlib
+
+
+def run_isolated(case, code, *args):
+    """Runs code in a fresh interpreter (a crash must not take the suite down); returns its stdout."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(sigbind.__file__)] + sys.path)
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)] + list(args), env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    case.assertEqual(r.returncode, 0, "exit %d\nstdout: %s\nstderr: %s" % (r.returncode, r.stdout.decode(),
+                                                                          r.stderr.decode()[-3000:]))
+    return r.stdout.decode()
+
+
+class LibrariesStayLoaded(unittest.TestCase):
+    """A Library is never unloaded (as ctypes): what points into it stays valid after the Library dies."""
+
+    def setUp(self):
+        testlib()  # skips without the test library
+        self.dir = tempfile.mkdtemp(prefix="sb_lifetimes_")
+        self.addCleanup(shutil.rmtree, self.dir)
+        # A private copy: the only handle on it is the Library under test.
+        self.copy = os.path.join(self.dir, "libsbcopy.so")
+        shutil.copy(TESTLIB, self.copy)
+
+    def test_pointer_into_library_data_outlives_the_library(self):
+        out = run_isolated(self, """
+            import gc, sys, sigbind
+            lib = sigbind.load(sys.argv[1])
+            p = lib.bind("int *t_counter(void)")()
+            del lib
+            gc.collect()
+            print(p[0])
+        """, self.copy)
+        self.assertEqual(out.split(), ["41"])
+
+    def test_free_function_of_a_result_runs_after_the_library_died(self):
+        out = run_isolated(self, """
+            import gc, sys, sigbind
+            lib = sigbind.load(sys.argv[1])
+            p = lib.bind("void *t_alloc(size_t n) [[free(t_my_free)]]")(16)
+            count = lib.bind("int t_free_count(void)")
+            del lib
+            gc.collect()
+            del p                    # t_my_free runs: its code must still be mapped
+            gc.collect()
+            print(count())
+        """, self.copy)
+        self.assertEqual(out.split(), ["1"])
+
+    def test_loading_again_reuses_the_handle(self):
+        lib1 = sigbind.load(self.copy)
+        a = int(lib1.bind("int *t_counter(void)")())
+        del lib1
+        lib2 = sigbind.load(self.copy)
+        self.assertEqual(int(lib2.bind("int *t_counter(void)")()), a)
+
+
+if __name__ == "__main__":
+    unittest.main()
