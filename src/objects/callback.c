@@ -91,6 +91,24 @@ static void store_result(const sb_callback *cb, const sb_cell *c, void *ret)
     }
 }
 
+/* The exception a callback raised has nowhere to go in C: C gets the error
+ * result. A KeyboardInterrupt or SystemExit is raised from the sigbind call
+ * that made the C code run this callback, once it returns (the first one;
+ * later ones are reported); without such a call (another thread, a C call
+ * not made by sigbind) a KeyboardInterrupt becomes a pending interrupt of the
+ * main thread. Everything else goes where CPython reports errors in
+ * destructors: sys.unraisablehook. */
+static void report_error(sb_callback *cb)
+{
+    sb_callstate *cs = sb__callstate;
+    if (cs && !cs->interrupt[0] &&
+        (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt) || PyErr_ExceptionMatches(PyExc_SystemExit))) {
+        PyErr_Fetch(&cs->interrupt[0], &cs->interrupt[1], &cs->interrupt[2]);
+        return;
+    }
+    PyErr_WriteUnraisable((PyObject *)cb);
+}
+
 /* Runs the Python callable with the GIL held. */
 static void run_callable(sb_callback *cb, void *ret, void **args)
 {
@@ -143,13 +161,26 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
             Py_CLEAR(r);
     }
     if (!r) {
-        /* The exception has nowhere to go in C: report it as CPython reports
-         * errors in destructors (sys.unraisablehook) and return the error result. */
-        PyErr_WriteUnraisable((PyObject *)cb);
+        report_error(cb);
         out = cb->error_cell;
     }
     Py_XDECREF(r);
     store_result(cb, &out, ret);
+}
+
+/* After a callback on a thread without a sigbind call to raise from. */
+static void interrupt_elsewhere(sb_callback *cb, sb_callstate *mine)
+{
+    if (!mine->interrupt[0])
+        return;
+    bool keyboard = PyErr_GivenExceptionMatches(mine->interrupt[0], PyExc_KeyboardInterrupt);
+    PyErr_Restore(mine->interrupt[0], mine->interrupt[1], mine->interrupt[2]);
+    if (keyboard) {
+        PyErr_Clear();
+        PyErr_SetInterrupt(); /* the main thread raises it at its next check */
+    } else {
+        PyErr_WriteUnraisable((PyObject *)cb);
+    }
 }
 
 static void handler(ffi_cif *cif, void *ret, void **args, void *user)
@@ -169,10 +200,11 @@ static void handler(ffi_cif *cif, void *ret, void **args, void *user)
     } else {
         /* any other thread, including ones Python never saw */
         PyGILState_STATE g = PyGILState_Ensure();
-        sb_callstate mine = {true, NULL};
+        sb_callstate mine = {true, NULL, {NULL, NULL, NULL}};
         sb__callstate = &mine;
         run_callable(cb, ret, args);
         sb__callstate = cs;
+        interrupt_elsewhere(cb, &mine);
         PyGILState_Release(g);
     }
 }

@@ -3,6 +3,7 @@
 #include "pyface/pyface.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <link.h>
@@ -1033,6 +1034,30 @@ PyType_Spec sb__library_spec = {
 /* ------------------------------------------------------------------ */
 /* sigbind.load()                                                      */
 
+/* dlopen() of a FIFO blocks until a writer comes, and of a terminal until
+ * input arrives: a path that gives no bytes at once (without blocking) is
+ * refused first, with the reason. 0 when the path may go to dlopen. */
+static int refuse_unreadable(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return 0; /* dlopen reports it in its own words */
+    char head[4];
+    ssize_t n = read(fd, head, sizeof head);
+    int err = errno;
+    close(fd);
+    if (n > 0)
+        return 0;
+    if (n < 0 && err == EISDIR)
+        PyErr_Format(PyExc_IsADirectoryError, "cannot load library '%s': it is a directory", path);
+    else if (n < 0 && err != EAGAIN)
+        PyErr_Format(PyExc_OSError, "cannot load library '%s': %s", path, strerror(err));
+    else
+        PyErr_Format(PyExc_OSError, "cannot load library '%s': it gives no data (an empty file, a FIFO or a "
+                     "device), not a shared library", path);
+    return -1;
+}
+
 PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls)
 {
     void *handle = NULL;
@@ -1060,6 +1085,10 @@ PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls)
         /* A path or a file name ("libm.so.6") goes to dlopen as given. */
         bool direct = strchr(n, '/') || strstr(n, ".so");
         if (direct) {
+            if (strchr(n, '/') && refuse_unreadable(n) < 0) {
+                Py_DECREF(fs);
+                return NULL;
+            }
             tried_add(&t, n);
             handle = dlopen(n, RTLD_NOW | RTLD_LOCAL);
             if (!handle)

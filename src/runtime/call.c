@@ -263,6 +263,7 @@ static inline PyObject *convert_result(const sb_function *f, const sb_plan *pl, 
 
 /* A C-face function returned with an exception set: release what its result
  * owns ([[free]] memory, a PyObject * reference) and report the exception. */
+/* A result not handed to Python (an exception is raised instead): its reference or memory. */
 static void cface_drop_result(const sb_function *f, const sb_cell *r)
 {
     const sb_plan *pl = f->plan;
@@ -473,7 +474,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         if (f->cface)
             sb__current_module = f->module;
         /* Callbacks the C code runs on this thread find the GIL state here. */
-        sb_callstate cs = {!(sig->flags & SB_SIG_NOGIL), NULL}, *outer_cs = sb__callstate;
+        sb_callstate cs = {!(sig->flags & SB_SIG_NOGIL), NULL, {NULL, NULL, NULL}}, *outer_cs = sb__callstate;
         sb__callstate = &cs;
         if (sig->flags & SB_SIG_NOGIL)
             cs.saved = PyEval_SaveThread();
@@ -503,6 +504,11 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             PyEval_RestoreThread(cs.saved);
         sb__callstate = outer_cs;
         sb__current_module = outer;
+        if (SB_UNLIKELY(cs.interrupt[0])) {
+            PyErr_Restore(cs.interrupt[0], cs.interrupt[1], cs.interrupt[2]);
+            cface_drop_result(f, &r);
+            goto done;
+        }
     }
     if (f->cface && SB_UNLIKELY(PyErr_Occurred())) {
         cface_drop_result(f, &r);

@@ -227,6 +227,9 @@ typedef struct sb_pointer {
 typedef struct sb_callstate {
     bool held;
     PyThreadState *saved;
+    /* A KeyboardInterrupt or SystemExit a callback raised during the call
+     * (its type, value, traceback): raised from the call once C returns. */
+    PyObject *interrupt[3];
 } sb_callstate;
 SB_INTERNAL extern _Thread_local sb_callstate *sb__callstate;
 
