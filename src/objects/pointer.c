@@ -97,8 +97,7 @@ static int pointer_traverse(PyObject *self, visitproc visit, void *arg)
 static int pointer_clear(PyObject *self)
 {
     sb_pointer *p = (sb_pointer *)self;
-    Py_CLEAR(p->releaser);
-    Py_CLEAR(p->owner);
+    Py_CLEAR(p->owner); /* not the releaser: dealloc still releases the handle with it */
     return 0;
 }
 

@@ -263,6 +263,18 @@ static inline PyObject *convert_result(const sb_function *f, const sb_plan *pl, 
 
 /* A C-face function returned with an exception set: release what its result
  * owns ([[free]] memory, a PyObject * reference) and report the exception. */
+/* Did a handle type's release function release its handle? A declared error
+ * contract has already said so; without one an integer result other than 0
+ * (sqlite3_close's SQLITE_BUSY, close's -1) means it did not, and the handle
+ * stays alive (released again when collected). */
+static bool release_succeeded(const sb_plan *pl, const sb_cell *r)
+{
+    if (pl->sig->contract.kind || (pl->ret_conv != SB_CV_SINT && pl->ret_conv != SB_CV_UINT))
+        return true;
+    uint64_t mask = pl->ret_size >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * pl->ret_size)) - 1;
+    return (r->u & mask) == 0;
+}
+
 /* A result not handed to Python (an exception is raised instead): its reference or memory. */
 static void cface_drop_result(const sb_function *f, const sb_cell *r)
 {
@@ -525,7 +537,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         goto done;
     }
     /* A handle type's release function succeeded: its handle is dead. */
-    if (SB_UNLIKELY(f->releases) && nargs && slots[0].py >= 0)
+    if (SB_UNLIKELY(f->releases) && nargs && slots[0].py >= 0 && release_succeeded(pl, &r))
         f->state->kinds->pointer_released(f->state, vals[slots[0].py]);
     /* A status code says only "success" once checked: it is not returned. */
     bool has_value = sig->contract.kind != SB_CONTRACT_STATUS && pl->ret_conv != SB_CV_VOID;

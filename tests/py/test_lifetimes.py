@@ -66,5 +66,32 @@ class LibrariesStayLoaded(unittest.TestCase):
         self.assertEqual(int(lib2.bind("int *t_counter(void)")()), a)
 
 
+class HandleRelease(unittest.TestCase):
+    def setUp(self):
+        testlib()
+        self.lib = sigbind.load(TESTLIB, """
+            typedef struct thing thing [[release(thing_close_busy)]];
+            thing *thing_new(int value);
+            int thing_value(const thing *t);
+            int thing_close_busy(thing *t);
+            int things_alive(void);
+        """)
+
+    def test_release_that_reports_failure_keeps_the_handle(self):
+        busy = self.lib.thing_new(-1)
+        self.assertEqual(self.lib.thing_close_busy(busy), 5)  # "busy": not released
+        self.assertEqual(self.lib.thing_value(busy), -1)      # still a live handle
+
+    def test_release_that_succeeds_marks_the_handle(self):
+        alive = self.lib.things_alive()
+        t = self.lib.thing_new(3)
+        self.assertEqual(self.lib.thing_close_busy(t), 0)
+        self.assertEqual(self.lib.things_alive(), alive)
+        with self.assertRaises(ValueError):
+            self.lib.thing_value(t)
+        del t  # never released twice
+        self.assertEqual(self.lib.things_alive(), alive)
+
+
 if __name__ == "__main__":
     unittest.main()

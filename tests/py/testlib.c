@@ -192,6 +192,13 @@ API int thing_free(struct thing *t)
     return 0;
 }
 API int things_alive(void) { return things_live; }
+/* A release function that can refuse, as sqlite3_close() answers SQLITE_BUSY (5): things of negative value are busy. */
+API int thing_close_busy(struct thing *t)
+{
+    if (t && t->value < 0)
+        return 5;
+    return thing_free(t);
+}
 API int thing_open(int value, struct thing **out)
 {
     *out = thing_new(value);
