@@ -19,8 +19,15 @@ typedef struct sb_callback {
     void *code;                    /* the C function pointer */
 } sb_callback;
 
+static const sb_layout *struct_of(sb_type t)
+{
+    return !t.ptr && t.named && t.named->what == SB_NAMED_STRUCT ? t.named->user : NULL;
+}
+
 static uint8_t conv_for(sb_type t)
 {
+    if (struct_of(t))
+        return SB_CV_STRUCT;
     if (t.ptr) {
         if (t.named && t.named->what == SB_NAMED_FUNC)
             return SB_CV_FUNC;
@@ -118,12 +125,17 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
     if (argt) {
         for (uint16_t i = 0; i < sig->nparams; i++) {
             sb_cell c;
-            load_arg(cb, i, args[i], &c);
-            PyObject *v = cb->convs[i] == SB_CV_PYOBJ ? (PyObject *)c.p : NULL;
-            if (v) /* a PyObject * argument is borrowed from C */
-                Py_INCREF(v);
-            else
-                v = sb__from_c(cb->state, cb->convs[i], sig->params[i].type, &c);
+            PyObject *v;
+            if (cb->convs[i] == SB_CV_STRUCT) { /* a copy: the argument dies when the callback returns */
+                v = sb__struct_new(cb->state, cb->module, struct_of(sig->params[i].type), NULL, args[i]);
+            } else {
+                load_arg(cb, i, args[i], &c);
+                v = cb->convs[i] == SB_CV_PYOBJ ? (PyObject *)c.p : NULL;
+                if (v) /* a PyObject * argument is borrowed from C */
+                    Py_INCREF(v);
+                else
+                    v = sb__from_c(cb->state, cb->convs[i], sig->params[i].type, &c);
+            }
             if (!v) {
                 Py_CLEAR(argt);
                 break;
@@ -140,7 +152,12 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
     out.u = 0;
     if (r && rconv != SB_CV_VOID) {
         sb_convctx cx = {"callback", "return value", sig->ret, cb->state, SB_CX_RESULT};
-        if (rconv == SB_CV_PYOBJ) {
+        if (rconv == SB_CV_STRUCT) {
+            /* Converted straight into libffi's result storage (zeros on error). */
+            const sb_layout *L = struct_of(sig->ret);
+            if (sb__struct_store_arg(&cx, L, r, ret) < 0)
+                memset(ret, 0, L->size);
+        } else if (rconv == SB_CV_PYOBJ) {
             out.p = r; /* a PyObject * result is a new reference handed to C */
             Py_INCREF(r);
         } else if (rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_FUNC || rconv == SB_CV_INST) {
@@ -163,9 +180,12 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
     if (!r) {
         report_error(cb);
         out = cb->error_cell;
+        if (rconv == SB_CV_STRUCT)
+            memset(ret, 0, struct_of(sig->ret)->size);
     }
     Py_XDECREF(r);
-    store_result(cb, &out, ret);
+    if (rconv != SB_CV_STRUCT)
+        store_result(cb, &out, ret);
 }
 
 /* After a callback on a thread without a sigbind call to raise from. */
@@ -236,13 +256,22 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
         sb_type t = sig->params[i].type;
         cb->atypes[i] = sb__type_ffi(t);
         cb->convs[i] = conv_for(t);
-        if (!t.ptr && t.kind == SB_K_VOID) {
+        if (!t.ptr && t.kind == SB_K_VOID && !struct_of(t)) {
             Py_DECREF(cb);
             PyErr_SetString(PyExc_TypeError, "a callback parameter cannot have type void");
             return NULL;
         }
     }
     cb->convs[n] = conv_for(sig->ret);
+    for (uint16_t i = 0; i <= n; i++) {
+        const sb_layout *L = struct_of(i < n ? sig->params[i].type : sig->ret);
+        if (L && !L->by_value_ok) {
+            PyErr_Format(PyExc_TypeError, "callback(): %s cannot be passed by value (a union or bit-fields "
+                         "inside); take a pointer to it", L->name);
+            Py_DECREF(cb);
+            return NULL;
+        }
+    }
     if (!error_result)
         error_result = Py_None;
     Py_INCREF(error_result);
@@ -251,7 +280,8 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     uint8_t rconv = cb->convs[n];
     if (error_result != Py_None && rconv != SB_CV_VOID) {
         sb_convctx cx = {"callback", "error_result", sig->ret, st, SB_CX_ARGUMENT};
-        if (rconv == SB_CV_PYOBJ || rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_FUNC) {
+        if (rconv == SB_CV_PYOBJ || rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_FUNC ||
+            rconv == SB_CV_STRUCT) {
             PyErr_SetString(PyExc_TypeError, "callback(): error_result is only for numeric results (a pointer "
                             "result returns NULL on error)");
             Py_DECREF(cb);

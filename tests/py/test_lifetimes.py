@@ -93,5 +93,46 @@ class HandleRelease(unittest.TestCase):
         self.assertEqual(self.lib.things_alive(), alive)
 
 
+class CallbacksWithStructs(unittest.TestCase):
+    def setUp(self):
+        testlib()
+        self.lib = sigbind.load(TESTLIB, """
+            struct point { int x; int y; };
+            struct point t_point_via(struct point (*fn)(struct point p, int k), int x, int y, int k);
+            int t_point_arg_via(int (*fn)(struct point p), int x, int y);
+        """)
+
+    def test_struct_result_of_a_callback_is_what_c_reads(self):
+        def scale(p, k):
+            return (p.x * k, p.y * k)
+        r = self.lib.t_point_via(scale, 2, 3, 10)
+        self.assertEqual((r.x, r.y), (20, 30))
+        r = self.lib.t_point_via(lambda p, k: {"y": k}, 2, 3, 7)  # unnamed members are zero
+        self.assertEqual((r.x, r.y), (0, 7))
+
+    def test_struct_result_of_a_failing_callback_is_zeros(self):
+        hook = getattr(sys, "unraisablehook", None)
+        seen = []
+        if hook:
+            sys.unraisablehook = lambda u: seen.append(u.exc_type)
+        try:
+            r = self.lib.t_point_via(lambda p, k: "not a point", 2, 3, 7)
+        finally:
+            if hook:
+                sys.unraisablehook = hook
+        self.assertEqual((r.x, r.y), (0, 0))
+        if hook:
+            self.assertEqual(seen, [TypeError])
+
+    def test_struct_argument_of_a_callback(self):
+        got = []
+
+        def take(p):
+            got.append((p.x, p.y))
+            return p.x - p.y
+        self.assertEqual(self.lib.t_point_arg_via(take, 9, 4), 5)
+        self.assertEqual(got, [(9, 4)])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -332,6 +332,17 @@ API size_t mixed_offset(int which)
     default: return offsetof(struct mixed, tail);
     }
 }
+/* Callbacks with structs by value: a result C reads, an argument C passes. */
+API struct point t_point_via(struct point (*fn)(struct point p, int k), int x, int y, int k)
+{
+    struct point p = {x, y};
+    return fn(p, k);
+}
+API int t_point_arg_via(int (*fn)(struct point p), int x, int y)
+{
+    struct point p = {x, y};
+    return fn(p);
+}
 API struct point point_add(struct point a, struct point b)
 {
     struct point r = {a.x + b.x, a.y + b.y};
