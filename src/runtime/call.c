@@ -342,7 +342,8 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
         case SB_CV_PTR:
             if (v == Py_None)
                 cell->p = NULL;
-            else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType && !s->type.named)
+            else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType && !s->type.named &&
+                     sb__pointer_fits(s->type, ((sb_pointer *)v)->type))
                 cell->p = ((sb_pointer *)v)->addr;
             else
                 goto general;

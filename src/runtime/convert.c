@@ -85,6 +85,35 @@ static int range_error(const sb_convctx *cx, const sb_kindinfo *ki, PyObject *gi
     return -1;
 }
 
+/* A sigbind.Pointer (of this module or of another module on the runtime)?
+ * It has __index__ (int(p) is its address), but an address is not a number:
+ * numeric parameters refuse it, as ctypes and cffi do. */
+static bool is_pointer(const sb_convctx *cx, PyObject *obj)
+{
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (cx->state && tp == (PyTypeObject *)cx->state->PointerType)
+        return true;
+    if (PyLong_Check(obj) || PyFloat_Check(obj))
+        return false;
+    PyObject *mod = PyObject_GetAttrString((PyObject *)tp, "__module__");
+    PyObject *name = mod ? PyObject_GetAttrString((PyObject *)tp, "__name__") : NULL;
+    bool yes = name && PyUnicode_Check(mod) && PyUnicode_CompareWithASCIIString(mod, "sigbind") == 0 &&
+               PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, "Pointer") == 0;
+    Py_XDECREF(mod);
+    Py_XDECREF(name);
+    PyErr_Clear();
+    return yes;
+}
+
+static int pointer_error(const sb_convctx *cx, const char *expected)
+{
+    char tn[64];
+    type_text(cx, tn, sizeof tn);
+    PyErr_Format(PyExc_TypeError, "%s (%s) must be %s, not a Pointer (an address; int(p) is its value as a number)",
+                 who(cx), tn, expected);
+    return -1;
+}
+
 /* An int, or the result of __index__ (new reference); TypeError naming the parameter otherwise. */
 static PyObject *as_index(const sb_convctx *cx, PyObject *obj)
 {
@@ -94,6 +123,10 @@ static PyObject *as_index(const sb_convctx *cx, PyObject *obj)
     }
     if (PyFloat_Check(obj) || PyUnicode_Check(obj) || PyBytes_Check(obj)) {
         type_error(cx, "int", obj);
+        return NULL;
+    }
+    if (is_pointer(cx, obj)) {
+        pointer_error(cx, "int");
         return NULL;
     }
     PyObject *r = PyNumber_Index(obj);
@@ -171,6 +204,8 @@ static int to_double(const sb_convctx *cx, uint8_t conv, PyObject *obj, sb_cell 
         }
     } else if (PyUnicode_Check(obj) || PyBytes_Check(obj)) {
         return type_error(cx, "float", obj);
+    } else if (is_pointer(cx, obj)) {
+        return pointer_error(cx, "float");
     } else {
         d = PyFloat_AsDouble(obj); /* __float__ (and __index__ from 3.8) */
         if (d == -1.0 && PyErr_Occurred()) {
@@ -336,7 +371,16 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         return 0;
     }
     if (Py_TYPE(obj) == (PyTypeObject *)st->PointerType) {
-        cell->p = ((sb_pointer *)obj)->addr;
+        const sb_pointer *p = (const sb_pointer *)obj;
+        if (SB_UNLIKELY(!sb__pointer_fits(type, p->type))) {
+            char want[64], have[64];
+            type_text(cx, want, sizeof want);
+            sb__type_format(p->type, have, sizeof have);
+            PyErr_Format(PyExc_TypeError, "%s (%s) must be a Pointer of that type (or void *), not a Pointer (%s)",
+                         who(cx), want, have);
+            return -1;
+        }
+        cell->p = p->addr;
         return 0;
     }
     if (st->kinds->struct_check(st, obj)) {

@@ -262,6 +262,24 @@ SB_INTERNAL extern PyType_Spec sb__function_spec;
  * `msg` when v is not iterable. New reference or NULL + exception. */
 SB_INTERNAL PyObject *sb__snapshot(PyObject *v, const char *msg);
 
+/* May a Pointer of type `have` go where `want` is declared? As in C (and
+ * cffi): `void *` goes anywhere and takes anything; otherwise the pointed-to
+ * types agree (qualifiers aside; integer types of one size and signedness
+ * are one type, as uint32_t is unsigned int). */
+static inline bool sb__pointer_fits(sb_type want, sb_type have)
+{
+    bool want_void = want.ptr == 1 && want.kind == SB_K_VOID && !want.named;
+    bool have_void = have.ptr == 1 && have.kind == SB_K_VOID && !have.named;
+    if (want_void || have_void)
+        return true;
+    if (want.ptr != have.ptr || want.named != have.named)
+        return false;
+    if (want.kind == have.kind)
+        return true;
+    const sb_kindinfo *a = sb__kind((sb_kind)want.kind), *b = sb__kind((sb_kind)have.kind);
+    return a->cls == b->cls && a->size == b->size && a->cls != SB_CLASS_FLOAT;
+}
+
 /* errors.c */
 /* Raises SignatureError for text with err (column, message); `what` prefixes it (may be NULL). */
 SB_INTERNAL void sb__raise_sigerror(sb_state *st, const char *text, size_t len, const sb_error *err, const char *what);

@@ -227,5 +227,44 @@ class Owners(unittest.TestCase):
         self.assertEqual(list(q[0:2]), [3, 4])
 
 
+class TypeConfusion(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.lib = sigbind.load(None, """
+            int abs(int x);
+            double fabs(double x);
+            double frexp(double x, int *exp);
+            void *memset(void *s, int c, size_t n);
+        """)
+
+    def test_pointer_is_not_an_integer_argument(self):
+        p = sigbind.new("int[2]")
+        with self.assertRaises(TypeError) as cm:
+            self.lib.abs(p)
+        self.assertEqual(str(cm.exception), "abs() argument 'x' (int) must be int, not a Pointer (an address; "
+                                            "int(p) is its value as a number)")
+        with self.assertRaises(TypeError):
+            self.lib.fabs(p)
+        with self.assertRaises(TypeError):
+            sigbind.new("long[1]", [p])
+        self.assertEqual(self.lib.abs(-3), 3)
+
+    def test_pointer_of_another_type_is_refused(self):
+        with self.assertRaises(TypeError) as cm:
+            self.lib.frexp(1.0, sigbind.new("short[2]"))
+        self.assertIn("argument 'exp' (int *) must be a Pointer of that type (or void *), not a Pointer (short *)",
+                      str(cm.exception))
+        with self.assertRaises(TypeError):
+            self.lib.frexp(1.0, sigbind.new("double[1]"))
+
+    def test_matching_void_and_same_size_integer_pointers_are_accepted(self):
+        e = sigbind.new("int[1]")
+        self.assertEqual(self.lib.frexp(8.0, e), 0.5)
+        self.assertEqual(e[0], 4)
+        self.assertEqual(self.lib.frexp(8.0, sigbind.new("int32_t[1]")), 0.5)   # int32_t is int
+        self.assertEqual(self.lib.frexp(8.0, sigbind.cast("void *", e)), 0.5)   # void * goes anywhere
+        self.lib.memset(sigbind.new("double[2]"), 0, 16)                        # and takes anything
+
+
 if __name__ == "__main__":
     unittest.main()
