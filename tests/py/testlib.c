@@ -445,3 +445,31 @@ API void flags_set(struct flags *f, unsigned ready, unsigned mode, int delta, un
 }
 API long long flags_sum(const struct flags *f) { return (long long)f->ready + f->mode + f->delta + f->tag + (long long)f->big + f->s; }
 API int packed_sum(const struct packed_rec *r) { return r->c + r->i + r->s + (int)r->d; }
+
+/* Hostile tests (test_hostile.py): C that reads or writes a buffer some time
+ * after the call started, for a Python thread to race with ([[nogil]]). */
+#include <time.h>
+int nanosleep(const struct timespec *req, struct timespec *rem); /* POSIX; the file is compiled as plain C11 */
+static void h_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+API void h_sleep_fill(unsigned char *p, size_t n, int v, int ms)
+{
+    h_sleep_ms(ms);
+    memset(p, v, n);
+}
+API long h_sleep_sum(const unsigned char *p, size_t n, int ms)
+{
+    h_sleep_ms(ms);
+    long s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += p[i];
+    return s;
+}
+/* Copies n bytes from src to dst: two pointer parameters, converted in order. */
+API void h_copy(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
+/* memchr: a pointer into its argument's memory. */
+API const void *h_memchr(const void *s, int c, size_t n) { return memchr(s, c, n); }
