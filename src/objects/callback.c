@@ -1,6 +1,9 @@
 /* callback.c — the Callback object: a Python callable behind a C function pointer (a libffi closure), callable from any thread. */
 #include "objects/objects.h"
 
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct sb_callback {
@@ -17,7 +20,27 @@ typedef struct sb_callback {
     uint8_t *convs;                /* nparams + 1: the result's converter last */
     void *closure;                 /* ffi_closure */
     void *code;                    /* the C function pointer */
+    bool for_call;                 /* made for one call (a callable passed as a function pointer) */
 } sb_callback;
+
+/* What a collected Callback's entry point does from then on: C that kept the
+ * address calls into this, never into a later Callback (the closure is not
+ * reused); the message names the Callback that died. */
+static ffi_cif dead_cif;
+static ffi_type *dead_args[1];
+
+static void prep_dead_cif(void)
+{
+    ffi_prep_cif(&dead_cif, FFI_DEFAULT_ABI, 0, &ffi_type_void, dead_args);
+}
+
+static void dead_handler(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    (void)cif, (void)ret, (void)args;
+    fprintf(stderr, "sigbind: fatal: C called %s after it was collected (keep the Callback alive as long as "
+                    "C may call it)\n", (const char *)user);
+    abort();
+}
 
 static const sb_layout *struct_of(sb_type t)
 {
@@ -119,6 +142,7 @@ static void report_error(sb_callback *cb)
 /* Runs the Python callable with the GIL held. */
 static void run_callable(sb_callback *cb, void *ret, void **args)
 {
+    Py_INCREF(cb); /* the callable may drop the Callback's last reference */
     const sb_sig *sig = cb->sig;
     PyObject *argt = PyTuple_New(sig->nparams);
     PyObject *r = NULL;
@@ -186,6 +210,7 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
     Py_XDECREF(r);
     if (rconv != SB_CV_STRUCT)
         store_result(cb, &out, ret);
+    Py_DECREF(cb);
 }
 
 /* After a callback on a thread without a sigbind call to raise from. */
@@ -302,6 +327,14 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     return (PyObject *)cb;
 }
 
+PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable)
+{
+    PyObject *cb = sb__callback_new(st, NULL, (sb_sig *)(uintptr_t)sig, false, callable, NULL);
+    if (cb)
+        ((sb_callback *)cb)->for_call = true;
+    return cb;
+}
+
 bool sb__callback_check(sb_state *st, PyObject *obj)
 {
     return Py_TYPE(obj) == (PyTypeObject *)st->CallbackType;
@@ -341,15 +374,47 @@ static int callback_clear(PyObject *self)
     return 0;
 }
 
+static PyObject *spelling(const sb_callback *cb);
+
+/* The closure of a dying Callback. One made for a call is freed (C had the
+ * address only during that call). One of sigbind.callback() may still be
+ * kept by C: its closure is pointed at dead_handler, with a message naming
+ * it, and never freed, so its address never runs another Callback (about 100
+ * bytes stay allocated per collected Callback). */
+static void retire(sb_callback *cb)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    char *msg = NULL;
+    if (!cb->for_call) {
+        pthread_once(&once, prep_dead_cif);
+        PyObject *et, *ev, *etb;
+        PyErr_Fetch(&et, &ev, &etb);
+        PyObject *sp = spelling(cb);
+        PyObject *what = sp ? PyUnicode_FromFormat("the Callback (%U) of %R", sp, cb->callable ? cb->callable : Py_None)
+                            : NULL;
+        PyObject *b = what ? PyUnicode_AsUTF8String(what) : NULL;
+        msg = b ? strdup(PyBytes_AsString(b)) : strdup("a collected Callback");
+        Py_XDECREF(sp);
+        Py_XDECREF(what);
+        Py_XDECREF(b);
+        PyErr_Clear();
+        PyErr_Restore(et, ev, etb);
+    }
+    if (msg && ffi_prep_closure_loc(cb->closure, &dead_cif, dead_handler, msg, cb->code) == FFI_OK)
+        return; /* quarantined for the life of the process */
+    free(msg);
+    ffi_closure_free(cb->closure);
+}
+
 static void callback_dealloc(PyObject *self)
 {
     sb_callback *cb = (sb_callback *)self;
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
+    if (cb->closure)
+        retire(cb); /* first: its message names the callable */
     callback_clear(self);
     Py_CLEAR(cb->module);
-    if (cb->closure)
-        ffi_closure_free(cb->closure);
     PyMem_Free(cb->atypes);
     PyMem_Free(cb->convs);
     if (cb->owns_sig)

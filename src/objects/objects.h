@@ -68,6 +68,9 @@ SB_INTERNAL int sb__struct_store_arg(const sb_convctx *cx, const sb_layout *L, P
  * C gets when the callable raises (NULL/None: zero). New reference or NULL. */
 SB_INTERNAL PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool owns_sig,
                                        PyObject *callable, PyObject *error_result);
+/* A Callback for one call (sb_kinds.callback_for_call): its entry point is
+ * freed with it, where a Callback of sigbind.callback() is never reused. */
+SB_INTERNAL PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable);
 SB_INTERNAL bool sb__callback_check(sb_state *st, PyObject *obj);
 SB_INTERNAL void *sb__callback_address(PyObject *obj);
 SB_INTERNAL const sb_sig *sb__callback_sig(PyObject *obj);

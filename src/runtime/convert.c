@@ -622,7 +622,7 @@ static int to_func(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
         return 0;
     }
     if (PyCallable_Check(obj) && st && st->CallbackType && want && tmp) {
-        PyObject *cb = st->kinds->callback_new(st, NULL, (sb_sig *)(uintptr_t)want, false, obj, NULL);
+        PyObject *cb = st->kinds->callback_for_call(st, want, obj);
         if (!cb)
             return -1;
         tmp->obj = cb; /* released when the call returns: C must not keep the address */

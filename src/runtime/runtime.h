@@ -33,9 +33,9 @@ typedef struct sb_kinds {
     void *(*struct_data)(PyObject *obj, const sb_layout **L);
     /* A Struct, dict or tuple -> the value of L at dst, messages naming cx. 0 or -1. */
     int (*struct_store)(const struct sb_convctx *cx, const sb_layout *L, PyObject *v, void *dst);
-    /* A Callback for the function type sig (owned when owns_sig, also on failure) calling callable. */
-    PyObject *(*callback_new)(sb_state *st, PyObject *module, sb_sig *sig, bool owns_sig, PyObject *callable,
-                              PyObject *error_result);
+    /* A Callback of function type sig (borrowed: it outlives the call) calling
+     * callable, for the duration of one call: freed when the call returns. */
+    PyObject *(*callback_for_call)(sb_state *st, const sb_sig *sig, PyObject *callable);
     /* Is obj a Callback of this state? Then its C entry point and function type (borrowed). */
     bool (*callback_check)(sb_state *st, PyObject *obj);
     void *(*callback_address)(PyObject *obj);

@@ -66,6 +66,47 @@ class LibrariesStayLoaded(unittest.TestCase):
         self.assertEqual(int(lib2.bind("int *t_counter(void)")()), a)
 
 
+class CollectedCallbacks(unittest.TestCase):
+    def setUp(self):
+        testlib()
+
+    def test_calling_a_collected_callback_is_a_fatal_error_naming_it(self):
+        code = textwrap.dedent("""
+            import gc, sys, sigbind
+            lib = sigbind.load(sys.argv[1], "void cb_store(int (*f)(int)); int cb_call_stored(int x);")
+            def first(x):
+                return x + 1
+            cb = sigbind.callback("int (int)", first)
+            lib.cb_store(cb)
+            del cb
+            gc.collect()
+            later = [sigbind.callback("int (int)", lambda x: 1000) for _ in range(50)]  # would reuse the address
+            print("result", lib.cb_call_stored(1))
+        """)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.dirname(sigbind.__file__)] + sys.path))
+        r = subprocess.run([sys.executable, "-c", code, TESTLIB], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=120)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertNotIn(b"result", r.stdout)
+        err = r.stderr.decode()
+        self.assertIn("sigbind: fatal: C called the Callback (int (*)(int)) of <function first", err)
+        self.assertIn("after it was collected", err)
+
+    def test_callback_dropped_by_its_own_callable_finishes(self):
+        lib = sigbind.load(TESTLIB, "void cb_store(int (*f)(int)); int cb_call_stored(int x);")
+        holder = []
+
+        def f(x):
+            holder.clear()
+            import gc
+            gc.collect()
+            return x * 2
+        holder.append(sigbind.callback("int (int)", f))
+        lib.cb_store(holder[0])
+        self.assertEqual(lib.cb_call_stored(21), 42)
+        lib.cb_store(None)
+
+
 class HandleRelease(unittest.TestCase):
     def setUp(self):
         testlib()
