@@ -21,6 +21,8 @@ typedef struct sb_callback {
     void *closure;                 /* ffi_closure */
     void *code;                    /* the C function pointer */
     bool for_call;                 /* made for one call (a callable passed as a function pointer) */
+    PyInterpreterState *interp;    /* the interpreter it was made in: it runs only there */
+    bool main_interp;              /* that is the main interpreter */
 } sb_callback;
 
 /* What a collected Callback's entry point does from then on: C that kept the
@@ -228,23 +230,77 @@ static void interrupt_elsewhere(sb_callback *cb, sb_callstate *mine)
     }
 }
 
+/* C gets the error result of a Callback it called where the Callback cannot
+ * run (GIL of the thread's current interpreter held; the Callback's objects
+ * are not touched): the reason goes to that interpreter's unraisablehook. */
+static void refuse_here(sb_callback *cb, void *ret, const char *why)
+{
+    PyErr_Format(PyExc_RuntimeError, "a sigbind Callback was called %s; it returned its error result", why);
+    PyErr_WriteUnraisable(NULL);
+    if (cb->convs[cb->sig->nparams] == SB_CV_STRUCT)
+        memset(ret, 0, struct_of(cb->sig->ret)->size);
+    else
+        store_result(cb, &cb->error_cell, ret);
+}
+
+/* A Callback of a subinterpreter called on a thread with no Python thread
+ * state: a thread state of that interpreter for the duration (its own GIL
+ * from 3.12), never the main interpreter's. */
+static void run_in_own_interpreter(sb_callback *cb, void *ret, void **args)
+{
+    PyThreadState *ts = PyThreadState_New(cb->interp);
+    if (!ts) {
+        fprintf(stderr, "sigbind: a Callback of a subinterpreter could not get a thread state there; "
+                        "C gets its error result\n");
+        if (cb->convs[cb->sig->nparams] == SB_CV_STRUCT)
+            memset(ret, 0, struct_of(cb->sig->ret)->size);
+        else
+            store_result(cb, &cb->error_cell, ret);
+        return;
+    }
+    PyEval_RestoreThread(ts);
+    sb_callstate *outer = sb__callstate;
+    sb_callstate mine = {true, NULL, {NULL, NULL, NULL}};
+    sb__callstate = &mine;
+    run_callable(cb, ret, args);
+    sb__callstate = outer;
+    interrupt_elsewhere(cb, &mine);
+    PyThreadState_Clear(ts);
+    PyEval_SaveThread();
+    PyThreadState_Delete(ts);
+}
+
 static void handler(ffi_cif *cif, void *ret, void **args, void *user)
 {
     (void)cif;
     sb_callback *cb = user;
     sb_callstate *cs = sb__callstate;
     if (cs && cs->held) {
-        run_callable(cb, ret, args); /* called back during our call, GIL held */
+        /* called back during our call, GIL held: of the Callback's interpreter? */
+        if (SB_UNLIKELY(sb__compat_interp() != cb->interp))
+            refuse_here(cb, ret, "from a C call made in another interpreter than its own");
+        else
+            run_callable(cb, ret, args);
     } else if (cs && cs->saved) {
         /* called back on this thread during a [[nogil]] call: take the GIL back */
         PyEval_RestoreThread(cs->saved);
         cs->held = true;
-        run_callable(cb, ret, args);
+        if (SB_UNLIKELY(sb__compat_interp() != cb->interp))
+            refuse_here(cb, ret, "from a C call made in another interpreter than its own");
+        else
+            run_callable(cb, ret, args);
         cs->held = false;
         cs->saved = PyEval_SaveThread();
+    } else if (!cb->main_interp && !PyGILState_GetThisThreadState()) {
+        run_in_own_interpreter(cb, ret, args); /* a thread Python never saw, for a subinterpreter */
     } else {
         /* any other thread, including ones Python never saw */
         PyGILState_STATE g = PyGILState_Ensure();
+        if (SB_UNLIKELY(!cb->main_interp) && sb__compat_interp() != cb->interp) {
+            refuse_here(cb, ret, "on a thread of another interpreter than its own");
+            PyGILState_Release(g);
+            return;
+        }
         sb_callstate mine = {true, NULL, {NULL, NULL, NULL}};
         sb__callstate = &mine;
         run_callable(cb, ret, args);
@@ -270,6 +326,8 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     Py_XINCREF(module);
     cb->module = module;
     cb->state = st;
+    cb->interp = sb__compat_interp();
+    cb->main_interp = cb->interp && PyInterpreterState_GetID(cb->interp) == 0;
     uint16_t n = sig->nparams;
     cb->atypes = PyMem_Calloc(n ? n : 1, sizeof *cb->atypes);
     cb->convs = PyMem_Calloc(n + 1u, 1);

@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 /* The running interpreter's version, read once from Py_GetVersion() (stable
  * ABI 3.2; Py_Version data only exists from 3.11). Plain C data, identical for
@@ -30,6 +31,8 @@ typedef int (*aswrite_fn)(PyObject *, void **, Py_ssize_t *);
 typedef int (*asread_fn)(PyObject *, const void **, Py_ssize_t *);
 static aswrite_fn p_aswrite;           /* PyObject_AsWriteBuffer: stable ABI (abi_only) 3.2, deprecated */
 static asread_fn p_asread;             /* PyObject_AsReadBuffer: likewise */
+typedef PyInterpreterState *(*interp_fn)(void);
+static interp_fn p_interp_get;         /* PyInterpreterState_Get: stable ABI from 3.9 */
 
 /* Runs once per process (pthread_once): interpreters with their own GIL may
  * import the module at the same time. */
@@ -60,6 +63,9 @@ static void read_version(void)
     }
     if (v >= 0x030A00)
         p_utf8 = (utf8_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8AndSize");
+    /* Gate: PyInterpreterState_Get joined the stable ABI in 3.9. */
+    if (v >= 0x030900)
+        p_interp_get = (interp_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyInterpreterState_Get");
     version = v;
 }
 
@@ -159,6 +165,22 @@ int sb__compat_buffer_address(PyObject *view, bool writable, void **buf, Py_ssiz
         return -1;
     *buf = (void *)rb;
     return 0;
+}
+
+PyInterpreterState *sb__compat_interp(void)
+{
+    if (p_interp_get)
+        return p_interp_get();
+    /* Gate: 3.7 and 3.8 (frozen) have no stable call for it, and both lay out
+     * PyThreadState as {prev, next, interp, ...} (Include/pystate.h of 3.7,
+     * Include/cpython/pystate.h of 3.8): the third pointer. */
+    if (version < 0x030900) {
+        PyThreadState *ts = PyThreadState_Get();
+        PyInterpreterState *interp;
+        memcpy(&interp, (char *)ts + 2 * sizeof(void *), sizeof interp);
+        return interp;
+    }
+    return NULL;
 }
 
 const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable)

@@ -166,6 +166,8 @@ SB_INTERNAL void sb__compat_releasebuffer(sb_buffer *view);
  * the buffer API from 3.11, PyObject_AsWriteBuffer/AsReadBuffer before).
  * The memoryview must stay alive while the address is used. 0 or -1 + exception. */
 SB_INTERNAL int sb__compat_buffer_address(PyObject *view, bool writable, void **buf, Py_ssize_t *len);
+/* The interpreter of this thread's current thread state (GIL held), on every version. */
+SB_INTERNAL PyInterpreterState *sb__compat_interp(void);
 /* UTF-8 of a str without a temporary (>= 3.10); NULL + no exception when the
  * version lacks it (caller falls back to PyUnicode_AsUTF8String). */
 SB_INTERNAL const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable);

@@ -6,7 +6,7 @@ import textwrap
 import unittest
 
 import sigbind
-from support import testlib
+from support import TESTLIB, testlib
 
 SCRIPT = textwrap.dedent("""
     import sigbind
@@ -78,6 +78,77 @@ class Subinterpreters(unittest.TestCase):
             self.run_in(iid)
         finally:
             self.interp.destroy(iid)
+
+    def run_callback_script(self, iid):
+        script = CALLBACK_SCRIPT % {"lib": TESTLIB}
+        r = self.interp.run_string(iid, script)
+        self.assertIsNone(r, r)
+
+    def test_callback_of_a_subinterpreter_runs_there_from_a_foreign_thread(self):
+        testlib()
+        iid = self.interp.create()
+        try:
+            self.run_callback_script(iid)
+        finally:
+            self.interp.destroy(iid)
+
+    @unittest.skipIf(sys.version_info < (3, 12), "interpreters with their own GIL exist from 3.12")
+    def test_callback_of_an_isolated_subinterpreter_runs_under_its_own_gil(self):
+        testlib()
+        try:
+            iid = self.interp.create(isolated=True)
+        except TypeError:
+            iid = self.interp.create("isolated")
+        try:
+            self.run_callback_script(iid)
+        finally:
+            self.interp.destroy(iid)
+
+    def test_callback_of_a_subinterpreter_refuses_to_run_from_the_main_one(self):
+        testlib()
+        iid = self.interp.create()
+        try:
+            # The subinterpreter leaves its Callback in the C library; the main interpreter calls it.
+            r = self.interp.run_string(iid, STORE_SCRIPT % {"lib": TESTLIB})
+            self.assertIsNone(r, r)
+            lib = sigbind.load(TESTLIB, "int cb_call_stored(int x); void cb_store(int (*f)(int));")
+            seen = []
+            old = getattr(sys, "unraisablehook", None)
+            if old:
+                sys.unraisablehook = lambda u: seen.append(str(u.exc_value))
+            try:
+                self.assertEqual(lib.cb_call_stored(1), -7)
+            finally:
+                if old:
+                    sys.unraisablehook = old
+                lib.cb_store(None)
+            if old:
+                self.assertEqual(len(seen), 1)
+                self.assertIn("another interpreter than its own", seen[0])
+        finally:
+            self.interp.destroy(iid)
+
+
+CALLBACK_SCRIPT = """
+import sigbind
+lib = sigbind.load(%(lib)r, "int cb_call_in_thread(int (*f)(int), int x) [[nogil]];")
+seen = []
+def triple(x):
+    seen.append(x)
+    return x * 3
+cb = sigbind.callback("int (int)", triple)
+r = lib.cb_call_in_thread(cb, 14)      # run on a thread Python never saw
+assert (r, seen) == (42, [14]), (r, seen)
+r = lib.cb_call_in_thread(lambda x: x + 1, 1)
+assert r == 2, r
+"""
+
+STORE_SCRIPT = """
+import builtins, sigbind
+lib = sigbind.load(%(lib)r, "void cb_store(int (*f)(int));")
+builtins.sb_kept = sigbind.callback("int (int)", lambda x: x * 100, error_result=-7)
+lib.cb_store(builtins.sb_kept)
+"""
 
 
 class Reload(unittest.TestCase):
