@@ -63,8 +63,9 @@ class InterruptsInCallbacks(unittest.TestCase):
             raise ValueError("no")
         with CapturedUnraisable() as u:
             libc.qsort(data, 2, data.itemsize, sigbind.callback("int (const void *, const void *)", compar))
-        if u.old is not None:
-            self.assertEqual(u.seen, [ValueError])
+        if u.old is not None:  # one per comparison (ASan's qsort compares more often than glibc's)
+            self.assertGreaterEqual(len(u.seen), 1)
+            self.assertEqual(set(u.seen), {ValueError})
 
     def test_the_call_works_again_after_an_interrupt(self):
         data = array.array("i", [3, 1, 2])
