@@ -7,6 +7,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ------------------------------------------------------------------ */
+/* Arena: one malloc for the usual signature, chained chunks beyond.   */
+
+typedef struct sb_chunk {
+    struct sb_chunk *next;
+} sb_chunk;
+
+typedef struct sb_kid {
+    struct sb_kid *next;
+    sb_sig *sig;
+} sb_kid;
+
+struct sb_arena {
+    sb_chunk *extra;   /* further chunks */
+    sb_kid *kids;      /* signatures of function pointer types inside this one, freed with it */
+    char *cur, *end;
+};
+
+#define SB_ARENA_FIRST 1536
+
+sb_arena *sb__arena_new(void)
+{
+    sb_arena *a = malloc(SB_ARENA_FIRST);
+    if (!a)
+        return NULL;
+    a->extra = NULL;
+    a->kids = NULL;
+    a->cur = (char *)a + ((sizeof(sb_arena) + 7u) & ~(size_t)7u);
+    a->end = (char *)a + SB_ARENA_FIRST;
+    return a;
+}
+
 void *sb__arena_alloc(sb_arena *a, size_t n)
 {
     n = (n + 7u) & ~(size_t)7u;
@@ -35,11 +67,19 @@ char *sb__arena_strndup(sb_arena *a, const char *s, size_t n)
     return p;
 }
 
-void sb__sig_free(sb_sig *sig)
+bool sb__arena_adopt(sb_arena *a, sb_sig *kid)
 {
-    if (!sig)
-        return;
-    sb_arena *a = sig->arena;
+    sb_kid *k = sb__arena_alloc(a, sizeof *k);
+    if (!k)
+        return false;
+    k->sig = kid;
+    k->next = a->kids;
+    a->kids = k;
+    return true;
+}
+
+void sb__arena_free(sb_arena *a)
+{
     for (sb_kid *k = a->kids; k; k = k->next)
         sb__sig_free(k->sig);
     sb_chunk *c = a->extra;
@@ -48,7 +88,13 @@ void sb__sig_free(sb_sig *sig)
         free(c);
         c = n;
     }
-    free(a); /* the first block holds the arena header and the signature */
+    free(a); /* the first block holds the arena header (and the signature) */
+}
+
+void sb__sig_free(sb_sig *sig)
+{
+    if (sig)
+        sb__arena_free(sig->arena);
 }
 
 void sb__error_set(sb_error *err, size_t col, const char *fmt, ...)

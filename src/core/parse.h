@@ -13,25 +13,17 @@
 /* Arena: one malloc for the usual signature, chained chunks beyond    */
 /* (arena.c).                                                          */
 
-typedef struct sb_chunk {
-    struct sb_chunk *next;
-} sb_chunk;
+typedef struct sb_arena sb_arena;
 
-typedef struct sb_kid {
-    struct sb_kid *next;
-    sb_sig *sig;
-} sb_kid;
-
-typedef struct sb_arena {
-    sb_chunk *extra;   /* further chunks */
-    sb_kid *kids;      /* signatures of function pointer types inside this one, freed with it */
-    char *cur, *end;
-} sb_arena;
-
-#define SB_ARENA_FIRST 1536
-
+/* A new empty arena, or NULL (out of memory). */
+SB_INTERNAL sb_arena *sb__arena_new(void);
+/* Frees a and every signature it adopted. */
+SB_INTERNAL void sb__arena_free(sb_arena *a);
 SB_INTERNAL void *sb__arena_alloc(sb_arena *a, size_t n);
 SB_INTERNAL char *sb__arena_strndup(sb_arena *a, const char *s, size_t n);
+/* a frees kid with itself (the signature of a function pointer type inside
+ * a's signature); false when out of memory (kid is then not adopted). */
+SB_INTERNAL bool sb__arena_adopt(sb_arena *a, sb_sig *kid);
 
 /* ------------------------------------------------------------------ */
 /* Lexer (lexer.c): the parser state, tokens and the small helpers     */

@@ -117,16 +117,12 @@ sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, size_t *name_pos, s
 /* Keeps a function type's signature alive with the signature it appears in. */
 static const sb_named *adopt_functype(parser *p, sb_sig *fsig, const char *spelling)
 {
-    sb_kid *k = sb__arena_alloc(p->a, sizeof *k);
     sb_named *nd = sb__arena_alloc(p->a, sizeof *nd);
-    if (!k || !nd) {
+    if (!nd || !sb__arena_adopt(p->a, fsig)) {
         sb__sig_free(fsig);
         fail(p, p->t.pos, "out of memory");
         return NULL;
     }
-    k->sig = fsig;
-    k->next = p->a->kids;
-    p->a->kids = k;
     memset(nd, 0, sizeof *nd);
     nd->what = SB_NAMED_FUNC;
     nd->name = spelling;
@@ -556,15 +552,11 @@ static sb_sig *parse_at_depth(const char *text, size_t len, const sb_scope *scop
         sb__error_set(err, 0, "no signature text");
         return NULL;
     }
-    sb_arena *a = malloc(SB_ARENA_FIRST);
+    sb_arena *a = sb__arena_new();
     if (!a) {
         sb__error_set(err, 0, "out of memory");
         return NULL;
     }
-    a->extra = NULL;
-    a->kids = NULL;
-    a->cur = (char *)a + ((sizeof(sb_arena) + 7u) & ~(size_t)7u);
-    a->end = (char *)a + SB_ARENA_FIRST;
     sb_sig *sig = sb__arena_alloc(a, sizeof *sig);
     memset(sig, 0, sizeof *sig);
     sig->arena = a;
@@ -620,15 +612,11 @@ sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, s
         sb__error_set(err, (size_t)-1, "too many arguments (at most %d in all)", MAX_PARAMS);
         return NULL;
     }
-    sb_arena *a = malloc(SB_ARENA_FIRST);
+    sb_arena *a = sb__arena_new();
     if (!a) {
         sb__error_set(err, (size_t)-1, "out of memory");
         return NULL;
     }
-    a->extra = NULL;
-    a->kids = NULL;
-    a->cur = (char *)a + ((sizeof(sb_arena) + 7u) & ~(size_t)7u);
-    a->end = (char *)a + SB_ARENA_FIRST;
     sb_sig *sig = sb__arena_alloc(a, sizeof *sig);
     uint16_t total = (uint16_t)(base->nparams + n);
     sb_param *params = sig ? sb__arena_alloc(a, sizeof(sb_param) * (total ? total : 1)) : NULL;
@@ -660,13 +648,7 @@ sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, s
     }
     if (oom) {
         sb__error_set(err, (size_t)-1, "out of memory");
-        sb_chunk *c = a->extra;
-        while (c) {
-            sb_chunk *nx = c->next;
-            free(c);
-            c = nx;
-        }
-        free(a);
+        sb__arena_free(a);
         return NULL;
     }
     return sig;
