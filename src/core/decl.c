@@ -231,12 +231,8 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
         }
         spec sp;
         sp.start = mstart;
-        if (!inline_def) {
-            sb_kind k;
-            if (!sb__parse_specs(p, &sp, " for the member") || !sb__resolve_spec(p, &sp, &k))
-                break;
-            sb__apply_spec(&sp, k, &base);
-        }
+        if (!inline_def && !sb__parse_base_type(p, &sp, " for the member", &base))
+            break;
         for (;;) { /* declarators: a, *b, c[4] */
             sb_type t = base;
             if (!sb__parse_pointers(p, &t))
@@ -424,10 +420,8 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
     }
     if (!out->opaque && !out->layout) {
         spec sp;
-        sb_kind k;
-        if (p.failed || !sb__parse_specs(&p, &sp, " after 'typedef'") || !sb__resolve_spec(&p, &sp, &k))
+        if (p.failed || !sb__parse_base_type(&p, &sp, " after 'typedef'", &out->type))
             return -1;
-        sb__apply_spec(&sp, k, &out->type);
     }
     if (!sb__parse_pointers(&p, &out->type))
         return -1;
@@ -771,12 +765,10 @@ static bool parse_enum(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
 static bool parse_const(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
 {
     spec sp;
-    sb_kind k;
     size_t tstart = p->t.pos;
-    if (!sb__parse_specs(p, &sp, "") || !sb__resolve_spec(p, &sp, &k))
-        return false;
     sb_type t;
-    sb__apply_spec(&sp, k, &t);
+    if (!sb__parse_base_type(p, &sp, "", &t))
+        return false;
     if (!sp.cconst) {
         fail(p, tstart, "a constant is declared 'const' ('static const int NAME = value')");
         return false;

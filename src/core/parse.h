@@ -119,9 +119,9 @@ typedef struct spec {
     size_t start;
 } spec;
 
-SB_INTERNAL bool sb__parse_specs(parser *p, spec *sp, const char *where);
-SB_INTERNAL bool sb__resolve_spec(parser *p, const spec *sp, sb_kind *out);
-SB_INTERNAL void sb__apply_spec(const spec *sp, sb_kind k, sb_type *t);
+/* The base type of a declaration (its specifiers; where: " for the member"
+ * etc., for the message when there is none). */
+SB_INTERNAL bool sb__parse_base_type(parser *p, spec *sp, const char *where, sb_type *t);
 SB_INTERNAL bool sb__parse_pointers(parser *p, sb_type *t);
 
 /* ------------------------------------------------------------------ */

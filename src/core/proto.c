@@ -135,12 +135,8 @@ static bool parse_param(parser *p, sb_param *prm)
     memset(prm, 0, sizeof *prm);
     prm->col = (uint32_t)p->t.pos;
     spec sp;
-    if (!sb__parse_specs(p, &sp, " for the parameter"))
+    if (!sb__parse_base_type(p, &sp, " for the parameter", &prm->type))
         return false;
-    sb_kind k;
-    if (!sb__resolve_spec(p, &sp, &k))
-        return false;
-    sb__apply_spec(&sp, k, &prm->type);
     if (!sb__parse_pointers(p, &prm->type))
         return false;
     if (punct_is(p, '(')) {
@@ -260,12 +256,8 @@ static void put_int(sbuf *o, bool neg, uint64_t mag)
 static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
 {
     spec sp;
-    if (!sb__parse_specs(p, &sp, " (the result type)"))
+    if (!sb__parse_base_type(p, &sp, " (the result type)", &sig->ret))
         return false;
-    sb_kind k;
-    if (!sb__resolve_spec(p, &sp, &k))
-        return false;
-    sb__apply_spec(&sp, k, &sig->ret);
     if (!sb__parse_pointers(p, &sig->ret))
         return false;
     if (sig->ret.named && sig->ret.ptr == 0 && sig->ret.named->what != SB_NAMED_STRUCT) {
@@ -666,11 +658,7 @@ int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err)
 static bool lone_type(parser *p, sb_type *out)
 {
     spec sp;
-    sb_kind k;
-    if (p->failed || !sb__parse_specs(p, &sp, "") || !sb__resolve_spec(p, &sp, &k))
-        return false;
-    sb__apply_spec(&sp, k, out);
-    return sb__parse_pointers(p, out);
+    return !p->failed && sb__parse_base_type(p, &sp, "", out) && sb__parse_pointers(p, out);
 }
 
 int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_type *out, sb_error *err)

@@ -18,7 +18,7 @@ static const struct { const char *name; sb_kind kind; } named_types[] = {
 
 /* Reads declaration specifiers. Stops at the first token that is not one
  * (the declarator). Returns false on error. */
-bool sb__parse_specs(parser *p, spec *sp, const char *where)
+static bool parse_specs(parser *p, spec *sp, const char *where)
 {
     memset(sp, 0, sizeof *sp);
     sp->start = p->t.pos;
@@ -105,7 +105,7 @@ bool sb__parse_specs(parser *p, spec *sp, const char *where)
 }
 
 /* Resolves the collected specifiers to a kind. */
-bool sb__resolve_spec(parser *p, const spec *sp, sb_kind *out)
+static bool resolve_spec(parser *p, const spec *sp, sb_kind *out)
 {
     int base = sp->nvoid + sp->nbool + sp->nfloat + sp->ndouble + sp->nchar + (sp->named ? 1 : 0) + (sp->nd ? 1 : 0);
     bool sign = sp->nsigned || sp->nunsigned;
@@ -156,7 +156,7 @@ invalid:
 
 /* The base type of a resolved spec: a scope's name stands for itself, or for
  * the type a typedef names (which may already carry pointers). */
-void sb__apply_spec(const spec *sp, sb_kind k, sb_type *t)
+static void apply_spec(const spec *sp, sb_kind k, sb_type *t)
 {
     t->kind = (uint8_t)k;
     t->cconst = sp->cconst;
@@ -168,6 +168,17 @@ void sb__apply_spec(const spec *sp, sb_kind k, sb_type *t)
         t->ptr = sp->nd->alias.ptr;
         t->cconst = sp->cconst || sp->nd->alias.cconst;
     }
+}
+
+/* The base type of a declaration: its specifiers, resolved (sp keeps where
+ * they started and whether they said const). */
+bool sb__parse_base_type(parser *p, spec *sp, const char *where, sb_type *t)
+{
+    sb_kind k;
+    if (!parse_specs(p, sp, where) || !resolve_spec(p, sp, &k))
+        return false;
+    apply_spec(sp, k, t);
+    return true;
 }
 
 /* Pointer part of a declarator: ('*' qualifiers*)*. */
