@@ -83,19 +83,10 @@ static bool cprimary(cparse *c, sb_cval *out)
         return !p->failed;
     }
     if (p->t.kind == T_CHAR) {
-        char tmp[16];
-        if (p->t.len - 2 > 8) {
-            fail(p, p->t.pos, "invalid character literal");
+        unsigned char ch;
+        if (!sb__char_literal(p, &ch))
             return false;
-        }
-        size_t n = sb__decode_escapes(p, p->t.pos + 1, p->t.len - 2, tmp);
-        if (n == (size_t)-1)
-            return false;
-        if (n != 1) {
-            fail(p, p->t.pos, "character literal must hold exactly one character");
-            return false;
-        }
-        out->v = (unsigned char)tmp[0];
+        out->v = ch;
         next(p);
         return !p->failed;
     }

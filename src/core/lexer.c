@@ -141,7 +141,7 @@ static int hexval(int c)
 
 /* Decodes the escapes of a string or character literal body into out (cap >= n+1).
  * Returns the decoded length or (size_t)-1 on a bad escape (col set). */
-size_t sb__decode_escapes(parser *p, size_t pos, size_t n, char *out)
+static size_t decode_escapes(parser *p, size_t pos, size_t n, char *out)
 {
     const char *s = p->s + pos;
     size_t o = 0, i;
@@ -240,6 +240,25 @@ bad:
     return false;
 }
 
+/* The character literal at the current token ('a', '\n', '\x41'): its one byte. */
+bool sb__char_literal(parser *p, unsigned char *out)
+{
+    char tmp[16];
+    if (p->t.len - 2 > 8) {
+        fail(p, p->t.pos, "invalid character literal");
+        return false;
+    }
+    size_t n = decode_escapes(p, p->t.pos + 1, p->t.len - 2, tmp);
+    if (n == (size_t)-1)
+        return false;
+    if (n != 1) {
+        fail(p, p->t.pos, "character literal must hold exactly one character");
+        return false;
+    }
+    *out = (unsigned char)tmp[0];
+    return true;
+}
+
 /* literal := ['-'|'+'] (INT | FLOAT | CHAR) | STRING | NULL | nullptr | None | true | false | True | False */
 bool sb__parse_literal(parser *p, sb_literal *lit, size_t *span_start, size_t *span_end)
 {
@@ -284,20 +303,11 @@ bool sb__parse_literal(parser *p, sb_literal *lit, size_t *span_start, size_t *s
         break;
     }
     case T_CHAR: {
-        char tmp[16];
-        if (p->t.len - 2 > 8) {
-            fail(p, p->t.pos, "invalid character literal");
+        unsigned char ch;
+        if (!sb__char_literal(p, &ch))
             return false;
-        }
-        size_t n = sb__decode_escapes(p, p->t.pos + 1, p->t.len - 2, tmp);
-        if (n == (size_t)-1)
-            return false;
-        if (n != 1) {
-            fail(p, p->t.pos, "character literal must hold exactly one character");
-            return false;
-        }
         lit->kind = SB_LIT_INT;
-        lit->mag = (unsigned char)tmp[0];
+        lit->mag = ch;
         lit->neg = neg && lit->mag;
         lit->d = neg ? -(double)lit->mag : (double)lit->mag;
         break;
@@ -310,7 +320,7 @@ bool sb__parse_literal(parser *p, sb_literal *lit, size_t *span_start, size_t *s
             fail(p, p->t.pos, "out of memory");
             return false;
         }
-        size_t n = sb__decode_escapes(p, p->t.pos + 1, p->t.len - 2, out);
+        size_t n = decode_escapes(p, p->t.pos + 1, p->t.len - 2, out);
         if (n == (size_t)-1)
             return false;
         lit->kind = SB_LIT_STRING;

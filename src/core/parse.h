@@ -101,7 +101,8 @@ static inline void expected(parser *p, const char *what)
 }
 
 /* Literals (lexer.c). */
-SB_INTERNAL size_t sb__decode_escapes(parser *p, size_t pos, size_t n, char *out);
+/* The current T_CHAR token's one byte. */
+SB_INTERNAL bool sb__char_literal(parser *p, unsigned char *out);
 SB_INTERNAL bool sb__parse_int_text(parser *p, size_t pos, size_t len, uint64_t *mag);
 SB_INTERNAL bool sb__parse_literal(parser *p, sb_literal *lit, size_t *span_start, size_t *span_end);
 /* The current identifier, copied into the arena. */
