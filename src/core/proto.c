@@ -253,7 +253,8 @@ static void put_int(sbuf *o, bool neg, uint64_t mag)
     put(o, b, (size_t)n);
 }
 
-static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
+/* The result type, the function name and the '(' after it. */
+static bool parse_head(parser *p, sb_sig *sig)
 {
     spec sp;
     if (!sb__parse_base_type(p, &sp, " (the result type)", &sig->ret))
@@ -285,119 +286,149 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
         fail(p, sp.start, "PyObject is only usable as 'PyObject *'");
         return false;
     }
+    return true;
+}
 
-    sig->posonly = 0;
-    sig->kwonly = -1;
-    size_t n = 0;
-    bool seen_slash = false, seen_star = false, seen_varkw = false, special_kw = false;
+/* The parameter list as it is read. */
+typedef struct plist {
+    sb_sig *sig;
+    sb_param *params;
+    size_t n;
+    bool seen_slash, seen_star, seen_varkw;
+} plist;
+
+/* `*args` or (kw) `**kwargs` at its name; `at` is where its '*' was. */
+static bool add_special(parser *p, plist *l, size_t at, bool kw)
+{
+    sb_param *params = l->params;
+    size_t n = l->n;
+    if (n >= MAX_PARAMS) {
+        fail(p, at, "too many parameters (at most %d)", MAX_PARAMS);
+        return false;
+    }
+    memset(&params[n], 0, sizeof params[n]);
+    params[n].col = (uint32_t)at;
+    params[n].type.kind = SB_K_PYOBJECT;
+    params[n].type.ptr = 1;
+    params[n].flags = kw ? SB_PARAM_VARKW : SB_PARAM_VARARGS; /* also for '* *kw' */
+    if (params[n].flags & SB_PARAM_VARKW)
+        l->seen_varkw = true;
+    else
+        l->sig->kwonly = (int16_t)(n + 1);
+    if (!(params[n].name = sb__ident_dup(p)))
+        return false;
+    next(p);
+    l->n++;
+    return true;
+}
+
+/* One item of the list: '/', '*', '*args', '**kwargs' or a parameter. */
+static bool parse_item(parser *p, plist *l)
+{
+    size_t at = p->t.pos, n = l->n;
+    if (punct_is(p, '/')) {
+        if (l->seen_slash || l->seen_star || n == 0) {
+            fail(p, at, n == 0 ? "'/' needs at least one parameter before it"
+                               : "'/' must come once, before '*'");
+            return false;
+        }
+        l->seen_slash = true;
+        l->sig->posonly = (int16_t)n;
+        next(p);
+    } else if (punct_is(p, '*')) {
+        next(p);
+        if (punct_is(p, '*')) { /* **kwargs */
+            next(p);
+            if (p->t.kind != T_IDENT) {
+                expected(p, "a name after '**'");
+                return false;
+            }
+            return add_special(p, l, at, true);
+        }
+        if (l->seen_star) {
+            fail(p, at, "'*' or '*args' may appear only once");
+            return false;
+        }
+        l->seen_star = true;
+        l->sig->kwonly = (int16_t)n;
+        if (p->t.kind == T_IDENT) /* *args */
+            return add_special(p, l, at, false);
+    } else {
+        if (n >= MAX_PARAMS) {
+            fail(p, at, "too many parameters (at most %d)", MAX_PARAMS);
+            return false;
+        }
+        if (!parse_param(p, &l->params[n]))
+            return false;
+        l->n++;
+    }
+    return true;
+}
+
+/* The parameters after '(', up to the ')' (not read). */
+static bool parse_list(parser *p, plist *l)
+{
     /* (void) */
     if (tok_is(p, "void")) {
         size_t save_pos = p->pos;
         tok save = p->t;
         next(p);
         if (punct_is(p, ')')) {
-            goto close;
+            return true;
         }
         p->pos = save_pos;
         p->t = save;
     }
     if (punct_is(p, ')'))
-        goto close;
+        return true;
     for (;;) {
         if (p->failed)
             return false;
         size_t at = p->t.pos;
-        if (seen_varkw) {
+        if (l->seen_varkw) {
             fail(p, at, "**kwargs must be the last parameter");
             return false;
         }
         if (p->t.kind == T_ELLIPSIS) {
-            if (n == 0) {
+            if (l->n == 0) {
                 fail(p, at, "'...' needs at least one named parameter before it");
                 return false;
             }
-            sig->flags |= SB_SIG_VARIADIC;
+            l->sig->flags |= SB_SIG_VARIADIC;
             next(p);
             if (!punct_is(p, ')')) {
                 expected(p, "')' after '...'");
                 return false;
             }
-            break;
+            return true;
         }
-        if (punct_is(p, '/')) {
-            if (seen_slash || seen_star || n == 0) {
-                fail(p, at, n == 0 ? "'/' needs at least one parameter before it"
-                                   : "'/' must come once, before '*'");
-                return false;
-            }
-            seen_slash = true;
-            sig->posonly = (int16_t)n;
-            next(p);
-        } else if (punct_is(p, '*')) {
-            next(p);
-            if (punct_is(p, '*')) { /* **kwargs */
-                special_kw = true;
-                next(p);
-                if (p->t.kind != T_IDENT) {
-                    expected(p, "a name after '**'");
-                    return false;
-                }
-                goto add_special;
-            }
-            if (seen_star) {
-                fail(p, at, "'*' or '*args' may appear only once");
-                return false;
-            }
-            seen_star = true;
-            sig->kwonly = (int16_t)n;
-            if (p->t.kind == T_IDENT) /* *args */
-                goto add_special;
-        } else {
-            if (n >= MAX_PARAMS) {
-                fail(p, at, "too many parameters (at most %d)", MAX_PARAMS);
-                return false;
-            }
-            if (!parse_param(p, &params[n]))
-                return false;
-            n++;
-        }
-        goto sep;
-    add_special:
-        if (n >= MAX_PARAMS) {
-            fail(p, at, "too many parameters (at most %d)", MAX_PARAMS);
-            return false;
-        }
-        memset(&params[n], 0, sizeof params[n]);
-        params[n].col = (uint32_t)at;
-        params[n].type.kind = SB_K_PYOBJECT;
-        params[n].type.ptr = 1;
-        params[n].flags = special_kw ? SB_PARAM_VARKW : SB_PARAM_VARARGS; /* also for '* *kw' */
-        special_kw = false;
-        if (params[n].flags & SB_PARAM_VARKW)
-            seen_varkw = true;
-        else
-            sig->kwonly = (int16_t)(n + 1);
-        if (!(params[n].name = sb__ident_dup(p)))
-            return false;
-        next(p);
-        n++;
-    sep:
-        if (p->failed)
+        if (!parse_item(p, l) || p->failed)
             return false;
         if (punct_is(p, ',')) {
             next(p);
             continue;
         }
         if (punct_is(p, ')'))
-            break;
+            return true;
         expected(p, "',' or ')' after the parameter");
         return false;
     }
-close:
+}
+
+static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
+{
+    if (!parse_head(p, sig))
+        return false;
+    sig->posonly = 0;
+    sig->kwonly = -1;
+    plist l = {sig, params, 0, false, false, false};
+    if (!parse_list(p, &l))
+        return false;
+    size_t n = l.n;
     if (p->failed)
         return false;
     next(p); /* ')' */
-    if (sig->kwonly >= 0 && seen_star && sig->kwonly == (int16_t)n && !(n && (params[n - 1].flags & SB_PARAM_VARARGS))) {
+    if (sig->kwonly >= 0 && l.seen_star && sig->kwonly == (int16_t)n && !(n && (params[n - 1].flags & SB_PARAM_VARARGS))) {
         fail(p, p->t.pos, "named arguments must follow bare '*'");
         return false;
     }
