@@ -167,6 +167,165 @@ static bool parse_packed(parser *p, bool *packed)
     return true;
 }
 
+static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, int depth, bool packed);
+
+/* An inline definition at the `struct`/`union` that starts a member of L:
+ * struct [tag] { ... } [declarators]; 1 with *base its type (declarators
+ * follow), 2 when it was an anonymous member (its fields now L's, its ';'
+ * read), 0 when it is not a definition (nothing read), -1 on failure. */
+static int parse_inline_def(parser *p, sb_layout *L, int depth, bool packed, sb_type *base)
+{
+    size_t mstart = p->t.pos;
+    sb_error e;
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    bool u = tok_is(p, "union");
+    next(p);
+    bool subpacked;
+    if (!parse_packed(p, &subpacked))
+        return -1;
+    char subname[80];
+    snprintf(subname, sizeof subname, "%s <anonymous>", u ? "union" : "struct");
+    if (p->t.kind == T_IDENT) {
+        snprintf(subname, sizeof subname, "%s %.*s", u ? "union" : "struct", (int)p->t.len, p->s + p->t.pos);
+        next(p);
+    }
+    if (!punct_is(p, '{')) {
+        p->pos = save_pos;
+        p->t = save;
+        return 0;
+    }
+    sb_layout *sub = parse_struct_body(p, u, subname, depth + 1, subpacked || packed);
+    if (!sub || sb__layout_add_sub(L, sub, &e) < 0) {
+        if (sub)
+            fail(p, mstart, "%s", e.msg);
+        return -1;
+    }
+    if (punct_is(p, ';')) { /* anonymous member: its fields belong to this one */
+        if (sb__layout_add_anon(L, sub, &e) < 0) {
+            fail(p, mstart, "%s", e.msg);
+            return -1;
+        }
+        next(p);
+        return 2;
+    }
+    *base = (sb_type){SB_K_VOID, 0, 0, &sub->named};
+    return 1;
+}
+
+/* Array lengths after a member's name (`[4][2]`): *count their product, 0
+ * when there are none. np: where the name is. */
+static bool parse_dims(parser *p, size_t np, uint64_t *count)
+{
+    *count = 0;
+    while (punct_is(p, '[')) {
+        next(p);
+        uint64_t n = 0;
+        if (p->t.kind != T_INT || !sb__parse_int_text(p, p->t.pos, p->t.len, &n) || n == 0 || n > (1u << 24)) {
+            if (!p->failed)
+                fail(p, p->t.pos, "expected an array length (1..16777216)");
+            break;
+        }
+        next(p);
+        if (!punct_is(p, ']')) {
+            expected(p, "']' after the array length");
+            break;
+        }
+        next(p);
+        *count = (*count ? *count : 1) * n;
+        if (*count > (1u << 24)) {
+            fail(p, np, "array too large");
+            break;
+        }
+    }
+    return !p->failed;
+}
+
+/* One declarator of a member whose type is base (`a`, `*b`, `c[4]`,
+ * `flag : 1`, `(*fn)(int)`), added to L. tstart: where the type began. */
+static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool inline_def, size_t tstart)
+{
+    sb_error e;
+    sb_type t = base;
+    if (!sb__parse_pointers(p, &t))
+        return false;
+    size_t np = p->t.pos, nl = 0;
+    if (punct_is(p, '(')) { /* a function pointer member: laid out as a pointer */
+        const char *spelling;
+        sb_sig *fsig = inline_def ? NULL : sb__parse_fp_declarator(p, tstart, &np, &nl, &spelling);
+        if (!fsig) {
+            if (!p->failed)
+                fail(p, p->t.pos, "expected a member name");
+            return false;
+        }
+        sb__sig_free(fsig);
+        t = (sb_type){SB_K_VOID, 1, 0, NULL};
+    } else if (p->t.kind == T_IDENT) {
+        nl = p->t.len;
+        next(p);
+    }
+    if (!nl && !punct_is(p, ':')) {
+        expected(p, "a member name");
+        return false;
+    }
+    uint64_t count;
+    if (!parse_dims(p, np, &count))
+        return false;
+    if (punct_is(p, ':')) { /* a bit-field: `unsigned flag : 1;`, `int : 0;` */
+        size_t wat = p->t.pos;
+        next(p);
+        uint64_t w = 0;
+        if (count || p->t.kind != T_INT || !sb__parse_int_text(p, p->t.pos, p->t.len, &w) || w > 64) {
+            if (!p->failed)
+                fail(p, wat, count ? "an array cannot be a bit-field" : "expected the bit-field's width");
+            return false;
+        }
+        next(p);
+        if (sb__layout_add_bits(L, nl ? p->s + np : NULL, nl, t, (unsigned)w, &e) < 0) {
+            fail(p, wat, "%s", e.msg);
+            return false;
+        }
+    } else if (sb__layout_add(L, p->s + np, nl, t, (uint32_t)count, &e) < 0) {
+        fail(p, np, "%s", e.msg);
+        return false;
+    }
+    return true;
+}
+
+/* One member statement of L, up to and including its ';'. */
+static bool parse_member(parser *p, sb_layout *L, int depth, bool packed)
+{
+    size_t mstart = p->t.pos;
+    sb_type base = {SB_K_VOID, 0, 0, NULL};
+    bool inline_def = false;
+    if (tok_is(p, "struct") || tok_is(p, "union")) {
+        int r = parse_inline_def(p, L, depth, packed, &base);
+        if (r < 0)
+            return false;
+        if (r == 2)
+            return true;
+        inline_def = r == 1;
+    }
+    spec sp;
+    sp.start = mstart;
+    if (!inline_def && !sb__parse_base_type(p, &sp, " for the member", &base))
+        return false;
+    for (;;) { /* declarators: a, *b, c[4] */
+        if (!parse_member_declarator(p, L, base, inline_def, sp.start))
+            return false;
+        if (punct_is(p, ',')) {
+            next(p);
+            continue;
+        }
+        if (!punct_is(p, ';')) {
+            expected(p, "';' after the member");
+            return false;
+        }
+        next(p);
+        return true;
+    }
+}
+
 /* A struct/union body at '{' up to and including '}': members as C lays them
  * out. Returns a finished layout (owned by the caller) or NULL (p failed). */
 static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, int depth, bool packed)
@@ -189,124 +348,8 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
             expected(p, "'}' to end the members");
             break;
         }
-        size_t mstart = p->t.pos;
-        sb_type base = {SB_K_VOID, 0, 0, NULL};
-        bool inline_def = false;
-        if (tok_is(p, "struct") || tok_is(p, "union")) {
-            /* an inline definition: struct [tag] { ... } [declarators]; */
-            size_t save_pos = p->pos;
-            tok save = p->t;
-            bool u = tok_is(p, "union");
-            next(p);
-            bool subpacked;
-            if (!parse_packed(p, &subpacked))
-                break;
-            char subname[80];
-            snprintf(subname, sizeof subname, "%s <anonymous>", u ? "union" : "struct");
-            if (p->t.kind == T_IDENT) {
-                snprintf(subname, sizeof subname, "%s %.*s", u ? "union" : "struct", (int)p->t.len, p->s + p->t.pos);
-                next(p);
-            }
-            if (punct_is(p, '{')) {
-                inline_def = true;
-                sb_layout *sub = parse_struct_body(p, u, subname, depth + 1, subpacked || packed);
-                if (!sub || sb__layout_add_sub(L, sub, &e) < 0) {
-                    if (sub)
-                        fail(p, mstart, "%s", e.msg);
-                    break;
-                }
-                if (punct_is(p, ';')) { /* anonymous member: its fields belong to this one */
-                    if (sb__layout_add_anon(L, sub, &e) < 0) {
-                        fail(p, mstart, "%s", e.msg);
-                        break;
-                    }
-                    next(p);
-                    continue;
-                }
-                base = (sb_type){SB_K_VOID, 0, 0, &sub->named};
-            } else {
-                p->pos = save_pos;
-                p->t = save;
-            }
-        }
-        spec sp;
-        sp.start = mstart;
-        if (!inline_def && !sb__parse_base_type(p, &sp, " for the member", &base))
+        if (!parse_member(p, L, depth, packed))
             break;
-        for (;;) { /* declarators: a, *b, c[4] */
-            sb_type t = base;
-            if (!sb__parse_pointers(p, &t))
-                break;
-            size_t np = p->t.pos, nl = 0;
-            if (punct_is(p, '(')) { /* a function pointer member: laid out as a pointer */
-                const char *spelling;
-                sb_sig *fsig = inline_def ? NULL : sb__parse_fp_declarator(p, sp.start, &np, &nl, &spelling);
-                if (!fsig) {
-                    if (!p->failed)
-                        fail(p, p->t.pos, "expected a member name");
-                    break;
-                }
-                sb__sig_free(fsig);
-                t = (sb_type){SB_K_VOID, 1, 0, NULL};
-            } else if (p->t.kind == T_IDENT) {
-                nl = p->t.len;
-                next(p);
-            }
-            if (!nl && !punct_is(p, ':')) {
-                expected(p, "a member name");
-                break;
-            }
-            uint64_t count = 0;
-            while (punct_is(p, '[')) {
-                next(p);
-                uint64_t n = 0;
-                if (p->t.kind != T_INT || !sb__parse_int_text(p, p->t.pos, p->t.len, &n) || n == 0 || n > (1u << 24)) {
-                    if (!p->failed)
-                        fail(p, p->t.pos, "expected an array length (1..16777216)");
-                    break;
-                }
-                next(p);
-                if (!punct_is(p, ']')) {
-                    expected(p, "']' after the array length");
-                    break;
-                }
-                next(p);
-                count = (count ? count : 1) * n;
-                if (count > (1u << 24)) {
-                    fail(p, np, "array too large");
-                    break;
-                }
-            }
-            if (p->failed)
-                break;
-            if (punct_is(p, ':')) { /* a bit-field: `unsigned flag : 1;`, `int : 0;` */
-                size_t wat = p->t.pos;
-                next(p);
-                uint64_t w = 0;
-                if (count || p->t.kind != T_INT || !sb__parse_int_text(p, p->t.pos, p->t.len, &w) || w > 64) {
-                    if (!p->failed)
-                        fail(p, wat, count ? "an array cannot be a bit-field" : "expected the bit-field's width");
-                    break;
-                }
-                next(p);
-                if (sb__layout_add_bits(L, nl ? p->s + np : NULL, nl, t, (unsigned)w, &e) < 0) {
-                    fail(p, wat, "%s", e.msg);
-                    break;
-                }
-            } else if (sb__layout_add(L, p->s + np, nl, t, (uint32_t)count, &e) < 0) {
-                fail(p, np, "%s", e.msg);
-                break;
-            }
-            if (punct_is(p, ',')) {
-                next(p);
-                continue;
-            }
-            if (!punct_is(p, ';'))
-                expected(p, "';' after the member");
-            else
-                next(p);
-            break;
-        }
     }
     if (!p->failed) {
         next(p); /* '}' */
