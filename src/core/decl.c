@@ -390,6 +390,76 @@ static bool copy_ident(parser *p, char *dst, size_t cap, const char *what)
     return !p->failed;
 }
 
+/* The rest of a function pointer typedef, at the '(' of
+ * `typedef int (*cmp_t)(const void *, const void *)`; tstart: where its
+ * result type began. 0, or -1 (p failed). */
+static int typedef_funcptr(parser *p, size_t tstart, sb_typedef *out)
+{
+    if (out->opaque) {
+        fail(p, p->t.pos, "a function pointer typedef returning an opaque struct needs a typedef of it first");
+        return -1;
+    }
+    size_t np, nl;
+    const char *spelling;
+    sb_sig *fsig = sb__parse_fp_declarator(p, tstart, &np, &nl, &spelling);
+    if (!fsig)
+        return -1;
+    if (!nl || nl >= sizeof out->name || p->t.kind != T_END) {
+        sb__sig_free(fsig);
+        if (!nl)
+            fail(p, np, "a function pointer typedef needs a name: typedef int (*name)(int)");
+        else if (nl >= sizeof out->name)
+            fail(p, np, "the typedef's name is too long");
+        else
+            expected(p, "the end of the typedef");
+        return -1;
+    }
+    memcpy(out->name, p->s + np, nl);
+    out->name[nl] = '\0';
+    out->fsig = fsig;
+    out->fname = spelling;
+    out->type = (sb_type){SB_K_VOID, 1, 0, NULL};
+    return 0;
+}
+
+/* `[[release(fn)]]` after a typedef's name: fn frees a handle of this type. */
+static bool parse_release(parser *p, sb_typedef *out)
+{
+    size_t at = p->t.pos;
+    next(p);
+    if (!punct_is(p, '[')) {
+        expected(p, "'[[' to start an annotation");
+        return false;
+    }
+    next(p);
+    if (!tok_is(p, "release")) {
+        fail(p, p->t.pos, "a typedef takes only [[release(fn)]]");
+        return false;
+    }
+    next(p);
+    if (!punct_is(p, '(')) {
+        expected(p, "'(' after release");
+        return false;
+    }
+    next(p);
+    if (!copy_ident(p, out->release, sizeof out->release, "the release function's name"))
+        return false;
+    if (!punct_is(p, ')')) {
+        expected(p, "')'");
+        return false;
+    }
+    next(p);
+    if (!eat(p, ']', 2, "']]' to end the annotation"))
+        return false;
+    bool handle = out->opaque ? out->type.ptr <= 1
+                              : out->type.named && out->type.named->what == SB_NAMED_OPAQUE && out->type.ptr <= 1;
+    if (!handle) {
+        fail(p, at, "[[release]] applies to opaque handle types ('typedef struct tag name')");
+        return false;
+    }
+    return true;
+}
+
 static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out, sb_error *err);
 
 int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out, sb_error *err)
@@ -468,70 +538,12 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
     }
     if (!sb__parse_pointers(&p, &out->type))
         return -1;
-    if (punct_is(&p, '(')) {
-        /* typedef int (*cmp_t)(const void *, const void *) */
-        if (out->opaque) {
-            fail(&p, p.t.pos, "a function pointer typedef returning an opaque struct needs a typedef of it first");
-            return -1;
-        }
-        size_t np, nl;
-        const char *spelling;
-        sb_sig *fsig = sb__parse_fp_declarator(&p, tstart, &np, &nl, &spelling);
-        if (!fsig)
-            return -1;
-        if (!nl || nl >= sizeof out->name || p.t.kind != T_END) {
-            sb__sig_free(fsig);
-            if (!nl)
-                fail(&p, np, "a function pointer typedef needs a name: typedef int (*name)(int)");
-            else if (nl >= sizeof out->name)
-                fail(&p, np, "the typedef's name is too long");
-            else
-                expected(&p, "the end of the typedef");
-            return -1;
-        }
-        memcpy(out->name, p.s + np, nl);
-        out->name[nl] = '\0';
-        out->fsig = fsig;
-        out->fname = spelling;
-        out->type = (sb_type){SB_K_VOID, 1, 0, NULL};
-        return 0;
-    }
+    if (punct_is(&p, '('))
+        return typedef_funcptr(&p, tstart, out);
     if (!copy_ident(&p, out->name, sizeof out->name, "the typedef's name"))
         return -1;
-    if (punct_is(&p, '[')) {
-        size_t at = p.t.pos;
-        next(&p);
-        if (!punct_is(&p, '[')) {
-            expected(&p, "'[[' to start an annotation");
-            return -1;
-        }
-        next(&p);
-        if (!tok_is(&p, "release")) {
-            fail(&p, p.t.pos, "a typedef takes only [[release(fn)]]");
-            return -1;
-        }
-        next(&p);
-        if (!punct_is(&p, '(')) {
-            expected(&p, "'(' after release");
-            return -1;
-        }
-        next(&p);
-        if (!copy_ident(&p, out->release, sizeof out->release, "the release function's name"))
-            return -1;
-        if (!punct_is(&p, ')')) {
-            expected(&p, "')'");
-            return -1;
-        }
-        next(&p);
-        if (!eat(&p, ']', 2, "']]' to end the annotation"))
-            return -1;
-        bool handle = out->opaque ? out->type.ptr <= 1
-                                  : out->type.named && out->type.named->what == SB_NAMED_OPAQUE && out->type.ptr <= 1;
-        if (!handle) {
-            fail(&p, at, "[[release]] applies to opaque handle types ('typedef struct tag name')");
-            return -1;
-        }
-    }
+    if (punct_is(&p, '[') && !parse_release(&p, out))
+        return -1;
     if (p.t.kind != T_END) {
         expected(&p, "the end of the typedef");
         return -1;
