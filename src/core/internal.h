@@ -1,4 +1,4 @@
-/* internal.h — cross-file internals of the plain-C layers (sig, ctype, plan); never includes Python.h. */
+/* internal.h — cross-file internals of the plain-C layers (parser, ctype, layout, plan); never includes Python.h. */
 #ifndef SB_INTERNAL_H
 #define SB_INTERNAL_H
 
@@ -11,7 +11,8 @@
 #include "sigbind_cc.h"
 
 /* ------------------------------------------------------------------ */
-/* Errors of the plain-C layers: a status plus an owned message.       */
+/* Errors of the plain-C layers: a status plus an owned message        */
+/* (sb__error_set: src/core/arena.c).                                  */
 
 typedef struct sb_error {
     size_t col;      /* 0-based column in the text that was parsed, or (size_t)-1 */
@@ -198,7 +199,7 @@ SB_INTERNAL const sb_field *sb__layout_field(const sb_layout *L, const char *nam
 SB_INTERNAL size_t sb__type_align(sb_type t);
 
 /* A `struct tag { ... }` / `union tag { ... }` statement of a declaration
- * block. On success *out is a finished layout the caller owns. */
+ * block (parsed in src/core/decl.c). On success *out is a finished layout the caller owns. */
 SB_INTERNAL bool sb__is_struct_def(const char *text, size_t len);
 SB_INTERNAL int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_layout **out,
                                  sb_error *err);
@@ -226,7 +227,9 @@ SB_INTERNAL size_t sb__type_size(sb_type t);
 SB_INTERNAL ffi_type *sb__type_ffi(sb_type t);
 
 /* ------------------------------------------------------------------ */
-/* sig: signature text -> sb_sig (src/core/sig.c).                          */
+/* sig: signature text -> sb_sig (src/core/proto.c; the arena and          */
+/* sb__sig_free: arena.c; declaration blocks: decl.c; what the parser     */
+/* files share: parse.h).                                                  */
 
 typedef enum sb_lit_kind {
     SB_LIT_NONE = 0,   /* no default */
@@ -329,7 +332,8 @@ SB_INTERNAL int sb__typedef_parse(const char *text, size_t len, const sb_scope *
  * NULL with *err filled on failure. */
 SB_INTERNAL sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, sb_error *err);
 
-/* Integer constants of declaration blocks: `enum tag { A, B = 5 };`,
+/* Integer constants of declaration blocks (src/core/decl.c, their
+ * expressions src/core/constexpr.c): `enum tag { A, B = 5 };`,
  * `typedef enum { ... } name;`, `static const int X = 1;`, `#define X 1`.
  * A value is a 64-bit integer: v, or (u set) a value above INT64_MAX held as
  * its uint64_t bits. */

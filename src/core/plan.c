@@ -257,36 +257,23 @@ static SB_UNUSED bool is_int_class(sb_conv c) /* unused when SB_HAVE_CALLREGS is
            c == SB_CV_PTR || c == SB_CV_PYOBJ || c == SB_CV_INST || c == SB_CV_FUNC;
 }
 
-sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
-{
-    if (!sig) {
-        sb__error_set(err, (size_t)-1, "no signature");
-        return NULL;
-    }
-    sb_plan *pl = calloc(1, sizeof *pl);
-    if (!pl) {
-        sb__sig_free(sig);
-        sb__error_set(err, (size_t)-1, "out of memory");
-        return NULL;
-    }
-    pl->sig = sig;
-    pl->varargs_slot = pl->varkw_slot = -1;
-    uint16_t n = sig->nparams;
-    pl->nargs = n;
-    pl->slots = calloc(n ? n : 1, sizeof *pl->slots);
-    pl->py = calloc(n ? n : 1, sizeof *pl->py);
-    pl->atypes = calloc(n ? n : 1, sizeof *pl->atypes);
-    if (!pl->slots || !pl->py || !pl->atypes)
-        goto oom;
+/* The stages of sb__plan_new. Each fills its part of pl from pl->sig; the
+ * ones that can fail return false with *err filled (pl is then freed by the
+ * caller). */
 
+/* What no plan can be made of: '...' with keyword-only parameters or in a
+ * method, structs libffi cannot pass by value. */
+static bool check_sig(const sb_sig *sig, sb_error *err)
+{
+    uint16_t n = sig->nparams;
     if (sig->flags & SB_SIG_VARIADIC) {
         if (sig->kwonly >= 0) {
             sb__error_set(err, (size_t)-1, "'...' cannot follow keyword-only parameters, *args or **kwargs");
-            goto fail;
+            return false;
         }
         if (sig->flags & SB_SIG_METHOD) {
             sb__error_set(err, (size_t)-1, "a method cannot be variadic ('...'); take *args instead");
-            goto fail;
+            return false;
         }
     }
 
@@ -298,26 +285,32 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             sb__error_set(err, i < n ? sig->params[i].col : (size_t)-1,
                           "%s cannot be passed or returned by value (libffi cannot pass unions or "
                           "structs holding them by value; pass a pointer)", t.named->name);
-            goto fail;
+            return false;
         }
     }
+    return true;
+}
 
-    /* Result. */
+/* The result: its converter, [[free]], the error contract (its default
+ * condition filled in). */
+static bool plan_result(sb_plan *pl, sb_error *err)
+{
+    sb_sig *sig = pl->sig;
     sb_type rt = sig->ret;
     pl->ret_conv = (uint8_t)conv_of(rt);
     pl->ret_size = (uint8_t)sb__type_size(rt);
     if ((sig->flags & SB_SIG_FREE) && pl->ret_conv == SB_CV_PYOBJ) {
         sb__error_set(err, (size_t)-1, "[[free]] cannot apply to a PyObject * result (it is a reference, not memory)");
-        goto fail;
+        return false;
     }
     if ((sig->flags & SB_SIG_FREE) && pl->ret_conv == SB_CV_INST) {
         sb__error_set(err, (size_t)-1, "[[free]] cannot apply to a %s * result (it is an instance's struct)",
                       rt.named->name);
-        goto fail;
+        return false;
     }
     if ((sig->flags & SB_SIG_FREE) && !rt.ptr) {
         sb__error_set(err, (size_t)-1, "[[free]] needs a pointer result, not %s", sb__kind((sb_kind)rt.kind)->name);
-        goto fail;
+        return false;
     }
     sb_contract *c = &sig->contract;
     if (c->kind) {
@@ -325,13 +318,13 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         sb__type_format(rt, tn, sizeof tn);
         if (pl->ret_conv == SB_CV_VOID) {
             sb__error_set(err, (size_t)-1, "an error contract needs a result to test, and %s() returns void", sig->name);
-            goto fail;
+            return false;
         }
         bool isptr = rt.ptr != 0;
         /* Checked first: otherwise [[status]] on a pointer reports "compares with NULL". */
         if (c->kind == SB_CONTRACT_STATUS && isptr) {
             sb__error_set(err, (size_t)-1, "[[status]] needs an integer result, not %s", tn);
-            goto fail;
+            return false;
         }
         if (c->kind == SB_CONTRACT_ERRNO && c->value.kind == SB_LIT_NONE) {
             c->value.kind = isptr ? SB_LIT_NULL : SB_LIT_INT;
@@ -340,22 +333,67 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         }
         if (isptr && c->value.kind != SB_LIT_NULL) {
             sb__error_set(err, (size_t)-1, "the error condition of a pointer result (%s) compares with NULL", tn);
-            goto fail;
+            return false;
         }
         if (!isptr && (c->value.kind != SB_LIT_INT ||
                        !(pl->ret_conv == SB_CV_SINT || pl->ret_conv == SB_CV_UINT || pl->ret_conv == SB_CV_BOOL))) {
             sb__error_set(err, (size_t)-1, "an error contract on a result of type %s needs an integer result compared with an integer", tn);
-            goto fail;
+            return false;
         }
     }
+    return true;
+}
 
-    /* Arguments and Python parameters. */
-    int last_unnamed = -1;
+/* The converter of an [[out]]/[[inout]] parameter's pointee (pn: its name for messages). */
+static bool plan_out_param(sb_plan *pl, const sb_param *prm, const char *pn, sb_slot *s, sb_error *err)
+{
+    const char *an = prm->flags & SB_PARAM_OUT ? "out" : "inout";
+    if (!prm->type.ptr) {
+        sb__error_set(err, prm->col, "[[%s]] parameter '%s' must be a pointer", an, pn);
+        return false;
+    }
+    sb_type pt = prm->type;
+    pt.ptr--;
+    if (pt.ptr == 0 && pt.kind == SB_K_VOID && !pt.named) {
+        sb__error_set(err, prm->col, "[[%s]] parameter '%s' cannot point to void", an, pn);
+        return false;
+    }
+    if (pt.kind == SB_K_PYOBJECT && pt.ptr != 1) {
+        sb__error_set(err, prm->col, "[[%s]] parameter '%s': PyObject is only usable as 'PyObject *'", an,
+                      pn);
+        return false;
+    }
+    s->conv = (uint8_t)conv_of(pt);
+    if ((prm->flags & SB_PARAM_INOUT) && s->conv == SB_CV_CSTR && !pt.cconst) {
+        sb__error_set(err, prm->col, "[[inout]] parameter '%s': declare it 'const char **' (a str's text must not be "
+                      "written to)", pn);
+        return false;
+    }
+    if (s->conv == SB_CV_PYOBJ) {
+        sb__error_set(err, prm->col, "[[%s]] PyObject ** parameters are not supported yet", an);
+        return false;
+    }
+    pl->nout++;
+    if ((prm->flags & SB_PARAM_OUT) && prm->def.kind) {
+        sb__error_set(err, prm->col, "[[out]] parameter '%s' cannot have a default", pn);
+        return false;
+    }
+    return true;
+}
+
+/* Arguments and Python parameters: a slot per C argument, a Python
+ * parameter for each one the caller gives (with its checked default).
+ * *last_unnamed: the Python index of the last unnamed one, or -1. */
+static bool plan_params(sb_plan *pl, int *last_unnamed, sb_error *err)
+{
+    const sb_sig *sig = pl->sig;
+    uint16_t n = sig->nparams;
+    *last_unnamed = -1;
     for (uint16_t i = 0; i < n; i++) {
         const sb_param *prm = &sig->params[i];
         if ((prm->flags & (SB_PARAM_VARARGS | SB_PARAM_VARKW)) && (sig->flags & SB_SIG_VARIADIC)) {
             sb__error_set(err, prm->col, "'...' cannot be combined with *args or **kwargs");
-            goto fail;
+            return false;
         }
         if (prm->flags & (SB_PARAM_VARARGS | SB_PARAM_VARKW)) {
             /* *args / **kwargs: the extra positional / keyword arguments, as a
@@ -381,37 +419,8 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         s->kind = prm->type.kind;
         pl->atypes[i] = sb__type_ffi(prm->type);
         if (prm->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) {
-            const char *an = prm->flags & SB_PARAM_OUT ? "out" : "inout";
-            if (!prm->type.ptr) {
-                sb__error_set(err, prm->col, "[[%s]] parameter '%s' must be a pointer", an, pn);
-                goto fail;
-            }
-            sb_type pt = prm->type;
-            pt.ptr--;
-            if (pt.ptr == 0 && pt.kind == SB_K_VOID && !pt.named) {
-                sb__error_set(err, prm->col, "[[%s]] parameter '%s' cannot point to void", an, pn);
-                goto fail;
-            }
-            if (pt.kind == SB_K_PYOBJECT && pt.ptr != 1) {
-                sb__error_set(err, prm->col, "[[%s]] parameter '%s': PyObject is only usable as 'PyObject *'", an,
-                              pn);
-                goto fail;
-            }
-            s->conv = (uint8_t)conv_of(pt);
-            if ((prm->flags & SB_PARAM_INOUT) && s->conv == SB_CV_CSTR && !pt.cconst) {
-                sb__error_set(err, prm->col, "[[inout]] parameter '%s': declare it 'const char **' (a str's text must not be "
-                              "written to)", pn);
-                goto fail;
-            }
-            if (s->conv == SB_CV_PYOBJ) {
-                sb__error_set(err, prm->col, "[[%s]] PyObject ** parameters are not supported yet", an);
-                goto fail;
-            }
-            pl->nout++;
-            if ((prm->flags & SB_PARAM_OUT) && prm->def.kind) {
-                sb__error_set(err, prm->col, "[[out]] parameter '%s' cannot have a default", pn);
-                goto fail;
-            }
+            if (!plan_out_param(pl, prm, pn, s, err))
+                return false;
         } else {
             s->conv = (uint8_t)conv_of(prm->type);
             /* A non-const `char *` parameter may be written to: it takes what
@@ -430,7 +439,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         pp->slot = (int16_t)i;
         pp->name = prm->name; /* unnamed ones are named "argN" below */
         if (!prm->name)
-            last_unnamed = (int)k;
+            *last_unnamed = (int)k;
         if (prm->def.kind) {
             sb_type vt = prm->type;
             if (prm->flags & SB_PARAM_INOUT)
@@ -438,68 +447,80 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
             sb_error e2;
             if (sb__literal_check(&prm->def, vt, &e2) < 0) {
                 sb__error_set(err, prm->def_pos, "parameter '%s': %s", pn, e2.msg);
-                goto fail;
+                return false;
             }
             pp->def = &prm->def;
         }
     }
+    return true;
+}
 
-    /* Python names: "argN" (N = C position) for unnamed parameters, and a
-     * trailing '_' for C names that are Python keywords ("from" -> "from_",
-     * the PEP 8 spelling), so keywords and __text_signature__ work. One block. */
-    {
-        size_t need = 0;
-        for (uint16_t k = 0; k < pl->npy; k++)
-            if (!pl->py[k].name)
-                need += 8;
-            else if (is_python_keyword(pl->py[k].name))
-                need += strlen(pl->py[k].name) + 2;
-        if (need) {
-            char *names = malloc(need);
-            if (!names)
-                goto oom;
-            pl->names_block = names; /* freed with the plan, also on failure */
-            char *w = names;
-            for (uint16_t k = 0; k < pl->npy; k++) {
-                if (pl->py[k].name) {
-                    if (is_python_keyword(pl->py[k].name)) {
-                        size_t l = strlen(pl->py[k].name);
-                        memcpy(w, pl->py[k].name, l);
-                        memcpy(w + l, "_", 2);
-                        pl->py[k].name = w;
-                        w += l + 2;
-                    }
-                    continue;
-                }
-                snprintf(w, 8, "arg%u", (unsigned)pl->py[k].slot % 1000u);
-                /* A given name may not be the one made for an unnamed parameter. */
-                for (uint16_t j = 0; j < pl->npy; j++)
-                    if (pl->py[j].name && !strcmp(pl->py[j].name, w)) {
-                        sb__error_set(err, sig->params[pl->py[j].slot].col,
-                                      "parameter name '%s' clashes with the name of unnamed parameter %u", w,
-                                      (unsigned)pl->py[k].slot);
-                        goto fail;
-                    }
-                pl->py[k].name = w;
-                w += 8;
-            }
+/* Python names: "argN" (N = C position) for unnamed parameters, and a
+ * trailing '_' for C names that are Python keywords ("from" -> "from_",
+ * the PEP 8 spelling), so keywords and __text_signature__ work. One block. */
+static bool python_names(sb_plan *pl, sb_error *err)
+{
+    const sb_sig *sig = pl->sig;
+    size_t need = 0;
+    for (uint16_t k = 0; k < pl->npy; k++)
+        if (!pl->py[k].name)
+            need += 8;
+        else if (is_python_keyword(pl->py[k].name))
+            need += strlen(pl->py[k].name) + 2;
+    if (need) {
+        char *names = malloc(need);
+        if (!names) {
+            sb__error_set(err, (size_t)-1, "out of memory");
+            return false;
         }
+        pl->names_block = names; /* freed with the plan, also on failure */
+        char *w = names;
         for (uint16_t k = 0; k < pl->npy; k++) {
-            pl->py[k].namelen = strlen(pl->py[k].name);
-            /* Renaming may collide: "int from, int from_". */
-            for (uint16_t j = 0; j < k; j++)
-                if (!strcmp(pl->py[j].name, pl->py[k].name)) {
-                    sb__error_set(err, sig->params[pl->py[k].slot].col,
-                                  "parameter '%s' has the same Python name as an earlier one ('%s'; Python keywords get "
-                                  "a trailing '_')",
-                                  sig->params[pl->py[k].slot].name ? sig->params[pl->py[k].slot].name : "?",
-                                  pl->py[k].name);
-                    goto fail;
+            if (pl->py[k].name) {
+                if (is_python_keyword(pl->py[k].name)) {
+                    size_t l = strlen(pl->py[k].name);
+                    memcpy(w, pl->py[k].name, l);
+                    memcpy(w + l, "_", 2);
+                    pl->py[k].name = w;
+                    w += l + 2;
                 }
+                continue;
+            }
+            snprintf(w, 8, "arg%u", (unsigned)pl->py[k].slot % 1000u);
+            /* A given name may not be the one made for an unnamed parameter. */
+            for (uint16_t j = 0; j < pl->npy; j++)
+                if (pl->py[j].name && !strcmp(pl->py[j].name, w)) {
+                    sb__error_set(err, sig->params[pl->py[j].slot].col,
+                                  "parameter name '%s' clashes with the name of unnamed parameter %u", w,
+                                  (unsigned)pl->py[k].slot);
+                    return false;
+                }
+            pl->py[k].name = w;
+            w += 8;
         }
     }
+    for (uint16_t k = 0; k < pl->npy; k++) {
+        pl->py[k].namelen = strlen(pl->py[k].name);
+        /* Renaming may collide: "int from, int from_". */
+        for (uint16_t j = 0; j < k; j++)
+            if (!strcmp(pl->py[j].name, pl->py[k].name)) {
+                sb__error_set(err, sig->params[pl->py[k].slot].col,
+                              "parameter '%s' has the same Python name as an earlier one ('%s'; Python keywords get "
+                              "a trailing '_')",
+                              sig->params[pl->py[k].slot].name ? sig->params[pl->py[k].slot].name : "?",
+                              pl->py[k].name);
+                return false;
+            }
+    }
+    return true;
+}
 
-    /* Positional-only and keyword-only boundaries, in Python parameter indexes. */
+/* Positional-only and keyword-only boundaries, in Python parameter indexes
+ * (nposonly, npositional), and the required ones (nrequired). */
+static bool py_boundaries(sb_plan *pl, int last_unnamed, sb_error *err)
+{
+    const sb_sig *sig = pl->sig;
+    uint16_t n = sig->nparams;
     uint16_t posonly = 0, kwstart = pl->npy;
     for (uint16_t i = 0; i < n; i++) {
         int16_t k = pl->slots[i].py;
@@ -516,7 +537,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         posonly = 1; /* the instance is never passed by keyword */
     if (posonly > kwstart) {
         sb__error_set(err, (size_t)-1, "unnamed parameters cannot be keyword-only (give them names)");
-        goto fail;
+        return false;
     }
     pl->nposonly = posonly;
     pl->npositional = kwstart;
@@ -530,13 +551,21 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         } else if (seen_def) {
             sb__error_set(err, sig->params[pl->py[k].slot].col,
                           "parameter '%s' without a default follows a parameter with a default", pl->py[k].name);
-            goto fail;
+            return false;
         } else {
             pl->nrequired++;
         }
     }
+    return true;
+}
 
-    /* Storage cells and the fast path. */
+/* Storage cells and the fast path: the register call when every argument
+ * fits a register, else a cell per argument; then the out cells and the
+ * integer ranges. */
+static void plan_cells(sb_plan *pl)
+{
+    const sb_sig *sig = pl->sig;
+    uint16_t n = sig->nparams;
     pl->fast = SB_FAST_NONE;
 #if SB_HAVE_CALLREGS
     if (!(sig->flags & SB_SIG_VARIADIC)) { /* variadic calls go through ffi_prep_cif_var's cif */
@@ -585,102 +614,150 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     for (uint16_t i = 0; i < n; i++)
         if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
             pl->slots[i].outcell = (uint8_t)pl->ncells++;
+}
 
+/* The storage of structs passed or returned by value, each at a 16-byte
+ * boundary (the result's last). */
+static void plan_structs(sb_plan *pl)
+{
+    uint16_t n = pl->sig->nparams;
     pl->has_structs = pl->ret_conv == SB_CV_STRUCT;
-    {
-        size_t at = 0; /* each struct's storage at a 16-byte boundary */
-        for (uint16_t i = 0; i < n; i++)
-            if (pl->slots[i].conv == SB_CV_STRUCT) {
-                sb_type t = pl->slots[i].type;
-                if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
-                    t.ptr--;
-                pl->has_structs = true;
-                pl->slots[i].soff = (uint32_t)at;
-                at += (sb__type_size(t) + 15) & ~(size_t)15;
-            }
-        pl->ret_soff = (uint32_t)at;
-        if (pl->ret_conv == SB_CV_STRUCT)
-            at += (sb__type_size(rt) + sizeof(ffi_arg) + 15) & ~(size_t)15;
-        pl->struct_bytes = (uint32_t)at;
-    }
-    unsigned nfixed = n;
+    size_t at = 0;
+    for (uint16_t i = 0; i < n; i++)
+        if (pl->slots[i].conv == SB_CV_STRUCT) {
+            sb_type t = pl->slots[i].type;
+            if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
+                t.ptr--;
+            pl->has_structs = true;
+            pl->slots[i].soff = (uint32_t)at;
+            at += (sb__type_size(t) + 15) & ~(size_t)15;
+        }
+    pl->ret_soff = (uint32_t)at;
+    if (pl->ret_conv == SB_CV_STRUCT)
+        at += (sb__type_size(pl->sig->ret) + sizeof(ffi_arg) + 15) & ~(size_t)15;
+    pl->struct_bytes = (uint32_t)at;
+}
+
+/* The libffi cif (a variadic one for '...'). */
+static bool plan_cif(sb_plan *pl, sb_error *err)
+{
+    const sb_sig *sig = pl->sig;
+    unsigned n = sig->nparams, nfixed = n;
     while (nfixed && (sig->params[nfixed - 1].flags & SB_PARAM_EXTRA))
         nfixed--;
     ffi_status st = (sig->flags & SB_SIG_VARIADIC)
-                        ? ffi_prep_cif_var(&pl->cif, FFI_DEFAULT_ABI, nfixed, n, sb__type_ffi(rt), pl->atypes)
-                        : ffi_prep_cif(&pl->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(rt), pl->atypes);
+                        ? ffi_prep_cif_var(&pl->cif, FFI_DEFAULT_ABI, nfixed, n, sb__type_ffi(sig->ret), pl->atypes)
+                        : ffi_prep_cif(&pl->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(sig->ret), pl->atypes);
     if (st != FFI_OK) {
         sb__error_set(err, (size_t)-1, "libffi cannot prepare a call of this signature (status %d)", (int)st);
+        return false;
+    }
+    return true;
+}
+
+/* __text_signature__ and the doc. */
+static bool plan_texts(sb_plan *pl, sb_error *err)
+{
+    const sb_sig *sig = pl->sig;
+    uint16_t n = sig->nparams, posonly = pl->nposonly, kwstart = pl->npositional;
+    strb ts = {0};
+    sput(&ts, "(", 1);
+    for (uint16_t k = 0; k < pl->npy; k++) {
+        if (k)
+            sput(&ts, ", ", 2);
+        if (k == kwstart) {
+            if (pl->varargs_slot >= 0) {
+                sputs(&ts, "*");
+                sputs(&ts, sig->params[pl->varargs_slot].name);
+                sputs(&ts, ", ");
+            } else {
+                sputs(&ts, "*, ");
+            }
+        }
+        if (k == 0 && (sig->flags & SB_SIG_METHOD))
+            sput(&ts, "$", 1); /* inspect: the bound instance */
+        sputs(&ts, pl->py[k].name);
+        if (pl->py[k].def) {
+            sput(&ts, "=", 1);
+            put_py_literal(&ts, pl->py[k].def);
+        }
+        if (k + 1 == posonly)
+            sputs(&ts, ", /");
+    }
+    if (pl->varargs_slot >= 0 && kwstart == pl->npy) {
+        if (pl->npy)
+            sput(&ts, ", ", 2);
+        sputs(&ts, "*");
+        sputs(&ts, sig->params[pl->varargs_slot].name);
+    }
+    if ((sig->flags & SB_SIG_VARIADIC) && !(n && (sig->params[n - 1].flags & SB_PARAM_EXTRA))) {
+        /* '...' takes the extra positional arguments: "*args" (another name if a parameter has it) */
+        bool clash = false;
+        for (uint16_t k = 0; k < pl->npy; k++)
+            clash |= !strcmp(pl->py[k].name, "args");
+        if (pl->npy)
+            sput(&ts, ", ", 2);
+        sputs(&ts, clash ? "*varargs" : "*args");
+    }
+    if (pl->varkw_slot >= 0) {
+        if (pl->npy || pl->varargs_slot >= 0)
+            sput(&ts, ", ", 2);
+        sputs(&ts, "**");
+        sputs(&ts, sig->params[pl->varkw_slot].name);
+    }
+    sput(&ts, ")", 1);
+    if (ts.oom) {
+        free(ts.b);
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return false;
+    }
+    pl->text_signature = ts.b;
+    strb d = {0};
+    sputs(&d, sig->name);
+    sputs(&d, ts.b);
+    sputs(&d, "\n--\n\n");
+    sputs(&d, sig->text);
+    if (d.oom) {
+        free(d.b);
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return false;
+    }
+    pl->doc = d.b;
+    return true;
+}
+
+sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
+{
+    if (!sig) {
+        sb__error_set(err, (size_t)-1, "no signature");
+        return NULL;
+    }
+    sb_plan *pl = calloc(1, sizeof *pl);
+    if (!pl) {
+        sb__sig_free(sig);
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return NULL;
+    }
+    pl->sig = sig;
+    pl->varargs_slot = pl->varkw_slot = -1;
+    uint16_t n = sig->nparams;
+    pl->nargs = n;
+    pl->slots = calloc(n ? n : 1, sizeof *pl->slots);
+    pl->py = calloc(n ? n : 1, sizeof *pl->py);
+    pl->atypes = calloc(n ? n : 1, sizeof *pl->atypes);
+    if (!pl->slots || !pl->py || !pl->atypes) {
+        sb__error_set(err, (size_t)-1, "out of memory");
         goto fail;
     }
-
-    /* __text_signature__ and the doc. */
-    {
-        strb ts = {0};
-        sput(&ts, "(", 1);
-        for (uint16_t k = 0; k < pl->npy; k++) {
-            if (k)
-                sput(&ts, ", ", 2);
-            if (k == kwstart) {
-                if (pl->varargs_slot >= 0) {
-                    sputs(&ts, "*");
-                    sputs(&ts, sig->params[pl->varargs_slot].name);
-                    sputs(&ts, ", ");
-                } else {
-                    sputs(&ts, "*, ");
-                }
-            }
-            if (k == 0 && (sig->flags & SB_SIG_METHOD))
-                sput(&ts, "$", 1); /* inspect: the bound instance */
-            sputs(&ts, pl->py[k].name);
-            if (pl->py[k].def) {
-                sput(&ts, "=", 1);
-                put_py_literal(&ts, pl->py[k].def);
-            }
-            if (k + 1 == posonly)
-                sputs(&ts, ", /");
-        }
-        if (pl->varargs_slot >= 0 && kwstart == pl->npy) {
-            if (pl->npy)
-                sput(&ts, ", ", 2);
-            sputs(&ts, "*");
-            sputs(&ts, sig->params[pl->varargs_slot].name);
-        }
-        if ((sig->flags & SB_SIG_VARIADIC) && !(n && (sig->params[n - 1].flags & SB_PARAM_EXTRA))) {
-            /* '...' takes the extra positional arguments: "*args" (another name if a parameter has it) */
-            bool clash = false;
-            for (uint16_t k = 0; k < pl->npy; k++)
-                clash |= !strcmp(pl->py[k].name, "args");
-            if (pl->npy)
-                sput(&ts, ", ", 2);
-            sputs(&ts, clash ? "*varargs" : "*args");
-        }
-        if (pl->varkw_slot >= 0) {
-            if (pl->npy || pl->varargs_slot >= 0)
-                sput(&ts, ", ", 2);
-            sputs(&ts, "**");
-            sputs(&ts, sig->params[pl->varkw_slot].name);
-        }
-        sput(&ts, ")", 1);
-        if (ts.oom) {
-            free(ts.b);
-            goto oom;
-        }
-        pl->text_signature = ts.b;
-        strb d = {0};
-        sputs(&d, sig->name);
-        sputs(&d, ts.b);
-        sputs(&d, "\n--\n\n");
-        sputs(&d, sig->text);
-        if (d.oom) {
-            free(d.b);
-            goto oom;
-        }
-        pl->doc = d.b;
-    }
+    int last_unnamed;
+    if (!check_sig(sig, err) || !plan_result(pl, err) || !plan_params(pl, &last_unnamed, err) ||
+        !python_names(pl, err) || !py_boundaries(pl, last_unnamed, err))
+        goto fail;
+    plan_cells(pl);
+    plan_structs(pl);
+    if (!plan_cif(pl, err) || !plan_texts(pl, err))
+        goto fail;
     return pl;
-oom:
-    sb__error_set(err, (size_t)-1, "out of memory");
 fail:
     sb__plan_free(pl);
     return NULL;

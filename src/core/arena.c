@@ -1,0 +1,109 @@
+/* arena.c — the per-signature arena, sb__sig_free, and sb__error_set for every plain-C layer (plain C). */
+#include "core/internal.h"
+#include "core/parse.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Arena: one malloc for the usual signature, chained chunks beyond.   */
+
+typedef struct sb_chunk {
+    struct sb_chunk *next;
+} sb_chunk;
+
+typedef struct sb_kid {
+    struct sb_kid *next;
+    sb_sig *sig;
+} sb_kid;
+
+struct sb_arena {
+    sb_chunk *extra;   /* further chunks */
+    sb_kid *kids;      /* signatures of function pointer types inside this one, freed with it */
+    char *cur, *end;
+};
+
+#define SB_ARENA_FIRST 1536
+
+sb_arena *sb__arena_new(void)
+{
+    sb_arena *a = malloc(SB_ARENA_FIRST);
+    if (!a)
+        return NULL;
+    a->extra = NULL;
+    a->kids = NULL;
+    a->cur = (char *)a + ((sizeof(sb_arena) + 7u) & ~(size_t)7u);
+    a->end = (char *)a + SB_ARENA_FIRST;
+    return a;
+}
+
+void *sb__arena_alloc(sb_arena *a, size_t n)
+{
+    n = (n + 7u) & ~(size_t)7u;
+    if ((size_t)(a->end - a->cur) < n) {
+        size_t cap = n > 4096 ? n : 4096;
+        sb_chunk *c = malloc(sizeof(sb_chunk) + 8 + cap);
+        if (!c)
+            return NULL;
+        c->next = a->extra;
+        a->extra = c;
+        a->cur = (char *)c + ((sizeof(sb_chunk) + 7u) & ~(size_t)7u);
+        a->end = a->cur + cap;
+    }
+    void *p = a->cur;
+    a->cur += n;
+    return p;
+}
+
+char *sb__arena_strndup(sb_arena *a, const char *s, size_t n)
+{
+    char *p = sb__arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+bool sb__arena_adopt(sb_arena *a, sb_sig *kid)
+{
+    sb_kid *k = sb__arena_alloc(a, sizeof *k);
+    if (!k)
+        return false;
+    k->sig = kid;
+    k->next = a->kids;
+    a->kids = k;
+    return true;
+}
+
+void sb__arena_free(sb_arena *a)
+{
+    for (sb_kid *k = a->kids; k; k = k->next)
+        sb__sig_free(k->sig);
+    sb_chunk *c = a->extra;
+    while (c) {
+        sb_chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    free(a); /* the first block holds the arena header (and the signature) */
+}
+
+void sb__sig_free(sb_sig *sig)
+{
+    if (sig)
+        sb__arena_free(sig->arena);
+}
+
+void sb__error_set(sb_error *err, size_t col, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    err->col = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+}

@@ -1,0 +1,163 @@
+/* parse.h — what the parser files share (private to src/core): the arena, the parser state and its token reader, each file's entry points. */
+#ifndef SB_PARSE_H
+#define SB_PARSE_H
+
+#include "core/internal.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Arena: one malloc for the usual signature, chained chunks beyond    */
+/* (arena.c).                                                          */
+
+typedef struct sb_arena sb_arena;
+
+/* A new empty arena, or NULL (out of memory). */
+SB_INTERNAL sb_arena *sb__arena_new(void);
+/* Frees a and every signature it adopted. */
+SB_INTERNAL void sb__arena_free(sb_arena *a);
+SB_INTERNAL void *sb__arena_alloc(sb_arena *a, size_t n);
+SB_INTERNAL char *sb__arena_strndup(sb_arena *a, const char *s, size_t n);
+/* a frees kid with itself (the signature of a function pointer type inside
+ * a's signature); false when out of memory (kid is then not adopted). */
+SB_INTERNAL bool sb__arena_adopt(sb_arena *a, sb_sig *kid);
+
+/* ------------------------------------------------------------------ */
+/* Lexer (lexer.c): the parser state, tokens and the small helpers     */
+/* every parser file uses by their short names.                        */
+
+typedef enum tok_kind {
+    T_END, T_IDENT, T_INT, T_FLOAT, T_STRING, T_CHAR, T_PUNCT, T_ELLIPSIS, T_BAD
+} tok_kind;
+
+typedef struct tok {
+    tok_kind kind;
+    size_t pos, len;   /* span in the text */
+    char punct;        /* for T_PUNCT: the character; '=' '!' '<' '>' may be two-char ops */
+    char punct2;       /* second char of a two-char operator, else 0 */
+} tok;
+
+typedef struct parser {
+    const char *s;
+    size_t n, pos;
+    tok t;             /* current token */
+    sb_arena *a;
+    sb_error *err;
+    bool failed;
+    const sb_scope *scope; /* resolves names the table does not know; may be NULL */
+    int depth;             /* function pointer types nest: their signatures are parsed recursively */
+} parser;
+
+static inline bool is_ident_start(int c) { return isalpha(c) || c == '_'; }
+static inline bool is_ident_char(int c) { return isalnum(c) || c == '_'; }
+
+/* Reads the next token into p->t (lexer.c). */
+SB_INTERNAL void sb__lex_next(parser *p);
+static inline void next(parser *p) { sb__lex_next(p); }
+
+static inline void fail(parser *p, size_t col, const char *fmt, ...) SB_PRINTF(3, 4);
+static inline void fail(parser *p, size_t col, const char *fmt, ...)
+{
+    if (p->failed)
+        return;
+    p->failed = true;
+    if (p->err) {
+        p->err->col = col;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(p->err->msg, sizeof p->err->msg, fmt, ap);
+        va_end(ap);
+    }
+}
+
+static inline bool tok_is(const parser *p, const char *word)
+{
+    size_t n = strlen(word);
+    return p->t.kind == T_IDENT && p->t.len == n && memcmp(p->s + p->t.pos, word, n) == 0;
+}
+
+static inline bool punct_is(const parser *p, char c)
+{
+    return p->t.kind == T_PUNCT && p->t.punct == c && p->t.punct2 == 0;
+}
+
+/* What the current token is, for messages: "'foo'", "end of text". */
+static inline const char *tok_desc(parser *p, char *buf, size_t cap)
+{
+    if (p->t.kind == T_END)
+        return "end of text";
+    size_t n = p->t.len > 40 ? 40 : p->t.len;
+    snprintf(buf, cap, "'%.*s'", (int)n, p->s + p->t.pos);
+    return buf;
+}
+
+static inline void expected(parser *p, const char *what)
+{
+    char b[64];
+    fail(p, p->t.pos, "expected %s, found %s", what, tok_desc(p, b, sizeof b));
+}
+
+/* Literals (lexer.c). */
+/* The current T_CHAR token's one byte. */
+SB_INTERNAL bool sb__char_literal(parser *p, unsigned char *out);
+SB_INTERNAL bool sb__parse_int_text(parser *p, size_t pos, size_t len, uint64_t *mag);
+SB_INTERNAL bool sb__parse_literal(parser *p, sb_literal *lit, size_t *span_start, size_t *span_end);
+/* The current identifier, copied into the arena. */
+SB_INTERNAL char *sb__ident_dup(parser *p);
+
+/* ------------------------------------------------------------------ */
+/* Type specifiers and pointers (spec.c)                               */
+
+typedef struct spec {
+    int nlong, nshort, nsigned, nunsigned, nint, nchar, nvoid, nbool, nfloat, ndouble;
+    int named;            /* a typedef-like name (int8_t, size_t, PyObject, ...): its kind + 1 */
+    const sb_named *nd;   /* a name the scope knows (a class, an opaque handle type) */
+    bool cconst;
+    bool any;
+    size_t start;
+} spec;
+
+/* The base type of a declaration (its specifiers; where: " for the member"
+ * etc., for the message when there is none). */
+SB_INTERNAL bool sb__parse_base_type(parser *p, spec *sp, const char *where, sb_type *t);
+SB_INTERNAL bool sb__parse_pointers(parser *p, sb_type *t);
+
+/* ------------------------------------------------------------------ */
+/* Annotations (annot.c)                                               */
+
+typedef struct annot_ctx {
+    sb_sig *sig;      /* function annotations, or NULL */
+    sb_param *param;  /* parameter annotations, or NULL */
+} annot_ctx;
+
+SB_INTERNAL bool sb__parse_annotations(parser *p, annot_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Prototypes (proto.c)                                                */
+
+/* `(*name)(params)` after a result type that began at ret_start. */
+SB_INTERNAL sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, size_t *name_pos, size_t *name_len,
+                                            const char **spelling);
+
+/* ------------------------------------------------------------------ */
+/* Constant expressions (constexpr.c)                                  */
+
+typedef struct cparse {
+    parser *p;
+    const sb_constscope *cs;
+    const sb_constdef *local;  /* this statement's constants so far (enumerators) */
+    size_t nlocal;
+} cparse;
+
+SB_INTERNAL bool sb__cexpr(cparse *c, int minprec, sb_cval *out);
+
+static inline bool too_big(parser *p, size_t at)
+{
+    fail(p, at, "constant expression overflows 64-bit signed arithmetic");
+    return false;
+}
+
+#endif

@@ -1,0 +1,200 @@
+/* spec.c — type specifiers and pointer declarators: `const unsigned long *` -> sb_type (plain C). */
+#include "core/internal.h"
+#include "core/parse.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Types                                                               */
+
+static const struct { const char *name; sb_kind kind; } named_types[] = {
+    {"int8_t", SB_K_INT8}, {"uint8_t", SB_K_UINT8}, {"int16_t", SB_K_INT16},
+    {"uint16_t", SB_K_UINT16}, {"int32_t", SB_K_INT32}, {"uint32_t", SB_K_UINT32},
+    {"int64_t", SB_K_INT64}, {"uint64_t", SB_K_UINT64}, {"size_t", SB_K_SIZE},
+    {"ssize_t", SB_K_SSIZE}, {"intptr_t", SB_K_INTPTR}, {"uintptr_t", SB_K_UINTPTR},
+    {"ptrdiff_t", SB_K_PTRDIFF}, {"PyObject", SB_K_PYOBJECT},
+};
+
+/* Reads declaration specifiers. Stops at the first token that is not one
+ * (the declarator). Returns false on error. */
+static bool parse_specs(parser *p, spec *sp, const char *where)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->start = p->t.pos;
+    for (;;) {
+        if (p->t.kind != T_IDENT)
+            break;
+        const char *w = p->s + p->t.pos;
+        size_t n = p->t.len;
+#define IS(word) (n == sizeof(word) - 1 && memcmp(w, word, n) == 0)
+        if (IS("const")) sp->cconst = true;
+        else if (IS("volatile") || IS("extern") || IS("static") || IS("inline") || IS("restrict")) {}
+        else if (IS("long")) sp->nlong++, sp->any = true;
+        else if (IS("short")) sp->nshort++, sp->any = true;
+        else if (IS("signed")) sp->nsigned++, sp->any = true;
+        else if (IS("unsigned")) sp->nunsigned++, sp->any = true;
+        else if (IS("int")) sp->nint++, sp->any = true;
+        else if (IS("char")) sp->nchar++, sp->any = true;
+        else if (IS("void")) sp->nvoid++, sp->any = true;
+        else if (IS("bool") || IS("_Bool")) sp->nbool++, sp->any = true;
+        else if (IS("float")) sp->nfloat++, sp->any = true;
+        else if (IS("double")) sp->ndouble++, sp->any = true;
+        else if (IS("struct") || IS("union") || IS("enum")) {
+            /* `struct Rect *` names a scope's type as well as `Rect *` */
+            size_t kwpos = p->t.pos;
+            int tag = IS("enum") ? 'e' : IS("union") ? 'u' : 's';
+            next(p);
+            const sb_named *nd = NULL;
+            if (!p->failed && p->t.kind == T_IDENT && p->scope && !sp->any)
+                nd = p->scope->lookup(p->scope, p->s + p->t.pos, p->t.len, tag);
+            if (!nd) {
+                if (!p->failed && tag == 'e' && p->t.kind == T_IDENT)
+                    fail(p, kwpos, "enum '%.*s' is not declared (declare it first: 'enum %.*s { ... };')",
+                         (int)(p->t.len > 64 ? 64 : p->t.len), p->s + p->t.pos, (int)(p->t.len > 64 ? 64 : p->t.len),
+                         p->s + p->t.pos);
+                if (!p->failed && p->t.kind == T_IDENT)
+                    fail(p, kwpos, "%.*s '%.*s' is not declared (declare it first in load() or declare(): "
+                         "'%.*s %.*s { ... };' or 'typedef %.*s %.*s %.*s;')", (int)n, w,
+                         (int)(p->t.len > 64 ? 64 : p->t.len), p->s + p->t.pos, (int)n, w,
+                         (int)(p->t.len > 64 ? 64 : p->t.len), p->s + p->t.pos, (int)n, w,
+                         (int)(p->t.len > 64 ? 64 : p->t.len), p->s + p->t.pos, (int)(p->t.len > 64 ? 64 : p->t.len),
+                         p->s + p->t.pos);
+                if (!p->failed)
+                    expected(p, n == 6 ? "the struct's tag" : "the union's tag");
+                return false;
+            }
+            sp->nd = nd;
+            sp->any = true;
+        } else if (IS("typedef")) {
+            fail(p, p->t.pos, "a typedef is a declaration, not a prototype: give it to load() or declare()");
+            return false;
+        } else if (IS("_Complex") || IS("__int128") || IS("_Float128")) {
+            fail(p, p->t.pos, "type '%.*s' is not supported", (int)n, w);
+            return false;
+        } else {
+            if (sp->any)
+                break; /* the declarator's name */
+            bool found = false;
+            for (size_t i = 0; i < sizeof named_types / sizeof named_types[0]; i++)
+                if (strlen(named_types[i].name) == n && memcmp(named_types[i].name, w, n) == 0) {
+                    sp->named = (int)named_types[i].kind + 1;
+                    found = true;
+                    break;
+                }
+            if (!found && p->scope && (sp->nd = p->scope->lookup(p->scope, w, n, 0)) != NULL)
+                found = true;
+            if (!found) {
+                fail(p, p->t.pos, "unknown type name '%.*s' (declare it first: a typedef in load() or declare())", (int)n, w);
+                return false;
+            }
+            sp->any = true;
+        }
+#undef IS
+        next(p);
+        if (p->failed)
+            return false;
+    }
+    if (!sp->any) {
+        char what[80];
+        snprintf(what, sizeof what, "a type%s", where);
+        expected(p, what);
+        return false;
+    }
+    return true;
+}
+
+/* Resolves the collected specifiers to a kind. */
+static bool resolve_spec(parser *p, const spec *sp, sb_kind *out)
+{
+    int base = sp->nvoid + sp->nbool + sp->nfloat + sp->ndouble + sp->nchar + (sp->named ? 1 : 0) + (sp->nd ? 1 : 0);
+    bool sign = sp->nsigned || sp->nunsigned;
+    if (base > 1 || sp->nint > 1 || (sp->nsigned && sp->nunsigned) || sp->nlong > 2 ||
+        (sp->nshort && sp->nlong) || sp->nshort > 1 || sp->nsigned > 1 || sp->nunsigned > 1)
+        goto invalid;
+    if (sp->named || sp->nd) {
+        if (sign || sp->nint || sp->nlong || sp->nshort)
+            goto invalid;
+        *out = sp->nd ? SB_K_VOID : (sb_kind)(sp->named - 1);
+        return true;
+    }
+    if (sp->nvoid || sp->nbool || sp->nfloat) {
+        if (sign || sp->nint || sp->nlong || sp->nshort)
+            goto invalid;
+        *out = sp->nvoid ? SB_K_VOID : sp->nbool ? SB_K_BOOL : SB_K_FLOAT;
+        return true;
+    }
+    if (sp->ndouble) {
+        if (sp->nlong) {
+            fail(p, sp->start, "type 'long double' is not supported");
+            return false;
+        }
+        if (sign || sp->nint || sp->nshort)
+            goto invalid;
+        *out = SB_K_DOUBLE;
+        return true;
+    }
+    if (sp->nchar) {
+        if (sp->nint || sp->nlong || sp->nshort)
+            goto invalid;
+        *out = sp->nunsigned ? SB_K_UCHAR : sp->nsigned ? SB_K_SCHAR : SB_K_CHAR;
+        return true;
+    }
+    if (sp->nshort)
+        *out = sp->nunsigned ? SB_K_USHORT : SB_K_SHORT;
+    else if (sp->nlong == 2)
+        *out = sp->nunsigned ? SB_K_ULLONG : SB_K_LLONG;
+    else if (sp->nlong == 1)
+        *out = sp->nunsigned ? SB_K_ULONG : SB_K_LONG;
+    else
+        *out = sp->nunsigned ? SB_K_UINT : SB_K_INT;
+    return true;
+invalid:
+    fail(p, sp->start, "invalid combination of type specifiers");
+    return false;
+}
+
+/* The base type of a resolved spec: a scope's name stands for itself, or for
+ * the type a typedef names (which may already carry pointers). */
+static void apply_spec(const spec *sp, sb_kind k, sb_type *t)
+{
+    t->kind = (uint8_t)k;
+    t->cconst = sp->cconst;
+    t->named = sp->nd;
+    t->ptr = 0;
+    if (sp->nd && sp->nd->what == SB_NAMED_ALIAS) {
+        t->kind = sp->nd->alias.kind;
+        t->named = sp->nd->alias.named;
+        t->ptr = sp->nd->alias.ptr;
+        t->cconst = sp->cconst || sp->nd->alias.cconst;
+    }
+}
+
+/* The base type of a declaration: its specifiers, resolved (sp keeps where
+ * they started and whether they said const). */
+bool sb__parse_base_type(parser *p, spec *sp, const char *where, sb_type *t)
+{
+    sb_kind k;
+    if (!parse_specs(p, sp, where) || !resolve_spec(p, sp, &k))
+        return false;
+    apply_spec(sp, k, t);
+    return true;
+}
+
+/* Pointer part of a declarator: ('*' qualifiers*)*. */
+bool sb__parse_pointers(parser *p, sb_type *t)
+{
+    while (punct_is(p, '*')) {
+        if (t->ptr >= 8) {
+            fail(p, p->t.pos, "too many levels of pointers");
+            return false;
+        }
+        t->ptr++;
+        next(p);
+        while (tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict"))
+            next(p);
+        if (p->failed)
+            return false;
+    }
+    return true;
+}
