@@ -127,6 +127,8 @@ def object_files(build, src):
             if len(rel) < 2 or rel[0] not in LAYERS:
                 continue
             source = "/".join(rel)[: -len(".o")]
+            if not os.path.exists(os.path.join(src, source)):
+                continue  # left over from a file that moved away
             found.setdefault(source, os.path.join(root, name))  # the same source in several targets: one is enough
     return [(s.split("/")[0], s, o) for s, o in sorted(found.items())]
 

@@ -7,7 +7,7 @@
 
 /*
  * Parameter lists ("(int64_t a, const char *s)") and types ("const char *")
- * are parsed by the signature parser of src/sig.c on every call: a parameter
+ * are parsed by the signature parser (src/core/proto.c) on every call: a parameter
  * list is wrapped as the prototype "void f<params>" and the error columns are
  * mapped back to the caller's text. The parser handles about 3 million short
  * signatures per second (one malloc'd arena each), i.e. a few hundred ns per

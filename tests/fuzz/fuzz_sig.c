@@ -1,4 +1,4 @@
-/* fuzz_sig.c — libFuzzer target of the plain-C layers: signature parser, plan builder, declaration splitter, type parser. */
+/* fuzz_sig.c — libFuzzer target of every entry point of the plain-C core: prototypes, lone, array and function types, declarations, constants, layouts, plans (variadic ones too). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -130,8 +130,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sb_sig *scoped = sb__sig_parse_in(text, size, &fuzz_scope, &err);
     if (scoped) {
         sb_plan *plan = sb__plan_new(scoped, &err);
+        if (plan && (plan->sig->flags & SB_SIG_VARIADIC)) {
+            /* one call with extra arguments: the types the input's bytes pick */
+            static const sb_kind kinds[] = {SB_K_INT, SB_K_DOUBLE, SB_K_LLONG, SB_K_CHAR};
+            sb_type extra[4];
+            uint16_t n = (uint16_t)(size % 5);
+            for (uint16_t i = 0; i < n; i++) {
+                sb_type x = {(uint8_t)kinds[(unsigned char)text[i] % 4], (uint8_t)((unsigned char)text[i] / 4 % 2), 0,
+                             NULL};
+                extra[i] = sb__type_promoted(x);
+                (void)sb__type_conv(extra[i]);
+            }
+            sb_plan *call = sb__plan_variadic(plan, extra, n, &err);
+            if (!call && !err.msg[0])
+                abort();
+            sb__plan_free(call);
+        }
         sb__plan_free(plan);
     }
+    /* Function types ('int (*)(int)' or 'int (int)'): equal to themselves. */
+    sb_sig *ft = sb__functype_parse(text, size, &fuzz_scope, &err);
+    if (ft) {
+        if (!sb__functype_equal(ft, ft))
+            abort();
+        sb__sig_free(ft);
+    } else if (!err.msg[0]) {
+        abort();
+    }
+    /* Array types ('int[4]', 'char[]', a lone type) as sigbind.new takes them. */
+    sb_type elem;
+    int64_t count;
+    if (sb__array_type_parse(text, size, &fuzz_scope, &elem, &count, &err) == 0) {
+        if (count < SB_ARRAY_OPEN)
+            abort();
+    } else if (!err.msg[0]) {
+        abort();
+    }
+    if (sb__type_parse_in(text, size, &fuzz_scope, &elem, &err) < 0 && !err.msg[0])
+        abort();
 
     sb_type t;
     if (sb__type_parse(text, size, &t, &err) == 0) {
