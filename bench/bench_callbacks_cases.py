@@ -59,7 +59,7 @@ SIGBIND_DEFAULT_DIR = os.path.join(
 SIGBIND_DECLS = """
     struct point { int x; int y; };
     struct point sb_bench_point_add(struct point a, struct point b);
-    long sb_bench_call_n(long (*f)(long x), long n);
+    long sb_bench_call_n(long (*f)(long x) [[noescape]], long n);
 """
 
 
@@ -155,14 +155,14 @@ def _build(case_id, benchlib, sigbind_dir, qsort_n):
         if group == "qsort":
             if variant == "sigbind_typed":
                 libc = sigbind.load("c", "void qsort(void *base, size_t n, size_t size, "
-                                         "int (*compar)(const int *a, const int *b));")
+                                         "int (*compar)(const int *a, const int *b) [[noescape]]);")
 
                 def compar(a, b):
                     x, y = a[0], b[0]
                     return (x > y) - (x < y)
             else:
                 libc = sigbind.load("c", "void qsort(void *base, size_t n, size_t size, "
-                                         "int (*compar)(const void *a, const void *b));")
+                                         "int (*compar)(const void *a, const void *b) [[noescape]]);")
                 if variant == "sigbind_cast":
                     cast = sigbind.cast
 
@@ -218,8 +218,8 @@ def _build(case_id, benchlib, sigbind_dir, qsort_n):
         ffi = _cffi()
         ffi.cdef("struct point { int x; int y; };\n"
                  "struct point sb_bench_point_add(struct point a, struct point b);\n"
-                 "long sb_bench_call_n(long (*f)(long x), long n);\n"
-                 "void qsort(void *base, size_t n, size_t size, int (*compar)(const int *, const int *));\n")
+                 "long sb_bench_call_n(long (*f)(long x) [[noescape]], long n);\n"
+                 "void qsort(void *base, size_t n, size_t size, int (*compar)(const int *, const int *) [[noescape]]);\n")
         lib = ffi.dlopen(benchlib)
         call_n = lib.sb_bench_call_n
         cb = ffi.callback("long(long)", ident)

@@ -1,4 +1,4 @@
-/* annot.c — annotations of prototypes and parameters: [[nogil]], [[free]], [[errno]], [[status]], [[out]], [[inout]] (plain C). */
+/* annot.c — annotations of prototypes and parameters: [[nogil]], [[free]], [[errno]], [[status]], [[out]], [[inout]], [[noescape]] (plain C). */
 #include "core/internal.h"
 #include "core/parse.h"
 
@@ -70,7 +70,21 @@ static bool parse_annotation_item(parser *p, annot_ctx *ctx)
             ctx->param->flags |= name[0] == 'o' ? SB_PARAM_OUT : SB_PARAM_INOUT;
             return true;
         }
-        fail(p, at, "unknown parameter annotation '%s' (expected out or inout)", name);
+        if (!strcmp(name, "noescape")) {
+            const sb_type *t = &ctx->param->type;
+            if (has_args) {
+                fail(p, at, "[[noescape]] takes no arguments");
+                return false;
+            }
+            if (!(t->ptr == 1 && t->named && t->named->what == SB_NAMED_FUNC)) {
+                fail(p, at, "[[noescape]] is for function pointer parameters (C calls the function only "
+                            "during the call)");
+                return false;
+            }
+            ctx->param->flags |= SB_PARAM_NOESCAPE;
+            return true;
+        }
+        fail(p, at, "unknown parameter annotation '%s' (expected out, inout or noescape)", name);
         return false;
     }
 

@@ -254,6 +254,8 @@ enum {
     SB_PARAM_INOUT = 1u << 1,    /* [[inout]]: value in, new value returned */
     SB_PARAM_VARARGS = 1u << 2,  /* *args (C face; PyObject * tuple) */
     SB_PARAM_VARKW = 1u << 3,    /* **kwargs (C face; PyObject * dict) */
+    SB_PARAM_NOESCAPE = 1u << 4, /* [[noescape]]: a function pointer C uses only during the call, so a
+                                    plain Python callable may be wrapped for the call's duration */
     SB_PARAM_EXTRA = 1u << 7     /* an argument for '...' in the plan of one variadic call (sb__plan_variadic) */
 };
 

@@ -484,6 +484,8 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
                 if (prm->name)
                     puts_(&o, prm->name);
                 puts_(&o, star + 2);
+                if (prm->flags & SB_PARAM_NOESCAPE)
+                    puts_(&o, " [[noescape]]");
                 if (prm->def.kind) {
                     put(&o, " = ", 3);
                     put(&o, src + prm->def_pos, prm->def_len);

@@ -621,6 +621,21 @@ static int to_func(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
         cell->p = ((sb_pointer *)obj)->addr;
         return 0;
     }
+    if (PyCallable_Check(obj) && st && st->CallbackType && want && tmp && !tmp->noescape) {
+        /* C may keep this pointer after the call: a Callback made for the
+         * call would be freed under it. The user keeps one alive instead. */
+        char tn[96];
+        sb__type_format(cx->declared, tn, sizeof tn);
+        PyObject *tname = PyObject_GetAttrString((PyObject *)Py_TYPE(obj), "__name__");
+        if (tname)
+            PyErr_Format(PyExc_TypeError,
+                         "%s (%s) may be kept by C after the call: pass sigbind.callback(type, fn) and keep it "
+                         "alive while C may call it, or declare the parameter [[noescape]] if C calls it only "
+                         "during the call (got %U)",
+                         who(cx), tn, tname);
+        Py_XDECREF(tname);
+        return -1;
+    }
     if (PyCallable_Check(obj) && st && st->CallbackType && want && tmp) {
         PyObject *cb = st->kinds->callback_for_call(st, want, obj);
         if (!cb)

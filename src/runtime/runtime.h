@@ -318,6 +318,7 @@ SB_INTERNAL PyCFunction sb__shape_kernel(const sb_plan *plan, bool cface);
 /* convert.c */
 typedef struct sb_temp {
     PyObject *obj;         /* a reference to drop after the call (< 3.11: the memoryview holding a buffer's export) */
+    bool noescape;         /* the parameter is [[noescape]]: a plain callable may be wrapped for the call */
     sb_buffer view;        /* >= 3.11 buffer; view.obj != NULL when held */
 } sb_temp;
 

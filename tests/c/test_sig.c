@@ -1034,7 +1034,11 @@ ERROR_CASE(test_negative_null_is_not_a_default, "int f(int *p = -NULL)", 16,
 ERROR_CASE(test_unknown_annotation_is_reported, "int f(void) [[bogus]]", 14,
            "unknown annotation 'bogus' (expected nogil, free, errno or status)")
 ERROR_CASE(test_unknown_parameter_annotation_is_reported, "int f(int *x [[nogil]])", 15,
-           "unknown parameter annotation 'nogil' (expected out or inout)")
+           "unknown parameter annotation 'nogil' (expected out, inout or noescape)")
+ERROR_CASE(test_noescape_on_a_data_pointer_is_reported, "int f(int *x [[noescape]])", 15,
+           "[[noescape]] is for function pointer parameters (C calls the function only during the call)")
+ERROR_CASE(test_noescape_takes_no_arguments, "int f(int (*g)(int) [[noescape(1)]])", 22,
+           "[[noescape]] takes no arguments")
 ERROR_CASE(test_out_after_the_function_is_reported, "int f(int *x) [[out]]", 16,
            "[[out]] belongs after a parameter, not after the function")
 ERROR_CASE(test_inout_after_the_function_is_reported, "int f(int *x) [[inout]]", 16,
@@ -2216,6 +2220,8 @@ int main(void)
         cmocka_unit_test(test_negative_null_is_not_a_default),
         cmocka_unit_test(test_unknown_annotation_is_reported),
         cmocka_unit_test(test_unknown_parameter_annotation_is_reported),
+        cmocka_unit_test(test_noescape_on_a_data_pointer_is_reported),
+        cmocka_unit_test(test_noescape_takes_no_arguments),
         cmocka_unit_test(test_out_after_the_function_is_reported),
         cmocka_unit_test(test_inout_after_the_function_is_reported),
         cmocka_unit_test(test_out_takes_no_arguments),

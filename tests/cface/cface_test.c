@@ -196,7 +196,7 @@ static double integrate(double (*f)(double x), double a, double b, int64_t n)
 }
 
 static const sb_function_def functions[] = {
-    SB_FUNCTION(integrate, "double integrate(double (*f)(double x), double a, double b, int64_t n = 1000)",
+    SB_FUNCTION(integrate, "double integrate(double (*f)(double x) [[noescape]], double a, double b, int64_t n = 1000)",
                 "Midpoint rule of f over [a, b]."),
     SB_FUNCTION(add, "int64_t add(int64_t a, int64_t b)", "Adds two integers."),
     SB_FUNCTION(scale, "double scale(double x, double factor = 2.0)", "x * factor."),

@@ -47,7 +47,7 @@ class Fuzz:
         self.libc = sigbind.load(None, """
             void *memset(void *s, int c, size_t n);
             int abs(int x);
-            void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+            void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *) [[noescape]]);
         """)
         self.actions = 0
 

@@ -13,18 +13,18 @@ import sigbind
 from support import TESTLIB, assert_flat
 
 DECLS = """
-    int cb_call_int(int (*f)(int), int x);
-    int cb_call_int_nogil(int (*f)(int), int x) [[nogil]];
-    double cb_call_dd(double (*f)(double, double), double a, double b);
-    int64_t cb_call_mixed(int64_t (*f)(int8_t, uint16_t, float, const char *), int8_t a, uint16_t b, float c,
+    int cb_call_int(int (*f)(int) [[noescape]], int x);
+    int cb_call_int_nogil(int (*f)(int) [[noescape]], int x) [[nogil]];
+    double cb_call_dd(double (*f)(double, double) [[noescape]], double a, double b);
+    int64_t cb_call_mixed(int64_t (*f)(int8_t, uint16_t, float, const char *) [[noescape]], int8_t a, uint16_t b, float c,
                           const char *d);
-    uint8_t cb_call_u8(uint8_t (*f)(void));
-    void *cb_call_ptr(void *(*f)(void *), void *p);
-    int cb_call_twice(int (*f)(int), int (*g)(int), int x);
+    uint8_t cb_call_u8(uint8_t (*f)(void) [[noescape]]);
+    void *cb_call_ptr(void *(*f)(void *) [[noescape]], void *p);
+    int cb_call_twice(int (*f)(int) [[noescape]], int (*g)(int) [[noescape]], int x);
     void cb_store(int (*f)(int));
     int cb_call_stored(int x);
-    int cb_call_in_thread_nogil(int (*f)(int), int x) [[nogil]];
-    long cb_call_in_threads(int (*f)(int), int n) [[nogil]];
+    int cb_call_in_thread_nogil(int (*f)(int) [[noescape]], int x) [[nogil]];
+    long cb_call_in_threads(int (*f)(int) [[noescape]], int n) [[nogil]];
 """
 
 
@@ -64,6 +64,25 @@ class Callbacks(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.lib, cls.nogil = load()
+
+    def test_plain_callable_is_refused_where_c_may_keep_the_pointer(self):
+        lib = sigbind.load(TESTLIB, "void cb_store(int (*f)(int)); int cb_call_stored(int x);")
+        with self.assertRaises(TypeError) as cm:
+            lib.cb_store(lambda x: x)
+        self.assertEqual(str(cm.exception),
+                         "cb_store() argument 'f' (int (*)(int)) may be kept by C after the call: pass "
+                         "sigbind.callback(type, fn) and keep it alive while C may call it, or declare the parameter "
+                         "[[noescape]] if C calls it only during the call (got function)")
+        cb = sigbind.callback("int (int)", lambda x: x + 2)
+        lib.cb_store(cb)  # a Callback the caller keeps: fine
+        self.assertEqual(lib.cb_call_stored(1), 3)
+        lib.cb_store(None)
+
+    def test_noescape_is_part_of_the_signature(self):
+        self.assertEqual(sigbind.signature("int cb_call_int(int (*f)(int) [[noescape]], int x)"),
+                         "int cb_call_int(int (*f)(int) [[noescape]], int x)")
+        with self.assertRaises(sigbind.SignatureError):
+            sigbind.signature("int f(int *x [[noescape]])")
 
     def test_plain_callable_is_wrapped_for_the_call(self):
         self.assertEqual(self.lib.cb_call_int(lambda x: x * 3, 14), 42)
@@ -201,9 +220,9 @@ class Libc(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.libc = sigbind.load("c", """
-            void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *));
+            void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *) [[noescape]]);
             void *bsearch(const void *key, const void *base, size_t nmemb, size_t size,
-                          int (*compar)(const void *, const void *));
+                          int (*compar)(const void *, const void *) [[noescape]]);
         """)
 
     @staticmethod
@@ -236,10 +255,11 @@ class Libc(unittest.TestCase):
         libc = sigbind.load("c", """
             typedef int (*cmp_t)(const void *, const void *);
             typedef cmp_t compare_fn;
-            void qsort(void *base, size_t nmemb, size_t size, compare_fn compar);
+            void qsort(void *base, size_t nmemb, size_t size, compare_fn compar [[noescape]]);
         """)
         self.assertEqual(libc.qsort.__self__.signature,
-                         "void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *))")
+                         "void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *) "
+                         "[[noescape]])")
         data = array.array("i", [3, 1, 2])
         libc.qsort(data, 3, data.itemsize, self.ints)
         self.assertEqual(list(data), [1, 2, 3])

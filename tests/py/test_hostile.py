@@ -796,7 +796,7 @@ class LoadingNonLibraries(Probe):
 class KeyboardInterruptInCallbacks(Probe):
     def test_keyboard_interrupt_in_a_qsort_comparator_reaches_the_caller(self):
         self.probe("""
-            libc = sigbind.load(None, "void qsort(void *base, size_t n, size_t size, int (*compar)(const int *a, const int *b));")
+            libc = sigbind.load(None, "void qsort(void *base, size_t n, size_t size, int (*compar)(const int *a, const int *b) [[noescape]]);")
             data = sigbind.new("int[100]", list(range(100, 0, -1)))
             calls = []
             def cmp(a, b):
@@ -815,7 +815,7 @@ class KeyboardInterruptInCallbacks(Probe):
 
     def test_keyboard_interrupt_in_a_callback_reaches_the_caller_of_the_c_function(self):
         self.probe("""
-            lib = sigbind.load(TESTLIB, "int cb_call_int(int (*f)(int), int x);")
+            lib = sigbind.load(TESTLIB, "int cb_call_int(int (*f)(int) [[noescape]], int x);")
             def f(x):
                 raise KeyboardInterrupt
             cb = sigbind.callback("int (int)", f, error_result=-1)

@@ -25,7 +25,7 @@ SCRIPT = textwrap.dedent("""
     assert c.method1() == 10 and c(1) == 3 and list(classes.Countdown(2)) == [2, 1]
     libc = sigbind.load("c", '''
         struct point { int x; int y; };
-        void qsort(void *b, size_t n, size_t s, int (*cmp)(const struct point *a, const struct point *b));
+        void qsort(void *b, size_t n, size_t s, int (*cmp)(const struct point *a, const struct point *b) [[noescape]]);
     ''')
     pts = libc.new("struct point[3]", [(3, 0), (1, 0), (2, 0)])
     libc.qsort(pts, 3, libc.sizeof("struct point"), lambda a, b: a[0].x - b[0].x)
@@ -131,7 +131,7 @@ class Subinterpreters(unittest.TestCase):
 
 CALLBACK_SCRIPT = """
 import sigbind
-lib = sigbind.load(%(lib)r, "int cb_call_in_thread(int (*f)(int), int x) [[nogil]];")
+lib = sigbind.load(%(lib)r, "int cb_call_in_thread(int (*f)(int) [[noescape]], int x) [[nogil]];")
 seen = []
 def triple(x):
     seen.append(x)

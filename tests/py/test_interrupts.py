@@ -12,7 +12,7 @@ import unittest
 import sigbind
 
 libc = sigbind.load(None, """
-    void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *));
+    void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *) [[noescape]]);
 """)
 
 

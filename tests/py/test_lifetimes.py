@@ -139,8 +139,8 @@ class CallbacksWithStructs(unittest.TestCase):
         testlib()
         self.lib = sigbind.load(TESTLIB, """
             struct point { int x; int y; };
-            struct point t_point_via(struct point (*fn)(struct point p, int k), int x, int y, int k);
-            int t_point_arg_via(int (*fn)(struct point p), int x, int y);
+            struct point t_point_via(struct point (*fn)(struct point p, int k) [[noescape]], int x, int y, int k);
+            int t_point_arg_via(int (*fn)(struct point p) [[noescape]], int x, int y);
         """)
 
     def test_struct_result_of_a_callback_is_what_c_reads(self):

@@ -43,7 +43,7 @@ class Libc(unittest.TestCase):
         cls.c = sigbind.load("c", """
             long strtol(const char *nptr, char **endptr [[out]], int base);
             int snprintf(char *buf, size_t n, const char *fmt, ...);
-            void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *));
+            void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *) [[noescape]]);
         """)
 
     def test_strtol_with_an_out_pointer(self):

@@ -206,7 +206,7 @@ class Libc(unittest.TestCase):
         libc = sigbind.load("c", """
             struct point { int x; int y; };
             void qsort(void *base, size_t n, size_t size,
-                       int (*compar)(const struct point *a, const struct point *b));
+                       int (*compar)(const struct point *a, const struct point *b) [[noescape]]);
         """)
         pts = libc.new("struct point[4]", [(3, 0), (1, 1), {"x": 2, "y": 2}, libc.new("struct point", x=0, y=3)])
         self.assertEqual(len(pts), 4)
