@@ -1,4 +1,4 @@
-/* annot.c — annotations of prototypes and parameters: [[nogil]], [[free]], [[errno]], [[status]], [[out]], [[inout]], [[noescape]] (plain C). */
+/* annot.c — annotations of prototypes and parameters: [[nogil]], [[free]], [[errno]], [[status]], [[borrowed]], [[out]], [[inout]], [[noescape]] (plain C). */
 #include "core/internal.h"
 #include "core/parse.h"
 
@@ -148,11 +148,23 @@ static bool parse_annotation_item(parser *p, annot_ctx *ctx)
         }
         return !p->failed;
     }
-    if (!strcmp(name, "out") || !strcmp(name, "inout")) {
+    if (!strcmp(name, "borrowed")) {
+        if (has_args) {
+            fail(p, at, "[[borrowed]] takes no arguments");
+            return false;
+        }
+        if (!sig->ret.ptr) {
+            fail(p, at, "[[borrowed]] is for a pointer result (a handle the caller does not own)");
+            return false;
+        }
+        sig->flags |= SB_SIG_BORROWED;
+        return true;
+    }
+    if (!strcmp(name, "out") || !strcmp(name, "inout") || !strcmp(name, "noescape")) {
         fail(p, at, "[[%s]] belongs after a parameter, not after the function", name);
         return false;
     }
-    fail(p, at, "unknown annotation '%s' (expected nogil, free, errno or status)", name);
+    fail(p, at, "unknown annotation '%s' (expected nogil, free, errno, status or borrowed)", name);
     return false;
 }
 

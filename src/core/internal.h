@@ -287,6 +287,7 @@ enum {
     SB_SIG_NOGIL = 1u << 0,     /* [[nogil]] */
     SB_SIG_FREE = 1u << 1,      /* [[free]] / [[free(fn)]] */
     SB_SIG_VARIADIC = 1u << 2,  /* trailing `...` */
+    SB_SIG_BORROWED = 1u << 4,  /* [[borrowed]]: a handle result the caller does not own (never released) */
     SB_SIG_METHOD = 1u << 3     /* set by the caller before planning: the first parameter is the
                                    bound instance (`$self` in __text_signature__, positional-only) */
 };

@@ -308,6 +308,10 @@ static bool plan_result(sb_plan *pl, sb_error *err)
                       rt.named->name);
         return false;
     }
+    if ((sig->flags & SB_SIG_FREE) && (sig->flags & SB_SIG_BORROWED)) {
+        sb__error_set(err, (size_t)-1, "a [[borrowed]] result belongs to someone else: it cannot also be [[free]]");
+        return false;
+    }
     if ((sig->flags & SB_SIG_FREE) && !rt.ptr) {
         sb__error_set(err, (size_t)-1, "[[free]] needs a pointer result, not %s", sb__kind((sb_kind)rt.kind)->name);
         return false;

@@ -514,6 +514,8 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
         put(&o, ")", 1);
         if (sig->flags & SB_SIG_NOGIL)
             puts_(&o, " [[nogil]]");
+        if (sig->flags & SB_SIG_BORROWED)
+            puts_(&o, " [[borrowed]]");
         if (sig->flags & SB_SIG_FREE) {
             puts_(&o, " [[free");
             if (sig->free_fn) {

@@ -531,7 +531,7 @@ done:
     return rc;
 }
 
-PyObject *sb__library_adopt(PyObject *libobj, sb_type type, PyObject *v)
+PyObject *sb__library_adopt(PyObject *libobj, sb_type type, PyObject *v, bool owned)
 {
     sb_library *lib = (sb_library *)libobj;
     sb_state *st = sb__state(lib->module);
@@ -555,8 +555,8 @@ PyObject *sb__library_adopt(PyObject *libobj, sb_type type, PyObject *v)
         p->owner = libobj; /* keeps the type's name (and the library) alive */
     }
     const libtype *t = type.named->user;
-    if (type.ptr != 1 || !t->release[0] || !p->addr)
-        return v;
+    if (type.ptr != 1 || !t->release[0] || !p->addr || !owned)
+        return v; /* a [[borrowed]] handle is never released by sigbind */
     PyObject *fn = PyDict_GetItemString(lib->funcs, t->release); /* borrowed */
     sb_function *rf = fn ? (sb_function *)PyCFunction_GetSelf(fn) : NULL;
     if (!rf || rf->plan->nargs != 1 || !rf->plan->slots[0].type.ptr) {

@@ -20,7 +20,7 @@ SB_INTERNAL extern PyType_Spec sb__library_spec;
 SB_INTERNAL PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls);
 /* library.c: a result or out value of a typed handle type (type.named set): ties
  * the Pointer to the Library that names its type and, for `T *` of a type with
- * [[release(fn)]], to fn. Steals v; returns it, or NULL with an exception. */
-SB_INTERNAL PyObject *sb__library_adopt(PyObject *lib, sb_type type, PyObject *v);
+ * [[release(fn)]] (unless the function said [[borrowed]]), to fn. Steals v; returns it, or NULL with an exception. */
+SB_INTERNAL PyObject *sb__library_adopt(PyObject *lib, sb_type type, PyObject *v, bool owned);
 
 #endif

@@ -560,7 +560,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             f->free_fn(r.p); /* text was copied into the str */
     }
     if (SB_UNLIKELY(sig->ret.named) && value && value != Py_None && f->adopt)
-        value = f->adopt(f->library, sig->ret, value);
+        value = f->adopt(f->library, sig->ret, value, !(sig->flags & SB_SIG_BORROWED));
     if (!value || pl->nout == 0) {
         result = value;
         goto done;
@@ -584,7 +584,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         pt.ptr--;
         PyObject *o = sb__from_c(f->state, s->conv, pt, &cells[s->outcell]);
         if (SB_UNLIKELY(pt.named) && o && o != Py_None && f->adopt)
-            o = f->adopt(f->library, pt, o);
+            o = f->adopt(f->library, pt, o, true);
         if (!o) {
             Py_XDECREF(tuple);
             goto done;

@@ -191,7 +191,7 @@ typedef struct sb_function {
     sb_state *state;               /* its state (lives as long as module) */
     PyObject *library;             /* keeps the library loaded; strong, may be NULL */
     /* Ties a typed handle or struct result to `library` (pyface/library.c), or NULL. */
-    PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value);
+    PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value, bool owned);
     PyObject *names;               /* tuple of interned parameter names */
     const char *(*status_msg)(int);/* [[status(..., fn)]] */
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
@@ -245,9 +245,10 @@ typedef struct sb_fnextra {
     const char *doc;                 /* C face docstring */
     PyObject *modname;               /* C face __module__ */
     bool cface;
-    /* For functions of a Library: ties typed handle / struct results to it. Steals
-     * value; returns it, or NULL with an exception. NULL: nothing to tie. */
-    PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value);
+    /* For functions of a Library: ties typed handle / struct results to it, and
+     * an owned handle (not [[borrowed]]) to its release function. Steals value;
+     * returns it, or NULL with an exception. NULL: nothing to tie. */
+    PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value, bool owned);
 } sb_fnextra;
 SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
                                        const sb_fnextra *extra);

@@ -1032,7 +1032,7 @@ ERROR_CASE(test_negative_string_is_not_a_default, "int f(const char *s = -\"s\")
 ERROR_CASE(test_negative_null_is_not_a_default, "int f(int *p = -NULL)", 16,
            "expected a literal (integer, float, string, NULL, true or false), found 'NULL'")
 ERROR_CASE(test_unknown_annotation_is_reported, "int f(void) [[bogus]]", 14,
-           "unknown annotation 'bogus' (expected nogil, free, errno or status)")
+           "unknown annotation 'bogus' (expected nogil, free, errno, status or borrowed)")
 ERROR_CASE(test_unknown_parameter_annotation_is_reported, "int f(int *x [[nogil]])", 15,
            "unknown parameter annotation 'nogil' (expected out, inout or noescape)")
 ERROR_CASE(test_noescape_on_a_data_pointer_is_reported, "int f(int *x [[noescape]])", 15,

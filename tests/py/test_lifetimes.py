@@ -116,12 +116,34 @@ class HandleRelease(unittest.TestCase):
             int thing_value(const thing *t);
             int thing_close_busy(thing *t);
             int things_alive(void);
+            thing *thing_self(thing *t) [[borrowed]];
         """)
 
     def test_release_that_reports_failure_keeps_the_handle(self):
         busy = self.lib.thing_new(-1)
         self.assertEqual(self.lib.thing_close_busy(busy), 5)  # "busy": not released
         self.assertEqual(self.lib.thing_value(busy), -1)      # still a live handle
+
+    def test_borrowed_handle_result_is_never_released(self):
+        alive = self.lib.things_alive()
+        t = self.lib.thing_new(4)
+        again = self.lib.thing_self(t)  # the same handle, owned by t
+        self.assertEqual(int(again), int(t))
+        self.assertEqual(self.lib.thing_value(again), 4)
+        del again
+        import gc
+        gc.collect()
+        self.assertEqual(self.lib.things_alive(), alive + 1)  # not released by the borrowed Pointer
+        self.assertEqual(self.lib.thing_value(t), 4)
+        del t
+        gc.collect()
+        self.assertEqual(self.lib.things_alive(), alive)      # released once, by its owner
+
+    def test_borrowed_is_for_pointer_results_and_not_free(self):
+        for text in ("int f(void) [[borrowed]]", "char *f(void) [[borrowed]] [[free]]"):
+            with self.assertRaises(sigbind.SignatureError):
+                self.lib.bind(text)
+        self.assertEqual(sigbind.signature("void *f(void) [[borrowed]]"), "void *f(void) [[borrowed]]")
 
     def test_release_that_succeeds_marks_the_handle(self):
         alive = self.lib.things_alive()

@@ -192,6 +192,8 @@ API int thing_free(struct thing *t)
     return 0;
 }
 API int things_alive(void) { return things_live; }
+/* The same handle again, still owned by whoever had it (as sqlite3_db_handle). */
+API struct thing *thing_self(struct thing *t) { return t; }
 /* A release function that can refuse, as sqlite3_close() answers SQLITE_BUSY (5): things of negative value are busy. */
 API int thing_close_busy(struct thing *t)
 {
