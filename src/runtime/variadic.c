@@ -54,11 +54,12 @@ static PyObject *cvalue_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         if (!arg)
             return NULL;
         break;
-    case SB_CV_CSTR:
+    case SB_CV_CSTR: {
         int rc = sb__to_c(&cx, (uint8_t)conv, t, value, &cell, &tmp);
         sb__temp_release(&tmp);
         if (rc < 0)
             return NULL;
+    }
         /* fallthrough */
     default:
         /* Pointers are converted by each call (a buffer's address may change). */
