@@ -32,8 +32,9 @@ extern "C" {
  * - Functions returning int return 0 on success, -1 with a Python exception
  *   set on failure (except where a function says otherwise).
  * - Everything here needs the GIL (the runtime holds it while it runs your
- *   registered functions), except sb_embed_init, sb_gil_acquire and the
- *   functions run by sb_allow_threads.
+ *   registered functions), except sb_embed_init, sb_gil_acquire, and the
+ *   error functions (sb_raise ... sb_error_clear) on the thread of a
+ *   [[nogil]] call or inside sb_allow_threads (see SB_FUNCTION).
  * - Exception names: a builtin name ("ValueError", "OSError", ...), the name
  *   of an exception your module defines ("CustomError"), or a dotted name of
  *   an exception defined in Python code ("asyncio.CancelledError"), imported
@@ -55,9 +56,13 @@ extern "C" {
  * function (measured: ~30 instructions per call with the bookkeeping, see
  * bench/cface_cost.py) and then returns NULL to Python, after freeing a
  * [[free]] result or dropping a PyObject * result. A [[nogil]] function runs
- * without the GIL: it must not touch Python objects nor call sb_raise; to fail
- * with an exception, release the GIL yourself with sb_allow_threads() around
- * the slow part and raise afterwards (examples/word_count does). */
+ * without the GIL: it must not touch Python objects. It may still fail with
+ * sb_raise, sb_raise_from, sb_raise_errno or sb_stop_iteration, and ask
+ * sb_error_occurred, sb_exception_matches and sb_error_clear, on its own
+ * thread: each takes the GIL back for its own duration (with the call's saved
+ * thread state), the exception is held for the call and raised when the
+ * function returns (its result is dropped, a [[free]] one freed). Threads the
+ * function starts itself need sb_gil_acquire() around such calls. */
 typedef struct sb_function_def {
     void (*fn)(void);        /* the C function, cast with SB_FUNCTION */
     const char *signature;   /* its prototype */
@@ -304,14 +309,19 @@ PyObject *sb_getattr(PyObject *obj, const char *name);
 /* The GIL                                                                */
 
 /* Runs fn(arg) with the GIL released (the caller holds it; it is taken back
- * before returning). fn must not touch Python objects. */
+ * before returning). fn must not touch Python objects; like a [[nogil]]
+ * function it may call the error functions and sb_gil_acquire on this
+ * thread. An exception it raises (and one already set) is set again when
+ * sb_allow_threads returns: check with sb_error_occurred(). */
 void sb_allow_threads(void (*fn)(void *arg), void *arg);
 
 /* Token-style GIL for threads Python never saw (and for embedding):
  *   sb_gil g = sb_gil_acquire(); ...; sb_gil_release(g);
  * Python must be running. Nesting is allowed; release in reverse order, on the
- * thread that acquired. No GIL is needed to call it. (PyGILState: the main
- * interpreter only.) */
+ * thread that acquired. No GIL is needed to call it. On the thread of a
+ * [[nogil]] call or inside sb_allow_threads it takes the GIL back with that
+ * call's thread state (any interpreter); elsewhere it is PyGILState (the main
+ * interpreter only). */
 typedef struct sb_gil {
     int state_;
 } sb_gil;

@@ -1187,6 +1187,8 @@ PyObject *sb_self(void *self)
 
 int sb_stop_iteration(void)
 {
+    sb_callstate *cs = sb__gil_back();
     PyErr_SetNone(PyExc_StopIteration);
+    sb__gil_away(cs);
     return -1;
 }

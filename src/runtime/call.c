@@ -487,7 +487,8 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         if (f->cface)
             sb__current_module = f->module;
         /* Callbacks the C code runs on this thread find the GIL state here. */
-        sb_callstate cs = {!(sig->flags & SB_SIG_NOGIL), NULL, {NULL, NULL, NULL}}, *outer_cs = sb__callstate;
+        sb_callstate cs = {!(sig->flags & SB_SIG_NOGIL), NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}},
+                     *outer_cs = sb__callstate;
         sb__callstate = &cs;
         if (sig->flags & SB_SIG_NOGIL)
             cs.saved = PyEval_SaveThread();
@@ -517,8 +518,17 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             PyEval_RestoreThread(cs.saved);
         sb__callstate = outer_cs;
         sb__current_module = outer;
-        if (SB_UNLIKELY(cs.interrupt[0])) {
-            PyErr_Restore(cs.interrupt[0], cs.interrupt[1], cs.interrupt[2]);
+        if (SB_UNLIKELY(cs.interrupt[0] || cs.raised[0])) {
+            /* a callback's KeyboardInterrupt/SystemExit first; else what the
+             * C code raised while the GIL was released (cface/raise.c) */
+            if (cs.interrupt[0]) {
+                Py_XDECREF(cs.raised[0]);
+                Py_XDECREF(cs.raised[1]);
+                Py_XDECREF(cs.raised[2]);
+                PyErr_Restore(cs.interrupt[0], cs.interrupt[1], cs.interrupt[2]);
+            } else {
+                PyErr_Restore(cs.raised[0], cs.raised[1], cs.raised[2]);
+            }
             cface_drop_result(f, &r);
             goto done;
         }

@@ -232,6 +232,10 @@ typedef struct sb_callstate {
     /* A KeyboardInterrupt or SystemExit a callback raised during the call
      * (its type, value, traceback): raised from the call once C returns. */
     PyObject *interrupt[3];
+    /* An exception the C code set while the call had released the GIL (a
+     * [[nogil]] function or sb_allow_threads calling sb_raise, cface/raise.c):
+     * set again once the GIL is back (type, value, traceback). */
+    PyObject *raised[3];
 } sb_callstate;
 SB_INTERNAL extern _Thread_local sb_callstate *sb__callstate;
 
