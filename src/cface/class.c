@@ -32,6 +32,8 @@ struct classrec {
     bool gc;                /* Py_TPFLAGS_HAVE_GC: PyObject * fields, hooks, a __dict__ */
     bool dict, weakref;     /* granted on this version */
     bool has_init;          /* declares __init__, and tp_init is class_init (see there) */
+    bool ctor;              /* it or a base declares __init__: instances are unbuilt until it runs */
+    bool pickles;           /* it or a base declares __reduce__, __reduce_ex__ or __getstate__ */
     size_t nfields;
     fieldrec *fields;
     size_t nobj;            /* PyObject * fields of this class and its bases */
@@ -51,8 +53,9 @@ typedef struct classset {
 } classset;
 
 /* Instance layout: header, then a __dict__ and a weak-reference list slot
- * (used when granted), then the struct at SB_INST_OFFSET. The same for every
- * class, so a subclass's struct can start with its base's. */
+ * (used when granted), the state word (runtime.h), then the struct at
+ * SB_INST_OFFSET. The same for every class, so a subclass's struct can start
+ * with its base's. */
 #define DICT_OFFSET ((Py_ssize_t)sizeof(PyObject))
 #define WEAKLIST_OFFSET ((Py_ssize_t)(sizeof(PyObject) + sizeof(PyObject *)))
 
@@ -92,6 +95,9 @@ static void *make_closure(ffi_cif *cif, void (*fn)(ffi_cif *, void *, void **, v
 /* ------------------------------------------------------------------ */
 /* Instances: dealloc, traverse, clear (closures bound to the record). */
 
+/* May C code see the struct (the class has no constructor, or it ran)? */
+#define BUILT(self, rec) (!(rec)->ctor || SB_INST_STATE(self) == SB_INST_BUILT)
+
 static void clear_fields(PyObject *self, const classrec *rec)
 {
     char *base = SB_INST_STRUCT(self);
@@ -118,10 +124,12 @@ static void do_dealloc(PyObject *self, const classrec *rec)
         }
     if (rec->weakref && *(PyObject **)(void *)((char *)self + WEAKLIST_OFFSET))
         PyObject_ClearWeakRefs(self);
-    for (const classrec *r = rec; r; r = r->base)
+    /* The hooks never see a struct whose constructor did not run. */
+    bool built = BUILT(self, rec);
+    for (const classrec *r = rec; r && built; r = r->base)
         if (r->def->destroy)
             r->def->destroy(SB_INST_STRUCT(self));
-    for (const classrec *r = rec; r; r = r->base)
+    for (const classrec *r = rec; r && built; r = r->base)
         if (r->def->clear)
             r->def->clear(SB_INST_STRUCT(self));
     clear_fields(self, rec);
@@ -142,7 +150,7 @@ static int do_traverse(PyObject *self, visitproc visit, void *arg, const classre
         PyObject *d = *(PyObject **)(void *)((char *)self + DICT_OFFSET);
         Py_VISIT(d);
     }
-    for (const classrec *r = rec; r; r = r->base)
+    for (const classrec *r = rec; r && BUILT(self, rec); r = r->base)
         if (r->def->traverse) {
             int rc = r->def->traverse(base, visit, arg);
             if (rc)
@@ -168,7 +176,7 @@ static void tramp_clear(ffi_cif *cif, void *ret, void **args, void *user)
     (void)cif;
     PyObject *self = *(PyObject **)args[0];
     const classrec *rec = user;
-    for (const classrec *r = rec; r; r = r->base)
+    for (const classrec *r = rec; r && BUILT(self, rec); r = r->base)
         if (r->def->clear)
             r->def->clear(SB_INST_STRUCT(self));
     clear_fields(self, rec);
@@ -185,6 +193,8 @@ static int do_getbuffer(PyObject *self, sb_buffer *view, int flags, const classr
         r = r->base;
     view->obj = NULL;
     sb_buffer_info info = {NULL, 0, 1, NULL, false};
+    if (!BUILT(self, rec))
+        return sb__unbuilt_error(self);
     if (!r || r->def->buffer(SB_INST_STRUCT(self), &info) < 0) {
         if (!PyErr_Occurred())
             PyErr_Format(PyExc_BufferError, "%s: the buffer hook failed", rec->def->name);
@@ -509,6 +519,16 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
         ts = init->text_signature;
         rec->has_init = sb__compat_type_doc_keeps_signature();
     }
+    rec->ctor = init != NULL || (rec->base && rec->base->ctor);
+    rec->named.flags = rec->ctor ? SB_NAMED_CTOR : 0;
+    rec->pickles = rec->base && rec->base->pickles;
+    for (const sb_method_def *m = cd->methods; m && m->signature; m++) {
+        sb_error err;
+        sb_sig *sig = sb__sig_parse_in(m->signature, strlen(m->signature), &set->scope, &err);
+        rec->pickles |= sig && (!strcmp(sig->name, "__reduce__") || !strcmp(sig->name, "__reduce_ex__") ||
+                                !strcmp(sig->name, "__getstate__"));
+        sb__sig_free(sig);
+    }
     rec->tp_doc = ctor_doc(cd->name, ts, cd->doc);
     sb__plan_free(init);
     if (!rec->tp_doc) {
@@ -533,8 +553,9 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
     }
     size_t ns = 0, nm = 0;
     rec->slots[ns++] = (PyType_Slot){Py_tp_doc, rec->tp_doc};
-    /* tp_new stays object's: zero-filled instances, and "takes no arguments"
-     * for a class without __init__. */
+    /* tp_new stays object's: zero-filled instances (unbuilt when the class
+     * has a constructor), and "takes no arguments" for a class without
+     * __init__. */
     if (rec->has_init)
         rec->slots[ns++] = (PyType_Slot){Py_tp_init, (void *)class_init};
     rec->slots[ns++] = (PyType_Slot){Py_tp_dealloc, rec->code[0]};
@@ -1060,6 +1081,9 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         if (ok < 0)
             goto done;
         f->stop_on_null = !strcmp(name, "__next__");
+        /* __init__ builds an unbuilt instance; so does __setstate__ (unpickling
+         * makes the instance with cls.__new__, then sets its state). */
+        f->constructs = m->kind == SB_M_INSTANCE && (!strcmp(name, "__init__") || !strcmp(name, "__setstate__"));
         PyObject *attr = NULL;
         if (m->kind == SB_M_STATIC) {
             PyObject *fn = PyCFunction_NewEx(&f->def, (PyObject *)f, modname);
