@@ -120,6 +120,31 @@ typedef struct sb_constant_def {
  *     exception, or by calling sb_stop_iteration() (any result type).
  *   - __eq__ without __hash__ makes instances unhashable, as in Python.
  *   - __getitem__ receives the index as given (negative indexes are yours).
+ *
+ * Construction: a class whose table (or a base's) declares __init__ gives C
+ * code only instances that constructor has started on. An instance made
+ * without it (Cls.__new__(Cls), or a Python subclass whose __init__ does not
+ * call super().__init__()) raises TypeError "Cls instance was not
+ * initialised: call Cls.__init__ ..." from every method, property, protocol
+ * and function taking a `Cls *`, and its destroy, traverse, clear and buffer
+ * hooks are not called; its fields (SB_FIELD) read as zeros. Calling
+ * Cls.__init__(obj, ...) on it later builds it; __setstate__ (unpickling) may
+ * build it too. A class without __init__ has no constructor: zero-filled
+ * instances are its initial state (also the base part of a subclass's
+ * instance, as its methods see it, before the subclass's __init__ ran).
+ *
+ * Pickling (and copy.copy/deepcopy): refused with TypeError "cannot pickle
+ * 'Cls' object" at every protocol, unless the table (or a base's) declares
+ * __reduce__, __reduce_ex__ or __getstate__ (pair it with __setstate__). A
+ * Python subclass may define __reduce__ itself.
+ *
+ * Ownership: what the class's methods and properties point into is owned by
+ * the class and by the module's state. From CPython 3.10 the class is an
+ * immutable type (setting or deleting its attributes raises TypeError, as for
+ * builtin types; Python subclasses stay mutable), so no Python code can free
+ * it. On 3.7-3.9 the class stays mutable: a method can be replaced or deleted
+ * like any attribute, and deleting the internal __sigbind_keep__ attribute
+ * frees nothing while the module lives (the README says what remains).
  */
 
 /* Method kinds (sb_method_def.flags). */

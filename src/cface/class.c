@@ -332,6 +332,23 @@ static int class_init(PyObject *self, PyObject *args, PyObject *kwds)
     return r ? 0 : -1;
 }
 
+/* __reduce__ of a class that does not say how to pickle it: its instances
+ * hold C data that object's default reduction would silently lose (protocols
+ * 0 and 1) or that CPython refuses only by accident of the layout. */
+static PyObject *refuse_reduce(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    PyObject *name = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "__qualname__");
+    if (name)
+        PyErr_Format(PyExc_TypeError, "cannot pickle '%U' object", name);
+    Py_XDECREF(name);
+    return NULL;
+}
+
+static PyMethodDef refuse_reduce_def = {
+    "__reduce__", refuse_reduce, METH_NOARGS,
+    "Refuses: this class does not define how to pickle it (no __reduce__, __reduce_ex__ or __getstate__)."};
+
 /* ------------------------------------------------------------------ */
 /* Building the records                                                */
 
@@ -747,7 +764,8 @@ typedef PyObject *(*sb_vectorcallfunc)(PyObject *callable, PyObject *const *args
 typedef struct sb_method {
     PyObject_HEAD
     sb_vectorcallfunc vectorcall;
-    sb_function *f;               /* strong */
+    sb_function *f;               /* strong; set while the descriptor lives (no tp_clear: the cycles it is in
+                                     are broken by the module's and the class's) */
     PyObject *name, *qualname;    /* str */
     bool binop;                   /* NotImplemented for an operand that does not convert */
 } sb_method;
@@ -792,18 +810,12 @@ static int method_traverse(PyObject *self, visitproc visit, void *arg)
     return sb__compat_visit_type(self, visit, arg);
 }
 
-static int method_clear(PyObject *self)
-{
-    Py_CLEAR(((sb_method *)self)->f);
-    return 0;
-}
-
 static void method_dealloc(PyObject *self)
 {
     sb_method *m = (sb_method *)self;
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
-    method_clear(self);
+    Py_CLEAR(m->f);
     Py_CLEAR(m->name);
     Py_CLEAR(m->qualname);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
@@ -863,7 +875,6 @@ static PyType_Slot method_slots[] = {
     /* no Py_tp_doc: the __doc__ getset gives each method its own */
     {Py_tp_dealloc, (void *)method_dealloc},
     {Py_tp_traverse, (void *)method_traverse},
-    {Py_tp_clear, (void *)method_clear},
     {Py_tp_call, (void *)method_call},
     {Py_tp_descr_get, (void *)method_descr_get},
     {Py_tp_repr, (void *)method_repr},
@@ -1151,16 +1162,46 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
     }
     if (has_eq && !has_hash && PyObject_SetAttrString(type, "__hash__", Py_None) < 0)
         goto done;
+    /* Pickling: refused unless the class (or a base) says how. A class that
+     * says it with __getstate__ alone gets object's __reduce__ back over its
+     * base's refusal. */
+    if (!rec->pickles && !rec->base) {
+        PyObject *d = PyDescr_NewMethod((PyTypeObject *)type, &refuse_reduce_def);
+        int bad = !d || PyObject_SetAttrString(type, "__reduce__", d) < 0;
+        Py_XDECREF(d);
+        if (bad)
+            goto done;
+    } else if (rec->pickles && rec->base && !rec->base->pickles) {
+        bool own = false;
+        for (const sb_method_def *m = cd->methods; m && m->signature; m++) {
+            sb_error err;
+            sb_sig *sig = sb__sig_parse_in(m->signature, strlen(m->signature), &set->scope, &err);
+            own |= sig && (!strcmp(sig->name, "__reduce__") || !strcmp(sig->name, "__reduce_ex__"));
+            sb__sig_free(sig);
+        }
+        PyObject *d = own ? NULL : PyObject_GetAttrString((PyObject *)&PyBaseObject_Type, "__reduce__");
+        int bad = !own && (!d || PyObject_SetAttrString(type, "__reduce__", d) < 0);
+        Py_XDECREF(d);
+        if (bad)
+            goto done;
+    }
     if (PyList_Append(keep, capsule) < 0)
         goto done;
     {
+        /* What the descriptors point into (method Functions, the property
+         * table): kept by the class and by the module state, so that deleting
+         * or replacing the attribute frees nothing; from 3.10 the class is
+         * immutable besides (below), so the attribute cannot go either. */
         PyObject *t = PyList_AsTuple(keep);
-        if (!t || PyObject_SetAttrString(type, "__sigbind_keep__", t) < 0) {
+        if (!t || PyObject_SetAttrString(type, "__sigbind_keep__", t) < 0 || PyList_Append(st->class_keep, t) < 0) {
             Py_XDECREF(t);
             goto done;
         }
         Py_DECREF(t);
     }
+    /* Complete: no Python code may change the class from here on (>= 3.10;
+     * its Python subclasses stay mutable). */
+    sb__compat_freeze_type((PyTypeObject *)type);
     Py_INCREF(type);
     if (PyModule_AddObject(module, cd->name, type) < 0) {
         Py_DECREF(type);
@@ -1186,7 +1227,7 @@ int sb__classes_add(PyObject *module, sb_state *st, const sb_module_def *def, vo
     pthread_mutex_unlock(&records_lock);
     if (!set)
         return -1;
-    if (!(st->classes = PyList_New(0)))
+    if (!(st->classes = PyList_New(0)) || !(st->class_keep = PyList_New(0)))
         return -1;
     if (sb__compat_have_vectorcall_methods()) {
         PyObject *types = PyImport_ImportModule("types");

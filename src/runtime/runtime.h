@@ -52,6 +52,8 @@ struct sb_state {
     PyObject *StatusError;
     PyObject *exc_cache;           /* C face: exception types by name (own + looked up); else NULL */
     PyObject *classes;             /* C face: list of the module's class types, by index; else NULL */
+    PyObject *class_keep;          /* C face: list of what the classes' descriptors point into (their method
+                                      Functions, property tables), so that no Python code can free it; else NULL */
     PyObject *CallbackType;
     PyObject *StructType;
     PyObject *MethodType;          /* C face, >= 3.12: vectorcall method descriptors of classes (class.c); else NULL */
@@ -119,6 +121,10 @@ SB_INTERNAL bool sb__compat_type_doc_keeps_signature(void);
 /* May a heap type be a vectorcall method descriptor (Py_TPFLAGS_METHOD_DESCRIPTOR with
  * Py_TPFLAGS_HAVE_VECTORCALL and __vectorcalloffset__)? */
 SB_INTERNAL bool sb__compat_have_vectorcall_methods(void);
+/* Makes a finished heap type immutable (Py_TPFLAGS_IMMUTABLETYPE) where the
+ * version has the flag (3.10+): setting or deleting its attributes raises
+ * TypeError. Returns whether it did. */
+SB_INTERNAL bool sb__compat_freeze_type(PyTypeObject *tp);
 /* Does PyType_FromSpec honour __dictoffset__ / __weaklistoffset__ members? */
 SB_INTERNAL bool sb__compat_have_offset_members(void);
 
