@@ -32,8 +32,9 @@ extern "C" {
  * - Functions returning int return 0 on success, -1 with a Python exception
  *   set on failure (except where a function says otherwise).
  * - Everything here needs the GIL (the runtime holds it while it runs your
- *   registered functions), except sb_embed_init, sb_gil_acquire and the
- *   functions run by sb_allow_threads.
+ *   registered functions), except sb_embed_init, sb_gil_acquire, and the
+ *   error functions (sb_raise ... sb_error_clear) on the thread of a
+ *   [[nogil]] call or inside sb_allow_threads (see SB_FUNCTION).
  * - Exception names: a builtin name ("ValueError", "OSError", ...), the name
  *   of an exception your module defines ("CustomError"), or a dotted name of
  *   an exception defined in Python code ("asyncio.CancelledError"), imported
@@ -55,9 +56,13 @@ extern "C" {
  * function (measured: ~30 instructions per call with the bookkeeping, see
  * bench/cface_cost.py) and then returns NULL to Python, after freeing a
  * [[free]] result or dropping a PyObject * result. A [[nogil]] function runs
- * without the GIL: it must not touch Python objects nor call sb_raise; to fail
- * with an exception, release the GIL yourself with sb_allow_threads() around
- * the slow part and raise afterwards (examples/word_count does). */
+ * without the GIL: it must not touch Python objects. It may still fail with
+ * sb_raise, sb_raise_from, sb_raise_errno or sb_stop_iteration, and ask
+ * sb_error_occurred, sb_exception_matches and sb_error_clear, on its own
+ * thread: each takes the GIL back for its own duration (with the call's saved
+ * thread state), the exception is held for the call and raised when the
+ * function returns (its result is dropped, a [[free]] one freed). Threads the
+ * function starts itself need sb_gil_acquire() around such calls. */
 typedef struct sb_function_def {
     void (*fn)(void);        /* the C function, cast with SB_FUNCTION */
     const char *signature;   /* its prototype */
@@ -115,6 +120,31 @@ typedef struct sb_constant_def {
  *     exception, or by calling sb_stop_iteration() (any result type).
  *   - __eq__ without __hash__ makes instances unhashable, as in Python.
  *   - __getitem__ receives the index as given (negative indexes are yours).
+ *
+ * Construction: a class whose table (or a base's) declares __init__ gives C
+ * code only instances that constructor has started on. An instance made
+ * without it (Cls.__new__(Cls), or a Python subclass whose __init__ does not
+ * call super().__init__()) raises TypeError "Cls instance was not
+ * initialised: call Cls.__init__ ..." from every method, property, protocol
+ * and function taking a `Cls *`, and its destroy, traverse, clear and buffer
+ * hooks are not called; its fields (SB_FIELD) read as zeros. Calling
+ * Cls.__init__(obj, ...) on it later builds it; __setstate__ (unpickling) may
+ * build it too. A class without __init__ has no constructor: zero-filled
+ * instances are its initial state (also the base part of a subclass's
+ * instance, as its methods see it, before the subclass's __init__ ran).
+ *
+ * Pickling (and copy.copy/deepcopy): refused with TypeError "cannot pickle
+ * 'Cls' object" at every protocol, unless the table (or a base's) declares
+ * __reduce__, __reduce_ex__ or __getstate__ (pair it with __setstate__). A
+ * Python subclass may define __reduce__ itself.
+ *
+ * Ownership: what the class's methods and properties point into is owned by
+ * the class and by the module's state. From CPython 3.10 the class is an
+ * immutable type (setting or deleting its attributes raises TypeError, as for
+ * builtin types; Python subclasses stay mutable), so no Python code can free
+ * it. On 3.7-3.9 the class stays mutable: a method can be replaced or deleted
+ * like any attribute, and deleting the internal __sigbind_keep__ attribute
+ * frees nothing while the module lives (the README says what remains).
  */
 
 /* Method kinds (sb_method_def.flags). */
@@ -304,14 +334,19 @@ PyObject *sb_getattr(PyObject *obj, const char *name);
 /* The GIL                                                                */
 
 /* Runs fn(arg) with the GIL released (the caller holds it; it is taken back
- * before returning). fn must not touch Python objects. */
+ * before returning). fn must not touch Python objects; like a [[nogil]]
+ * function it may call the error functions and sb_gil_acquire on this
+ * thread. An exception it raises (and one already set) is set again when
+ * sb_allow_threads returns: check with sb_error_occurred(). */
 void sb_allow_threads(void (*fn)(void *arg), void *arg);
 
 /* Token-style GIL for threads Python never saw (and for embedding):
  *   sb_gil g = sb_gil_acquire(); ...; sb_gil_release(g);
  * Python must be running. Nesting is allowed; release in reverse order, on the
- * thread that acquired. No GIL is needed to call it. (PyGILState: the main
- * interpreter only.) */
+ * thread that acquired. No GIL is needed to call it. On the thread of a
+ * [[nogil]] call or inside sb_allow_threads it takes the GIL back with that
+ * call's thread state (any interpreter); elsewhere it is PyGILState (the main
+ * interpreter only). */
 typedef struct sb_gil {
     int state_;
 } sb_gil;

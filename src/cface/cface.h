@@ -11,4 +11,12 @@ SB_INTERNAL int sb__classes_add(PyObject *module, sb_state *st, const struct sb_
 /* The scope of a module's class names for its signatures (NULL when it has none). */
 SB_INTERNAL const sb_scope *sb__classes_scope(void *records);
 
+/* raise.c: on a thread whose sigbind call released the GIL ([[nogil]],
+ * sb_allow_threads), takes it back with the call's saved thread state and
+ * makes the exception held for the call current; returns that call state,
+ * or NULL (the GIL was held: nothing done). sb__gil_away(state) holds the
+ * current exception for the call again and releases the GIL (NULL: no-op). */
+SB_INTERNAL sb_callstate *sb__gil_back(void);
+SB_INTERNAL void sb__gil_away(sb_callstate *cs);
+
 #endif

@@ -32,6 +32,8 @@ struct classrec {
     bool gc;                /* Py_TPFLAGS_HAVE_GC: PyObject * fields, hooks, a __dict__ */
     bool dict, weakref;     /* granted on this version */
     bool has_init;          /* declares __init__, and tp_init is class_init (see there) */
+    bool ctor;              /* it or a base declares __init__: instances are unbuilt until it runs */
+    bool pickles;           /* it or a base declares __reduce__, __reduce_ex__ or __getstate__ */
     size_t nfields;
     fieldrec *fields;
     size_t nobj;            /* PyObject * fields of this class and its bases */
@@ -51,8 +53,9 @@ typedef struct classset {
 } classset;
 
 /* Instance layout: header, then a __dict__ and a weak-reference list slot
- * (used when granted), then the struct at SB_INST_OFFSET. The same for every
- * class, so a subclass's struct can start with its base's. */
+ * (used when granted), the state word (runtime.h), then the struct at
+ * SB_INST_OFFSET. The same for every class, so a subclass's struct can start
+ * with its base's. */
 #define DICT_OFFSET ((Py_ssize_t)sizeof(PyObject))
 #define WEAKLIST_OFFSET ((Py_ssize_t)(sizeof(PyObject) + sizeof(PyObject *)))
 
@@ -92,6 +95,9 @@ static void *make_closure(ffi_cif *cif, void (*fn)(ffi_cif *, void *, void **, v
 /* ------------------------------------------------------------------ */
 /* Instances: dealloc, traverse, clear (closures bound to the record). */
 
+/* May C code see the struct (the class has no constructor, or it ran)? */
+#define BUILT(self, rec) (!(rec)->ctor || SB_INST_STATE(self) == SB_INST_BUILT)
+
 static void clear_fields(PyObject *self, const classrec *rec)
 {
     char *base = SB_INST_STRUCT(self);
@@ -118,10 +124,12 @@ static void do_dealloc(PyObject *self, const classrec *rec)
         }
     if (rec->weakref && *(PyObject **)(void *)((char *)self + WEAKLIST_OFFSET))
         PyObject_ClearWeakRefs(self);
-    for (const classrec *r = rec; r; r = r->base)
+    /* The hooks never see a struct whose constructor did not run. */
+    bool built = BUILT(self, rec);
+    for (const classrec *r = rec; r && built; r = r->base)
         if (r->def->destroy)
             r->def->destroy(SB_INST_STRUCT(self));
-    for (const classrec *r = rec; r; r = r->base)
+    for (const classrec *r = rec; r && built; r = r->base)
         if (r->def->clear)
             r->def->clear(SB_INST_STRUCT(self));
     clear_fields(self, rec);
@@ -142,7 +150,7 @@ static int do_traverse(PyObject *self, visitproc visit, void *arg, const classre
         PyObject *d = *(PyObject **)(void *)((char *)self + DICT_OFFSET);
         Py_VISIT(d);
     }
-    for (const classrec *r = rec; r; r = r->base)
+    for (const classrec *r = rec; r && BUILT(self, rec); r = r->base)
         if (r->def->traverse) {
             int rc = r->def->traverse(base, visit, arg);
             if (rc)
@@ -168,7 +176,7 @@ static void tramp_clear(ffi_cif *cif, void *ret, void **args, void *user)
     (void)cif;
     PyObject *self = *(PyObject **)args[0];
     const classrec *rec = user;
-    for (const classrec *r = rec; r; r = r->base)
+    for (const classrec *r = rec; r && BUILT(self, rec); r = r->base)
         if (r->def->clear)
             r->def->clear(SB_INST_STRUCT(self));
     clear_fields(self, rec);
@@ -185,6 +193,8 @@ static int do_getbuffer(PyObject *self, sb_buffer *view, int flags, const classr
         r = r->base;
     view->obj = NULL;
     sb_buffer_info info = {NULL, 0, 1, NULL, false};
+    if (!BUILT(self, rec))
+        return sb__unbuilt_error(self);
     if (!r || r->def->buffer(SB_INST_STRUCT(self), &info) < 0) {
         if (!PyErr_Occurred())
             PyErr_Format(PyExc_BufferError, "%s: the buffer hook failed", rec->def->name);
@@ -321,6 +331,23 @@ static int class_init(PyObject *self, PyObject *args, PyObject *kwds)
     Py_XDECREF(r);
     return r ? 0 : -1;
 }
+
+/* __reduce__ of a class that does not say how to pickle it: its instances
+ * hold C data that object's default reduction would silently lose (protocols
+ * 0 and 1) or that CPython refuses only by accident of the layout. */
+static PyObject *refuse_reduce(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    PyObject *name = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "__qualname__");
+    if (name)
+        PyErr_Format(PyExc_TypeError, "cannot pickle '%U' object", name);
+    Py_XDECREF(name);
+    return NULL;
+}
+
+static PyMethodDef refuse_reduce_def = {
+    "__reduce__", refuse_reduce, METH_NOARGS,
+    "Refuses: this class does not define how to pickle it (no __reduce__, __reduce_ex__ or __getstate__)."};
 
 /* ------------------------------------------------------------------ */
 /* Building the records                                                */
@@ -509,6 +536,16 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
         ts = init->text_signature;
         rec->has_init = sb__compat_type_doc_keeps_signature();
     }
+    rec->ctor = init != NULL || (rec->base && rec->base->ctor);
+    rec->named.flags = rec->ctor ? SB_NAMED_CTOR : 0;
+    rec->pickles = rec->base && rec->base->pickles;
+    for (const sb_method_def *m = cd->methods; m && m->signature; m++) {
+        sb_error err;
+        sb_sig *sig = sb__sig_parse_in(m->signature, strlen(m->signature), &set->scope, &err);
+        rec->pickles |= sig && (!strcmp(sig->name, "__reduce__") || !strcmp(sig->name, "__reduce_ex__") ||
+                                !strcmp(sig->name, "__getstate__"));
+        sb__sig_free(sig);
+    }
     rec->tp_doc = ctor_doc(cd->name, ts, cd->doc);
     sb__plan_free(init);
     if (!rec->tp_doc) {
@@ -533,8 +570,9 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
     }
     size_t ns = 0, nm = 0;
     rec->slots[ns++] = (PyType_Slot){Py_tp_doc, rec->tp_doc};
-    /* tp_new stays object's: zero-filled instances, and "takes no arguments"
-     * for a class without __init__. */
+    /* tp_new stays object's: zero-filled instances (unbuilt when the class
+     * has a constructor), and "takes no arguments" for a class without
+     * __init__. */
     if (rec->has_init)
         rec->slots[ns++] = (PyType_Slot){Py_tp_init, (void *)class_init};
     rec->slots[ns++] = (PyType_Slot){Py_tp_dealloc, rec->code[0]};
@@ -726,7 +764,8 @@ typedef PyObject *(*sb_vectorcallfunc)(PyObject *callable, PyObject *const *args
 typedef struct sb_method {
     PyObject_HEAD
     sb_vectorcallfunc vectorcall;
-    sb_function *f;               /* strong */
+    sb_function *f;               /* strong; set while the descriptor lives (no tp_clear: the cycles it is in
+                                     are broken by the module's and the class's) */
     PyObject *name, *qualname;    /* str */
     bool binop;                   /* NotImplemented for an operand that does not convert */
 } sb_method;
@@ -771,18 +810,12 @@ static int method_traverse(PyObject *self, visitproc visit, void *arg)
     return sb__compat_visit_type(self, visit, arg);
 }
 
-static int method_clear(PyObject *self)
-{
-    Py_CLEAR(((sb_method *)self)->f);
-    return 0;
-}
-
 static void method_dealloc(PyObject *self)
 {
     sb_method *m = (sb_method *)self;
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
-    method_clear(self);
+    Py_CLEAR(m->f);
     Py_CLEAR(m->name);
     Py_CLEAR(m->qualname);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
@@ -842,7 +875,6 @@ static PyType_Slot method_slots[] = {
     /* no Py_tp_doc: the __doc__ getset gives each method its own */
     {Py_tp_dealloc, (void *)method_dealloc},
     {Py_tp_traverse, (void *)method_traverse},
-    {Py_tp_clear, (void *)method_clear},
     {Py_tp_call, (void *)method_call},
     {Py_tp_descr_get, (void *)method_descr_get},
     {Py_tp_repr, (void *)method_repr},
@@ -1060,6 +1092,9 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         if (ok < 0)
             goto done;
         f->stop_on_null = !strcmp(name, "__next__");
+        /* __init__ builds an unbuilt instance; so does __setstate__ (unpickling
+         * makes the instance with cls.__new__, then sets its state). */
+        f->constructs = m->kind == SB_M_INSTANCE && (!strcmp(name, "__init__") || !strcmp(name, "__setstate__"));
         PyObject *attr = NULL;
         if (m->kind == SB_M_STATIC) {
             PyObject *fn = PyCFunction_NewEx(&f->def, (PyObject *)f, modname);
@@ -1127,16 +1162,46 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
     }
     if (has_eq && !has_hash && PyObject_SetAttrString(type, "__hash__", Py_None) < 0)
         goto done;
+    /* Pickling: refused unless the class (or a base) says how. A class that
+     * says it with __getstate__ alone gets object's __reduce__ back over its
+     * base's refusal. */
+    if (!rec->pickles && !rec->base) {
+        PyObject *d = PyDescr_NewMethod((PyTypeObject *)type, &refuse_reduce_def);
+        int bad = !d || PyObject_SetAttrString(type, "__reduce__", d) < 0;
+        Py_XDECREF(d);
+        if (bad)
+            goto done;
+    } else if (rec->pickles && rec->base && !rec->base->pickles) {
+        bool own = false;
+        for (const sb_method_def *m = cd->methods; m && m->signature; m++) {
+            sb_error err;
+            sb_sig *sig = sb__sig_parse_in(m->signature, strlen(m->signature), &set->scope, &err);
+            own |= sig && (!strcmp(sig->name, "__reduce__") || !strcmp(sig->name, "__reduce_ex__"));
+            sb__sig_free(sig);
+        }
+        PyObject *d = own ? NULL : PyObject_GetAttrString((PyObject *)&PyBaseObject_Type, "__reduce__");
+        int bad = !own && (!d || PyObject_SetAttrString(type, "__reduce__", d) < 0);
+        Py_XDECREF(d);
+        if (bad)
+            goto done;
+    }
     if (PyList_Append(keep, capsule) < 0)
         goto done;
     {
+        /* What the descriptors point into (method Functions, the property
+         * table): kept by the class and by the module state, so that deleting
+         * or replacing the attribute frees nothing; from 3.10 the class is
+         * immutable besides (below), so the attribute cannot go either. */
         PyObject *t = PyList_AsTuple(keep);
-        if (!t || PyObject_SetAttrString(type, "__sigbind_keep__", t) < 0) {
+        if (!t || PyObject_SetAttrString(type, "__sigbind_keep__", t) < 0 || PyList_Append(st->class_keep, t) < 0) {
             Py_XDECREF(t);
             goto done;
         }
         Py_DECREF(t);
     }
+    /* Complete: no Python code may change the class from here on (>= 3.10;
+     * its Python subclasses stay mutable). */
+    sb__compat_freeze_type((PyTypeObject *)type);
     Py_INCREF(type);
     if (PyModule_AddObject(module, cd->name, type) < 0) {
         Py_DECREF(type);
@@ -1162,7 +1227,7 @@ int sb__classes_add(PyObject *module, sb_state *st, const sb_module_def *def, vo
     pthread_mutex_unlock(&records_lock);
     if (!set)
         return -1;
-    if (!(st->classes = PyList_New(0)))
+    if (!(st->classes = PyList_New(0)) || !(st->class_keep = PyList_New(0)))
         return -1;
     if (sb__compat_have_vectorcall_methods()) {
         PyObject *types = PyImport_ImportModule("types");
@@ -1187,6 +1252,8 @@ PyObject *sb_self(void *self)
 
 int sb_stop_iteration(void)
 {
+    sb_callstate *cs = sb__gil_back();
     PyErr_SetNone(PyExc_StopIteration);
+    sb__gil_away(cs);
     return -1;
 }

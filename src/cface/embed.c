@@ -183,24 +183,60 @@ void sb_error_print(void)
 /* ------------------------------------------------------------------ */
 /* The GIL                                                             */
 
+/* While fn runs, this thread's call state (the one of the sigbind call
+ * running this code, or one of its own) says the GIL is released with the
+ * saved thread state, like a [[nogil]] call: callbacks and the error functions
+ * (raise.c) called from fn take it back. The current exception is held there
+ * meanwhile and set again after fn. */
 void sb_allow_threads(void (*fn)(void *arg), void *arg)
 {
     if (!fn)
         return;
-    PyThreadState *ts = PyEval_SaveThread();
+    sb_callstate *outer = sb__callstate;
+    if (outer && !outer->held) { /* already without the GIL (a [[nogil]] function) */
+        fn(arg);
+        return;
+    }
+    sb_callstate local = {false, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}};
+    sb_callstate *cs = outer ? outer : &local;
+    PyErr_Fetch(&cs->raised[0], &cs->raised[1], &cs->raised[2]);
+    sb__callstate = cs;
+    cs->held = false;
+    cs->saved = PyEval_SaveThread();
     fn(arg);
-    PyEval_RestoreThread(ts);
+    PyEval_RestoreThread(cs->saved);
+    cs->saved = NULL;
+    cs->held = true;
+    sb__callstate = outer;
+    PyErr_Restore(cs->raised[0], cs->raised[1], cs->raised[2]);
+    cs->raised[0] = cs->raised[1] = cs->raised[2] = NULL;
+    if (local.interrupt[0]) /* a callback's KeyboardInterrupt/SystemExit: there is no call to raise it */
+        PyErr_Restore(local.interrupt[0], local.interrupt[1], local.interrupt[2]);
 }
+
+/* The token's state: PyGILState_Ensure's, or this value when the GIL was
+ * taken back from this thread's sigbind call that had released it (a
+ * [[nogil]] function or sb_allow_threads: its saved thread state, which also
+ * works in a subinterpreter). */
+#define GIL_FROM_CALL 0x5B
 
 sb_gil sb_gil_acquire(void)
 {
     sb_gil g;
+    if (sb__gil_back()) {
+        g.state_ = GIL_FROM_CALL;
+        return g;
+    }
     g.state_ = (int)PyGILState_Ensure();
     return g;
 }
 
 void sb_gil_release(sb_gil gil)
 {
+    if (gil.state_ == GIL_FROM_CALL) {
+        sb__gil_away(sb__callstate);
+        return;
+    }
     PyGILState_Release((PyGILState_STATE)gil.state_);
 }
 

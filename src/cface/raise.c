@@ -7,6 +7,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ------------------------------------------------------------------ */
+/* Errors while a sigbind call has released the GIL                    */
+/* A [[nogil]] function, and code run by sb_allow_threads, run without the
+ * GIL on the thread of their call. There the error functions below take the
+ * GIL back for their own duration (PyEval_RestoreThread of the call's saved
+ * thread state, as a callback does), work on the exception held for the call
+ * (sb_callstate.raised) as if it were the current one, keep it there and
+ * release the GIL again; the call (or sb_allow_threads) sets it once the GIL
+ * is back. On any other thread nothing can take the GIL back for them. */
+
+/* Takes the GIL back if this thread's sigbind call released it: returns the
+ * call's state (the held exception is now the current one), else NULL. */
+sb_callstate *sb__gil_back(void)
+{
+    sb_callstate *cs = sb__callstate;
+    if (!cs || cs->held || !cs->saved)
+        return NULL;
+    PyEval_RestoreThread(cs->saved);
+    cs->saved = NULL;
+    cs->held = true;
+    PyErr_Restore(cs->raised[0], cs->raised[1], cs->raised[2]);
+    cs->raised[0] = cs->raised[1] = cs->raised[2] = NULL;
+    return cs;
+}
+
+/* Undoes sb__gil_back (NULL: nothing to undo): the current exception is held again. */
+void sb__gil_away(sb_callstate *cs)
+{
+    if (!cs)
+        return;
+    PyErr_Fetch(&cs->raised[0], &cs->raised[1], &cs->raised[2]);
+    cs->held = false;
+    cs->saved = PyEval_SaveThread();
+}
+
 /* The calling module's cache of exception types by name, or NULL. */
 static PyObject *module_cache(void)
 {
@@ -122,10 +157,12 @@ static int vraise(const char *exc, const char *fmt, va_list ap)
 
 int sb_raise(const char *exc, const char *fmt, ...)
 {
+    sb_callstate *cs = sb__gil_back();
     va_list ap;
     va_start(ap, fmt);
     vraise(exc, fmt, ap);
     va_end(ap);
+    sb__gil_away(cs);
     return -1;
 }
 
@@ -147,6 +184,7 @@ static PyObject *take_exception(void)
 
 int sb_raise_from(const char *exc, const char *fmt, ...)
 {
+    sb_callstate *cs = sb__gil_back();
     PyObject *cause = take_exception();
     va_list ap;
     va_start(ap, fmt);
@@ -163,39 +201,53 @@ int sb_raise_from(const char *exc, const char *fmt, ...)
             Py_DECREF(cause);
         }
     }
+    sb__gil_away(cs);
     return -1;
 }
 
 int sb_raise_errno(const char *filename)
 {
+    int e = errno;
+    sb_callstate *cs = sb__gil_back();
+    errno = e;
     if (filename)
         PyErr_SetFromErrnoWithFilename(PyExc_OSError, filename);
     else
         PyErr_SetFromErrno(PyExc_OSError);
+    sb__gil_away(cs);
     return -1;
 }
 
 bool sb_error_occurred(void)
 {
+    sb_callstate *cs = sb__callstate;
+    if (cs && !cs->held && cs->saved)
+        return cs->raised[0] != NULL; /* the GIL is released: the held exception */
     return PyErr_Occurred() != NULL;
 }
 
 bool sb_exception_matches(const char *exc)
 {
-    if (!PyErr_Occurred())
-        return false;
-    PyObject *t, *v, *tb;
-    PyErr_Fetch(&t, &v, &tb);
-    PyObject *type = sb_exception_type(exc);
-    if (!type)
-        PyErr_Clear(); /* an unknown name matches nothing */
-    PyErr_Restore(t, v, tb);
-    return type && PyErr_ExceptionMatches(type);
+    sb_callstate *cs = sb__gil_back();
+    bool match = false;
+    if (PyErr_Occurred()) {
+        PyObject *t, *v, *tb;
+        PyErr_Fetch(&t, &v, &tb);
+        PyObject *type = sb_exception_type(exc);
+        if (!type)
+            PyErr_Clear(); /* an unknown name matches nothing */
+        PyErr_Restore(t, v, tb);
+        match = type && PyErr_ExceptionMatches(type);
+    }
+    sb__gil_away(cs);
+    return match;
 }
 
 void sb_error_clear(void)
 {
+    sb_callstate *cs = sb__gil_back();
     PyErr_Clear();
+    sb__gil_away(cs);
 }
 
 PyObject *sb_error_fetch(void)

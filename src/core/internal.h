@@ -126,6 +126,10 @@ typedef enum sb_named_what {
 
 typedef struct sb_named sb_named;
 
+/* sb_named.flags of a class: it or a base has a constructor (__init__), so its
+ * instances are unusable by C code until that has run. */
+#define SB_NAMED_CTOR 1u
+
 /* Resolves type names the table does not know (NULL = unknown). `tag` is 0 for
  * a plain name, 's' after `struct`, 'u' after `union`. */
 typedef struct sb_scope {
@@ -143,6 +147,7 @@ typedef struct sb_type {
 
 struct sb_named {
     uint8_t what;          /* sb_named_what */
+    uint8_t flags;         /* SB_NAMED_CLASS: SB_NAMED_CTOR */
     const char *name;      /* as written in signatures */
     uint32_t index;        /* SB_NAMED_CLASS: the class's index in its module */
     const void *user;      /* the runtime's own data (class record, release function...) */

@@ -260,7 +260,7 @@ static void run_in_own_interpreter(sb_callback *cb, void *ret, void **args)
     }
     PyEval_RestoreThread(ts);
     sb_callstate *outer = sb__callstate;
-    sb_callstate mine = {true, NULL, {NULL, NULL, NULL}};
+    sb_callstate mine = {true, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}};
     sb__callstate = &mine;
     run_callable(cb, ret, args);
     sb__callstate = outer;
@@ -301,7 +301,7 @@ static void handler(ffi_cif *cif, void *ret, void **args, void *user)
             PyGILState_Release(g);
             return;
         }
-        sb_callstate mine = {true, NULL, {NULL, NULL, NULL}};
+        sb_callstate mine = {true, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}};
         sb__callstate = &mine;
         run_callable(cb, ret, args);
         sb__callstate = cs;

@@ -226,7 +226,8 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
         break;
     }
     const sb_plan *pl = f->plan;
-    sb_convctx cx = {pl->sig->name, pl->py[s->py].name, s->type, f->state, SB_CX_ARGUMENT};
+    sb_convctx cx = {pl->sig->name, pl->py[s->py].name, s->type, f->state,
+                     SB_UNLIKELY(f->constructs) && s->py == 0 ? SB_CX_CONSTRUCTOR : SB_CX_ARGUMENT};
     return sb__to_c(&cx, s->conv, vt, v, cell, tmp);
 }
 
@@ -354,7 +355,10 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
             break;
         case SB_CV_INST: {
             PyTypeObject *tp = (PyTypeObject *)PyList_GetItem(f->state->classes, s->type.named->index);
-            if (SB_UNLIKELY(!tp || Py_TYPE(v) != tp))
+            /* an instance whose constructor has not run: only the constructor may take it */
+            if (SB_UNLIKELY(!tp || Py_TYPE(v) != tp ||
+                            (SB_INST_STATE(v) != SB_INST_BUILT && (s->type.named->flags & SB_NAMED_CTOR) &&
+                             !(f->constructs && i == 0))))
                 goto general;
             cell->p = SB_INST_STRUCT(v);
             break;
@@ -364,6 +368,8 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
         }
     }
     sb_regret rr;
+    if (SB_UNLIKELY(f->constructs))
+        SB_INST_STATE(args[0]) = SB_INST_BUILT; /* the constructor runs */
     if (f->cface) {
         /* C-face functions may raise (sb_raise) and may call sb_raise's name lookup. */
         PyObject *outer = sb__current_module;
@@ -488,7 +494,10 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         if (f->cface)
             sb__current_module = f->module;
         /* Callbacks the C code runs on this thread find the GIL state here. */
-        sb_callstate cs = {!(sig->flags & SB_SIG_NOGIL), NULL, {NULL, NULL, NULL}}, *outer_cs = sb__callstate;
+        sb_callstate cs = {!(sig->flags & SB_SIG_NOGIL), NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}},
+                     *outer_cs = sb__callstate;
+        if (SB_UNLIKELY(f->constructs))
+            SB_INST_STATE(vals[0]) = SB_INST_BUILT; /* the constructor runs */
         sb__callstate = &cs;
         if (sig->flags & SB_SIG_NOGIL)
             cs.saved = PyEval_SaveThread();
@@ -518,8 +527,17 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             PyEval_RestoreThread(cs.saved);
         sb__callstate = outer_cs;
         sb__current_module = outer;
-        if (SB_UNLIKELY(cs.interrupt[0])) {
-            PyErr_Restore(cs.interrupt[0], cs.interrupt[1], cs.interrupt[2]);
+        if (SB_UNLIKELY(cs.interrupt[0] || cs.raised[0])) {
+            /* a callback's KeyboardInterrupt/SystemExit first; else what the
+             * C code raised while the GIL was released (cface/raise.c) */
+            if (cs.interrupt[0]) {
+                Py_XDECREF(cs.raised[0]);
+                Py_XDECREF(cs.raised[1]);
+                Py_XDECREF(cs.raised[2]);
+                PyErr_Restore(cs.interrupt[0], cs.interrupt[1], cs.interrupt[2]);
+            } else {
+                PyErr_Restore(cs.raised[0], cs.raised[1], cs.raised[2]);
+            }
             cface_drop_result(f, &r);
             goto done;
         }

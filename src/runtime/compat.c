@@ -238,3 +238,25 @@ bool sb__compat_have_vectorcall_methods(void)
      * past the trampoline pool; earlier versions use closures there). */
     return version >= 0x030C00;
 }
+
+bool sb__compat_freeze_type(PyTypeObject *tp)
+{
+    /* Gate: Py_TPFLAGS_IMMUTABLETYPE exists from 3.10 (bpo-43908): type
+     * setattr/delattr refuse, and the flag is not inherited by Python
+     * subclasses. The limited API can pass it to PyType_FromSpec only, but the
+     * C face adds descriptors after making the type, so the flag is set on the
+     * finished type: tp_flags sits at a fixed place in PyTypeObject (after
+     * the variable-size header and 18 pointer-size fields: tp_name through
+     * tp_as_buffer, unchanged from 3.0 to 3.13), and what is read there is
+     * checked against PyType_GetFlags before anything is written. */
+    if (version < 0x030A00)
+        return false;
+    const unsigned long immutable = 1UL << 8;
+    unsigned long *flags = (unsigned long *)(void *)((char *)tp + sizeof(PyVarObject) + 18 * sizeof(void *));
+    unsigned long now = PyType_GetFlags(tp);
+    if (*flags != now || !(now & Py_TPFLAGS_HEAPTYPE))
+        return false;
+    *flags = now | immutable;
+    PyType_Modified(tp);
+    return true;
+}

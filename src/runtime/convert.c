@@ -492,10 +492,24 @@ static int to_inst(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
     if (!tp)
         return -1;
     if (SB_LIKELY(PyObject_TypeCheck(obj, tp))) {
+        if (SB_UNLIKELY(SB_INST_STATE(obj) != SB_INST_BUILT) && (type.named->flags & SB_NAMED_CTOR) &&
+            cx->kind != SB_CX_CONSTRUCTOR)
+            return sb__unbuilt_error(obj);
         cell->p = SB_INST_STRUCT(obj);
         return 0;
     }
     return type_error(cx, type.named->name, obj);
+}
+
+int sb__unbuilt_error(PyObject *obj)
+{
+    PyObject *tname = PyObject_GetAttrString((PyObject *)Py_TYPE(obj), "__qualname__");
+    if (!tname)
+        return -1;
+    PyErr_Format(PyExc_TypeError, "%U instance was not initialised: call %U.__init__ (a subclass's __init__ must call "
+                 "super().__init__())", tname, tname);
+    Py_DECREF(tname);
+    return -1;
 }
 
 /* `T *` of a Library's opaque type T: None, or a Pointer of exactly that type

@@ -52,6 +52,8 @@ struct sb_state {
     PyObject *StatusError;
     PyObject *exc_cache;           /* C face: exception types by name (own + looked up); else NULL */
     PyObject *classes;             /* C face: list of the module's class types, by index; else NULL */
+    PyObject *class_keep;          /* C face: list of what the classes' descriptors point into (their method
+                                      Functions, property tables), so that no Python code can free it; else NULL */
     PyObject *CallbackType;
     PyObject *StructType;
     PyObject *MethodType;          /* C face, >= 3.12: vectorcall method descriptors of classes (class.c); else NULL */
@@ -70,10 +72,17 @@ struct sb_state {
 };
 
 /* A C-face class instance is the object header, a __dict__ and a weak
- * reference slot (class.c; used when the class asks for them), then the
- * user's struct at a 16-byte boundary. The same for every class, so a
- * subclass's struct can start with its base's. */
-#define SB_INST_OFFSET ((sizeof(PyObject) + 2 * sizeof(PyObject *) + 15) & ~(size_t)15)
+ * reference slot (class.c; used when the class asks for them), a state word,
+ * then the user's struct at a 16-byte boundary. The same for every class, so
+ * a subclass's struct can start with its base's. The state word is 0 from
+ * the allocation, and SB_INST_BUILT once a constructor (__init__,
+ * __setstate__) has started on it. An instance of a class with a constructor
+ * (SB_NAMED_CTOR) is unbuilt until then: C code never sees its struct
+ * (to_inst refuses it, the class's hooks skip it), only a constructor does. */
+#define SB_INST_STATE_OFFSET (sizeof(PyObject) + 2 * sizeof(PyObject *))
+#define SB_INST_OFFSET ((sizeof(PyObject) + 3 * sizeof(PyObject *) + 15) & ~(size_t)15)
+#define SB_INST_BUILT ((uintptr_t)1)
+#define SB_INST_STATE(obj) (*(uintptr_t *)(void *)((char *)(obj) + SB_INST_STATE_OFFSET))
 #define SB_INST_STRUCT(obj) ((void *)((char *)(obj) + SB_INST_OFFSET))
 #define SB_INST_OBJECT(p) ((PyObject *)(void *)((char *)(p) - SB_INST_OFFSET))
 
@@ -112,6 +121,10 @@ SB_INTERNAL bool sb__compat_type_doc_keeps_signature(void);
 /* May a heap type be a vectorcall method descriptor (Py_TPFLAGS_METHOD_DESCRIPTOR with
  * Py_TPFLAGS_HAVE_VECTORCALL and __vectorcalloffset__)? */
 SB_INTERNAL bool sb__compat_have_vectorcall_methods(void);
+/* Makes a finished heap type immutable (Py_TPFLAGS_IMMUTABLETYPE) where the
+ * version has the flag (3.10+): setting or deleting its attributes raises
+ * TypeError. Returns whether it did. */
+SB_INTERNAL bool sb__compat_freeze_type(PyTypeObject *tp);
 /* Does PyType_FromSpec honour __dictoffset__ / __weaklistoffset__ members? */
 SB_INTERNAL bool sb__compat_have_offset_members(void);
 
@@ -197,6 +210,9 @@ typedef struct sb_function {
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
     sb_cell *defaults;             /* per Python parameter */
     bool cface;                    /* a C-face module function: may raise; sees sb__current_module */
+    bool constructs;               /* a class's __init__ or __setstate__: its first argument may be an instance
+                                      whose constructor has not run; it is marked SB_INST_BUILT just
+                                      before the C function runs */
     bool stop_on_null;             /* __next__: a NULL PyObject * result without an exception ends the iteration */
     bool releases;                 /* the [[release]] function of a handle type: marks its first argument released */
     void *closure;                 /* a method's ffi_closure (its ml_meth), freed with the object; else NULL */
@@ -232,6 +248,10 @@ typedef struct sb_callstate {
     /* A KeyboardInterrupt or SystemExit a callback raised during the call
      * (its type, value, traceback): raised from the call once C returns. */
     PyObject *interrupt[3];
+    /* An exception the C code set while the call had released the GIL (a
+     * [[nogil]] function or sb_allow_threads calling sb_raise, cface/raise.c):
+     * set again once the GIL is back (type, value, traceback). */
+    PyObject *raised[3];
 } sb_callstate;
 SB_INTERNAL extern _Thread_local sb_callstate *sb__callstate;
 
@@ -335,7 +355,9 @@ typedef struct sb_convctx {
 enum {
     SB_CX_ARGUMENT = 0,    /* "f() argument 'x' (int) ..." */
     SB_CX_ATTRIBUTE = 1,   /* "Rect attribute 'w' (int) ...": fname is the class, pname the field */
-    SB_CX_RESULT = 2       /* "callback return value (int) ...": fname, then pname as given */
+    SB_CX_RESULT = 2,      /* "callback return value (int) ...": fname, then pname as given */
+    SB_CX_CONSTRUCTOR = 3  /* the instance argument of a class's __init__/__setstate__: as an argument, and
+                              an instance whose constructor has not run is accepted */
 };
 
 /* "f() argument 'x'" / "Rect attribute 'w'" / "callback return value" for cx (a per-thread buffer). */
@@ -344,6 +366,9 @@ SB_INTERNAL const char *sb__conv_who(const sb_convctx *cx);
 
 /* Python -> C into cell (conv/kind of the slot; type for pointers). Returns 0 or -1 + exception. */
 SB_INTERNAL int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp);
+/* TypeError "Rect instance was not initialised: call Rect.__init__ ..." for an
+ * instance whose constructor never ran. Returns -1. */
+SB_INTERNAL int sb__unbuilt_error(PyObject *obj);
 /* The type object of a C-face class in this module state (borrowed), or NULL + exception. */
 SB_INTERNAL PyTypeObject *sb__class_type(sb_state *st, const sb_named *nd);
 /* C -> Python: new reference or NULL + exception. */

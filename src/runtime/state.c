@@ -25,6 +25,7 @@ int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->StatusError);
     Py_VISIT(st->exc_cache);
     Py_VISIT(st->classes);
+    Py_VISIT(st->class_keep);
     Py_VISIT(st->CallbackType);
     Py_VISIT(st->StructType);
     Py_VISIT(st->MethodType);
@@ -46,6 +47,7 @@ int sb__state_clear(PyObject *module)
     Py_CLEAR(st->StatusError);
     Py_CLEAR(st->exc_cache);
     Py_CLEAR(st->classes);
+    Py_CLEAR(st->class_keep);
     Py_CLEAR(st->CallbackType);
     Py_CLEAR(st->StructType);
     Py_CLEAR(st->MethodType);

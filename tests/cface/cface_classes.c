@@ -544,6 +544,218 @@ static const sb_method_def samples_methods[] = {
     SB_END,
 };
 
+/* ---- Safety (tests/py/test_cface_safety.py) ---- */
+
+/* Guard: C code that trusts its constructor. Every hook and method aborts the
+ * process if it sees a struct its __init__ did not make (a zero struct), so a
+ * test fails loudly (in its child interpreter) if the runtime ever hands one
+ * over. */
+#define GUARD_MAGIC 0x5AFE5AFEu
+
+typedef struct Guard {
+    uint32_t magic;
+    int64_t value;
+    char *buf;              /* malloc'ed by __init__, freed by destroy */
+} Guard;
+
+static int64_t guards_destroyed;
+
+static void guard_check(const Guard *self, const char *where)
+{
+    if (self->magic != GUARD_MAGIC) {
+        fprintf(stderr, "Guard: %s saw a struct its __init__ did not make\n", where);
+        abort();
+    }
+}
+
+static void guard_init(Guard *self, int64_t value)
+{
+    if (self->magic == GUARD_MAGIC) /* __init__ again: keep one buffer */
+        free(self->buf);
+    self->magic = GUARD_MAGIC;
+    self->value = value;
+    self->buf = malloc(16);
+}
+
+static int64_t guard_get(Guard *self)
+{
+    guard_check(self, "get()");
+    return self->value;
+}
+
+static int64_t guard_get_doubled(Guard *self)
+{
+    guard_check(self, "the doubled getter");
+    return 2 * self->value;
+}
+
+/* [[nogil]] method: fails for a negative value */
+static int64_t guard_slow(Guard *self, int64_t n)
+{
+    guard_check(self, "slow()");
+    if (n < 0)
+        sb_raise("ValueError", "Guard.slow(): n must be >= 0, not %lld", (long long)n);
+    return self->value + n;
+}
+
+static void guard_destroy(void *self)
+{
+    guard_check(self, "destroy");
+    free(((Guard *)self)->buf);
+    guards_destroyed++;
+}
+
+static int64_t guard_destroyed(void)
+{
+    return guards_destroyed;
+}
+
+static const sb_method_def guard_methods[] = {
+    SB_METHOD(guard_init, "void __init__(Guard *self, int64_t value)", NULL),
+    SB_METHOD(guard_get, "int64_t get(Guard *self)", NULL),
+    SB_GETTER(guard_get_doubled, "int64_t doubled(Guard *self)", "Twice the value."),
+    SB_METHOD(guard_slow, "int64_t slow(Guard *self, int64_t n) [[nogil]]", NULL),
+    SB_STATIC_METHOD(guard_destroyed, "int64_t destroyed()", "How many Guards died (destroy ran)."),
+    SB_END,
+};
+
+/* Stateful: pickles through __getstate__/__setstate__ (and has a constructor,
+ * so unpickling builds the instance through __setstate__). */
+typedef struct Stateful {
+    uint32_t magic;
+    int64_t value;
+} Stateful;
+
+static void stateful_init(Stateful *self, int64_t value)
+{
+    self->magic = GUARD_MAGIC;
+    self->value = value;
+}
+
+static int64_t stateful_getstate(Stateful *self)
+{
+    if (self->magic != GUARD_MAGIC)
+        abort();
+    return self->value;
+}
+
+static void stateful_setstate(Stateful *self, int64_t value)
+{
+    stateful_init(self, value);
+}
+
+static int64_t stateful_get(Stateful *self)
+{
+    if (self->magic != GUARD_MAGIC)
+        abort();
+    return self->value;
+}
+
+static const sb_method_def stateful_methods[] = {
+    SB_METHOD(stateful_init, "void __init__(Stateful *self, int64_t value)", NULL),
+    SB_METHOD(stateful_getstate, "int64_t __getstate__(Stateful *self)", NULL),
+    SB_METHOD(stateful_setstate, "void __setstate__(Stateful *self, int64_t value)", NULL),
+    SB_METHOD(stateful_get, "int64_t get(Stateful *self)", NULL),
+    SB_END,
+};
+
+/* Tagged: a C subclass of Shape (which refuses pickling) that says how. */
+typedef struct Tagged {
+    Shape shape;
+} Tagged;
+
+static int64_t tagged_getstate(Tagged *self)
+{
+    return self->shape.sides;
+}
+
+static void tagged_setstate(Tagged *self, int64_t sides)
+{
+    self->shape.sides = sides;
+}
+
+static const sb_method_def tagged_methods[] = {
+    SB_METHOD(tagged_getstate, "int64_t __getstate__(Tagged *self)", NULL),
+    SB_METHOD(tagged_setstate, "void __setstate__(Tagged *self, int64_t sides)", NULL),
+    SB_END,
+};
+
+/* [[nogil]] functions that raise: the exception is held for the call while
+ * the GIL is released and raised when the call returns. */
+static int64_t nogil_check(int64_t n)
+{
+    if (n < 0)
+        sb_raise("ValueError", "nogil_check(): n must be >= 0, not %lld", (long long)n);
+    return 2 * n;
+}
+
+static int64_t nogil_own(int64_t n)
+{
+    sb_raise("SafetyError", "the module's own exception, n=%lld", (long long)n);
+    return n;
+}
+
+/* Raise, check, clear, raise twice (the last wins), chain: all without the GIL. */
+static int64_t nogil_sequence(int64_t mode)
+{
+    if (sb_error_occurred())
+        return -1;
+    sb_raise("KeyError", "first");
+    if (!sb_error_occurred() || !sb_exception_matches("LookupError") || sb_exception_matches("ValueError"))
+        return -2;
+    sb_error_clear();
+    if (sb_error_occurred())
+        return -3;
+    if (mode == 0)
+        return 0; /* cleared: no exception */
+    sb_raise("KeyError", "second");
+    if (mode == 1)
+        sb_raise("ValueError", "third wins");
+    else
+        sb_raise_from("ValueError", "chained from the KeyError");
+    return mode;
+}
+
+/* A [[free]] result dropped because the call raised. */
+static char *nogil_text(int64_t n)
+{
+    char *s = malloc(32);
+    if (s)
+        snprintf(s, 32, "n=%lld", (long long)n);
+    if (n < 0)
+        sb_raise("ValueError", "nogil_text(): negative");
+    return s;
+}
+
+/* sb_gil_acquire inside a [[nogil]] function, then raise with the GIL held. */
+static int64_t nogil_with_gil(int64_t n)
+{
+    sb_gil g = sb_gil_acquire();
+    if (n < 0)
+        sb_raise("ValueError", "raised holding sb_gil_acquire");
+    sb_gil_release(g);
+    return n;
+}
+
+/* sb_raise inside sb_allow_threads (the GIL released by the C code itself). */
+static void allow_block(void *arg)
+{
+    int64_t n = *(int64_t *)arg;
+    if (n < 0)
+        sb_raise("ValueError", "raised inside sb_allow_threads");
+}
+
+static int64_t allow_threads_raise(int64_t n)
+{
+    sb_allow_threads(allow_block, &n);
+    return sb_error_occurred() ? -1 : n;
+}
+
+static const sb_exception_def exceptions[] = {
+    SB_EXCEPTION("SafetyError", "RuntimeError", "The module's own exception (raised without the GIL)."),
+    SB_END,
+};
+
 static const sb_class_def classes[] = {
     {.name = "Vec", .doc = "A 2-D vector.", .size = sizeof(Vec), .methods = vec_methods, .fields = vec_fields},
     {.name = "Point", .size = sizeof(Point), .methods = point_methods},
@@ -558,6 +770,10 @@ static const sb_class_def classes[] = {
     {.name = "Open", .size = sizeof(Open), .flags = SB_DICT | SB_WEAKREF | SB_SUBCLASSABLE, .fields = open_fields},
     {.name = "Counter", .size = sizeof(Counter), .methods = counter_methods, .fields = counter_fields},
     {.name = "Samples", .size = sizeof(Samples), .methods = samples_methods, .buffer = samples_buffer},
+    {.name = "Guard", .size = sizeof(Guard), .flags = SB_SUBCLASSABLE, .methods = guard_methods,
+     .destroy = guard_destroy},
+    {.name = "Stateful", .size = sizeof(Stateful), .methods = stateful_methods},
+    {.name = "Tagged", .size = sizeof(Tagged), .base = "Shape", .methods = tagged_methods},
     SB_END,
 };
 
@@ -574,7 +790,16 @@ static const sb_function_def functions[] = {
     SB_FUNCTION(total_area, "double total_area(Square *a, Square *b)", "Sum of two squares' areas."),
     SB_FUNCTION(trampolines_in_use, "uint32_t trampolines_in_use(void)",
                 "Trampoline pool slots held by methods (src/runtime/trampolines.c; at most 512)."),
+    SB_FUNCTION(nogil_check, "int64_t nogil_check(int64_t n) [[nogil]]", "Raises ValueError without the GIL."),
+    SB_FUNCTION(nogil_own, "int64_t nogil_own(int64_t n) [[nogil]]", "Raises SafetyError without the GIL."),
+    SB_FUNCTION(nogil_sequence, "int64_t nogil_sequence(int64_t mode) [[nogil]]",
+                "Raise, check, clear, raise again without the GIL."),
+    SB_FUNCTION(nogil_text, "char *nogil_text(int64_t n) [[nogil, free]]", "A [[free]] result, or raises."),
+    SB_FUNCTION(nogil_with_gil, "int64_t nogil_with_gil(int64_t n) [[nogil]]",
+                "Raises while holding sb_gil_acquire inside a [[nogil]] call."),
+    SB_FUNCTION(allow_threads_raise, "int64_t allow_threads_raise(int64_t n)", "Raises inside sb_allow_threads."),
     SB_END,
 };
 
-SB_MODULE(cface_classes, .doc = "sigbind's class test module.", .functions = functions, .classes = classes);
+SB_MODULE(cface_classes, .doc = "sigbind's class test module.", .functions = functions, .exceptions = exceptions,
+          .classes = classes);
