@@ -283,7 +283,7 @@ static int field_set(PyObject *self, PyObject *value, void *closure)
         PyErr_Format(PyExc_AttributeError, "%s attribute '%s' cannot be deleted", fr->cls->def->name, fr->name);
         return -1;
     }
-    sb_convctx cx = {fr->cls->def->name, fr->name, fr->type, NULL, SB_CX_ATTRIBUTE};
+    sb_convctx cx = {fr->cls->def->name, fr->name, fr->type, NULL, SB_CX_ATTRIBUTE, false};
     sb_cell c;
     c.u = 0;
     if (sb__to_c(&cx, fr->conv, fr->type, value, &c, NULL) < 0)

@@ -589,7 +589,7 @@ int sb_extract(PyObject *obj, const char *type, void *out)
         raise_text_error("sb_extract()", type, strlen(type), 0, "a value of type void cannot be extracted");
         return -1;
     }
-    sb_convctx cx = {"sb_extract", "value", t, current_state(), SB_CX_ARGUMENT};
+    sb_convctx cx = {"sb_extract", "value", t, current_state(), SB_CX_ARGUMENT, false};
 
     if (conv == SB_CV_PYOBJ) {
         memcpy(out, &obj, sizeof obj); /* borrowed */

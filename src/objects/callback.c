@@ -177,7 +177,7 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
     sb_cell out;
     out.u = 0;
     if (r && rconv != SB_CV_VOID) {
-        sb_convctx cx = {"callback", "return value", sig->ret, cb->state, SB_CX_RESULT};
+        sb_convctx cx = {"callback", "return value", sig->ret, cb->state, SB_CX_RESULT, false};
         if (rconv == SB_CV_STRUCT) {
             /* Converted straight into libffi's result storage (zeros on error). */
             const sb_layout *L = struct_of(sig->ret);
@@ -362,7 +362,7 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     cb->error_cell.u = 0;
     uint8_t rconv = cb->convs[n];
     if (error_result != Py_None && rconv != SB_CV_VOID) {
-        sb_convctx cx = {"callback", "error_result", sig->ret, st, SB_CX_ARGUMENT};
+        sb_convctx cx = {"callback", "error_result", sig->ret, st, SB_CX_ARGUMENT, false};
         if (rconv == SB_CV_PYOBJ || rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_FUNC ||
             rconv == SB_CV_STRUCT) {
             PyErr_SetString(PyExc_TypeError, "callback(): error_result is only for numeric results (a pointer "

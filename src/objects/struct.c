@@ -336,7 +336,7 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
         sb__cell_store(t, p, &c);
         return 0;
     }
-    sb_convctx cx = {L->name, mname, t, st, SB_CX_ATTRIBUTE};
+    sb_convctx cx = {L->name, mname, t, st, SB_CX_ATTRIBUTE, false};
     if (sb__to_c(&cx, conv, t, v, &c, NULL) < 0)
         return -1;
     sb__cell_store(t, p, &c);
@@ -368,7 +368,7 @@ static int set_bits(const sb_layout *L, const sb_field *f, unsigned char *base, 
 {
     const sb_kindinfo *ki = sb__kind((sb_kind)f->type.kind);
     uint8_t conv = ki->cls == SB_CLASS_SINT ? SB_CV_SINT : ki->cls == SB_CLASS_UINT ? SB_CV_UINT : SB_CV_BOOL;
-    sb_convctx cx = {L->name, f->name, f->type, NULL, SB_CX_ATTRIBUTE};
+    sb_convctx cx = {L->name, f->name, f->type, NULL, SB_CX_ATTRIBUTE, false};
     sb_cell c;
     c.u = 0;
     if (sb__to_c(&cx, conv, f->type, v, &c, NULL) < 0)

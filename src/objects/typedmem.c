@@ -182,7 +182,7 @@ static int elem_convert(PyTypeObject *ptrtype, sb_type e, PyObject *v, const cha
             c->u = (unsigned char)c->i;
         return 0;
     }
-    sb_convctx cx = {fname, pname, e, NULL, false};
+    sb_convctx cx = {fname, pname, e, NULL, false, false};
     sb_temp tmp;
     memset(&tmp, 0, sizeof tmp);
     return sb__to_c(&cx, conv_of(e), e, v, c, &tmp); /* scalars make no temporaries */

@@ -227,7 +227,7 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
     }
     const sb_plan *pl = f->plan;
     sb_convctx cx = {pl->sig->name, pl->py[s->py].name, s->type, f->state,
-                     SB_UNLIKELY(f->constructs) && s->py == 0 ? SB_CX_CONSTRUCTOR : SB_CX_ARGUMENT};
+                     SB_UNLIKELY(f->constructs) && s->py == 0 ? SB_CX_CONSTRUCTOR : SB_CX_ARGUMENT, f->cface};
     return sb__to_c(&cx, s->conv, vt, v, cell, tmp);
 }
 

@@ -397,8 +397,12 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         cell->p = data;
         return 0;
     }
-    if (PyLong_Check(obj) && !PyBool_Check(obj))
+    if (PyLong_Check(obj) && !PyBool_Check(obj)) {
+        if (cx->no_address)
+            return type_error(cx, "a sigbind.Pointer, a buffer or None (a C-face function takes no raw address)",
+                              obj);
         return to_address(cx, obj, cell);
+    }
     if (PyBytes_Check(obj)) {
         cell->p = (void *)PyBytes_AsString(obj);
         return cell->p ? 0 : -1;
@@ -466,7 +470,8 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         PyErr_Clear();
     }
     /* Anything with __index__ (a Pointer of another module instance, say) is an address. */
-    if (!PyBool_Check(obj) && PyObject_HasAttrString((PyObject *)Py_TYPE(obj), "__index__")) {
+    if (!PyBool_Check(obj) && PyObject_HasAttrString((PyObject *)Py_TYPE(obj), "__index__") &&
+        (!cx->no_address || is_pointer(cx, obj))) {
         PyObject *i = PyNumber_Index(obj);
         if (!i)
             return -1;

@@ -350,6 +350,7 @@ typedef struct sb_convctx {
     sb_type declared;      /* the parameter's declared type, for messages */
     sb_state *state;       /* for the Pointer type */
     uint8_t kind;          /* SB_CX_*: what the messages call the value */
+    bool no_address;       /* a C-face parameter: a pointer is a Pointer (or a buffer), never a raw int address */
 } sb_convctx;
 
 enum {

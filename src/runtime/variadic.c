@@ -35,7 +35,7 @@ static PyObject *cvalue_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     PyObject *arg = NULL;
     sb_cell cell = {0};
     sb_temp tmp = {0};
-    sb_convctx cx = {"c", "value", t, NULL, false};
+    sb_convctx cx = {"c", "value", t, NULL, false, false};
     switch (conv) {
     case SB_CV_SINT:
     case SB_CV_UINT:

@@ -195,7 +195,17 @@ static double integrate(double (*f)(double x), double a, double b, int64_t n)
     return sum;
 }
 
+/* A C function taking data by address: from Python a buffer or a Pointer, never a raw int address. */
+static double sum_doubles(const double *xs, int64_t n)
+{
+    double s = 0.0;
+    for (int64_t i = 0; i < n; i++)
+        s += xs[i];
+    return s;
+}
+
 static const sb_function_def functions[] = {
+    SB_FUNCTION(sum_doubles, "double sum_doubles(const double *xs, int64_t n)", "The sum of n doubles at xs."),
     SB_FUNCTION(integrate, "double integrate(double (*f)(double x) [[noescape]], double a, double b, int64_t n = 1000)",
                 "Midpoint rule of f over [a, b]."),
     SB_FUNCTION(add, "int64_t add(int64_t a, int64_t b)", "Adds two integers."),

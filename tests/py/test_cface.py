@@ -193,6 +193,19 @@ class FunctionPointers(unittest.TestCase):
             m.integrate(sigbind.callback("int (int)", abs), 0.0, 1.0)
 
 
+class DataPointers(unittest.TestCase):
+    def test_pointer_parameter_takes_buffers_and_pointers_not_addresses(self):
+        import array
+        self.assertEqual(m.sum_doubles(array.array("d", [1.0, 2.0, 3.5]), 3), 6.5)
+        p = sigbind.new("double[2]", [4.0, 5.0])  # a Pointer of the sigbind module (another module on the runtime)
+        self.assertEqual(m.sum_doubles(p, 2), 9.0)
+        self.assertEqual(m.sum_doubles(None, 0), 0.0)
+        with self.assertRaises(TypeError) as cm:
+            m.sum_doubles(12345, 3)  # would read arbitrary memory
+        self.assertIn("sum_doubles() argument 'xs' (const double *) must be a sigbind.Pointer, a buffer or None "
+                      "(a C-face function takes no raw address), not int", str(cm.exception))
+
+
 class TheGIL(unittest.TestCase):
     def run_while(self, fn):
         """Counts how far a Python thread gets while fn() runs."""
