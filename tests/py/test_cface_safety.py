@@ -10,12 +10,11 @@ value; never a crash.
 import copy
 import os
 import pickle
-import subprocess
 import sys
-import textwrap
 import unittest
 
 import cface_classes as m
+from support import child_env as support_child_env, run_probe
 
 PRELUDE = """\
 import gc, pickle, sys, threading
@@ -38,33 +37,14 @@ def raises(exc, fn, *args, text=None):
 
 
 def child_env():
-    env = dict(os.environ)
-    env["PYTHONMALLOC"] = "malloc_debug"
-    here = os.path.dirname(os.path.abspath(__file__))
-    moddir = os.path.dirname(os.path.abspath(m.__file__))
-    env["PYTHONPATH"] = os.pathsep.join([moddir, here] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-    env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
-    return env
+    return support_child_env(os.path.dirname(os.path.abspath(m.__file__)))
 
 
 class Probe(unittest.TestCase):
     """Runs code in a child interpreter; it must exit 0 having printed END."""
 
     def probe(self, body, timeout=120):
-        code = PRELUDE + textwrap.dedent(body) + "\nprint('END')\n"
-        try:
-            r = subprocess.run([sys.executable, "-c", code], env=child_env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.fail("the probe hung (killed after %d s):\n%s" % (timeout, textwrap.dedent(body)))
-        out = r.stdout.decode("utf-8", "replace")
-        err = r.stderr.decode("utf-8", "replace")
-        report = "exit status %d\n--- stdout\n%s\n--- stderr (tail)\n%s" % (r.returncode, out[-3000:], err[-6000:])
-        self.assertNotIn("AddressSanitizer", err, report)
-        self.assertNotIn("runtime error:", err, report)  # UBSan
-        self.assertEqual(r.returncode, 0, report)
-        self.assertIn("END", out, report)
-        return out
+        return run_probe(self, PRELUDE, body, timeout, env=child_env())
 
 
 # ---------------------------------------------------------------------------

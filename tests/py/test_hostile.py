@@ -16,7 +16,7 @@ import unittest
 
 import sigbind
 
-from support import TESTLIB, testlib
+from support import TESTLIB, child_env, run_probe, testlib
 
 PRELUDE = """\
 import array, gc, os, sys, threading, time
@@ -37,17 +37,6 @@ STRUCTS = '''
 """
 
 
-def child_env():
-    env = dict(os.environ)
-    env["PYTHONMALLOC"] = "malloc_debug"
-    env["SIGBIND_TESTLIB"] = os.path.abspath(TESTLIB)
-    here = os.path.dirname(os.path.abspath(__file__))
-    moddir = os.path.dirname(os.path.abspath(sigbind.__file__))
-    env["PYTHONPATH"] = os.pathsep.join([moddir, here] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-    env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
-    return env
-
-
 class Probe(unittest.TestCase):
     """Runs code in a child interpreter; it must exit 0 having printed END."""
 
@@ -56,20 +45,7 @@ class Probe(unittest.TestCase):
         testlib()  # skips without the test library
 
     def probe(self, body, timeout=120):
-        code = PRELUDE + textwrap.dedent(body) + "\nprint('END')\n"
-        try:
-            r = subprocess.run([sys.executable, "-c", code], env=child_env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.fail("the probe hung (killed after %d s):\n%s" % (timeout, textwrap.dedent(body)))
-        out = r.stdout.decode("utf-8", "replace")
-        err = r.stderr.decode("utf-8", "replace")
-        report = "exit status %d\n--- stdout\n%s\n--- stderr (tail)\n%s" % (r.returncode, out[-3000:], err[-6000:])
-        self.assertNotIn("AddressSanitizer", err, report)
-        self.assertNotIn("runtime error:", err, report)  # UBSan
-        self.assertEqual(r.returncode, 0, report)
-        self.assertIn("END", out, report)
-        return out
+        return run_probe(self, PRELUDE, body, timeout)
 
 
 class ConversionsThatMutateTheirContainer(Probe):
