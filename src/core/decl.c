@@ -169,11 +169,24 @@ static bool parse_packed(parser *p, bool *packed)
 
 static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, int depth, bool packed);
 
+/* "struct tag" / "union tag" for the tag at the current token, into buf
+ * (cap > SB_MAX_NAME + 7); a longer tag is an error, never truncated. */
+static bool tag_name(parser *p, bool is_union, char *buf, size_t cap)
+{
+    if (p->t.len > SB_MAX_NAME) {
+        fail(p, p->t.pos, "the %s's tag is too long (at most %d characters)", is_union ? "union" : "struct",
+             SB_MAX_NAME);
+        return false;
+    }
+    snprintf(buf, cap, "%s %.*s", is_union ? "union" : "struct", (int)p->t.len, p->s + p->t.pos);
+    return true;
+}
+
 /* An inline definition at the `struct`/`union` that starts a member of L:
  * struct [tag] { ... } [declarators]; 1 with *base its type (declarators
  * follow), 2 when it was an anonymous member (its fields now L's, its ';'
  * read), 0 when it is not a definition (nothing read), -1 on failure. */
-static int parse_inline_def(parser *p, sb_layout *L, int depth, bool packed, sb_type *base)
+static int parse_inline_def(parser *p, sb_layout *L, int depth, sb_type *base)
 {
     size_t mstart = p->t.pos;
     sb_error e;
@@ -187,7 +200,8 @@ static int parse_inline_def(parser *p, sb_layout *L, int depth, bool packed, sb_
     char subname[80];
     snprintf(subname, sizeof subname, "%s <anonymous>", u ? "union" : "struct");
     if (p->t.kind == T_IDENT) {
-        snprintf(subname, sizeof subname, "%s %.*s", u ? "union" : "struct", (int)p->t.len, p->s + p->t.pos);
+        if (!tag_name(p, u, subname, sizeof subname))
+            return -1;
         next(p);
     }
     if (!punct_is(p, '{')) {
@@ -195,7 +209,9 @@ static int parse_inline_def(parser *p, sb_layout *L, int depth, bool packed, sb_
         p->t = save;
         return 0;
     }
-    sb_layout *sub = parse_struct_body(p, u, subname, depth + 1, subpacked || packed);
+    /* GCC: packed lays out the members of the struct it is on, not those of a
+     * struct type defined inside it (that one is packed only if it says so). */
+    sb_layout *sub = parse_struct_body(p, u, subname, depth + 1, subpacked);
     if (!sub || sb__layout_add_sub(L, sub, &e) < 0) {
         if (sub)
             fail(p, mstart, "%s", e.msg);
@@ -293,13 +309,13 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool 
 }
 
 /* One member statement of L, up to and including its ';'. */
-static bool parse_member(parser *p, sb_layout *L, int depth, bool packed)
+static bool parse_member(parser *p, sb_layout *L, int depth)
 {
     size_t mstart = p->t.pos;
     sb_type base = {SB_K_VOID, 0, 0, NULL};
     bool inline_def = false;
     if (tok_is(p, "struct") || tok_is(p, "union")) {
-        int r = parse_inline_def(p, L, depth, packed, &base);
+        int r = parse_inline_def(p, L, depth, &base);
         if (r < 0)
             return false;
         if (r == 2)
@@ -348,7 +364,7 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
             expected(p, "'}' to end the members");
             break;
         }
-        if (!parse_member(p, L, depth, packed))
+        if (!parse_member(p, L, depth))
             break;
     }
     if (!p->failed) {
@@ -517,7 +533,8 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
             return -1;
         char lname[80] = "";
         if (p.t.kind == T_IDENT) {
-            snprintf(lname, sizeof lname, "%s %.*s", u ? "union" : "struct", (int)p.t.len, p.s + p.t.pos);
+            if (!tag_name(&p, u, lname, sizeof lname))
+                return -1;
             snprintf(out->tag, sizeof out->tag, "%.*s", (int)p.t.len, p.s + p.t.pos);
             next(&p);
         }
@@ -608,7 +625,8 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
         return -1;
     }
     char name[80];
-    snprintf(name, sizeof name, "%s %.*s", u ? "union" : "struct", (int)p.t.len, p.s + p.t.pos);
+    if (!tag_name(&p, u, name, sizeof name))
+        return -1;
     next(&p);
     if (!punct_is(&p, '{')) {
         expected(&p, "'{' and the members");
@@ -937,7 +955,7 @@ int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, con
         return -1;
     }
     next(&p);
-    cparse c = {&p, cs, NULL, 0};
+    cparse c = {&p, cs, NULL, 0, 0};
     size_t cap = 0;
     bool ok = !p.failed;
     switch (out->what) {

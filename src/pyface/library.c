@@ -631,7 +631,7 @@ static PyObject *library_bind(PyObject *self, PyObject *arg)
         PyErr_Format(PyExc_TypeError, "bind() argument 'signature' must be str, not %R", (PyObject *)Py_TYPE(arg));
         return NULL;
     }
-    PyObject *b = PyUnicode_AsUTF8String(arg);
+    PyObject *b = sb__text_utf8(sb__state(((sb_library *)self)->module), arg);
     if (!b)
         return NULL;
     char *s;
@@ -651,7 +651,7 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
                      (PyObject *)Py_TYPE(arg));
         return NULL;
     }
-    PyObject *b = PyUnicode_AsUTF8String(arg);
+    PyObject *b = sb__text_utf8(sb__state(lib->module), arg);
     if (!b)
         return NULL;
     char *text;
@@ -880,7 +880,7 @@ static int lib_type(sb_library *lib, PyObject *arg, const char *fname, sb_type *
         PyErr_Format(PyExc_TypeError, "%s() argument 'type' must be str, not %R", fname, (PyObject *)Py_TYPE(arg));
         return -1;
     }
-    PyObject *b = PyUnicode_AsUTF8String(arg);
+    PyObject *b = sb__text_utf8(sb__state(lib->module), arg);
     if (!b)
         return -1;
     sb_error err;
