@@ -109,12 +109,12 @@ static bool cprimary_at(cparse *c, sb_cval *out)
     if (p->t.kind == T_IDENT) {
         const char *w = p->s + p->t.pos;
         size_t n = p->t.len;
-        for (size_t i = c->nlocal; i-- > 0;)
-            if (strlen(c->local[i].name) == n && memcmp(c->local[i].name, w, n) == 0) {
-                *out = c->local[i].value;
-                next(p);
-                return !p->failed;
-            }
+        size_t i = c->local ? sb__constdecl_find(c->local, w, n) : SIZE_MAX;
+        if (i != SIZE_MAX) {
+            *out = c->local->v[i].value;
+            next(p);
+            return !p->failed;
+        }
         if (c->cs && c->cs->lookup(c->cs, w, n, out)) {
             next(p);
             return !p->failed;

@@ -701,6 +701,54 @@ int sb__constdecl_kind(const char *text, size_t len)
     return SB_DECL_NONE;
 }
 
+static size_t name_hash(const char *s, size_t n)
+{
+    size_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+size_t sb__constdecl_find(const sb_constdecl *d, const char *name, size_t len)
+{
+    if (!d->hcap) { /* no index (out of memory while making it): every name */
+        for (size_t i = 0; i < d->n; i++)
+            if (strlen(d->v[i].name) == len && memcmp(d->v[i].name, name, len) == 0)
+                return i;
+        return SIZE_MAX;
+    }
+    for (size_t k = name_hash(name, len) & (d->hcap - 1);; k = (k + 1) & (d->hcap - 1)) {
+        size_t i = d->hidx[k];
+        if (!i)
+            return SIZE_MAX;
+        if (strlen(d->v[i - 1].name) == len && memcmp(d->v[i - 1].name, name, len) == 0)
+            return i - 1;
+    }
+}
+
+/* Indexes d->v[i] by name (the table at most half full: grown, rehashed). */
+static bool index_const(sb_constdecl *d, size_t i)
+{
+    if (2 * (d->n + 1) > d->hcap) {
+        size_t cap = d->hcap ? d->hcap * 2 : 16;
+        size_t *t = calloc(cap, sizeof *t);
+        if (!t)
+            return false;
+        free(d->hidx);
+        d->hidx = t;
+        d->hcap = cap;
+        for (size_t j = 0; j < i; j++)
+            if (!index_const(d, j))
+                return false;
+    }
+    const char *nm = d->v[i].name;
+    size_t k = name_hash(nm, strlen(nm)) & (d->hcap - 1);
+    while (d->hidx[k])
+        k = (k + 1) & (d->hcap - 1);
+    d->hidx[k] = i + 1;
+    return true;
+}
+
 /* Appends a constant (names unique within the statement). */
 static bool add_const(parser *p, sb_constdecl *d, size_t *cap, size_t at, const char *name, size_t n, sb_cval v)
 {
@@ -708,26 +756,53 @@ static bool add_const(parser *p, sb_constdecl *d, size_t *cap, size_t at, const 
         fail(p, at, "constant name is too long (at most %zu characters)", sizeof d->v[0].name - 1);
         return false;
     }
-    for (size_t i = 0; i < d->n; i++)
-        if (strlen(d->v[i].name) == n && memcmp(d->v[i].name, name, n) == 0) {
-            fail(p, at, "'%.*s' is declared twice", (int)n, name);
-            return false;
-        }
+    if (sb__constdecl_find(d, name, n) != SIZE_MAX) {
+        fail(p, at, "'%.*s' is declared twice", (int)n, name);
+        return false;
+    }
+    sb_constdef c;
+    memcpy(c.name, name, n);
+    c.name[n] = '\0';
+    c.value = v;
+    if (!sb__constdecl_push(d, cap, &c)) {
+        fail(p, at, "out of memory");
+        return false;
+    }
+    return true;
+}
+
+bool sb__constdecl_push(sb_constdecl *d, size_t *cap, const sb_constdef *c)
+{
     if (d->n == *cap) {
         size_t nc = *cap ? *cap * 2 : 8;
-        sb_constdef *v = realloc(d->v, nc * sizeof *v);
-        if (!v) {
-            fail(p, at, "out of memory");
+        sb_constdef *nv = realloc(d->v, nc * sizeof *nv);
+        if (!nv)
             return false;
-        }
-        d->v = v;
+        d->v = nv;
         *cap = nc;
     }
-    memcpy(d->v[d->n].name, name, n);
-    d->v[d->n].name[n] = '\0';
-    d->v[d->n].value = v;
+    d->v[d->n] = *c;
+    if (!index_const(d, d->n))
+        return false;
     d->n++;
     return true;
+}
+
+void sb__constdecl_truncate(sb_constdecl *d, size_t n)
+{
+    if (n >= d->n)
+        return;
+    d->n = n;
+    free(d->hidx); /* rebuilt (a failed block is rare) */
+    d->hidx = NULL;
+    d->hcap = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!index_const(d, i)) { /* out of memory: no index, names found by a scan */
+            free(d->hidx);
+            d->hidx = NULL;
+            d->hcap = 0;
+            return;
+        }
 }
 
 /* Does v fit the integer type t? */
@@ -776,8 +851,6 @@ static bool parse_enum(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         sb_cval v;
         if (punct_is(p, '=')) {
             next(p);
-            c->local = d->v;
-            c->nlocal = d->n;
             if (p->failed || !sb__cexpr(c, 1, &v))
                 return false;
         } else {
@@ -872,8 +945,6 @@ static bool parse_const(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         next(p);
         size_t vat = p->t.pos;
         sb_cval v;
-        c->local = d->v;
-        c->nlocal = d->n;
         if (p->failed || !sb__cexpr(c, 1, &v))
             return false;
         if (cls != SB_CLASS_BOOL && !cval_fits(v, t)) {
@@ -955,7 +1026,7 @@ int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, con
         return -1;
     }
     next(&p);
-    cparse c = {&p, cs, NULL, 0, 0};
+    cparse c = {&p, cs, out, 0};
     size_t cap = 0;
     bool ok = !p.failed;
     switch (out->what) {
@@ -981,6 +1052,8 @@ void sb__constdecl_free(sb_constdecl *d)
     if (!d)
         return;
     free(d->v);
+    free(d->hidx);
     d->v = NULL;
-    d->n = 0;
+    d->hidx = NULL;
+    d->n = d->hcap = 0;
 }

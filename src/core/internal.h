@@ -389,6 +389,7 @@ typedef struct sb_constdecl {
                               const: the declared type; define: long long */
     size_t n;
     sb_constdef *v;        /* n constants, in order (malloc'd; sb__constdecl_free) */
+    size_t *hidx, hcap;    /* their names hashed: slots of index + 1 (0 = empty), hcap a power of 2 or 0 */
 } sb_constdecl;
 
 /* Which kind of constant statement this is (SB_DECL_NONE: a prototype or typedef). */
@@ -397,6 +398,13 @@ SB_INTERNAL int sb__constdecl_kind(const char *text, size_t len);
 SB_INTERNAL int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, const sb_constscope *cs,
                                     sb_constdecl *out, sb_error *err);
 SB_INTERNAL void sb__constdecl_free(sb_constdecl *d);
+/* The constants of d by name, hashed (declaration blocks stay linear in time):
+ * the index of `name`, or SIZE_MAX. */
+SB_INTERNAL size_t sb__constdecl_find(const sb_constdecl *d, const char *name, size_t len);
+/* Appends c to d (its storage *cap entries; no check for a duplicate). false: out of memory. */
+SB_INTERNAL bool sb__constdecl_push(sb_constdecl *d, size_t *cap, const sb_constdef *c);
+/* Drops d's constants from index n on. */
+SB_INTERNAL void sb__constdecl_truncate(sb_constdecl *d, size_t n);
 
 /* Declaration blocks: several ';'-separated prototypes, C comments allowed.
  * Finds the next statement at or after *pos; returns false at the end.

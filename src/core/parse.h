@@ -153,8 +153,7 @@ SB_INTERNAL sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, size_t 
 typedef struct cparse {
     parser *p;
     const sb_constscope *cs;
-    const sb_constdef *local;  /* this statement's constants so far (enumerators) */
-    size_t nlocal;
+    const sb_constdecl *local; /* this statement's constants so far (enumerators), or NULL */
     int depth;                 /* parentheses and unary operators open: at most SB_MAX_CEXPR_DEPTH */
 } cparse;
 
@@ -163,6 +162,7 @@ typedef struct cparse {
 #define SB_MAX_CEXPR_DEPTH 128
 
 SB_INTERNAL bool sb__cexpr(cparse *c, int minprec, sb_cval *out);
+
 
 static inline bool too_big(parser *p, size_t at)
 {

@@ -401,6 +401,41 @@ static void test_nul_and_invalid_utf8_are_errors(void **state)
     const_error("enum { A = 1, \xe2\x82 }", "expected an enumerator name");
 }
 
+/* ------------------------------------------------------------------ */
+/* Constants are hashed by name (declaration blocks stay linear)       */
+
+static void test_many_constants_are_found_and_truncated(void **state)
+{
+    (void)state;
+    size_t n = 20000, len = 0;
+    char *text = malloc(n * 32 + 16);
+    assert_non_null(text);
+    len += (size_t)sprintf(text, "enum {");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(text + len, i ? ", E%zu = E%zu + 2" : "E%zu", i, i - 1);
+    len += (size_t)sprintf(text + len, " }");
+    sb_constdecl d;
+    sb_error err;
+    assert_int_equal(sb__constdecl_parse(text, len, NULL, NULL, &d, &err), 0);
+    assert_int_equal(d.n, n);
+    assert_int_equal(d.v[n - 1].value.v, 2 * (int64_t)(n - 1));
+    assert_int_equal(sb__constdecl_find(&d, "E12345", 6), 12345);
+    assert_int_equal(sb__constdecl_find(&d, "E20000", 6), SIZE_MAX);
+    sb__constdecl_truncate(&d, 100);
+    assert_int_equal(sb__constdecl_find(&d, "E12345", 6), SIZE_MAX);
+    assert_int_equal(sb__constdecl_find(&d, "E99", 3), 99);
+    size_t cap = d.n; /* the storage holds at least n */
+    sb_constdef c = {"E12345", {7, false}};
+    assert_true(sb__constdecl_push(&d, &cap, &c));
+    assert_int_equal(sb__constdecl_find(&d, "E12345", 6), 100);
+    sb__constdecl_free(&d);
+    /* a name twice in one statement is still an error */
+    text[0] = '\0';
+    const_error("enum { A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R, S, T, U, V, W, X, Y, Z, A }",
+                "'A' is declared twice");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting_on_a_small_thread_stack),
         cmocka_unit_test(test_char_constant_has_char_value),
         cmocka_unit_test(test_nul_and_invalid_utf8_are_errors),
+        cmocka_unit_test(test_many_constants_are_found_and_truncated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
