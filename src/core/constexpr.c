@@ -36,7 +36,23 @@ static int binop(parser *p, char *op, int *twochar)
     }
 }
 
+static bool cprimary_at(cparse *c, sb_cval *out);
+
+/* A primary expression (unary operators, parentheses, literals, names), depth-bounded. */
 static bool cprimary(cparse *c, sb_cval *out)
+{
+    if (c->depth >= SB_MAX_CEXPR_DEPTH) {
+        fail(c->p, c->p->t.pos, "constant expression nested too deeply (more than %d parentheses or unary operators)",
+             SB_MAX_CEXPR_DEPTH);
+        return false;
+    }
+    c->depth++;
+    bool ok = cprimary_at(c, out);
+    c->depth--;
+    return ok;
+}
+
+static bool cprimary_at(cparse *c, sb_cval *out)
 {
     parser *p = c->p;
     size_t at = p->t.pos;
@@ -86,19 +102,19 @@ static bool cprimary(cparse *c, sb_cval *out)
         unsigned char ch;
         if (!sb__char_literal(p, &ch))
             return false;
-        out->v = ch;
+        out->v = CHAR_MIN < 0 ? (signed char)ch : ch; /* an int of char's value, as in C: '\xff' is -1 */
         next(p);
         return !p->failed;
     }
     if (p->t.kind == T_IDENT) {
         const char *w = p->s + p->t.pos;
         size_t n = p->t.len;
-        for (size_t i = c->nlocal; i-- > 0;)
-            if (strlen(c->local[i].name) == n && memcmp(c->local[i].name, w, n) == 0) {
-                *out = c->local[i].value;
-                next(p);
-                return !p->failed;
-            }
+        size_t i = c->local ? sb__constdecl_find(c->local, w, n) : SIZE_MAX;
+        if (i != SIZE_MAX) {
+            *out = c->local->v[i].value;
+            next(p);
+            return !p->failed;
+        }
         if (c->cs && c->cs->lookup(c->cs, w, n, out)) {
             next(p);
             return !p->failed;

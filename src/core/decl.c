@@ -169,11 +169,24 @@ static bool parse_packed(parser *p, bool *packed)
 
 static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, int depth, bool packed);
 
+/* "struct tag" / "union tag" for the tag at the current token, into buf
+ * (cap > SB_MAX_NAME + 7); a longer tag is an error, never truncated. */
+static bool tag_name(parser *p, bool is_union, char *buf, size_t cap)
+{
+    if (p->t.len > SB_MAX_NAME) {
+        fail(p, p->t.pos, "the %s's tag is too long (at most %d characters)", is_union ? "union" : "struct",
+             SB_MAX_NAME);
+        return false;
+    }
+    snprintf(buf, cap, "%s %.*s", is_union ? "union" : "struct", (int)p->t.len, p->s + p->t.pos);
+    return true;
+}
+
 /* An inline definition at the `struct`/`union` that starts a member of L:
  * struct [tag] { ... } [declarators]; 1 with *base its type (declarators
  * follow), 2 when it was an anonymous member (its fields now L's, its ';'
  * read), 0 when it is not a definition (nothing read), -1 on failure. */
-static int parse_inline_def(parser *p, sb_layout *L, int depth, bool packed, sb_type *base)
+static int parse_inline_def(parser *p, sb_layout *L, int depth, sb_type *base)
 {
     size_t mstart = p->t.pos;
     sb_error e;
@@ -187,7 +200,8 @@ static int parse_inline_def(parser *p, sb_layout *L, int depth, bool packed, sb_
     char subname[80];
     snprintf(subname, sizeof subname, "%s <anonymous>", u ? "union" : "struct");
     if (p->t.kind == T_IDENT) {
-        snprintf(subname, sizeof subname, "%s %.*s", u ? "union" : "struct", (int)p->t.len, p->s + p->t.pos);
+        if (!tag_name(p, u, subname, sizeof subname))
+            return -1;
         next(p);
     }
     if (!punct_is(p, '{')) {
@@ -195,7 +209,9 @@ static int parse_inline_def(parser *p, sb_layout *L, int depth, bool packed, sb_
         p->t = save;
         return 0;
     }
-    sb_layout *sub = parse_struct_body(p, u, subname, depth + 1, subpacked || packed);
+    /* GCC: packed lays out the members of the struct it is on, not those of a
+     * struct type defined inside it (that one is packed only if it says so). */
+    sb_layout *sub = parse_struct_body(p, u, subname, depth + 1, subpacked);
     if (!sub || sb__layout_add_sub(L, sub, &e) < 0) {
         if (sub)
             fail(p, mstart, "%s", e.msg);
@@ -293,13 +309,13 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool 
 }
 
 /* One member statement of L, up to and including its ';'. */
-static bool parse_member(parser *p, sb_layout *L, int depth, bool packed)
+static bool parse_member(parser *p, sb_layout *L, int depth)
 {
     size_t mstart = p->t.pos;
     sb_type base = {SB_K_VOID, 0, 0, NULL};
     bool inline_def = false;
     if (tok_is(p, "struct") || tok_is(p, "union")) {
-        int r = parse_inline_def(p, L, depth, packed, &base);
+        int r = parse_inline_def(p, L, depth, &base);
         if (r < 0)
             return false;
         if (r == 2)
@@ -348,7 +364,7 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
             expected(p, "'}' to end the members");
             break;
         }
-        if (!parse_member(p, L, depth, packed))
+        if (!parse_member(p, L, depth))
             break;
     }
     if (!p->failed) {
@@ -517,7 +533,8 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
             return -1;
         char lname[80] = "";
         if (p.t.kind == T_IDENT) {
-            snprintf(lname, sizeof lname, "%s %.*s", u ? "union" : "struct", (int)p.t.len, p.s + p.t.pos);
+            if (!tag_name(&p, u, lname, sizeof lname))
+                return -1;
             snprintf(out->tag, sizeof out->tag, "%.*s", (int)p.t.len, p.s + p.t.pos);
             next(&p);
         }
@@ -608,7 +625,8 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
         return -1;
     }
     char name[80];
-    snprintf(name, sizeof name, "%s %.*s", u ? "union" : "struct", (int)p.t.len, p.s + p.t.pos);
+    if (!tag_name(&p, u, name, sizeof name))
+        return -1;
     next(&p);
     if (!punct_is(&p, '{')) {
         expected(&p, "'{' and the members");
@@ -683,6 +701,54 @@ int sb__constdecl_kind(const char *text, size_t len)
     return SB_DECL_NONE;
 }
 
+static size_t name_hash(const char *s, size_t n)
+{
+    size_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+size_t sb__constdecl_find(const sb_constdecl *d, const char *name, size_t len)
+{
+    if (!d->hcap) { /* no index (out of memory while making it): every name */
+        for (size_t i = 0; i < d->n; i++)
+            if (strlen(d->v[i].name) == len && memcmp(d->v[i].name, name, len) == 0)
+                return i;
+        return SIZE_MAX;
+    }
+    for (size_t k = name_hash(name, len) & (d->hcap - 1);; k = (k + 1) & (d->hcap - 1)) {
+        size_t i = d->hidx[k];
+        if (!i)
+            return SIZE_MAX;
+        if (strlen(d->v[i - 1].name) == len && memcmp(d->v[i - 1].name, name, len) == 0)
+            return i - 1;
+    }
+}
+
+/* Indexes d->v[i] by name (the table at most half full: grown, rehashed). */
+static bool index_const(sb_constdecl *d, size_t i)
+{
+    if (2 * (d->n + 1) > d->hcap) {
+        size_t cap = d->hcap ? d->hcap * 2 : 16;
+        size_t *t = calloc(cap, sizeof *t);
+        if (!t)
+            return false;
+        free(d->hidx);
+        d->hidx = t;
+        d->hcap = cap;
+        for (size_t j = 0; j < i; j++)
+            if (!index_const(d, j))
+                return false;
+    }
+    const char *nm = d->v[i].name;
+    size_t k = name_hash(nm, strlen(nm)) & (d->hcap - 1);
+    while (d->hidx[k])
+        k = (k + 1) & (d->hcap - 1);
+    d->hidx[k] = i + 1;
+    return true;
+}
+
 /* Appends a constant (names unique within the statement). */
 static bool add_const(parser *p, sb_constdecl *d, size_t *cap, size_t at, const char *name, size_t n, sb_cval v)
 {
@@ -690,26 +756,53 @@ static bool add_const(parser *p, sb_constdecl *d, size_t *cap, size_t at, const 
         fail(p, at, "constant name is too long (at most %zu characters)", sizeof d->v[0].name - 1);
         return false;
     }
-    for (size_t i = 0; i < d->n; i++)
-        if (strlen(d->v[i].name) == n && memcmp(d->v[i].name, name, n) == 0) {
-            fail(p, at, "'%.*s' is declared twice", (int)n, name);
-            return false;
-        }
+    if (sb__constdecl_find(d, name, n) != SIZE_MAX) {
+        fail(p, at, "'%.*s' is declared twice", (int)n, name);
+        return false;
+    }
+    sb_constdef c;
+    memcpy(c.name, name, n);
+    c.name[n] = '\0';
+    c.value = v;
+    if (!sb__constdecl_push(d, cap, &c)) {
+        fail(p, at, "out of memory");
+        return false;
+    }
+    return true;
+}
+
+bool sb__constdecl_push(sb_constdecl *d, size_t *cap, const sb_constdef *c)
+{
     if (d->n == *cap) {
         size_t nc = *cap ? *cap * 2 : 8;
-        sb_constdef *v = realloc(d->v, nc * sizeof *v);
-        if (!v) {
-            fail(p, at, "out of memory");
+        sb_constdef *nv = realloc(d->v, nc * sizeof *nv);
+        if (!nv)
             return false;
-        }
-        d->v = v;
+        d->v = nv;
         *cap = nc;
     }
-    memcpy(d->v[d->n].name, name, n);
-    d->v[d->n].name[n] = '\0';
-    d->v[d->n].value = v;
+    d->v[d->n] = *c;
+    if (!index_const(d, d->n))
+        return false;
     d->n++;
     return true;
+}
+
+void sb__constdecl_truncate(sb_constdecl *d, size_t n)
+{
+    if (n >= d->n)
+        return;
+    d->n = n;
+    free(d->hidx); /* rebuilt (a failed block is rare) */
+    d->hidx = NULL;
+    d->hcap = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!index_const(d, i)) { /* out of memory: no index, names found by a scan */
+            free(d->hidx);
+            d->hidx = NULL;
+            d->hcap = 0;
+            return;
+        }
 }
 
 /* Does v fit the integer type t? */
@@ -758,8 +851,6 @@ static bool parse_enum(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         sb_cval v;
         if (punct_is(p, '=')) {
             next(p);
-            c->local = d->v;
-            c->nlocal = d->n;
             if (p->failed || !sb__cexpr(c, 1, &v))
                 return false;
         } else {
@@ -854,8 +945,6 @@ static bool parse_const(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         next(p);
         size_t vat = p->t.pos;
         sb_cval v;
-        c->local = d->v;
-        c->nlocal = d->n;
         if (p->failed || !sb__cexpr(c, 1, &v))
             return false;
         if (cls != SB_CLASS_BOOL && !cval_fits(v, t)) {
@@ -937,7 +1026,7 @@ int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, con
         return -1;
     }
     next(&p);
-    cparse c = {&p, cs, NULL, 0};
+    cparse c = {&p, cs, out, 0};
     size_t cap = 0;
     bool ok = !p.failed;
     switch (out->what) {
@@ -963,6 +1052,8 @@ void sb__constdecl_free(sb_constdecl *d)
     if (!d)
         return;
     free(d->v);
+    free(d->hidx);
     d->v = NULL;
-    d->n = 0;
+    d->hidx = NULL;
+    d->n = d->hcap = 0;
 }

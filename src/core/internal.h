@@ -161,18 +161,34 @@ typedef struct sb_field {
     const char *name;      /* member name (owned) */
     sb_type type;          /* scalar, pointer, or a struct/union by value */
     size_t offset;         /* bytes from the start (anonymous members' fields promoted with theirs);
-                              a bit-field: its storage unit (an aligned `type`) */
+                              a bit-field: its storage unit (an aligned `type`; in a packed struct, the byte of its first bit) */
     uint32_t count;        /* fixed array length; 0 = not an array */
-    uint8_t bit_offset;    /* a bit-field: its first bit in the storage unit (from the least significant) */
+    uint8_t bit_offset;    /* a bit-field: its first bit in the storage unit (from the least significant);
+                              bit_offset + bit_width <= 64, and the bytes [offset, offset + (bit_offset +
+                              bit_width + 7) / 8) are inside the struct: read and write only those */
     uint8_t bit_width;     /* a bit-field: its width; 0 = not a bit-field */
 } sb_field;
 
+/* The largest struct or union (and typed-memory array) the core lays out: sizes,
+ * offsets and bit positions (8 * size) then never wrap a size_t; beyond it, "too large". */
+#define SB_MAX_OBJECT_SIZE (SIZE_MAX >> 4)
+/* The largest struct passed or returned by value (libffi copies it onto the stack). */
+#define SB_MAX_BYVALUE 65536
+/* The longest tag or typedef name (C11 5.2.4.1: 63 significant characters); longer is an error. */
+#define SB_MAX_NAME 63
+
+/* Why a layout cannot be passed by value (sb_layout.bv_why). */
+enum { SB_BV_OK, SB_BV_UNION, SB_BV_BITS, SB_BV_PACKED, SB_BV_LARGE, SB_BV_LIBFFI };
+
 typedef struct sb_layout {
     sb_named named;        /* what = SB_NAMED_STRUCT, user = this */
-    char name[80];         /* "struct point", "union u", or a typedef's name for an untagged one */
+    char name[80];         /* "struct point", "union u", or a typedef's name for an untagged one
+                              (tags and names are at most SB_MAX_NAME characters: never truncated) */
     bool is_union;
     bool packed;           /* [[packed]]: members are not aligned (GCC's packed attribute) */
-    bool by_value_ok;      /* libffi can pass it by value (no unions or bit-fields inside, libffi agrees) */
+    bool by_value_ok;      /* libffi can pass it by value (no unions or bit-fields inside, not packed,
+                              at most SB_MAX_BYVALUE bytes, libffi agrees) */
+    uint8_t bv_why;        /* else why not: SB_BV_* (sb__layout_byvalue_why) */
     size_t bitpos;         /* while laying out: the next free bit */
     size_t size, align;
     uint16_t nfields;
@@ -201,6 +217,8 @@ SB_INTERNAL int sb__layout_finish(sb_layout *L, sb_error *err);
 SB_INTERNAL int sb__layout_add_bits(sb_layout *L, const char *name, size_t nlen, sb_type t, unsigned width,
                                     sb_error *err);
 SB_INTERNAL const sb_field *sb__layout_field(const sb_layout *L, const char *name, size_t len);
+/* Why L cannot be passed or returned by value, for messages; NULL when it can. */
+SB_INTERNAL const char *sb__layout_byvalue_why(const sb_layout *L);
 SB_INTERNAL size_t sb__type_align(sb_type t);
 
 /* A `struct tag { ... }` / `union tag { ... }` statement of a declaration
@@ -376,6 +394,7 @@ typedef struct sb_constdecl {
                               const: the declared type; define: long long */
     size_t n;
     sb_constdef *v;        /* n constants, in order (malloc'd; sb__constdecl_free) */
+    size_t *hidx, hcap;    /* their names hashed: slots of index + 1 (0 = empty), hcap a power of 2 or 0 */
 } sb_constdecl;
 
 /* Which kind of constant statement this is (SB_DECL_NONE: a prototype or typedef). */
@@ -384,6 +403,13 @@ SB_INTERNAL int sb__constdecl_kind(const char *text, size_t len);
 SB_INTERNAL int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, const sb_constscope *cs,
                                     sb_constdecl *out, sb_error *err);
 SB_INTERNAL void sb__constdecl_free(sb_constdecl *d);
+/* The constants of d by name, hashed (declaration blocks stay linear in time):
+ * the index of `name`, or SIZE_MAX. */
+SB_INTERNAL size_t sb__constdecl_find(const sb_constdecl *d, const char *name, size_t len);
+/* Appends c to d (its storage *cap entries; no check for a duplicate). false: out of memory. */
+SB_INTERNAL bool sb__constdecl_push(sb_constdecl *d, size_t *cap, const sb_constdef *c);
+/* Drops d's constants from index n on. */
+SB_INTERNAL void sb__constdecl_truncate(sb_constdecl *d, size_t n);
 
 /* Declaration blocks: several ';'-separated prototypes, C comments allowed.
  * Finds the next statement at or after *pos; returns false at the end.

@@ -14,6 +14,7 @@ sb_layout *sb__layout_new(bool is_union, const char *name)
     L->is_union = is_union;
     L->align = 1;
     L->by_value_ok = !is_union;
+    L->bv_why = is_union ? SB_BV_UNION : SB_BV_OK;
     snprintf(L->name, sizeof L->name, "%s", name);
     L->named.what = SB_NAMED_STRUCT;
     L->named.name = L->name;
@@ -38,6 +39,26 @@ void sb__layout_free(sb_layout *L)
 static size_t align_up(size_t n, size_t a)
 {
     return (n + a - 1) / a * a;
+}
+
+/* L cannot be passed by value, for this reason (the first one found is kept). */
+static void no_by_value(sb_layout *L, uint8_t why)
+{
+    if (L->by_value_ok || !L->bv_why)
+        L->bv_why = why;
+    L->by_value_ok = false;
+}
+
+const char *sb__layout_byvalue_why(const sb_layout *L)
+{
+    switch (L->by_value_ok ? SB_BV_OK : L->bv_why) {
+    case SB_BV_OK: return NULL;
+    case SB_BV_UNION: return "libffi cannot pass unions or structs holding them by value";
+    case SB_BV_BITS: return "libffi cannot pass bit-fields by value";
+    case SB_BV_PACKED: return "libffi cannot pass packed structs by value";
+    case SB_BV_LARGE: return "larger than 64 KiB: too large to pass by value";
+    default: return "libffi lays it out differently";
+    }
 }
 
 static int push_element(sb_layout *L, ffi_type *e)
@@ -83,22 +104,42 @@ static int push_field(sb_layout *L, const char *name, size_t nlen, sb_type t, ui
     return 0;
 }
 
-/* Places a member of size `size` and alignment `align`; returns its offset. */
-static size_t place(sb_layout *L, size_t size, size_t align)
+/* The layout would grow beyond SB_MAX_OBJECT_SIZE with member `name`. */
+static int too_large(const sb_layout *L, const char *name, size_t nlen, sb_error *err)
+{
+    sb__error_set(err, (size_t)-1, "%s is too large: member '%.*s' would end beyond %zu bytes", L->name,
+                  (int)nlen, name ? name : "", (size_t)SB_MAX_OBJECT_SIZE);
+    return -1;
+}
+
+/* Places a member of size `size` and alignment `align` at *off. False when the
+ * layout would grow beyond SB_MAX_OBJECT_SIZE (nothing changed then). */
+static bool place(sb_layout *L, size_t size, size_t align, size_t *off)
 {
     if (L->packed)
         align = 1;
+    if (size > SB_MAX_OBJECT_SIZE)
+        return false;
+    if (L->is_union) {
+        *off = 0;
+    } else {
+        size_t used = (L->bitpos + 7) / 8 > L->size ? (L->bitpos + 7) / 8 : L->size; /* both <= the maximum */
+        *off = align_up(used, align);
+        if (*off > SB_MAX_OBJECT_SIZE - size)
+            return false;
+    }
     if (align > L->align)
         L->align = align;
     if (L->is_union) {
         if (size > L->size)
             L->size = size;
-        return 0;
+    } else {
+        L->size = *off + size;
+        L->bitpos = L->size * 8;
     }
-    size_t off = align_up((L->bitpos + 7) / 8 > L->size ? (L->bitpos + 7) / 8 : L->size, align);
-    L->size = off + size;
-    L->bitpos = L->size * 8;
-    return off;
+    if (L->size > SB_MAX_BYVALUE)
+        no_by_value(L, SB_BV_LARGE);
+    return true;
 }
 
 int sb__layout_add_bits(sb_layout *L, const char *name, size_t nlen, sb_type t, unsigned width, sb_error *err)
@@ -119,21 +160,25 @@ int sb__layout_add_bits(sb_layout *L, const char *name, size_t nlen, sb_type t, 
             sb__error_set(err, (size_t)-1, "bit-field '%.*s' has width 0 (only an unnamed one may)", (int)nlen, name);
             return -1;
         }
-        if (!L->is_union)
-            L->bitpos = align_up(L->bitpos, L->packed ? 8 : unit); /* the next unit */
+        if (!L->is_union) /* the next unit of its type, packed or not (as GCC does) */
+            L->bitpos = align_up(L->bitpos, unit);
+        if ((L->bitpos + 7) / 8 > SB_MAX_OBJECT_SIZE)
+            return too_large(L, "", 0, err);
         return 0;
     }
-    L->by_value_ok = false; /* libffi has no bit-fields */
+    no_by_value(L, SB_BV_BITS); /* libffi has no bit-fields */
     size_t cur = L->is_union ? 0 : L->bitpos;
     if (!L->packed && cur / unit != (cur + width - 1) / unit)
         cur = align_up(cur, unit); /* it would straddle an aligned unit of its type */
     size_t unit_off = L->packed ? cur / 8 : cur / unit * (unit / 8);
     unsigned bit_off = (unsigned)(cur - unit_off * 8);
-    if (L->packed && bit_off + width > unit) {
-        sb__error_set(err, (size_t)-1, "bit-field '%.*s' of a packed struct straddles its storage unit: not supported",
-                      (int)nlen, name ? name : "");
+    if (bit_off + width > 64) { /* only a packed one, 58 bits or more, not starting at a byte */
+        sb__error_set(err, (size_t)-1, "bit-field '%.*s' of a packed struct spans 9 bytes: not supported", (int)nlen,
+                      name ? name : "");
         return -1;
     }
+    if ((cur + width + 7) / 8 > SB_MAX_OBJECT_SIZE)
+        return too_large(L, name, nlen, err);
     if (name) { /* unnamed bit-fields only take room (and, on x86-64, no alignment) */
         size_t a = L->packed ? 1 : ki->align;
         if (a > L->align)
@@ -169,7 +214,7 @@ int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint3
         ealign = sub->align;
         eff = &sub->ffi;
         if (!sub->by_value_ok)
-            L->by_value_ok = false;
+            no_by_value(L, sub->bv_why);
     } else if (t.named) {
         sb__error_set(err, (size_t)-1, "member '%.*s': '%s' is only usable through a pointer", (int)nlen, name,
                       t.named->name);
@@ -188,10 +233,12 @@ int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint3
         sb__error_set(err, (size_t)-1, "member '%.*s': array too large", (int)nlen, name);
         return -1;
     }
-    size_t off = place(L, esize * (count ? count : 1), ealign);
+    size_t n = count ? count : 1, off;
+    if (esize > SB_MAX_OBJECT_SIZE / n || !place(L, esize * n, ealign, &off))
+        return too_large(L, name, nlen, err);
     if (push_field(L, name, nlen, t, count, off, err) < 0)
         return -1;
-    for (uint32_t i = 0; i < (count ? count : 1); i++)
+    for (size_t i = 0; i < n && L->by_value_ok; i++) /* libffi's elements: only while it may pass L */
         if (push_element(L, eff) < 0) {
             sb__error_set(err, (size_t)-1, "out of memory");
             return -1;
@@ -215,9 +262,11 @@ int sb__layout_add_sub(sb_layout *L, sb_layout *sub, sb_error *err)
 int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
 {
     /* An anonymous struct/union member: one element, its members promoted. */
-    size_t off = place(L, sub->size, sub->align);
+    size_t off;
+    if (!place(L, sub->size, sub->align, &off))
+        return too_large(L, sub->name, strlen(sub->name), err);
     if (!sub->by_value_ok)
-        L->by_value_ok = false;
+        no_by_value(L, sub->bv_why);
     for (uint16_t i = 0; i < sub->nfields; i++) {
         const sb_field *f = &sub->fields[i];
         if (push_field(L, f->name, strlen(f->name), f->type, f->count, off + f->offset, err) < 0)
@@ -225,7 +274,7 @@ int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
         L->fields[L->nfields - 1].bit_offset = f->bit_offset;
         L->fields[L->nfields - 1].bit_width = f->bit_width;
     }
-    if (push_element(L, &sub->ffi) < 0) {
+    if (L->by_value_ok && push_element(L, &sub->ffi) < 0) {
         sb__error_set(err, (size_t)-1, "out of memory");
         return -1;
     }
@@ -240,9 +289,15 @@ int sb__layout_finish(sb_layout *L, sb_error *err)
     }
     if (!L->is_union && (L->bitpos + 7) / 8 > L->size)
         L->size = (L->bitpos + 7) / 8;
-    L->size = align_up(L->size, L->align);
+    L->size = align_up(L->size, L->align); /* at most SB_MAX_OBJECT_SIZE + 7: no wrap */
+    if (L->size > SB_MAX_OBJECT_SIZE) {
+        sb__error_set(err, (size_t)-1, "%s is too large (more than %zu bytes)", L->name, (size_t)SB_MAX_OBJECT_SIZE);
+        return -1;
+    }
+    if (L->size > SB_MAX_BYVALUE)
+        no_by_value(L, SB_BV_LARGE);
     if (L->packed)
-        L->by_value_ok = false; /* libffi lays structs out aligned */
+        no_by_value(L, SB_BV_PACKED); /* libffi lays structs out aligned */
     L->ffi.size = 0; /* libffi computes size and alignment */
     L->ffi.alignment = 0;
     L->ffi.type = FFI_TYPE_STRUCT;
@@ -253,7 +308,7 @@ int sb__layout_finish(sb_layout *L, sb_error *err)
         ffi_type *args[1] = {&L->ffi};
         if (ffi_prep_cif(&cif, FFI_DEFAULT_ABI, 1, &ffi_type_void, args) != FFI_OK || L->ffi.size != L->size ||
             L->ffi.alignment != L->align)
-            L->by_value_ok = false;
+            no_by_value(L, SB_BV_LIBFFI);
     }
     return 0;
 }

@@ -89,6 +89,11 @@ static inline const char *tok_desc(parser *p, char *buf, size_t cap)
 {
     if (p->t.kind == T_END)
         return "end of text";
+    unsigned char c = (unsigned char)p->s[p->t.pos];
+    if (p->t.kind == T_PUNCT && (c == 0 || c >= 0x80)) { /* named, not copied into the message */
+        snprintf(buf, cap, c ? "a non-ASCII byte (0x%02x)" : "a NUL character", c);
+        return buf;
+    }
     size_t n = p->t.len > 40 ? 40 : p->t.len;
     snprintf(buf, cap, "'%.*s'", (int)n, p->s + p->t.pos);
     return buf;
@@ -148,11 +153,16 @@ SB_INTERNAL sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, size_t 
 typedef struct cparse {
     parser *p;
     const sb_constscope *cs;
-    const sb_constdef *local;  /* this statement's constants so far (enumerators) */
-    size_t nlocal;
+    const sb_constdecl *local; /* this statement's constants so far (enumerators), or NULL */
+    int depth;                 /* parentheses and unary operators open: at most SB_MAX_CEXPR_DEPTH */
 } cparse;
 
+/* The deepest nesting of a constant expression: the evaluator recurses once per
+ * '(' or unary operator, so a bound keeps any thread's stack safe (a few KiB). */
+#define SB_MAX_CEXPR_DEPTH 128
+
 SB_INTERNAL bool sb__cexpr(cparse *c, int minprec, sb_cval *out);
+
 
 static inline bool too_big(parser *p, size_t at)
 {

@@ -277,14 +277,15 @@ static bool check_sig(const sb_sig *sig, sb_error *err)
         }
     }
 
-    /* Structs by value: libffi must be able to pass them. */
+    /* Structs by value: libffi must be able to pass them (and they are not too large). */
     for (uint16_t i = 0; i <= n; i++) {
         sb_type t = i < n ? sig->params[i].type : sig->ret;
-        if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT &&
-            !((const sb_layout *)t.named->user)->by_value_ok) {
+        const char *why = !t.ptr && t.named && t.named->what == SB_NAMED_STRUCT
+                              ? sb__layout_byvalue_why((const sb_layout *)t.named->user)
+                              : NULL;
+        if (why) {
             sb__error_set(err, i < n ? sig->params[i].col : (size_t)-1,
-                          "%s cannot be passed or returned by value (libffi cannot pass unions or "
-                          "structs holding them by value; pass a pointer)", t.named->name);
+                          "%s cannot be passed or returned by value (%s; pass a pointer)", t.named->name, why);
             return false;
         }
     }

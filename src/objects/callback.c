@@ -349,8 +349,8 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     for (uint16_t i = 0; i <= n; i++) {
         const sb_layout *L = struct_of(i < n ? sig->params[i].type : sig->ret);
         if (L && !L->by_value_ok) {
-            PyErr_Format(PyExc_TypeError, "callback(): %s cannot be passed by value (a union or bit-fields "
-                         "inside); take a pointer to it", L->name);
+            PyErr_Format(PyExc_TypeError, "callback(): %s cannot be passed by value (%s); take a pointer to it",
+                         L->name, sb__layout_byvalue_why(L));
             Py_DECREF(cb);
             return NULL;
         }

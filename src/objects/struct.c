@@ -343,12 +343,27 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
     return 0;
 }
 
-/* Bit-fields: the storage unit (an integer of the member's type) read, shifted and masked. */
+/* Bit-fields: the bytes the field occupies, from its storage unit's start
+ * (x86-64's order: little-endian, bits from the least significant), read into
+ * or written back from a uint64_t; never a byte more, so a packed struct's
+ * bit-field at its end does not reach past it (sb_field: bit_offset + bit_width <= 64). */
+static unsigned bit_bytes(const sb_field *f)
+{
+    return (f->bit_offset + f->bit_width + 7u) / 8u;
+}
+
 static uint64_t load_unit(const sb_field *f, const unsigned char *p)
 {
-    sb_cell c;
-    sb__cell_load(f->type, p, &c);
-    return c.u;
+    uint64_t u = 0;
+    for (unsigned i = 0, n = bit_bytes(f); i < n; i++)
+        u |= (uint64_t)p[i] << (8 * i);
+    return u;
+}
+
+static void store_unit(const sb_field *f, unsigned char *p, uint64_t u)
+{
+    for (unsigned i = 0, n = bit_bytes(f); i < n; i++)
+        p[i] = (unsigned char)(u >> (8 * i));
 }
 
 static PyObject *get_bits(const sb_field *f, const unsigned char *base)
@@ -406,9 +421,7 @@ static int set_bits(const sb_layout *L, const sb_field *f, unsigned char *base, 
     uint64_t mask = (w >= 64 ? UINT64_MAX : ((UINT64_C(1) << w) - 1)) << f->bit_offset;
     uint64_t unit = load_unit(f, base + f->offset);
     unit = (unit & ~mask) | ((uv << f->bit_offset) & mask);
-    sb_cell out;
-    out.u = unit;
-    sb__cell_store(f->type, base + f->offset, &out);
+    store_unit(f, base + f->offset, unit);
     return 0;
 }
 

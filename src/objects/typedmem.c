@@ -258,7 +258,7 @@ static int parse_type_in(sb_state *st, const sb_scope *scope, PyObject *arg, con
                      (PyObject *)Py_TYPE(arg));
         return -1;
     }
-    PyObject *b = PyUnicode_AsUTF8String(arg);
+    PyObject *b = sb__text_utf8(st, arg);
     if (!b)
         return -1;
     char *s;

@@ -183,8 +183,9 @@ typedef struct libtype {
 typedef struct sb_libtypes {
     size_t n, cap;
     libtype **v;
-    size_t nconst, capconst; /* integer constants (enumerators, const, #define), for later declarations */
-    sb_constdef *consts;
+    sb_constdecl consts;     /* integer constants (enumerators, const, #define), for later declarations
+                                (hashed by name: long blocks stay linear) */
+    size_t capconst;
     PyObject *constdict;     /* the same, as the Library's attributes: name -> int (only ints: no GC) */
 } sb_libtypes;
 
@@ -222,7 +223,7 @@ static void libtypes_free(sb_libtypes *ts)
         free(ts->v[i]);
     }
     free(ts->v);
-    free(ts->consts);
+    sb__constdecl_free(&ts->consts);
     Py_XDECREF(ts->constdict);
     free(ts);
 }
@@ -430,12 +431,11 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
 static bool const_lookup(const sb_constscope *cs, const char *name, size_t len, sb_cval *out)
 {
     const sb_libtypes *ts = ((const sb_library *)cs->ctx)->types;
-    for (size_t i = 0; ts && i < ts->nconst; i++)
-        if (strlen(ts->consts[i].name) == len && memcmp(ts->consts[i].name, name, len) == 0) {
-            *out = ts->consts[i].value;
-            return true;
-        }
-    return false;
+    size_t i = ts ? sb__constdecl_find(&ts->consts, name, len) : SIZE_MAX;
+    if (i == SIZE_MAX)
+        return false;
+    *out = ts->consts.v[i].value;
+    return true;
 }
 
 static int const_error(sb_library *lib, const char *text, size_t len, const char *fmt, const char *name)
@@ -499,17 +499,10 @@ static int add_constdecl(sb_library *lib, const char *text, size_t len, PyObject
             const_error(lib, text, len, "constant '%s' is already declared with another value", d.v[i].name);
             goto done;
         }
-        if (ts->nconst == ts->capconst) {
-            size_t cap = ts->capconst ? ts->capconst * 2 : 16;
-            sb_constdef *nv = realloc(ts->consts, cap * sizeof *nv);
-            if (!nv) {
-                PyErr_NoMemory();
-                goto done;
-            }
-            ts->consts = nv;
-            ts->capconst = cap;
+        if (!sb__constdecl_push(&ts->consts, &ts->capconst, &d.v[i])) {
+            PyErr_NoMemory();
+            goto done;
         }
-        ts->consts[ts->nconst++] = d.v[i];
         PyObject *val = d.v[i].value.u ? PyLong_FromUnsignedLongLong((unsigned long long)d.v[i].value.v)
                                        : PyLong_FromLongLong(d.v[i].value.v);
         int r = val ? PyDict_SetItemString(pending, d.v[i].name, val) : -1;
@@ -631,7 +624,7 @@ static PyObject *library_bind(PyObject *self, PyObject *arg)
         PyErr_Format(PyExc_TypeError, "bind() argument 'signature' must be str, not %R", (PyObject *)Py_TYPE(arg));
         return NULL;
     }
-    PyObject *b = PyUnicode_AsUTF8String(arg);
+    PyObject *b = sb__text_utf8(sb__state(((sb_library *)self)->module), arg);
     if (!b)
         return NULL;
     char *s;
@@ -651,14 +644,14 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
                      (PyObject *)Py_TYPE(arg));
         return NULL;
     }
-    PyObject *b = PyUnicode_AsUTF8String(arg);
+    PyObject *b = sb__text_utf8(sb__state(lib->module), arg);
     if (!b)
         return NULL;
     char *text;
     Py_ssize_t len;
     PyObject *found = PyDict_New();
     PyObject *consts = PyDict_New(); /* constants of this block, published with its functions */
-    size_t nconst0 = lib->types ? lib->types->nconst : 0;
+    size_t nconst0 = lib->types ? lib->types->consts.n : 0;
     if (!found || !consts || PyBytes_AsStringAndSize(b, &text, &len) < 0)
         goto fail;
     size_t pos = 0, s, e;
@@ -715,8 +708,8 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
     Py_DECREF(b);
     Py_RETURN_NONE;
 fail:
-    if (lib->types && lib->types->nconst > nconst0)
-        lib->types->nconst = nconst0; /* all or nothing: this block's constants go */
+    if (lib->types)
+        sb__constdecl_truncate(&lib->types->consts, nconst0); /* all or nothing: this block's constants go */
     Py_XDECREF(found);
     Py_XDECREF(consts);
     Py_DECREF(b);
@@ -880,7 +873,7 @@ static int lib_type(sb_library *lib, PyObject *arg, const char *fname, sb_type *
         PyErr_Format(PyExc_TypeError, "%s() argument 'type' must be str, not %R", fname, (PyObject *)Py_TYPE(arg));
         return -1;
     }
-    PyObject *b = PyUnicode_AsUTF8String(arg);
+    PyObject *b = sb__text_utf8(sb__state(lib->module), arg);
     if (!b)
         return -1;
     sb_error err;

@@ -34,7 +34,7 @@ static PyObject *mod_signature(PyObject *module, PyObject *arg)
         PyErr_Format(PyExc_TypeError, "signature() argument must be str, not %R", (PyObject *)Py_TYPE(arg));
         return NULL;
     }
-    PyObject *b = PyUnicode_AsUTF8String(arg);
+    PyObject *b = sb__text_utf8(sb__state(module), arg);
     if (!b)
         return NULL;
     char *s;

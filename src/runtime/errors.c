@@ -43,6 +43,38 @@ void sb__raise_sigerror(sb_state *st, const char *text, size_t len, const sb_err
     Py_DECREF(exc);
 }
 
+PyObject *sb__text_utf8(sb_state *st, PyObject *text)
+{
+    PyObject *b = PyUnicode_AsUTF8String(text);
+    if (b || !PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
+        return b;
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
+    PyErr_NormalizeException(&et, &ev, &tb);
+    Py_ssize_t start = 0;
+    if (!ev || PyUnicodeEncodeError_GetStart(ev, &start) < 0)
+        PyErr_Clear();
+    Py_XDECREF(et);
+    Py_XDECREF(ev);
+    Py_XDECREF(tb);
+    /* Shown with '?' for what cannot be encoded; the column counts bytes, as for any text. */
+    PyObject *head = PyUnicode_Substring(text, 0, start);
+    PyObject *hb = head ? PyUnicode_AsEncodedString(head, "utf-8", "replace") : NULL;
+    PyObject *shown = hb ? PyUnicode_AsEncodedString(text, "utf-8", "replace") : NULL;
+    if (shown) {
+        Py_UCS4 ch = PyUnicode_ReadChar(text, start);
+        sb_error err = {(size_t)PyBytes_Size(hb), ""};
+        snprintf(err.msg, sizeof err.msg, "the text is not valid Unicode: U+%04X (a lone surrogate) has no UTF-8 form",
+                 (unsigned)ch);
+        PyErr_Clear();
+        sb__raise_sigerror(st, PyBytes_AsString(shown), (size_t)PyBytes_Size(shown), &err, NULL);
+    }
+    Py_XDECREF(head);
+    Py_XDECREF(hb);
+    Py_XDECREF(shown);
+    return NULL;
+}
+
 sb_plan *sb__plan_from_text(sb_state *st, const char *text, size_t len)
 {
     return sb__plan_from_text_in(st, text, len, NULL);

@@ -306,6 +306,10 @@ static inline bool sb__pointer_fits(sb_type want, sb_type have)
 /* errors.c */
 /* Raises SignatureError for text with err (column, message); `what` prefixes it (may be NULL). */
 SB_INTERNAL void sb__raise_sigerror(sb_state *st, const char *text, size_t len, const sb_error *err, const char *what);
+/* The UTF-8 bytes of a signature, declaration or type text (a str). A str that
+ * has none (a lone surrogate) is a SignatureError saying where, never a
+ * UnicodeEncodeError. New reference, or NULL with the error set. */
+SB_INTERNAL PyObject *sb__text_utf8(sb_state *st, PyObject *text);
 /* Parses and plans, raising SignatureError on failure. */
 SB_INTERNAL sb_plan *sb__plan_from_text(sb_state *st, const char *text, size_t len);
 /* The same, with a context prefixed to the message ("mymod: function table"). */

@@ -17,6 +17,6 @@ mkdir -p "$out/corpus" "$out/artifacts"
   -lffi -lm -o "$out/fuzz_sig"
 
 # New inputs go to the build dir's corpus; the committed seeds are only read.
-exec "$out/fuzz_sig" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+exec "$out/fuzz_sig" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="$out/artifacts/" \
   "$out/corpus" "$here/corpus"
