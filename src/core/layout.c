@@ -30,6 +30,12 @@ void sb__layout_free(sb_layout *L)
         free((char *)L->fields[i].name);
     for (size_t i = 0; i < L->nsubs; i++)
         sb__layout_free(L->subs[i]);
+    while (L->functypes) {
+        sb_layout_fn *f = L->functypes;
+        L->functypes = f->next;
+        sb__sig_free(f->sig);
+        free(f);
+    }
     free(L->subs);
     free(L->fields);
     free(L->elements);
@@ -256,6 +262,24 @@ int sb__layout_add_sub(sb_layout *L, sb_layout *sub, sb_error *err)
     }
     L->subs = v;
     L->subs[L->nsubs++] = sub;
+    return 0;
+}
+
+int sb__layout_functype(sb_layout *L, struct sb_sig *fsig, const char *spelling, sb_type *t, sb_error *err)
+{
+    sb_layout_fn *f = calloc(1, sizeof *f);
+    if (!f) {
+        sb__sig_free(fsig);
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return -1;
+    }
+    f->sig = fsig;
+    f->named.what = SB_NAMED_FUNC;
+    f->named.name = spelling;
+    f->named.user = fsig;
+    f->next = L->functypes;
+    L->functypes = f;
+    *t = (sb_type){SB_K_VOID, 1, 0, &f->named};
     return 0;
 }
 

@@ -159,6 +159,9 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
                 v = cb->convs[i] == SB_CV_PYOBJ ? (PyObject *)c.p : NULL;
                 if (v) /* a PyObject * argument is borrowed from C */
                     Py_INCREF(v);
+                else if (cb->convs[i] == SB_CV_FUNC) /* callable; its type is this Callback's */
+                    v = sb__function_at(cb->state, sig->params[i].type, c.p, sig->params[i].name ? sig->params[i].name
+                                        : "fnptr", (PyObject *)cb, NULL, NULL);
                 else
                     v = sb__from_c(cb->state, cb->convs[i], sig->params[i].type, &c);
             }

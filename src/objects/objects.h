@@ -45,6 +45,10 @@ SB_INTERNAL PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_
  * elements may be written (sigbind.new's initial values). 0 or -1 + exception. */
 SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname,
                              const char *pname, bool init);
+/* sigbind.cast(type, obj) with type names resolved through scope (may be NULL); owner
+ * (may be NULL: the obj) keeps what scope's types belong to alive. A function
+ * pointer type gives a callable; NULL (0, None, a NULL Pointer) gives None. */
+SB_INTERNAL PyObject *sb__mem_cast_in(PyObject *module, const sb_scope *scope, PyObject *owner, PyObject *args);
 /* The module functions new, cast, sizeof, alignof, offsetof, string_at, buffer, from_buffer. */
 SB_INTERNAL extern PyMethodDef sb__memory_functions[];
 

@@ -7,7 +7,12 @@
 
 PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, PyObject *owner)
 {
-    return sb__pointer_make((PyTypeObject *)st->PointerType, addr, type, owner);
+    PyObject *p = sb__pointer_make((PyTypeObject *)st->PointerType, addr, type, owner);
+    if (p && st->module) {
+        Py_INCREF(st->module);
+        ((sb_pointer *)p)->module = st->module;
+    }
+    return p;
 }
 
 PyObject *sb__pointer_make(PyTypeObject *tp, void *addr, sb_type type, PyObject *owner)
@@ -51,6 +56,10 @@ static PyObject *pointer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         PyErr_Format(PyExc_TypeError, "Pointer() address must be an int in 0..%zu, not %R", (size_t)-1, addr);
         return NULL;
     }
+    if (!a) { /* NULL is None, as C's NULL results are (ctypes and cffi agree) */
+        Py_INCREF(Py_None);
+        return Py_None;
+    }
     sb_pointer *p = (sb_pointer *)PyType_GenericAlloc(type, 0);
     if (!p)
         return NULL;
@@ -91,6 +100,7 @@ static int pointer_traverse(PyObject *self, visitproc visit, void *arg)
     sb_pointer *p = (sb_pointer *)self;
     Py_VISIT(p->owner);
     Py_VISIT(p->releaser);
+    Py_VISIT(p->module);
     return sb__compat_visit_type(self, visit, arg);
 }
 
@@ -98,6 +108,7 @@ static int pointer_clear(PyObject *self)
 {
     sb_pointer *p = (sb_pointer *)self;
     Py_CLEAR(p->owner); /* not the releaser: dealloc still releases the handle with it */
+    Py_CLEAR(p->module);
     return 0;
 }
 
@@ -112,6 +123,7 @@ static void pointer_dealloc(PyObject *self)
         release_handle(p);
     Py_CLEAR(p->releaser);
     Py_CLEAR(p->owner);
+    Py_CLEAR(p->module);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);
     sb__compat_dealloc_type(tp);
@@ -186,6 +198,8 @@ PyObject *sb__pointer_derive(PyObject *self, void *addr, sb_type type)
     if (q) {
         ((sb_pointer *)q)->lo = p->lo;
         ((sb_pointer *)q)->span = p->span;
+        Py_XINCREF(p->module);
+        ((sb_pointer *)q)->module = p->module;
     }
     return q;
 }

@@ -123,13 +123,15 @@ static uint8_t conv_of_member(sb_type t)
     }
 }
 
-/* A single element (not an array) at p -> Python. */
-static PyObject *get_elem(sb_struct *s, sb_type t, unsigned char *p)
+/* A single element (not an array) at p -> Python; mname names a function pointer. */
+static PyObject *get_elem(sb_struct *s, sb_type t, unsigned char *p, const char *mname)
 {
     if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT)
         return struct_view(s, t.named->user, p); /* writes through to this struct */
     sb_cell c;
     sb__cell_load(t, p, &c);
+    if (sb__type_is_fnptr(t)) /* callable; its type belongs to the layout, so to its owner */
+        return sb__function_at(s->state, t, c.p, mname, s->owner ? s->owner : (PyObject *)s, NULL, NULL);
     uint8_t conv = conv_of_member(t);
     if (conv == SB_CV_PTR) {
         if (!c.p) {
@@ -313,6 +315,15 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
     uint8_t conv = conv_of_member(t);
     sb_cell c;
     c.u = 0;
+    if (sb__type_is_fnptr(t) && st) {
+        /* A Callback or function of this type, a Pointer, an address or None
+         * (never a plain callable: nothing would keep its Callback alive). */
+        sb_convctx cx = {L->name, mname, t, st, SB_CX_ATTRIBUTE, false};
+        if (sb__to_c(&cx, SB_CV_FUNC, t, v, &c, NULL) < 0)
+            return -1;
+        sb__cell_store(t, p, &c);
+        return 0;
+    }
     if (conv == SB_CV_PTR || conv == SB_CV_CSTR) {
         /* Only addresses: memory a Python object owns (a str, a buffer) would
          * outlive nothing once stored in C memory. */
@@ -431,13 +442,13 @@ static PyObject *get_member(sb_struct *s, const sb_field *f)
         return get_bits(f, s->data);
     unsigned char *p = s->data + f->offset;
     if (!f->count)
-        return get_elem(s, f->type, p);
+        return get_elem(s, f->type, p, f->name);
     if (is_char_array(f))
         return PyBytes_FromStringAndSize((const char *)p, (Py_ssize_t)strnlen((const char *)p, f->count));
     PyObject *list = PyList_New(f->count);
     size_t es = elem_size(f->type);
     for (uint32_t i = 0; list && i < f->count; i++) {
-        PyObject *v = get_elem(s, f->type, p + i * es);
+        PyObject *v = get_elem(s, f->type, p + i * es, f->name);
         if (!v) {
             Py_CLEAR(list);
             break;

@@ -720,7 +720,7 @@ fail:
  * (libc's bind() stays reachable through lib.bind("int bind(...)")). */
 static bool own_attribute(PyObject *name)
 {
-    static const char *const own[] = {"bind", "declare", "path", "new", "sizeof", "alignof", "offsetof"};
+    static const char *const own[] = {"bind", "declare", "path", "new", "sizeof", "alignof", "offsetof", "cast"};
     if (!PyUnicode_Check(name))
         return false;
     if (PyUnicode_GetLength(name) >= 2 && PyUnicode_ReadChar(name, 0) == '_' && PyUnicode_ReadChar(name, 1) == '_')
@@ -986,7 +986,18 @@ static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds
     return s;
 }
 
+/* Library.cast(type, obj): sigbind.cast with this Library's type names; a
+ * function pointer type gives a callable. */
+static PyObject *library_cast(PyObject *self, PyObject *args)
+{
+    sb_library *lib = (sb_library *)self;
+    return sb__mem_cast_in(lib->module, &lib->scope, self, args);
+}
+
 static PyMethodDef library_methods[] = {
+    {"cast", library_cast, METH_VARARGS,
+     "cast($self, type, obj, /)\n--\n\nobj (a Pointer, an int address or None) as a pointer of a type this Library "
+     "knows; a function pointer type gives a callable, NULL gives None."},
     {"new", (PyCFunction)(void (*)(void))library_newvalue, METH_VARARGS | METH_KEYWORDS,
      "new($self, type, init=None, /, **members)\n--\n\nA zeroed value of a struct or union declared in this "
      "Library, filled from init (a dict, a tuple, or a Struct) and members."},

@@ -475,3 +475,42 @@ API long h_sleep_sum(const unsigned char *p, size_t n, int ms)
 API void h_copy(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
 /* memchr: a pointer into its argument's memory. */
 API const void *h_memchr(const void *s, int c, size_t n) { return memchr(s, c, n); }
+
+/* Function pointers as values (test_fnptr.py): returned, stored in structs
+ * and tables, handed to callbacks. */
+typedef int (*fp_int_t)(int);
+static int fp_twice(int x) { return 2 * x; }
+static int fp_neg(int x) { return -x; }
+static double fp_hyp2(double a, double b) { return a * a + b * b; }
+static struct point fp_mkpoint(int x, int y)
+{
+    struct point p = {x, y};
+    return p;
+}
+static const char *fp_name(int which) { return which ? "neg" : "twice"; }
+API fp_int_t fp_get(int which) { return which == 0 ? fp_twice : which == 1 ? fp_neg : NULL; }
+API void fp_get_out(int which, fp_int_t *out) { *out = fp_get(which); }
+API void *fp_get_bad(void) { return (void *)(uintptr_t)16; }
+typedef struct point (*fp_mk_t)(int, int);
+API fp_mk_t fp_get_mkpoint(void) { return fp_mkpoint; }
+typedef const char *(*fp_name_t)(int);
+API fp_name_t fp_get_name(void) { return fp_name; }
+struct fp_ops {
+    int (*unary)(int);
+    double (*binary)(double a, double b);
+    fp_int_t named;
+    int tag;
+};
+API void fp_ops_fill(struct fp_ops *o)
+{
+    o->unary = fp_twice;
+    o->binary = fp_hyp2;
+    o->named = fp_neg;
+    o->tag = 7;
+}
+API int fp_ops_unary(const struct fp_ops *o, int x) { return o->unary ? o->unary(x) : -1000; }
+static fp_int_t fp_table[3] = {fp_twice, fp_neg, NULL};
+API fp_int_t *fp_table_get(void) { return fp_table; }
+/* Calls cb with a C function and x: a callback that receives a function pointer. */
+API int fp_give(int (*cb)(fp_int_t f, int x), int x) { return cb(fp_twice, x); }
+API int fp_apply(fp_int_t f, int x) { return f(x); }
