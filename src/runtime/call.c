@@ -204,8 +204,10 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
         }
         goto with_temp;
     case SB_CV_PTR:
-        if (s->type.named)
+        if (s->type.named && s->type.named->what == SB_NAMED_OPAQUE)
             break; /* a typed handle: only its converter decides */
+        if (s->type.named)
+            goto with_temp; /* `struct s *`: a buffer's export or a list's memory, released after the call */
         if (v == Py_None) {
             cell->p = NULL;
             return 0;
