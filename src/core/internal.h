@@ -167,6 +167,8 @@ typedef struct sb_field {
                               bit_offset + bit_width <= 64, and the bytes [offset, offset + (bit_offset +
                               bit_width + 7) / 8) are inside the struct: read and write only those */
     uint8_t bit_width;     /* a bit-field: its width; 0 = not a bit-field */
+    bool inert;            /* skipped by positional initialisers: a union's member after its first (or a
+                              field promoted from one), as C's `{1, 2}` fills only a union's first member */
 } sb_field;
 
 /* The largest struct or union (and typed-memory array) the core lays out: sizes,

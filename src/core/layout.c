@@ -106,7 +106,8 @@ static int push_field(sb_layout *L, const char *name, size_t nlen, sb_type t, ui
     L->fields = v;
     memcpy(nm, name, nlen);
     nm[nlen] = '\0';
-    L->fields[L->nfields++] = (sb_field){nm, t, offset, count, 0, 0};
+    L->fields[L->nfields] = (sb_field){nm, t, offset, count, 0, 0, L->is_union && L->nfields > 0};
+    L->nfields++;
     return 0;
 }
 
@@ -291,12 +292,14 @@ int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
         return too_large(L, sub->name, strlen(sub->name), err);
     if (!sub->by_value_ok)
         no_by_value(L, sub->bv_why);
+    bool later = L->is_union && L->nfields > 0; /* not the union's first member: none of it is positional */
     for (uint16_t i = 0; i < sub->nfields; i++) {
         const sb_field *f = &sub->fields[i];
         if (push_field(L, f->name, strlen(f->name), f->type, f->count, off + f->offset, err) < 0)
             return -1;
         L->fields[L->nfields - 1].bit_offset = f->bit_offset;
         L->fields[L->nfields - 1].bit_width = f->bit_width;
+        L->fields[L->nfields - 1].inert = f->inert || later;
     }
     if (L->by_value_ok && push_element(L, &sub->ffi) < 0) {
         sb__error_set(err, (size_t)-1, "out of memory");

@@ -61,6 +61,10 @@ SB_INTERNAL bool sb__struct_check(sb_state *st, PyObject *obj);
 SB_INTERNAL PyObject *sb__struct_view(const sb_layout *L, void *data, PyObject *base);
 SB_INTERNAL void *sb__struct_data(PyObject *obj, const sb_layout **L);
 SB_INTERNAL void sb__struct_set_owner(PyObject *obj, PyObject *owner);
+/* offsetof(L, *path): member names (a dotted "a.b" is two), int indexes into array
+ * members. New int, or NULL + AttributeError (no such member), IndexError, TypeError
+ * (a bit-field, an index of a non-array). */
+SB_INTERNAL PyObject *sb__struct_offsetof(const sb_layout *L, PyObject *path);
 /* A Struct, dict or tuple -> the value of L at dst; `what` names it in messages. 0 or -1. */
 SB_INTERNAL int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, const char *what);
 /* The same for an argument (sb_kinds.struct_store): its name is only formatted when there is an error to report. */

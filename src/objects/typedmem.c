@@ -564,6 +564,11 @@ static PyObject *mem_sizeof(PyObject *module, PyObject *arg)
 {
     sb_state *st = sb__state(module);
     char tn[96];
+    if (sb__struct_check(st, arg)) { /* a Struct value: its type's size (anonymous types too) */
+        const sb_layout *L;
+        sb__struct_data(arg, &L);
+        return PyLong_FromSize_t(L->size);
+    }
     sb_pointer *p = as_pointer(st, arg);
     if (p) {
         if (!p->lo) {
@@ -605,6 +610,11 @@ static PyObject *mem_sizeof(PyObject *module, PyObject *arg)
 
 static PyObject *mem_alignof(PyObject *module, PyObject *arg)
 {
+    if (sb__struct_check(sb__state(module), arg)) {
+        const sb_layout *L;
+        sb__struct_data(arg, &L);
+        return PyLong_FromSize_t(L->align);
+    }
     sb_type e;
     int64_t count;
     if (parse_type(sb__state(module), arg, "alignof", &e, &count) < 0)
@@ -617,6 +627,15 @@ static PyObject *mem_alignof(PyObject *module, PyObject *arg)
 static PyObject *mem_offsetof(PyObject *module, PyObject *args)
 {
     PyObject *targ, *field;
+    if (PyTuple_Size(args) >= 1 && sb__struct_check(sb__state(module), PyTuple_GetItem(args, 0))) {
+        /* a Struct value: its type's members (anonymous types too) */
+        const sb_layout *L;
+        sb__struct_data(PyTuple_GetItem(args, 0), &L);
+        PyObject *path = PyTuple_GetSlice(args, 1, PyTuple_Size(args));
+        PyObject *r = path ? sb__struct_offsetof(L, path) : NULL;
+        Py_XDECREF(path);
+        return r;
+    }
     if (!PyArg_ParseTuple(args, "OU:offsetof", &targ, &field))
         return NULL;
     sb_type e;
