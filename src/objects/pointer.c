@@ -161,14 +161,25 @@ static Py_hash_t pointer_hash(PyObject *self)
     return h;
 }
 
+/* == and != by address; < <= > >= by address too, as C orders pointers into
+ * one allocation (and cffi orders any two) — types aside. */
 static PyObject *pointer_richcompare(PyObject *a, PyObject *b, int op)
 {
-    if (Py_TYPE(a) != Py_TYPE(b) || (op != Py_EQ && op != Py_NE)) {
+    if (Py_TYPE(a) != Py_TYPE(b)) {
         Py_INCREF(Py_NotImplemented);
         return Py_NotImplemented;
     }
-    int eq = ((sb_pointer *)a)->addr == ((sb_pointer *)b)->addr;
-    return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+    uintptr_t x = (uintptr_t)((sb_pointer *)a)->addr, y = (uintptr_t)((sb_pointer *)b)->addr;
+    int r;
+    switch (op) {
+    case Py_EQ: r = x == y; break;
+    case Py_NE: r = x != y; break;
+    case Py_LT: r = x < y; break;
+    case Py_LE: r = x <= y; break;
+    case Py_GT: r = x > y; break;
+    default: r = x >= y; break;
+    }
+    return PyBool_FromLong(r);
 }
 
 static PyObject *get_address(PyObject *self, void *c)
