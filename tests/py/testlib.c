@@ -514,3 +514,65 @@ API fp_int_t *fp_table_get(void) { return fp_table; }
 /* Calls cb with a C function and x: a callback that receives a function pointer. */
 API int fp_give(int (*cb)(fp_int_t f, int x), int x) { return cb(fp_twice, x); }
 API int fp_apply(fp_int_t f, int x) { return f(x); }
+
+/* C data as ctypes and cffi describe it (test_cdata_peers.py). */
+struct peer_buf {
+    int n;
+    int data[4];
+    unsigned char raw[4];
+    signed char sc[2];
+    char name[8];
+    int *ip;
+    double *dp;
+    char **names;
+    struct point pts[2];
+};
+API int peer_sum(const struct peer_buf *b)
+{
+    int s = 0;
+    for (int i = 0; i < b->n && i < 4; i++)
+        s += b->data[i];
+    return s;
+}
+API void peer_fill(struct peer_buf *b)
+{
+    static int iv = 42;
+    static double dv = 2.5;
+    static char *nm[] = {"alpha", "beta", NULL};
+    b->ip = &iv;
+    b->dp = &dv;
+    b->names = nm;
+    b->raw[0] = 200;
+    b->sc[0] = -3;
+}
+API double peer_avg(const double *v, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += v[i];
+    return n ? s / (double)n : 0.0;
+}
+API void peer_scale(int *v, size_t n, int k)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] *= k;
+}
+API int peer_points_x(const struct point *p, size_t n)
+{
+    int s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += p[i].x;
+    return s;
+}
+API size_t peer_strs_len(const char *const *v, size_t n)
+{
+    size_t s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += v[i] ? strlen(v[i]) : 0;
+    return s;
+}
+API int peer_void_cb(void (*cb)(int), int x)
+{
+    cb(x);
+    return x + 1;
+}
