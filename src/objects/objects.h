@@ -41,9 +41,10 @@ SB_INTERNAL PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char 
 SB_INTERNAL PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args, PyObject *kwds);
 /* The same, where a struct element becomes a view that keeps `base` (the Pointer) alive. */
 SB_INTERNAL PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, const char *a);
-/* Converts v and stores it at a; messages "fname() argument 'pname' (T) ...". init: const
+/* Converts v and stores it at a (st, may be NULL: function pointer elements then take only
+ * addresses, not Callbacks or functions); messages "fname() argument 'pname' (T) ...". init: const
  * elements may be written (sigbind.new's initial values). 0 or -1 + exception. */
-SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname,
+SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_state *st, sb_type e, char *a, PyObject *v, const char *fname,
                              const char *pname, bool init);
 /* sigbind.cast(type, obj) with type names resolved through scope (may be NULL); owner
  * (may be NULL: the obj) keeps what scope's types belong to alive. A function

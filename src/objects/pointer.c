@@ -344,6 +344,13 @@ static PyObject *pointer_subscript(PyObject *self, PyObject *key)
     return list;
 }
 
+/* The state of the module whose Pointer this is, or NULL (a Pointer(...) made directly). */
+static sb_state *ptr_state(PyObject *self)
+{
+    PyObject *m = ((sb_pointer *)self)->module;
+    return m ? sb__state(m) : NULL;
+}
+
 static int set_item(PyObject *self, Py_ssize_t i, PyObject *v)
 {
     sb_type e;
@@ -352,7 +359,7 @@ static int set_item(PyObject *self, Py_ssize_t i, PyObject *v)
         return -1;
     char pn[32];
     snprintf(pn, sizeof pn, "p[%zd]", i);
-    return sb__elem_set(Py_TYPE(self), e, a, v, "Pointer.__setitem__", pn, false);
+    return sb__elem_set(Py_TYPE(self), ptr_state(self), e, a, v, "Pointer.__setitem__", pn, false);
 }
 
 static int pointer_ass_subscript(PyObject *self, PyObject *key, PyObject *v)
@@ -395,7 +402,7 @@ static int pointer_ass_subscript(PyObject *self, PyObject *key, PyObject *v)
     for (Py_ssize_t k = 0; rc == 0 && k < count; k++) {
         char pn[32];
         snprintf(pn, sizeof pn, "p[%zd]", start + k * step);
-        rc = sb__elem_set(Py_TYPE(self), e, scratch + (size_t)k * size, PyTuple_GetItem(seq, k),
+        rc = sb__elem_set(Py_TYPE(self), ptr_state(self), e, scratch + (size_t)k * size, PyTuple_GetItem(seq, k),
                           "Pointer.__setitem__", pn, false);
     }
     for (Py_ssize_t k = 0; rc == 0 && k < count; k++)

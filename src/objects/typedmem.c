@@ -137,11 +137,15 @@ PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a)
 }
 
 /* Converts v for an element of type e into *c (pointers: c->p). 0 or -1. */
-static int elem_convert(PyTypeObject *ptrtype, sb_type e, PyObject *v, const char *fname, const char *pname,
-                        sb_cell *c)
+static int elem_convert(PyTypeObject *ptrtype, sb_state *st, sb_type e, PyObject *v, const char *fname,
+                        const char *pname, sb_cell *c)
 {
     char tn[64];
     c->u = 0;
+    if (sb__type_is_fnptr(e) && st) { /* a Callback or function of its type too */
+        sb_convctx cx = {fname, pname, e, st, SB_CX_ARGUMENT, false};
+        return sb__to_c(&cx, SB_CV_FUNC, e, v, c, NULL);
+    }
     if (e.ptr) {
         /* Only addresses: a buffer or str stored in C memory would not outlive the assignment. */
         if (v == Py_None) {
@@ -195,7 +199,7 @@ static int elem_convert(PyTypeObject *ptrtype, sb_type e, PyObject *v, const cha
     return sb__to_c(&cx, conv_of(e), e, v, c, &tmp); /* scalars make no temporaries */
 }
 
-int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname, const char *pname,
+int sb__elem_set(PyTypeObject *ptrtype, sb_state *st, sb_type e, char *a, PyObject *v, const char *fname, const char *pname,
                  bool init)
 {
     char tn[64];
@@ -211,7 +215,7 @@ int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const c
                                 a, what);
     }
     sb_cell c;
-    if (elem_convert(ptrtype, e, v, fname, pname, &c) < 0)
+    if (elem_convert(ptrtype, st, e, v, fname, pname, &c) < 0)
         return -1;
     if (e.ptr) {
         memcpy(a, &c.p, sizeof c.p);
@@ -421,14 +425,14 @@ PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args
         for (Py_ssize_t i = 0; i < PyTuple_Size(seq); i++) {
             char pn[40];
             snprintf(pn, sizeof pn, "init[%zd]", i);
-            if (sb__elem_set((PyTypeObject *)st->PointerType, e, mem + (size_t)i * size,
+            if (sb__elem_set((PyTypeObject *)st->PointerType, st, e, mem + (size_t)i * size,
                              PyTuple_GetItem(seq, i), "new", pn, true) < 0) {
                 Py_CLEAR(result);
                 break;
             }
         }
     } else if (init != Py_None) {
-        if (sb__elem_set((PyTypeObject *)st->PointerType, e, mem, init, "new", "init", true) < 0)
+        if (sb__elem_set((PyTypeObject *)st->PointerType, st, e, mem, init, "new", "init", true) < 0)
             Py_CLEAR(result);
     }
 done:

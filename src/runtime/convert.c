@@ -742,6 +742,9 @@ static int to_func(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
         cell->p = p;
         return 0;
     }
+    if (!tmp) /* stored in memory (a member, an element, a callback's result): nothing would keep a wrapper */
+        return type_error(cx, "a sigbind.callback(type, fn) (kept alive while C may call it), a function of that type, "
+                              "a Pointer, an int address or None", obj);
     return type_error(cx, "a sigbind.Callback, a function bound by sigbind, a callable or None", obj);
 }
 

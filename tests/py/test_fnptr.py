@@ -133,6 +133,26 @@ class FunctionPointers(unittest.TestCase):
         self.assertIsNone(table[2])
         self.assertEqual([f(1) for f in table[0:2]], [2, -1])
 
+    def test_typed_memory_elements_take_functions_and_callbacks(self):
+        t = self.lib.new("fp_int_t[3]")
+        t[0] = self.lib.fp_get(1)
+        cb = sigbind.callback("int (int)", lambda x: x * 3)
+        t[1] = cb
+        self.assertEqual(t[0](3), -3)
+        self.assertEqual(self.lib.fp_apply(t[1], 5), 15)
+        self.assertIsNone(t[2])
+        with self.assertRaisesRegex(TypeError, r"p\[2\].*kept alive"):
+            t[2] = lambda x: x
+        with self.assertRaisesRegex(TypeError, r"p\[2\]"):
+            t[2] = sigbind.callback("double (double)", lambda x: x)
+
+    def test_member_refuses_plain_callable_naming_the_member(self):
+        ops = self.lib.new("struct fp_ops")
+        with self.assertRaises(TypeError) as cm:
+            ops.unary = abs
+        self.assertIn("struct fp_ops attribute 'unary' (int (*)(int)) must be a sigbind.callback(type, fn)",
+                      str(cm.exception))
+
     def test_callback_receives_a_callable(self):
         seen = []
 
