@@ -100,7 +100,12 @@ PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, cons
     }
     if (is_struct(e))
         return sb__struct_view(e.named->user, (void *)(uintptr_t)a, base); /* writes go to the memory */
-    return sb__elem_get(ptrtype, e, a);
+    PyObject *r = sb__elem_get(ptrtype, e, a);
+    if (r && bp && bp->module && Py_TYPE(r) == ptrtype && !((sb_pointer *)r)->module) {
+        Py_INCREF(bp->module); /* a pointer element can make functions of its own elements too */
+        ((sb_pointer *)r)->module = bp->module;
+    }
+    return r;
 }
 
 PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a)

@@ -153,6 +153,15 @@ class FunctionPointers(unittest.TestCase):
         self.assertIn("struct fp_ops attribute 'unary' (int (*)(int)) must be a sigbind.callback(type, fn)",
                       str(cm.exception))
 
+    def test_pointer_to_function_pointers_reads_callables(self):
+        table = self.lib.fp_table_get()
+        self.assertEqual(table.type, "int (**)(int)")
+        holder = sigbind.new("void *[1]", [table])
+        pp = self.lib.cast("fp_int_t **", holder)
+        self.assertEqual(pp.type, "int (***)(int)")
+        self.assertEqual(pp[0].type, "int (**)(int)")
+        self.assertEqual(pp[0][1](5), -5)
+
     def test_callback_receives_a_callable(self):
         seen = []
 
