@@ -21,6 +21,8 @@ typedef struct sb_callback {
     void *closure;                 /* ffi_closure */
     void *code;                    /* the C function pointer */
     bool for_call;                 /* made for one call (a callable passed as a function pointer) */
+    PyObject *owner;               /* then what owns `sig` (the Function called), strong, or NULL: a function
+                                      pointer the callable receives (made with its types) may outlive the call */
     PyInterpreterState *interp;    /* the interpreter it was made in: it runs only there */
     bool main_interp;              /* that is the main interpreter */
 } sb_callback;
@@ -397,11 +399,14 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     return (PyObject *)cb;
 }
 
-PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable)
+PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable, PyObject *owner)
 {
     PyObject *cb = sb__callback_new(st, NULL, (sb_sig *)(uintptr_t)sig, false, callable, NULL);
-    if (cb)
+    if (cb) {
         ((sb_callback *)cb)->for_call = true;
+        Py_XINCREF(owner);
+        ((sb_callback *)cb)->owner = owner;
+    }
     return cb;
 }
 
@@ -433,6 +438,7 @@ static int callback_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(cb->callable);
     Py_VISIT(cb->module);
     Py_VISIT(cb->error_result);
+    Py_VISIT(cb->owner);
     return sb__compat_visit_type(self, visit, arg);
 }
 
@@ -441,6 +447,7 @@ static int callback_clear(PyObject *self)
     sb_callback *cb = (sb_callback *)self;
     Py_CLEAR(cb->callable);
     Py_CLEAR(cb->error_result);
+    Py_CLEAR(cb->owner);
     return 0;
 }
 

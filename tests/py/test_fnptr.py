@@ -229,6 +229,17 @@ class FunctionPointers(unittest.TestCase):
         self.assertEqual(binary(1.0, 2.0), 5.0)
         self.assertEqual(binary.__self__.signature, "double binary(double a, double b)")
 
+    def test_received_function_outlives_call_library_and_binding(self):
+        lib = fresh()
+        lib.declare("int fp_give_mk(int (*cb)(fp_mk_t f) [[noescape]]);")
+        kept = []
+        self.assertEqual(lib.fp_give_mk(lambda f: kept.append(f) or f(2, 3).y), 3)
+        del lib  # the Library, the bound fp_give_mk and its plan (which owns the callback's type) go
+        gc.collect()
+        [bytearray(64) for _ in range(1000)]
+        p = kept[0](7, 8)  # struct point by value: its layout is still alive
+        self.assertEqual((p.x, p.y), (7, 8))
+
     def test_element_outlives_pointer(self):
         lib = fresh()
         f = lib.fp_table_get()[1]
