@@ -341,10 +341,11 @@ static int int_address(PyObject *v, const char *fn, void **out)
 
 static PyObject *mem_new(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    return sb__mem_new_in(module, NULL, args, kwds);
+    return sb__mem_new_in(module, NULL, NULL, args, kwds);
 }
 
-PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args, PyObject *kwds)
+PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *scope_owner, PyObject *args,
+                         PyObject *kwds)
 {
     static char *kwlist[] = {"type", "init", NULL};
     PyObject *targ, *init = Py_None;
@@ -416,6 +417,11 @@ PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args
      * but never resized or freed while the memory is reachable. */
     PyObject *pin = PyMemoryView_FromObject(ba);
     Py_DECREF(ba);
+    if (pin && e.named && scope_owner) { /* a type of the Library's: the memory keeps it alive too */
+        PyObject *both = PyTuple_Pack(2, pin, scope_owner);
+        Py_DECREF(pin);
+        pin = both;
+    }
     if (!pin)
         goto done;
     result = sb__pointer_new(st, mem, pt, pin);
@@ -754,10 +760,13 @@ static PyObject *mem_buffer(PyObject *module, PyObject *args, PyObject *kwds)
         }
     }
     bool readonly = p && p->type.ptr == 1 && p->type.cconst;
-    if (p && p->lo && p->owner && (PyByteArray_Check(p->owner) || PyMemoryView_Check(p->owner))) {
+    PyObject *holder = p ? p->owner : NULL;
+    if (holder && PyTuple_Check(holder) && PyTuple_Size(holder) == 2) /* Library.new(): (memory, Library) */
+        holder = PyTuple_GetItem(holder, 0);
+    if (p && p->lo && holder && (PyByteArray_Check(holder) || PyMemoryView_Check(holder))) {
         /* Memory of new() or from_buffer(): a slice of a view of the object
          * that holds it, so the view keeps it alive (every version). */
-        PyObject *mv = PyMemoryView_FromObject(p->owner);
+        PyObject *mv = PyMemoryView_FromObject(holder);
         PyObject *flat = mv ? PyObject_CallMethod(mv, "cast", "s", "B") : NULL;
         Py_XDECREF(mv);
         Py_ssize_t off = a - p->lo;

@@ -978,7 +978,7 @@ static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds
             PyErr_SetString(PyExc_TypeError, "Library.new(): members by keyword are only for a struct or union value");
             return NULL;
         }
-        return sb__mem_new_in(lib->module, &lib->scope, args, NULL);
+        return sb__mem_new_in(lib->module, &lib->scope, self, args, NULL);
     }
     sb_state *st = sb__state(lib->module);
     PyObject *s = sb__struct_new(st, lib->module, L, self, NULL);

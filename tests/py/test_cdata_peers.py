@@ -219,6 +219,19 @@ class PointersAndNull(unittest.TestCase):
         with self.assertRaises(TypeError):
             p < 5
 
+    def test_library_typed_memory_keeps_its_types_alive(self):
+        lib = sigbind.load(TESTLIB, DECLS)
+        p = lib.new("struct point[2]", [(1, 2), (3, 4)])
+        q = p + 1
+        view = sigbind.buffer(p)
+        del lib
+        gc.collect()
+        [bytearray(256) for _ in range(200)]
+        self.assertEqual(p.type, "struct point *")
+        self.assertEqual((q[0].x, p[0].y), (3, 2))
+        self.assertEqual(len(view), 16)
+        self.assertIs(view.obj, sigbind.buffer(p).obj)  # still a view of the memory object, not of C memory
+
     def test_library_cast_keeps_type(self):
         b = self.lib.new("struct peer_buf")
         p = self.lib.cast("struct peer_buf *", b._address)
