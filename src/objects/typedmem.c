@@ -562,9 +562,21 @@ PyObject *sb__mem_cast_in(PyObject *module, const sb_scope *scope, PyObject *own
         Py_INCREF(Py_None);
         return Py_None;
     }
-    if (p)
-        return sb__pointer_derive(obj, p->addr, t);
-    return sb__pointer_new(st, addr, t, owner);
+    if (!p)
+        return sb__pointer_new(st, addr, t, owner);
+    PyObject *r = sb__pointer_derive(obj, p->addr, t);
+    if (r && owner && t.named) { /* a type of the Library's: kept alive with the memory */
+        sb_pointer *q = (sb_pointer *)r;
+        PyObject *both = PyTuple_Pack(2, q->owner ? q->owner : Py_None, owner);
+        if (!both) {
+            Py_DECREF(r);
+            return NULL;
+        }
+        PyObject *old = q->owner;
+        q->owner = both;
+        Py_XDECREF(old);
+    }
+    return r;
 }
 
 static PyObject *mem_cast(PyObject *module, PyObject *args)

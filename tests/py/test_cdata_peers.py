@@ -232,6 +232,18 @@ class PointersAndNull(unittest.TestCase):
         self.assertEqual(len(view), 16)
         self.assertIs(view.obj, sigbind.buffer(p).obj)  # still a view of the memory object, not of C memory
 
+    def test_library_cast_of_a_pointer_keeps_types_and_memory_alive(self):
+        lib = sigbind.load(TESTLIB, DECLS)
+        mem = sigbind.new("int[4]", [1, 2, 3, 4])
+        p = lib.cast("struct point *", mem)
+        del lib, mem
+        gc.collect()
+        [bytearray(256) for _ in range(200)]
+        self.assertEqual(p.type, "struct point *")
+        self.assertEqual((p[0].x, p[1].y), (1, 4))
+        self.assertEqual(len(p), 2)
+        self.assertEqual(bytes(sigbind.buffer(p))[:4], b"\x01\x00\x00\x00")
+
     def test_library_cast_keeps_type(self):
         b = self.lib.new("struct peer_buf")
         p = self.lib.cast("struct peer_buf *", b._address)
