@@ -101,9 +101,16 @@ PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, cons
     if (is_struct(e))
         return sb__struct_view(e.named->user, (void *)(uintptr_t)a, base); /* writes go to the memory */
     PyObject *r = sb__elem_get(ptrtype, e, a);
-    if (r && bp && bp->module && Py_TYPE(r) == ptrtype && !((sb_pointer *)r)->module) {
-        Py_INCREF(bp->module); /* a pointer element can make functions of its own elements too */
-        ((sb_pointer *)r)->module = bp->module;
+    if (r && bp && Py_TYPE(r) == ptrtype) {
+        sb_pointer *q = (sb_pointer *)r;
+        if (bp->module && !q->module) {
+            Py_INCREF(bp->module); /* a pointer element can make functions of its own elements too */
+            q->module = bp->module;
+        }
+        if (e.named && !q->owner) {
+            Py_INCREF(base); /* its type is base's (a Library's): base keeps that alive */
+            q->owner = base;
+        }
     }
     return r;
 }
