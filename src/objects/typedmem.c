@@ -467,7 +467,8 @@ static void free_sig_capsule(PyObject *cap)
     sb__sig_free(PyCapsule_GetPointer(cap, "sigbind.functype"));
 }
 
-/* The address cast() takes: None (NULL), a Pointer, an int. 0 or -1 + exception. */
+/* The address cast() takes: None (NULL), a Pointer, an int, a Callback or a
+ * function bound by sigbind (its C address, as C casts a function). 0 or -1 + exception. */
 static int cast_address(sb_state *st, PyObject *obj, void **addr, sb_pointer **ptr)
 {
     *ptr = NULL;
@@ -480,9 +481,18 @@ static int cast_address(sb_state *st, PyObject *obj, void **addr, sb_pointer **p
     }
     if (PyLong_Check(obj) && !PyBool_Check(obj))
         return int_address(obj, "cast", addr);
+    if (st->CallbackType && sb__callback_check(st, obj)) {
+        *addr = sb__callback_address(obj);
+        return 0;
+    }
+    PyObject *self = PyCFunction_Check(obj) ? PyCFunction_GetSelf(obj) : NULL;
+    if (self && st->FunctionType && Py_TYPE(self) == (PyTypeObject *)st->FunctionType) {
+        *addr = (void *)(uintptr_t)((sb_function *)self)->fn;
+        return 0;
+    }
     PyErr_Format(PyExc_TypeError,
-                 "cast() argument 'obj' must be a sigbind.Pointer, an int address or None, not %R (for a buffer "
-                 "use sigbind.from_buffer())",
+                 "cast() argument 'obj' must be a sigbind.Pointer, an int address, a Callback, a function bound by "
+                 "sigbind or None, not %R (for a buffer use sigbind.from_buffer())",
                  (PyObject *)Py_TYPE(obj));
     return -1;
 }
@@ -512,20 +522,24 @@ static PyObject *cast_functype(sb_state *st, const sb_scope *scope, PyObject *ow
         sb__sig_free(sig);
         return NULL;
     }
+    /* Its spelling for messages: "int (*)(int)" from "int __fn(int)". */
+    char spell[256];
+    const char *fn = strstr(sig->text, "__fn(");
+    snprintf(spell, sizeof spell, "%.*s(*)%s", fn ? (int)(fn - sig->text) : 0, sig->text,
+             fn ? fn + 4 : sig->text);
     sb_named nd;
     memset(&nd, 0, sizeof nd);
     nd.what = SB_NAMED_FUNC;
-    nd.name = sig->text;
+    nd.name = spell;
     nd.user = sig;
-    PyObject *pair = owner ? PyTuple_Pack(2, cap, owner) : NULL; /* the owner too */
-    if (owner && !pair) {
-        Py_DECREF(cap);
-        return NULL;
-    }
-    PyObject *keep = pair ? pair : cap;
-    PyObject *r = sb__function_at(st, (sb_type){SB_K_VOID, 1, 0, &nd}, addr, "fnptr", keep, NULL, NULL);
+    /* Kept with the callable: the type, the scope's owner, a Callback or function cast (its code). */
+    PyObject *src = !p && obj != Py_None && !PyLong_Check(obj) ? obj : Py_None;
+    PyObject *keep = PyTuple_Pack(3, cap, owner ? owner : Py_None, src);
     Py_DECREF(cap);
-    Py_XDECREF(pair);
+    if (!keep)
+        return NULL;
+    PyObject *r = sb__function_at(st, (sb_type){SB_K_VOID, 1, 0, &nd}, addr, "fnptr", keep, NULL, NULL);
+    Py_DECREF(keep);
     return r;
 }
 
@@ -563,11 +577,29 @@ PyObject *sb__mem_cast_in(PyObject *module, const sb_scope *scope, PyObject *own
     sb_pointer *p;
     if (cast_address(st, obj, &addr, &p) < 0)
         return NULL;
-    if (sb__type_is_fnptr(t)) /* a function: callable (its type is owner's, or scope-less and static) */
-        return sb__function_at(st, t, addr, "fnptr", owner ? owner : obj, NULL, NULL);
+    if (sb__type_is_fnptr(t)) { /* a function: callable (its type is owner's), keeping a Callback cast alive */
+        PyObject *keep;
+        if (owner && obj != Py_None) {
+            keep = PyTuple_Pack(2, owner, obj);
+            if (!keep)
+                return NULL;
+        } else {
+            keep = owner ? owner : obj;
+            Py_INCREF(keep);
+        }
+        PyObject *r = sb__function_at(st, t, addr, "fnptr", keep, NULL, NULL);
+        Py_DECREF(keep);
+        return r;
+    }
     if (!addr) { /* NULL is None, as C returns it */
         Py_INCREF(Py_None);
         return Py_None;
+    }
+    if (!p && obj != Py_None && !PyLong_Check(obj)) { /* a Callback or function: its code stays with the Pointer */
+        PyObject *keep = owner ? PyTuple_Pack(2, obj, owner) : (Py_INCREF(obj), obj);
+        PyObject *r = keep ? sb__pointer_new(st, addr, t, keep) : NULL;
+        Py_XDECREF(keep);
+        return r;
     }
     if (!p)
         return sb__pointer_new(st, addr, t, owner);

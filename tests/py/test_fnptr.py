@@ -63,6 +63,9 @@ class FunctionPointers(unittest.TestCase):
     def test_address_in_null_page_is_refused(self):
         with self.assertRaisesRegex(ValueError, r"NULL page"):
             self.lib.fp_get_bad()
+        with self.assertRaises(ValueError) as cm:
+            sigbind.cast("int (*)(int)", 16)
+        self.assertEqual(str(cm.exception), "int (*)(int): 0x10 is not a function's address (it is in the NULL page)")
 
     def test_converts_arguments_as_a_bound_function(self):
         twice = self.lib.fp_get(0)
@@ -182,6 +185,21 @@ class FunctionPointers(unittest.TestCase):
         self.assertEqual(g(-8), 8)
         self.assertIsNone(sigbind.cast("int (*)(int)", 0))
         self.assertIsNone(sigbind.cast("int (*)(int)", None))
+
+    def test_cast_of_a_callback_or_bound_function(self):
+        cb = sigbind.callback("int (int)", lambda x: x + 1)
+        f = sigbind.cast("int (*)(int)", cb)
+        self.assertEqual(f(1), 2)
+        g = self.lib.cast("fp_int_t", self.lib.fp_get(0))
+        self.assertEqual(g(4), 8)
+        p = sigbind.cast("void *", sigbind.callback("int (int)", lambda x: x * 7))
+        gc.collect()
+        self.assertEqual(self.lib.fp_apply(p, 3), 21)  # the Pointer keeps the Callback it was cast from
+        h = sigbind.cast("int (*)(int)", sigbind.callback("int (int)", lambda x: -x))
+        gc.collect()
+        self.assertEqual(h(3), -3)
+        with self.assertRaisesRegex(TypeError, "Callback, a function bound by sigbind"):
+            sigbind.cast("int (*)(int)", "abs")
 
     def test_cast_bad_function_type_is_signature_error(self):
         with self.assertRaises(sigbind.SignatureError):
