@@ -270,6 +270,20 @@ class ListArguments(unittest.TestCase):
         self.assertEqual(self.lib.peer_points_x([(1, 2), {"x": 10}], 2), 11)
         self.assertEqual(self.lib.peer_strs_len(["ab", b"cde", None], 3), 5)
 
+    def test_list_for_void_pointer_is_refused(self):
+        lib = sigbind.load(TESTLIB, "void h_copy(void *dst, const void *src, size_t n);")
+        with self.assertRaises(TypeError) as cm:
+            lib.h_copy(bytearray(4), [1, 2], 2)
+        self.assertIn("h_copy() argument 'src' (const void *)", str(cm.exception))
+        self.assertIn("a list needs a pointer to a known element type", str(cm.exception))
+
+    def test_list_of_pointers_for_pointer_to_pointer(self):
+        lib = sigbind.load(TESTLIB, "size_t peer_strs_len(char **v, size_t n);")
+        a, b = sigbind.new("char[]", b"xyz"), sigbind.new("char[]", b"hi")
+        self.assertEqual(lib.peer_strs_len([a, None, b], 3), 5)
+        with self.assertRaises(TypeError):
+            lib.peer_strs_len([bytearray(b"no")], 1)  # no buffer: nothing would hold its export
+
     def test_list_item_errors_name_the_item(self):
         with self.assertRaises(TypeError) as cm:
             self.lib.peer_avg([1.0, "x"], 2)
