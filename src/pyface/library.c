@@ -178,39 +178,105 @@ typedef struct libtype {
     char tag[64];            /* the struct tag of an opaque type, else "" */
     char release[64];        /* [[release(fn)]], else "" */
     bool is_enum;            /* "enum tag": an alias of its integer type, found by `enum tag` */
+    size_t hnext[2];         /* the next older entry (index + 1, 0: none) in its bucket of the name / tag index */
 } libtype;
 
+/* The types are kept in declaration order (an earlier one wins a name, as
+ * the linear search did) and indexed twice by hash: by name (non-enum
+ * entries with a name) and by tag (struct/union tags and enum tags, apart).
+ * Each bucket chains its entries newest first, so dropping the newest
+ * entries (a failed block) unlinks bucket heads. */
 typedef struct sb_libtypes {
     size_t n, cap;
     libtype **v;
+    size_t *heads[2];        /* [0] by name, [1] by tag: hcap buckets each, index + 1 of the newest entry */
+    size_t hcap;             /* a power of two, at least 2n (0: no index yet) */
+    size_t steps;            /* entries visited by lookups (the linearity test reads it: lib.__lookup_steps__) */
+    libtype **rel;           /* the entries with [[release(fn)]] (few), for bind() to mark fn */
+    size_t nrel, caprel;
     sb_constdecl consts;     /* integer constants (enumerators, const, #define), for later declarations
                                 (hashed by name: long blocks stay linear) */
     size_t capconst;
     PyObject *constdict;     /* the same, as the Library's attributes: name -> int (only ints: no GC) */
 } sb_libtypes;
 
+static size_t key_hash(const char *s, size_t n, bool is_enum)
+{
+    size_t h = is_enum ? 2166136261u ^ 0x5bd1e995u : 2166136261u; /* FNV-1a; enum tags apart */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The key of entry t in index which (0: name, 1: tag), or NULL when t is not in it. */
+static const char *index_key(const libtype *t, int which)
+{
+    const char *k = which ? t->tag : (t->is_enum ? "" : t->name);
+    return k[0] ? k : NULL;
+}
+
+static void index_link(sb_libtypes *ts, size_t i)
+{
+    for (int w = 0; w < 2; w++) {
+        const char *k = index_key(ts->v[i], w);
+        if (!k)
+            continue;
+        size_t b = key_hash(k, strlen(k), w && ts->v[i]->is_enum) & (ts->hcap - 1);
+        ts->v[i]->hnext[w] = ts->heads[w][b];
+        ts->heads[w][b] = i + 1;
+    }
+}
+
+/* Indexes ts->v[i], the newest entry (the table at most half full: grown, rehashed). */
+static bool index_add(sb_libtypes *ts, size_t i)
+{
+    if (2 * (i + 1) > ts->hcap) {
+        size_t cap = ts->hcap ? ts->hcap * 2 : 64;
+        size_t *h0 = calloc(cap, sizeof *h0), *h1 = calloc(cap, sizeof *h1);
+        if (!h0 || !h1) {
+            free(h0);
+            free(h1);
+            return false;
+        }
+        free(ts->heads[0]);
+        free(ts->heads[1]);
+        ts->heads[0] = h0;
+        ts->heads[1] = h1;
+        ts->hcap = cap;
+        for (size_t j = 0; j < i; j++)
+            index_link(ts, j);
+    }
+    index_link(ts, i);
+    return true;
+}
+
+/* The first declared entry of key name in index which that passes the tag filter. */
+static const libtype *index_find(sb_libtypes *ts, int which, const char *name, size_t len, int tag)
+{
+    const libtype *found = NULL;
+    size_t b = key_hash(name, len, tag == 'e') & (ts->hcap - 1);
+    for (size_t i = ts->heads[which][b]; i; i = ts->v[i - 1]->hnext[which]) {
+        const libtype *t = ts->v[i - 1];
+        const char *key = index_key(t, which);
+        ts->steps++;
+        if (strlen(key) != len || memcmp(key, name, len) != 0)
+            continue;
+        if (tag == 'e' ? t->is_enum
+                       : !tag || (!t->is_enum && (t->target->what == SB_NAMED_OPAQUE ||
+                                                  (t->target->what == SB_NAMED_STRUCT &&
+                                                   (tag == 'u') == ((const sb_layout *)t->target->user)->is_union))))
+            found = t; /* older ones come later in the chain: the last match is the first declared */
+    }
+    return found;
+}
+
 static const sb_named *lib_lookup(const sb_scope *scope, const char *name, size_t len, int tag)
 {
-    const sb_libtypes *ts = ((const sb_library *)scope->ctx)->types;
-    if (!ts)
+    sb_libtypes *ts = ((const sb_library *)scope->ctx)->types;
+    if (!ts || !ts->hcap || !len)
         return NULL;
-    if (tag == 'e') {
-        for (size_t i = 0; i < ts->n; i++)
-            if (ts->v[i]->is_enum && strlen(ts->v[i]->tag) == len && memcmp(ts->v[i]->tag, name, len) == 0)
-                return &ts->v[i]->named;
-        return NULL;
-    }
-    for (size_t i = 0; i < ts->n; i++) {
-        if (ts->v[i]->is_enum)
-            continue;
-        const libtype *t = ts->v[i];
-        const char *key = tag ? t->tag : t->name;
-        if (strlen(key) == len && memcmp(key, name, len) == 0 &&
-            (!tag || t->target->what == SB_NAMED_OPAQUE ||
-             (t->target->what == SB_NAMED_STRUCT && (tag == 'u') == t->layout->is_union)))
-            return t->target;
-    }
-    return NULL;
+    const libtype *t = index_find(ts, tag ? 1 : 0, name, len, tag);
+    return !t ? NULL : tag == 'e' ? &t->named : t->target;
 }
 
 static void libtypes_free(sb_libtypes *ts)
@@ -223,12 +289,16 @@ static void libtypes_free(sb_libtypes *ts)
         free(ts->v[i]);
     }
     free(ts->v);
+    free(ts->heads[0]);
+    free(ts->heads[1]);
+    free(ts->rel);
     sb__constdecl_free(&ts->consts);
     Py_XDECREF(ts->constdict);
     free(ts);
 }
 
-static libtype *libtype_add(sb_library *lib, const char *name)
+/* A new entry named name (may be ""), with its tag (may be "") and whether it is `enum tag`; indexed. */
+static libtype *libtype_add(sb_library *lib, const char *name, const char *tag, bool is_enum)
 {
     sb_libtypes *ts = lib->types;
     if (!ts && !(ts = lib->types = calloc(1, sizeof *ts)))
@@ -245,10 +315,17 @@ static libtype *libtype_add(sb_library *lib, const char *name)
     if (!t)
         return NULL;
     snprintf(t->name, sizeof t->name, "%s", name);
+    snprintf(t->tag, sizeof t->tag, "%s", tag);
+    t->is_enum = is_enum;
     t->named.name = t->name;
     t->named.user = t;
     t->target = &t->named;
-    ts->v[ts->n++] = t;
+    ts->v[ts->n] = t;
+    if (!index_add(ts, ts->n)) {
+        free(t);
+        return NULL;
+    }
+    ts->n++;
     return t;
 }
 
@@ -281,7 +358,7 @@ static void set_runtime(sb_library *lib, sb_layout *L)
 static libtype *add_layout(sb_library *lib, sb_layout *L, const char *tag)
 {
     set_runtime(lib, L);
-    libtype *t = libtype_add(lib, "");
+    libtype *t = libtype_add(lib, "", tag, false);
     if (!t) {
         sb__layout_free(L);
         PyErr_NoMemory();
@@ -289,7 +366,6 @@ static libtype *add_layout(sb_library *lib, sb_layout *L, const char *tag)
     }
     t->layout = L;
     t->target = &L->named;
-    snprintf(t->tag, sizeof t->tag, "%s", tag);
     return t;
 }
 
@@ -338,7 +414,7 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
             snprintf(td.layout->name, sizeof td.layout->name, "%s", td.name); /* untagged: its typedef names it */
         if (!add_layout(lib, td.layout, td.tag))
             return -1;
-        libtype *a = libtype_add(lib, td.name);
+        libtype *a = libtype_add(lib, td.name, "", false);
         if (!a)
             return PyErr_NoMemory(), -1;
         if (td.type.ptr == 0 && !td.tag[0]) {
@@ -353,8 +429,8 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
         /* typedef int (*cmp_t)(...): a function type (not found by name) and the alias of its pointer */
         bool same = old && old->what == SB_NAMED_ALIAS && old->alias.named &&
                     old->alias.named->what == SB_NAMED_FUNC && sb__functype_equal(old->alias.named->user, td.fsig);
-        libtype *ft = old ? NULL : libtype_add(lib, "");
-        libtype *a = ft ? libtype_add(lib, td.name) : NULL;
+        libtype *ft = old ? NULL : libtype_add(lib, "", "", false);
+        libtype *a = ft ? libtype_add(lib, td.name, "", false) : NULL;
         if (old || !ft || !a) {
             sb__sig_free(td.fsig);
             if (old && !same) {
@@ -376,18 +452,16 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
     libtype *base = NULL; /* the opaque type the new name is, or points to */
     if (td.opaque) {
         if (td.type.ptr == 0 && !old) {
-            if (!(base = libtype_add(lib, td.name)))
+            if (!(base = libtype_add(lib, td.name, td.tag, false)))
                 return PyErr_NoMemory(), -1;
             base->named.what = SB_NAMED_OPAQUE;
-            snprintf(base->tag, sizeof base->tag, "%s", td.tag);
         } else {
             /* `typedef struct tag *name;`: an opaque `struct tag`, and name an alias of its pointer */
             char sname[80];
             snprintf(sname, sizeof sname, "struct %s", td.tag);
-            if (!(base = libtype_add(lib, sname)))
+            if (!(base = libtype_add(lib, sname, td.tag, false)))
                 return PyErr_NoMemory(), -1;
             base->named.what = SB_NAMED_OPAQUE;
-            snprintf(base->tag, sizeof base->tag, "%s", td.tag);
             td.type.named = &base->named;
             td.opaque = false;
         }
@@ -405,7 +479,7 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
                 return -1;
             }
         } else if (!(td.type.named && td.type.ptr == 0 && strcmp(td.type.named->name, td.name) == 0)) {
-            libtype *a = libtype_add(lib, td.name);
+            libtype *a = libtype_add(lib, td.name, "", false);
             if (!a)
                 return PyErr_NoMemory(), -1;
             a->named.what = SB_NAMED_ALIAS;
@@ -419,6 +493,17 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
             sb__raise_sigerror(st, text, len, &e, NULL);
             return -1;
         }
+        sb_libtypes *ts = lib->types;
+        if (!base->release[0] && ts->nrel == ts->caprel) {
+            size_t cap = ts->caprel ? 2 * ts->caprel : 4;
+            libtype **v = realloc(ts->rel, cap * sizeof *v);
+            if (!v)
+                return PyErr_NoMemory(), -1;
+            ts->rel = v;
+            ts->caprel = cap;
+        }
+        if (!base->release[0])
+            ts->rel[ts->nrel++] = base;
         snprintf(base->release, sizeof base->release, "%s", td.release);
         mark_release(lib, td.release);
     }
@@ -457,15 +542,11 @@ static int enum_type(sb_library *lib, const char *text, size_t len, const char *
         return const_error(lib, text, len, tag ? "enum '%s' is already declared differently"
                                                : "typedef '%s' is already declared differently", tag ? tag : name);
     }
-    libtype *a = libtype_add(lib, name);
+    libtype *a = libtype_add(lib, name, tag ? tag : "", tag != NULL);
     if (!a)
         return PyErr_NoMemory(), -1;
     a->named.what = SB_NAMED_ALIAS;
     a->named.alias = t;
-    if (tag) {
-        a->is_enum = true;
-        snprintf(a->tag, sizeof a->tag, "%s", tag);
-    }
     return 0;
 }
 
@@ -609,8 +690,8 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
     PyObject *callable = sb__function_new(lib->module, (PyObject *)lib, plan, (void (*)(void))(uintptr_t)fn, &extra);
     if (callable && lib->types) {
         sb_function *f = (sb_function *)PyCFunction_GetSelf(callable);
-        for (size_t i = 0; f && i < lib->types->n; i++)
-            if (!strcmp(lib->types->v[i]->release, f->plan->sig->name)) {
+        for (size_t i = 0; f && i < lib->types->nrel; i++)
+            if (!strcmp(lib->types->rel[i]->release, f->plan->sig->name)) {
                 f->releases = true;
                 f->plan->simple = false;
             }
@@ -826,6 +907,14 @@ static PyObject *get_path(PyObject *self, void *c)
     return p;
 }
 
+/* Entries visited by type lookups so far: a test checks that blocks stay linear without timing them. */
+static PyObject *get_steps(PyObject *self, void *c)
+{
+    (void)c;
+    const sb_libtypes *ts = ((sb_library *)self)->types;
+    return PyLong_FromSize_t(ts ? ts->steps : 0);
+}
+
 static int library_traverse(PyObject *self, visitproc visit, void *arg)
 {
     sb_library *lib = (sb_library *)self;
@@ -1004,6 +1093,7 @@ static PyMethodDef library_methods[] = {
 
 static PyGetSetDef library_getset[] = {
     {"path", get_path, NULL, "The file the library was loaded from (None for the running process).", NULL},
+    {"__lookup_steps__", get_steps, NULL, "Types visited by name lookups so far (for tests of linearity).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
