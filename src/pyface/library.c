@@ -801,7 +801,7 @@ fail:
  * (libc's bind() stays reachable through lib.bind("int bind(...)")). */
 static bool own_attribute(PyObject *name)
 {
-    static const char *const own[] = {"bind", "declare", "path", "new", "sizeof", "alignof", "offsetof"};
+    static const char *const own[] = {"bind", "declare", "path", "new", "sizeof", "alignof", "offsetof", "cast"};
     if (!PyUnicode_Check(name))
         return false;
     if (PyUnicode_GetLength(name) >= 2 && PyUnicode_ReadChar(name, 0) == '_' && PyUnicode_ReadChar(name, 1) == '_')
@@ -978,8 +978,20 @@ static const sb_layout *struct_of(sb_type t)
     return !t.ptr && t.named && t.named->what == SB_NAMED_STRUCT ? t.named->user : NULL;
 }
 
+/* A Struct value stands for its type (so anonymous struct types have a size). */
+static const sb_layout *struct_value_layout(sb_library *lib, PyObject *arg)
+{
+    const sb_layout *L = NULL;
+    if (sb__struct_check(sb__state(lib->module), arg))
+        sb__struct_data(arg, &L);
+    return L;
+}
+
 static PyObject *library_sizeof(PyObject *self, PyObject *arg)
 {
+    const sb_layout *SL = struct_value_layout((sb_library *)self, arg);
+    if (SL)
+        return PyLong_FromSize_t(SL->size);
     sb_type t;
     if (lib_type((sb_library *)self, arg, "sizeof", &t) < 0)
         return NULL;
@@ -996,6 +1008,9 @@ static PyObject *library_sizeof(PyObject *self, PyObject *arg)
 
 static PyObject *library_alignof(PyObject *self, PyObject *arg)
 {
+    const sb_layout *SL = struct_value_layout((sb_library *)self, arg);
+    if (SL)
+        return PyLong_FromSize_t(SL->align);
     sb_type t;
     if (lib_type((sb_library *)self, arg, "alignof", &t) < 0)
         return NULL;
@@ -1006,26 +1021,26 @@ static PyObject *library_alignof(PyObject *self, PyObject *arg)
     return PyLong_FromSize_t(sb__type_align(t));
 }
 
+/* offsetof(type or Struct value, *path): nested names, "a.b", array indexes. */
 static PyObject *library_offsetof(PyObject *self, PyObject *args)
 {
-    PyObject *tp;
-    const char *member;
-    if (!PyArg_ParseTuple(args, "Os:offsetof", &tp, &member))
+    if (PyTuple_Size(args) < 1) {
+        PyErr_SetString(PyExc_TypeError, "offsetof() takes a type (or a Struct value) and a member path");
         return NULL;
+    }
+    PyObject *tp = PyTuple_GetItem(args, 0);
+    const sb_layout *L = struct_value_layout((sb_library *)self, tp);
     sb_type t;
-    if (lib_type((sb_library *)self, tp, "offsetof", &t) < 0)
+    if (!L && lib_type((sb_library *)self, tp, "offsetof", &t) < 0)
         return NULL;
-    const sb_layout *L = struct_of(t);
-    if (!L) {
+    if (!L && !(L = struct_of(t))) {
         PyErr_SetString(PyExc_TypeError, "offsetof(): the type must be a struct or union");
         return NULL;
     }
-    const sb_field *f = sb__layout_field(L, member, strlen(member));
-    if (!f) {
-        PyErr_Format(PyExc_AttributeError, "%s has no member '%s'", L->name, member);
-        return NULL;
-    }
-    return PyLong_FromSize_t(f->offset);
+    PyObject *path = PyTuple_GetSlice(args, 1, PyTuple_Size(args));
+    PyObject *r = path ? sb__struct_offsetof(L, path) : NULL;
+    Py_XDECREF(path);
+    return r;
 }
 
 static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds)
@@ -1075,13 +1090,26 @@ static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds
     return s;
 }
 
+/* Library.cast(type, obj): sigbind.cast with this Library's type names; a
+ * function pointer type gives a callable. */
+static PyObject *library_cast(PyObject *self, PyObject *args)
+{
+    sb_library *lib = (sb_library *)self;
+    return sb__mem_cast_in(lib->module, &lib->scope, self, args);
+}
+
 static PyMethodDef library_methods[] = {
+    {"cast", library_cast, METH_VARARGS,
+     "cast($self, type, obj, /)\n--\n\nobj (a Pointer, an int address or None) as a pointer of a type this Library "
+     "knows; a function pointer type gives a callable, NULL gives None."},
     {"new", (PyCFunction)(void (*)(void))library_newvalue, METH_VARARGS | METH_KEYWORDS,
      "new($self, type, init=None, /, **members)\n--\n\nA zeroed value of a struct or union declared in this "
      "Library, filled from init (a dict, a tuple, or a Struct) and members."},
     {"sizeof", library_sizeof, METH_O, "sizeof($self, type, /)\n--\n\nsizeof(type) as the C compiler says."},
     {"alignof", library_alignof, METH_O, "alignof($self, type, /)\n--\n\n_Alignof(type)."},
-    {"offsetof", library_offsetof, METH_VARARGS, "offsetof($self, type, member, /)\n--\n\noffsetof(type, member)."},
+    {"offsetof", library_offsetof, METH_VARARGS,
+     "offsetof($self, type, /, *path)\n--\n\noffsetof(type, member): type may be a Struct value; the path "
+     "nested member names ('a', 'b' or 'a.b') and array indexes."},
     {"bind", library_bind, METH_O,
      "bind($self, signature, /)\n--\n\nBind one C function by its prototype; returns a callable."},
     {"declare", library_declare, METH_O,
