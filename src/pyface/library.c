@@ -297,6 +297,25 @@ static void libtypes_free(sb_libtypes *ts)
     free(ts);
 }
 
+/* Drops the entries declared after the first n (a block that failed), newest first. */
+static void libtypes_truncate(sb_libtypes *ts, size_t n)
+{
+    while (ts->n > n) {
+        libtype *t = ts->v[--ts->n];
+        for (int w = 0; w < 2; w++) {
+            const char *k = index_key(t, w);
+            if (k) /* the newest entry is its bucket's head */
+                ts->heads[w][key_hash(k, strlen(k), w && t->is_enum) & (ts->hcap - 1)] = t->hnext[w];
+        }
+        for (size_t i = 0; i < ts->nrel; i++)
+            if (ts->rel[i] == t)
+                ts->rel[i--] = ts->rel[--ts->nrel];
+        sb__sig_free(t->fsig);
+        sb__layout_free(t->layout);
+        free(t);
+    }
+}
+
 /* A new entry named name (may be ""), with its tag (may be "") and whether it is `enum tag`; indexed. */
 static libtype *libtype_add(sb_library *lib, const char *name, const char *tag, bool is_enum)
 {
@@ -332,6 +351,35 @@ static libtype *libtype_add(sb_library *lib, const char *name, const char *tag, 
 static bool same_type(sb_type a, sb_type b)
 {
     return a.kind == b.kind && a.ptr == b.ptr && a.cconst == b.cconst && a.named == b.named;
+}
+
+static bool layouts_equal(const sb_layout *a, const sb_layout *b);
+
+/* Member types of two definitions: by-value structs compared member by member, the rest by identity. */
+static bool member_type_equal(sb_type a, sb_type b)
+{
+    if (a.kind != b.kind || a.ptr != b.ptr || a.cconst != b.cconst)
+        return false;
+    if (a.named == b.named)
+        return true;
+    return a.named && b.named && a.named->what == SB_NAMED_STRUCT && b.named->what == SB_NAMED_STRUCT &&
+           (a.ptr ? strcmp(a.named->name, b.named->name) == 0 : layouts_equal(a.named->user, b.named->user));
+}
+
+/* Is b the same definition as a (a header read twice)? */
+static bool layouts_equal(const sb_layout *a, const sb_layout *b)
+{
+    if (a->is_union != b->is_union || a->packed != b->packed || a->size != b->size || a->align != b->align ||
+        a->nfields != b->nfields)
+        return false;
+    for (uint16_t i = 0; i < a->nfields; i++) {
+        const sb_field *x = &a->fields[i], *y = &b->fields[i];
+        if ((x->name == NULL) != (y->name == NULL) || (x->name && strcmp(x->name, y->name)) ||
+            x->offset != y->offset || x->count != y->count || x->bit_offset != y->bit_offset ||
+            x->bit_width != y->bit_width || !member_type_equal(x->type, y->type))
+            return false;
+    }
+    return true;
 }
 
 /* Marks the bound function `name` (if any) as the release function of a handle type. */
@@ -380,7 +428,12 @@ static int add_struct(sb_library *lib, const char *text, size_t len)
         return -1;
     }
     const char *tag = strchr(L->name, ' ') + 1;
-    if (lib_lookup(&lib->scope, tag, strlen(tag), L->is_union ? 'u' : 's')) {
+    const sb_named *old = lib_lookup(&lib->scope, tag, strlen(tag), L->is_union ? 'u' : 's');
+    if (old && old->what == SB_NAMED_STRUCT && layouts_equal(old->user, L)) {
+        sb__layout_free(L); /* the same definition again, as C accepts it */
+        return 0;
+    }
+    if (old) {
         sb_error e = {0, ""};
         snprintf(e.msg, sizeof e.msg, "%s is already declared", L->name);
         sb__layout_free(L);
@@ -388,6 +441,21 @@ static int add_struct(sb_library *lib, const char *text, size_t len)
         return -1;
     }
     return add_layout(lib, L, tag) ? 0 : -1;
+}
+
+/* Is `typedef struct [tag] { ... } name` (td) one declared before, the same way? */
+static bool same_struct_typedef(sb_library *lib, const sb_typedef *td, const sb_named *old)
+{
+    if (!old)
+        return false;
+    const sb_named *L = old->what == SB_NAMED_ALIAS ? old->alias.named : old;
+    unsigned ptr = old->what == SB_NAMED_ALIAS ? old->alias.ptr : 0;
+    if (!L || L->what != SB_NAMED_STRUCT || ptr != td->type.ptr || !layouts_equal(L->user, td->layout))
+        return false;
+    if (!td->tag[0])
+        return true;
+    const sb_named *t = lib_lookup(&lib->scope, td->tag, strlen(td->tag), td->layout->is_union ? 'u' : 's');
+    return t == L;
 }
 
 /* One `typedef ...` statement of a declaration block. 0, or -1 with SignatureError. */
@@ -401,6 +469,10 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
         return -1;
     }
     const sb_named *old = lib_lookup(&lib->scope, td.name, strlen(td.name), 0);
+    if (td.layout && same_struct_typedef(lib, &td, old)) {
+        sb__layout_free(td.layout); /* the same definition and name again */
+        return 0;
+    }
     if (td.layout) {
         /* typedef struct [tag] { ... } name: the layout (under its tag), and name for it */
         if (old || (td.tag[0] && lib_lookup(&lib->scope, td.tag, strlen(td.tag), td.layout->is_union ? 'u' : 's'))) {
@@ -649,6 +721,25 @@ PyObject *sb__library_adopt(PyObject *libobj, sb_type type, PyObject *v, bool ow
     return v;
 }
 
+/* The SymbolNotFoundError just raised, kept in miss under name (str: its
+ * message) for when the name is used. None (new reference), or NULL. */
+static PyObject *record_missing(sb_library *lib, PyObject *miss, const char *name)
+{
+    if (!PyErr_ExceptionMatches(sb__state(lib->module)->SymbolNotFoundError))
+        return NULL;
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
+    PyObject *msg = ev ? PyObject_Str(ev) : PyUnicode_FromString(name);
+    Py_XDECREF(et);
+    Py_XDECREF(ev);
+    Py_XDECREF(tb);
+    int rc = msg ? PyDict_SetItemString(miss, name, msg) : -1;
+    Py_XDECREF(msg);
+    if (rc < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 /* dlsym that tells a missing symbol from one whose value is NULL. */
 static int lookup(sb_library *lib, const char *sym, void **out)
 {
@@ -667,8 +758,10 @@ static int lookup(sb_library *lib, const char *sym, void **out)
     return -1;
 }
 
-/* Binds one prototype (text) from this library: a new callable or NULL. */
-static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
+/* Binds one prototype (text) from this library: a new callable or NULL. With
+ * miss (a dict), a symbol the library lacks is no error: its name and the
+ * message go into miss, and the result is None (declared, as a compiler takes it). */
+static PyObject *bind_text(sb_library *lib, const char *text, size_t len, PyObject *miss)
 {
     sb_state *st = sb__state(lib->module);
     sb_plan *plan = sb__plan_from_text_ex(st, text, len, NULL, &lib->scope, 0);
@@ -681,8 +774,9 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
     if (lookup(lib, sig->name, &fn) < 0 ||
         (sig->contract.msg_fn && lookup(lib, sig->contract.msg_fn, &msg) < 0) ||
         (sig->free_fn && lookup(lib, sig->free_fn, &freefn) < 0)) {
+        PyObject *r = miss ? record_missing(lib, miss, sig->name) : NULL;
         sb__plan_free(plan);
-        return NULL;
+        return r;
     }
     /* POSIX guarantees dlsym results convert to function pointers. */
     sb_fnextra extra = {(const char *(*)(int))(uintptr_t)msg, (void (*)(void *))(uintptr_t)freefn, NULL, NULL, false,
@@ -712,9 +806,27 @@ static PyObject *library_bind(PyObject *self, PyObject *arg)
     Py_ssize_t n;
     PyObject *r = NULL;
     if (PyBytes_AsStringAndSize(b, &s, &n) == 0)
-        r = bind_text((sb_library *)self, s, (size_t)n);
+        r = bind_text((sb_library *)self, s, (size_t)n, NULL);
     Py_DECREF(b);
     return r;
+}
+
+/* After a block: its bound functions are no longer missing, its missing ones are. 0 or -1. */
+static int publish_missing(sb_library *lib, PyObject *found, PyObject *miss)
+{
+    if (!lib->missing && !PyDict_Size(miss))
+        return 0;
+    if (!lib->missing && !(lib->missing = PyDict_New()))
+        return -1;
+    PyObject *k, *v;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(found, &pos, &k, &v))
+        if (PyDict_DelItem(lib->missing, k) < 0) {
+            if (!PyErr_ExceptionMatches(PyExc_KeyError))
+                return -1;
+            PyErr_Clear();
+        }
+    return PyDict_Update(lib->missing, miss);
 }
 
 static PyObject *library_declare(PyObject *self, PyObject *arg)
@@ -732,8 +844,9 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
     Py_ssize_t len;
     PyObject *found = PyDict_New();
     PyObject *consts = PyDict_New(); /* constants of this block, published with its functions */
-    size_t nconst0 = lib->types ? lib->types->consts.n : 0;
-    if (!found || !consts || PyBytes_AsStringAndSize(b, &text, &len) < 0)
+    PyObject *miss = PyDict_New();   /* functions the library lacks: name -> message */
+    size_t nconst0 = lib->types ? lib->types->consts.n : 0, ntypes0 = lib->types ? lib->types->n : 0;
+    if (!found || !consts || !miss || PyBytes_AsStringAndSize(b, &text, &len) < 0)
         goto fail;
     size_t pos = 0, s, e;
     while (sb__decl_next(text, (size_t)len, &pos, &s, &e)) {
@@ -745,7 +858,7 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
         bool td = sb__is_typedef(text + s, e - s), sd = !td && sb__is_struct_def(text + s, e - s);
         PyObject *fn = td   ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
                        : sd ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
-                            : bind_text(lib, text + s, e - s);
+                            : bind_text(lib, text + s, e - s, miss);
         if (fn == Py_None) {
             Py_DECREF(fn);
             continue;
@@ -782,18 +895,25 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
         if (PyDict_Update(lib->types->constdict, consts) < 0)
             goto fail;
     }
-    if (PyDict_Update(lib->funcs, found) < 0)
+    if (publish_missing(lib, found, miss) < 0 || PyDict_Update(lib->funcs, found) < 0) {
+        ntypes0 = SIZE_MAX; /* out of memory: some functions may be published, keep their types */
         goto fail;
+    }
     Py_DECREF(found);
     Py_DECREF(consts);
+    Py_DECREF(miss);
     Py_DECREF(b);
     Py_RETURN_NONE;
 fail:
-    if (lib->types)
-        sb__constdecl_truncate(&lib->types->consts, nconst0); /* all or nothing: this block's constants go */
+    /* All or nothing: this block's functions, constants and types go (functions first: they use the types). */
     Py_XDECREF(found);
     Py_XDECREF(consts);
+    Py_XDECREF(miss);
     Py_DECREF(b);
+    if (lib->types && ntypes0 != SIZE_MAX) {
+        sb__constdecl_truncate(&lib->types->consts, nconst0);
+        libtypes_truncate(lib->types, ntypes0);
+    }
     return NULL;
 }
 
@@ -801,7 +921,8 @@ fail:
  * (libc's bind() stays reachable through lib.bind("int bind(...)")). */
 static bool own_attribute(PyObject *name)
 {
-    static const char *const own[] = {"bind", "declare", "path", "new", "sizeof", "alignof", "offsetof"};
+    static const char *const own[] = {"bind",   "declare", "path",    "new",     "sizeof",
+                                      "alignof", "offsetof", "missing", "callback"};
     if (!PyUnicode_Check(name))
         return false;
     if (PyUnicode_GetLength(name) >= 2 && PyUnicode_ReadChar(name, 0) == '_' && PyUnicode_ReadChar(name, 1) == '_')
@@ -833,6 +954,14 @@ static PyObject *library_getattro(PyObject *self, PyObject *name)
         if (PyErr_Occurred())
             return NULL;
     }
+    PyObject *msg = lib->missing ? PyDict_GetItemWithError(lib->missing, name) : NULL; /* borrowed */
+    if (msg) {
+        PyErr_Format(sb__state(lib->module)->SymbolNotFoundError, "%U (declared, but the library does not define it)",
+                     msg);
+        return NULL;
+    }
+    if (PyErr_Occurred())
+        return NULL;
     PyObject *r = PyObject_GenericGetAttr(self, name);
     if (!r && PyErr_ExceptionMatches(PyExc_AttributeError)) {
         PyErr_Clear();
@@ -907,6 +1036,17 @@ static PyObject *get_path(PyObject *self, void *c)
     return p;
 }
 
+/* The functions declared in blocks that the library does not define, sorted. */
+static PyObject *get_missing(PyObject *self, void *c)
+{
+    (void)c;
+    sb_library *lib = (sb_library *)self;
+    PyObject *l = lib->missing ? PyDict_Keys(lib->missing) : PyList_New(0);
+    if (l && PyList_Sort(l) < 0)
+        Py_CLEAR(l);
+    return l;
+}
+
 /* Entries visited by type lookups so far: a test checks that blocks stay linear without timing them. */
 static PyObject *get_steps(PyObject *self, void *c)
 {
@@ -920,6 +1060,7 @@ static int library_traverse(PyObject *self, visitproc visit, void *arg)
     sb_library *lib = (sb_library *)self;
     Py_VISIT(lib->module);
     Py_VISIT(lib->funcs);
+    Py_VISIT(lib->missing);
     return sb__compat_visit_type(self, visit, arg);
 }
 
@@ -927,6 +1068,7 @@ static int library_clear(PyObject *self)
 {
     sb_library *lib = (sb_library *)self;
     Py_CLEAR(lib->funcs);
+    Py_CLEAR(lib->missing);
     Py_CLEAR(lib->module);
     return 0;
 }
@@ -955,8 +1097,9 @@ static PyObject *library_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return NULL;
 }
 
-/* A type text in this Library's names ("struct point", "point_t", "int"). */
-static int lib_type(sb_library *lib, PyObject *arg, const char *fname, sb_type *t)
+/* A type text in this Library's names ("struct point", "point_t", "int", "int[5]"): the type and,
+ * when arrays are allowed (count not NULL), its length (SB_ARRAY_NONE: not an array). */
+static int lib_type_count(sb_library *lib, PyObject *arg, const char *fname, sb_type *t, int64_t *count)
 {
     if (!PyUnicode_Check(arg)) {
         PyErr_Format(PyExc_TypeError, "%s() argument 'type' must be str, not %R", fname, (PyObject *)Py_TYPE(arg));
@@ -966,11 +1109,21 @@ static int lib_type(sb_library *lib, PyObject *arg, const char *fname, sb_type *
     if (!b)
         return -1;
     sb_error err;
-    int rc = sb__type_parse_in(PyBytes_AsString(b), (size_t)PyBytes_Size(b), &lib->scope, t, &err);
+    const char *s = PyBytes_AsString(b);
+    size_t n = (size_t)PyBytes_Size(b);
+    int64_t c = SB_ARRAY_NONE;
+    int rc = count ? sb__array_type_parse(s, n, &lib->scope, t, &c, &err) : sb__type_parse_in(s, n, &lib->scope, t, &err);
     if (rc < 0)
-        sb__raise_sigerror(sb__state(lib->module), PyBytes_AsString(b), (size_t)PyBytes_Size(b), &err, fname);
+        sb__raise_sigerror(sb__state(lib->module), s, n, &err, fname);
     Py_DECREF(b);
+    if (count)
+        *count = c;
     return rc;
+}
+
+static int lib_type(sb_library *lib, PyObject *arg, const char *fname, sb_type *t)
+{
+    return lib_type_count(lib, arg, fname, t, NULL);
 }
 
 static const sb_layout *struct_of(sb_type t)
@@ -981,8 +1134,13 @@ static const sb_layout *struct_of(sb_type t)
 static PyObject *library_sizeof(PyObject *self, PyObject *arg)
 {
     sb_type t;
-    if (lib_type((sb_library *)self, arg, "sizeof", &t) < 0)
+    int64_t count;
+    if (lib_type_count((sb_library *)self, arg, "sizeof", &t, &count) < 0)
         return NULL;
+    if (count == SB_ARRAY_OPEN) {
+        PyErr_SetString(PyExc_TypeError, "sizeof(): an array of unknown length ('[]') has no size");
+        return NULL;
+    }
     if (!t.ptr && (t.kind == SB_K_VOID && !t.named)) {
         PyErr_SetString(PyExc_TypeError, "sizeof(): void has no size");
         return NULL;
@@ -991,13 +1149,22 @@ static PyObject *library_sizeof(PyObject *self, PyObject *arg)
         PyErr_Format(PyExc_TypeError, "sizeof(): '%s' is an incomplete type", t.named->name);
         return NULL;
     }
-    return PyLong_FromSize_t(sb__type_size(t));
+    size_t size = sb__type_size(t);
+    if (count < 0)
+        return PyLong_FromSize_t(size);
+    if (size && (uint64_t)count > SB_MAX_OBJECT_SIZE / size) {
+        PyErr_Format(PyExc_OverflowError, "sizeof(): the array is too large (%lld elements of %zu bytes)",
+                     (long long)count, size);
+        return NULL;
+    }
+    return PyLong_FromSize_t(size * (size_t)count);
 }
 
 static PyObject *library_alignof(PyObject *self, PyObject *arg)
 {
     sb_type t;
-    if (lib_type((sb_library *)self, arg, "alignof", &t) < 0)
+    int64_t count;
+    if (lib_type_count((sb_library *)self, arg, "alignof", &t, &count) < 0)
         return NULL;
     if (!t.ptr && ((t.kind == SB_K_VOID && !t.named) || (t.named && t.named->what != SB_NAMED_STRUCT))) {
         PyErr_SetString(PyExc_TypeError, "alignof(): an incomplete type has no alignment");
@@ -1075,7 +1242,46 @@ static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds
     return s;
 }
 
+/* lib.callback(type, callable, *, error_result=None): sigbind.callback() with this Library's types. */
+static PyObject *library_callback(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"type", "callable", "error_result", NULL};
+    sb_library *lib = (sb_library *)self;
+    const char *text;
+    Py_ssize_t n;
+    PyObject *callable, *error_result = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#O|$O:callback", kwlist, &text, &n, &callable, &error_result))
+        return NULL;
+    if (!PyCallable_Check(callable)) {
+        PyErr_Format(PyExc_TypeError, "callback() argument 'callable' must be callable, not %R",
+                     (PyObject *)Py_TYPE(callable));
+        return NULL;
+    }
+    sb_state *st = sb__state(lib->module);
+    sb_error err;
+    sb_type t;
+    PyObject *cb;
+    if (sb__type_parse_in(text, (size_t)n, &lib->scope, &t, &err) == 0 && t.ptr <= 1 && t.named &&
+        t.named->what == SB_NAMED_FUNC) {
+        /* a function pointer typedef: its function type is this Library's (kept alive below) */
+        cb = sb__callback_new(st, lib->module, (sb_sig *)(uintptr_t)t.named->user, false, callable, error_result);
+    } else {
+        sb_sig *sig = sb__functype_parse(text, (size_t)n, &lib->scope, &err);
+        if (!sig) {
+            sb__raise_sigerror(st, text, (size_t)n, &err, "callback()");
+            return NULL;
+        }
+        cb = sb__callback_new(st, lib->module, sig, true, callable, error_result);
+    }
+    if (cb)
+        sb__callback_set_owner(cb, self); /* its types are this Library's */
+    return cb;
+}
+
 static PyMethodDef library_methods[] = {
+    {"callback", (PyCFunction)(void (*)(void))library_callback, METH_VARARGS | METH_KEYWORDS,
+     "callback($self, type, callable, /, *, error_result=None)\n--\n\nsigbind.callback() where the type text may "
+     "name this Library's types ('int (*)(const struct item *, void *)', a function pointer typedef)."},
     {"new", (PyCFunction)(void (*)(void))library_newvalue, METH_VARARGS | METH_KEYWORDS,
      "new($self, type, init=None, /, **members)\n--\n\nA zeroed value of a struct or union declared in this "
      "Library, filled from init (a dict, a tuple, or a Struct) and members."},
@@ -1093,6 +1299,9 @@ static PyMethodDef library_methods[] = {
 
 static PyGetSetDef library_getset[] = {
     {"path", get_path, NULL, "The file the library was loaded from (None for the running process).", NULL},
+    {"missing", get_missing, NULL,
+     "The names of functions declared in blocks that the library does not define (sorted); using one raises "
+     "SymbolNotFoundError.", NULL},
     {"__lookup_steps__", get_steps, NULL, "Types visited by name lookups so far (for tests of linearity).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };

@@ -10,6 +10,7 @@ typedef struct sb_library {
     PyObject *path;                /* str, or None for the running process */
     PyObject *module;              /* strong */
     PyObject *funcs;               /* dict: name -> bound function */
+    PyObject *missing;             /* dict: declared function the library lacks -> message, or NULL */
     struct sb_libtypes *types;     /* typedefs of its declarations (owned, plain C), or NULL */
     sb_scope scope;                /* resolves those names in its signatures */
 } sb_library;

@@ -1,7 +1,10 @@
 # test_library_blocks.py — declaration blocks of a Library as a compiler sees them: linear in their size, names resolved first-declared-first.
+import gc
 import unittest
 
 import sigbind
+
+from support import TESTLIB
 
 
 def type_block(n, start=0):
@@ -67,6 +70,185 @@ class BlocksAreLinear(unittest.TestCase):
         lib = sigbind.load(None)
         lib.declare("void free(void *p); typedef struct blob blob [[release(free)]]; blob *malloc(size_t n);")
         self.assertIn("blob *", repr(lib.malloc(8)))
+
+
+class BlocksAreLikeACompiler(unittest.TestCase):
+    """A block declares what a header says; what the library lacks fails only when used (as cffi)."""
+
+    def test_a_missing_function_does_not_fail_the_block(self):
+        lib = sigbind.load(None)
+        lib.declare("size_t strlen(const char *s); int sb_no_such_function(int x); int abs(int x);")
+        self.assertEqual(lib.strlen("abc"), 3)
+        self.assertEqual(lib.abs(-4), 4)
+        self.assertEqual(lib.missing, ["sb_no_such_function"])
+
+    def test_using_a_missing_function_raises_symbol_not_found(self):
+        lib = sigbind.load(None)
+        lib.declare("int sb_no_such_function(int x); int sb_also_missing(void);")
+        with self.assertRaises(sigbind.SymbolNotFoundError) as cm:
+            lib.sb_no_such_function(1)
+        self.assertIn("sb_no_such_function", str(cm.exception))
+        self.assertIn("declared, but the library does not define it", str(cm.exception))
+        self.assertIsInstance(cm.exception, AttributeError)  # as for any attribute: hasattr() is False
+        self.assertFalse(hasattr(lib, "sb_also_missing"))
+        self.assertEqual(lib.missing, ["sb_also_missing", "sb_no_such_function"])
+
+    def test_bind_still_fails_on_a_missing_symbol(self):
+        lib = sigbind.load(None)
+        with self.assertRaises(sigbind.SymbolNotFoundError):
+            lib.bind("int sb_no_such_function(int x)")
+        self.assertEqual(lib.missing, [])
+
+    def test_a_missing_free_function_makes_the_function_missing(self):
+        lib = sigbind.load(None)
+        lib.declare("char *strdup(const char *s) [[free(sb_no_such_free)]];")
+        self.assertEqual(lib.missing, ["strdup"])
+
+    def test_a_later_block_that_binds_the_name_clears_it(self):
+        lib = sigbind.load(None)
+        lib.declare("int sb_no_such_function(int x);")
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("int sb_no_such_function(int x); int broken(;")
+        self.assertEqual(lib.missing, ["sb_no_such_function"])
+        lib.declare("int abs(int x);")
+        self.assertEqual(lib.missing, ["sb_no_such_function"])
+
+    def test_a_failed_block_declares_nothing_so_the_fixed_block_runs(self):
+        lib = sigbind.load(None)
+        lib.declare("struct kept { int k; };")
+        bad = """
+            struct pt { int x; int y; };
+            typedef struct pt pt_t;
+            typedef struct hidden *hidden_p;
+            enum color { RED, GREEN };
+            typedef int (*cmp_t)(const pt_t *a, const pt_t *b);
+            size_t strlen(const pt_t *p);
+            int sb_missing_in_bad_block(void);
+            int oops(undeclared_t x);
+        """
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            lib.declare(bad)
+        self.assertEqual(cm.exception.line, 9)
+        for t in ("struct pt", "pt_t", "hidden_p", "enum color", "cmp_t"):
+            with self.assertRaises(sigbind.SignatureError, msg=t):
+                lib.sizeof(t)
+        for name in ("RED", "strlen", "sb_missing_in_bad_block"):
+            self.assertFalse(hasattr(lib, name), name)
+        self.assertEqual(lib.missing, [])
+        self.assertEqual(lib.sizeof("struct kept"), 4)  # earlier blocks stay
+        lib.declare(bad.replace("undeclared_t", "int"))
+        self.assertEqual(lib.sizeof("pt_t"), 8)
+        self.assertEqual(lib.GREEN, 1)
+        self.assertEqual(lib.missing, ["oops", "sb_missing_in_bad_block"])
+        self.assertEqual(lib.strlen(sigbind.cast("void *", lib.new("char[4]", b"abc"))), 3)
+
+    def test_failed_blocks_leave_lookups_consistent(self):
+        lib = sigbind.load(None)
+        for i in range(50):  # the index grows and shrinks through its rehash sizes
+            with self.assertRaises(sigbind.SignatureError):
+                lib.declare(type_block(40, start=100 * i) + "\nint broken(nope_t x);")
+        lib.declare(type_block(40))
+        self.assertEqual(lib.sizeof("t39"), lib.sizeof("struct s0"))
+        with self.assertRaises(sigbind.SignatureError):
+            lib.sizeof("t140")
+
+    def test_identical_redeclarations_are_accepted(self):
+        lib = sigbind.load(None)
+        header = """
+            struct pt { int x; int y; struct { char tag[3]; } inner; void *next; };
+            typedef struct pt pt_t;
+            typedef struct { double lo, hi; } range_t;
+            typedef struct { long a; unsigned bits : 3; } span_t;
+            typedef struct opaque *opaque_p;
+            typedef int (*cmp_t)(const void *, const void *);
+            enum mode { M0, M1 = 4 };
+            #define LIMIT 16
+            size_t strlen(const char *s);
+        """
+        lib.declare(header)
+        lib.declare(header)
+        lib.declare(header + header)
+        self.assertEqual(lib.sizeof("range_t"), 16)
+        self.assertEqual(lib.M1, 4)
+        self.assertEqual(lib.strlen("ab"), 2)
+
+    def test_a_different_redefinition_is_refused(self):
+        lib = sigbind.load(None)
+        lib.declare("struct pt { int x; int y; }; typedef struct { double lo, hi; } range_t;")
+        with self.assertRaisesRegex(sigbind.SignatureError, "struct pt is already declared"):
+            lib.declare("struct pt { int x; long y; };")
+        with self.assertRaisesRegex(sigbind.SignatureError, "'range_t' is already declared"):
+            lib.declare("typedef struct { double lo, mid, hi; } range_t;")
+        with self.assertRaisesRegex(sigbind.SignatureError, "already declared"):
+            lib.declare("struct pt { int x; int z; };")
+
+
+class LibraryTypesOutsideDeclare(unittest.TestCase):
+    def setUp(self):
+        self.lib = sigbind.load(None)
+        self.lib.declare("""
+            struct item { int key; double weight; };
+            typedef struct item item_t;
+            typedef int (*item_cmp)(const item_t *a, const item_t *b);
+            enum level { LOW, HIGH };
+            void qsort(void *base, size_t n, size_t size, item_cmp cmp);
+        """)
+
+    def test_sizeof_and_alignof_take_arrays_of_library_types(self):
+        self.assertEqual(self.lib.sizeof("int[5]"), 20)
+        self.assertEqual(self.lib.sizeof("item_t[3]"), 48)
+        self.assertEqual(self.lib.sizeof("struct item *[2]"), 16)
+        self.assertEqual(self.lib.sizeof("enum level[4]"), 16)
+        self.assertEqual(self.lib.alignof("item_t[3]"), 8)
+        self.assertEqual(self.lib.sizeof("char[0]"), 0)
+        with self.assertRaisesRegex(TypeError, "unknown length"):
+            self.lib.sizeof("int[]")
+        with self.assertRaises(OverflowError):
+            self.lib.sizeof("item_t[9223372036854775807]")
+
+    def test_callback_takes_library_types(self):
+        seen = []
+
+        def cmp(a, b):
+            seen.append((a[0].key, b[0].key))
+            return a[0].key - b[0].key
+
+        for cb in (self.lib.callback("int (const item_t *a, const item_t *b)", cmp),
+                   self.lib.callback("item_cmp", cmp),
+                   self.lib.callback("int (*)(const struct item *, const struct item *)", cmp)):
+            self.assertIsInstance(cb, sigbind.Callback)
+            items = self.lib.new("item_t[3]", [(3, 0.5), (1, 1.5), (2, 2.5)])
+            del seen[:]
+            self.lib.qsort(items, 3, self.lib.sizeof("item_t"), cb)
+            self.assertEqual([items[i].key for i in range(3)], [1, 2, 3])
+            self.assertTrue(seen)
+
+    def test_callback_keeps_the_library_alive(self):
+        lib = sigbind.load(None)
+        lib.declare("struct node { int v; }; typedef struct node node_t;")
+        cb = lib.callback("int (const node_t *a, const node_t *b)", lambda a, b: a[0].v - b[0].v)
+        cb2 = lib.callback("int (*)(const struct node *, const struct node *)", lambda a, b: b[0].v - a[0].v)
+        nodes = lib.new("struct node[4]", [(4,), (2,), (3,), (1,)])
+        del lib
+        gc.collect()
+        self.assertIn("struct node", repr(cb))  # the type's name is still there
+        qsort = sigbind.load(None).bind("void qsort(void *base, size_t n, size_t size, void *cmp)")
+        qsort(nodes, 4, 4, cb.address)
+        self.assertEqual([nodes[i].v for i in range(4)], [1, 2, 3, 4])
+        qsort(nodes, 4, 4, cb2.address)
+        self.assertEqual([nodes[i].v for i in range(4)], [4, 3, 2, 1])
+
+    def test_callback_refuses_bad_arguments(self):
+        with self.assertRaises(TypeError):
+            self.lib.callback("int (int)", 3)
+        with self.assertRaises(sigbind.SignatureError):
+            self.lib.callback("int (unknown_t x)", print)
+        with self.assertRaises(TypeError):
+            self.lib.callback(3, print)
+
+    def test_new_takes_library_types(self):
+        self.assertEqual(self.lib.new("item_t", {"key": 7}).key, 7)
+        self.assertEqual(len(self.lib.new("item_t[4]")), 4)
 
 
 if __name__ == "__main__":
