@@ -181,6 +181,15 @@ typedef struct libtype {
     size_t hnext[2];         /* the next older entry (index + 1, 0: none) in its bucket of the name / tag index */
 } libtype;
 
+/* A global variable of the library: `extern int x;`, `extern const char v[];`, `extern void (*hook)(void);`. */
+typedef struct libglobal {
+    void *addr;
+    sb_type type;            /* the variable's type; of an array, its element type */
+    int64_t count;           /* SB_ARRAY_NONE, an array's length, or SB_ARRAY_OPEN (`v[]`) */
+    bool readonly;           /* `const T x` (not an array: its elements are const through its type) */
+    sb_sig *sig;             /* the parsed declaration (owns the types it names inline), owned */
+} libglobal;
+
 /* The types are kept in declaration order (an earlier one wins a name, as
  * the linear search did) and indexed twice by hash: by name (non-enum
  * entries with a name) and by tag (struct/union tags and enum tags, apart).
@@ -194,6 +203,8 @@ typedef struct sb_libtypes {
     size_t steps;            /* entries visited by lookups (the linearity test reads it: lib.__lookup_steps__) */
     libtype **rel;           /* the entries with [[release(fn)]] (few), for bind() to mark fn */
     size_t nrel, caprel;
+    libglobal *g;            /* global variables (`extern int x;`), in declaration order */
+    size_t ng, capg;
     sb_constdecl consts;     /* integer constants (enumerators, const, #define), for later declarations
                                 (hashed by name: long blocks stay linear) */
     size_t capconst;
@@ -292,6 +303,9 @@ static void libtypes_free(sb_libtypes *ts)
     free(ts->heads[0]);
     free(ts->heads[1]);
     free(ts->rel);
+    for (size_t i = 0; i < ts->ng; i++)
+        sb__sig_free(ts->g[i].sig);
+    free(ts->g);
     sb__constdecl_free(&ts->consts);
     Py_XDECREF(ts->constdict);
     free(ts);
@@ -314,6 +328,14 @@ static void libtypes_truncate(sb_libtypes *ts, size_t n)
         sb__layout_free(t->layout);
         free(t);
     }
+}
+
+
+/* Drops the globals declared after the first n (a block that failed). */
+static void globals_truncate(sb_libtypes *ts, size_t n)
+{
+    while (ts->ng > n)
+        sb__sig_free(ts->g[--ts->ng].sig);
 }
 
 /* A new entry named name (may be ""), with its tag (may be "") and whether it is `enum tag`; indexed. */
@@ -811,6 +833,253 @@ static PyObject *library_bind(PyObject *self, PyObject *arg)
     return r;
 }
 
+/* ------------------------------------------------------------------ */
+/* Global variables: `extern int x;` and the like                      */
+
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The offset after blanks and comments from i. */
+static size_t skip_blank(const char *t, size_t i, size_t len)
+{
+    for (;;) {
+        while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == '\f' ||
+                           t[i] == '\v'))
+            i++;
+        if (i + 1 < len && t[i] == '/' && t[i + 1] == '*') {
+            for (i += 2; i + 1 < len && !(t[i] == '*' && t[i + 1] == '/'); i++)
+                ;
+            i = i + 1 < len ? i + 2 : len;
+        } else if (i + 1 < len && t[i] == '/' && t[i + 1] == '/') {
+            while (i < len && t[i] != '\n')
+                i++;
+        } else {
+            return i;
+        }
+    }
+}
+
+/* The offset after a leading `extern` keyword, or 0 when the statement has none. */
+static size_t after_extern(const char *t, size_t len)
+{
+    size_t i = skip_blank(t, 0, len);
+    return len - i > 6 && memcmp(t + i, "extern", 6) == 0 && !ident_char(t[i + 6]) ? i + 6 : 0;
+}
+
+/* Where the identifier name (n characters) first stands as a word in t[at..len), or len. */
+static size_t find_word(const char *t, size_t at, size_t len, const char *name, size_t n)
+{
+    for (size_t i = at; i + n <= len; i++)
+        if (memcmp(t + i, name, n) == 0 && (i == 0 || !ident_char(t[i - 1])) && (i + n == len || !ident_char(t[i + n])))
+            return i;
+    return len;
+}
+
+/* Parses the declaration after `extern` (t[at..len)) as one variable: its
+ * declarator is read as the one parameter of `void sb__global(...)`, and an
+ * array's `[N]` as typed memory's. 0 with g filled, or -1 with err. */
+static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, libglobal *g, sb_error *err)
+{
+    static const char pre[] = "void sb__global(";
+    const size_t plen = sizeof pre - 1;
+    while (len > at && (t[len - 1] == ';' || t[len - 1] == ' ' || t[len - 1] == '\n' || t[len - 1] == '\t'))
+        len--;
+    char *buf = malloc(plen + (len - at) + 2);
+    if (!buf) {
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return -1;
+    }
+    memcpy(buf, pre, plen);
+    memcpy(buf + plen, t + at, len - at);
+    buf[plen + (len - at)] = ')';
+    sb_sig *sig = sb__sig_parse_in(buf, plen + (len - at) + 1, &lib->scope, err);
+    free(buf);
+    if (!sig) {
+        if (err->col != (size_t)-1)
+            err->col = err->col >= plen ? err->col - plen + at : at;
+        return -1;
+    }
+    if (sig->nparams != 1 || !sig->params[0].name || sig->params[0].def.kind != SB_LIT_NONE) {
+        sb__sig_free(sig);
+        sb__error_set(err, at, "expected one variable ('extern int x;') or a function prototype");
+        return -1;
+    }
+    const char *name = sig->params[0].name;
+    size_t w = find_word(t, at, len, name, strlen(name)), k = skip_blank(t, w + strlen(name), len);
+    g->type = sig->params[0].type;
+    g->count = SB_ARRAY_NONE;
+    if (w < len && k < len && t[k] == '[' && (k + 1 >= len || t[k + 1] != '[')) {
+        /* an array: its element type and length from the text without the name ("const char []") */
+        size_t n1 = w - at, n2 = len - (w + strlen(name));
+        char *et = malloc(n1 + n2 + 1);
+        int rc = et ? 0 : -1;
+        if (et) {
+            memcpy(et, t + at, n1);
+            memcpy(et + n1, t + w + strlen(name), n2);
+            rc = sb__array_type_parse(et, n1 + n2, &lib->scope, &g->type, &g->count, err);
+            free(et);
+        } else {
+            sb__error_set(err, (size_t)-1, "out of memory");
+        }
+        if (rc < 0) {
+            if (err->col != (size_t)-1)
+                err->col = at + (err->col < n1 ? err->col : err->col - n1 + (w - at) + strlen(name));
+            sb__sig_free(sig);
+            return -1;
+        }
+    }
+    g->readonly = g->count == SB_ARRAY_NONE && g->type.ptr == 0 && g->type.cconst;
+    g->sig = sig;
+    return 0;
+}
+
+/* An `extern` statement: a prototype (bound as any), or a variable (kept in
+ * the Library; found, its index goes into gfound; missing, into miss). None
+ * (new reference) for a variable, a callable for a function, or NULL. */
+static PyObject *add_extern(sb_library *lib, const char *t, size_t len, size_t at, PyObject *gfound, PyObject *miss)
+{
+    sb_state *st = sb__state(lib->module);
+    sb_error perr, verr;
+    sb_sig *proto = sb__sig_parse_in(t, len, &lib->scope, &perr);
+    if (proto) {
+        sb__sig_free(proto);
+        return bind_text(lib, t, len, miss);
+    }
+    libglobal g;
+    if (parse_global(lib, t, len, at, &g, &verr) < 0) {
+        /* the reading that got further says what is wrong */
+        const sb_error *e = verr.col != (size_t)-1 && (perr.col == (size_t)-1 || verr.col > perr.col) ? &verr : &perr;
+        sb__raise_sigerror(st, t, len, e, NULL);
+        return NULL;
+    }
+    const char *name = g.sig->params[0].name;
+    if (lookup(lib, name, &g.addr) < 0) {
+        PyObject *r = record_missing(lib, miss, name);
+        sb__sig_free(g.sig);
+        return r;
+    }
+    sb_libtypes *ts = lib->types;
+    if (!ts && !(ts = lib->types = calloc(1, sizeof *ts))) {
+        sb__sig_free(g.sig);
+        return PyErr_NoMemory();
+    }
+    if (ts->ng == ts->capg) {
+        size_t cap = ts->capg ? 2 * ts->capg : 8;
+        libglobal *v = realloc(ts->g, cap * sizeof *v);
+        if (!v) {
+            sb__sig_free(g.sig);
+            return PyErr_NoMemory();
+        }
+        ts->g = v;
+        ts->capg = cap;
+    }
+    ts->g[ts->ng++] = g;
+    PyObject *idx = PyLong_FromSize_t(ts->ng - 1);
+    int rc = idx ? PyDict_SetItemString(gfound, name, idx) : -1;
+    Py_XDECREF(idx);
+    if (rc < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* The global variable of this name, or NULL (no exception). */
+static const libglobal *global_of(sb_library *lib, PyObject *name)
+{
+    PyObject *i = lib->globals ? PyDict_GetItemWithError(lib->globals, name) : NULL; /* borrowed */
+    if (!i) {
+        PyErr_Clear();
+        return NULL;
+    }
+    return &lib->types->g[PyLong_AsSsize_t(i)];
+}
+
+/* A typed Pointer to the variable (an array: to its first element, knowing its length). */
+static PyObject *global_address(sb_library *lib, const libglobal *g)
+{
+    sb_state *st = sb__state(lib->module);
+    sb_type pt = g->type;
+    if (pt.ptr == UINT8_MAX)
+        return PyErr_Format(PyExc_TypeError, "too many levels of pointers"), NULL;
+    pt.ptr++;
+    PyObject *p = sb__pointer_new(st, g->addr, pt, (PyObject *)lib);
+    size_t size = sb__type_size(g->type);
+    if (p && g->count >= 0 && (!size || (uint64_t)g->count <= SB_MAX_OBJECT_SIZE / size)) {
+        ((sb_pointer *)p)->lo = g->addr;
+        ((sb_pointer *)p)->span = size * (size_t)g->count;
+    }
+    return p;
+}
+
+/* lib.x: the value of a scalar, pointer or struct variable (a struct: a view
+ * of it), or a typed Pointer to an array's first element. */
+static PyObject *global_get(sb_library *lib, const libglobal *g, PyObject *name)
+{
+    sb_state *st = sb__state(lib->module);
+    if (g->count != SB_ARRAY_NONE)
+        return global_address(lib, g);
+    if ((!g->type.ptr && g->type.named && g->type.named->what != SB_NAMED_STRUCT) ||
+        (!g->type.ptr && !g->type.named && g->type.kind == SB_K_VOID)) {
+        PyErr_Format(PyExc_TypeError, "global '%U' has an incomplete type: use lib.addressof('%U')", name, name);
+        return NULL;
+    }
+    PyObject *base = global_address(lib, g);
+    PyObject *v = base ? sb__elem_get_in(base, (PyTypeObject *)st->PointerType, g->type, g->addr) : NULL;
+    Py_XDECREF(base);
+    return v;
+}
+
+/* lib.x = v: converted as a parameter of x's type would be; a value C keeps
+ * (a Callback, a buffer) is kept by the Library until the next assignment. */
+static int global_set(sb_library *lib, const libglobal *g, PyObject *name, PyObject *v)
+{
+    sb_state *st = sb__state(lib->module);
+    PyObject *b = PyUnicode_AsUTF8String(name);
+    if (!b)
+        return -1;
+    const char *n = PyBytes_AsString(b);
+    int rc = -1;
+    if (!v)
+        PyErr_Format(PyExc_AttributeError, "cannot delete the global variable '%s'", n);
+    else if (g->count != SB_ARRAY_NONE)
+        PyErr_Format(PyExc_AttributeError, "'%s' is an array: write its elements (lib.%s[i] = v)", n, n);
+    else if (g->readonly)
+        PyErr_Format(PyExc_AttributeError, "'%s' is a const global variable: it cannot be assigned", n);
+    else if (!lib->gkeep && !(lib->gkeep = PyDict_New()))
+        ;
+    else if (g->type.named && g->type.named->what == SB_NAMED_FUNC && sb__callback_check(st, v)) {
+        /* a Callback into a function pointer variable: C keeps its address, the Library keeps it */
+        if (!sb__functype_equal(g->type.named->user, sb__callback_sig(v))) {
+            PyErr_Format(PyExc_TypeError, "'%s' (%s) must be set to a callback of that type, not %R", n,
+                         g->type.named->name, v);
+        } else {
+            void *code = sb__callback_address(v);
+            memcpy(g->addr, &code, sizeof code);
+            rc = PyDict_SetItem(lib->gkeep, name, v);
+        }
+    } else if (sb__elem_set((PyTypeObject *)st->PointerType, g->type, g->addr, v, "setattr", n, false) < 0)
+        ;
+    else
+        rc = g->type.ptr ? PyDict_SetItem(lib->gkeep, name, v) : 0;
+    Py_DECREF(b);
+    return rc;
+}
+
+/* lib.addressof(name): a typed Pointer to a global variable. */
+static PyObject *library_addressof(PyObject *self, PyObject *name)
+{
+    sb_library *lib = (sb_library *)self;
+    const libglobal *g = PyUnicode_Check(name) ? global_of(lib, name) : NULL;
+    if (!g) {
+        char where[512];
+        PyErr_Format(PyExc_AttributeError, "addressof(): %s has no global variable %R declared (declare it with "
+                     "lib.declare('extern <type> <name>;'))", lib_display(lib, where, sizeof where), name);
+        return NULL;
+    }
+    return global_address(lib, g);
+}
+
 /* After a block: its bound functions are no longer missing, its missing ones are. 0 or -1. */
 static int publish_missing(sb_library *lib, PyObject *found, PyObject *miss)
 {
@@ -845,8 +1114,10 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
     PyObject *found = PyDict_New();
     PyObject *consts = PyDict_New(); /* constants of this block, published with its functions */
     PyObject *miss = PyDict_New();   /* functions the library lacks: name -> message */
+    PyObject *globs = PyDict_New();  /* its global variables: name -> index in lib->types->g */
     size_t nconst0 = lib->types ? lib->types->consts.n : 0, ntypes0 = lib->types ? lib->types->n : 0;
-    if (!found || !consts || !miss || PyBytes_AsStringAndSize(b, &text, &len) < 0)
+    size_t nglob0 = lib->types ? lib->types->ng : 0;
+    if (!found || !consts || !miss || !globs || PyBytes_AsStringAndSize(b, &text, &len) < 0)
         goto fail;
     size_t pos = 0, s, e;
     while (sb__decl_next(text, (size_t)len, &pos, &s, &e)) {
@@ -856,9 +1127,11 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
             goto fail_at;
         }
         bool td = sb__is_typedef(text + s, e - s), sd = !td && sb__is_struct_def(text + s, e - s);
-        PyObject *fn = td   ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
-                       : sd ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
-                            : bind_text(lib, text + s, e - s, miss);
+        size_t ext = td || sd ? 0 : after_extern(text + s, e - s);
+        PyObject *fn = td    ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
+                       : sd  ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
+                       : ext ? add_extern(lib, text + s, e - s, ext, globs, miss)
+                             : bind_text(lib, text + s, e - s, miss);
         if (fn == Py_None) {
             Py_DECREF(fn);
             continue;
@@ -895,13 +1168,17 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
         if (PyDict_Update(lib->types->constdict, consts) < 0)
             goto fail;
     }
-    if (publish_missing(lib, found, miss) < 0 || PyDict_Update(lib->funcs, found) < 0) {
+    if (PyDict_Size(globs) && !lib->globals && !(lib->globals = PyDict_New()))
+        goto fail;
+    if (publish_missing(lib, found, miss) < 0 || publish_missing(lib, globs, miss) < 0 ||
+        (PyDict_Size(globs) && PyDict_Update(lib->globals, globs) < 0) || PyDict_Update(lib->funcs, found) < 0) {
         ntypes0 = SIZE_MAX; /* out of memory: some functions may be published, keep their types */
         goto fail;
     }
     Py_DECREF(found);
     Py_DECREF(consts);
     Py_DECREF(miss);
+    Py_DECREF(globs);
     Py_DECREF(b);
     Py_RETURN_NONE;
 fail:
@@ -909,9 +1186,11 @@ fail:
     Py_XDECREF(found);
     Py_XDECREF(consts);
     Py_XDECREF(miss);
+    Py_XDECREF(globs);
     Py_DECREF(b);
     if (lib->types && ntypes0 != SIZE_MAX) {
         sb__constdecl_truncate(&lib->types->consts, nconst0);
+        globals_truncate(lib->types, nglob0); /* before the types their declarations name */
         libtypes_truncate(lib->types, ntypes0);
     }
     return NULL;
@@ -922,7 +1201,7 @@ fail:
 static bool own_attribute(PyObject *name)
 {
     static const char *const own[] = {"bind",   "declare", "path",    "new",     "sizeof",
-                                      "alignof", "offsetof", "missing", "callback"};
+                                      "alignof", "offsetof", "missing", "callback", "addressof"};
     if (!PyUnicode_Check(name))
         return false;
     if (PyUnicode_GetLength(name) >= 2 && PyUnicode_ReadChar(name, 0) == '_' && PyUnicode_ReadChar(name, 1) == '_')
@@ -954,6 +1233,9 @@ static PyObject *library_getattro(PyObject *self, PyObject *name)
         if (PyErr_Occurred())
             return NULL;
     }
+    const libglobal *g = global_of(lib, name);
+    if (g)
+        return global_get(lib, g, name);
     PyObject *msg = lib->missing ? PyDict_GetItemWithError(lib->missing, name) : NULL; /* borrowed */
     if (msg) {
         PyErr_Format(sb__state(lib->module)->SymbolNotFoundError, "%U (declared, but the library does not define it)",
@@ -972,6 +1254,15 @@ static PyObject *library_getattro(PyObject *self, PyObject *name)
                      lib_display(lib, where, sizeof where), name);
     }
     return r;
+}
+
+static int library_setattro(PyObject *self, PyObject *name, PyObject *v)
+{
+    sb_library *lib = (sb_library *)self;
+    const libglobal *g = own_attribute(name) ? NULL : global_of(lib, name);
+    if (g)
+        return global_set(lib, g, name, v);
+    return PyObject_GenericSetAttr(self, name, v);
 }
 
 static PyObject *library_dir(PyObject *self, PyObject *unused)
@@ -1061,6 +1352,7 @@ static int library_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(lib->module);
     Py_VISIT(lib->funcs);
     Py_VISIT(lib->missing);
+    Py_VISIT(lib->gkeep);
     return sb__compat_visit_type(self, visit, arg);
 }
 
@@ -1069,6 +1361,8 @@ static int library_clear(PyObject *self)
     sb_library *lib = (sb_library *)self;
     Py_CLEAR(lib->funcs);
     Py_CLEAR(lib->missing);
+    Py_CLEAR(lib->gkeep);
+    Py_CLEAR(lib->globals);
     Py_CLEAR(lib->module);
     return 0;
 }
@@ -1279,6 +1573,9 @@ static PyObject *library_callback(PyObject *self, PyObject *args, PyObject *kwds
 }
 
 static PyMethodDef library_methods[] = {
+    {"addressof", library_addressof, METH_O,
+     "addressof($self, name, /)\n--\n\nA typed Pointer to a global variable declared in a block ('extern int x;' "
+     "-> an int * Pointer)."},
     {"callback", (PyCFunction)(void (*)(void))library_callback, METH_VARARGS | METH_KEYWORDS,
      "callback($self, type, callable, /, *, error_result=None)\n--\n\nsigbind.callback() where the type text may "
      "name this Library's types ('int (*)(const struct item *, void *)', a function pointer typedef)."},
@@ -1314,6 +1611,7 @@ static PyType_Slot library_slots[] = {
     {Py_tp_clear, (void *)library_clear},
     {Py_tp_repr, (void *)library_repr},
     {Py_tp_getattro, (void *)library_getattro},
+    {Py_tp_setattro, (void *)library_setattro},
     {Py_tp_methods, (void *)library_methods},
     {Py_tp_getset, (void *)library_getset},
     {0, NULL},

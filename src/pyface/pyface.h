@@ -11,6 +11,8 @@ typedef struct sb_library {
     PyObject *module;              /* strong */
     PyObject *funcs;               /* dict: name -> bound function */
     PyObject *missing;             /* dict: declared function the library lacks -> message, or NULL */
+    PyObject *globals;             /* dict: global variable name -> its index in types->g (ints only), or NULL */
+    PyObject *gkeep;               /* dict: global name -> the object last assigned to it (C may keep it), or NULL */
     struct sb_libtypes *types;     /* typedefs of its declarations (owned, plain C), or NULL */
     sb_scope scope;                /* resolves those names in its signatures */
 } sb_library;

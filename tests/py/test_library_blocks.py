@@ -251,5 +251,134 @@ class LibraryTypesOutsideDeclare(unittest.TestCase):
         self.assertEqual(len(self.lib.new("item_t[4]")), 4)
 
 
+GLOBALS = """
+    struct point { int x; int y; };
+    extern int g_counter;
+    extern const int g_limit;
+    extern const char g_name[];
+    extern double g_values[4];
+    extern struct point g_origin;
+    extern const char *g_greeting;
+    extern void (*g_hook)(int);
+    extern int g_no_such_global;
+    int g_read_counter(void);
+    extern int g_origin_sum(void);
+    double g_values_sum(void);
+    int g_run_hook(int v);
+"""
+
+
+@unittest.skipUnless(TESTLIB, "SIGBIND_TESTLIB is not set (run through tests/py/run_all.py)")
+class GlobalVariables(unittest.TestCase):
+    def setUp(self):
+        self.lib = sigbind.load(TESTLIB, GLOBALS)
+        self.lib.g_counter = 42
+
+    def test_a_scalar_global_reads_and_writes_the_variable(self):
+        self.assertEqual(self.lib.g_counter, 42)
+        self.lib.g_counter = -5
+        self.assertEqual(self.lib.g_read_counter(), -5)
+        self.assertEqual(self.lib.g_counter, -5)
+
+    def test_a_write_is_range_checked_and_names_the_variable(self):
+        with self.assertRaises(OverflowError) as cm:
+            self.lib.g_counter = 2 ** 40
+        self.assertIn("g_counter", str(cm.exception))
+        with self.assertRaises(TypeError):
+            self.lib.g_counter = "x"
+        self.assertEqual(self.lib.g_counter, 42)
+
+    def test_a_const_global_reads_but_cannot_be_written(self):
+        self.assertEqual(self.lib.g_limit, 7)
+        with self.assertRaisesRegex(AttributeError, "'g_limit' is a const global variable"):
+            self.lib.g_limit = 8
+        with self.assertRaises(AttributeError):
+            del self.lib.g_counter
+
+    def test_an_array_global_is_a_typed_pointer_to_its_elements(self):
+        name = self.lib.g_name
+        self.assertIsInstance(name, sigbind.Pointer)
+        self.assertEqual(sigbind.string_at(name), b"sigbind")
+        values = self.lib.g_values
+        self.assertIn("(double *)", repr(values))
+        self.assertEqual([values[i] for i in range(4)], [0.5, 1.5, 2.5, 3.5])
+        values[3] = 10.5
+        self.assertEqual(self.lib.g_values_sum(), 15.0)
+        values[3] = 3.5
+        with self.assertRaises(IndexError):
+            values[4]
+        with self.assertRaisesRegex(AttributeError, "is an array"):
+            self.lib.g_values = [1, 2, 3, 4]
+
+    def test_a_struct_global_is_a_view_that_writes_through(self):
+        origin = self.lib.g_origin
+        self.assertEqual((origin.x, origin.y), (1, 2))
+        origin.y = 40
+        self.assertEqual(self.lib.g_origin_sum(), 41)
+        self.lib.g_origin = {"x": 1, "y": 2}
+        self.assertEqual(self.lib.g_origin_sum(), 3)
+
+    def test_a_pointer_global_reads_and_writes(self):
+        self.assertEqual(sigbind.string_at(self.lib.g_greeting), b"hello")
+        keep = self.lib.new("char[6]", b"world")
+        old = self.lib.g_greeting
+        self.lib.g_greeting = keep
+        self.assertEqual(sigbind.string_at(self.lib.g_greeting), b"world")
+        self.lib.g_greeting = old
+        self.assertEqual(sigbind.string_at(self.lib.g_greeting), b"hello")
+
+    def test_a_function_pointer_global_takes_a_callback_and_keeps_it(self):
+        seen = []
+        self.lib.g_hook = sigbind.callback("void (int v)", seen.append)
+        gc.collect()  # the Library keeps the Callback while C holds its address
+        self.assertEqual(self.lib.g_run_hook(5), 0)
+        self.assertEqual(seen, [5])
+        with self.assertRaisesRegex(TypeError, "callback of that type"):
+            self.lib.g_hook = sigbind.callback("int (int v)", abs)
+        self.assertEqual(self.lib.g_run_hook(7), 0)
+        self.assertEqual(seen, [5, 7])
+        self.lib.g_hook = None
+        self.assertEqual(self.lib.g_run_hook(6), -1)
+
+    def test_addressof_gives_a_typed_pointer(self):
+        p = self.lib.addressof("g_counter")
+        self.assertIn("(int *)", repr(p))
+        p[0] = 9
+        self.assertEqual(self.lib.g_read_counter(), 9)
+        self.assertIn("(const int *)", repr(self.lib.addressof("g_limit")))
+        self.assertEqual(int(self.lib.addressof("g_values")), int(self.lib.g_values))
+        self.assertEqual(self.lib.addressof("g_origin")[0].x, 1)
+        with self.assertRaisesRegex(AttributeError, "no global variable 'g_read_counter'"):
+            self.lib.addressof("g_read_counter")
+        with self.assertRaises(AttributeError):
+            self.lib.addressof(3)
+
+    def test_a_missing_global_is_listed_and_raises_when_used(self):
+        self.assertEqual(self.lib.missing, ["g_no_such_global"])
+        with self.assertRaises(sigbind.SymbolNotFoundError):
+            self.lib.g_no_such_global
+
+    def test_extern_functions_are_functions(self):
+        self.assertEqual(self.lib.g_origin_sum(), 3)
+
+    def test_the_pointer_keeps_the_library_alive(self):
+        lib = sigbind.load(TESTLIB, "extern double g_values[4];")
+        values = lib.g_values
+        del lib
+        gc.collect()
+        self.assertEqual(values[1], 1.5)
+
+    def test_bad_extern_declarations_are_signature_errors(self):
+        for text, reason in (("extern int;", "expected"),
+                             ("extern undeclared_t g_counter;", "undeclared_t"),
+                             ("extern int g_counter, g_limit;", "")):
+            with self.assertRaisesRegex(sigbind.SignatureError, reason, msg=text):
+                sigbind.load(TESTLIB).declare(text)
+        lib = sigbind.load(TESTLIB)
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("extern int g_counter; extern bad_t x;")
+        self.assertFalse(hasattr(lib, "g_counter"))  # the failed block declared nothing
+
+
 if __name__ == "__main__":
     unittest.main()
