@@ -1098,7 +1098,7 @@ static int publish_missing(sb_library *lib, PyObject *found, PyObject *miss)
     return PyDict_Update(lib->missing, miss);
 }
 
-static PyObject *library_declare(PyObject *self, PyObject *arg)
+PyObject *sb__library_declare(PyObject *self, PyObject *arg)
 {
     sb_library *lib = (sb_library *)self;
     if (!PyUnicode_Check(arg)) {
@@ -1201,7 +1201,7 @@ fail:
 static bool own_attribute(PyObject *name)
 {
     static const char *const own[] = {"bind",   "declare", "path",    "new",     "sizeof",
-                                      "alignof", "offsetof", "missing", "callback", "addressof"};
+                                      "alignof", "offsetof", "missing", "callback", "addressof", "include", "skipped"};
     if (!PyUnicode_Check(name))
         return false;
     if (PyUnicode_GetLength(name) >= 2 && PyUnicode_ReadChar(name, 0) == '_' && PyUnicode_ReadChar(name, 1) == '_')
@@ -1283,8 +1283,11 @@ static PyObject *library_dir(PyObject *self, PyObject *unused)
         Py_XDECREF(list);
         return NULL;
     }
-    if (lib->types && lib->types->constdict) {
-        PyObject *ck = PyDict_Keys(lib->types->constdict);
+    for (int w = 0; w < 2; w++) {
+        PyObject *d = w ? lib->globals : lib->types ? lib->types->constdict : NULL;
+        if (!d)
+            continue;
+        PyObject *ck = PyDict_Keys(d);
         Py_ssize_t nk = ck ? PyList_Size(ck) : -1;
         for (Py_ssize_t i = 0; i < nk; i++)
             if (PyList_Append(keys, PyList_GetItem(ck, i)) < 0)
@@ -1338,6 +1341,14 @@ static PyObject *get_missing(PyObject *self, void *c)
     return l;
 }
 
+/* What include() skipped: a list of (text, file, line, reason), oldest first (a copy). */
+static PyObject *get_skipped(PyObject *self, void *c)
+{
+    (void)c;
+    sb_library *lib = (sb_library *)self;
+    return lib->skipped ? PyList_GetSlice(lib->skipped, 0, PyList_Size(lib->skipped)) : PyList_New(0);
+}
+
 /* Entries visited by type lookups so far: a test checks that blocks stay linear without timing them. */
 static PyObject *get_steps(PyObject *self, void *c)
 {
@@ -1353,6 +1364,7 @@ static int library_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(lib->funcs);
     Py_VISIT(lib->missing);
     Py_VISIT(lib->gkeep);
+    Py_VISIT(lib->skipped);
     return sb__compat_visit_type(self, visit, arg);
 }
 
@@ -1362,6 +1374,7 @@ static int library_clear(PyObject *self)
     Py_CLEAR(lib->funcs);
     Py_CLEAR(lib->missing);
     Py_CLEAR(lib->gkeep);
+    Py_CLEAR(lib->skipped);
     Py_CLEAR(lib->globals);
     Py_CLEAR(lib->module);
     return 0;
@@ -1573,6 +1586,10 @@ static PyObject *library_callback(PyObject *self, PyObject *args, PyObject *kwds
 }
 
 static PyMethodDef library_methods[] = {
+    {"include", (PyCFunction)(void (*)(void))sb__library_include, METH_VARARGS | METH_KEYWORDS,
+     "include($self, header, /, *, include_dirs=None, defines=None)\n--\n\nRun the C preprocessor (cc -E) on a "
+     "header (a name such as 'zlib.h', a path, or a list of them) and declare each of its declarations on its own; "
+     "what cannot be declared is listed in lib.skipped with the reason. Returns {'declared': n, 'skipped': m}."},
     {"addressof", library_addressof, METH_O,
      "addressof($self, name, /)\n--\n\nA typed Pointer to a global variable declared in a block ('extern int x;' "
      "-> an int * Pointer)."},
@@ -1587,7 +1604,7 @@ static PyMethodDef library_methods[] = {
     {"offsetof", library_offsetof, METH_VARARGS, "offsetof($self, type, member, /)\n--\n\noffsetof(type, member)."},
     {"bind", library_bind, METH_O,
      "bind($self, signature, /)\n--\n\nBind one C function by its prototype; returns a callable."},
-    {"declare", library_declare, METH_O,
+    {"declare", sb__library_declare, METH_O,
      "declare($self, declarations, /)\n--\n\nBind several ';'-separated prototypes (C comments allowed); "
      "each becomes an attribute of the library."},
     {"__dir__", library_dir, METH_NOARGS, NULL},
@@ -1599,6 +1616,8 @@ static PyGetSetDef library_getset[] = {
     {"missing", get_missing, NULL,
      "The names of functions declared in blocks that the library does not define (sorted); using one raises "
      "SymbolNotFoundError.", NULL},
+    {"skipped", get_skipped, NULL,
+     "What include() could not declare: (text, file, line, reason) tuples, in header order.", NULL},
     {"__lookup_steps__", get_steps, NULL, "Types visited by name lookups so far (for tests of linearity).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
@@ -1721,7 +1740,7 @@ PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls)
     if (!lib)
         return NULL;
     if (decls && decls != Py_None) {
-        PyObject *r = library_declare(lib, decls);
+        PyObject *r = sb__library_declare(lib, decls);
         if (!r) {
             Py_DECREF(lib);
             return NULL;

@@ -1,5 +1,10 @@
 # test_library_blocks.py — declaration blocks of a Library as a compiler sees them: linear in their size, names resolved first-declared-first.
 import gc
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import unittest
 
 import sigbind
@@ -378,6 +383,121 @@ class GlobalVariables(unittest.TestCase):
         with self.assertRaises(sigbind.SignatureError):
             lib.declare("extern int g_counter; extern bad_t x;")
         self.assertFalse(hasattr(lib, "g_counter"))  # the failed block declared nothing
+
+
+HEADER = r"""
+#ifndef SB_TEST_H
+#define SB_TEST_H
+#include <stddef.h>
+#include "sbsub.h"
+#define SB_ANSWER 42
+#define SB_MASK (1 << 4)
+#define SB_NAME "text macros are skipped"
+#define SB_MAX(a, b) ((a) > (b) ? (a) : (b))
+struct point { int x; int y; };
+typedef struct point point_t;
+point_t point_add(point_t a, point_t b);
+int t_int(int x);
+extern int g_counter;
+static inline int sb_twice(int x) { return 2 * x; }
+int sb_not_in_the_library(undeclared_t x);
+int sb_not_defined(int x);
+#ifdef SB_WITH_FLAG
+enum sb_flag { SB_FLAG_ON = SB_SUB_BASE + 1 };
+#endif
+#pragma pack(push, 1)
+struct sb_packed { char c; int i; };
+#pragma pack(pop)
+struct sb_after { char c; int i; };
+#endif
+"""
+
+
+@unittest.skipUnless(TESTLIB, "SIGBIND_TESTLIB is not set (run through tests/py/run_all.py)")
+@unittest.skipUnless(shutil.which("cc") or shutil.which("gcc"), "no C preprocessor on this machine")
+class HeaderEntryPoint(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        self.sub = os.path.join(self.dir, "inc")
+        os.mkdir(self.sub)
+        self.header = os.path.join(self.dir, "sbtest.h")
+        with open(self.header, "w") as f:
+            f.write(HEADER)
+        with open(os.path.join(self.sub, "sbsub.h"), "w") as f:
+            f.write("#define SB_SUB_BASE 100\n")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def load(self, **kw):
+        return sigbind.load(TESTLIB, header=self.header, include_dirs=[self.sub], **kw)
+
+    def test_a_header_is_declared_and_its_functions_called(self):
+        lib = self.load()
+        self.assertEqual(lib.t_int(-5), -5)
+        self.assertEqual(lib.point_add((1, 2), (3, 4)).x, 4)
+        self.assertEqual((lib.SB_ANSWER, lib.SB_MASK), (42, 16))
+        lib.g_counter = 42
+        self.assertEqual(lib.g_counter, 42)
+        self.assertEqual(lib.sizeof("point_t"), 8)
+        self.assertEqual(lib.missing, ["sb_not_defined"])
+
+    def test_what_cannot_be_declared_is_skipped_with_the_reason(self):
+        lib = self.load()
+        skipped = {s[0].split("(")[0].split()[-1]: s for s in lib.skipped if s[1] == self.header}
+        text, file, line, reason = skipped["sb_not_in_the_library"]
+        self.assertEqual(line, 1 + HEADER.splitlines().index("int sb_not_in_the_library(undeclared_t x);"))
+        self.assertIn("undeclared_t", reason)
+        self.assertIn("function definition", skipped["sb_twice"][3])
+        self.assertIn("#pragma pack", [s for s in lib.skipped if "sb_packed" in s[0]][0][3])
+        self.assertIn("SB_NAME", " ".join(s[0] for s in lib.skipped))
+        self.assertFalse(any("SB_MAX" in s[0] for s in lib.skipped))  # function-like macros: not C to bind
+        self.assertEqual(lib.sizeof("struct sb_after"), 8)  # after #pragma pack(pop): declared
+        self.assertFalse(hasattr(lib, "SB_FLAG_ON"))
+
+    def test_defines_and_include_dirs_reach_the_preprocessor(self):
+        lib = self.load(defines={"SB_WITH_FLAG": None, "SB_UNUSED": "2"})
+        self.assertEqual(lib.SB_FLAG_ON, 101)
+
+    def test_include_adds_to_a_library_and_counts(self):
+        lib = sigbind.load(TESTLIB)
+        counts = lib.include(self.header, include_dirs=[self.sub])
+        self.assertEqual(set(counts), {"declared", "skipped"})
+        self.assertEqual(counts["skipped"], len(lib.skipped))
+        self.assertGreater(counts["declared"], 8)
+        again = lib.include([self.header], include_dirs=[self.sub])  # the same header twice: all accepted again
+        self.assertEqual(again["declared"], counts["declared"])
+
+    def test_a_missing_header_says_what_the_preprocessor_said(self):
+        with self.assertRaisesRegex(OSError, "sb_no_such_header.h"):
+            sigbind.load(TESTLIB, header="sb_no_such_header.h")
+        with self.assertRaises(TypeError):
+            sigbind.load(TESTLIB).include([3])
+        with self.assertRaises(TypeError):
+            sigbind.load(TESTLIB).include(self.header, defines=["X"])
+
+    def test_without_a_preprocessor_it_says_so(self):
+        code = ("import sigbind\n"
+                "try:\n    sigbind.load(None, header='stdio.h')\n"
+                "except OSError as e:\n    print('OSError', e)\n")
+        env = dict(os.environ, PATH=self.dir, PYTHONPATH=os.pathsep.join(sys.path))
+        env.pop("CC", None)
+        out = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT).stdout.decode()
+        self.assertIn("OSError include(): no C preprocessor found", out)
+        # declarations as text need no compiler
+        code2 = "import sigbind\nprint(sigbind.load(None, 'size_t strlen(const char *s);').strlen('abc'))\n"
+        out2 = subprocess.run([sys.executable, "-c", code2], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT).stdout.decode()
+        self.assertEqual(out2.strip(), "3")
+
+    @unittest.skipUnless(os.path.exists("/usr/include/zlib.h"), "zlib1g-dev is not installed")
+    def test_zlib_h_loads_and_crc32_works(self):
+        import zlib
+        z = sigbind.load("z", header="zlib.h")
+        self.assertEqual(z.crc32(0, b"hello", 5), zlib.crc32(b"hello"))
+        self.assertEqual(z.Z_OK, 0)
+        self.assertEqual(z.Z_BEST_COMPRESSION, 9)
 
 
 if __name__ == "__main__":
