@@ -23,6 +23,7 @@ typedef struct sb_callback {
     bool for_call;                 /* made for one call (a callable passed as a function pointer) */
     PyInterpreterState *interp;    /* the interpreter it was made in: it runs only there */
     bool main_interp;              /* that is the main interpreter */
+    PyObject *owner;               /* strong, or NULL: owns the types sig names (a Library) */
 } sb_callback;
 
 /* What a collected Callback's entry point does from then on: C that kept the
@@ -405,6 +406,15 @@ PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *calla
     return cb;
 }
 
+void sb__callback_set_owner(PyObject *obj, PyObject *owner)
+{
+    sb_callback *cb = (sb_callback *)obj;
+    PyObject *old = cb->owner;
+    Py_INCREF(owner);
+    cb->owner = owner;
+    Py_XDECREF(old);
+}
+
 bool sb__callback_check(sb_state *st, PyObject *obj)
 {
     return Py_TYPE(obj) == (PyTypeObject *)st->CallbackType;
@@ -433,6 +443,7 @@ static int callback_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(cb->callable);
     Py_VISIT(cb->module);
     Py_VISIT(cb->error_result);
+    Py_VISIT(cb->owner);
     return sb__compat_visit_type(self, visit, arg);
 }
 
@@ -489,6 +500,7 @@ static void callback_dealloc(PyObject *self)
     PyMem_Free(cb->convs);
     if (cb->owns_sig)
         sb__sig_free(cb->sig);
+    Py_CLEAR(cb->owner); /* after the sig, whose types it owns */
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);
     sb__compat_dealloc_type(tp);
