@@ -21,10 +21,11 @@ typedef struct sb_callback {
     void *closure;                 /* ffi_closure */
     void *code;                    /* the C function pointer */
     bool for_call;                 /* made for one call (a callable passed as a function pointer) */
-    PyObject *owner;               /* then what owns `sig` (the Function called), strong, or NULL: a function
-                                      pointer the callable receives (made with its types) may outlive the call */
     PyInterpreterState *interp;    /* the interpreter it was made in: it runs only there */
     bool main_interp;              /* that is the main interpreter */
+    PyObject *owner;               /* strong, or NULL: owns the types sig names (a Library; for a Callback made
+                                      for one call, the Function called: a function pointer the callable
+                                      receives, made with those types, may outlive the call) */
 } sb_callback;
 
 /* What a collected Callback's entry point does from then on: C that kept the
@@ -410,6 +411,15 @@ PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *calla
     return cb;
 }
 
+void sb__callback_set_owner(PyObject *obj, PyObject *owner)
+{
+    sb_callback *cb = (sb_callback *)obj;
+    PyObject *old = cb->owner;
+    Py_INCREF(owner);
+    cb->owner = owner;
+    Py_XDECREF(old);
+}
+
 bool sb__callback_check(sb_state *st, PyObject *obj)
 {
     return Py_TYPE(obj) == (PyTypeObject *)st->CallbackType;
@@ -447,7 +457,6 @@ static int callback_clear(PyObject *self)
     sb_callback *cb = (sb_callback *)self;
     Py_CLEAR(cb->callable);
     Py_CLEAR(cb->error_result);
-    Py_CLEAR(cb->owner);
     return 0;
 }
 
@@ -496,6 +505,7 @@ static void callback_dealloc(PyObject *self)
     PyMem_Free(cb->convs);
     if (cb->owns_sig)
         sb__sig_free(cb->sig);
+    Py_CLEAR(cb->owner); /* after the sig, whose types it owns */
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);
     sb__compat_dealloc_type(tp);

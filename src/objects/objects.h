@@ -82,6 +82,8 @@ SB_INTERNAL PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *s
 /* A Callback for one call (sb_kinds.callback_for_call): its entry point is
  * freed with it, where a Callback of sigbind.callback() is never reused. */
 SB_INTERNAL PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable, PyObject *owner);
+/* The Callback keeps owner (what owns the types of its sig: a Library) alive until its sig is freed. */
+SB_INTERNAL void sb__callback_set_owner(PyObject *obj, PyObject *owner);
 SB_INTERNAL bool sb__callback_check(sb_state *st, PyObject *obj);
 SB_INTERNAL void *sb__callback_address(PyObject *obj);
 SB_INTERNAL const sb_sig *sb__callback_sig(PyObject *obj);

@@ -578,3 +578,22 @@ API int peer_void_cb(void (*cb)(int), int x)
 }
 /* A callback receiving a function pointer whose type has a struct by value. */
 API int fp_give_mk(int (*cb)(fp_mk_t f)) { return cb(fp_mkpoint); }
+
+/* Global variables (Library attributes from `extern` declarations, test_library_blocks.py). */
+API int g_counter = 42;
+API const int g_limit = 7;
+API const char g_name[] = "sigbind";
+API double g_values[4] = {0.5, 1.5, 2.5, 3.5};
+API struct point g_origin = {1, 2};
+API const char *g_greeting = "hello";
+API void (*g_hook)(int);
+API int g_read_counter(void) { return g_counter; }
+API int g_origin_sum(void) { return g_origin.x + g_origin.y; }
+API double g_values_sum(void) { return g_values[0] + g_values[1] + g_values[2] + g_values[3]; }
+API int g_run_hook(int v)
+{
+    if (!g_hook)
+        return -1;
+    g_hook(v);
+    return 0;
+}
