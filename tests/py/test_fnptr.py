@@ -165,6 +165,18 @@ class FunctionPointers(unittest.TestCase):
         self.assertEqual(pp[0].type, "int (**)(int)")
         self.assertEqual(pp[0][1](5), -5)
 
+    def test_global_function_pointer_reads_as_callable(self):
+        lib = sigbind.load(TESTLIB, "extern void (*g_hook)(int); int g_run_hook(int v);")
+        seen = []
+        cb = sigbind.callback("void (int v)", seen.append)
+        lib.g_hook = cb
+        hook = lib.g_hook
+        hook(3)  # C's pointer (the Callback's address), called from Python
+        self.assertEqual(lib.g_run_hook(4), 0)
+        self.assertEqual(seen, [3, 4])
+        lib.g_hook = None
+        self.assertIsNone(lib.g_hook)
+
     def test_callback_receives_a_callable(self):
         seen = []
 
