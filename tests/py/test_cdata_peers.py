@@ -85,6 +85,14 @@ class ArrayMembers(unittest.TestCase):
         [bytearray(200) for _ in range(200)]
         self.assertEqual(view[1], 11)
 
+    def test_multidimensional_member_is_one_flat_view(self):
+        lib = sigbind.load(TESTLIB, "struct grid { int m[2][3]; };")
+        g = lib.new("struct grid")
+        self.assertEqual(len(g.m), 6)
+        g.m[4] = 9  # m[1][1]
+        self.assertEqual(g["m"], [0, 0, 0, 0, 9, 0])
+        self.assertEqual(lib.offsetof("struct grid", "m", 4), 16)
+
     def test_array_of_structs_member_elements_are_views(self):
         b = self.lib.new("struct peer_buf")
         b.pts[1].y = 4
