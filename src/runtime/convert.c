@@ -363,12 +363,9 @@ static int to_address(const sb_convctx *cx, PyObject *obj, sb_cell *cell)
     return 0;
 }
 
-/* Pointer in: None, int address, Pointer, bytes, bytearray, buffers. */
-static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp);
-
 /* A list or tuple for a `T *` (or `T[]`) parameter: its items converted into
  * temporary memory, an array of T that lives until the call returns, as cffi
- * does. The items are snapshotted first (a conversion that runs Python code
+ * does (one struct by pointer is a list of one: [(1, 2)]). The items are snapshotted first (a conversion that runs Python code
  * cannot resize or free what is looped over) and stay alive with the memory;
  * elements are converted as members are (pointers: a Pointer, an address,
  * bytes or None, never a buffer whose export nothing would hold). */
@@ -433,6 +430,7 @@ static int list_to_memory(const sb_convctx *cx, sb_type type, PyObject *obj, sb_
     return 0;
 }
 
+/* Pointer in: None, int address, Pointer, bytes, bytearray, buffers, a list or tuple of elements. */
 static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
     sb_state *st = cx->state;
