@@ -5,7 +5,7 @@ import unittest
 
 import sigbind
 
-from support import TESTLIB
+from support import TESTLIB, assert_flat
 
 DECLS = """
     struct point { int x; int y; };
@@ -291,6 +291,26 @@ class ListArguments(unittest.TestCase):
         self.assertEqual(lib.peer_strs_len([a, None, b], 3), 5)
         with self.assertRaises(TypeError):
             lib.peer_strs_len([bytearray(b"no")], 1)  # no buffer: nothing would hold its export
+
+    def test_list_arguments_and_views_are_flat(self):
+        lib = self.lib
+        b = lib.new("struct peer_buf")
+        lib.peer_fill(b)
+
+        def churn():
+            for i in range(3000):
+                lib.peer_avg([1.0, 2.0, float(i)], 3)
+                lib.peer_points_x([(1, 2), {"x": i}], 2)
+                lib.peer_strs_len(["ab", "cd"], 2)
+                b.data[1] = i
+                b.ip[0]
+                lib.offsetof("struct outer", "in", 1, "arr", 2)
+                try:
+                    lib.peer_avg([1.0, "x"], 2)
+                except TypeError:
+                    pass
+
+        assert_flat(self, churn)
 
     def test_list_item_errors_name_the_item(self):
         with self.assertRaises(TypeError) as cm:

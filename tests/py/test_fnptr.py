@@ -6,7 +6,7 @@ import unittest
 
 import sigbind
 
-from support import TESTLIB
+from support import TESTLIB, assert_flat
 
 DECLS = """
     struct point { int x; int y; };
@@ -269,6 +269,29 @@ class FunctionPointers(unittest.TestCase):
         [bytearray(64) for _ in range(1000)]
         p = kept[0](7, 8)  # struct point by value: its layout is still alive
         self.assertEqual((p.x, p.y), (7, 8))
+
+    def test_making_and_calling_function_pointers_is_flat(self):
+        lib = self.lib
+        ops = lib.new("struct fp_ops")
+        lib.fp_ops_fill(ops)
+        table = lib.fp_table_get()
+        addr = lib.fp_get(1).__self__.address
+        cb = sigbind.callback("int (int)", lambda x: x)
+
+        def churn():
+            for i in range(3000):
+                lib.fp_get(0)(i)
+                ops.binary(1.0, 2.0)
+                table[1](i)
+                sigbind.cast("int (*)(int)", addr)(i)
+                lib.cast("fp_int_t", cb)(i)
+                lib.fp_give(lambda f, x: f(x), i)
+                try:
+                    lib.fp_get(0)("x")
+                except TypeError:
+                    pass
+
+        assert_flat(self, churn)
 
     def test_element_outlives_pointer(self):
         lib = fresh()
