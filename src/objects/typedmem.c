@@ -211,8 +211,8 @@ static int elem_convert(PyTypeObject *ptrtype, sb_state *st, sb_type e, PyObject
     return sb__to_c(&cx, conv_of(e), e, v, c, &tmp); /* scalars make no temporaries */
 }
 
-int sb__elem_set(PyTypeObject *ptrtype, sb_state *st, sb_type e, char *a, PyObject *v, const char *fname, const char *pname,
-                 bool init)
+int sb__elem_set(PyTypeObject *ptrtype, sb_state *st, sb_type e, char *a, PyObject *v, const char *fname,
+                 const char *pname, bool init)
 {
     char tn[64];
     if (!init && e.ptr == 0 && e.cconst) {

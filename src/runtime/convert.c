@@ -365,10 +365,11 @@ static int to_address(const sb_convctx *cx, PyObject *obj, sb_cell *cell)
 
 /* A list or tuple for a `T *` (or `T[]`) parameter: its items converted into
  * temporary memory, an array of T that lives until the call returns, as cffi
- * does (one struct by pointer is a list of one: [(1, 2)]). The items are snapshotted first (a conversion that runs Python code
- * cannot resize or free what is looped over) and stay alive with the memory;
- * elements are converted as members are (pointers: a Pointer, an address,
- * bytes or None, never a buffer whose export nothing would hold). */
+ * does (one struct by pointer is a list of one: [(1, 2)]). The items are
+ * snapshotted first (a conversion that runs Python code cannot resize or free
+ * what is looped over) and stay alive with the memory; elements are converted
+ * as members are (pointers: a Pointer, an address, bytes or None, never a
+ * buffer whose export nothing would hold). */
 static int list_to_memory(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
     sb_type e = type;
