@@ -278,6 +278,11 @@ class ListArguments(unittest.TestCase):
         self.assertEqual(self.lib.peer_points_x([(1, 2), {"x": 10}], 2), 11)
         self.assertEqual(self.lib.peer_strs_len(["ab", b"cde", None], 3), 5)
 
+    def test_list_for_a_c_face_pointer_parameter(self):
+        import cface_test
+        self.assertEqual(cface_test.sum_doubles([1.0, 2.5, 4], 3), 7.5)
+        self.assertEqual(cface_test.sum_doubles((), 0), 0.0)
+
     def test_list_for_void_pointer_is_refused(self):
         lib = sigbind.load(TESTLIB, "void h_copy(void *dst, const void *src, size_t n);")
         with self.assertRaises(TypeError) as cm:
