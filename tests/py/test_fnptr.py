@@ -29,6 +29,7 @@ DECLS = """
     fp_int_t *fp_table_get(void);
     int fp_give(int (*cb)(fp_int_t f, int x) [[noescape]], int x);
     int fp_apply(fp_int_t f, int x);
+    int fp_from_cb(fp_int_t (*cb)(int) [[noescape]], int x);
 """
 
 
@@ -187,6 +188,13 @@ class FunctionPointers(unittest.TestCase):
         self.assertEqual(self.lib.fp_give(cb, 20), 41)
         self.assertTrue(callable(seen[0]))
         self.assertEqual(seen[0](3), 6)  # still valid after the call: C's function lives on
+
+    def test_callback_returns_a_function_pointer(self):
+        neg = self.lib.fp_get(1)
+        self.assertEqual(self.lib.fp_from_cb(lambda x: neg, 6), -6)  # a function bound or read by sigbind
+        triple = sigbind.callback("int (int)", lambda x: 3 * x)
+        self.assertEqual(self.lib.fp_from_cb(lambda x: triple, 6), 18)  # a Callback (kept alive by us)
+        self.assertEqual(self.lib.fp_from_cb(lambda x: None, 6), -1000)
 
     def test_cast_inline_function_type(self):
         libc = ctypes.CDLL(None)
