@@ -384,6 +384,8 @@ static bool member_type_equal(sb_type a, sb_type b)
         return false;
     if (a.named == b.named)
         return true;
+    if (a.named && b.named && a.named->what == SB_NAMED_FUNC && b.named->what == SB_NAMED_FUNC)
+        return sb__functype_equal(a.named->user, b.named->user); /* `int (*cb)(int)` members: each layout its own */
     return a.named && b.named && a.named->what == SB_NAMED_STRUCT && b.named->what == SB_NAMED_STRUCT &&
            (a.ptr ? strcmp(a.named->name, b.named->name) == 0 : layouts_equal(a.named->user, b.named->user));
 }

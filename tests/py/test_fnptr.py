@@ -104,6 +104,15 @@ class FunctionPointers(unittest.TestCase):
         self.assertEqual(ops.named(4), -4)
         self.assertEqual(ops.tag, 7)
 
+    def test_identical_redeclaration_with_function_pointer_members(self):
+        lib = sigbind.load(TESTLIB)
+        text = "struct fp_twice { int (*f)(int); double (*g)(double x, double y); int n; };"
+        lib.declare(text)
+        lib.declare(text)  # a header read twice: the same definition
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("struct fp_twice { int (*f)(long); double (*g)(double x, double y); int n; };")
+        self.assertIsNone(lib.new("struct fp_twice").f)
+
     def test_null_member_is_none(self):
         ops = self.lib.new("struct fp_ops")
         self.assertIsNone(ops.unary)
