@@ -72,6 +72,13 @@ struct sb_state {
         int64_t count;
     } type_memo[8];
     unsigned type_memo_next;
+    /* The same for function types cast() parsed without a scope ("int (*)(int)"):
+     * the str (strong) and a capsule owning its parsed signature. */
+    struct sb_fn_memo {
+        PyObject *text;
+        PyObject *cap;
+    } fn_memo[4];
+    unsigned fn_memo_next;
 };
 
 /* A C-face class instance is the object header, a __dict__ and a weak
