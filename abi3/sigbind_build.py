@@ -21,6 +21,7 @@ to build; the backend reads it with the small TOML reader below (tomllib exists 
     cmake-args = ["-DFOO=ON"]         # extra configure arguments
     version-from = "CMakeLists.txt"   # version from `project(<name> VERSION x.y.z`
     sdk = true                        # sigbind itself only: ship this backend and the CMake SDK in the wheel
+    platform = "manylinux2014"        # or "manylinux_2_28", or "auto": the oldest policy the binary meets
 
 build_wheel:
   1. `cmake -S <project> -B <tmp> -G Ninja -DCMAKE_BUILD_TYPE=Release [cmake-args]` and
@@ -29,11 +30,14 @@ build_wheel:
      `find_package(sigbind CONFIG REQUIRED)` and call sigbind_add_module(): the SDK is $SIGBIND_ROOT
      (a `cmake --install` prefix of sigbind) or else the `sigbind_sdk/` this backend was installed
      with (sigbind's wheel ships it: `requires = ["sigbind"]` in the extension's pyproject.toml).
-  2. Checks the binary: its DT_NEEDED entries may only be libc, libm, libpthread, libdl and the
-     dynamic loader (libffi is linked statically, libpython is never linked), and abi3/audit.py
-     must pass (every Py* symbol stable ABI <= 3.7).
-  3. Tag `cp37-abi3-manylinux_2_X_<arch>`: X is the highest GLIBC_2.X version the binary requires
-     (the "Version References" of `objdump -p`, i.e. .gnu.version_r).
+  2. Checks the binary: abi3/audit.py must pass (every Py* symbol stable ABI <= 3.7), and it must
+     meet the manylinux policy asked for (`platform`, default manylinux2014): its DT_NEEDED
+     entries only libraries of the policy's allow-list (PEP 599's; libffi is linked statically,
+     libpython never), and no required symbol version (the "Version References" of `objdump -p`,
+     i.e. .gnu.version_r) newer than the policy's GLIBC_/GLIBCXX_/CXXABI_/GCC_ limit. Otherwise it
+     refuses to tag the wheel and names each offending library, version and symbol.
+  3. Tag `cp37-abi3-<policy>`: manylinux2014 is `manylinux_2_17_<arch>.manylinux2014_<arch>`
+     (PEP 600 name + PEP 599 alias; WHEEL gets one Tag line for each).
   4. Writes the wheel: <module>.abi3.so, the stub (see STUB_LAYOUT), the license files, and with
      `sdk = true` sigbind_build.py plus sigbind_sdk/ (`cmake --install --component Development`:
      sigbind.h, libsigbind.a, lib/cmake/sigbind; and the abi3 audit), then
@@ -44,8 +48,9 @@ build_editable (PEP 660): the same build in a directory that stays (config setti
 build_sdist: <name>-<ver>.tar.gz with pyproject.toml, PKG-INFO, readme, licenses and `sdist` items.
 
 Environment: SIGBIND_CMAKE (default `cmake`), SIGBIND_BUILD_DIR (reuse/keep a build directory
-instead of a temporary one), SIGBIND_CMAKE_ARGS (extra configure arguments), SIGBIND_ROOT (see 1.).
-Config settings (pip -C / --config-settings): build-dir, cmake-args.
+instead of a temporary one), SIGBIND_CMAKE_ARGS (extra configure arguments), SIGBIND_ROOT (see 1.),
+SIGBIND_PLATFORM (overrides `platform`).
+Config settings (pip -C / --config-settings): build-dir, cmake-args, platform.
 """
 import base64
 import hashlib
@@ -62,8 +67,6 @@ import time
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# DT_NEEDED entries a manylinux wheel may keep (everything else must be linked statically).
-ALLOWED_NEEDED = re.compile(r"^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|ld-linux[-\w.]*\.so\.\d+)$")
 SDIST_SKIP_DIRS = {"__pycache__", ".git", "build", "dist", "build-editable"}
 # The stub layout, and why (PEP 561, and what mypy and pyright actually do):
 #   <module>.pyi                next to <module>.abi3.so: pyright/pylance and IDEs read a stub that sits
@@ -295,6 +298,12 @@ class Project:
             raise RuntimeError("sigbind_build: no `project(<name> VERSION x.y.z` in " + source)
         return m.group(1)
 
+    def platform(self, config_settings=None):
+        """The manylinux policy the wheel must meet: config setting `platform`, $SIGBIND_PLATFORM,
+        [tool.sigbind] platform, or manylinux2014."""
+        return (_setting(config_settings, "platform") or os.environ.get("SIGBIND_PLATFORM")
+                or self.tool.get("platform") or DEFAULT_POLICY)
+
     def file(self, rel):
         return os.path.join(self.root, rel)
 
@@ -338,9 +347,16 @@ class Project:
         return "%s-%s.dist-info" % (self.dist, self.version)
 
 
+def expand_tag(tag):
+    """The tags a compressed tag set stands for (cp37-abi3-a.b -> cp37-abi3-a, cp37-abi3-b)."""
+    python, abi, platforms = tag.split("-")
+    return ["%s-%s-%s" % (py, a, plat) for py in python.split(".") for a in abi.split(".")
+            for plat in platforms.split(".")]
+
+
 def wheel_text(project, tag):
-    return ("Wheel-Version: 1.0\nGenerator: sigbind_build %s\nRoot-Is-Purelib: false\nTag: %s\n"
-            % (project.version, tag))
+    return ("Wheel-Version: 1.0\nGenerator: sigbind_build %s\nRoot-Is-Purelib: false\n" % project.version
+            + "".join("Tag: %s\n" % t for t in expand_tag(tag)))
 
 
 # ---------------------------------------------------------------- building and checking the binary
@@ -417,15 +433,86 @@ def elf_dynamic_info(so):
     return needed, refs
 
 
-def glibc_minor(refs):
-    """Highest N of the GLIBC_2.N versions the binary requires (0 when it requires none)."""
-    best = 0
+# The manylinux policies the backend can tag (PEP 599 for manylinux2014, PEP 600 for manylinux_2_28;
+# the limits are those of auditwheel's policy table): the newest version of each versioned
+# family a binary may require, and the shared libraries it may need (anything else is linked
+# statically). The dynamic loader (ld-linux*) is part of glibc and always allowed.
+_LIBS_2014 = ("libgcc_s.so.1", "libstdc++.so.6", "libm.so.6", "libdl.so.2", "librt.so.1", "libc.so.6",
+              "libnsl.so.1", "libutil.so.1", "libpthread.so.0", "libresolv.so.2", "libX11.so.6", "libXext.so.6",
+              "libXrender.so.1", "libICE.so.6", "libSM.so.6", "libGL.so.1", "libgobject-2.0.so.0",
+              "libgthread-2.0.so.0", "libglib-2.0.so.0", "libatomic.so.1", "libanl.so.1", "libexpat.so.1",
+              "libz.so.1")
+POLICIES = (
+    {"name": "manylinux_2_17", "alias": "manylinux2014", "libs": _LIBS_2014,
+     "max": {"GLIBC": (2, 17), "GLIBCXX": (3, 4, 19), "CXXABI": (1, 3, 7), "GCC": (4, 8, 0)}},
+    {"name": "manylinux_2_28", "alias": None, "libs": _LIBS_2014 + ("libmvec.so.1",),
+     "max": {"GLIBC": (2, 28), "GLIBCXX": (3, 4, 24), "CXXABI": (1, 3, 11), "GCC": (7, 0, 0)}},
+)
+DEFAULT_POLICY = "manylinux2014"
+_DYNAMIC_LOADER = re.compile(r"^ld-linux[-\w.]*\.so\.\d+$")
+_VERSION_NAME = re.compile(r"^(GLIBC|GLIBCXX|CXXABI|GCC)_(\d+(?:\.\d+)*)$")
+
+
+def policy_named(name):
+    for policy in POLICIES:
+        if name in (policy["name"], policy["alias"]):
+            return policy
+    raise RuntimeError("sigbind_build: unknown platform %r: use one of %s, or \"auto\""
+                       % (name, ", ".join(n for p in POLICIES for n in (p["alias"], p["name"]) if n)))
+
+
+def versioned_symbols(so):
+    """{version name: [symbols]} of the undefined dynamic symbols of `so` (`objdump -T`)."""
+    out = subprocess.run(["objdump", "-T", so], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True, check=True).stdout
+    found = {}
+    for line in out.splitlines():
+        if "*UND*" not in line:
+            continue
+        words = line.split()
+        if len(words) >= 2:
+            version = words[-2].strip("()")
+            if _VERSION_NAME.match(version):
+                found.setdefault(version, []).append(words[-1])
+    return found
+
+
+def requirements(refs):
+    """{family: highest version tuple} over the version names the binary requires."""
+    best = {}
     for names in refs.values():
         for name in names:
-            m = re.match(r"^GLIBC_2\.(\d+)(?:\.\d+)?$", name)
+            m = _VERSION_NAME.match(name)
             if m:
-                best = max(best, int(m.group(1)))
+                v = tuple(int(x) for x in m.group(2).split("."))
+                best[m.group(1)] = max(best.get(m.group(1), v), v)
     return best
+
+
+def _dotted(v):
+    return ".".join(str(x) for x in v)
+
+
+def policy_problems(policy, needed, refs, symbols):
+    """Why a binary with these NEEDED entries and version references is not `policy` (empty: it is)."""
+    problems = ["needs %s, which %s does not allow (link it statically)" % (lib, policy["alias"] or policy["name"])
+                for lib in needed if lib not in policy["libs"] and not _DYNAMIC_LOADER.match(lib)]
+    for names in refs.values():
+        for name in sorted(set(names)):
+            m = _VERSION_NAME.match(name)
+            if not m:
+                continue
+            family, v = m.group(1), tuple(int(x) for x in m.group(2).split("."))
+            if v > policy["max"][family]:
+                which = ", ".join(sorted(set(symbols.get(name, [])))) or "some symbol"
+                problems.append("%s is newer than %s_%s (needed by %s)"
+                                % (name, family, _dotted(policy["max"][family]), which))
+    return problems
+
+
+def platform_tag(policy, arch):
+    tag = "%s_%s" % (policy["name"], arch)
+    return tag + (".%s_%s" % (policy["alias"], arch) if policy["alias"] else "")
 
 
 def platform_arch():
@@ -441,23 +528,30 @@ def audit_script():
     raise RuntimeError("sigbind_build: audit.py not found next to " + __file__)
 
 
-def check_module(so):
-    """Fails unless the binary is self-contained and abi3-clean; returns the wheel tag."""
+def check_module(so, platform=DEFAULT_POLICY):
+    """Fails unless the binary is abi3-clean and within the manylinux policy `platform` ("auto": the
+    oldest policy it meets); returns the wheel tag, e.g. cp37-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64."""
     needed, refs = elf_dynamic_info(so)
-    bad = [n for n in needed if not ALLOWED_NEEDED.match(n)]
-    if bad:
-        raise RuntimeError("sigbind_build: %s needs shared libraries a manylinux wheel cannot assume: %s "
-                           "(allowed: libc, libm, libpthread, libdl, the dynamic loader)" % (so, ", ".join(bad)))
+    symbols = versioned_symbols(so)
     audit = subprocess.run([sys.executable, audit_script(), so],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     sys.stderr.write(audit.stdout)
     if audit.returncode != 0:
         raise RuntimeError("sigbind_build: abi3 audit failed on %s" % so)
-    minor = max(glibc_minor(refs), 5)  # manylinux_2_5 is the oldest meaningful tag (manylinux1)
-    platform = "manylinux_2_%d_%s" % (minor, platform_arch())
-    print("sigbind_build: NEEDED %s; highest GLIBC_2.%d -> %s" % (", ".join(needed), minor, platform),
-          file=sys.stderr)
-    return "cp37-abi3-" + platform
+    wanted = POLICIES if platform == "auto" else (policy_named(platform),)
+    problems = []
+    for policy in wanted:
+        problems = policy_problems(policy, needed, refs, symbols)
+        if not problems:
+            tag = platform_tag(policy, platform_arch())
+            need = requirements(refs)
+            print("sigbind_build: NEEDED %s; requires %s -> %s"
+                  % (", ".join(needed), ", ".join("%s_%s" % (k, _dotted(v)) for k, v in sorted(need.items())), tag),
+                  file=sys.stderr)
+            return "cp37-abi3-" + tag
+    raise RuntimeError("sigbind_build: %s cannot be tagged %s:\n  %s" % (
+        so, "manylinux (any of %s)" % ", ".join(p["name"] for p in POLICIES) if platform == "auto" else platform,
+        "\n  ".join(problems)))
 
 
 # ---------------------------------------------------------------- wheel contents
@@ -562,7 +656,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     build_dir = os.path.abspath(keep) if keep else tempfile.mkdtemp(prefix="sigbind-wheel-")
     try:
         so = build_module(project, build_dir, config_settings)
-        tag = check_module(so)
+        tag = check_module(so, project.platform(config_settings))
         files = [(project.module + ".abi3.so", _read(so), 0o755)] + common_files(project)
         if project.sdk:
             files += sdk_files(build_dir)
@@ -578,7 +672,7 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
     build_dir = os.path.abspath(_setting(config_settings, "build-dir") or os.environ.get("SIGBIND_BUILD_DIR")
                                 or project.file("build-editable"))
     so = build_module(project, build_dir, config_settings)
-    tag = check_module(so)
+    tag = check_module(so, project.platform(config_settings))
     # site.py adds each line of a .pth file that names an existing directory to sys.path.
     pth = (os.path.dirname(so) + "\n").encode("utf-8")
     files = [("__editable__.%s-%s.pth" % (project.dist, project.version), pth, 0o644)] + common_files(project)

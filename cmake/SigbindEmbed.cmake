@@ -29,7 +29,8 @@ function(sigbind_add_executable name)
   # -fPIC: Py* data is reached through the GOT, never by copy relocations sized
   # from the stand-in. -z now: a symbol some libpython lacks fails at start-up.
   target_compile_options(${name} PRIVATE -fPIC)
-  target_link_options(${name} PRIVATE -Wl,-z,now)
+  target_link_options(${name} PRIVATE -Wl,-z,now ${SIGBIND_GLIBC_PROGRAM_LINK_OPTIONS})
   # No rpath: the CPython is chosen at run time with LD_LIBRARY_PATH.
   set_target_properties(${name} PROPERTIES SKIP_BUILD_RPATH TRUE INSTALL_RPATH "")
+  set_property(GLOBAL APPEND PROPERTY SIGBIND_LINKED_PROGRAMS ${name})
 endfunction()

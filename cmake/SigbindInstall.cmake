@@ -45,11 +45,17 @@ target_link_libraries(sigbind_static INTERFACE
   $<INSTALL_INTERFACE:sigbind::python_headers>
   $<BUILD_INTERFACE:${FFI_PIC_LIBRARY}> $<INSTALL_INTERFACE:sigbind::ffi>
   m ${CMAKE_DL_LIBS} Threads::Threads)
+# glibc <= 2.17 (manylinux2014): the memfd_create wrap and libdl/libpthread (CMakeLists.txt, include/sigbind_cc.h).
+target_link_options(sigbind_static INTERFACE ${SIGBIND_GLIBC_LINK_OPTIONS})
+list(JOIN SIGBIND_GLIBC_LINK_OPTIONS " " _sb_pc_glibc)
+if(_sb_pc_glibc)
+  string(APPEND _sb_pc_glibc " ")  # before -lsigbind: -u must come before the archive
+endif()
 set(_sb_pc_extra_libs "")
 if(SIGBIND_SANITIZE)
   # The archived objects call the sanitizer runtimes: whoever links them needs them too.
   target_link_options(sigbind_static INTERFACE -fsanitize=address,undefined)
-  set(_sb_pc_extra_libs " -fsanitize=address,undefined")
+  string(APPEND _sb_pc_extra_libs " -fsanitize=address,undefined")
 endif()
 
 # ---------------------------------------------------------------- files
@@ -150,7 +156,7 @@ Name: sigbind
 Description: C functions as Python callables by signature string, on CPython's stable ABI (>= 3.7)
 Version: @PROJECT_VERSION@
 Cflags: -I${includedir} -I${pythoninclude} -DPy_LIMITED_API=0x03070000
-Libs: -L${libdir} -lsigbind ${ffilib} -lm -ldl -pthread@_sb_pc_extra_libs@
+Libs: -L${libdir} @_sb_pc_glibc@-lsigbind ${ffilib} -lm -ldl -pthread@_sb_pc_extra_libs@
 ]=])
 install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/sigbind.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT Development)
