@@ -86,6 +86,103 @@ class ProjectMetadata(unittest.TestCase):
         self.assertEqual(sigbind_build.get_requires_for_build_editable(), [])
 
 
+class MetadataFields(unittest.TestCase):
+    """PEP 621 -> core metadata; unknown or ill-typed keys are errors that name the key."""
+
+    def project(self, text, files=()):
+        import tempfile
+        d = tempfile.mkdtemp(prefix="sb-meta-")
+        self.addCleanup(__import__("shutil").rmtree, d)
+        with open(os.path.join(d, "pyproject.toml"), "w", encoding="utf-8") as f:
+            f.write(text)
+        for name in files:
+            os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)
+            with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+                f.write("text of " + name + "\n")
+        return sigbind_build.Project(d)
+
+    def error(self, text, *fragments):
+        with self.assertRaises(RuntimeError) as cm:
+            self.project(text)
+        for fragment in fragments:
+            self.assertIn(fragment, str(cm.exception))
+
+    def test_misspelled_project_key_is_an_error_with_a_suggestion(self):
+        self.error('[project]\nname = "x"\nversion = "1"\nauthor = [{name = "A"}]\n',
+                   "unknown key 'author' in [project]", "did you mean 'authors'?")
+        self.error('[project]\nname = "x"\nversion = "1"\nlicence = {text = "MIT"}\n', "'licence'", "'license'")
+
+    def test_misspelled_tool_key_is_an_error(self):
+        self.error('[project]\nname = "x"\nversion = "1"\n[tool.sigbind]\nmodules = "x"\n',
+                   "unknown key 'modules' in [tool.sigbind]", "did you mean 'module'?")
+
+    def test_ill_typed_values_are_errors(self):
+        base = '[project]\nname = "x"\nversion = "1"\n'
+        self.error(base + 'keywords = "a, b"\n', "keywords must be an array of strings")
+        self.error(base + 'authors = ["Ada"]\n', "authors must be an array of tables")
+        self.error(base + 'authors = [{name = "A", mail = "a@b"}]\n', "authors must be an array of tables")
+        self.error(base + '[project.entry-points.console_scripts]\na = "m:f"\n', "use [project.scripts]")
+        self.error(base + 'dynamic = ["description"]\n', "computes only the version")
+        self.error('[project]\nname = "x"\nversion = "1"\ndynamic = ["version"]\n', "both given and listed")
+        self.error(base + '[project.optional-dependencies]\n"bad extra!" = ["y"]\n', "not a valid extra name")
+        self.error(base + 'license = {text = "MIT", file = "LICENSE"}\n', "license must be")
+        self.error(base + '[tool.sigbind]\npackages = ["nowhere"]\n', "not a directory with an __init__.py")
+
+    def test_every_field_is_written(self):
+        p = self.project("""[project]
+name = "My.Pkg"
+version = "1.2"
+description = "one line"
+readme = {text = "Long *text*.", content-type = "text/markdown"}
+requires-python = ">=3.7"
+license = {text = "BSD-3-Clause"}
+license-files = ["COPYING*"]
+authors = [{name = "A B", email = "a@x.org"}, {name = "C"}]
+maintainers = [{email = "m@x.org"}]
+keywords = ["k1", "k2"]
+classifiers = ["Topic :: Software Development"]
+dependencies = ["dep>=1"]
+[project.optional-dependencies]
+extra1 = ["opt; os_name == 'posix'"]
+[project.urls]
+Source = "https://x.org/src"
+[project.scripts]
+tool = "pkg.cli:main"
+[project.entry-points.group1]
+ep = "pkg:obj"
+""", files=["COPYING", "COPYING.LESSER"])
+        meta = p.metadata_text()
+        for line in ("Metadata-Version: 2.1", "Name: My.Pkg", "Summary: one line", "Author: C",
+                     "Author-email: A B <a@x.org>", "Maintainer-email: m@x.org", "Keywords: k1,k2",
+                     "Project-URL: Source, https://x.org/src", "License: BSD-3-Clause", "License-File: COPYING",
+                     "License-File: COPYING.LESSER", "Classifier: Topic :: Software Development",
+                     "Requires-Python: >=3.7", "Requires-Dist: dep>=1", "Provides-Extra: extra1",
+                     "Requires-Dist: opt; (os_name == 'posix') and extra == \"extra1\"",
+                     "Description-Content-Type: text/markdown"):
+            self.assertIn(line + "\n", meta)
+        self.assertTrue(meta.endswith("\nLong *text*."), meta)
+        self.assertEqual(p.entry_points_text(), "[console_scripts]\ntool = pkg.cli:main\n\n[group1]\nep = pkg:obj\n")
+        self.assertEqual(p.dist, "My_Pkg")
+
+    def test_spdx_license_string_is_license_expression(self):
+        meta = self.project('[project]\nname = "x"\nversion = "1"\nlicense = "MIT OR Apache-2.0"\n').metadata_text()
+        self.assertIn("Metadata-Version: 2.4\n", meta)
+        self.assertIn("License-Expression: MIT OR Apache-2.0\n", meta)
+
+    def test_license_files_glob_matching_nothing_is_an_error(self):
+        p = self.project('[project]\nname = "x"\nversion = "1"\nlicense-files = ["LICENSE*"]\n')
+        with self.assertRaises(RuntimeError) as cm:
+            p.license_files()
+        self.assertIn("'LICENSE*' matches no file", str(cm.exception))
+
+    def test_module_inside_a_package(self):
+        p = self.project('[project]\nname = "x"\nversion = "1"\n[tool.sigbind]\nmodule = "pkg.sub._c"\n'
+                         'packages = ["src/pkg"]\n', files=["src/pkg/__init__.py", "src/pkg/data/d.txt"])
+        self.assertEqual(p.module_path(".abi3.so"), "pkg/sub/_c.abi3.so")
+        arcs = [a for a, _, _ in sigbind_build.package_files(p)]
+        self.assertEqual(arcs, ["pkg/__init__.py", "pkg/data/d.txt"])
+
+
 class ManylinuxPolicy(unittest.TestCase):
     """The tag is the policy the binary meets; a binary needing more than its tag is refused."""
 
