@@ -476,6 +476,57 @@ static bool parse_release(parser *p, sb_typedef *out)
     return true;
 }
 
+/* At a struct's tag: does its body follow (`struct tag {`)? Reads nothing. */
+static bool brace_follows(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    bool brace = punct_is(p, '{');
+    p->pos = save_pos;
+    p->t = save;
+    p->failed = false;
+    return brace;
+}
+
+/* `, *PS, S2` after a typedef's first name: more names for base behind their own pointers. */
+static bool typedef_more(parser *p, sb_type base, sb_typedef *out)
+{
+    size_t cap = 0;
+    while (punct_is(p, ',')) {
+        next(p);
+        if (out->nmore == cap) {
+            size_t ncap = cap ? cap * 2 : 4;
+            sb_typedef_more *v = realloc(out->more, ncap * sizeof *v);
+            if (!v) {
+                fail(p, p->t.pos, "out of memory");
+                return false;
+            }
+            out->more = v;
+            cap = ncap;
+        }
+        sb_typedef_more *m = &out->more[out->nmore];
+        m->type = base;
+        if (!sb__parse_pointers(p, &m->type))
+            return false;
+        if (punct_is(p, '(')) {
+            fail(p, p->t.pos, "a function pointer typedef is declared on its own: typedef int (*name)(int)");
+            return false;
+        }
+        if (!copy_ident(p, m->name, sizeof m->name, "the typedef's name"))
+            return false;
+        out->nmore++;
+    }
+    return true;
+}
+
+void sb__typedef_clear(sb_typedef *td)
+{
+    free(td->more);
+    td->more = NULL;
+    td->nmore = 0;
+}
+
 static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out, sb_error *err);
 
 int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out, sb_error *err)
@@ -484,6 +535,7 @@ int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_ty
     if (rc < 0) { /* nothing half-made is handed out */
         sb__layout_free(out->layout);
         sb__sig_free(out->fsig);
+        sb__typedef_clear(out);
         out->layout = NULL;
         out->fsig = NULL;
     }
@@ -512,7 +564,8 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
         tok save = p.t;
         next(&p);
         if (!p.failed && p.t.kind == T_IDENT &&
-            !(scope && scope->lookup(scope, p.s + p.t.pos, p.t.len, save.len == 6 ? 's' : 'u'))) {
+            !(scope && scope->lookup(scope, p.s + p.t.pos, p.t.len, save.len == 6 ? 's' : 'u')) &&
+            !brace_follows(&p)) {
             if (!copy_ident(&p, out->tag, sizeof out->tag, "the struct's tag"))
                 return -1;
             out->opaque = true;
@@ -553,6 +606,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
         if (p.failed || !sb__parse_base_type(&p, &sp, " after 'typedef'", &out->type))
             return -1;
     }
+    sb_type base = out->type;
     if (!sb__parse_pointers(&p, &out->type))
         return -1;
     if (punct_is(&p, '('))
@@ -560,6 +614,8 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
     if (!copy_ident(&p, out->name, sizeof out->name, "the typedef's name"))
         return -1;
     if (punct_is(&p, '[') && !parse_release(&p, out))
+        return -1;
+    if (punct_is(&p, ',') && !typedef_more(&p, base, out))
         return -1;
     if (p.t.kind != T_END) {
         expected(&p, "the end of the typedef");
@@ -642,6 +698,27 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
     }
     *out = L;
     return 0;
+}
+
+bool sb__struct_forward(const char *text, size_t len, char *tag, size_t cap, bool *is_union)
+{
+    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, NULL, false, NULL, 0};
+    next(&p);
+    bool u = tok_is(&p, "union");
+    if (p.failed || !(u || tok_is(&p, "struct")))
+        return false;
+    next(&p);
+    bool packed;
+    if (!parse_packed(&p, &packed) || p.t.kind != T_IDENT || p.t.len >= cap || p.t.len > SB_MAX_NAME)
+        return false;
+    tok name = p.t;
+    next(&p);
+    if (p.failed || p.t.kind != T_END)
+        return false;
+    memcpy(tag, text + name.pos, name.len);
+    tag[name.len] = '\0';
+    *is_union = u;
+    return true;
 }
 
 /* ------------------------------------------------------------------ */

@@ -135,6 +135,10 @@ typedef struct sb_named sb_named;
 typedef struct sb_scope {
     const sb_named *(*lookup)(const struct sb_scope *scope, const char *name, size_t len, int tag);
     const void *ctx;
+    /* Optional (NULL = none): declares `struct tag` / `union tag` (tag 's'/'u'), met
+     * behind a '*' before any definition, as an incomplete type (SB_NAMED_OPAQUE) the
+     * scope completes when its definition comes; returns it, or NULL (out of memory). */
+    const sb_named *(*forward)(const struct sb_scope *scope, const char *name, size_t len, int tag);
 } sb_scope;
 
 /* A type as written in a signature: a base kind behind `ptr` levels of '*'. */
@@ -202,6 +206,18 @@ typedef struct sb_layout {
     void *rt_owner;        /* and that Library (PyObject *, borrowed: it owns this layout) */
 } sb_layout;
 
+/* The one sb_named of a struct: an incomplete `struct tag` completed later keeps
+ * its own sb_named (types parsed before point to it), now SB_NAMED_STRUCT with
+ * user the layout; compare struct types through this. */
+static inline const sb_named *sb__named_canon(const sb_named *n)
+{
+    return n && n->what == SB_NAMED_STRUCT ? &((const sb_layout *)n->user)->named : n;
+}
+static inline bool sb__named_same(const sb_named *a, const sb_named *b)
+{
+    return a == b || sb__named_canon(a) == sb__named_canon(b);
+}
+
 SB_INTERNAL sb_layout *sb__layout_new(bool is_union, const char *name);
 SB_INTERNAL void sb__layout_free(sb_layout *L);
 /* Adds a member (count: array length, 0 = not an array). 0 or -1 with err. */
@@ -226,6 +242,9 @@ SB_INTERNAL size_t sb__type_align(sb_type t);
 SB_INTERNAL bool sb__is_struct_def(const char *text, size_t len);
 SB_INTERNAL int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_layout **out,
                                  sb_error *err);
+/* A forward declaration `struct tag` / `union tag` (attributes allowed, no body):
+ * true with the tag copied into tag (cap > SB_MAX_NAME) and *is_union set. */
+SB_INTERNAL bool sb__struct_forward(const char *text, size_t len, char *tag, size_t cap, bool *is_union);
 
 /* One `typedef` statement of a declaration block (sb__typedef_parse). */
 typedef struct sb_typedef {
@@ -239,7 +258,18 @@ typedef struct sb_typedef {
     const char *fname;     /* and its spelling as a pointer, inside fsig's arena */
     sb_layout *layout;     /* `typedef struct [tag] { ... } name`: the new layout, owned by the caller;
                               type.named is then its named */
+    struct sb_typedef_more *more; /* `typedef struct s S, *PS`: the declarators after the first (malloc'd,
+                              sb__typedef_clear); for an opaque type their named is NULL (the caller's) */
+    size_t nmore;
 } sb_typedef;
+
+typedef struct sb_typedef_more {
+    char name[64];
+    sb_type type;
+} sb_typedef_more;
+
+/* Frees what a parsed typedef still owns of its own (more; not layout or fsig). */
+SB_INTERNAL void sb__typedef_clear(sb_typedef *td);
 
 /* Writes "const char *" etc. into buf (NUL-terminated, truncated to cap). Returns length. */
 SB_INTERNAL size_t sb__type_format(sb_type t, char *buf, size_t cap);

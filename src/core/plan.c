@@ -805,7 +805,7 @@ sb_plan *sb__plan_variadic(const sb_plan *base, const sb_type *extra, uint16_t n
     for (uint16_t i = 0; i < n; i++) {
         sb_type p = sb__type_promoted(extra[i]);
         bool same = p.kind == extra[i].kind && p.ptr == extra[i].ptr && p.cconst == extra[i].cconst &&
-                    p.named == extra[i].named;
+                    sb__named_same(p.named, extra[i].named);
         if (!same || (!extra[i].ptr && (extra[i].kind == SB_K_VOID || extra[i].named))) {
             char tn[64];
             sb__type_format(extra[i], tn, sizeof tn);

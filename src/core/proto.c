@@ -850,7 +850,7 @@ static bool same_ctype(sb_type a, sb_type b)
 {
     if (a.kind != b.kind || a.ptr != b.ptr)
         return false;
-    if (a.named == b.named)
+    if (sb__named_same(a.named, b.named))
         return true;
     if (a.named && b.named && a.named->what == SB_NAMED_FUNC && b.named->what == SB_NAMED_FUNC)
         return sb__functype_equal(a.named->user, b.named->user);

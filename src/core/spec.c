@@ -16,6 +16,23 @@ static const struct { const char *name; sb_kind kind; } named_types[] = {
     {"ptrdiff_t", SB_K_PTRDIFF}, {"PyObject", SB_K_PYOBJECT},
 };
 
+/* At a struct's tag: is the type used through a pointer (`struct tag *`,
+ * `struct tag const *`)? Reads nothing. */
+static bool pointer_follows(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    bool failed = p->failed;
+    next(p);
+    while (tok_is(p, "const") || tok_is(p, "volatile"))
+        next(p);
+    bool ptr = punct_is(p, '*');
+    p->pos = save_pos;
+    p->t = save;
+    p->failed = failed;
+    return ptr;
+}
+
 /* Reads declaration specifiers. Stops at the first token that is not one
  * (the declarator). Returns false on error. */
 static bool parse_specs(parser *p, spec *sp, const char *where)
@@ -48,6 +65,9 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
             const sb_named *nd = NULL;
             if (!p->failed && p->t.kind == T_IDENT && p->scope && !sp->any)
                 nd = p->scope->lookup(p->scope, p->s + p->t.pos, p->t.len, tag);
+            if (!nd && !p->failed && tag != 'e' && p->t.kind == T_IDENT && p->scope && p->scope->forward && !sp->any &&
+                pointer_follows(p))
+                nd = p->scope->forward(p->scope, p->s + p->t.pos, p->t.len, tag); /* incomplete until defined */
             if (!nd) {
                 if (!p->failed && tag == 'e' && p->t.kind == T_IDENT)
                     fail(p, kwpos, "enum '%.*s' is not declared (declare it first: 'enum %.*s { ... };')",

@@ -12,6 +12,8 @@ typedef struct sb_library {
     PyObject *funcs;               /* dict: name -> bound function */
     struct sb_libtypes *types;     /* typedefs of its declarations (owned, plain C), or NULL */
     sb_scope scope;                /* resolves those names in its signatures */
+    sb_scope dscope;               /* the same for declarations: also declares `struct tag *` of a tag not
+                                      yet defined (an incomplete type, completed by its definition) */
 } sb_library;
 
 SB_INTERNAL extern PyType_Spec sb__library_spec;

@@ -387,7 +387,7 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         /* A Struct value by address (C may write into it): `struct point *` or `void *`. */
         const sb_layout *L;
         void *data = st->kinds->struct_data(obj, &L);
-        if (type.named && type.named->what == SB_NAMED_STRUCT && type.ptr == 1 && type.named != &L->named) {
+        if (type.named && type.named->what == SB_NAMED_STRUCT && type.ptr == 1 && !sb__named_same(type.named, &L->named)) {
             char tn[96];
             sb__type_format(cx->declared, tn, sizeof tn);
             PyErr_Format(PyExc_TypeError, "%s (%s) must point to a %s, not a %s", who(cx), tn, type.named->name,
@@ -527,7 +527,7 @@ static int to_handle(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell 
     }
     if (cx->state && Py_TYPE(obj) == (PyTypeObject *)cx->state->PointerType) {
         sb_pointer *p = (sb_pointer *)obj;
-        if (p->type.named == type.named && p->type.ptr == type.ptr) {
+        if (sb__named_same(p->type.named, type.named) && p->type.ptr == type.ptr) {
             if (p->released) {
                 char tn[64];
                 sb__type_format(cx->declared, tn, sizeof tn);

@@ -57,7 +57,7 @@ static const sb_named *fuzz_lookup(const sb_scope *scope, const char *name, size
     return NULL;
 }
 
-static const sb_scope fuzz_scope = {fuzz_lookup, NULL};
+static const sb_scope fuzz_scope = {fuzz_lookup, NULL, NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,0 +1,151 @@
+/* test_decl.c — cmocka tests of the declaration forms real headers use: incomplete structs, several declarators, compiler noise, declarators, constants, types. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* A scope that declares incomplete structs on demand                  */
+
+static sb_named fwd[8];
+static char fwd_names[8][80];
+static size_t nfwd;
+
+static const sb_named *fwd_lookup(const sb_scope *scope, const char *name, size_t len, int tag)
+{
+    (void)scope;
+    for (size_t i = 0; i < nfwd && tag; i++)
+        if (strlen(fwd_names[i]) == len + 7 && memcmp(fwd_names[i] + 7, name, len) == 0)
+            return &fwd[i];
+    return NULL;
+}
+
+static const sb_named *fwd_declare(const sb_scope *scope, const char *name, size_t len, int tag)
+{
+    (void)scope;
+    if (nfwd == 8)
+        return NULL;
+    snprintf(fwd_names[nfwd], sizeof fwd_names[nfwd], "%s %.*s", tag == 'u' ? "union " : "struct", (int)len, name);
+    fwd[nfwd] = (sb_named){SB_NAMED_OPAQUE, 0, fwd_names[nfwd], 0, NULL, {0, 0, 0, NULL}};
+    return &fwd[nfwd++];
+}
+
+static const sb_scope fwd_scope = {fwd_lookup, NULL, fwd_declare};
+static const sb_scope nofwd_scope = {fwd_lookup, NULL, NULL};
+
+static void test_struct_pointer_to_unknown_tag_declares_it_incomplete(void **state)
+{
+    (void)state;
+    nfwd = 0;
+    const char *t = "int list_len(const struct list *l, struct list **out)";
+    sb_error err;
+    sb_sig *sig = sb__sig_parse_in(t, strlen(t), &fwd_scope, &err);
+    assert_non_null(sig);
+    assert_int_equal(nfwd, 1); /* declared once, found the second time */
+    assert_ptr_equal(sig->params[0].type.named, &fwd[0]);
+    assert_ptr_equal(sig->params[1].type.named, &fwd[0]);
+    assert_int_equal(sig->params[1].type.ptr, 2);
+    sb__sig_free(sig);
+}
+
+static void test_unknown_tag_by_value_is_still_not_declared(void **state)
+{
+    (void)state;
+    nfwd = 0;
+    const char *t = "int f(struct list l)";
+    sb_error err;
+    assert_null(sb__sig_parse_in(t, strlen(t), &fwd_scope, &err));
+    assert_int_equal(nfwd, 0);
+    assert_non_null(strstr(err.msg, "struct 'list' is not declared"));
+    /* Without forward the message is unchanged too. */
+    const char *u = "int f(struct list *l)";
+    assert_null(sb__sig_parse_in(u, strlen(u), &nofwd_scope, &err));
+    assert_non_null(strstr(err.msg, "struct 'list' is not declared"));
+}
+
+static void test_self_referential_struct_points_to_its_incomplete_tag(void **state)
+{
+    (void)state;
+    nfwd = 0;
+    const char *t = "struct node { struct node *next; int (*visit)(struct node *self, int); int v; }";
+    sb_layout *L = NULL;
+    sb_error err;
+    assert_int_equal(sb__struct_parse(t, strlen(t), &fwd_scope, &L, &err), 0);
+    assert_int_equal(nfwd, 1);
+    const sb_field *f = sb__layout_field(L, "next", 4);
+    assert_non_null(f);
+    assert_ptr_equal(f->type.named, &fwd[0]);
+    assert_int_equal(L->size, 2 * sizeof(void *) + sizeof(void *));
+    /* Completing the tag makes both names one struct. */
+    fwd[0].what = SB_NAMED_STRUCT;
+    fwd[0].user = L;
+    assert_true(sb__named_same(&fwd[0], &L->named));
+    assert_ptr_equal(sb__named_canon(&fwd[0]), &L->named);
+    sb__layout_free(L);
+}
+
+static void test_struct_forward_declarations(void **state)
+{
+    (void)state;
+    char tag[64];
+    bool u = true;
+    assert_true(sb__struct_forward("struct tag", 10, tag, sizeof tag, &u));
+    assert_string_equal(tag, "tag");
+    assert_false(u);
+    assert_true(sb__struct_forward(" union  _u ", 11, tag, sizeof tag, &u));
+    assert_string_equal(tag, "_u");
+    assert_true(u);
+    assert_false(sb__struct_forward("struct tag *p", 13, tag, sizeof tag, &u));
+    assert_false(sb__struct_forward("struct", 6, tag, sizeof tag, &u));
+    assert_false(sb__struct_forward("struct { int x; }", 17, tag, sizeof tag, &u));
+    assert_false(sb__struct_forward("int x", 5, tag, sizeof tag, &u));
+}
+
+static void test_typedef_struct_with_body_and_tag(void **state)
+{
+    (void)state;
+    sb_typedef td;
+    sb_error err;
+    const char *a = "typedef struct tag2 { int a; } name2, *pname2, **ppname2";
+    assert_int_equal(sb__typedef_parse(a, strlen(a), NULL, &td, &err), 0);
+    assert_false(td.opaque);
+    assert_non_null(td.layout);
+    assert_string_equal(td.tag, "tag2");
+    assert_string_equal(td.name, "name2");
+    assert_int_equal(td.nmore, 2);
+    assert_string_equal(td.more[0].name, "pname2");
+    assert_ptr_equal(td.more[0].type.named, &td.layout->named);
+    assert_int_equal(td.more[0].type.ptr, 1);
+    assert_int_equal(td.more[1].type.ptr, 2);
+    sb__layout_free(td.layout);
+    sb__typedef_clear(&td);
+    const char *b = "typedef struct s S, *PS";
+    assert_int_equal(sb__typedef_parse(b, strlen(b), NULL, &td, &err), 0);
+    assert_true(td.opaque);
+    assert_int_equal(td.nmore, 1);
+    assert_null(td.more[0].type.named);
+    assert_int_equal(td.more[0].type.ptr, 1);
+    sb__typedef_clear(&td);
+    const char *c = "typedef int I, *IP, (*F)(int)";
+    assert_int_equal(sb__typedef_parse(c, strlen(c), NULL, &td, &err), -1);
+    assert_non_null(strstr(err.msg, "function pointer typedef"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_struct_pointer_to_unknown_tag_declares_it_incomplete),
+        cmocka_unit_test(test_unknown_tag_by_value_is_still_not_declared),
+        cmocka_unit_test(test_self_referential_struct_points_to_its_incomplete_tag),
+        cmocka_unit_test(test_struct_forward_declarations),
+        cmocka_unit_test(test_typedef_struct_with_body_and_tag),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
