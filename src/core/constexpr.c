@@ -52,6 +52,53 @@ static bool cprimary(cparse *c, sb_cval *out)
     return ok;
 }
 
+/* `sizeof(type)`, `_Alignof(type)` (also `int[4]`, a typedef, a struct the scope knows). */
+static bool csizeof(cparse *c, sb_cval *out)
+{
+    parser *p = c->p;
+    bool size = tok_is(p, "sizeof");
+    size_t at = p->t.pos;
+    next(p);
+    if (!punct_is(p, '(')) {
+        expected(p, size ? "'(' and a type after sizeof" : "'(' and a type");
+        return false;
+    }
+    size_t open = p->t.pos, close = 0;
+    int depth = 0;
+    for (size_t i = open; i < p->n && !close; i++)
+        if (p->s[i] == '(')
+            depth++;
+        else if (p->s[i] == ')' && --depth == 0)
+            close = i;
+    if (!close) {
+        expected(p, "')'");
+        return false;
+    }
+    sb_type t;
+    int64_t count;
+    sb_error e;
+    if (sb__array_type_parse(p->s + open + 1, close - open - 1, p->scope, &t, &count, &e) < 0) {
+        fail(p, open + 1 + (e.col == (size_t)-1 ? 0 : e.col), "%s", e.msg);
+        return false;
+    }
+    bool incomplete = !t.ptr && (t.named ? t.named->what != SB_NAMED_STRUCT : t.kind == SB_K_VOID);
+    size_t n = size ? sb__type_size(t) : sb__type_align(t);
+    if (incomplete || !n || (size && count == SB_ARRAY_OPEN)) {
+        fail(p, at, "%s of an incomplete type", size ? "sizeof" : "alignof");
+        return false;
+    }
+    if (size && count > 0) {
+        if ((uint64_t)count > (uint64_t)INT64_MAX / n)
+            return too_big(p, at);
+        n *= (size_t)count;
+    }
+    out->v = (int64_t)n;
+    out->u = false;
+    p->pos = close + 1;
+    next(p);
+    return !p->failed;
+}
+
 static bool cprimary_at(cparse *c, sb_cval *out)
 {
     parser *p = c->p;
@@ -106,6 +153,9 @@ static bool cprimary_at(cparse *c, sb_cval *out)
         next(p);
         return !p->failed;
     }
+    if (tok_is(p, "sizeof") || tok_is(p, "_Alignof") || tok_is(p, "__alignof__") || tok_is(p, "alignof") ||
+        tok_is(p, "__alignof"))
+        return csizeof(c, out);
     if (p->t.kind == T_IDENT) {
         const char *w = p->s + p->t.pos;
         size_t n = p->t.len;

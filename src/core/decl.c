@@ -10,6 +10,66 @@
 /* ------------------------------------------------------------------ */
 /* Declaration blocks                                                  */
 
+/* Past the function body whose '{' is at i (strings, characters and comments skipped). */
+static size_t skip_body(const char *text, size_t len, size_t i)
+{
+    int depth = 0;
+    for (; i < len; i++) {
+        char c = text[i];
+        if (c == '"' || c == '\'') {
+            for (i++; i < len && text[i] != c; i++)
+                if (text[i] == '\\')
+                    i++;
+        } else if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+            for (i += 2; i + 1 < len && !(text[i] == '*' && text[i + 1] == '/'); i++)
+                ;
+            i++;
+        } else if (c == '/' && i + 1 < len && text[i + 1] == '/') {
+            while (i + 1 < len && text[i + 1] != '\n')
+                i++;
+        } else if (c == '{') {
+            depth++;
+        } else if (c == '}' && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return len;
+}
+
+/* Past the word at i (*last then 'a'); an __attribute__((...)) or __asm__(...) with
+ * its parentheses, leaving *last as it was (their ')' is not a parameter list's). */
+static size_t skip_word(const char *text, size_t len, size_t i, char *last, char before)
+{
+    size_t w = i;
+    while (i < len && is_ident_char((unsigned char)text[i]))
+        i++;
+    size_t n = i - w;
+    bool paren = (n == 13 && !memcmp(text + w, "__attribute__", 13)) || (n == 11 && !memcmp(text + w, "__attribute", 11)) ||
+                 (n == 7 && !memcmp(text + w, "__asm__", 7)) || (n == 5 && !memcmp(text + w, "__asm", 5));
+    *last = paren ? before : 'a';
+    if (!paren)
+        return i;
+    size_t j = i;
+    while (j < len && isspace((unsigned char)text[j]))
+        j++;
+    if (j >= len || text[j] != '(')
+        return i;
+    int depth = 0;
+    for (; j < len; j++) {
+        if (text[j] == '"' || text[j] == '\'') {
+            char q = text[j];
+            for (j++; j < len && text[j] != q; j++)
+                if (text[j] == '\\')
+                    j++;
+        } else if (text[j] == '(') {
+            depth++;
+        } else if (text[j] == ')' && --depth == 0) {
+            return j + 1;
+        }
+    }
+    return len;
+}
+
 bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end)
 {
     size_t i = *pos;
@@ -69,12 +129,26 @@ bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, siz
         }
         size_t s = i;
         int braces = 0; /* a struct body's ';' do not end the statement */
+        char last = 0;  /* the last character that counts outside braces (')' before a function body) */
+        bool body = false;
         while (i < len && (text[i] != ';' || braces > 0)) {
             char c = text[i];
+            if (c == '{' && braces == 0 && last == ')') { /* `static inline int f(int x) { ... }` */
+                body = true;
+                i = skip_body(text, len, i);
+                break;
+            }
+            char before = last;
+            if (braces == 0 && !isspace((unsigned char)c))
+                last = c;
             if (c == '{')
                 braces++;
             else if (c == '}' && braces > 0)
                 braces--;
+            if (braces == 0 && is_ident_start((unsigned char)c) && (i == s || !is_ident_char((unsigned char)text[i - 1]))) {
+                i = skip_word(text, len, i, &last, before);
+                continue;
+            }
             if (c == '"' || c == '\'') {
                 for (i++; i < len && text[i] != c && text[i] != '\n'; i++)
                     if (text[i] == '\\')
@@ -96,6 +170,9 @@ bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, siz
                 continue;
             }
             i++;
+        }
+        if (body) { /* a function definition: skipped (inline functions are not the library's symbols) */
+            continue;
         }
         if (i > len)
             i = len;
@@ -125,21 +202,8 @@ static bool eat(parser *p, char c, int n, const char *what)
 /* After `struct`/`union`: `[[packed]]`, `[[gnu::packed]]` or `__attribute__((packed))`. */
 static bool parse_packed(parser *p, bool *packed)
 {
+    mark_attrs(p); /* __attribute__((packed, aligned(N))) from here to the body (parse_struct_body) */
     *packed = false;
-    if (tok_is(p, "__attribute__")) {
-        next(p);
-        if (!eat(p, '(', 2, "'((packed))'"))
-            return false;
-        if (!tok_is(p, "packed") && !tok_is(p, "__packed__")) {
-            fail(p, p->t.pos, "only __attribute__((packed)) is supported on a struct");
-            return false;
-        }
-        next(p);
-        if (!eat(p, ')', 2, "'))'"))
-            return false;
-        *packed = true;
-        return true;
-    }
     if (!punct_is(p, '['))
         return true;
     size_t save_pos = p->pos;
@@ -236,13 +300,15 @@ static bool parse_dims(parser *p, size_t np, uint64_t *count)
     *count = 0;
     while (punct_is(p, '[')) {
         next(p);
-        uint64_t n = 0;
-        if (p->t.kind != T_INT || !sb__parse_int_text(p, p->t.pos, p->t.len, &n) || n == 0 || n > (1u << 24)) {
+        size_t at = p->t.pos;
+        sb_cval v = {0, false};
+        cparse c = {p, p->scope ? p->scope->consts : NULL, NULL, 0};
+        if (punct_is(p, ']') || !sb__cexpr(&c, 1, &v) || v.u || v.v <= 0 || v.v > (1 << 24)) {
             if (!p->failed)
-                fail(p, p->t.pos, "expected an array length (1..16777216)");
+                fail(p, at, "expected an array length (1..16777216)");
             break;
         }
-        next(p);
+        uint64_t n = (uint64_t)v.v;
         if (!punct_is(p, ']')) {
             expected(p, "']' after the array length");
             break;
@@ -301,7 +367,7 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool 
             fail(p, wat, "%s", e.msg);
             return false;
         }
-    } else if (sb__layout_add(L, p->s + np, nl, t, (uint32_t)count, &e) < 0) {
+    } else if (sb__layout_add_ex(L, p->s + np, nl, t, (uint32_t)count, p->acc_align, p->acc_packed, &e) < 0) {
         fail(p, np, "%s", e.msg);
         return false;
     }
@@ -312,6 +378,7 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool 
 static bool parse_member(parser *p, sb_layout *L, int depth)
 {
     size_t mstart = p->t.pos;
+    mark_attrs(p);
     sb_type base = {SB_K_VOID, 0, 0, NULL};
     bool inline_def = false;
     if (tok_is(p, "struct") || tok_is(p, "union")) {
@@ -321,12 +388,18 @@ static bool parse_member(parser *p, sb_layout *L, int depth)
         if (r == 2)
             return true;
         inline_def = r == 1;
+        if (inline_def)
+            mark_attrs(p); /* not what the members inside said */
     }
     spec sp;
     sp.start = mstart;
     if (!inline_def && !sb__parse_base_type(p, &sp, " for the member", &base))
         return false;
+    bool spacked = p->acc_packed;
+    uint32_t salign = p->acc_align;
     for (;;) { /* declarators: a, *b, c[4] */
+        p->acc_packed = spacked; /* each declarator: the specifiers' attributes and its own */
+        p->acc_align = salign;
         if (!parse_member_declarator(p, L, base, inline_def, sp.start))
             return false;
         if (punct_is(p, ',')) {
@@ -351,13 +424,17 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
         fail(p, open, "structs nested too deeply");
         return NULL;
     }
-    sb_layout *L = sb__layout_new(is_union, name);
-    if (!L) {
+    packed = packed || p->acc_packed; /* struct __attribute__((packed)) tag { */
+    uint32_t align = p->acc_align;
+    sb_layout *L;
+    sb_error e;
+again:
+    if (!(L = sb__layout_new(is_union, name))) {
         fail(p, open, "out of memory");
         return NULL;
     }
     L->packed = packed;
-    sb_error e;
+    L->pack = p->scope ? p->scope->pack : 0;
     next(p);
     while (!p->failed && !punct_is(p, '}')) {
         if (p->t.kind == T_END) {
@@ -369,6 +446,17 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
     }
     if (!p->failed) {
         next(p); /* '}' */
+        if (p->t.packed && !packed) { /* struct { ... } __attribute__((packed)): lay it out again, packed */
+            sb__layout_free(L);
+            packed = true;
+            p->pos = open;
+            next(p);
+            goto again;
+        }
+        if (p->t.align > align)
+            align = p->t.align;
+        if (align > L->align) /* __attribute__((aligned(N))) on the struct */
+            L->align = align;
         if (sb__layout_finish(L, &e) < 0)
             fail(p, open, "%s", e.msg);
     }
@@ -382,11 +470,11 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
 /* ------------------------------------------------------------------ */
 /* typedef statements of declaration blocks                            */
 
+static size_t skip_extension(const char *text, size_t len, size_t i);
+
 bool sb__is_typedef(const char *text, size_t len)
 {
-    size_t i = 0;
-    while (i < len && isspace((unsigned char)text[i]))
-        i++;
+    size_t i = skip_extension(text, len, 0);
     return len - i > 7 && memcmp(text + i, "typedef", 7) == 0 && !is_ident_char((unsigned char)text[i + 7]);
 }
 
@@ -549,7 +637,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
         err->msg[0] = '\0';
     }
     memset(out, 0, sizeof *out);
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    parser p = PARSER_INIT(text, len, NULL, err, scope, 0);
     next(&p);
     if (p.failed || !tok_is(&p, "typedef")) {
         expected(&p, "'typedef'");
@@ -633,9 +721,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
 
 bool sb__is_struct_def(const char *text, size_t len)
 {
-    size_t i = 0;
-    while (i < len && isspace((unsigned char)text[i]))
-        i++;
+    size_t i = skip_extension(text, len, 0);
     size_t kw = len - i >= 6 && !memcmp(text + i, "struct", 6) ? 6 : len - i >= 5 && !memcmp(text + i, "union", 5) ? 5 : 0;
     if (!kw || (i + kw < len && is_ident_char((unsigned char)text[i + kw])))
         return false;
@@ -665,7 +751,7 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
         err->msg[0] = '\0';
     }
     *out = NULL;
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    parser p = PARSER_INIT(text, len, NULL, err, scope, 0);
     next(&p);
     bool u = tok_is(&p, "union");
     if (p.failed || !(u || tok_is(&p, "struct"))) {
@@ -702,7 +788,7 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
 
 bool sb__struct_forward(const char *text, size_t len, char *tag, size_t cap, bool *is_union)
 {
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, NULL, false, NULL, 0};
+    parser p = PARSER_INIT(text, len, NULL, NULL, NULL, 0);
     next(&p);
     bool u = tok_is(&p, "union");
     if (p.failed || !(u || tok_is(&p, "struct")))
@@ -735,13 +821,35 @@ static size_t word_at(const char *text, size_t len, size_t *i, size_t *s)
     return *i - *s;
 }
 
+/* Past blanks and `__extension__` words at the start of a statement. */
+static size_t skip_extension(const char *text, size_t len, size_t i)
+{
+    for (;;) {
+        while (i < len && isspace((unsigned char)text[i]))
+            i++;
+        if (len - i >= 13 && !memcmp(text + i, "__extension__", 13) &&
+            (len - i == 13 || !is_ident_char((unsigned char)text[i + 13])))
+            i += 13;
+        else
+            return i;
+    }
+}
+
 int sb__constdecl_kind(const char *text, size_t len)
 {
-    size_t i = 0;
-    while (i < len && isspace((unsigned char)text[i]))
-        i++;
-    if (i < len && text[i] == '#')
+    size_t i = skip_extension(text, len, 0);
+    if (i < len && text[i] == '#') {
+        size_t j = i + 1, s;
+        while (j < len && (text[j] == ' ' || text[j] == '\t'))
+            j++;
+        if (j < len && isdigit((unsigned char)text[j]))
+            return SB_DECL_PRAGMA; /* # 1 "file" 3 4 */
+        size_t n = word_at(text, len, &j, &s);
+        if ((n == 6 && !memcmp(text + s, "pragma", 6)) || (n == 4 && !memcmp(text + s, "line", 4)) ||
+            (n == 5 && !memcmp(text + s, "ident", 5)))
+            return SB_DECL_PRAGMA;
         return SB_DECL_DEFINE;
+    }
     bool brace = memchr(text, '{', len) != NULL;
     size_t s, n = word_at(text, len, &i, &s);
     if (n == 7 && memcmp(text + s, "typedef", 7) == 0)
@@ -776,6 +884,62 @@ int sb__constdecl_kind(const char *text, size_t len)
         }
     }
     return SB_DECL_NONE;
+}
+
+int sb__pragma(const char *text, size_t len, sb_pack *pk, sb_error *err)
+{
+    if (err) {
+        err->col = (size_t)-1;
+        err->msg[0] = '\0';
+    }
+    parser p = PARSER_INIT(text, len, NULL, err, NULL, 0);
+    next(&p);
+    if (punct_is(&p, '#'))
+        next(&p);
+    if (!tok_is(&p, "pragma"))
+        return p.failed ? -1 : 0; /* a line marker, #line, #ident */
+    next(&p);
+    if (!tok_is(&p, "pack"))
+        return 0; /* #pragma once, GCC visibility, GCC diagnostic ...: nothing to do here */
+    next(&p);
+    if (!punct_is(&p, '(')) {
+        expected(&p, "'(' after '#pragma pack'");
+        return -1;
+    }
+    next(&p);
+    bool push = false, pop = false, any = false;
+    uint64_t n = 0;
+    while (!p.failed && !punct_is(&p, ')')) {
+        if (tok_is(&p, "push") && !any)
+            push = true;
+        else if (tok_is(&p, "pop") && !any)
+            pop = true;
+        else if (p.t.kind == T_INT && !pop && sb__parse_int_text(&p, p.t.pos, p.t.len, &n) && n <= 256 &&
+                 !(n & (n - 1)))
+            any = true;
+        else if (!p.failed) {
+            fail(&p, p.t.pos, "'#pragma pack' takes (N), (push[, N]), (pop) or (), N a power of two up to 256");
+            return -1;
+        }
+        next(&p);
+        if (punct_is(&p, ','))
+            next(&p);
+    }
+    if (p.failed)
+        return -1;
+    if (push) {
+        if (pk->n == SB_PACK_DEPTH) {
+            fail(&p, 0, "'#pragma pack(push)' nested more than %d deep", SB_PACK_DEPTH);
+            return -1;
+        }
+        pk->stack[pk->n++] = pk->cur;
+    } else if (pop) {
+        pk->cur = pk->n ? pk->stack[--pk->n] : 0;
+        return 0;
+    }
+    if (any || !push)
+        pk->cur = (uint32_t)n; /* pack(): the default again */
+    return 0;
 }
 
 static size_t name_hash(const char *s, size_t n)
@@ -1097,7 +1261,7 @@ int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, con
     }
     memset(out, 0, sizeof *out);
     out->what = (uint8_t)sb__constdecl_kind(text, len);
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    parser p = PARSER_INIT(text, len, NULL, err, scope, 0);
     if (memchr(text, '\0', len)) {
         fail(&p, (size_t)((const char *)memchr(text, '\0', len) - text), "NUL character in the declaration");
         return -1;

@@ -139,7 +139,17 @@ typedef struct sb_scope {
      * behind a '*' before any definition, as an incomplete type (SB_NAMED_OPAQUE) the
      * scope completes when its definition comes; returns it, or NULL (out of memory). */
     const sb_named *(*forward)(const struct sb_scope *scope, const char *name, size_t len, int tag);
+    uint32_t pack;         /* `#pragma pack(N)` in force for struct bodies: members aligned to at most N; 0 = none */
+    const struct sb_constscope *consts; /* integer constants for array lengths (`char name[NAME_MAX + 1]`), or NULL */
 } sb_scope;
+
+/* The `#pragma pack` state of a declaration block (sb__pragma). */
+#define SB_PACK_DEPTH 64
+typedef struct sb_pack {
+    uint32_t cur;                  /* in force: 0 = none */
+    uint32_t n;                    /* pushed values */
+    uint32_t stack[SB_PACK_DEPTH];
+} sb_pack;
 
 /* A type as written in a signature: a base kind behind `ptr` levels of '*'. */
 typedef struct sb_type {
@@ -190,6 +200,7 @@ typedef struct sb_layout {
                               (tags and names are at most SB_MAX_NAME characters: never truncated) */
     bool is_union;
     bool packed;           /* [[packed]]: members are not aligned (GCC's packed attribute) */
+    uint32_t pack;         /* #pragma pack(N) in force where it was defined: members aligned to at most N; 0 = none */
     bool by_value_ok;      /* libffi can pass it by value (no unions or bit-fields inside, not packed,
                               at most SB_MAX_BYVALUE bytes, libffi agrees) */
     uint8_t bv_why;        /* else why not: SB_BV_* (sb__layout_byvalue_why) */
@@ -223,6 +234,10 @@ SB_INTERNAL void sb__layout_free(sb_layout *L);
 /* Adds a member (count: array length, 0 = not an array). 0 or -1 with err. */
 SB_INTERNAL int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count,
                                sb_error *err);
+/* The same for a member that says __attribute__((packed)) (mpacked: aligned to 1)
+ * or aligned(N) / _Alignas(N) (align: at least N; 0 = its own). */
+SB_INTERNAL int sb__layout_add_ex(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count,
+                                  uint32_t align, bool mpacked, sb_error *err);
 /* Adds an anonymous struct/union member (its fields promoted); L then owns sub only via add_sub. */
 SB_INTERNAL int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err);
 /* L owns sub from now on (also on failure). */
@@ -347,6 +362,8 @@ enum {
 
 typedef struct sb_sig {
     const char *name;      /* function name */
+    const char *symbol;    /* the symbol to bind when it differs: `__asm__("label")` after the prototype
+                              (as the compiler renames it, e.g. fopen -> "fopen64"), else NULL */
     sb_type ret;
     sb_param *params;
     uint16_t nparams;
@@ -408,7 +425,8 @@ typedef enum sb_decl_what {
     SB_DECL_NONE = 0,
     SB_DECL_ENUM,      /* [typedef] enum [tag] { ... } [name] */
     SB_DECL_CONST,     /* [static] const T NAME = expr [, NAME2 = expr] */
-    SB_DECL_DEFINE     /* #define NAME expr */
+    SB_DECL_DEFINE,    /* #define NAME expr */
+    SB_DECL_PRAGMA     /* #pragma, or a line marker of `gcc -E` (`# 1 "file"`, #line, #ident): sb__pragma */
 } sb_decl_what;
 
 typedef struct sb_constdef {
@@ -429,6 +447,9 @@ typedef struct sb_constdecl {
 
 /* Which kind of constant statement this is (SB_DECL_NONE: a prototype or typedef). */
 SB_INTERNAL int sb__constdecl_kind(const char *text, size_t len);
+/* A SB_DECL_PRAGMA statement: `#pragma pack(N)`, `(push[, N])`, `(pop)`, `()` update
+ * *pk; other pragmas and line markers change nothing. 0, or -1 with *err filled. */
+SB_INTERNAL int sb__pragma(const char *text, size_t len, sb_pack *pk, sb_error *err);
 /* Parses one; 0, or -1 with *err filled (then nothing to free). */
 SB_INTERNAL int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, const sb_constscope *cs,
                                     sb_constdecl *out, sb_error *err);

@@ -114,10 +114,16 @@ static int too_large(const sb_layout *L, const char *name, size_t nlen, sb_error
 
 /* Places a member of size `size` and alignment `align` at *off. False when the
  * layout would grow beyond SB_MAX_OBJECT_SIZE (nothing changed then). */
-static bool place(sb_layout *L, size_t size, size_t align, size_t *off)
+/* The alignment of a member whose type wants `align` in L (packed, #pragma pack). */
+static size_t member_align(const sb_layout *L, size_t align)
 {
     if (L->packed)
-        align = 1;
+        return 1;
+    return L->pack && align > L->pack ? L->pack : align;
+}
+
+static bool place(sb_layout *L, size_t size, size_t align, size_t *off)
+{
     if (size > SB_MAX_OBJECT_SIZE)
         return false;
     if (L->is_union) {
@@ -202,6 +208,12 @@ int sb__layout_add_bits(sb_layout *L, const char *name, size_t nlen, sb_type t, 
 
 int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count, sb_error *err)
 {
+    return sb__layout_add_ex(L, name, nlen, t, count, 0, false, err);
+}
+
+int sb__layout_add_ex(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count, uint32_t align,
+                      bool mpacked, sb_error *err)
+{
     size_t esize, ealign;
     ffi_type *eff;
     if (t.ptr) {
@@ -234,6 +246,9 @@ int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint3
         return -1;
     }
     size_t n = count ? count : 1, off;
+    ealign = mpacked ? 1 : member_align(L, ealign);
+    if (align > ealign)
+        ealign = align;
     if (esize > SB_MAX_OBJECT_SIZE / n || !place(L, esize * n, ealign, &off))
         return too_large(L, name, nlen, err);
     if (push_field(L, name, nlen, t, count, off, err) < 0)
@@ -263,7 +278,7 @@ int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
 {
     /* An anonymous struct/union member: one element, its members promoted. */
     size_t off;
-    if (!place(L, sub->size, sub->align, &off))
+    if (!place(L, sub->size, member_align(L, sub->align), &off))
         return too_large(L, sub->name, strlen(sub->name), err);
     if (!sub->by_value_ok)
         no_by_value(L, sub->bv_why);

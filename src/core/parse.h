@@ -38,6 +38,8 @@ typedef struct tok {
     size_t pos, len;   /* span in the text */
     char punct;        /* for T_PUNCT: the character; '=' '!' '<' '>' may be two-char ops */
     char punct2;       /* second char of a two-char operator, else 0 */
+    bool packed;       /* compiler noise skipped just before this token said packed ... */
+    uint32_t align;    /* ... or aligned(N) / _Alignas(N) (the largest N), else 0 */
 } tok;
 
 typedef struct parser {
@@ -49,7 +51,24 @@ typedef struct parser {
     bool failed;
     const sb_scope *scope; /* resolves names the table does not know; may be NULL */
     int depth;             /* function pointer types nest: their signatures are parsed recursively */
+    /* Compiler noise the lexer skips as blanks (__attribute__((...)), __asm__("..."), __extension__,
+     * __restrict, __inline, _Noreturn, _Alignas(N)): what of it matters. */
+    bool acc_packed;       /* packed said since the consumer's mark (parse.h: mark_attrs) */
+    uint32_t acc_align;    /* the largest aligned(N) since then */
+    size_t asm_pos, asm_len; /* the last __asm__("label") seen: the text inside its parentheses */
 } parser;
+
+#define PARSER_INIT(text_, len_, arena_, err_, scope_, depth_)                                                   \
+    ((parser){.s = (text_), .n = (len_), .t = {.kind = T_END}, .a = (arena_), .err = (err_), .scope = (scope_),  \
+              .depth = (depth_)})
+
+/* From the current token on, collect what compiler noise says (it includes the
+ * noise just before the current token). */
+static inline void mark_attrs(parser *p)
+{
+    p->acc_packed = p->t.packed;
+    p->acc_align = p->t.align;
+}
 
 static inline bool is_ident_start(int c) { return isalpha(c) || c == '_'; }
 static inline bool is_ident_char(int c) { return isalnum(c) || c == '_'; }

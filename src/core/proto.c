@@ -415,6 +415,30 @@ static bool parse_list(parser *p, plist *l)
     }
 }
 
+/* The label of `__asm__("" "fopen64")`: its string literals joined, in the arena. */
+static const char *asm_label(parser *p)
+{
+    const char *s = p->s + p->asm_pos;
+    size_t n = p->asm_len, o = 0;
+    char *out = sb__arena_alloc(p->a, n + 1);
+    if (!out) {
+        fail(p, p->asm_pos, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '"')
+            continue;
+        for (i++; i < n && s[i] != '"'; i++)
+            out[o++] = s[i] == '\\' && i + 1 < n ? s[++i] : s[i];
+    }
+    out[o] = '\0';
+    if (!o || !is_ident_start((unsigned char)out[0])) {
+        fail(p, p->asm_pos, "expected a symbol name in __asm__(\"name\")");
+        return NULL;
+    }
+    return out;
+}
+
 static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
 {
     if (!parse_head(p, sig))
@@ -442,6 +466,8 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
         expected(p, "end of the signature");
         return false;
     }
+    if (p->asm_len && !(sig->symbol = asm_label(p)))
+        return false;
     /* Parameter names: unique. */
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
@@ -589,7 +615,7 @@ static sb_sig *parse_at_depth(const char *text, size_t len, const sb_scope *scop
     sig->arena = a;
 
     sb_param params[MAX_PARAMS];
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, a, err, false, scope, depth};
+    parser p = PARSER_INIT(text, len, a, err, scope, depth);
     next(&p);
     if (!p.failed && memchr(text, '\0', len)) {
         fail(&p, (size_t)((const char *)memchr(text, '\0', len) - text), "NUL character in the signature");
@@ -655,6 +681,7 @@ sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, s
         sig->nparams = total;
         sig->kwonly = -1;
         sig->name = arena_strdup0(a, base->name, &oom);
+        sig->symbol = arena_strdup0(a, base->symbol, &oom);
         sig->free_fn = arena_strdup0(a, base->free_fn, &oom);
         sig->contract.msg_fn = arena_strdup0(a, base->contract.msg_fn, &oom);
         for (uint16_t i = 0; i < base->nparams; i++) {
@@ -702,7 +729,7 @@ int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_ty
         err->col = (size_t)-1;
         err->msg[0] = '\0';
     }
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    parser p = PARSER_INIT(text, len, NULL, err, scope, 0);
     memset(out, 0, sizeof *out);
     next(&p);
     if (!lone_type(&p, out))
@@ -728,7 +755,7 @@ int sb__array_type_parse(const char *text, size_t len, const sb_scope *scope, sb
         err->col = (size_t)-1;
         err->msg[0] = '\0';
     }
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    parser p = PARSER_INIT(text, len, NULL, err, scope, 0);
     memset(elem, 0, sizeof *elem);
     *count = SB_ARRAY_NONE;
     next(&p);

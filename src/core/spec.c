@@ -33,6 +33,9 @@ static bool pointer_follows(parser *p)
     return ptr;
 }
 
+/* GCC's va_list: opaque, passed as a pointer (x86-64: an array of one __va_list_tag). */
+static const sb_named va_list_named = {SB_NAMED_ALIAS, 0, "va_list", 0, NULL, {SB_K_VOID, 1, 0, NULL}};
+
 /* Reads declaration specifiers. Stops at the first token that is not one
  * (the declarator). Returns false on error. */
 static bool parse_specs(parser *p, spec *sp, const char *where)
@@ -45,11 +48,11 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
         const char *w = p->s + p->t.pos;
         size_t n = p->t.len;
 #define IS(word) (n == sizeof(word) - 1 && memcmp(w, word, n) == 0)
-        if (IS("const")) sp->cconst = true;
+        if (IS("const") || IS("__const") || IS("__const__")) sp->cconst = true;
         else if (IS("volatile") || IS("extern") || IS("static") || IS("inline") || IS("restrict")) {}
         else if (IS("long")) sp->nlong++, sp->any = true;
         else if (IS("short")) sp->nshort++, sp->any = true;
-        else if (IS("signed")) sp->nsigned++, sp->any = true;
+        else if (IS("signed") || IS("__signed__") || IS("__signed")) sp->nsigned++, sp->any = true;
         else if (IS("unsigned")) sp->nunsigned++, sp->any = true;
         else if (IS("int")) sp->nint++, sp->any = true;
         else if (IS("char")) sp->nchar++, sp->any = true;
@@ -104,6 +107,10 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
                 }
             if (!found && p->scope && (sp->nd = p->scope->lookup(p->scope, w, n, 0)) != NULL)
                 found = true;
+            if (!found && (IS("__builtin_va_list") || IS("va_list") || IS("__gnuc_va_list"))) {
+                sp->nd = &va_list_named; /* an array type on x86-64: a pointer in parameters */
+                found = true;
+            }
             if (!found) {
                 fail(p, p->t.pos, "unknown type name '%.*s' (declare it first: a typedef in load() or declare())", (int)n, w);
                 return false;
@@ -211,7 +218,7 @@ bool sb__parse_pointers(parser *p, sb_type *t)
         }
         t->ptr++;
         next(p);
-        while (tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict"))
+        while (tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict") || tok_is(p, "__const"))
             next(p);
         if (p->failed)
             return false;

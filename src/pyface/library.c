@@ -123,6 +123,7 @@ static PyObject *handle_path(void *handle, const char *fallback)
 
 static const sb_named *lib_lookup(const sb_scope *scope, const char *name, size_t len, int tag);
 static const sb_named *lib_forward(const sb_scope *scope, const char *name, size_t len, int tag);
+static bool const_lookup(const sb_constscope *cs, const char *name, size_t len, sb_cval *out);
 
 /* ------------------------------------------------------------------ */
 /* Library objects                                                     */
@@ -144,6 +145,9 @@ static PyObject *library_alloc(PyObject *module, void *handle, PyObject *path)
     lib->scope.ctx = lib;
     lib->dscope = lib->scope;
     lib->dscope.forward = lib_forward;
+    lib->cscope.lookup = const_lookup;
+    lib->cscope.ctx = lib;
+    lib->dscope.consts = &lib->cscope;
     if (!(lib->funcs = PyDict_New())) {
         Py_DECREF(lib);
         return NULL;
@@ -705,7 +709,7 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
         plan->simple = false; /* handle results are tied to the Library on the general path */
     const sb_sig *sig = plan->sig;
     void *fn, *msg = NULL, *freefn = NULL;
-    if (lookup(lib, sig->name, &fn) < 0 ||
+    if (lookup(lib, sig->symbol ? sig->symbol : sig->name, &fn) < 0 ||
         (sig->contract.msg_fn && lookup(lib, sig->contract.msg_fn, &msg) < 0) ||
         (sig->free_fn && lookup(lib, sig->free_fn, &freefn) < 0)) {
         sb__plan_free(plan);
@@ -764,7 +768,17 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
         goto fail;
     size_t pos = 0, s, e;
     while (sb__decl_next(text, (size_t)len, &pos, &s, &e)) {
-        if (sb__constdecl_kind(text + s, e - s) != SB_DECL_NONE) {
+        int ck = sb__constdecl_kind(text + s, e - s);
+        if (ck == SB_DECL_PRAGMA) {
+            sb_error perr;
+            if (sb__pragma(text + s, e - s, &lib->pack, &perr) == 0) {
+                lib->dscope.pack = lib->pack.cur;
+                continue;
+            }
+            sb__raise_sigerror(sb__state(lib->module), text + s, e - s, &perr, NULL);
+            goto fail_at;
+        }
+        if (ck != SB_DECL_NONE) {
             if (add_constdecl(lib, text + s, e - s, consts) == 0)
                 continue;
             goto fail_at;

@@ -37,8 +37,8 @@ static const sb_named *fwd_declare(const sb_scope *scope, const char *name, size
     return &fwd[nfwd++];
 }
 
-static const sb_scope fwd_scope = {fwd_lookup, NULL, fwd_declare};
-static const sb_scope nofwd_scope = {fwd_lookup, NULL, NULL};
+static const sb_scope fwd_scope = {.lookup = fwd_lookup, .forward = fwd_declare};
+static const sb_scope nofwd_scope = {.lookup = fwd_lookup};
 
 static void test_struct_pointer_to_unknown_tag_declares_it_incomplete(void **state)
 {
@@ -138,6 +138,75 @@ static void test_typedef_struct_with_body_and_tag(void **state)
     assert_non_null(strstr(err.msg, "function pointer typedef"));
 }
 
+/* ------------------------------------------------------------------ */
+/* Compiler noise                                                      */
+
+static void test_asm_label_is_the_symbol(void **state)
+{
+    (void)state;
+    const char *t = "extern FILE_t *fopen(const char *__restrict f, const char *__restrict m) "
+                    "__attribute__((__warn_unused_result__)) __asm__ (\"\" \"fopen64\") __attribute__((__nonnull__ (1)))";
+    sb_error err;
+    sb_sig *sig = sb__sig_parse(t, strlen(t), &err);
+    assert_null(sig); /* FILE_t is unknown: the noise does not hide real errors */
+    assert_non_null(strstr(err.msg, "unknown type name 'FILE_t'"));
+    const char *u = "extern void *fopen(const char *__restrict f, const char *__restrict m) "
+                    "__attribute__((__warn_unused_result__)) __asm__ (\"\" \"fopen64\") __attribute__((__nonnull__ (1)))";
+    sig = sb__sig_parse(u, strlen(u), &err);
+    assert_non_null(sig);
+    assert_string_equal(sig->name, "fopen");
+    assert_string_equal(sig->symbol, "fopen64");
+    assert_int_equal(sig->nparams, 2);
+    assert_string_equal(sig->text, "void *fopen(const char *f, const char *m)");
+    sb__sig_free(sig);
+    const char *v = "int abs(int)";
+    sig = sb__sig_parse(v, strlen(v), &err);
+    assert_null(sig->symbol);
+    sb__sig_free(sig);
+}
+
+static void test_decl_next_skips_function_bodies(void **state)
+{
+    (void)state;
+    const char *t = "static inline int f(int x) { if (x) { return '}'; } return 0; }\n"
+                    "int g(void) __attribute__((const)) { return 1; }\n"
+                    "struct s __attribute__((packed)) { int a; };\n"
+                    "int abs(int);";
+    size_t pos = 0, s, e, len = strlen(t);
+    assert_true(sb__decl_next(t, len, &pos, &s, &e));
+    assert_memory_equal(t + s, "struct s", 8);
+    assert_true(sb__decl_next(t, len, &pos, &s, &e));
+    assert_int_equal(e - s, 12);
+    assert_memory_equal(t + s, "int abs(int)", 12);
+    assert_false(sb__decl_next(t, len, &pos, &s, &e));
+}
+
+static void test_pragma_pack_stack(void **state)
+{
+    (void)state;
+    sb_pack pk = {0, 0, {0}};
+    sb_error err;
+    assert_int_equal(sb__constdecl_kind("#pragma pack(push, 4)", 21), SB_DECL_PRAGMA);
+    assert_int_equal(sb__constdecl_kind("# 1 \"x.h\" 3 4", 13), SB_DECL_PRAGMA);
+    assert_int_equal(sb__constdecl_kind("#define X 1", 11), SB_DECL_DEFINE);
+    assert_int_equal(sb__pragma("#pragma pack(push, 4)", 21, &pk, &err), 0);
+    assert_int_equal(pk.cur, 4);
+    assert_int_equal(sb__pragma("#pragma pack(2)", 15, &pk, &err), 0);
+    assert_int_equal(pk.cur, 2);
+    assert_int_equal(sb__pragma("#pragma pack(push)", 18, &pk, &err), 0);
+    assert_int_equal(pk.cur, 2);
+    assert_int_equal(sb__pragma("#pragma pack(pop)", 17, &pk, &err), 0);
+    assert_int_equal(pk.cur, 2);
+    assert_int_equal(sb__pragma("#pragma pack(pop)", 17, &pk, &err), 0);
+    assert_int_equal(pk.cur, 0);
+    assert_int_equal(sb__pragma("#pragma pack(pop)", 17, &pk, &err), 0); /* more pops than pushes: the default */
+    assert_int_equal(pk.cur, 0);
+    assert_int_equal(sb__pragma("#pragma GCC visibility push(default)", 36, &pk, &err), 0);
+    assert_int_equal(sb__pragma("# 12 \"x.h\"", 10, &pk, &err), 0);
+    assert_int_equal(sb__pragma("#pragma pack(3)", 15, &pk, &err), -1);
+    assert_non_null(strstr(err.msg, "power of two"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +215,9 @@ int main(void)
         cmocka_unit_test(test_self_referential_struct_points_to_its_incomplete_tag),
         cmocka_unit_test(test_struct_forward_declarations),
         cmocka_unit_test(test_typedef_struct_with_body_and_tag),
+        cmocka_unit_test(test_asm_label_is_the_symbol),
+        cmocka_unit_test(test_decl_next_skips_function_bodies),
+        cmocka_unit_test(test_pragma_pack_stack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,7 +28,7 @@ static const sb_named *scope_lookup(const sb_scope *scope, const char *name, siz
     }
     return NULL;
 }
-static const sb_scope scope = {scope_lookup, NULL, NULL};
+static const sb_scope scope = {.lookup = scope_lookup};
 
 static void forget(void)
 {

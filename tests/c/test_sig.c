@@ -1679,7 +1679,7 @@ static const sb_named *test_lookup(const sb_scope *scope, const char *name, size
     return NULL;
 }
 
-static const sb_scope test_scope = {test_lookup, NULL, NULL};
+static const sb_scope test_scope = {.lookup = test_lookup};
 
 static void test_scope_resolves_class_names(void **state)
 {

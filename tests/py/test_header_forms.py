@@ -1,7 +1,14 @@
 # test_header_forms.py — declaration forms of real headers: incomplete and self-referential structs, several declarators, compiler noise, declarators, constants and types as C has them.
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
 import unittest
 
 import sigbind
+
+CC = os.environ.get("CC", "cc")
 
 
 def libc(decls=""):
@@ -104,6 +111,125 @@ class StructCompletion(unittest.TestCase):
         lib = libc("typedef struct s3 S3, *PS3; struct s3 { short a, b; };")
         self.assertEqual(lib.sizeof("S3"), 4)
         self.assertEqual(lib.sizeof("PS3"), 8)
+
+
+LAYOUTS = """
+struct a1 { char c; int x __attribute__((aligned(16))); char d; };
+struct a2 { char c; _Alignas(8) int x; };
+struct a3 { char c; int x; } __attribute__((packed));
+#pragma pack(push, 2)
+struct a4 { char c; int x; double d; };
+#pragma pack(pop)
+struct a5 { char c; int x; };
+struct a6 { char c; int x; } __attribute__((aligned(32)));
+struct __attribute__((__packed__)) a7 { char c; long l; };
+struct a8 { char c; char d __attribute__((packed)); int i __attribute__((packed)); };
+typedef struct { char c; short s; } __attribute__((aligned(8))) a10_t;
+struct a11 { char c; long long ll __attribute__((__aligned__(__alignof__(long long)))); };
+#pragma pack(1)
+struct a12 { char c; short s; struct a5 in; };
+#pragma pack()
+struct a13 { char c; __attribute__((aligned(4))) char d, e; };
+struct a14 { char c; int x[sizeof(struct a5) / sizeof(int)]; };
+"""
+# (type, sizeof, alignof) as GCC lays them out on x86-64
+LAYOUT_EXPECT = [
+    ("struct a1", 32, 16), ("struct a2", 16, 8), ("struct a3", 5, 1), ("struct a4", 14, 2), ("struct a5", 8, 4),
+    ("struct a6", 32, 32), ("struct a7", 9, 1), ("struct a8", 6, 1), ("struct a11", 16, 8), ("struct a12", 11, 1),
+    ("struct a13", 12, 4), ("struct a14", 12, 4), ("a10_t", 8, 8),
+]
+
+
+@unittest.skipUnless(platform.machine() in ("x86_64", "AMD64"), "layouts as GCC makes them on x86-64")
+class CompilerNoise(unittest.TestCase):
+    def test_attributes_and_pragma_pack_lay_out_as_gcc(self):
+        lib = libc(LAYOUTS)
+        for t, size, align in LAYOUT_EXPECT:
+            self.assertEqual((lib.sizeof(t), lib.alignof(t)), (size, align), t)
+        self.assertEqual(lib.offsetof("struct a1", "x"), 16)
+        self.assertEqual(lib.offsetof("struct a4", "d"), 6)
+        self.assertEqual(lib.offsetof("struct a13", "e"), 8)
+
+    @unittest.skipUnless(shutil.which(CC), "no C compiler")
+    def test_attribute_layouts_agree_with_the_compiler(self):
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "lay.c")
+            with open(src, "w") as f:
+                f.write("#include <stdio.h>\n" + LAYOUTS + "int main(void) {\n")
+                for t, _, _ in LAYOUT_EXPECT:
+                    f.write('    printf("%%zu %%zu\\n", sizeof(%s), _Alignof(%s));\n' % (t, t))
+                f.write("    return 0;\n}\n")
+            exe = os.path.join(d, "lay")
+            subprocess.run([CC, "-std=c11", "-w", "-o", exe, src], check=True)
+            out = subprocess.run([exe], check=True, stdout=subprocess.PIPE).stdout.decode().split("\n")
+        lib = libc(LAYOUTS)
+        for (t, _, _), line in zip(LAYOUT_EXPECT, out):
+            self.assertEqual("%d %d" % (lib.sizeof(t), lib.alignof(t)), line, t)
+
+    def test_asm_label_binds_the_renamed_symbol(self):
+        lib = libc("""
+            extern int my_abs(int x) __attribute__((__nothrow__, __leaf__)) __asm__("abs") __attribute__((const));
+            extern long my_labs(long) __asm__ ("" "labs");
+        """)
+        self.assertEqual(lib.my_abs(-3), 3)
+        self.assertEqual(lib.my_labs(-5), 5)
+        self.assertEqual(lib.my_abs.__name__, "my_abs")
+
+    def test_asm_label_must_name_a_symbol(self):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libc('int f(int) __asm__("");')
+        self.assertIn('__asm__("name")', str(cm.exception))
+
+    def test_gcc_words_are_accepted(self):
+        lib = libc("""
+            __extension__ typedef long long my_ll;
+            _Noreturn void exit(int status);
+            extern __inline int atoi(const char *s);
+            char *strcpy(char *__restrict d, const char *__restrict__ s);
+            int vsnprintf(char *s, size_t n, const char *fmt, __builtin_va_list ap);
+            __attribute__((__deprecated__("use g() instead (really)"))) int abs(int x);
+            __const char *my_getenv(__const char *name) __asm__("getenv") ;
+        """)
+        self.assertEqual(lib.abs(-2), 2)
+        self.assertIn("char *d", lib.strcpy.__doc__)
+        self.assertTrue(callable(lib.vsnprintf))
+        self.assertEqual(lib.atoi("42"), 42)
+        self.assertIsNone(lib.my_getenv("SIGBIND_SURELY_UNSET_VARIABLE"))
+
+    def test_inline_function_bodies_are_skipped(self):
+        lib = libc("""
+            static inline int twice(int x) { if (x) { return 2 * x; } return 0; }
+            static __inline__ const char *s(void) { return "};"; }
+            int abs(int x);
+            __attribute__((always_inline)) inline int h(void) { return 1; };
+            long labs(long);
+        """)
+        self.assertEqual(lib.abs(-1), 1)
+        self.assertEqual(lib.labs(-1), 1)
+        with self.assertRaises(AttributeError):
+            lib.twice
+
+    def test_line_markers_and_pragmas_are_accepted(self):
+        lib = libc("""
+# 1 "zlib.h"
+# 1 "<built-in>" 1 3 4
+#pragma GCC visibility push(default)
+#pragma once
+#line 10 "x.h"
+int abs(int);
+#pragma GCC visibility pop
+""")
+        self.assertEqual(lib.abs(-4), 4)
+
+    def test_bad_pragma_pack_says_so(self):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libc("#pragma pack(push, 3)")
+        self.assertIn("'#pragma pack' takes", str(cm.exception))
+
+    def test_unbalanced_attribute_says_so(self):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libc("int abs(int) __attribute__((const);")
+        self.assertIn("unbalanced parentheses after '__attribute__'", str(cm.exception))
 
 
 if __name__ == "__main__":
