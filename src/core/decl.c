@@ -297,10 +297,20 @@ static int parse_inline_def(parser *p, sb_layout *L, int depth, sb_type *base)
  * when there are none. np: where the name is. */
 static bool parse_dims(parser *p, size_t np, uint64_t *count)
 {
+    return sb__parse_dims(p, np, count, false);
+}
+
+bool sb__parse_dims(parser *p, size_t np, uint64_t *count, bool open)
+{
     *count = 0;
     while (punct_is(p, '[')) {
         next(p);
         size_t at = p->t.pos;
+        if (open && *count == 0 && punct_is(p, ']')) { /* [] */
+            next(p);
+            open = false;
+            continue;
+        }
         sb_cval v = {0, false};
         cparse c = {p, p->scope ? p->scope->consts : NULL, NULL, 0};
         if (punct_is(p, ']') || !sb__cexpr(&c, 1, &v) || v.u || v.v <= 0 || v.v > (1 << 24)) {
@@ -323,24 +333,41 @@ static bool parse_dims(parser *p, size_t np, uint64_t *count)
     return !p->failed;
 }
 
+/* At '[': is the next token ']'? Reads nothing. */
+static bool next_is_close(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    bool close = punct_is(p, ']');
+    p->pos = save_pos;
+    p->t = save;
+    return close;
+}
+
 /* One declarator of a member whose type is base (`a`, `*b`, `c[4]`,
  * `flag : 1`, `(*fn)(int)`), added to L. tstart: where the type began. */
-static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool inline_def, size_t tstart)
+static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint32_t acount, bool inline_def,
+                                    size_t tstart)
 {
     sb_error e;
     sb_type t = base;
     if (!sb__parse_pointers(p, &t))
         return false;
+    uint64_t fcount = t.ptr == base.ptr ? acount : 0; /* uuid_t id: unsigned char id[16] */
     size_t np = p->t.pos, nl = 0;
     if (punct_is(p, '(')) { /* a function pointer member: laid out as a pointer */
-        const char *spelling;
-        sb_sig *fsig = inline_def ? NULL : sb__parse_fp_declarator(p, tstart, &np, &nl, &spelling);
+        fpdecl d;
+        sb_sig *fsig = inline_def ? NULL : sb__parse_fp_declarator(p, tstart, &d);
         if (!fsig) {
             if (!p->failed)
                 fail(p, p->t.pos, "expected a member name");
             return false;
         }
         sb__sig_free(fsig);
+        np = d.name_pos;
+        nl = d.name_len;
+        fcount = d.count; /* void (*handlers[4])(int) */
         t = (sb_type){SB_K_VOID, 1, 0, NULL};
     } else if (p->t.kind == T_IDENT) {
         nl = p->t.len;
@@ -350,9 +377,29 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool 
         expected(p, "a member name");
         return false;
     }
+    if (punct_is(p, '[') && !fcount && p->pos < p->n && next_is_close(p)) { /* char data[]; */
+        next(p);
+        next(p);
+        if (punct_is(p, '[')) {
+            fail(p, p->t.pos, "a flexible array of arrays is not supported");
+            return false;
+        }
+        if (sb__layout_add_flex(L, p->s + np, nl, t, &e) < 0) {
+            fail(p, np, "%s", e.msg);
+            return false;
+        }
+        return true;
+    }
     uint64_t count;
     if (!parse_dims(p, np, &count))
         return false;
+    if (fcount) {
+        if (count > (1u << 24) / fcount) {
+            fail(p, np, "array too large");
+            return false;
+        }
+        count = count ? count * fcount : fcount;
+    }
     if (punct_is(p, ':')) { /* a bit-field: `unsigned flag : 1;`, `int : 0;` */
         size_t wat = p->t.pos;
         next(p);
@@ -400,7 +447,7 @@ static bool parse_member(parser *p, sb_layout *L, int depth)
     for (;;) { /* declarators: a, *b, c[4] */
         p->acc_packed = spacked; /* each declarator: the specifiers' attributes and its own */
         p->acc_align = salign;
-        if (!parse_member_declarator(p, L, base, inline_def, sp.start))
+        if (!parse_member_declarator(p, L, base, inline_def ? 0 : spec_count(&sp), inline_def, sp.start))
             return false;
         if (punct_is(p, ',')) {
             next(p);
@@ -503,11 +550,12 @@ static int typedef_funcptr(parser *p, size_t tstart, sb_typedef *out)
         fail(p, p->t.pos, "a function pointer typedef returning an opaque struct needs a typedef of it first");
         return -1;
     }
-    size_t np, nl;
-    const char *spelling;
-    sb_sig *fsig = sb__parse_fp_declarator(p, tstart, &np, &nl, &spelling);
+    fpdecl d;
+    sb_sig *fsig = sb__parse_fp_declarator(p, tstart, &d);
     if (!fsig)
         return -1;
+    size_t np = d.name_pos, nl = d.name_len;
+    const char *spelling = d.spelling;
     if (!nl || nl >= sizeof out->name || p->t.kind != T_END) {
         sb__sig_free(fsig);
         if (!nl)
@@ -522,7 +570,8 @@ static int typedef_funcptr(parser *p, size_t tstart, sb_typedef *out)
     out->name[nl] = '\0';
     out->fsig = fsig;
     out->fname = spelling;
-    out->type = (sb_type){SB_K_VOID, 1, 0, NULL};
+    out->type = (sb_type){SB_K_VOID, (uint8_t)d.stars, 0, NULL};
+    out->count = (uint32_t)d.count; /* typedef void (*table_t[4])(int) */
     return 0;
 }
 
@@ -577,8 +626,57 @@ static bool brace_follows(parser *p)
     return brace;
 }
 
+/* `[16]` after a typedef's name (not `[[release]]`): *count the array length
+ * (times bcount, the base typedef's own length). */
+static bool typedef_dims(parser *p, size_t name_at, uint32_t bcount, uint32_t *count)
+{
+    *count = bcount;
+    if (!punct_is(p, '['))
+        return true;
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    bool annot = punct_is(p, '[');
+    p->pos = save_pos;
+    p->t = save;
+    if (annot)
+        return true;
+    uint64_t n;
+    if (!sb__parse_dims(p, name_at, &n, false))
+        return false;
+    if (bcount && n > (1u << 24) / bcount) {
+        fail(p, name_at, "array too large");
+        return false;
+    }
+    *count = (uint32_t)(bcount ? n * bcount : n);
+    return true;
+}
+
+/* `typedef int fn_t(int)` at the '(' after the name: a function type. */
+static int typedef_function(parser *p, size_t tstart, size_t name_at, sb_typedef *out)
+{
+    if (out->opaque) {
+        fail(p, p->t.pos, "a function typedef returning an opaque struct needs a typedef of it first");
+        return -1;
+    }
+    const char *spelling;
+    sb_sig *fsig = sb__parse_fn_params(p, tstart, name_at, &spelling);
+    if (!fsig)
+        return -1;
+    if (p->t.kind != T_END) {
+        sb__sig_free(fsig);
+        expected(p, "the end of the typedef");
+        return -1;
+    }
+    out->fsig = fsig;
+    out->fname = spelling;
+    out->function = true;
+    out->type = (sb_type){SB_K_VOID, 0, 0, NULL};
+    return 0;
+}
+
 /* `, *PS, S2` after a typedef's first name: more names for base behind their own pointers. */
-static bool typedef_more(parser *p, sb_type base, sb_typedef *out)
+static bool typedef_more(parser *p, sb_type base, uint32_t bcount, sb_typedef *out)
 {
     size_t cap = 0;
     while (punct_is(p, ',')) {
@@ -601,7 +699,11 @@ static bool typedef_more(parser *p, sb_type base, sb_typedef *out)
             fail(p, p->t.pos, "a function pointer typedef is declared on its own: typedef int (*name)(int)");
             return false;
         }
+        size_t name_at = p->t.pos;
+        uint8_t ptr = m->type.ptr;
         if (!copy_ident(p, m->name, sizeof m->name, "the typedef's name"))
+            return false;
+        if (!typedef_dims(p, name_at, ptr == base.ptr ? bcount : 0, &m->count))
             return false;
         out->nmore++;
     }
@@ -689,28 +791,31 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
             p.t = save;
         }
     }
+    spec sp;
+    memset(&sp, 0, sizeof sp);
     if (!out->opaque && !out->layout) {
-        spec sp;
         if (p.failed || !sb__parse_base_type(&p, &sp, " after 'typedef'", &out->type))
             return -1;
     }
     sb_type base = out->type;
+    uint32_t bcount = out->opaque || out->layout ? 0 : spec_count(&sp);
     if (!sb__parse_pointers(&p, &out->type))
         return -1;
     if (punct_is(&p, '('))
         return typedef_funcptr(&p, tstart, out);
+    size_t name_at = p.t.pos;
     if (!copy_ident(&p, out->name, sizeof out->name, "the typedef's name"))
+        return -1;
+    if (punct_is(&p, '('))
+        return typedef_function(&p, tstart, name_at, out);
+    if (!typedef_dims(&p, name_at, out->type.ptr == base.ptr ? bcount : 0, &out->count))
         return -1;
     if (punct_is(&p, '[') && !parse_release(&p, out))
         return -1;
-    if (punct_is(&p, ',') && !typedef_more(&p, base, out))
+    if (punct_is(&p, ',') && !typedef_more(&p, base, bcount, out))
         return -1;
     if (p.t.kind != T_END) {
         expected(&p, "the end of the typedef");
-        return -1;
-    }
-    if (!out->opaque && out->type.kind == SB_K_VOID && out->type.ptr == 0 && !out->type.named) {
-        fail(&p, tstart, "a typedef of void is not supported");
         return -1;
     }
     return p.failed ? -1 : 0;

@@ -166,6 +166,8 @@ struct sb_named {
     uint32_t index;        /* SB_NAMED_CLASS: the class's index in its module */
     const void *user;      /* the runtime's own data (class record, release function...) */
     sb_type alias;         /* SB_NAMED_ALIAS: the type it stands for (never itself an alias) */
+    uint32_t count;        /* SB_NAMED_ALIAS of an array type (`typedef unsigned char uuid_t[16]`): its
+                              length (alias is then the element type; a parameter of it is a pointer), else 0 */
 };
 
 /* ------------------------------------------------------------------ */
@@ -181,6 +183,8 @@ typedef struct sb_field {
                               bit_offset + bit_width <= 64, and the bytes [offset, offset + (bit_offset +
                               bit_width + 7) / 8) are inside the struct: read and write only those */
     uint8_t bit_width;     /* a bit-field: its width; 0 = not a bit-field */
+    bool flex;             /* a flexible array member (`char data[];`, the last): count 0, no room of its own;
+                              its elements follow the struct (read as a `T *` to them) */
 } sb_field;
 
 /* The largest struct or union (and typed-memory array) the core lays out: sizes,
@@ -243,6 +247,8 @@ SB_INTERNAL int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
 /* L owns sub from now on (also on failure). */
 SB_INTERNAL int sb__layout_add_sub(sb_layout *L, sb_layout *sub, sb_error *err);
 SB_INTERNAL int sb__layout_finish(sb_layout *L, sb_error *err);
+/* Adds a flexible array member of element type t (the last member; C11 6.7.2.1p18). */
+SB_INTERNAL int sb__layout_add_flex(sb_layout *L, const char *name, size_t nlen, sb_type t, sb_error *err);
 /* Adds a bit-field of `width` bits (name NULL: unnamed padding; width 0 with no
  * name: the next unit of t), laid out as GCC does on x86-64. */
 SB_INTERNAL int sb__layout_add_bits(sb_layout *L, const char *name, size_t nlen, sb_type t, unsigned width,
@@ -273,6 +279,9 @@ typedef struct sb_typedef {
     const char *fname;     /* and its spelling as a pointer, inside fsig's arena */
     sb_layout *layout;     /* `typedef struct [tag] { ... } name`: the new layout, owned by the caller;
                               type.named is then its named */
+    uint32_t count;        /* an array typedef (`typedef unsigned char uuid_t[16]`): its length, else 0 */
+    bool function;         /* a function typedef (`typedef int fn_t(int)`): fsig is the function type and
+                              type.ptr is 0 (`fn_t *` is the pointer); else fsig's type.ptr are its '*' */
     struct sb_typedef_more *more; /* `typedef struct s S, *PS`: the declarators after the first (malloc'd,
                               sb__typedef_clear); for an opaque type their named is NULL (the caller's) */
     size_t nmore;
@@ -281,6 +290,7 @@ typedef struct sb_typedef {
 typedef struct sb_typedef_more {
     char name[64];
     sb_type type;
+    uint32_t count;        /* `typedef int I, A[4]`: an array's length, else 0 */
 } sb_typedef_more;
 
 /* Frees what a parsed typedef still owns of its own (more; not layout or fsig). */

@@ -100,7 +100,7 @@ static int push_field(sb_layout *L, const char *name, size_t nlen, sb_type t, ui
     L->fields = v;
     memcpy(nm, name, nlen);
     nm[nlen] = '\0';
-    L->fields[L->nfields++] = (sb_field){nm, t, offset, count, 0, 0};
+    L->fields[L->nfields++] = (sb_field){nm, t, offset, count, 0, 0, false};
     return 0;
 }
 
@@ -214,6 +214,11 @@ int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint3
 int sb__layout_add_ex(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count, uint32_t align,
                       bool mpacked, sb_error *err)
 {
+    if (L->nfields && L->fields[L->nfields - 1].flex) {
+        sb__error_set(err, (size_t)-1, "flexible array member '%s' must be the last member",
+                      L->fields[L->nfields - 1].name);
+        return -1;
+    }
     size_t esize, ealign;
     ffi_type *eff;
     if (t.ptr) {
@@ -258,6 +263,27 @@ int sb__layout_add_ex(sb_layout *L, const char *name, size_t nlen, sb_type t, ui
             sb__error_set(err, (size_t)-1, "out of memory");
             return -1;
         }
+    return 0;
+}
+
+int sb__layout_add_flex(sb_layout *L, const char *name, size_t nlen, sb_type t, sb_error *err)
+{
+    if (L->is_union || !L->nfields) {
+        sb__error_set(err, (size_t)-1, "flexible array member '%.*s' %s", (int)nlen, name,
+                      L->is_union ? "in a union" : "needs a member before it");
+        return -1;
+    }
+    if (sb__layout_add_ex(L, name, nlen, t, 1, 0, false, err) < 0) /* placed and checked as one element */
+        return -1;
+    sb_field *f = &L->fields[L->nfields - 1];
+    f->count = 0;
+    f->flex = true;
+    L->size = f->offset; /* it takes no room: the struct ends where it starts (before tail padding) */
+    L->bitpos = L->size * 8;
+    if (L->nelements) { /* libffi: not one of the struct's elements */
+        L->nelements--;
+        L->elements[L->nelements] = NULL;
+    }
     return 0;
 }
 

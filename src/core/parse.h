@@ -147,6 +147,11 @@ typedef struct spec {
 /* The base type of a declaration (its specifiers; where: " for the member"
  * etc., for the message when there is none). */
 SB_INTERNAL bool sb__parse_base_type(parser *p, spec *sp, const char *where, sb_type *t);
+/* The array length the specifiers' typedef carries (`uuid_t`: 16), else 0. */
+static inline uint32_t spec_count(const spec *sp)
+{
+    return sp->nd && sp->nd->what == SB_NAMED_ALIAS ? sp->nd->count : 0;
+}
 SB_INTERNAL bool sb__parse_pointers(parser *p, sb_type *t);
 
 /* ------------------------------------------------------------------ */
@@ -162,9 +167,21 @@ SB_INTERNAL bool sb__parse_annotations(parser *p, annot_ctx *ctx);
 /* ------------------------------------------------------------------ */
 /* Prototypes (proto.c)                                                */
 
-/* `(*name)(params)` after a result type that began at ret_start. */
-SB_INTERNAL sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, size_t *name_pos, size_t *name_len,
-                                            const char **spelling);
+/* `(*name)(params)` after a result type that began at ret_start; also `(**name)`,
+ * `(*name[4])`: *stars gets the '*' count, *count the array length (0: none). */
+typedef struct fpdecl {
+    size_t name_pos, name_len; /* the declarator's name (len 0: none) */
+    const char *spelling;      /* "RET (*)(PARAMS)", in the signature's arena */
+    unsigned stars;
+    uint64_t count;
+} fpdecl;
+SB_INTERNAL sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, fpdecl *d);
+/* A function type's parameters at their '(' (its result type is [ret_start, ret_end)):
+ * its signature "RET __fn(PARAMS)", *spelling "RET (*)(PARAMS)"; NULL when p failed. */
+SB_INTERNAL sb_sig *sb__parse_fn_params(parser *p, size_t ret_start, size_t ret_end, const char **spelling);
+/* Array lengths `[N][M]` at '[' (constant expressions): *count their product
+ * (1..2^24); open: `[]` allowed as the first (then *count is 0). */
+SB_INTERNAL bool sb__parse_dims(parser *p, size_t np, uint64_t *count, bool open);
 
 /* ------------------------------------------------------------------ */
 /* Constant expressions (constexpr.c)                                  */

@@ -34,7 +34,7 @@ static bool pointer_follows(parser *p)
 }
 
 /* GCC's va_list: opaque, passed as a pointer (x86-64: an array of one __va_list_tag). */
-static const sb_named va_list_named = {SB_NAMED_ALIAS, 0, "va_list", 0, NULL, {SB_K_VOID, 1, 0, NULL}};
+static const sb_named va_list_named = {.what = SB_NAMED_ALIAS, .name = "va_list", .alias = {SB_K_VOID, 1, 0, NULL}};
 
 /* Reads declaration specifiers. Stops at the first token that is not one
  * (the declarator). Returns false on error. */

@@ -370,11 +370,11 @@ static int add_struct(sb_library *lib, const char *text, size_t len)
 }
 
 /* One more name of a typedef statement (`*PS` of `typedef struct s S, *PS`). 0, or -1 with SignatureError. */
-static int add_alias(sb_library *lib, const char *text, size_t len, const char *name, sb_type type)
+static int add_alias(sb_library *lib, const char *text, size_t len, const char *name, sb_type type, uint32_t count)
 {
     const sb_named *old = lib_lookup(&lib->scope, name, strlen(name), 0);
     if (old) {
-        if (old->what == SB_NAMED_ALIAS ? same_type(old->alias, type)
+        if (old->what == SB_NAMED_ALIAS ? same_type(old->alias, type) && old->count == count
                                         : sb__named_same(type.named, old) && type.ptr == 0)
             return 0;
         sb_error e = {0, ""};
@@ -389,6 +389,7 @@ static int add_alias(sb_library *lib, const char *text, size_t len, const char *
         return PyErr_NoMemory(), -1;
     a->named.what = SB_NAMED_ALIAS;
     a->named.alias = type;
+    a->named.count = count;
     return 0;
 }
 
@@ -412,7 +413,7 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
     for (size_t i = 0; rc == 0 && i < nmore; i++) {
         if (td.opaque)
             more[i].type.named = base;
-        rc = add_alias(lib, text, len, more[i].name, more[i].type);
+        rc = add_alias(lib, text, len, more[i].name, more[i].type, more[i].count);
     }
     free(more);
     return rc;
@@ -458,13 +459,15 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
         } else {
             a->named.what = SB_NAMED_ALIAS;
             a->named.alias = td.type;
+            a->named.count = td.count;
         }
         return 0;
     }
     if (td.fsig) {
         /* typedef int (*cmp_t)(...): a function type (not found by name) and the alias of its pointer */
         bool same = old && old->what == SB_NAMED_ALIAS && old->alias.named &&
-                    old->alias.named->what == SB_NAMED_FUNC && sb__functype_equal(old->alias.named->user, td.fsig);
+                    old->alias.named->what == SB_NAMED_FUNC && old->alias.ptr == td.type.ptr && old->count == td.count &&
+                    sb__functype_equal(old->alias.named->user, td.fsig);
         libtype *ft = old ? NULL : libtype_add(lib, "");
         libtype *a = ft ? libtype_add(lib, td.name) : NULL;
         if (old || !ft || !a) {
@@ -482,7 +485,8 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
         ft->named.name = td.fname;
         ft->named.user = td.fsig;
         a->named.what = SB_NAMED_ALIAS;
-        a->named.alias = (sb_type){SB_K_VOID, 1, 0, &ft->named};
+        a->named.alias = (sb_type){SB_K_VOID, td.type.ptr, 0, &ft->named}; /* ptr 0: `typedef int fn_t(int)` */
+        a->named.count = td.count;
         return 0;
     }
     libtype *base = NULL; /* the opaque type the new name is, or points to */
@@ -508,7 +512,7 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
     }
     if (!td.opaque) {
         if (old) {
-            bool same = old->what == SB_NAMED_ALIAS ? same_type(old->alias, td.type)
+            bool same = old->what == SB_NAMED_ALIAS ? same_type(old->alias, td.type) && old->count == td.count
                                                       : (td.type.named == old && td.type.ptr == 0);
             if (!same) {
                 sb_error e = {0, ""};
@@ -522,6 +526,7 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
                 return PyErr_NoMemory(), -1;
             a->named.what = SB_NAMED_ALIAS;
             a->named.alias = td.type;
+            a->named.count = td.count;
         }
     }
     if (td.release[0]) {

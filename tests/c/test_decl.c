@@ -33,7 +33,7 @@ static const sb_named *fwd_declare(const sb_scope *scope, const char *name, size
     if (nfwd == 8)
         return NULL;
     snprintf(fwd_names[nfwd], sizeof fwd_names[nfwd], "%s %.*s", tag == 'u' ? "union " : "struct", (int)len, name);
-    fwd[nfwd] = (sb_named){SB_NAMED_OPAQUE, 0, fwd_names[nfwd], 0, NULL, {0, 0, 0, NULL}};
+    fwd[nfwd] = (sb_named){.what = SB_NAMED_OPAQUE, .name = fwd_names[nfwd]};
     return &fwd[nfwd++];
 }
 
@@ -207,6 +207,82 @@ static void test_pragma_pack_stack(void **state)
     assert_non_null(strstr(err.msg, "power of two"));
 }
 
+/* ------------------------------------------------------------------ */
+/* Declarators                                                         */
+
+static void test_typedef_declarator_forms(void **state)
+{
+    (void)state;
+    sb_typedef td;
+    sb_error err;
+    const char *a = "typedef unsigned char uuid_t[16], pair_t[2][3], *ptr_t";
+    assert_int_equal(sb__typedef_parse(a, strlen(a), NULL, &td, &err), 0);
+    assert_int_equal(td.count, 16);
+    assert_int_equal(td.type.kind, SB_K_UCHAR);
+    assert_int_equal(td.nmore, 2);
+    assert_int_equal(td.more[0].count, 6);
+    assert_int_equal(td.more[1].count, 0);
+    assert_int_equal(td.more[1].type.ptr, 1);
+    sb__typedef_clear(&td);
+    const char *b = "typedef int fn_t(int x, ...)";
+    assert_int_equal(sb__typedef_parse(b, strlen(b), NULL, &td, &err), 0);
+    assert_true(td.function);
+    assert_non_null(td.fsig);
+    assert_int_equal(td.type.ptr, 0);
+    assert_true(td.fsig->flags & SB_SIG_VARIADIC);
+    assert_string_equal(td.fname, "int (*)(int x, ...)");
+    sb__sig_free(td.fsig);
+    const char *c = "typedef void (**pp_t[4])(int)";
+    assert_int_equal(sb__typedef_parse(c, strlen(c), NULL, &td, &err), 0);
+    assert_false(td.function);
+    assert_int_equal(td.type.ptr, 2);
+    assert_int_equal(td.count, 4);
+    sb__sig_free(td.fsig);
+    const char *d = "typedef void V";
+    assert_int_equal(sb__typedef_parse(d, strlen(d), NULL, &td, &err), 0);
+    assert_int_equal(td.type.kind, SB_K_VOID);
+    assert_int_equal(td.type.ptr, 0);
+}
+
+static void test_function_returning_function_pointer(void **state)
+{
+    (void)state;
+    const char *t = "void (*signal(int sig, void (*handler)(int)))(int)";
+    sb_error err;
+    sb_sig *sig = sb__sig_parse(t, strlen(t), &err);
+    assert_non_null(sig);
+    assert_string_equal(sig->name, "signal");
+    assert_int_equal(sig->nparams, 2);
+    assert_int_equal(sig->ret.ptr, 1);
+    assert_non_null(sig->ret.named);
+    assert_int_equal(sig->ret.named->what, SB_NAMED_FUNC);
+    assert_string_equal(sig->text, t);
+    char buf[64];
+    sb__type_format(sig->ret, buf, sizeof buf);
+    assert_string_equal(buf, "void (*)(int)");
+    sb__sig_free(sig);
+    /* A variable of function pointer type is not a function. */
+    const char *v = "int (*hook)(void)";
+    assert_null(sb__sig_parse(v, strlen(v), &err));
+    assert_string_equal(err.msg, "function pointer declarators are not supported yet");
+}
+
+static void test_flexible_array_member_layout(void **state)
+{
+    (void)state;
+    sb_layout *L = NULL;
+    sb_error err;
+    const char *t = "struct fl { char c; double d[]; }";
+    assert_int_equal(sb__struct_parse(t, strlen(t), NULL, &L, &err), 0);
+    assert_int_equal(L->size, 8);
+    assert_int_equal(L->align, 8);
+    const sb_field *f = sb__layout_field(L, "d", 1);
+    assert_true(f->flex);
+    assert_int_equal(f->offset, 8);
+    assert_int_equal(f->count, 0);
+    sb__layout_free(L);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +294,9 @@ int main(void)
         cmocka_unit_test(test_asm_label_is_the_symbol),
         cmocka_unit_test(test_decl_next_skips_function_bodies),
         cmocka_unit_test(test_pragma_pack_stack),
+        cmocka_unit_test(test_typedef_declarator_forms),
+        cmocka_unit_test(test_function_returning_function_pointer),
+        cmocka_unit_test(test_flexible_array_member_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,7 +129,7 @@ static void test_empty_and_zero_length_are_errors(void **state)
     (void)state;
     STRUCT_ERROR("struct e { }", "struct e has no members");
     STRUCT_ERROR("struct e { char x[0]; }", "expected an array length");
-    STRUCT_ERROR("struct e { char x[]; }", "expected an array length");
+    STRUCT_ERROR("struct e { char x[]; }", "flexible array member 'x' needs a member before it");
     STRUCT_ERROR("struct e { int : 0; }", "struct e has no members");
     STRUCT_ERROR("struct e { int : 5; }", "struct e has no members");
 }

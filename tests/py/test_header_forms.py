@@ -232,5 +232,100 @@ int abs(int);
         self.assertIn("unbalanced parentheses after '__attribute__'", str(cm.exception))
 
 
+class Declarators(unittest.TestCase):
+    def test_typedef_void(self):
+        lib = libc("typedef void VOIDT; VOIDT *malloc(size_t n); VOIDT free(VOIDT *p);")
+        p = lib.malloc(8)
+        self.assertEqual(p.type, "void *")
+        self.assertIsNone(lib.free(p))
+
+    def test_array_typedef_is_an_array_and_decays_in_parameters(self):
+        lib = libc("""
+            typedef unsigned char uuid_t[16];
+            typedef uuid_t uuid2_t;
+            typedef int mat_t[2][3], row_t[3];
+            struct has { uuid_t id; int n; row_t r; };
+            void *memset(uuid_t u, int c, size_t n);
+        """)
+        self.assertIn("unsigned char *u", lib.memset.__doc__)
+        self.assertEqual(lib.sizeof("struct has"), 32)
+        self.assertEqual(lib.offsetof("struct has", "n"), 16)
+        u = lib.new("uuid_t")
+        self.assertEqual(len(u), 16)
+        self.assertEqual(len(lib.new("uuid2_t")), 16)
+        self.assertEqual(len(lib.new("mat_t")), 6)
+        lib.memset(u, 7, 16)
+        self.assertEqual(list(u), [7] * 16)
+
+    def test_function_typedef_and_its_pointer(self):
+        lib = libc("""
+            typedef int cmp_fn(const void *a, const void *b);
+            void qsort(void *base, size_t n, size_t size, cmp_fn *cmp [[noescape]]);
+            void qsort_d(void *base, size_t n, size_t size, cmp_fn cmp [[noescape]]) __asm__("qsort");
+        """)
+        self.assertIn("int (*cmp)(const void *a, const void *b)", lib.qsort.__doc__)
+        self.assertIn("int (*cmp)(const void *a, const void *b)", lib.qsort_d.__doc__)
+        a = lib.new("int[5]", [5, 3, 1, 4, 2])
+        lib.qsort(a, 5, 4, lambda x, y: sigbind.cast("int *", x)[0] - sigbind.cast("int *", y)[0])
+        self.assertEqual(list(a), [1, 2, 3, 4, 5])
+        lib.qsort_d(a, 5, 4, lambda x, y: sigbind.cast("int *", y)[0] - sigbind.cast("int *", x)[0])
+        self.assertEqual(list(a), [5, 4, 3, 2, 1])
+
+    def test_function_pointer_forms(self):
+        lib = libc("""
+            typedef int (*printf_like)(const char *fmt, ...);
+            typedef int (**pp_t)(int);
+            typedef void (*table_t[4])(int);
+            struct ops { int (*fns[4])(int); table_t more; pp_t getter; int n; };
+            int g(int (**pp)(int), void (*hs[4])(int), printf_like f, pp_t q) __asm__("abs");
+        """)
+        self.assertEqual(lib.g.__doc__.splitlines()[-1],
+                         "int g(int (**pp)(int), void (**hs)(int), int (*f)(const char *fmt, ...), int (**q)(int))")
+        self.assertEqual(lib.sizeof("struct ops"), 80)
+        self.assertEqual(lib.offsetof("struct ops", "n"), 72)
+        self.assertEqual(lib.sizeof("table_t"), 8)  # lib.sizeof takes no arrays yet; lib.new does
+        self.assertEqual(len(lib.new("table_t")), 4)
+
+    def test_function_returning_a_function_pointer(self):
+        lib = libc("void (*signal(int sig, void (*handler)(int)))(int);")
+        self.assertEqual(lib.signal.__doc__.splitlines()[-1], "void (*signal(int sig, void (*handler)(int)))(int)")
+        self.assertIsNone(lib.signal(12, None))  # SIGUSR2: SIG_DFL before and after
+        self.assertIsNone(lib.signal(12, None))
+
+    def test_array_parameters_with_static_and_qualifiers(self):
+        lib = libc("""
+            enum { N = 4 };
+            int f(int a[static 4], int m[][N], const char *argv[const], char b[sizeof(int) * N]) __asm__("abs");
+        """)
+        self.assertEqual(lib.f.__doc__.splitlines()[-1], "int f(int *a, int *m, const char **argv, char *b)")
+
+    def test_array_lengths_from_constants_and_sizeof(self):
+        lib = libc("""
+            enum { NN = 4 };
+            #define NAME_MAX 255
+            struct es { int a[NN]; char name[NAME_MAX + 1]; char b[sizeof(struct es *) * 2]; long c[sizeof(int[3])]; };
+        """)
+        self.assertEqual(lib.offsetof("struct es", "name"), 16)
+        self.assertEqual(lib.offsetof("struct es", "b"), 272)
+        self.assertEqual(lib.sizeof("struct es"), 288 + 12 * 8)
+
+    def test_flexible_array_member(self):
+        lib = libc("""
+            struct fl { char c; int d[]; };
+            struct fl *memset(void *p, int c, size_t n);
+        """)
+        self.assertEqual((lib.sizeof("struct fl"), lib.offsetof("struct fl", "d")), (4, 4))
+        mem = lib.new("int[8]")
+        s = lib.memset(mem, 0, 32)[0]
+        self.assertEqual(s.d.type, "int *")
+        s.d[2] = 7
+        self.assertEqual(list(mem)[:4], [0, 0, 0, 7])
+        with self.assertRaises(TypeError):
+            s.d = 3
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            lib.declare("struct bad { int a; char d[]; int x; };")
+        self.assertIn("flexible array member 'd' must be the last member", str(cm.exception))
+
+
 if __name__ == "__main__":
     unittest.main()
