@@ -311,7 +311,7 @@ bool sb__parse_dims(parser *p, size_t np, uint64_t *count, bool open)
             open = false;
             continue;
         }
-        sb_cval v = {0, false};
+        sb_cval v = {0, false, 0};
         cparse c = {p, p->scope ? p->scope->consts : NULL, NULL, 0};
         if (punct_is(p, ']') || !sb__cexpr(&c, 1, &v) || v.u || v.v <= 0 || v.v > (1 << 24)) {
             if (!p->failed)
@@ -1098,19 +1098,21 @@ static bool index_const(sb_constdecl *d, size_t i)
 /* Appends a constant (names unique within the statement). */
 static bool add_const(parser *p, sb_constdecl *d, size_t *cap, size_t at, const char *name, size_t n, sb_cval v)
 {
-    if (n >= sizeof d->v[0].name) {
-        fail(p, at, "constant name is too long (at most %zu characters)", sizeof d->v[0].name - 1);
-        return false;
-    }
     if (sb__constdecl_find(d, name, n) != SIZE_MAX) {
-        fail(p, at, "'%.*s' is declared twice", (int)n, name);
+        fail(p, at, "'%.*s' is declared twice", (int)(n > 64 ? 64 : n), name);
         return false;
     }
-    sb_constdef c;
-    memcpy(c.name, name, n);
-    c.name[n] = '\0';
-    c.value = v;
-    if (!sb__constdecl_push(d, cap, &c)) {
+    char *nm = malloc(n + 1);
+    if (!nm) {
+        fail(p, at, "out of memory");
+        return false;
+    }
+    memcpy(nm, name, n);
+    nm[n] = '\0';
+    sb_constdef c = {nm, v};
+    bool ok = sb__constdecl_push(d, cap, &c);
+    free(nm);
+    if (!ok) {
         fail(p, at, "out of memory");
         return false;
     }
@@ -1127,9 +1129,17 @@ bool sb__constdecl_push(sb_constdecl *d, size_t *cap, const sb_constdef *c)
         d->v = nv;
         *cap = nc;
     }
-    d->v[d->n] = *c;
-    if (!index_const(d, d->n))
+    size_t len = strlen(c->name);
+    char *nm = malloc(len + 1);
+    if (!nm)
         return false;
+    memcpy(nm, c->name, len + 1);
+    d->v[d->n].name = nm;
+    d->v[d->n].value = c->value;
+    if (!index_const(d, d->n)) {
+        free(nm);
+        return false;
+    }
     d->n++;
     return true;
 }
@@ -1138,6 +1148,8 @@ void sb__constdecl_truncate(sb_constdecl *d, size_t n)
 {
     if (n >= d->n)
         return;
+    for (size_t i = n; i < d->n; i++)
+        free(d->v[i].name);
     d->n = n;
     free(d->hidx); /* rebuilt (a failed block is rare) */
     d->hidx = NULL;
@@ -1185,7 +1197,7 @@ static bool parse_enum(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         return false;
     }
     next(p);
-    sb_cval prev = {-1, false};
+    sb_cval prev = {-1, false, 0};
     while (!p->failed && !punct_is(p, '}')) {
         if (p->t.kind != T_IDENT) {
             expected(p, "an enumerator name");
@@ -1210,6 +1222,7 @@ static bool parse_enum(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
                 v.u = false;
             }
         }
+        v.ty = 0; /* an enumerator is an int (long, unsigned long long where it needs: GCC) */
         if (!add_const(p, d, cap, at, name, n, v))
             return false;
         prev = v;
@@ -1303,6 +1316,9 @@ static bool parse_const(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         }
         if (cls == SB_CLASS_BOOL) /* C: any non-zero value is true */
             v.v = v.v != 0, v.u = false;
+        const sb_kindinfo *vk = sb__kind((sb_kind)t.kind); /* later expressions see the declared type */
+        v.ty = (uint8_t)(1 + (vk->size < 4 || cls == SB_CLASS_BOOL ? SB_CT_INT
+                              : (vk->size == 4 ? SB_CT_INT : SB_CT_LONG) | (cls == SB_CLASS_UINT)));
         if (!add_const(p, d, cap, at, name, n, v))
             return false;
         if (punct_is(p, ',')) {
@@ -1397,6 +1413,8 @@ void sb__constdecl_free(sb_constdecl *d)
 {
     if (!d)
         return;
+    for (size_t i = 0; i < d->n; i++)
+        free(d->v[i].name);
     free(d->v);
     free(d->hidx);
     d->v = NULL;

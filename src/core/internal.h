@@ -423,7 +423,12 @@ SB_INTERNAL sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, u
 typedef struct sb_cval {
     int64_t v;
     bool u;
+    uint8_t ty;    /* its C type (an operand of later expressions): SB_CT_* + 1; 0 = int, or long when
+                      it needs more (unsigned long long when u) */
 } sb_cval;
+
+/* The C types of integer constant expressions (usual arithmetic conversions, LP64). */
+enum { SB_CT_INT, SB_CT_UINT, SB_CT_LONG, SB_CT_ULONG, SB_CT_LLONG, SB_CT_ULLONG };
 
 /* Looks up an integer constant declared earlier (NULL scope = none). */
 typedef struct sb_constscope {
@@ -440,7 +445,7 @@ typedef enum sb_decl_what {
 } sb_decl_what;
 
 typedef struct sb_constdef {
-    char name[64];
+    char *name;            /* any length; owned by the sb_constdecl holding it (sb__constdecl_push copies) */
     sb_cval value;
 } sb_constdef;
 

@@ -425,7 +425,7 @@ static void test_many_constants_are_found_and_truncated(void **state)
     assert_int_equal(sb__constdecl_find(&d, "E12345", 6), SIZE_MAX);
     assert_int_equal(sb__constdecl_find(&d, "E99", 3), 99);
     size_t cap = d.n; /* the storage holds at least n */
-    sb_constdef c = {"E12345", {7, false}};
+    sb_constdef c = {"E12345", {7, false, 0}};
     assert_true(sb__constdecl_push(&d, &cap, &c));
     assert_int_equal(sb__constdecl_find(&d, "E12345", 6), 100);
     sb__constdecl_free(&d);

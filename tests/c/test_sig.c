@@ -1933,7 +1933,7 @@ static void test_constdecl_errors(void **state)
     CONSTDECL_ERROR("enum e { X = -1 << 2 }", "shift out of range");
     CONSTDECL_ERROR("enum e { X = 0x7fffffffffffffff * 2 }", "overflows");
     CONSTDECL_ERROR("enum e { X = -0x7fffffffffffffff - 2 }", "overflows");
-    CONSTDECL_ERROR("enum e { X = 0xffffffffffffffff + 0 }", "overflows");
+    CONSTDECL_ERROR("enum e { X = 0x7fffffffffffffff + 1 }", "overflows"); /* signed: C overflows */
     CONSTDECL_ERROR("enum e { X = -1, Y = 0xffffffffffffffff }", "more than 64 bits");
     CONSTDECL_ERROR("enum e { X = (1 }", "expected ')'");
     CONSTDECL_ERROR("enum e { X = 2.5 }", "only integer constants");

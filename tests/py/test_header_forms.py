@@ -327,5 +327,64 @@ class Declarators(unittest.TestCase):
         self.assertIn("flexible array member 'd' must be the last member", str(cm.exception))
 
 
+class Constants(unittest.TestCase):
+    def test_constants_are_typed_as_c_types_them(self):
+        lib = libc("""
+            #define BIGU (0ULL - 2)
+            #define SH (1UL << 63)
+            #define SHIFTED (SH >> 62)
+            #define U32 (0U - 1)
+            #define NOTU (~0U)
+            #define HEX 0xffffffff
+            #define HEXT (HEX + 1)
+            #define MIXED (-1 < 0U)
+            #define LMIX (-1L < 0U)
+            #define CX '\\xff'
+            enum { E1 = 0xffffffffffffffff + 0 };
+        """)
+        self.assertEqual(lib.BIGU, 2 ** 64 - 2)
+        self.assertEqual(lib.SH, 2 ** 63)
+        self.assertEqual(lib.SHIFTED, 2)  # still unsigned: a logical shift
+        self.assertEqual(lib.U32, 2 ** 32 - 1)
+        self.assertEqual(lib.NOTU, 2 ** 32 - 1)
+        self.assertEqual(lib.HEX, 2 ** 32 - 1)
+        self.assertEqual(lib.HEXT, 0)  # 0xffffffff is an unsigned int: + 1 wraps
+        self.assertEqual(lib.MIXED, 0)  # -1 converts to unsigned int
+        self.assertEqual(lib.LMIX, 1)  # 0U converts to long
+        # char is signed on x86 (an int of char's value: -1), unsigned on ARM and others (255)
+        self.assertEqual(lib.CX, -1 if platform.machine() in ("x86_64", "AMD64", "i686", "i386") else 255)
+        self.assertEqual(lib.E1, 2 ** 64 - 1)
+
+    def test_casts_sizeof_and_conditionals_in_constants(self):
+        lib = libc("""
+            #define CC ((unsigned char)300)
+            #define MAP_FAILED_ADDR ((void *)-1)
+            #define SZ (sizeof(long) * 8)
+            #define TERN (SZ == 64 ? 1 : 2)
+            typedef unsigned short u16;
+            enum { E2 = (int)0xffffffff, E3 = (short)-1, E4 = (uint8_t)-1, E5 = (u16)70000, E6 = (_Bool)5 };
+        """)
+        self.assertEqual(lib.CC, 44)
+        self.assertEqual(lib.MAP_FAILED_ADDR, 2 ** 64 - 1)
+        self.assertEqual(lib.SZ, 64)
+        self.assertEqual(lib.TERN, 1)
+        self.assertEqual((lib.E2, lib.E3, lib.E4, lib.E5, lib.E6), (-1, -1, 255, 70000 - 65536, 1))
+
+    def test_typed_constants_still_refuse_signed_overflow_and_bad_shifts(self):
+        for text, reason in [("#define X (0x7fffffffffffffff + 1)", "overflows"),
+                             ("#define X (1U << 32)", "shift out of range"),
+                             ("#define X ((float)1)", "only integer constants")]:
+            with self.subTest(text=text):
+                with self.assertRaises(sigbind.SignatureError) as cm:
+                    libc(text)
+                self.assertIn(reason, str(cm.exception))
+
+    def test_enumerators_and_constants_of_any_length(self):
+        name = "E_" + "X" * 300
+        lib = libc("enum { %s = 7 }; #define %s_D (%s + 1)" % (name, name, name))
+        self.assertEqual(getattr(lib, name), 7)
+        self.assertEqual(getattr(lib, name + "_D"), 8)
+
+
 if __name__ == "__main__":
     unittest.main()
