@@ -1,9 +1,22 @@
 /* spec.c — type specifiers and pointer declarators: `const unsigned long *` -> sb_type (plain C). */
+#if !defined(_XOPEN_SOURCE) && !defined(_WIN32)
+#define _XOPEN_SOURCE 700 /* the POSIX typedefs (blksize_t, id_t, ...) of the C library's headers */
+#endif
 #include "core/internal.h"
 #include "core/parse.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <wchar.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#define SB_HAVE_POSIX_TYPES 1
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Types                                                               */
@@ -32,6 +45,34 @@ static bool pointer_follows(parser *p)
     p->failed = failed;
     return ptr;
 }
+
+/* The integer kind of a C integer type T, from its size and signedness: int and long
+ * kinds first (so `off_t` reads as `long` on LP64, what it is). */
+#define SB_SIGNED_KIND(T)                                                                                         \
+    (sizeof(T) == 1 ? SB_K_SCHAR : sizeof(T) == 2 ? SB_K_SHORT : sizeof(T) == sizeof(int) ? SB_K_INT             \
+     : sizeof(T) == sizeof(long) ? SB_K_LONG : SB_K_LLONG)
+#define SB_UNSIGNED_KIND(T)                                                                                       \
+    (sizeof(T) == 1 ? SB_K_UCHAR : sizeof(T) == 2 ? SB_K_USHORT : sizeof(T) == sizeof(int) ? SB_K_UINT           \
+     : sizeof(T) == sizeof(long) ? SB_K_ULONG : SB_K_ULLONG)
+#define SB_KIND_OF(T) ((T)-1 < (T)1 ? SB_SIGNED_KIND(T) : SB_UNSIGNED_KIND(T))
+#define SB_NT(T) {#T, SB_KIND_OF(T)}
+
+/* Standard and POSIX integer typedefs, as this platform's C library defines them;
+ * found only when the scope does not know the name (a header may declare its own). */
+static const struct { const char *name; sb_kind kind; } libc_types[] = {
+    SB_NT(intmax_t), SB_NT(uintmax_t), SB_NT(int_least8_t), SB_NT(int_least16_t), SB_NT(int_least32_t),
+    SB_NT(int_least64_t), SB_NT(uint_least8_t), SB_NT(uint_least16_t), SB_NT(uint_least32_t),
+    SB_NT(uint_least64_t), SB_NT(int_fast8_t), SB_NT(int_fast16_t), SB_NT(int_fast32_t), SB_NT(int_fast64_t),
+    SB_NT(uint_fast8_t), SB_NT(uint_fast16_t), SB_NT(uint_fast32_t), SB_NT(uint_fast64_t), SB_NT(wchar_t),
+    SB_NT(wint_t), {"char16_t", SB_KIND_OF(uint_least16_t)}, {"char32_t", SB_KIND_OF(uint_least32_t)},
+    SB_NT(time_t), SB_NT(clock_t), SB_NT(sig_atomic_t),
+#ifdef SB_HAVE_POSIX_TYPES
+    SB_NT(off_t), SB_NT(pid_t), SB_NT(uid_t), SB_NT(gid_t), SB_NT(mode_t), SB_NT(dev_t), SB_NT(ino_t),
+    SB_NT(nlink_t), SB_NT(blksize_t), SB_NT(blkcnt_t), SB_NT(id_t), SB_NT(key_t), SB_NT(clockid_t),
+    SB_NT(suseconds_t), SB_NT(useconds_t), SB_NT(socklen_t), SB_NT(sa_family_t), SB_NT(in_addr_t),
+    SB_NT(in_port_t), SB_NT(rlim_t), SB_NT(fsblkcnt_t), SB_NT(fsfilcnt_t),
+#endif
+};
 
 /* GCC's va_list: opaque, passed as a pointer (x86-64: an array of one __va_list_tag). */
 static const sb_named va_list_named = {.what = SB_NAMED_ALIAS, .name = "va_list", .alias = {SB_K_VOID, 1, 0, NULL}};
@@ -107,6 +148,11 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
                 }
             if (!found && p->scope && (sp->nd = p->scope->lookup(p->scope, w, n, 0)) != NULL)
                 found = true;
+            for (size_t i = 0; !found && i < sizeof libc_types / sizeof libc_types[0]; i++)
+                if (strlen(libc_types[i].name) == n && memcmp(libc_types[i].name, w, n) == 0) {
+                    sp->named = (int)libc_types[i].kind + 1;
+                    found = true;
+                }
             if (!found && (IS("__builtin_va_list") || IS("va_list") || IS("__gnuc_va_list"))) {
                 sp->nd = &va_list_named; /* an array type on x86-64: a pointer in parameters */
                 found = true;

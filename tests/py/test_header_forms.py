@@ -386,5 +386,36 @@ class Constants(unittest.TestCase):
         self.assertEqual(getattr(lib, name + "_D"), 8)
 
 
+class Types(unittest.TestCase):
+    def test_standard_and_posix_integer_typedefs(self):
+        lib = libc("""
+            off_t lseek(int fd, off_t offset, int whence);
+            pid_t getpid(void);
+            time_t time(time_t *t);
+            intmax_t imaxabs(intmax_t j);
+            uid_t getuid(void);
+        """)
+        self.assertEqual(lib.lseek.__doc__.splitlines()[-1], "long lseek(int fd, long offset, int whence)")
+        self.assertEqual(lib.getpid(), os.getpid())
+        self.assertEqual(lib.getuid(), os.getuid())
+        self.assertGreater(lib.time(None), 1600000000)
+        self.assertEqual(lib.imaxabs(-2 ** 62), 2 ** 62)
+        for name, size in [("int_least8_t", 1), ("uint_least16_t", 2), ("int_fast8_t", 1), ("uint_fast64_t", 8),
+                           ("uintmax_t", 8), ("char16_t", 2), ("char32_t", 4), ("wchar_t", 4), ("mode_t", 4),
+                           ("socklen_t", 4), ("sa_family_t", 2), ("in_port_t", 2), ("ssize_t", 8)]:
+            self.assertEqual(lib.sizeof(name), size, name)
+        with self.assertRaises(OverflowError):
+            lib.imaxabs(2 ** 63)
+
+    def test_a_header_may_declare_its_own_posix_names(self):
+        lib = libc("typedef struct my_key *key_t; int use(key_t k) __asm__(\"abs\");")
+        self.assertEqual(lib.use.__doc__.splitlines()[-1], "int use(struct my_key *k)")
+
+    def test_wchar_strings_are_pointers_to_integers(self):
+        lib = libc("size_t wcslen(const wchar_t *s);")
+        w = lib.new("wchar_t[4]", [ord("a"), ord("b"), 0, 0])
+        self.assertEqual(lib.wcslen(w), 2)
+
+
 if __name__ == "__main__":
     unittest.main()
