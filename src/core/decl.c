@@ -626,6 +626,25 @@ static bool brace_follows(parser *p)
     return brace;
 }
 
+/* At '(': is it `(name)(`, a parenthesized declarator name? Reads nothing. */
+static bool paren_name(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    bool yes = p->t.kind == T_IDENT;
+    if (yes) {
+        next(p);
+        yes = punct_is(p, ')');
+        next(p);
+        yes = yes && punct_is(p, '(');
+    }
+    p->pos = save_pos;
+    p->t = save;
+    p->failed = false;
+    return yes;
+}
+
 /* `[16]` after a typedef's name (not `[[release]]`): *count the array length
  * (times bcount, the base typedef's own length). */
 static bool typedef_dims(parser *p, size_t name_at, uint32_t bcount, uint32_t *count)
@@ -801,6 +820,14 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
     uint32_t bcount = out->opaque || out->layout ? 0 : spec_count(&sp);
     if (!sb__parse_pointers(&p, &out->type))
         return -1;
+    if (punct_is(&p, '(') && paren_name(&p)) { /* typedef int (name)(int): a function type */
+        size_t lp = p.t.pos;
+        next(&p);
+        if (!copy_ident(&p, out->name, sizeof out->name, "the typedef's name"))
+            return -1;
+        next(&p); /* ')' */
+        return typedef_function(&p, tstart, lp, out);
+    }
     if (punct_is(&p, '('))
         return typedef_funcptr(&p, tstart, out);
     size_t name_at = p.t.pos;

@@ -92,6 +92,7 @@ typedef enum sb_class {
     X(PTRDIFF, "ptrdiff_t", ptrdiff_t, SB_FFI_SSIZE, SB_CLASS_SINT, PTRDIFF_MIN, PTRDIFF_MAX)         \
     X(FLOAT, "float", float, ffi_type_float, SB_CLASS_FLOAT, 0, 0)                                   \
     X(DOUBLE, "double", double, ffi_type_double, SB_CLASS_FLOAT, 0, 0)                               \
+    X(LDOUBLE, "long double", long double, ffi_type_longdouble, SB_CLASS_FLOAT, 0, 0)                \
     X(PYOBJECT, "PyObject", char, ffi_type_pointer, SB_CLASS_PYOBJ, 0, 0)
 
 typedef enum sb_kind {

@@ -12,6 +12,23 @@
 
 static void lex_one(parser *p);
 
+/* At the '#' at i, first on its line: a line marker of `gcc -E` (`# 12 "f.h" 3`, `#line 12`) or a
+ * #pragma, which may fall inside a declaration (a struct's members) and mean nothing there? */
+static bool line_marker(const char *s, size_t n, size_t i)
+{
+    size_t b = i;
+    while (b > 0 && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+        b--;
+    if (b > 0 && s[b - 1] != '\n')
+        return false;
+    size_t j = i + 1;
+    while (j < n && (s[j] == ' ' || s[j] == '\t'))
+        j++;
+    if (j < n && isdigit((unsigned char)s[j]))
+        return true;
+    return (n - j >= 4 && !memcmp(s + j, "line", 4)) || (n - j >= 6 && !memcmp(s + j, "pragma", 6));
+}
+
 /* Skips blanks and C comments. Returns false on an unterminated comment. */
 static bool skip_space(parser *p)
 {
@@ -36,6 +53,9 @@ static bool skip_space(parser *p)
             p->pos = (size_t)(e - p->s) + 2;
         } else if (c == '/' && p->pos + 1 < p->n && p->s[p->pos + 1] == '/') {
             while (p->pos < p->n && p->s[p->pos] != '\n')
+                p->pos++;
+        } else if (c == '#' && p->pos > 0 && line_marker(p->s, p->n, p->pos)) {
+            while (p->pos < p->n && p->s[p->pos] != '\n') /* `# 435 "stddef.h" 3 4` inside a declaration */
                 p->pos++;
         } else {
             break;

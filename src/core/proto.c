@@ -14,6 +14,7 @@
 
 static sb_sig *parse_at_depth(const char *text, size_t len, const sb_scope *scope, sb_error *err, int depth);
 static sb_sig *fp_tail(parser *p, size_t ret_start, size_t lp, const char **spelling);
+static sb_sig *fp_nested(parser *p, size_t ret_start, size_t lp, unsigned stars, fpdecl *d);
 
 sb_sig *sb__parse_fn_params(parser *p, size_t ret_start, size_t ret_end, const char **spelling)
 {
@@ -44,6 +45,8 @@ sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, fpdecl *d)
         while (tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict") || tok_is(p, "__const"))
             next(p);
     }
+    if (punct_is(p, '(')) /* void (*(*getter)(int))(void) */
+        return fp_nested(p, ret_start, lp, d->stars, d);
     d->name_pos = p->t.pos;
     d->name_len = 0;
     if (p->t.kind == T_IDENT) {
@@ -62,34 +65,40 @@ sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, fpdecl *d)
 
 /* The parameters of a function pointer type at their '(' (the result type is
  * [ret_start, lp)): its signature and spelling ("RET (*)(PARAMS)"). */
-static sb_sig *fp_tail(parser *p, size_t ret_start, size_t lp, const char **spelling)
+/* A parenthesized group at '(' up to and including its ')': [*ps, *pe). */
+static bool paren_span(parser *p, size_t *ps, size_t *pe)
 {
     if (!punct_is(p, '(')) {
         expected(p, "'(' and the function pointer's parameters");
-        return NULL;
+        return false;
     }
-    size_t ps = p->t.pos, pe = 0;
+    *ps = p->t.pos;
     int depth = 0;
     for (;;) {
         if (p->failed)
-            return NULL;
+            return false;
         if (p->t.kind == T_END) {
             expected(p, "')' to end the function pointer's parameters");
-            return NULL;
+            return false;
         }
         if (punct_is(p, '('))
             depth++;
         else if (punct_is(p, ')') && --depth == 0) {
-            pe = p->t.pos + 1;
+            *pe = p->t.pos + 1;
             next(p);
-            break;
+            return !p->failed;
         }
         next(p);
     }
-    if (p->depth >= 4) {
-        fail(p, lp, "function pointer types nested too deeply");
+}
+
+static sb_sig *fp_build(parser *p, size_t lp, const char *buf, size_t n, const char **spelling);
+
+static sb_sig *fp_tail(parser *p, size_t ret_start, size_t lp, const char **spelling)
+{
+    size_t ps, pe;
+    if (!paren_span(p, &ps, &pe))
         return NULL;
-    }
     /* "RET __fn(PARAMS)" */
     size_t rn = lp - ret_start, pn = pe - ps;
     char *buf = malloc(rn + pn + 8);
@@ -100,9 +109,77 @@ static sb_sig *fp_tail(parser *p, size_t ret_start, size_t lp, const char **spel
     memcpy(buf, p->s + ret_start, rn);
     memcpy(buf + rn, " __fn", 5);
     memcpy(buf + rn + 5, p->s + ps, pn);
-    sb_error e2;
-    sb_sig *fsig = parse_at_depth(buf, rn + 5 + pn, p->scope, &e2, p->depth + 1);
+    sb_sig *fsig = fp_build(p, lp, buf, rn + 5 + pn, spelling);
     free(buf);
+    return fsig;
+}
+
+/* `RET (*(*name)(A))(B)` at the inner '(' (its outer '(' at lp, `stars` '*' read):
+ * a pointer to a function of (A) returning `RET (*)(B)`; the rest of d filled. */
+static sb_sig *fp_nested(parser *p, size_t ret_start, size_t lp, unsigned stars, fpdecl *d)
+{
+    next(p);
+    d->stars = 0;
+    while (punct_is(p, '*') && d->stars < 7) {
+        d->stars++;
+        next(p);
+    }
+    d->name_pos = p->t.pos;
+    d->name_len = 0;
+    if (p->t.kind == T_IDENT) {
+        d->name_len = p->t.len;
+        next(p);
+    }
+    if (!d->stars || !punct_is(p, ')')) {
+        expected(p, d->stars ? "')' after the function pointer's name" : "'*' in a function pointer declarator");
+        return NULL;
+    }
+    next(p);
+    size_t as, ae, bs, be;
+    if (!paren_span(p, &as, &ae))
+        return NULL;
+    if (!punct_is(p, ')')) {
+        expected(p, "')' after the function pointer's parameters");
+        return NULL;
+    }
+    next(p);
+    if (!paren_span(p, &bs, &be))
+        return NULL;
+    /* "RET (*__fn(A))(B)": a function returning a function pointer */
+    size_t rn = lp - ret_start;
+    char *buf = malloc(rn + (ae - as) + (be - bs) + 24);
+    if (!buf) {
+        fail(p, lp, "out of memory");
+        return NULL;
+    }
+    size_t n = 0;
+    memcpy(buf, p->s + ret_start, rn);
+    n += rn;
+    buf[n++] = '(';
+    for (unsigned i = 0; i < stars; i++)
+        buf[n++] = '*';
+    memcpy(buf + n, "__fn", 4);
+    n += 4;
+    memcpy(buf + n, p->s + as, ae - as);
+    n += ae - as;
+    buf[n++] = ')';
+    memcpy(buf + n, p->s + bs, be - bs);
+    n += be - bs;
+    sb_sig *fsig = fp_build(p, lp, buf, n, &d->spelling);
+    free(buf);
+    return fsig;
+}
+
+/* The function type in buf ("RET __fn(PARAMS)"), parsed at the next depth, and
+ * its spelling as a pointer ("RET (*)(PARAMS)"). */
+static sb_sig *fp_build(parser *p, size_t lp, const char *buf, size_t n, const char **spelling)
+{
+    if (p->depth >= 4) {
+        fail(p, lp, "function pointer types nested too deeply");
+        return NULL;
+    }
+    sb_error e2;
+    sb_sig *fsig = parse_at_depth(buf, n, p->scope, &e2, p->depth + 1);
     if (!fsig) {
         fail(p, lp, "in the function pointer type: %s", e2.msg);
         return NULL;
@@ -325,6 +402,7 @@ static void put_int(sbuf *o, bool neg, uint64_t mag)
 typedef struct fpret {
     size_t ret_start, lp;  /* its result's result type, and the '(' before the '*' */
     unsigned stars;        /* 0: an ordinary function */
+    size_t name_pos, name_len; /* `void (png_set_sig_bytes)(...)`: a parenthesized name (len 0: none) */
 } fpret;
 
 /* At the '(' of `RET (*name(params))(fparams)`: reads `(*` up to the name. */
@@ -340,6 +418,18 @@ static bool fp_result_head(parser *p, fpret *fr, size_t ret_start)
         next(p);
         while (tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict"))
             next(p);
+    }
+    if (!fr->stars && p->t.kind == T_IDENT) { /* RET (name)(params): the name in parentheses */
+        tok name = p->t;
+        next(p);
+        if (punct_is(p, ')')) {
+            next(p);
+            if (punct_is(p, '(')) {
+                fr->name_pos = name.pos;
+                fr->name_len = name.len;
+                return !p->failed;
+            }
+        }
     }
     if (fr->stars && p->t.kind == T_IDENT) {
         size_t s2 = p->pos;
@@ -390,13 +480,18 @@ static bool parse_head(parser *p, sb_sig *sig, fpret *fr)
     }
     if (punct_is(p, '(') && !fp_result_head(p, fr, sp.start))
         return false;
-    if (p->t.kind != T_IDENT) {
-        expected(p, "the function name");
-        return false;
+    if (fr->name_len) {
+        if (!(sig->name = sb__arena_strndup(p->a, p->s + fr->name_pos, fr->name_len)))
+            return false;
+    } else {
+        if (p->t.kind != T_IDENT) {
+            expected(p, "the function name");
+            return false;
+        }
+        if (!(sig->name = sb__ident_dup(p)))
+            return false;
+        next(p);
     }
-    if (!(sig->name = sb__ident_dup(p)))
-        return false;
-    next(p);
     if (!punct_is(p, '(')) {
         expected(p, "'(' after the function name");
         return false;
@@ -561,7 +656,7 @@ static const char *asm_label(parser *p)
 
 static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
 {
-    fpret fr = {0, 0, 0};
+    fpret fr = {0, 0, 0, 0, 0};
     if (!parse_head(p, sig, &fr))
         return false;
     sig->posonly = 0;

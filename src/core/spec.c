@@ -198,13 +198,9 @@ static bool resolve_spec(parser *p, const spec *sp, sb_kind *out)
         return true;
     }
     if (sp->ndouble) {
-        if (sp->nlong) {
-            fail(p, sp->start, "type 'long double' is not supported");
-            return false;
-        }
-        if (sign || sp->nint || sp->nshort)
+        if (sign || sp->nint || sp->nshort || sp->nlong > 1)
             goto invalid;
-        *out = SB_K_DOUBLE;
+        *out = sp->nlong ? SB_K_LDOUBLE : SB_K_DOUBLE;
         return true;
     }
     if (sp->nchar) {

@@ -850,6 +850,12 @@ void sb__cell_load(sb_type t, const void *mem, sb_cell *c)
         memcpy(&c->d, p, sizeof c->d);
         return;
     }
+    if (t.kind == SB_K_LDOUBLE) { /* read as a double (a Python float) */
+        long double ld;
+        memcpy(&ld, p, sizeof ld);
+        c->d = (double)ld;
+        return;
+    }
     if (t.kind == SB_K_FLOAT) {
         memcpy(&c->f, p, sizeof c->f);
         return;
@@ -871,6 +877,11 @@ void sb__cell_store(sb_type t, void *mem, const sb_cell *c)
     }
     if (t.kind == SB_K_DOUBLE) {
         memcpy(p, &c->d, sizeof c->d);
+        return;
+    }
+    if (t.kind == SB_K_LDOUBLE) {
+        long double ld = c->d;
+        memcpy(p, &ld, sizeof ld);
         return;
     }
     if (t.kind == SB_K_FLOAT) {

@@ -386,7 +386,47 @@ class Constants(unittest.TestCase):
         self.assertEqual(getattr(lib, name + "_D"), 8)
 
 
+class MoreDeclarators(unittest.TestCase):
+    def test_function_pointer_returning_a_function_pointer(self):
+        lib = libc("""
+            struct vfs { int n; void (*(*xDlSym)(struct vfs *, void *, const char *zSymbol))(void); int m; };
+            int g(void (*(*get)(void *, const char *))(void)) __asm__("abs");
+        """)
+        self.assertEqual(lib.offsetof("struct vfs", "m"), 16)
+        self.assertEqual(lib.g.__doc__.splitlines()[-1], "int g(void (*(*get)(void *, const char *))(void))")
+
+    def test_parenthesized_declarator_names(self):
+        lib = libc("""
+            extern int (abs)(int x);
+            typedef int (provider_init_fn)(const void *handle, int n);
+            typedef const char *(name_fn) (int code);
+            int apply(provider_init_fn *f, name_fn *g) __asm__("abs");
+        """)
+        self.assertEqual(lib.abs(-6), 6)
+        self.assertEqual(lib.apply.__doc__.splitlines()[-1],
+                         "int apply(int (*f)(const void *handle, int n), const char *(*g)(int code))")
+
+
 class Types(unittest.TestCase):
+    @unittest.skipUnless(platform.machine() in ("x86_64", "AMD64"), "x86-64 long double (16 bytes)")
+    def test_long_double_in_structs_and_memory(self):
+        lib = libc("struct ld { char c; long double x; int n; };")
+        self.assertEqual((lib.sizeof("struct ld"), lib.alignof("struct ld"), lib.offsetof("struct ld", "x")),
+                         (48, 16, 16))
+        s = lib.new("struct ld", c=1, x=2.5, n=3)
+        self.assertEqual((s.x, s.n), (2.5, 3))
+        a = lib.new("long double[3]", [1.5, 2.5, 3.5])
+        self.assertEqual(list(a), [1.5, 2.5, 3.5])
+        self.assertEqual(lib.sizeof("long double"), 16)
+
+    def test_long_double_by_value_is_refused_clearly(self):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libc("long double strtold(const char *s, char **end);")
+        self.assertIn("strtold(): long double as a result is not supported yet", str(cm.exception))
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libc("double nexttoward(double x, long double y);")
+        self.assertIn("long double as a parameter is not supported yet", str(cm.exception))
+
     def test_standard_and_posix_integer_typedefs(self):
         lib = libc("""
             off_t lseek(int fd, off_t offset, int whence);
