@@ -81,8 +81,9 @@ static int noise_kind(const char *w, size_t n)
         {"__asm", NOISE_ASM},               {"asm", NOISE_ASM},               {"_Alignas", NOISE_ALIGNAS},
         {"alignas", NOISE_ALIGNAS},         {"__declspec", NOISE_PARENS},
     };
-    if (n < 3 || (w[0] != '_' && w[0] != 'a'))
-        return NOISE_NONE;
+    if (n < 3 || (w[0] == 'a' ? n != 3 && n != 7
+                              : w[0] != '_' || (w[1] != '_' && w[1] != 'N' && w[1] != 'T' && w[1] != 'A')))
+        return NOISE_NONE; /* most identifiers: one or two comparisons */
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strlen(words[i].w) == n && memcmp(words[i].w, w, n) == 0)
             return words[i].kind;
