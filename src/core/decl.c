@@ -333,6 +333,28 @@ bool sb__parse_dims(parser *p, size_t np, uint64_t *count, bool open)
     return !p->failed;
 }
 
+/* At '[': is it `[expr]` with expr 0 (a GNU zero-length array)? Reads nothing. */
+static bool zero_length_follows(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    sb_error *err = p->err;
+    p->err = NULL;
+    next(p);
+    sb_cval v = {0, false, 0};
+    cparse c = {p, p->scope ? p->scope->consts : NULL, NULL, 0};
+    bool zero = !punct_is(p, ']') && sb__cexpr(&c, 1, &v) && v.v == 0 && !v.u && punct_is(p, ']');
+    if (zero) {
+        next(p);
+        zero = !punct_is(p, '['); /* not an array of arrays */
+    }
+    p->pos = save_pos;
+    p->t = save;
+    p->failed = false;
+    p->err = err;
+    return zero;
+}
+
 /* At '[': is the next token ']'? Reads nothing. */
 static bool next_is_close(parser *p)
 {
@@ -356,7 +378,12 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint3
         return false;
     uint64_t fcount = t.ptr == base.ptr ? acount : 0; /* uuid_t id: unsigned char id[16] */
     size_t np = p->t.pos, nl = 0;
-    if (punct_is(p, '(')) { /* a function pointer member: laid out as a pointer */
+    int ap = punct_is(p, '(') && !inline_def ? sb__parse_array_pointer(p, &t, &np, &nl) : 0;
+    if (ap < 0)
+        return false;
+    if (ap > 0) {
+        /* int (*coef_bits)[64]: a pointer */
+    } else if (punct_is(p, '(')) { /* a function pointer member: laid out as a pointer */
         fpdecl d;
         sb_sig *fsig = inline_def ? NULL : sb__parse_fp_declarator(p, tstart, &d);
         if (!fsig) {
@@ -384,11 +411,21 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint3
             fail(p, p->t.pos, "a flexible array of arrays is not supported");
             return false;
         }
-        if (sb__layout_add_flex(L, p->s + np, nl, t, &e) < 0) {
+        if (sb__layout_add_flex(L, p->s + np, nl, t, false, &e) < 0) {
             fail(p, np, "%s", e.msg);
             return false;
         }
         return true;
+    }
+    if (punct_is(p, '[') && !fcount && L->nfields && zero_length_follows(p)) { /* char pad[0]: GNU C */
+        while (!punct_is(p, ']'))
+            next(p);
+        next(p);
+        if (sb__layout_add_flex(L, p->s + np, nl, t, true, &e) < 0) {
+            fail(p, np, "%s", e.msg);
+            return false;
+        }
+        return !p->failed;
     }
     uint64_t count;
     if (!parse_dims(p, np, &count))
@@ -421,6 +458,21 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint3
     return true;
 }
 
+/* At `enum`: is a body next (`enum {` or `enum tag {`)? Reads nothing. */
+static bool enum_body_follows(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    if (p->t.kind == T_IDENT)
+        next(p);
+    bool body = punct_is(p, '{');
+    p->pos = save_pos;
+    p->t = save;
+    p->failed = false;
+    return body;
+}
+
 /* One member statement of L, up to and including its ';'. */
 static bool parse_member(parser *p, sb_layout *L, int depth)
 {
@@ -439,7 +491,23 @@ static bool parse_member(parser *p, sb_layout *L, int depth)
             mark_attrs(p); /* not what the members inside said */
     }
     spec sp;
+    memset(&sp, 0, sizeof sp);
     sp.start = mstart;
+    if (!inline_def && tok_is(p, "enum") && enum_body_follows(p)) { /* enum { A, B } state; an int member */
+        while (!punct_is(p, '{'))
+            next(p);
+        for (int depth = 0; !p->failed && p->t.kind != T_END; next(p)) {
+            if (punct_is(p, '{'))
+                depth++;
+            else if (punct_is(p, '}') && --depth == 0) {
+                next(p);
+                break;
+            }
+        }
+        base = (sb_type){SB_K_INT, 0, 0, NULL};
+        inline_def = true;
+        mark_attrs(p);
+    }
     if (!inline_def && !sb__parse_base_type(p, &sp, " for the member", &base))
         return false;
     bool spacked = p->acc_packed;

@@ -184,8 +184,9 @@ typedef struct sb_field {
                               bit_offset + bit_width <= 64, and the bytes [offset, offset + (bit_offset +
                               bit_width + 7) / 8) are inside the struct: read and write only those */
     uint8_t bit_width;     /* a bit-field: its width; 0 = not a bit-field */
-    bool flex;             /* a flexible array member (`char data[];`, the last): count 0, no room of its own;
-                              its elements follow the struct (read as a `T *` to them) */
+    uint8_t flex;          /* 1: a flexible array member (`char data[];`, the last); 2: a GNU zero-length
+                              array (`char pad[0]`, anywhere): count 0, no room of its own; read as a
+                              `T *` to the elements at its offset */
 } sb_field;
 
 /* The largest struct or union (and typed-memory array) the core lays out: sizes,
@@ -248,8 +249,10 @@ SB_INTERNAL int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
 /* L owns sub from now on (also on failure). */
 SB_INTERNAL int sb__layout_add_sub(sb_layout *L, sb_layout *sub, sb_error *err);
 SB_INTERNAL int sb__layout_finish(sb_layout *L, sb_error *err);
-/* Adds a flexible array member of element type t (the last member; C11 6.7.2.1p18). */
-SB_INTERNAL int sb__layout_add_flex(sb_layout *L, const char *name, size_t nlen, sb_type t, sb_error *err);
+/* Adds a flexible array member of element type t (the last member; C11 6.7.2.1p18),
+ * or (zero) a GNU zero-length array, which other members may follow. */
+SB_INTERNAL int sb__layout_add_flex(sb_layout *L, const char *name, size_t nlen, sb_type t, bool zero,
+                                    sb_error *err);
 /* Adds a bit-field of `width` bits (name NULL: unnamed padding; width 0 with no
  * name: the next unit of t), laid out as GCC does on x86-64. */
 SB_INTERNAL int sb__layout_add_bits(sb_layout *L, const char *name, size_t nlen, sb_type t, unsigned width,

@@ -214,7 +214,7 @@ int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint3
 int sb__layout_add_ex(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count, uint32_t align,
                       bool mpacked, sb_error *err)
 {
-    if (L->nfields && L->fields[L->nfields - 1].flex) {
+    if (L->nfields && L->fields[L->nfields - 1].flex == 1) {
         sb__error_set(err, (size_t)-1, "flexible array member '%s' must be the last member",
                       L->fields[L->nfields - 1].name);
         return -1;
@@ -266,7 +266,7 @@ int sb__layout_add_ex(sb_layout *L, const char *name, size_t nlen, sb_type t, ui
     return 0;
 }
 
-int sb__layout_add_flex(sb_layout *L, const char *name, size_t nlen, sb_type t, sb_error *err)
+int sb__layout_add_flex(sb_layout *L, const char *name, size_t nlen, sb_type t, bool zero, sb_error *err)
 {
     if (L->is_union || !L->nfields) {
         sb__error_set(err, (size_t)-1, "flexible array member '%.*s' %s", (int)nlen, name,
@@ -277,7 +277,7 @@ int sb__layout_add_flex(sb_layout *L, const char *name, size_t nlen, sb_type t, 
         return -1;
     sb_field *f = &L->fields[L->nfields - 1];
     f->count = 0;
-    f->flex = true;
+    f->flex = zero ? 2 : 1;
     L->size = f->offset; /* it takes no room: the struct ends where it starts (before tail padding) */
     L->bitpos = L->size * 8;
     if (L->nelements) { /* libffi: not one of the struct's elements */

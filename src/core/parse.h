@@ -56,6 +56,8 @@ typedef struct parser {
     bool acc_packed;       /* packed said since the consumer's mark (parse.h: mark_attrs) */
     uint32_t acc_align;    /* the largest aligned(N) since then */
     size_t asm_pos, asm_len; /* the last __asm__("label") seen: the text inside its parentheses */
+    const struct sb_param *prev; /* the parameters before the one being read (`int a[n]` may name them) */
+    size_t nprev;
 } parser;
 
 #define PARSER_INIT(text_, len_, arena_, err_, scope_, depth_)                                                   \
@@ -176,6 +178,9 @@ typedef struct fpdecl {
     uint64_t count;
 } fpdecl;
 SB_INTERNAL sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, fpdecl *d);
+/* At '(': a pointer to an array `(*name)[N]` (laid out and passed as a pointer to the
+ * elements)? 1 (read; *t one '*' more per '*', the name's span set), 0 (nothing read), -1 (p failed). */
+SB_INTERNAL int sb__parse_array_pointer(parser *p, sb_type *t, size_t *name_pos, size_t *name_len);
 /* A function type's parameters at their '(' (its result type is [ret_start, ret_end)):
  * its signature "RET __fn(PARAMS)", *spelling "RET (*)(PARAMS)"; NULL when p failed. */
 SB_INTERNAL sb_sig *sb__parse_fn_params(parser *p, size_t ret_start, size_t ret_end, const char **spelling);

@@ -21,6 +21,45 @@ sb_sig *sb__parse_fn_params(parser *p, size_t ret_start, size_t ret_end, const c
     return fp_tail(p, ret_start, ret_end, spelling);
 }
 
+int sb__parse_array_pointer(parser *p, sb_type *t, size_t *name_pos, size_t *name_len)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    unsigned stars = 0;
+    while (punct_is(p, '*')) {
+        stars++;
+        next(p);
+    }
+    size_t np = p->t.pos, nl = 0;
+    if (p->t.kind == T_IDENT) {
+        nl = p->t.len;
+        next(p);
+    }
+    bool yes = stars && punct_is(p, ')');
+    if (yes) {
+        next(p);
+        yes = punct_is(p, '[');
+    }
+    if (!yes || p->failed) {
+        p->pos = save_pos;
+        p->t = save;
+        p->failed = false;
+        return 0;
+    }
+    uint64_t n;
+    if (!sb__parse_dims(p, np, &n, true)) /* the pointee's length: not needed for a pointer */
+        return -1;
+    if (t->ptr + stars > 8) {
+        fail(p, save.pos, "too many levels of pointers");
+        return -1;
+    }
+    t->ptr = (uint8_t)(t->ptr + stars);
+    *name_pos = np;
+    *name_len = nl;
+    return 1;
+}
+
 /* A function pointer declarator after its result type: `(*name)(params)`;
  * `ret_start` is where the result type began. Parses the function type as
  * its own signature "RET __fn(PARAMS)" (recursively, depth-limited) and
@@ -227,6 +266,16 @@ static const sb_named *adopt_functype(parser *p, sb_sig *fsig, const char *spell
     return nd;
 }
 
+/* Is the current token the name of an earlier parameter? */
+static bool names_earlier_param(const parser *p)
+{
+    for (size_t i = 0; p->t.kind == T_IDENT && i < p->nprev; i++)
+        if (p->prev[i].name && strlen(p->prev[i].name) == p->t.len &&
+            !memcmp(p->prev[i].name, p->s + p->t.pos, p->t.len))
+            return true;
+    return false;
+}
+
 /* At '[': is it `[[` (an annotation)? Reads nothing. */
 static bool annotation_follows(parser *p)
 {
@@ -257,7 +306,14 @@ static bool parse_param(parser *p, sb_param *prm)
         }
         prm->type.ptr++;
     }
-    if (punct_is(p, '(')) {
+    size_t apos = 0, alen = 0;
+    int ap = punct_is(p, '(') ? sb__parse_array_pointer(p, &prm->type, &apos, &alen) : 0;
+    if (ap < 0)
+        return false;
+    if (ap > 0) { /* int (*rows)[4]: a pointer */
+        if (alen && !(prm->name = sb__arena_strndup(p->a, p->s + apos, alen)))
+            return false;
+    } else if (punct_is(p, '(')) {
         /* int (*cmp)(const void *, const void *); int (**pp)(int); void (*handlers[4])(int) */
         fpdecl d;
         sb_sig *fsig = sb__parse_fp_declarator(p, sp.start, &d);
@@ -296,6 +352,8 @@ static bool parse_param(parser *p, sb_param *prm)
                     p->failed = false;
                     p->pos = s2;
                     p->t = t2;
+                    if (names_earlier_param(p)) /* int f(size_t n, int a[n]): a variable length */
+                        next(p);
                 }
                 p->err = e2;
             }
@@ -573,6 +631,8 @@ static bool parse_item(parser *p, plist *l)
             fail(p, at, "too many parameters (at most %d)", MAX_PARAMS);
             return false;
         }
+        p->prev = l->params;
+        p->nprev = n;
         if (!parse_param(p, &l->params[n]))
             return false;
         l->n++;

@@ -407,6 +407,48 @@ class MoreDeclarators(unittest.TestCase):
                          "int apply(int (*f)(const void *handle, int n), const char *(*g)(int code))")
 
 
+class SystemHeaderForms(unittest.TestCase):
+    """Forms met in glibc's, libjpeg's and link.h's `gcc -E` output."""
+
+    def test_zero_length_array_member(self):
+        lib = libc("""
+            struct aio { long off; char pad[sizeof(long) - sizeof(long)]; int n; char tail[0]; };
+        """)
+        self.assertEqual((lib.offsetof("struct aio", "pad"), lib.offsetof("struct aio", "n")), (8, 8))
+        self.assertEqual(lib.sizeof("struct aio"), 16)
+        s = lib.new("struct aio", off=1, n=2)
+        self.assertEqual(s.pad.type, "char *")
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libc("struct e { char x[0]; };")
+        self.assertIn("expected an array length", str(cm.exception))
+
+    def test_pointer_to_array_declarators(self):
+        lib = libc("""
+            struct jd { int n; int (*coef_bits)[64]; };
+            int g(int (*rows)[4], int n) __asm__("abs");
+        """)
+        self.assertEqual((lib.sizeof("struct jd"), lib.offsetof("struct jd", "coef_bits")), (16, 8))
+        self.assertEqual(lib.g.__doc__.splitlines()[-1], "int g(int *rows, int n)")
+
+    def test_enum_defined_inside_a_struct(self):
+        lib = libc("""
+            struct r_debug { int r_version; void *r_map; enum { RT_CONSISTENT, RT_ADD } r_state; long r_ldbase; };
+        """)
+        self.assertEqual(lib.offsetof("struct r_debug", "r_state"), 16)
+        self.assertEqual(lib.sizeof("struct r_debug"), 32)
+        self.assertEqual(lib.new("struct r_debug", r_state=1).r_state, 1)
+
+    def test_variable_length_array_parameter_names_an_earlier_parameter(self):
+        lib = libc("""
+            typedef struct { int so, eo; } regmatch_t;
+            int rx(const void *__restrict p, size_t nmatch, regmatch_t pmatch[__restrict nmatch], int f) __asm__("abs");
+        """)
+        self.assertEqual(lib.rx.__doc__.splitlines()[-1], "int rx(const void *p, size_t nmatch, regmatch_t *pmatch, int f)")
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libc("int f(int a[n]);")
+        self.assertIn("expected ']' after the array size, found 'n'", str(cm.exception))
+
+
 class Types(unittest.TestCase):
     @unittest.skipUnless(platform.machine() in ("x86_64", "AMD64"), "x86-64 long double (16 bytes)")
     def test_long_double_in_structs_and_memory(self):
