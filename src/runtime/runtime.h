@@ -325,7 +325,7 @@ static inline bool sb__pointer_fits(sb_type want, sb_type have)
     bool have_void = have.ptr == 1 && have.kind == SB_K_VOID && !have.named;
     if (want_void || have_void)
         return true;
-    if (want.ptr != have.ptr || want.named != have.named)
+    if (want.ptr != have.ptr || !sb__named_same(want.named, have.named))
         return false;
     if (want.kind == have.kind)
         return true;
