@@ -7,6 +7,7 @@
 #   lib/cmake/sigbind/sigbindConfigVersion.cmake
 #   lib/cmake/sigbind/sigbindTargets*.cmake     the exported target sigbind::runtime
 #   lib/cmake/sigbind/SigbindModule.cmake       sigbind_add_module(), included by the config
+#   lib/cmake/sigbind/sigbind-sigcheck          the tables' build-time checker sigbind_add_module runs
 #   lib/pkgconfig/sigbind.pc                    pkg-config --cflags --libs sigbind
 #   lib/python/sigbind.abi3.so                  the Python face (PYTHONPATH=<prefix>/lib/python; proper
 #                                               Python packaging is the wheel issue's)
@@ -60,6 +61,8 @@ install(TARGETS sigbind_static EXPORT sigbindTargets
 install(EXPORT sigbindTargets NAMESPACE sigbind:: FILE sigbindTargets.cmake
         DESTINATION ${SIGBIND_INSTALL_CMAKEDIR} COMPONENT Development)
 install(TARGETS sigbind_py LIBRARY DESTINATION ${SIGBIND_INSTALL_PYTHONDIR} COMPONENT Python)
+# The build-time table checker, next to SigbindModule.cmake (which finds it there).
+install(TARGETS sigbind_sigcheck RUNTIME DESTINATION ${SIGBIND_INSTALL_CMAKEDIR} COMPONENT Development)
 
 # ---------------------------------------------------------------- the CMake package
 # The config finds its prefix from its own location (relocatable), then defines the two

@@ -386,6 +386,36 @@ PyObject *sb_namespace(void);
  * clears it; a SystemExit is printed too, never acted on. No-op without one. */
 void sb_error_print(void);
 
+/* ===================================================================== */
+/* Build-time checks (sigbind_add_module; src/cface/sigcheck.c)           */
+/*
+ * sigbind_add_module checks every SB_FUNCTION, SB_METHOD, SB_CLASS_METHOD,
+ * SB_STATIC_METHOD, SB_GETTER, SB_SETTER and SB_FIELD entry of a module's
+ * sources against its signature string when it builds the module: the C
+ * function's type must be exactly the type the signature describes (result,
+ * arity, each parameter; `PyObject *` for *args and **kwargs; a class `Rect *` is
+ * the C type `Rect *`, so a class's name must name its struct type), and a
+ * field's member must have the declared type and size. A mismatch or a
+ * signature the parser refuses fails the build, naming the file, line, entry,
+ * signature and both types. It preprocesses each source once more with
+ * SIGBIND_SCAN defined, which turns the entries into markers: */
+#ifdef SIGBIND_SCAN
+#undef SB_FUNCTION
+#undef SB_METHOD
+#undef SB_CLASS_METHOD
+#undef SB_STATIC_METHOD
+#undef SB_GETTER
+#undef SB_SETTER
+#undef SB_FIELD
+#define SB_FUNCTION(fn, signature, doc) sb__scan_fn(FUNCTION, __FILE__, __LINE__, #fn, signature)
+#define SB_METHOD(fn, signature, doc) sb__scan_fn(METHOD, __FILE__, __LINE__, #fn, signature)
+#define SB_CLASS_METHOD(fn, signature, doc) sb__scan_fn(CLASS_METHOD, __FILE__, __LINE__, #fn, signature)
+#define SB_STATIC_METHOD(fn, signature, doc) sb__scan_fn(STATIC_METHOD, __FILE__, __LINE__, #fn, signature)
+#define SB_GETTER(fn, signature, doc) sb__scan_fn(GETTER, __FILE__, __LINE__, #fn, signature)
+#define SB_SETTER(fn, signature, doc) sb__scan_fn(SETTER, __FILE__, __LINE__, #fn, signature)
+#define SB_FIELD(Struct, field, decl, flags, doc) sb__scan_field(__FILE__, __LINE__, #Struct, #field, decl)
+#endif
+
 #ifdef __cplusplus
 }
 #endif
