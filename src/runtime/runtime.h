@@ -179,6 +179,27 @@ SB_INTERNAL void sb__compat_releasebuffer(sb_buffer *view);
  * the buffer API from 3.11, PyObject_AsWriteBuffer/AsReadBuffer before).
  * The memoryview must stay alive while the address is used. 0 or -1 + exception. */
 SB_INTERNAL int sb__compat_buffer_address(PyObject *view, bool writable, void **buf, Py_ssize_t *len);
+/* bufview.c: a buffer's memory with its length and item format, on every
+ * version (a memoryview holds the export until sb__bufview_close; a
+ * bytearray cannot be resized meanwhile). */
+typedef struct sb_bufview {
+    void *buf;             /* the first byte (valid while open) */
+    Py_ssize_t len;        /* bytes */
+    Py_ssize_t itemsize;   /* bytes per item (1 when unknown) */
+    char format[16];       /* memoryview.format ("d", "<i", "B"...) */
+    bool readonly, contiguous;
+    PyObject *mv;          /* the memoryview holding the export */
+} sb_bufview;
+/* 0: open; 1: a buffer, but not C-contiguous or (writable asked) read-only,
+ * with v's flags set and nothing held; -1 with an exception (TypeError when
+ * obj is no buffer). */
+SB_INTERNAL int sb__bufview_open(PyObject *obj, bool writable, sb_bufview *v);
+SB_INTERNAL void sb__bufview_close(sb_bufview *v); /* keeps a set exception; no-op when not open */
+/* Does a memoryview format hold items of the C type elem (class and size;
+ * any 1-byte integer format for char types; anything for void)? */
+SB_INTERNAL bool sb__format_fits(const char *format, sb_type elem);
+/* The canonical format of items of elem ("d", "q"...), NULL for void. */
+SB_INTERNAL const char *sb__format_of(sb_type elem);
 /* The interpreter of this thread's current thread state (GIL held), on every version. */
 SB_INTERNAL PyInterpreterState *sb__compat_interp(void);
 /* UTF-8 of a str without a temporary (>= 3.10); NULL + no exception when the

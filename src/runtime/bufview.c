@@ -1,0 +1,180 @@
+/* bufview.c — buffers with a length and an element format, on every version: a memoryview holds the export, formats match C types. */
+#include "runtime/runtime.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Formats                                                             */
+/* A struct-module format of one item (memoryview.format) as a class and a
+ * size, or false when it is not a single native-order scalar. '@' (or no
+ * prefix) means native sizes; '=' (and '<'/'>'/'!' in the machine's order)
+ * standard sizes. */
+
+static bool little_endian(void)
+{
+    const uint16_t one = 1;
+    return *(const uint8_t *)&one == 1;
+}
+
+static bool format_item(const char *f, sb_class *cls, size_t *size)
+{
+    bool standard = false;
+    if (*f == '@') {
+        f++;
+    } else if (*f == '=' || *f == '<' || *f == '>' || *f == '!') {
+        if ((*f == '<' && !little_endian()) || ((*f == '>' || *f == '!') && little_endian()))
+            return false;
+        standard = true;
+        f++;
+    }
+    if (!f[0] || f[1])
+        return false;
+    switch (*f) {
+    case 'b': *cls = SB_CLASS_SINT; *size = 1; return true;
+    case 'B': case 'c': *cls = SB_CLASS_UINT; *size = 1; return true;
+    case '?': *cls = SB_CLASS_BOOL; *size = 1; return true;
+    case 'h': *cls = SB_CLASS_SINT; *size = 2; return true;
+    case 'H': *cls = SB_CLASS_UINT; *size = 2; return true;
+    case 'i': *cls = SB_CLASS_SINT; *size = 4; return true;
+    case 'I': *cls = SB_CLASS_UINT; *size = 4; return true;
+    case 'l': *cls = SB_CLASS_SINT; *size = standard ? 4 : sizeof(long); return true;
+    case 'L': *cls = SB_CLASS_UINT; *size = standard ? 4 : sizeof(long); return true;
+    case 'q': *cls = SB_CLASS_SINT; *size = 8; return true;
+    case 'Q': *cls = SB_CLASS_UINT; *size = 8; return true;
+    case 'n': *cls = SB_CLASS_SINT; *size = sizeof(size_t); return !standard;
+    case 'N': *cls = SB_CLASS_UINT; *size = sizeof(size_t); return !standard;
+    case 'e': *cls = SB_CLASS_FLOAT; *size = 2; return true;
+    case 'f': *cls = SB_CLASS_FLOAT; *size = 4; return true;
+    case 'd': *cls = SB_CLASS_FLOAT; *size = 8; return true;
+    default: return false;
+    }
+}
+
+const char *sb__format_of(sb_type elem)
+{
+    if (elem.ptr || elem.named)
+        return NULL;
+    const sb_kindinfo *k = sb__kind((sb_kind)elem.kind);
+    switch (k->cls) {
+    case SB_CLASS_BOOL: return "?";
+    case SB_CLASS_FLOAT: return k->size == 4 ? "f" : "d";
+    case SB_CLASS_SINT: return k->size == 1 ? "b" : k->size == 2 ? "h" : k->size == 4 ? "i" : "q";
+    case SB_CLASS_UINT: return k->size == 1 ? "B" : k->size == 2 ? "H" : k->size == 4 ? "I" : "Q";
+    default: return NULL; /* void: any bytes */
+    }
+}
+
+bool sb__format_fits(const char *have, sb_type elem)
+{
+    if (elem.ptr || elem.named)
+        return false;
+    const sb_kindinfo *k = sb__kind((sb_kind)elem.kind);
+    if (k->cls == SB_CLASS_VOID)
+        return true; /* void *: any contiguous memory, counted in bytes */
+    sb_class cls;
+    size_t size;
+    if (!format_item(have, &cls, &size) || size != k->size)
+        return false;
+    if (size == 1 && k->cls != SB_CLASS_BOOL && cls != SB_CLASS_BOOL)
+        return true; /* bytes for any char type: b, B, c */
+    return cls == (sb_class)k->cls;
+}
+
+/* ------------------------------------------------------------------ */
+/* Views                                                               */
+
+/* A boolean / an integer / a str attribute of the memoryview. */
+static int mv_flag(PyObject *mv, const char *name)
+{
+    PyObject *v = PyObject_GetAttrString(mv, name);
+    int r = v ? PyObject_IsTrue(v) : -1;
+    Py_XDECREF(v);
+    return r;
+}
+
+static Py_ssize_t mv_size(PyObject *mv, const char *name)
+{
+    PyObject *v = PyObject_GetAttrString(mv, name);
+    Py_ssize_t r = v ? PyLong_AsSsize_t(v) : -1;
+    Py_XDECREF(v);
+    return r;
+}
+
+static int mv_format(PyObject *mv, char *out, size_t cap)
+{
+    PyObject *v = PyObject_GetAttrString(mv, "format");
+    if (!v)
+        return -1;
+    PyObject *b = PyUnicode_AsUTF8String(v);
+    Py_DECREF(v);
+    if (!b)
+        return -1;
+    const char *s = PyBytes_AsString(b);
+    int rc = -1;
+    if (s) {
+        size_t n = strlen(s);
+        if (n >= cap) /* a struct format of many items: not a scalar anyway */
+            n = cap - 1;
+        memcpy(out, s, n);
+        out[n] = '\0';
+        rc = 0;
+    }
+    Py_DECREF(b);
+    return rc;
+}
+
+int sb__bufview_open(PyObject *obj, bool writable, sb_bufview *v)
+{
+    memset(v, 0, sizeof *v);
+    PyObject *mv = PyMemoryView_FromObject(obj);
+    if (!mv)
+        return -1; /* TypeError: not a buffer (the caller words it) */
+    int contiguous = mv_flag(mv, "c_contiguous");
+    int readonly = contiguous == 1 ? mv_flag(mv, "readonly") : 0;
+    Py_ssize_t nbytes = contiguous == 1 ? mv_size(mv, "nbytes") : 0;
+    Py_ssize_t itemsize = contiguous == 1 ? mv_size(mv, "itemsize") : 0;
+    if (contiguous < 0 || readonly < 0 || nbytes < 0 || itemsize < 0 ||
+        (contiguous == 1 && mv_format(mv, v->format, sizeof v->format) < 0)) {
+        Py_DECREF(mv);
+        return -1;
+    }
+    v->contiguous = contiguous == 1;
+    v->readonly = readonly == 1;
+    v->len = nbytes;
+    v->itemsize = itemsize ? itemsize : 1;
+    if (!v->contiguous || (writable && v->readonly)) {
+        Py_DECREF(mv);
+        return 1; /* the caller says why, with v's flags */
+    }
+    void *buf = NULL;
+    Py_ssize_t len = nbytes;
+    if (PyByteArray_Check(obj))
+        buf = PyByteArray_AsString(obj); /* contiguous and writable; the view stops resizes */
+    else if (sb__compat_buffer_address(mv, writable, &buf, &len) < 0) {
+        Py_DECREF(mv);
+        return -1;
+    }
+    v->buf = buf;
+    v->mv = mv;
+    return 0;
+}
+
+void sb__bufview_close(sb_bufview *v)
+{
+    if (v->mv) {
+        PyObject *mv = v->mv;
+        v->mv = NULL;
+        /* release() drops the export now (a bytearray may be resized again);
+         * the reference may outlive this call otherwise. */
+        PyObject *et, *ev, *tb;
+        PyErr_Fetch(&et, &ev, &tb); /* closing on an error path keeps that error */
+        PyObject *r = PyObject_CallMethod(mv, "release", NULL);
+        if (r)
+            Py_DECREF(r);
+        else
+            PyErr_Clear();
+        Py_DECREF(mv);
+        PyErr_Restore(et, ev, tb);
+    }
+    v->buf = NULL;
+}
