@@ -47,7 +47,10 @@ extern "C" {
 /* One function of the module: an ordinary C function, its signature string
  * (DESIGN §4; the Python name is the name in the signature) and a docstring.
  *   SB_FUNCTION(sum_as_string, "char *sum_as_string(int64_t a, int64_t b) [[free]]", "Sum as text.")
- * Arguments and results convert as in the Python face. `PyObject *`
+ * Arguments and results convert as in the Python face (including buffers
+ * with lengths: "double mean(const double *xs [[len(n)]], size_t n)" is
+ * called as mean(array('d', ...)), n filled from the buffer; README, "The
+ * signature language"). `PyObject *`
  * parameters are BORROWED for the call; a `PyObject *` result must be a NEW
  * reference (or NULL with an exception set). `*args` / `**kwargs` arrive as a
  * borrowed `PyObject *` tuple / dict. A function reports an error by calling

@@ -178,3 +178,117 @@ void sb__bufview_close(sb_bufview *v)
     }
     v->buf = NULL;
 }
+
+/* ------------------------------------------------------------------ */
+/* [[len(n)]] parameters and results                                   */
+
+int sb__buffer_arg(const sb_lenarg *a, PyObject *v, sb_cell *cell, sb_cell *lencell, bool lenset, sb_temp *tmp)
+{
+    char tn[64];
+    sb__type_format(a->type, tn, sizeof tn);
+    sb_type elem = a->type;
+    elem.ptr--;
+    if (v == Py_None) { /* NULL and no items */
+        cell->p = NULL;
+        if (!lenset)
+            lencell->u = 0;
+        else if (lencell->u != 0)
+            goto mismatch_none;
+        return 0;
+    }
+    sb_bufview bv;
+    int rc = sb__bufview_open(v, !a->type.cconst, &bv);
+    if (rc < 0) {
+        if (!PyErr_ExceptionMatches(PyExc_TypeError))
+            return -1;
+        PyErr_Clear();
+        PyObject *tname = PyObject_GetAttrString((PyObject *)Py_TYPE(v), "__qualname__");
+        if (tname)
+            PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) must be a buffer%s (bytes, bytearray, array.array, "
+                         "memoryview...) or None, not %U", a->fname, a->pname, tn,
+                         a->type.cconst ? "" : " (writable)", tname);
+        Py_XDECREF(tname);
+        return -1;
+    }
+    if (rc > 0) {
+        PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) needs a %s buffer, and %R is %s", a->fname, a->pname,
+                     tn, bv.contiguous ? "writable" : "C-contiguous", v, bv.contiguous ? "read-only" : "not");
+        return -1;
+    }
+    if (!sb__format_fits(bv.format, elem)) {
+        const char *want = sb__format_of(elem);
+        PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) must be a buffer of format '%s', not '%s' (%R)",
+                     a->fname, a->pname, tn, want ? want : "?", bv.format, v);
+        sb__bufview_close(&bv);
+        return -1;
+    }
+    size_t isz = elem.kind == SB_K_VOID ? 1 : sb__type_size(elem);
+    uint64_t count = (uint64_t)bv.len / isz;
+    const sb_kindinfo *lk = sb__kind((sb_kind)a->lentype.kind);
+    if (count > lk->max) {
+        PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s): %llu items do not fit its length '%s' (%s, at "
+                     "most %llu)", a->fname, a->pname, tn, (unsigned long long)count, a->lenname, lk->name,
+                     (unsigned long long)lk->max);
+        sb__bufview_close(&bv);
+        return -1;
+    }
+    if (lenset && lencell->u != count) {
+        PyErr_Format(PyExc_ValueError, "%s() argument '%s' (%s) has %llu item%s, and an earlier buffer of length "
+                     "'%s' has %llu: they must be equal", a->fname, a->pname, tn, (unsigned long long)count,
+                     count == 1 ? "" : "s", a->lenname, (unsigned long long)lencell->u);
+        sb__bufview_close(&bv);
+        return -1;
+    }
+    lencell->u = count;
+    cell->p = bv.buf;
+    tmp->obj = bv.mv; /* the export is held until the call returns */
+    tmp->view.obj = NULL;
+    return 0;
+mismatch_none:
+    PyErr_Format(PyExc_ValueError, "%s() argument '%s' (%s) is None (0 items), and an earlier buffer of length '%s' "
+                 "has %llu: they must be equal", a->fname, a->pname, tn, a->lenname, (unsigned long long)lencell->u);
+    return -1;
+}
+
+PyObject *sb__buffer_result(const void *p, uint64_t count, sb_type ret, const char *fname)
+{
+    sb_type elem = ret;
+    elem.ptr--;
+    size_t isz = elem.kind == SB_K_VOID ? 1 : sb__type_size(elem);
+    if (!p) {
+        if (count == 0)
+            return PyBytes_FromStringAndSize("", 0);
+        PyErr_Format(PyExc_ValueError, "%s() returned NULL with %llu items", fname, (unsigned long long)count);
+        return NULL;
+    }
+    if (count > (uint64_t)PY_SSIZE_T_MAX / isz) {
+        PyErr_Format(PyExc_OverflowError, "%s() returned %llu items: too many", fname, (unsigned long long)count);
+        return NULL;
+    }
+    PyObject *b = PyBytes_FromStringAndSize(p, (Py_ssize_t)(count * isz));
+    const char *fmt = sb__format_of(elem);
+    if (!b || isz == 1 || !fmt)
+        return b; /* bytes for char types and void */
+    /* Typed items: a read-only memoryview of them, cast to their format. */
+    PyObject *mv = PyMemoryView_FromObject(b);
+    Py_DECREF(b);
+    if (!mv)
+        return NULL;
+    PyObject *typed = PyObject_CallMethod(mv, "cast", "s", fmt);
+    Py_DECREF(mv);
+    return typed;
+}
+
+int sb__cell_count(const sb_cell *c, sb_type t, uint64_t *out)
+{
+    const sb_kindinfo *k = sb__kind((sb_kind)t.kind);
+    uint64_t u = c->u;
+    if (k->size < 8)
+        u &= ((uint64_t)1 << (8 * k->size)) - 1;
+    if (k->cls == SB_CLASS_SINT && k->size < 8 && (u >> (8 * k->size - 1)) & 1)
+        return -1; /* negative */
+    if (k->cls == SB_CLASS_SINT && k->size == 8 && c->i < 0)
+        return -1;
+    *out = u;
+    return 0;
+}

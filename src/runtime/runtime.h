@@ -368,6 +368,26 @@ typedef struct sb_temp {
     sb_buffer view;        /* >= 3.11 buffer; view.obj != NULL when held */
 } sb_temp;
 
+/* bufview.c: a [[len(n)]] buffer argument: opens v's buffer (None: NULL, 0
+ * items), checks its format against the pointee of `type` and writability
+ * (non-const), stores its address in *cell and its item count in *lencell
+ * (range-checked for n's type; when lenset, it must equal what is there),
+ * and holds the export in tmp. 0 or -1 with an exception naming the function
+ * and the parameter. */
+typedef struct sb_lenarg {
+    const char *fname, *pname, *lenname;
+    sb_type type;          /* the buffer parameter's type ("const double *") */
+    sb_type lentype;       /* n's type */
+} sb_lenarg;
+SB_INTERNAL int sb__buffer_arg(const sb_lenarg *a, PyObject *v, sb_cell *cell, sb_cell *lencell, bool lenset,
+                               sb_temp *tmp);
+/* A [[len(n)]] result: count items of ret's pointee at p, copied: bytes for
+ * char types and void, else a read-only memoryview cast to their format.
+ * New reference or NULL. */
+SB_INTERNAL PyObject *sb__buffer_result(const void *p, uint64_t count, sb_type ret, const char *fname);
+/* The integer of type t in a cell's low bytes as a count: 0, or -1 when negative. */
+SB_INTERNAL int sb__cell_count(const sb_cell *c, sb_type t, uint64_t *out);
+
 /* What a converter needs besides the value: names for messages, and the state. */
 typedef struct sb_convctx {
     const char *fname;     /* "crc32" in "crc32() argument 'len' (unsigned int) ..." */

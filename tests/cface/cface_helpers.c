@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sigbind.h>
@@ -237,7 +238,61 @@ static PyObject *none_of(PyObject *obj)
     return sb_is_none(obj) ? sb_value("const char *", "none") : sb_none();
 }
 
+/* ---- [[len(n)]] buffers and results in signatures ---- */
+
+static double mean_of(const double *xs, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += xs[i];
+    return n ? s / (double)n : 0.0;
+}
+
+static void scale(double *xs, size_t n, double by)
+{
+    for (size_t i = 0; i < n; i++)
+        xs[i] *= by;
+}
+
+static int64_t dot(const int32_t *a, const int32_t *b, uint8_t n)
+{
+    int64_t s = 0;
+    for (unsigned i = 0; i < n; i++)
+        s += (int64_t)a[i] * b[i];
+    return s;
+}
+
+static double squares_store[64];
+
+/* The first n squares, from static storage (not freed). */
+static const double *squares(size_t n)
+{
+    if (n > 64) {
+        sb_raise("ValueError", "squares() argument 'n' (size_t) must be at most 64, not %zu", n);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        squares_store[i] = (double)(i * i);
+    return squares_store;
+}
+
+/* data reversed, malloc'd ([[free]]), its length in *outlen. */
+static uint8_t *reversed(const uint8_t *data, size_t n, size_t *outlen)
+{
+    uint8_t *r = malloc(n ? n : 1);
+    for (size_t i = 0; r && i < n; i++)
+        r[i] = data[n - 1 - i];
+    *outlen = n;
+    return r;
+}
+
 static const sb_function_def functions[] = {
+    SB_FUNCTION(mean_of, "double mean_of(const double *xs [[len(n)]], size_t n)", "The issue's example."),
+    SB_FUNCTION(scale, "void scale(double *xs [[len(n)]], size_t n, double by)", "Scales in place."),
+    SB_FUNCTION(dot, "int64_t dot(const int32_t *a [[len(n)]], const int32_t *b [[len(n)]], uint8_t n)", NULL),
+    SB_FUNCTION(squares, "const double *squares(size_t n) [[len(n)]]", NULL),
+    SB_FUNCTION(reversed, "uint8_t *reversed(const uint8_t *data [[len(n)]], size_t n, size_t *outlen [[out]]) "
+                          "[[len(outlen)]] [[free]]", NULL),
     SB_FUNCTION(mean, "double mean(PyObject *buf)", "The mean of a buffer of doubles."),
     SB_FUNCTION(fill, "int64_t fill(PyObject *buf, int32_t value)", "Fills a writable int32 buffer."),
     SB_FUNCTION(buffer_info, "PyObject *buffer_info(PyObject *obj, const char *type = \"\", bool writable = false)",
