@@ -123,18 +123,73 @@ static int mv_format(PyObject *mv, char *out, size_t cap)
     return rc;
 }
 
+/* >= 3.11: the buffer API itself (no memoryview, no attribute look-ups). */
+static int open_with_api(PyObject *obj, bool writable, sb_bufview *v)
+{
+    int want = SB_PyBUF_FORMAT | SB_PyBUF_C_CONTIGUOUS;
+    if (sb__compat_getbuffer(obj, &v->view, want | (writable ? SB_PyBUF_WRITABLE : 0)) == 0) {
+        v->held = true;
+        v->buf = v->view.buf;
+        v->len = v->view.len;
+        v->itemsize = v->view.itemsize > 0 ? v->view.itemsize : 1;
+        v->readonly = v->view.readonly != 0;
+        v->contiguous = true;
+        const char *f = v->view.format ? v->view.format : "B";
+        size_t n = strlen(f);
+        if (n >= sizeof v->format)
+            n = sizeof v->format - 1;
+        memcpy(v->format, f, n);
+        v->format[n] = '\0';
+        return 0;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_BufferError))
+        return -1; /* TypeError: no buffer at all */
+    /* Which rule failed: read-only, or not C-contiguous? */
+    PyErr_Clear();
+    sb_buffer probe;
+    if (sb__compat_getbuffer(obj, &probe, SB_PyBUF_FORMAT | SB_PyBUF_C_CONTIGUOUS) == 0) {
+        sb__compat_releasebuffer(&probe);
+        v->contiguous = true;
+        v->readonly = true;
+    } else {
+        PyErr_Clear();
+        v->contiguous = false;
+    }
+    return 1;
+}
+
 int sb__bufview_open(PyObject *obj, bool writable, sb_bufview *v)
 {
     memset(v, 0, sizeof *v);
+    if (sb__compat_have_buffer())
+        return open_with_api(obj, writable, v);
+    if (PyBytes_Check(obj)) { /* immutable: no export to hold */
+        v->contiguous = v->readonly = true;
+        if (writable)
+            return 1;
+        v->buf = PyBytes_AsString(obj);
+        v->len = PyBytes_Size(obj);
+        v->itemsize = 1;
+        v->format[0] = 'B';
+        return v->buf ? 0 : -1;
+    }
     PyObject *mv = PyMemoryView_FromObject(obj);
     if (!mv)
         return -1; /* TypeError: not a buffer (the caller words it) */
     int contiguous = mv_flag(mv, "c_contiguous");
     int readonly = contiguous == 1 ? mv_flag(mv, "readonly") : 0;
     Py_ssize_t nbytes = contiguous == 1 ? mv_size(mv, "nbytes") : 0;
-    Py_ssize_t itemsize = contiguous == 1 ? mv_size(mv, "itemsize") : 0;
-    if (contiguous < 0 || readonly < 0 || nbytes < 0 || itemsize < 0 ||
+    if (contiguous < 0 || readonly < 0 || nbytes < 0 ||
         (contiguous == 1 && mv_format(mv, v->format, sizeof v->format) < 0)) {
+        Py_DECREF(mv);
+        return -1;
+    }
+    /* The item size: known from a scalar format, else asked (one look-up saved per call). */
+    sb_class cls;
+    size_t fsize;
+    Py_ssize_t itemsize = contiguous != 1 ? 1
+                          : format_item(v->format, &cls, &fsize) ? (Py_ssize_t)fsize : mv_size(mv, "itemsize");
+    if (itemsize < 0) {
         Py_DECREF(mv);
         return -1;
     }
@@ -161,6 +216,10 @@ int sb__bufview_open(PyObject *obj, bool writable, sb_bufview *v)
 
 void sb__bufview_close(sb_bufview *v)
 {
+    if (v->held) {
+        v->held = false;
+        sb__compat_releasebuffer(&v->view);
+    }
     if (v->mv) {
         PyObject *mv = v->mv;
         v->mv = NULL;
@@ -184,8 +243,8 @@ void sb__bufview_close(sb_bufview *v)
 
 int sb__buffer_arg(const sb_lenarg *a, PyObject *v, sb_cell *cell, sb_cell *lencell, bool lenset, sb_temp *tmp)
 {
-    char tn[64];
-    sb__type_format(a->type, tn, sizeof tn);
+    char tn[64]; /* the parameter's type, for messages: formatted only on errors */
+#define SB_TN (sb__type_format(a->type, tn, sizeof tn), tn)
     sb_type elem = a->type;
     elem.ptr--;
     if (v == Py_None) { /* NULL and no items */
@@ -205,20 +264,20 @@ int sb__buffer_arg(const sb_lenarg *a, PyObject *v, sb_cell *cell, sb_cell *lenc
         PyObject *tname = PyObject_GetAttrString((PyObject *)Py_TYPE(v), "__qualname__");
         if (tname)
             PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) must be a buffer%s (bytes, bytearray, array.array, "
-                         "memoryview...) or None, not %U", a->fname, a->pname, tn,
+                         "memoryview...) or None, not %U", a->fname, a->pname, SB_TN,
                          a->type.cconst ? "" : " (writable)", tname);
         Py_XDECREF(tname);
         return -1;
     }
     if (rc > 0) {
         PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) needs a %s buffer, and %R is %s", a->fname, a->pname,
-                     tn, bv.contiguous ? "writable" : "C-contiguous", v, bv.contiguous ? "read-only" : "not");
+                     SB_TN, bv.contiguous ? "writable" : "C-contiguous", v, bv.contiguous ? "read-only" : "not");
         return -1;
     }
     if (!sb__format_fits(bv.format, elem)) {
         const char *want = sb__format_of(elem);
         PyErr_Format(PyExc_TypeError, "%s() argument '%s' (%s) must be a buffer of format '%s', not '%s' (%R)",
-                     a->fname, a->pname, tn, want ? want : "?", bv.format, v);
+                     a->fname, a->pname, SB_TN, want ? want : "?", bv.format, v);
         sb__bufview_close(&bv);
         return -1;
     }
@@ -227,28 +286,33 @@ int sb__buffer_arg(const sb_lenarg *a, PyObject *v, sb_cell *cell, sb_cell *lenc
     const sb_kindinfo *lk = sb__kind((sb_kind)a->lentype.kind);
     if (count > lk->max) {
         PyErr_Format(PyExc_OverflowError, "%s() argument '%s' (%s): %llu items do not fit its length '%s' (%s, at "
-                     "most %llu)", a->fname, a->pname, tn, (unsigned long long)count, a->lenname, lk->name,
+                     "most %llu)", a->fname, a->pname, SB_TN, (unsigned long long)count, a->lenname, lk->name,
                      (unsigned long long)lk->max);
         sb__bufview_close(&bv);
         return -1;
     }
     if (lenset && lencell->u != count) {
         PyErr_Format(PyExc_ValueError, "%s() argument '%s' (%s) has %llu item%s, and an earlier buffer of length "
-                     "'%s' has %llu: they must be equal", a->fname, a->pname, tn, (unsigned long long)count,
+                     "'%s' has %llu: they must be equal", a->fname, a->pname, SB_TN, (unsigned long long)count,
                      count == 1 ? "" : "s", a->lenname, (unsigned long long)lencell->u);
         sb__bufview_close(&bv);
         return -1;
     }
     lencell->u = count;
     cell->p = bv.buf;
-    tmp->obj = bv.mv; /* the export is held until the call returns */
-    tmp->view.obj = NULL;
+    /* The export is held until the call returns (sb__temp_release). */
+    tmp->obj = bv.mv;
+    if (bv.held)
+        tmp->view = bv.view;
+    else
+        tmp->view.obj = NULL;
     return 0;
 mismatch_none:
     PyErr_Format(PyExc_ValueError, "%s() argument '%s' (%s) is None (0 items), and an earlier buffer of length '%s' "
-                 "has %llu: they must be equal", a->fname, a->pname, tn, a->lenname, (unsigned long long)lencell->u);
+                 "has %llu: they must be equal", a->fname, a->pname, SB_TN, a->lenname, (unsigned long long)lencell->u);
     return -1;
 }
+#undef SB_TN
 
 PyObject *sb__buffer_result(const void *p, uint64_t count, sb_type ret, const char *fname)
 {

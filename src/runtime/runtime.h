@@ -167,6 +167,7 @@ typedef struct sb_buffer {
 #define SB_PyBUF_FORMAT 0x0004
 #define SB_PyBUF_ND 0x0008
 #define SB_PyBUF_STRIDES (0x0010 | SB_PyBUF_ND)
+#define SB_PyBUF_C_CONTIGUOUS (0x0020 | SB_PyBUF_STRIDES)
 /* Type slot ids of the buffer protocol (stable values; the 3.7 headers #undef them). */
 #define SB_Py_bf_getbuffer 1
 #define SB_Py_bf_releasebuffer 2
@@ -188,7 +189,9 @@ typedef struct sb_bufview {
     Py_ssize_t itemsize;   /* bytes per item (1 when unknown) */
     char format[16];       /* memoryview.format ("d", "<i", "B"...) */
     bool readonly, contiguous;
-    PyObject *mv;          /* the memoryview holding the export */
+    PyObject *mv;          /* < 3.11: the memoryview holding the export */
+    bool held;             /* >= 3.11: the export is `view` (the buffer API) */
+    sb_buffer view;
 } sb_bufview;
 /* 0: open; 1: a buffer, but not C-contiguous or (writable asked) read-only,
  * with v's flags set and nothing held; -1 with an exception (TypeError when
