@@ -483,7 +483,7 @@ void sb_error_print(void);
  * sources against its signature string when it builds the module: the C
  * function's type must be exactly the type the signature describes (result,
  * arity, each parameter; `PyObject *` for *args and **kwargs; a class `Rect *` is
- * the C type `Rect *`, so a class's name must name its struct type), and a
+ * `T *` for the T of its definition's `.size = sizeof(T)`, else `Rect *`), and a
  * field's member must have the declared type and size. A mismatch or a
  * signature the parser refuses fails the build, naming the file, line, entry,
  * signature and both types. It preprocesses each source once more with

@@ -11,7 +11,7 @@
  * into a marker the preprocessor fills in (file, line, the C function's or
  * member's text, the signature's string literals). This program parses every
  * signature with sigbind's own parser (class names: the `.name = "X"`
- * initializers of the file) and writes mod.sigcheck.c: `#include "mod.c"`
+ * initializers of the file, their C types: `.size = sizeof(T)` beside them) and writes mod.sigcheck.c: `#include "mod.c"`
  * followed, per entry, by checks the compiler enforces:
  *   - a function: _Static_assert(_Generic(&(fn), R (*)(P...): 1, default: 0))
  *     and an initialization of a pointer of that exact type from &(fn) (the
@@ -23,7 +23,8 @@
  * exit status is then 1 and nothing is written.
  * Type spellings follow what the runtime calls the function with: the kinds
  * table's C types (ssize_t is ptrdiff_t), `PyObject *`, a class's name as its
- * C struct type (the class "Rect" is the C type `Rect`).
+ * C struct type: T of the class definition's `.size = sizeof(T)`, else the
+ * class's name (the class "Rect" is the C type `Rect`).
  */
 #include "core/internal.h"
 
@@ -212,11 +213,24 @@ typedef struct classes {
     size_t n, cap;
 } classes;
 
-static void add_class(classes *cl, const char *name)
+static char *dup_text(const char *s, size_t n)
+{
+    char *copy = malloc(n + 1);
+    if (!copy)
+        exit(2);
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    return copy;
+}
+
+/* ctype: the class's C struct type (from `.size = sizeof(T)`), or NULL: the class's name. */
+static void add_class(classes *cl, const char *name, char *ctype)
 {
     for (size_t i = 0; i < cl->n; i++)
-        if (strcmp(cl->v[i].name, name) == 0)
+        if (strcmp(cl->v[i].name, name) == 0) {
+            free(ctype);
             return;
+        }
     if (cl->n == cl->cap) {
         cl->cap = cl->cap ? cl->cap * 2 : 16;
         cl->v = realloc(cl->v, cl->cap * sizeof *cl->v);
@@ -226,12 +240,49 @@ static void add_class(classes *cl, const char *name)
     sb_named *nd = &cl->v[cl->n++];
     memset(nd, 0, sizeof *nd);
     nd->what = SB_NAMED_CLASS;
-    size_t n = strlen(name) + 1;
-    char *copy = malloc(n);
-    if (!copy)
-        exit(2);
-    nd->name = memcpy(copy, name, n);
+    nd->name = dup_text(name, strlen(name));
     nd->index = (uint32_t)(cl->n - 1);
+    nd->user = ctype;
+}
+
+/* `sizeof(T)` of a `.size = ` in the rest of the initializer that starts at
+ * p (up to its closing '}'): T's text, or NULL. */
+static char *size_type(const char *p, const char *end)
+{
+    int depth = 0;
+    for (; p < end; p++) {
+        if (*p == '"') { /* skip string literals */
+            for (p++; p < end && *p != '"'; p++)
+                if (*p == '\\')
+                    p++;
+            continue;
+        }
+        if (*p == '{' || *p == '(')
+            depth++;
+        else if (*p == ')')
+            depth--;
+        else if (*p == '}' && depth-- == 0)
+            return NULL;
+        if (depth || *p != '.' || strncmp(p + 1, "size", 4) != 0 || isalnum((unsigned char)p[5]) || p[5] == '_')
+            continue;
+        scanner sc = {p + 5, end};
+        char kw[8];
+        if (!read_punct(&sc, '=') || !read_ident(&sc, kw, sizeof kw) || strcmp(kw, "sizeof") || !read_punct(&sc, '('))
+            return NULL;
+        const char *t = sc.s;
+        int d = 1;
+        for (; sc.s < end && d; sc.s++)
+            d += *sc.s == '(' ? 1 : *sc.s == ')' ? -1 : 0;
+        if (d)
+            return NULL;
+        const char *e = sc.s - 1; /* the ')' */
+        while (t < e && isspace((unsigned char)*t))
+            t++;
+        while (e > t && isspace((unsigned char)e[-1]))
+            e--;
+        return e > t ? dup_text(t, (size_t)(e - t)) : NULL;
+    }
+    return NULL;
 }
 
 static const sb_named *class_lookup(const sb_scope *scope, const char *name, size_t len, int tag)
@@ -253,7 +304,7 @@ static void find_classes(const char *s, const char *end, classes *cl)
         scanner sc = {p + 5, end};
         text name = {0};
         if (read_punct(&sc, '=') && read_literals(&sc, &name) && name.n)
-            add_class(cl, name.b);
+            add_class(cl, name.b, size_type(sc.s, end));
         free(name.b);
     }
 }
@@ -293,7 +344,9 @@ static void spell(text *o, sb_type t, const char *declarator)
         return;
     }
     const char *base;
-    if (t.named)
+    if (t.named && t.named->what == SB_NAMED_CLASS && t.named->user)
+        base = t.named->user; /* the struct type of its `.size = sizeof(T)` */
+    else if (t.named)
         base = t.named->name;
     else if (t.kind == SB_K_SSIZE)
         base = "ptrdiff_t"; /* what the runtime passes it as */
@@ -491,8 +544,10 @@ int main(int argc, char **argv)
         p = sc.s - 1;
     }
     free(src);
-    for (size_t i = 0; i < cl.n; i++)
+    for (size_t i = 0; i < cl.n; i++) {
         free((void *)cl.v[i].name);
+        free((void *)cl.v[i].user);
+    }
     free(cl.v);
     if (o.errors) {
         free(o.c.b);

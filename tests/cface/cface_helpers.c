@@ -99,9 +99,21 @@ static const sb_field_def counter_fields[] = {
     SB_END,
 };
 
-typedef struct Plain {
+/* A class whose name is not its C type's: the build-time check takes the type from `.size = sizeof(...)`. */
+typedef struct plain_s {
     int64_t x;
-} Plain;
+} plain_t;
+
+static int64_t plain_get_x(plain_t *self) { return self->x; }
+
+static const sb_method_def plain_methods[] = {
+    SB_GETTER(plain_get_x, "int64_t get_x(Plain *self)", NULL),
+    SB_END,
+};
+static const sb_field_def plain_fields[] = {
+    SB_FIELD(struct plain_s, x, "int64_t x_field", SB_READWRITE, NULL),
+    SB_END,
+};
 
 /* The total inside any Counter (or subclass) instance given as a plain object. */
 static int64_t counter_total(PyObject *obj)
@@ -324,7 +336,7 @@ static const sb_exception_def exceptions[] = {
 static const sb_class_def classes[] = {
     {.name = "Counter", .size = sizeof(Counter), .flags = SB_SUBCLASSABLE, .methods = counter_methods,
      .fields = counter_fields},
-    {.name = "Plain", .size = sizeof(Plain)},
+    {.name = "Plain", .size = sizeof(struct plain_s), .methods = plain_methods, .fields = plain_fields},
     SB_END,
 };
 

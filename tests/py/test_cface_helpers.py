@@ -109,6 +109,11 @@ class Instances(unittest.TestCase):
         with self.assertRaises(TypeError):
             h.counter_total(3)
 
+    def test_class_named_unlike_its_struct(self):
+        p = h.Plain()
+        p.x_field = 5
+        self.assertEqual(p.x, 5)
+
     def test_unbuilt_instance_is_refused(self):
         c = h.Counter.__new__(h.Counter)
         with self.assertRaises(TypeError) as cm:
