@@ -43,7 +43,8 @@ int sb_buffer_get(PyObject *obj, const char *type, bool writable, sb_buffer_view
     sb_type elem = {SB_K_VOID, 0, 0, NULL};
     if (type) {
         sb_error err = {0};
-        if (sb__type_parse(type, strlen(type), &elem, &err) < 0 || elem.ptr || elem.named) {
+        if (sb__type_parse(type, strlen(type), &elem, &err) < 0 || elem.ptr || elem.named ||
+            elem.kind == SB_K_PYOBJECT) {
             PyErr_Format(PyExc_SystemError, "sb_buffer_get(): '%s' is not a scalar C type%s%s", type,
                          err.msg[0] ? ": " : "", err.msg);
             return -1;

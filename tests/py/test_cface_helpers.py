@@ -71,6 +71,8 @@ class Buffers(unittest.TestCase):
             h.buffer_info(b"x", "double *")
         with self.assertRaises(SystemError):
             h.buffer_info(b"x", "not a type")
+        with self.assertRaises(SystemError):
+            h.buffer_info(b"x", "PyObject")
 
     def test_open_buffer_pins_a_bytearray(self):
         ba = bytearray(b"\x01\x02\x03")
