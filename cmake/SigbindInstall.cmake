@@ -7,6 +7,7 @@
 #   lib/cmake/sigbind/sigbindConfigVersion.cmake
 #   lib/cmake/sigbind/sigbindTargets*.cmake     the exported target sigbind::runtime
 #   lib/cmake/sigbind/SigbindModule.cmake       sigbind_add_module(), included by the config
+#   lib/cmake/sigbind/sigbind-sigcheck          the tables' build-time checker sigbind_add_module runs
 #   lib/cmake/sigbind/SigbindEmbed.cmake        sigbind_add_executable(), included by the config
 #   lib/sigbind/link-only/libpython3.so         the stable-ABI link stand-in for programs (never loaded)
 #   lib/pkgconfig/sigbind.pc                    pkg-config --cflags --libs sigbind
@@ -69,6 +70,8 @@ install(TARGETS sigbind_static EXPORT sigbindTargets
 install(EXPORT sigbindTargets NAMESPACE sigbind:: FILE sigbindTargets.cmake
         DESTINATION ${SIGBIND_INSTALL_CMAKEDIR} COMPONENT Development)
 install(TARGETS sigbind_py LIBRARY DESTINATION ${SIGBIND_INSTALL_PYTHONDIR} COMPONENT Python)
+# The build-time table checker, next to SigbindModule.cmake (which finds it there).
+install(TARGETS sigbind_sigcheck RUNTIME DESTINATION ${SIGBIND_INSTALL_CMAKEDIR} COMPONENT Development)
 # The link stand-in for embedding programs, in a directory of its own: it must never be found
 # at run time in place of a real libpython3.so.
 install(TARGETS sigbind_python3_stub LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/sigbind/link-only

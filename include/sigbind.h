@@ -48,7 +48,10 @@ extern "C" {
  * (README.md "The signature language"; the Python name is the name in the
  * signature) and a docstring.
  *   SB_FUNCTION(sum_as_string, "char *sum_as_string(int64_t a, int64_t b) [[free]]", "Sum as text.")
- * Arguments and results convert as in the Python face. `PyObject *`
+ * Arguments and results convert as in the Python face (including buffers
+ * with lengths: "double mean(const double *xs [[len(n)]], size_t n)" is
+ * called as mean(array('d', ...)), n filled from the buffer; README, "The
+ * signature language"). `PyObject *`
  * parameters are BORROWED for the call; a `PyObject *` result must be a NEW
  * reference (or NULL with an exception set). `*args` / `**kwargs` arrive as a
  * borrowed `PyObject *` tuple / dict. A function reports an error by calling
@@ -334,6 +337,92 @@ void sb_decref(PyObject *obj);      /* NULL is allowed */
 PyObject *sb_getattr(PyObject *obj, const char *name);
 
 /* ===================================================================== */
+/* Objects without Python.h                                               */
+/* Everything here needs the GIL, returns NULL / -1 with a Python exception
+ * set on failure, and takes its PyObject * arguments BORROWED. A NULL object
+ * argument passes an exception already set through (else SystemError). */
+
+/* None: a new reference to it / is obj None? */
+PyObject *sb_none(void);
+bool sb_is_none(PyObject *obj);
+
+/* A buffer's memory (bytes, bytearray, array.array, memoryview, numpy...),
+ * C-contiguous, with its length and item format. */
+typedef struct sb_buffer_view {
+    void *buf;               /* the first byte; valid until sb_buffer_release */
+    size_t len;              /* bytes */
+    size_t itemsize;         /* bytes per item: the C type's size, or the buffer's own (type NULL) */
+    size_t count;            /* len / itemsize */
+    char format[16];         /* the buffer's struct-module format ("d", "B", "<i"...) */
+    bool readonly;
+    void *internal_;         /* the runtime's (the export it holds) */
+} sb_buffer_view;
+/* Opens obj's buffer. `type` names the item's C type as in signatures
+ * ("double", "int32_t", "uint8_t", "void" = any bytes), or NULL for any
+ * format. The buffer must be C-contiguous, writable when `writable`, and of a
+ * matching format: class and size ('l' and 'q' both fit int64_t where long
+ * is 64-bit; any 1-byte integer format fits char types). Else TypeError
+ * naming what was expected and given. While open, the object's export is
+ * held (a bytearray cannot be resized). Release with sb_buffer_release (also
+ * fine on a view that failed to open or was released). Every CPython >= 3.7
+ * (before 3.11 through a memoryview and the old stable buffer calls). */
+int sb_buffer_get(PyObject *obj, const char *type, bool writable, sb_buffer_view *view);
+void sb_buffer_release(sb_buffer_view *view);
+/* bytes / bytearray holding a copy of n bytes at data (data NULL: n zero
+ * bytes). New reference. */
+PyObject *sb_bytes(const void *data, size_t n);
+PyObject *sb_bytearray(const void *data, size_t n);
+
+/* The running module's class `name` (as in sb_class_def.name), BORROWED (the
+ * module state keeps it), e.g. to call it: sb_call(sb_class_object("Rect"), ...).
+ * SystemError for an unknown name or outside a C-face module's code. */
+PyObject *sb_class_object(const char *name);
+/* The struct inside obj, an instance of the running module's class `cls` or
+ * of a subclass (borrowed: valid while obj lives). TypeError for anything
+ * else, and for an instance whose constructor has not run (see Classes). */
+void *sb_instance_data(PyObject *obj, const char *cls);
+
+/* Iteration over any iterable:
+ *   PyObject *it = sb_iter(obj), *item;  int rc;
+ *   while ((rc = sb_next(it, &item)) == 1) { ...; sb_decref(item); }
+ *   sb_decref(it);  if (rc < 0) return ...;    (rc 0: exhausted)
+ * sb_iter returns a new reference; sb_next sets *item to a new reference and
+ * returns 1, or sets it to NULL and returns 0 at the end, -1 on error. */
+PyObject *sb_iter(PyObject *iterable);
+int sb_next(PyObject *iter, PyObject **item);
+/* obj.name = value (value NULL: del obj.name). 0 or -1. */
+int sb_setattr(PyObject *obj, const char *name, PyObject *value);
+/* hasattr(obj, name): 1 or 0; -1 when looking it up raised anything but AttributeError. */
+int sb_hasattr(PyObject *obj, const char *name);
+/* len(obj), or -1 with an exception. */
+ptrdiff_t sb_len(PyObject *obj);
+/* isinstance(obj, T) / issubclass(cls, T) for T named as in sb_raise: a class
+ * or exception of the running module ("Rect", "CustomError"), a builtin type
+ * ("int", "list", "ValueError"), or a dotted name ("collections.abc.Mapping").
+ * 1 or 0; -1 with an exception (SystemError for an unknown name). */
+int sb_isinstance(PyObject *obj, const char *type);
+int sb_issubclass(PyObject *cls, const char *type);
+
+/* Calls with arguments known only at run time: callable(*args, **kwargs).
+ * args: any iterable (a list made with sb_list_new/sb_list_append, a tuple
+ * from sb_tuple, ...), NULL for none; kwargs: a dict or NULL. New reference.
+ *   PyObject *args = sb_list_new(), *kw = sb_dict_new();
+ *   for (...) sb_list_append(args, item);
+ *   sb_dict_set(kw, "sep", sep);
+ *   PyObject *r = sb_call_object(print, args, kw);
+ * sb_list_new / sb_dict_new return new references; sb_list_append and
+ * sb_dict_set do not steal (they add their own reference). 0 or -1. */
+PyObject *sb_call_object(PyObject *callable, PyObject *args, PyObject *kwargs);
+PyObject *sb_list_new(void);
+int sb_list_append(PyObject *list, PyObject *item);
+PyObject *sb_dict_new(void);
+int sb_dict_set(PyObject *dict, const char *key, PyObject *value);
+/* obj[key] = value (value NULL: del obj[key]) / obj[key] (new reference),
+ * for any mapping or sequence; 0 or -1 / NULL with an exception. */
+int sb_setitem(PyObject *obj, PyObject *key, PyObject *value);
+PyObject *sb_getitem(PyObject *obj, PyObject *key);
+
+/* ===================================================================== */
 /* The GIL                                                                */
 
 /* Runs fn(arg) with the GIL released (the caller holds it; it is taken back
@@ -388,6 +477,36 @@ PyObject *sb_namespace(void);
 /* Prints the current exception with its traceback (through sys.excepthook) and
  * clears it; a SystemExit is printed too, never acted on. No-op without one. */
 void sb_error_print(void);
+
+/* ===================================================================== */
+/* Build-time checks (sigbind_add_module; src/cface/sigcheck.c)           */
+/*
+ * sigbind_add_module checks every SB_FUNCTION, SB_METHOD, SB_CLASS_METHOD,
+ * SB_STATIC_METHOD, SB_GETTER, SB_SETTER and SB_FIELD entry of a module's
+ * sources against its signature string when it builds the module: the C
+ * function's type must be exactly the type the signature describes (result,
+ * arity, each parameter; `PyObject *` for *args and **kwargs; a class `Rect *` is
+ * `T *` for the T of its definition's `.size = sizeof(T)`, else `Rect *`), and a
+ * field's member must have the declared type and size. A mismatch or a
+ * signature the parser refuses fails the build, naming the file, line, entry,
+ * signature and both types. It preprocesses each source once more with
+ * SIGBIND_SCAN defined, which turns the entries into markers: */
+#ifdef SIGBIND_SCAN
+#undef SB_FUNCTION
+#undef SB_METHOD
+#undef SB_CLASS_METHOD
+#undef SB_STATIC_METHOD
+#undef SB_GETTER
+#undef SB_SETTER
+#undef SB_FIELD
+#define SB_FUNCTION(fn, signature, doc) sb__scan_fn(FUNCTION, __FILE__, __LINE__, #fn, signature)
+#define SB_METHOD(fn, signature, doc) sb__scan_fn(METHOD, __FILE__, __LINE__, #fn, signature)
+#define SB_CLASS_METHOD(fn, signature, doc) sb__scan_fn(CLASS_METHOD, __FILE__, __LINE__, #fn, signature)
+#define SB_STATIC_METHOD(fn, signature, doc) sb__scan_fn(STATIC_METHOD, __FILE__, __LINE__, #fn, signature)
+#define SB_GETTER(fn, signature, doc) sb__scan_fn(GETTER, __FILE__, __LINE__, #fn, signature)
+#define SB_SETTER(fn, signature, doc) sb__scan_fn(SETTER, __FILE__, __LINE__, #fn, signature)
+#define SB_FIELD(Struct, field, decl, flags, doc) sb__scan_field(__FILE__, __LINE__, #Struct, #field, decl)
+#endif
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,11 @@ struct sb_module_def;
 SB_INTERNAL int sb__classes_add(PyObject *module, sb_state *st, const struct sb_module_def *def, void **records);
 /* The scope of a module's class names for its signatures (NULL when it has none). */
 SB_INTERNAL const sb_scope *sb__classes_scope(void *records);
+/* The class `name` of a module's records (borrowed; NULL, no exception, when
+ * it has none of that name); *ctor: instances need their constructor to run. */
+SB_INTERNAL PyTypeObject *sb__class_find(void *records, sb_state *st, const char *name, bool *ctor);
+/* module.c: a C-face module's class records (NULL: none, or not a C-face module). */
+SB_INTERNAL void *sb__module_records(PyObject *module);
 
 /* raise.c: on a thread whose sigbind call released the GIL ([[nogil]],
  * sb_allow_threads), takes it back with the call's saved thread state and

@@ -369,6 +369,17 @@ const sb_scope *sb__classes_scope(void *records)
     return set && set->n ? &set->scope : NULL;
 }
 
+PyTypeObject *sb__class_find(void *records, sb_state *st, const char *name, bool *ctor)
+{
+    const classset *set = records;
+    for (size_t i = 0; set && st && st->classes && i < set->n; i++)
+        if (strcmp(set->recs[i].named.name, name) == 0) {
+            *ctor = set->recs[i].ctor;
+            return (PyTypeObject *)PyList_GetItem(st->classes, (Py_ssize_t)set->recs[i].named.index);
+        }
+    return NULL;
+}
+
 /* "(w, h=1)" from the constructor's "($self, /, w, h=1)". */
 static char *ctor_doc(const char *name, const char *ts, const char *doc)
 {

@@ -23,6 +23,16 @@ static sb_module_def *user_def(PyObject *module)
     return d ? ((sb_module_rt *)(void *)d)->user : NULL;
 }
 
+void *sb__module_records(PyObject *module)
+{
+    PyModuleDef *d = module ? PyModule_GetDef(module) : NULL;
+    if (!d) {
+        PyErr_Clear();
+        return NULL;
+    }
+    return ((sb_module_rt *)(void *)d)->classes;
+}
+
 /* The module's SignatureError / StatusError: sigbind's own when it can be
  * imported (so `except sigbind.SignatureError` works), else local ones. */
 static PyObject *shared_or_local(const char *attr, const char *modname, PyObject *base)

@@ -1,4 +1,4 @@
-/* annot.c — annotations of prototypes and parameters: [[nogil]], [[free]], [[errno]], [[status]], [[borrowed]], [[out]], [[inout]], [[noescape]] (plain C). */
+/* annot.c — annotations of prototypes and parameters: [[nogil]], [[free]], [[errno]], [[status]], [[borrowed]], [[len]], [[out]], [[inout]], [[noescape]] (plain C). */
 #include "core/internal.h"
 #include "core/parse.h"
 
@@ -37,6 +37,27 @@ static bool parse_cond(parser *p, sb_contract *c)
         return false;
     }
     return true;
+}
+
+/* `len(name)`: after '(' (has_args), the name of the parameter holding the item count. */
+static bool len_name(parser *p, uint32_t *pos, uint32_t *len, bool has_args)
+{
+    if (!has_args || p->t.kind != T_IDENT) {
+        if (has_args)
+            expected(p, "the name of the length parameter in [[len(name)]]");
+        else
+            fail(p, p->t.pos, "[[len]] needs the name of the length parameter: [[len(n)]]");
+        return false;
+    }
+    *pos = (uint32_t)p->t.pos;
+    *len = (uint32_t)p->t.len;
+    next(p);
+    if (!punct_is(p, ')')) {
+        expected(p, "')' after the length parameter's name");
+        return false;
+    }
+    next(p);
+    return !p->failed;
 }
 
 static bool parse_annotation_item(parser *p, annot_ctx *ctx)
@@ -84,7 +105,17 @@ static bool parse_annotation_item(parser *p, annot_ctx *ctx)
             ctx->param->flags |= SB_PARAM_NOESCAPE;
             return true;
         }
-        fail(p, at, "unknown parameter annotation '%s' (expected out, inout or noescape)", name);
+        if (!strcmp(name, "len")) {
+            if (ctx->param->flags & SB_PARAM_BUFLEN) {
+                fail(p, at, "parameter already has [[len]]");
+                return false;
+            }
+            if (!len_name(p, &ctx->param->len_pos, &ctx->param->len_len, has_args))
+                return false;
+            ctx->param->flags |= SB_PARAM_BUFLEN;
+            return true;
+        }
+        fail(p, at, "unknown parameter annotation '%s' (expected out, inout, noescape or len)", name);
         return false;
     }
 
@@ -160,11 +191,21 @@ static bool parse_annotation_item(parser *p, annot_ctx *ctx)
         sig->flags |= SB_SIG_BORROWED;
         return true;
     }
+    if (!strcmp(name, "len")) {
+        if (sig->flags & SB_SIG_RETLEN) {
+            fail(p, at, "the result already has [[len]]");
+            return false;
+        }
+        if (!len_name(p, &sig->ret_len_pos, &sig->ret_len_len, has_args))
+            return false;
+        sig->flags |= SB_SIG_RETLEN;
+        return true;
+    }
     if (!strcmp(name, "out") || !strcmp(name, "inout") || !strcmp(name, "noescape")) {
         fail(p, at, "[[%s]] belongs after a parameter, not after the function", name);
         return false;
     }
-    fail(p, at, "unknown annotation '%s' (expected nogil, free, errno, status or borrowed)", name);
+    fail(p, at, "unknown annotation '%s' (expected nogil, free, errno, status, borrowed or len)", name);
     return false;
 }
 
@@ -202,4 +243,93 @@ bool sb__parse_annotations(parser *p, annot_ctx *ctx)
         next(p);
     }
     return !p->failed;
+}
+
+/* ------------------------------------------------------------------ */
+/* [[len(n)]]: buffers and results with their item count               */
+
+/* The index of the parameter named by the span, or -1 after failing. */
+static int param_named(parser *p, const sb_param *params, size_t n, uint32_t pos, uint32_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (params[i].name && strlen(params[i].name) == len && !memcmp(params[i].name, p->s + pos, len))
+            return (int)i;
+    fail(p, pos, "[[len(%.*s)]]: no parameter is named '%.*s'", (int)len, p->s + pos, (int)len, p->s + pos);
+    return -1;
+}
+
+/* A type a buffer holds items of: a scalar (not PyObject, a class or a
+ * function) or void (bytes). */
+static bool buffer_item(sb_type t)
+{
+    if (t.ptr != 1 || t.named)
+        return false;
+    return t.kind != SB_K_PYOBJECT;
+}
+
+static bool integer_type(sb_type t)
+{
+    if (t.ptr || t.named)
+        return false;
+    uint8_t c = sb__kind((sb_kind)t.kind)->cls;
+    return c == SB_CLASS_SINT || c == SB_CLASS_UINT;
+}
+
+bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n)
+{
+    bool any = sig->flags & SB_SIG_RETLEN;
+    size_t at = sig->ret_len_pos;
+    for (size_t i = 0; i < n && !any; i++)
+        if ((any = params[i].flags & SB_PARAM_BUFLEN))
+            at = params[i].len_pos;
+    if (!any)
+        return true;
+    if (sig->flags & SB_SIG_VARIADIC) {
+        fail(p, at, "[[len]] cannot be combined with '...'");
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        sb_param *b = &params[i];
+        if (!(b->flags & SB_PARAM_BUFLEN))
+            continue;
+        if (!buffer_item(b->type) || (b->flags & (SB_PARAM_OUT | SB_PARAM_INOUT))) {
+            fail(p, b->col, "[[len]] is for a pointer to items (T *x [[len(n)]], T a scalar or void), not '%s'",
+                 b->name ? b->name : "?");
+            return false;
+        }
+        int k = param_named(p, params, n, b->len_pos, b->len_len);
+        if (k < 0)
+            return false;
+        sb_param *L = &params[k];
+        if (!integer_type(L->type) || (L->flags & ~SB_PARAM_LENGTH) || L->def.kind) {
+            fail(p, b->len_pos, "[[len(%s)]]: '%s' must be a plain integer parameter (no default, no annotation)",
+                 L->name, L->name);
+            return false;
+        }
+        b->len = (uint16_t)(k + 1);
+        if (!(L->flags & SB_PARAM_LENGTH)) {
+            L->flags |= SB_PARAM_LENGTH;
+            L->len = (uint16_t)(i + 1);
+        }
+    }
+    if (sig->flags & SB_SIG_RETLEN) {
+        if (!buffer_item(sig->ret)) {
+            fail(p, sig->ret_len_pos, "[[len]] after the function is for a pointer result (T *f(...) [[len(n)]])");
+            return false;
+        }
+        int k = param_named(p, params, n, sig->ret_len_pos, sig->ret_len_len);
+        if (k < 0)
+            return false;
+        sb_param *L = &params[k];
+        sb_type lt = L->type;
+        if (L->flags & SB_PARAM_OUT)
+            lt.ptr--;
+        if (!integer_type(lt) || (L->flags & (SB_PARAM_INOUT | SB_PARAM_VARARGS | SB_PARAM_VARKW))) {
+            fail(p, sig->ret_len_pos, "[[len(%s)]]: '%s' must be an integer parameter or an [[out]] pointer to one",
+                 L->name, L->name);
+            return false;
+        }
+        sig->ret_len = (uint16_t)(k + 1);
+    }
+    return true;
 }

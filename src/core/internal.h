@@ -352,6 +352,9 @@ enum {
     SB_PARAM_VARKW = 1u << 3,    /* **kwargs (C face; PyObject * dict) */
     SB_PARAM_NOESCAPE = 1u << 4, /* [[noescape]]: a function pointer C uses only during the call, so a
                                     plain Python callable may be wrapped for the call's duration */
+    SB_PARAM_BUFLEN = 1u << 5,   /* [[len(n)]]: a buffer whose item count the parameter n gets (len: n's index + 1) */
+    SB_PARAM_LENGTH = 1u << 6,   /* n of a [[len(n)]] buffer (or of the result): filled by the call, hidden
+                                    from Python when a buffer fills it (len: the first such buffer's index + 1) */
     SB_PARAM_EXTRA = 1u << 7     /* an argument for '...' in the plan of one variadic call (sb__plan_variadic) */
 };
 
@@ -362,6 +365,8 @@ typedef struct sb_param {
     sb_literal def;       /* default value, kind SB_LIT_NONE when there is none */
     uint32_t col;         /* column where the parameter starts */
     uint32_t def_pos, def_len; /* the default's text, as written */
+    uint16_t len;         /* SB_PARAM_BUFLEN / SB_PARAM_LENGTH: the other parameter's index + 1 */
+    uint32_t len_pos, len_len; /* [[len(name)]]: name's span in the text (while parsing) */
 } sb_param;
 
 typedef enum sb_contract_kind {
@@ -384,6 +389,7 @@ enum {
     SB_SIG_FREE = 1u << 1,      /* [[free]] / [[free(fn)]] */
     SB_SIG_VARIADIC = 1u << 2,  /* trailing `...` */
     SB_SIG_BORROWED = 1u << 4,  /* [[borrowed]]: a handle result the caller does not own (never released) */
+    SB_SIG_RETLEN = 1u << 5,    /* [[len(n)]] after the function: the result points to n items (ret_len) */
     SB_SIG_METHOD = 1u << 3     /* set by the caller before planning: the first parameter is the
                                    bound instance (`$self` in __text_signature__, positional-only) */
 };
@@ -400,6 +406,9 @@ typedef struct sb_sig {
     uint32_t flags;        /* SB_SIG_* */
     const char *free_fn;   /* [[free(fn)]]; NULL = free() */
     sb_contract contract;
+    uint16_t ret_len;      /* SB_SIG_RETLEN: index + 1 of the parameter holding the result's item count
+                              (an integer, or an [[out]] pointer to one) */
+    uint32_t ret_len_pos, ret_len_len; /* its name's span in the text (while parsing) */
     const char *text;      /* the normalized prototype, e.g. "double cos(double x)" */
     struct sb_arena *arena;
 } sb_sig;

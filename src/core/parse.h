@@ -165,6 +165,9 @@ typedef struct annot_ctx {
 } annot_ctx;
 
 SB_INTERNAL bool sb__parse_annotations(parser *p, annot_ctx *ctx);
+/* After the parameters: links each [[len(n)]] buffer to n (SB_PARAM_LENGTH, the
+ * len indexes) and the result's [[len(n)]] to n (sig->ret_len); checks the types. */
+SB_INTERNAL bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Prototypes (proto.c)                                                */

@@ -441,7 +441,13 @@ static bool plan_params(sb_plan *pl, int *last_unnamed, sb_error *err)
                 s->conv = SB_CV_PTR;
         }
         if (prm->flags & SB_PARAM_OUT) {
+            if (sig->ret_len == i + 1)
+                pl->nout--; /* the result's item count: not a value of its own */
             s->py = -1;
+            continue;
+        }
+        if (prm->flags & SB_PARAM_LENGTH) {
+            s->py = -1; /* filled from its buffer's item count */
             continue;
         }
         uint16_t k = pl->npy++;
@@ -620,7 +626,10 @@ static void plan_cells(sb_plan *pl)
     }
     pl->simple = pl->fast == SB_FAST_REGS && pl->nout == 0 && !sig->contract.kind &&
                  !(sig->flags & (SB_SIG_FREE | SB_SIG_NOGIL)) && pl->npositional == pl->npy &&
-                 pl->varargs_slot < 0 && pl->varkw_slot < 0;
+                 pl->varargs_slot < 0 && pl->varkw_slot < 0 && !(sig->flags & SB_SIG_RETLEN);
+    for (uint16_t i = 0; i < n; i++)
+        if (pl->slots[i].flags & (SB_PARAM_BUFLEN | SB_PARAM_LENGTH))
+            pl->simple = false;
     /* Out storage follows the argument cells. */
     for (uint16_t i = 0; i < n; i++)
         if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))

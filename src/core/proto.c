@@ -753,7 +753,7 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
                 fail(p, params[i].col, "duplicate parameter name '%s'", params[i].name);
                 return false;
             }
-    return !p->failed;
+    return sb__resolve_lengths(p, sig, params, n) && !p->failed;
 }
 
 static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
@@ -814,6 +814,11 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
                     puts_(&o, " [[out]]");
                 if (prm->flags & SB_PARAM_INOUT)
                     puts_(&o, " [[inout]]");
+                if (prm->flags & SB_PARAM_BUFLEN) {
+                    puts_(&o, " [[len(");
+                    puts_(&o, sig->params[prm->len - 1].name);
+                    puts_(&o, ")]]");
+                }
                 if (prm->def.kind) {
                     put(&o, " = ", 3);
                     put(&o, src + prm->def_pos, prm->def_len);
@@ -831,6 +836,11 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
             puts_(&o, " [[nogil]]");
         if (sig->flags & SB_SIG_BORROWED)
             puts_(&o, " [[borrowed]]");
+        if (sig->flags & SB_SIG_RETLEN) {
+            puts_(&o, " [[len(");
+            puts_(&o, sig->params[sig->ret_len - 1].name);
+            puts_(&o, ")]]");
+        }
         if (sig->flags & SB_SIG_FREE) {
             puts_(&o, " [[free");
             if (sig->free_fn) {

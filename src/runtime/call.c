@@ -424,6 +424,38 @@ general:
 #define SB_SIMPLE(pl, npos) 0
 #endif
 
+/* A slot of a [[len(n)]] pair: the length n is zeroed in the first pass (a
+ * buffer fills it in the second: it is pointer-like); a buffer converts with
+ * its length (a missing one takes its default, NULL and no items). */
+static SB_NOINLINE int buffer_slot(const sb_function *f, PyObject *const *vals, sb_cell *cells, sb_temp *temps,
+                                   uint64_t *tempmask, uint64_t *lenset, unsigned i)
+{
+    const sb_plan *pl = f->plan;
+    const sb_slot *s = &pl->slots[i];
+    const sb_param *prm = &pl->sig->params[i];
+    if (s->flags & SB_PARAM_LENGTH) {
+        cells[s->store].u = 0;
+        return 0;
+    }
+    unsigned li = prm->len - 1u;
+    const sb_slot *ls = &pl->slots[li];
+    PyObject *v = vals[s->py];
+    if (!v) {
+        if (!pl->py[s->py].def)
+            return missing(f, (uint16_t)s->py);
+        cells[s->store] = f->defaults[s->py];
+        return 0;
+    }
+    sb_lenarg a = {fname(f), pl->py[s->py].name, pl->sig->params[li].name, s->type, ls->type};
+    temps[i].obj = NULL;
+    temps[i].view.obj = NULL;
+    if (sb__buffer_arg(&a, v, &cells[s->store], &cells[ls->store], (*lenset >> li) & 1, &temps[i]) < 0)
+        return -1;
+    *tempmask |= (uint64_t)1 << i;
+    *lenset |= (uint64_t)1 << li;
+    return 0;
+}
+
 /* Converts vals (one per Python parameter, NULL = not given), calls, builds the result. */
 static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject *const *extras, sb_cell *cells,
                                   void **avalues, sb_temp *temps)
@@ -433,6 +465,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
     const sb_slot *slots = pl->slots;
     PyObject *result = NULL;
     uint64_t tempmask = 0; /* slots holding a temporary (SB_MAX_ARGS <= 64) */
+    uint64_t lenset = 0;   /* [[len(n)]] lengths already given by a buffer */
     sb_cell r;
     /* Structs by value: argument values and the result live here (heap beyond). */
     _Alignas(16) unsigned char sstack[512];
@@ -473,6 +506,11 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             }
             if (s->flags & (SB_PARAM_VARARGS | SB_PARAM_VARKW)) {
                 cell->p = extras[(s->flags & SB_PARAM_VARKW) ? 1 : 0]; /* borrowed for the call */
+                continue;
+            }
+            if (SB_UNLIKELY(s->flags & (SB_PARAM_BUFLEN | SB_PARAM_LENGTH))) {
+                if (buffer_slot(f, vals, cells, temps, &tempmask, &lenset, i) < 0)
+                    goto done;
                 continue;
             }
             sb_cell *target = cell;
@@ -580,6 +618,25 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
     if (!has_value) {
         Py_INCREF(Py_None);
         value = Py_None;
+    } else if (SB_UNLIKELY(sig->flags & SB_SIG_RETLEN)) {
+        /* A pointer to n items: copied out (bytes, or a typed memoryview), then freed if [[free]]. */
+        const sb_slot *ls = &slots[sig->ret_len - 1];
+        sb_type lt = ls->type;
+        const sb_cell *lc = &cells[ls->store];
+        if (ls->flags & SB_PARAM_OUT) {
+            lt.ptr--;
+            lc = &cells[ls->outcell];
+        }
+        uint64_t count;
+        if (sb__cell_count(lc, lt, &count) < 0) {
+            PyErr_Format(PyExc_ValueError, "%s() returned a negative length '%s'", fname(f),
+                         sig->params[sig->ret_len - 1].name);
+            value = NULL;
+        } else {
+            value = sb__buffer_result(r.p, count, sig->ret, fname(f));
+        }
+        if ((sig->flags & SB_SIG_FREE) && r.p)
+            f->free_fn(r.p);
     } else if (pl->ret_conv == SB_CV_PTR && (sig->flags & SB_SIG_FREE) && r.p) {
         /* The Pointer owns the memory and frees it when it dies. */
         value = f->state->kinds->pointer_new(f->state, r.p, sig->ret, NULL);
@@ -611,7 +668,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
     Py_ssize_t at = has_value ? 1 : 0;
     for (unsigned i = 0; i < nargs; i++) {
         const sb_slot *s = &slots[i];
-        if (!(s->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)))
+        if (!(s->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) || sig->ret_len == i + 1)
             continue;
         sb_type pt = s->type;
         pt.ptr--;

@@ -177,6 +177,7 @@ typedef struct sb_buffer {
 #define SB_PyBUF_FORMAT 0x0004
 #define SB_PyBUF_ND 0x0008
 #define SB_PyBUF_STRIDES (0x0010 | SB_PyBUF_ND)
+#define SB_PyBUF_C_CONTIGUOUS (0x0020 | SB_PyBUF_STRIDES)
 /* Type slot ids of the buffer protocol (stable values; the 3.7 headers #undef them). */
 #define SB_Py_bf_getbuffer 1
 #define SB_Py_bf_releasebuffer 2
@@ -189,6 +190,29 @@ SB_INTERNAL void sb__compat_releasebuffer(sb_buffer *view);
  * the buffer API from 3.11, PyObject_AsWriteBuffer/AsReadBuffer before).
  * The memoryview must stay alive while the address is used. 0 or -1 + exception. */
 SB_INTERNAL int sb__compat_buffer_address(PyObject *view, bool writable, void **buf, Py_ssize_t *len);
+/* bufview.c: a buffer's memory with its length and item format, on every
+ * version (a memoryview holds the export until sb__bufview_close; a
+ * bytearray cannot be resized meanwhile). */
+typedef struct sb_bufview {
+    void *buf;             /* the first byte (valid while open) */
+    Py_ssize_t len;        /* bytes */
+    Py_ssize_t itemsize;   /* bytes per item (1 when unknown) */
+    char format[16];       /* memoryview.format ("d", "<i", "B"...) */
+    bool readonly, contiguous;
+    PyObject *mv;          /* < 3.11: the memoryview holding the export */
+    bool held;             /* >= 3.11: the export is `view` (the buffer API) */
+    sb_buffer view;
+} sb_bufview;
+/* 0: open; 1: a buffer, but not C-contiguous or (writable asked) read-only,
+ * with v's flags set and nothing held; -1 with an exception (TypeError when
+ * obj is no buffer). */
+SB_INTERNAL int sb__bufview_open(PyObject *obj, bool writable, sb_bufview *v);
+SB_INTERNAL void sb__bufview_close(sb_bufview *v); /* keeps a set exception; no-op when not open */
+/* Does a memoryview format hold items of the C type elem (class and size;
+ * any 1-byte integer format for char types; anything for void)? */
+SB_INTERNAL bool sb__format_fits(const char *format, sb_type elem);
+/* The canonical format of items of elem ("d", "q"...), NULL for void. */
+SB_INTERNAL const char *sb__format_of(sb_type elem);
 /* The interpreter of this thread's current thread state (GIL held), on every version. */
 SB_INTERNAL PyInterpreterState *sb__compat_interp(void);
 /* UTF-8 of a str without a temporary (>= 3.10); NULL + no exception when the
@@ -377,6 +401,26 @@ typedef struct sb_temp {
     PyObject *owner;       /* what owns the parameter's function type (the Function called; borrowed), or NULL */
     sb_buffer view;        /* >= 3.11 buffer; view.obj != NULL when held */
 } sb_temp;
+
+/* bufview.c: a [[len(n)]] buffer argument: opens v's buffer (None: NULL, 0
+ * items), checks its format against the pointee of `type` and writability
+ * (non-const), stores its address in *cell and its item count in *lencell
+ * (range-checked for n's type; when lenset, it must equal what is there),
+ * and holds the export in tmp. 0 or -1 with an exception naming the function
+ * and the parameter. */
+typedef struct sb_lenarg {
+    const char *fname, *pname, *lenname;
+    sb_type type;          /* the buffer parameter's type ("const double *") */
+    sb_type lentype;       /* n's type */
+} sb_lenarg;
+SB_INTERNAL int sb__buffer_arg(const sb_lenarg *a, PyObject *v, sb_cell *cell, sb_cell *lencell, bool lenset,
+                               sb_temp *tmp);
+/* A [[len(n)]] result: count items of ret's pointee at p, copied: bytes for
+ * char types and void, else a read-only memoryview cast to their format.
+ * New reference or NULL. */
+SB_INTERNAL PyObject *sb__buffer_result(const void *p, uint64_t count, sb_type ret, const char *fname);
+/* The integer of type t in a cell's low bytes as a count: 0, or -1 when negative. */
+SB_INTERNAL int sb__cell_count(const sb_cell *c, sb_type t, uint64_t *out);
 
 /* What a converter needs besides the value: names for messages, and the state. */
 typedef struct sb_convctx {

@@ -867,6 +867,8 @@ static void test_normalized_text_of_messy_inputs(void **state)
     CHECK_TEXT("int f(const char *s = \"x;y\", char c = ';') [[status(<=-1,msg)]]",
                "int f(const char *s = \"x;y\", char c = ';') [[status(<= -1, msg)]]");
     CHECK_TEXT("extern int f(int x);", "int f(int x)");
+    CHECK_TEXT("double mean(const double*xs[[len(n)]],size_t n)", "double mean(const double *xs [[len(n)]], size_t n)");
+    CHECK_TEXT("char*f(size_t*k[[out]])[[len(k)]][[free]]", "char *f(size_t *k [[out]]) [[len(k)]] [[free]]");
     CHECK_TEXT("static inline int f(int x)", "int f(int x)");
 }
 
@@ -1033,9 +1035,9 @@ ERROR_CASE(test_negative_string_is_not_a_default, "int f(const char *s = -\"s\")
 ERROR_CASE(test_negative_null_is_not_a_default, "int f(int *p = -NULL)", 16,
            "expected a literal (integer, float, string, NULL, true or false), found 'NULL'")
 ERROR_CASE(test_unknown_annotation_is_reported, "int f(void) [[bogus]]", 14,
-           "unknown annotation 'bogus' (expected nogil, free, errno, status or borrowed)")
+           "unknown annotation 'bogus' (expected nogil, free, errno, status, borrowed or len)")
 ERROR_CASE(test_unknown_parameter_annotation_is_reported, "int f(int *x [[nogil]])", 15,
-           "unknown parameter annotation 'nogil' (expected out, inout or noescape)")
+           "unknown parameter annotation 'nogil' (expected out, inout, noescape or len)")
 ERROR_CASE(test_noescape_on_a_data_pointer_is_reported, "int f(int *x [[noescape]])", 15,
            "[[noescape]] is for function pointer parameters (C calls the function only during the call)")
 ERROR_CASE(test_noescape_takes_no_arguments, "int f(int (*g)(int) [[noescape(1)]])", 22,
@@ -1044,6 +1046,18 @@ ERROR_CASE(test_out_after_the_function_is_reported, "int f(int *x) [[out]]", 16,
            "[[out]] belongs after a parameter, not after the function")
 ERROR_CASE(test_inout_after_the_function_is_reported, "int f(int *x) [[inout]]", 16,
            "[[inout]] belongs after a parameter, not after the function")
+ERROR_CASE(test_len_names_an_unknown_parameter, "int f(int *x [[len(m)]], int n)", 19,
+           "[[len(m)]]: no parameter is named 'm'")
+ERROR_CASE(test_len_on_a_scalar_is_reported, "int f(int x [[len(n)]], int n)", 6,
+           "[[len]] is for a pointer to items (T *x [[len(n)]], T a scalar or void), not 'x'")
+ERROR_CASE(test_len_of_a_non_integer_is_reported, "int f(int *x [[len(n)]], double n)", 19,
+           "[[len(n)]]: 'n' must be a plain integer parameter (no default, no annotation)")
+ERROR_CASE(test_len_without_a_name_is_reported, "int f(int *x [[len]], int n)", 18,
+           "[[len]] needs the name of the length parameter: [[len(n)]]")
+ERROR_CASE(test_result_len_needs_a_pointer_result, "int f(int n) [[len(n)]]", 19,
+           "[[len]] after the function is for a pointer result (T *f(...) [[len(n)]])")
+ERROR_CASE(test_len_with_varargs_is_reported, "int f(int *x [[len(n)]], int n, ...)", 19,
+           "[[len]] cannot be combined with '...'")
 ERROR_CASE(test_out_takes_no_arguments, "int f(int *x [[out(1)]])", 15, "[[out]] takes no arguments")
 ERROR_CASE(test_out_and_inout_together_are_reported, "int f(int *x [[out, inout]])", 20,
            "parameter already has [[out]] or [[inout]]")
@@ -2224,6 +2238,12 @@ int main(void)
         cmocka_unit_test(test_noescape_takes_no_arguments),
         cmocka_unit_test(test_out_after_the_function_is_reported),
         cmocka_unit_test(test_inout_after_the_function_is_reported),
+        cmocka_unit_test(test_len_names_an_unknown_parameter),
+        cmocka_unit_test(test_len_on_a_scalar_is_reported),
+        cmocka_unit_test(test_len_of_a_non_integer_is_reported),
+        cmocka_unit_test(test_len_without_a_name_is_reported),
+        cmocka_unit_test(test_result_len_needs_a_pointer_result),
+        cmocka_unit_test(test_len_with_varargs_is_reported),
         cmocka_unit_test(test_out_takes_no_arguments),
         cmocka_unit_test(test_out_and_inout_together_are_reported),
         cmocka_unit_test(test_nogil_takes_no_arguments),

@@ -475,6 +475,55 @@ API long h_sleep_sum(const unsigned char *p, size_t n, int ms)
 API void h_copy(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
 /* memchr: a pointer into its argument's memory. */
 API const void *h_memchr(const void *s, int c, size_t n) { return memchr(s, c, n); }
+/* [[len(n)]] buffers and results (test_lenbuf.py). */
+API double len_mean(const double *xs, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += xs[i];
+    return n ? s / (double)n : 0.0;
+}
+API void len_scale(double *xs, size_t n, double by)
+{
+    for (size_t i = 0; i < n; i++)
+        xs[i] *= by;
+}
+API int64_t len_dot(const int32_t *a, const int32_t *b, uint8_t n)
+{
+    int64_t s = 0;
+    for (unsigned i = 0; i < n; i++)
+        s += (int64_t)a[i] * b[i];
+    return s;
+}
+/* n squares 0, 1, 4, ... (malloc'd) */
+API double *len_squares(size_t n)
+{
+    double *r = malloc(n ? n * sizeof *r : 1);
+    for (size_t i = 0; r && i < n; i++)
+        r[i] = (double)(i * i);
+    return r;
+}
+/* The bytes of s reversed, their count in *outlen (malloc'd). */
+API unsigned char *len_reversed(const unsigned char *s, size_t n, size_t *outlen)
+{
+    unsigned char *r = malloc(n ? n : 1);
+    for (size_t i = 0; r && i < n; i++)
+        r[i] = s[n - 1 - i];
+    *outlen = r ? n : 0;
+    return r;
+}
+static const int16_t len_table[4] = {-1, 2, -3, 4};
+/* A static table (not to be freed) and its length. */
+API const int16_t *len_static(int *count)
+{
+    *count = 4;
+    return len_table;
+}
+API const int16_t *len_negative(int *count)
+{
+    *count = -2;
+    return len_table;
+}
 
 /* Function pointers as values (test_fnptr.py): returned, stored in structs
  * and tables, handed to callbacks. */
