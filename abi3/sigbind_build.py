@@ -45,7 +45,9 @@ build_wheel:
      (PEP 600 name + PEP 599 alias; WHEEL gets one Tag line for each).
   4. Writes the wheel: <module>.abi3.so, the stub (see STUB_LAYOUT), the license files, and with
      `sdk = true` sigbind_build.py plus sigbind_sdk/ (`cmake --install --component Development`:
-     sigbind.h, libsigbind.a, lib/cmake/sigbind; and the abi3 audit), then
+     sigbind.h, libsigbind.a with libffi inside, the CPython headers the runtime was compiled
+     against, lib/cmake/sigbind, pkg-config files, the libpython3.so link stand-in; no absolute
+     path of the build machine; and the audits), then
      <name>-<ver>.dist-info/{METADATA, WHEEL, RECORD, licenses/...}.
 build_editable (PEP 660): the same build in a directory that stays (config setting `build-dir`,
   $SIGBIND_BUILD_DIR, or <project>/build-editable); the wheel holds a .pth file naming the

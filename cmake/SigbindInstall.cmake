@@ -2,7 +2,9 @@
 #
 # Installed tree (paths relative to the prefix; lib is CMAKE_INSTALL_LIBDIR):
 #   include/sigbind.h, include/sigbind_cc.h     the public C API
-#   lib/libsigbind.a                            sigbind_runtime + sigbind_core in one static archive
+#   include/sigbind/python/                     the CPython headers the runtime was compiled against
+#                                               (the oldest >= 3.7 found; with CPython's LICENSE.txt)
+#   lib/libsigbind.a                            sigbind_runtime + sigbind_core + libffi in one static archive
 #   lib/cmake/sigbind/sigbindConfig.cmake       find_package(sigbind CONFIG): sigbind::runtime, sigbind_add_module()
 #   lib/cmake/sigbind/sigbindConfigVersion.cmake
 #   lib/cmake/sigbind/sigbindTargets*.cmake     the exported target sigbind::runtime
@@ -15,10 +17,12 @@
 #   lib/python/sigbind.abi3.so                  the Python face (PYTHONPATH=<prefix>/lib/python; proper
 #                                               Python packaging is the wheel issue's)
 #
-# libffi is not copied: consumers link the libffi_pic.a this build used (its path is recorded;
-# the config looks for it again when it is gone: SIGBIND_FFI_LIBRARY), and compile against the
-# Python headers the runtime was compiled against (recorded; SIGBIND_PYTHON_INCLUDE overrides it
-# in the consumer, `--define-variable=pythoninclude=...` in pkg-config). Both files are relocatable.
+# Nothing installed names a path of the build machine (the installed tree is relocatable, and is
+# what sigbind's wheel ships as its SDK): libffi's objects are inside libsigbind.a, and the
+# Python headers the runtime was compiled against are installed with it, so consumers compile
+# against exactly those (SIGBIND_PYTHON_INCLUDE overrides them in the consumer,
+# `--define-variable=pythoninclude=...` in pkg-config). Objects are compiled with
+# -ffile-prefix-map, so the archive's debug information names no build directory either.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -38,16 +42,21 @@ endforeach()
 add_library(sigbind_static STATIC $<TARGET_OBJECTS:sigbind_runtime> $<TARGET_OBJECTS:sigbind_core>)
 add_library(sigbind::runtime ALIAS sigbind_static)
 set_target_properties(sigbind_static PROPERTIES OUTPUT_NAME sigbind EXPORT_NAME runtime LINKER_LANGUAGE C)
+# libffi's members join the archive, so whoever links the installed libsigbind.a needs no libffi.
+add_custom_command(TARGET sigbind_static POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -DAR=${CMAKE_AR} -DARCHIVE=$<TARGET_FILE:sigbind_static> -DEXTRA=${FFI_PIC_LIBRARY}
+          -P ${PROJECT_SOURCE_DIR}/cmake/SigbindMergeArchive.cmake
+  COMMENT "libsigbind.a: adding libffi (${FFI_PIC_LIBRARY})")
 target_include_directories(sigbind_static INTERFACE
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_include_directories(sigbind_static SYSTEM INTERFACE "$<BUILD_INTERFACE:${SIGBIND_PYTHON_INCLUDE}>")
 target_compile_definitions(sigbind_static INTERFACE Py_LIMITED_API=0x03070000)
-# Installed, the Python headers and libffi come through two imported targets the config makes
-# first (sigbind::python_headers, sigbind::ffi), so both paths can be overridden by the consumer.
+# Installed, the Python headers come through an imported target the config makes first
+# (sigbind::python_headers), so the consumer can override them; libffi is inside the archive.
 target_link_libraries(sigbind_static INTERFACE
   $<INSTALL_INTERFACE:sigbind::python_headers>
-  $<BUILD_INTERFACE:${FFI_PIC_LIBRARY}> $<INSTALL_INTERFACE:sigbind::ffi>
+  $<BUILD_INTERFACE:${FFI_PIC_LIBRARY}>
   m ${CMAKE_DL_LIBS} Threads::Threads)
 # glibc <= 2.17 (manylinux2014): the memfd_create wrap and libdl/libpthread (CMakeLists.txt, include/sigbind_cc.h).
 target_link_options(sigbind_static INTERFACE ${SIGBIND_GLIBC_LINK_OPTIONS})
@@ -65,6 +74,17 @@ endif()
 # ---------------------------------------------------------------- files
 install(FILES ${PROJECT_SOURCE_DIR}/include/sigbind.h ${PROJECT_SOURCE_DIR}/include/sigbind_cc.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT Development)
+# The CPython headers the runtime was compiled against (one directory: the oldest >= 3.7 found),
+# and CPython's license, which they are distributed under (the PSF license asks for it).
+list(GET SIGBIND_PYTHON_INCLUDE 0 _sb_pyinc_dir)
+install(DIRECTORY "${_sb_pyinc_dir}/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/sigbind/python COMPONENT Development
+        FILES_MATCHING PATTERN "*.h")
+file(GLOB _sb_py_license "${_sb_pyinc_dir}/../../lib/python3*/LICENSE.txt" "${_sb_pyinc_dir}/../../share/doc/python3*/copyright")
+if(_sb_py_license)
+  list(GET _sb_py_license 0 _sb_py_license)
+  install(FILES "${_sb_py_license}" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/sigbind/python
+          RENAME LICENSE.txt COMPONENT Development)
+endif()
 install(TARGETS sigbind_static EXPORT sigbindTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT Development)
 install(EXPORT sigbindTargets NAMESPACE sigbind:: FILE sigbindTargets.cmake
@@ -87,9 +107,8 @@ file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/cmake/sigbindConfig.cmake @ONLY CONT
 # sigbindConfig.cmake — find_package(sigbind CONFIG): the imported target sigbind::runtime and sigbind_add_module().
 # Generated by sigbind's cmake/SigbindInstall.cmake. Variables a consumer may set (cache):
 #   SIGBIND_PYTHON_INCLUDE  CPython headers (>= 3.7) to compile modules against
-#                           (default: the ones sigbind's runtime was compiled against)
-#   SIGBIND_FFI_LIBRARY     libffi_pic.a to link (default: the one sigbind was built with,
-#                           searched again when that file is gone)
+#                           (default: the ones sigbind's runtime was compiled against, installed
+#                           in <prefix>/include/sigbind/python)
 # Defines: sigbind::runtime, sigbind_add_module(<name> SOURCES ...), SIGBIND_INCLUDE_DIR,
 #          SIGBIND_PYTHON_MODULE_DIR (the directory holding sigbind.abi3.so).
 get_filename_component(_sigbind_prefix "${CMAKE_CURRENT_LIST_DIR}/@_sb_cfg_to_prefix@" ABSOLUTE)
@@ -98,7 +117,7 @@ include(CMakeFindDependencyMacro)
 find_dependency(Threads)
 
 if(NOT SIGBIND_PYTHON_INCLUDE)
-  set(SIGBIND_PYTHON_INCLUDE "@SIGBIND_PYTHON_INCLUDE@" CACHE PATH
+  set(SIGBIND_PYTHON_INCLUDE "${_sigbind_prefix}/@CMAKE_INSTALL_INCLUDEDIR@/sigbind/python" CACHE PATH
       "CPython (>= 3.7) include directory for sigbind extension modules" FORCE)
 endif()
 set(_sigbind_has_python_h FALSE)
@@ -114,24 +133,9 @@ if(NOT _sigbind_has_python_h)
   return()
 endif()
 
-if(NOT DEFINED SIGBIND_FFI_LIBRARY AND EXISTS "@FFI_PIC_LIBRARY@")
-  set(SIGBIND_FFI_LIBRARY "@FFI_PIC_LIBRARY@" CACHE FILEPATH "libffi_pic.a linked into sigbind extension modules")
-endif()
-find_library(SIGBIND_FFI_LIBRARY NAMES libffi_pic.a ffi_pic DOC "libffi_pic.a linked into sigbind extension modules")
-if(NOT SIGBIND_FFI_LIBRARY OR NOT EXISTS "${SIGBIND_FFI_LIBRARY}")
-  set(sigbind_FOUND FALSE)
-  set(sigbind_NOT_FOUND_MESSAGE
-      "libffi_pic.a not found (sigbind was built with @FFI_PIC_LIBRARY@): apt-get install libffi-dev, or set SIGBIND_FFI_LIBRARY")
-  return()
-endif()
-
 if(NOT TARGET sigbind::python_headers)
   add_library(sigbind::python_headers INTERFACE IMPORTED)
   set_target_properties(sigbind::python_headers PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${SIGBIND_PYTHON_INCLUDE}")
-endif()
-if(NOT TARGET sigbind::ffi)
-  add_library(sigbind::ffi STATIC IMPORTED)
-  set_target_properties(sigbind::ffi PROPERTIES IMPORTED_LOCATION "${SIGBIND_FFI_LIBRARY}")
 endif()
 include("${CMAKE_CURRENT_LIST_DIR}/sigbindTargets.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/SigbindModule.cmake")
@@ -161,22 +165,21 @@ install(FILES ${PROJECT_BINARY_DIR}/cmake/sigbindConfig.cmake ${PROJECT_BINARY_D
 # ${pcfiledir} keeps it relocatable. Static archive: the libraries it needs are in Libs, not Libs.private.
 file(RELATIVE_PATH _sb_pc_to_prefix "/_prefix_/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/_prefix_")
 string(REGEX REPLACE "/$" "" _sb_pc_to_prefix "${_sb_pc_to_prefix}")
-list(JOIN SIGBIND_PYTHON_INCLUDE " -I" _sb_pc_pyinc)
+set(_sb_pc_pyinc "\${includedir}/sigbind/python")
 file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/pkgconfig/sigbind.pc @ONLY CONTENT [=[
 # sigbind.pc — C-face extension modules on the sigbind runtime: cc -shared -fPIC mod.c $(pkg-config --cflags --libs sigbind)
-# Override the Python headers with --define-variable=pythoninclude=DIR, libffi with --define-variable=ffilib=PATH.
+# Override the Python headers with --define-variable=pythoninclude=DIR (libffi is inside libsigbind.a).
 prefix=${pcfiledir}/@_sb_pc_to_prefix@
 includedir=${prefix}/@CMAKE_INSTALL_INCLUDEDIR@
 libdir=${prefix}/@CMAKE_INSTALL_LIBDIR@
 pythonmoduledir=${prefix}/@_sb_python_rel@
 pythoninclude=@_sb_pc_pyinc@
-ffilib=@FFI_PIC_LIBRARY@
 
 Name: sigbind
 Description: C functions as Python callables by signature string, on CPython's stable ABI (>= 3.7)
 Version: @PROJECT_VERSION@
 Cflags: -I${includedir} -I${pythoninclude} -DPy_LIMITED_API=0x03070000
-Libs: -L${libdir} @_sb_pc_glibc@-lsigbind ${ffilib} -lm -ldl -pthread@_sb_pc_extra_libs@
+Libs: -L${libdir} @_sb_pc_glibc@-lsigbind -lm -ldl -pthread@_sb_pc_extra_libs@
 ]=])
 install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/sigbind.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT Development)
@@ -192,13 +195,12 @@ prefix=${pcfiledir}/@_sb_pc_to_prefix@
 includedir=${prefix}/@CMAKE_INSTALL_INCLUDEDIR@
 libdir=${prefix}/@CMAKE_INSTALL_LIBDIR@
 pythoninclude=@_sb_pc_pyinc@
-ffilib=@FFI_PIC_LIBRARY@
 
 Name: sigbind-embed
 Description: C programs embedding CPython (>= 3.7, stable ABI, libpython3.so) with sigbind
 Version: @PROJECT_VERSION@
 Cflags: -fPIC -I${includedir} -I${pythoninclude} -DPy_LIMITED_API=0x03070000
-Libs: @_sb_pc_prog@ -Wl,-z,now -L${libdir} @_sb_pc_glibc@-lsigbind ${ffilib} -L${libdir}/sigbind/link-only -lpython3 -lm -ldl -pthread@_sb_pc_extra_libs@
+Libs: @_sb_pc_prog@ -Wl,-z,now -L${libdir} @_sb_pc_glibc@-lsigbind -L${libdir}/sigbind/link-only -lpython3 -lm -ldl -pthread@_sb_pc_extra_libs@
 ]=])
 install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/sigbind-embed.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT Development)

@@ -175,9 +175,11 @@ def main():
     must(cmd)
     expected = ["include/sigbind.h", "include/sigbind_cc.h", "libsigbind.a", "cmake/sigbind/sigbindConfig.cmake",
                 "cmake/sigbind/sigbindConfigVersion.cmake", "cmake/sigbind/sigbindTargets.cmake",
-                "cmake/sigbind/SigbindModule.cmake", "pkgconfig/sigbind.pc", "python/sigbind.abi3.so"]
+                "cmake/sigbind/SigbindModule.cmake", "pkgconfig/sigbind.pc", "python/sigbind.abi3.so",
+                "include/sigbind/python/Python.h", "cmake/sigbind/SigbindEmbed.cmake", "pkgconfig/sigbind-embed.pc"]
     files = sorted(os.path.relpath(os.path.join(d, f), prefix) for d, _, fs in os.walk(prefix) for f in fs)
-    print("installed tree:\n  " + "\n  ".join(files))
+    print("installed tree: %d files (include/sigbind/python: the CPython headers)" % len(files))
+    print("  " + "\n  ".join(f for f in files if "/sigbind/python/" not in f))
     for want in expected:
         if not any(f == want or f.endswith("/" + want) for f in files):
             fail("the install has no %s" % want)
@@ -304,8 +306,13 @@ def main():
         for want in ["-DPy_LIMITED_API=0x03070000", "-lsigbind"]:
             if want not in flags:
                 fail("pkg-config flags lack %s" % want)
-        if not any(f.endswith("libffi_pic.a") for f in flags):
-            fail("pkg-config flags lack libffi_pic.a")
+        # libffi is inside libsigbind.a: no flag names the build machine's libffi_pic.a.
+        if any("libffi" in f for f in flags):
+            fail("pkg-config flags name libffi (it should be inside libsigbind.a): %s" % flags)
+        members = subprocess.run(["ar", "t", find_one(prefix, "libsigbind.a")], stdout=subprocess.PIPE,
+                                 universal_newlines=True).stdout.split()
+        if not {"prep_cif.o", "closures.o"} <= set(members):
+            fail("libsigbind.a lacks libffi's objects (prep_cif.o, closures.o): %s" % members)
         if args.version:
             v = must([pkg_config, "--modversion", "sigbind"], env=env, stdout=subprocess.PIPE).stdout.decode().strip()
             if v != args.version:

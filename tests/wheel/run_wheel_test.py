@@ -5,7 +5,11 @@
    (offline, through the in-tree backend abi3/sigbind_build.py), once.
 2. `pip wheel --no-index --find-links <tmp> examples/wheel_project`, once, WITH build isolation:
    pip installs the sigbind wheel into the isolated build environment (`requires = ["sigbind"]`),
-   which brings the backend and the CMake SDK the extension builds against.
+   which brings the backend and the CMake SDK the extension builds against. As root this runs in
+   a mount namespace (unshare -m) where the source tree, the build machine's Python headers
+   (every pyenv include/ directory) and libffi_pic.a are hidden behind empty mounts: the SDK in
+   the wheel must be all the build needs. Before that, no file of sigbind's wheel may name the
+   source tree, the pyenv directories or libffi_pic.a's location (the SDK is relocatable).
 3. Checks both wheels: file name `<dist>-<ver>-cp37-abi3-manylinux_2_17_<arch>.manylinux2014_<arch>.whl`,
    WHEEL's Tag lines the name's two tags, no GLIBC_ symbol version above 2.17 in `objdump -T`,
    every RECORD hash and size right, the stubs (<module>.pyi, <module>-stubs/__init__.pyi,
@@ -30,6 +34,7 @@ import hashlib
 import io
 import os
 import re
+import shlex
 import shutil
 import sys
 import tempfile
@@ -263,6 +268,37 @@ def test_old_glibc(root_dir, wheels):
         shutil.rmtree(host, ignore_errors=True)
 
 
+def build_paths(root):
+    """Absolute paths of this build machine that nothing in sigbind's wheel may name."""
+    paths = [os.path.realpath(root)] + sorted(glob.glob("/root/.pyenv/versions/*/include"))
+    paths += [p for p in glob.glob("/usr/lib/*/libffi_pic.a") + glob.glob("/usr/lib/libffi_pic.a")]
+    return paths
+
+
+def absolute_paths_in_wheel(wheel, paths):
+    """[(file, path)] for every file of the wheel that contains one of `paths`."""
+    found = []
+    with zipfile.ZipFile(wheel) as zf:
+        for name in zf.namelist():
+            data = zf.read(name)
+            for p in paths:
+                if p.encode() in data:
+                    found.append((name, p))
+    return found
+
+
+def hidden(command, paths):
+    """`command` run in a new mount namespace where each of `paths` is hidden (root only)."""
+    mounts = []
+    for p in paths:
+        if os.path.isdir(p):
+            mounts.append("mount -t tmpfs sigbind-hidden %s" % shlex.quote(p))
+        elif os.path.exists(p):
+            mounts.append("mount --bind /dev/null %s" % shlex.quote(p))
+    script = " && ".join(mounts + ['exec "$@"'])
+    return ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh"] + list(command)
+
+
 def build_wheels(args, root, work):
     """[(wheel path, dist, module, version, extra files, metadata fields)] or None (reported)."""
     env = clean_env()
@@ -274,13 +310,25 @@ def build_wheels(args, root, work):
         print(p.stdout)
         print("FAIL: pip wheel of sigbind (exit %d) made %s" % (p.returncode, wheels))
         return None
+    leaks = absolute_paths_in_wheel(wheels[0], build_paths(root))
+    if leaks:
+        print("FAIL: sigbind's wheel names paths of the build machine:\n  %s"
+              % "\n  ".join("%s: %s" % leak for leak in leaks))
+        return None
+    print("sigbind wheel: no file names %s" % ", ".join(build_paths(root)))
     # The extension project is copied out of the tree first, as a third-party repository would be.
     project = os.path.join(work, "wheel_project")
     shutil.copytree(os.path.join(root, "examples", "wheel_project"), project,
                     ignore=shutil.ignore_patterns("build*", "__pycache__"))
     out_example = os.path.join(work, "dist-example")
-    p = run([args.builder, "-m", "pip", "wheel", "--no-deps", "--no-index", "--find-links", out_sigbind,
-             "-w", out_example, project], env=env, cwd=work)
+    command = [args.builder, "-m", "pip", "wheel", "--no-deps", "--no-index", "--no-cache-dir", "--find-links",
+               out_sigbind, "-w", out_example, project]
+    if os.geteuid() == 0 and shutil.which("unshare"):
+        command = hidden(command, build_paths(root))
+        print("example_pkg built with %s hidden" % ", ".join(build_paths(root)))
+    else:
+        print("example_pkg built WITHOUT hiding the build machine's paths (needs root and unshare)")
+    p = run(command, env=env, cwd=work)
     examples = glob.glob(os.path.join(out_example, "*.whl"))
     if p.returncode != 0 or len(examples) != 1:
         print(p.stdout)
