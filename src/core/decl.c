@@ -369,8 +369,8 @@ static bool next_is_close(parser *p)
 
 /* One declarator of a member whose type is base (`a`, `*b`, `c[4]`,
  * `flag : 1`, `(*fn)(int)`), added to L. tstart: where the type began. */
-static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint32_t acount, bool inline_def,
-                                    size_t tstart)
+static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint32_t acount, uint32_t talign,
+                                    bool inline_def, size_t tstart)
 {
     sb_error e;
     sb_type t = base;
@@ -451,7 +451,9 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint3
             fail(p, wat, "%s", e.msg);
             return false;
         }
-    } else if (sb__layout_add_ex(L, p->s + np, nl, t, (uint32_t)count, p->acc_align, p->acc_packed, &e) < 0) {
+    } else if (sb__layout_add_ex(L, p->s + np, nl, t, (uint32_t)count,
+                                 t.ptr == base.ptr && talign > p->acc_align ? talign : p->acc_align, p->acc_packed,
+                                 &e) < 0) {
         fail(p, np, "%s", e.msg);
         return false;
     }
@@ -515,7 +517,8 @@ static bool parse_member(parser *p, sb_layout *L, int depth)
     for (;;) { /* declarators: a, *b, c[4] */
         p->acc_packed = spacked; /* each declarator: the specifiers' attributes and its own */
         p->acc_align = salign;
-        if (!parse_member_declarator(p, L, base, inline_def ? 0 : spec_count(&sp), inline_def, sp.start))
+        if (!parse_member_declarator(p, L, base, inline_def ? 0 : spec_count(&sp), inline_def ? 0 : spec_align(&sp),
+                                     inline_def, sp.start))
             return false;
         if (punct_is(p, ',')) {
             next(p);
@@ -833,6 +836,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
         return -1;
     }
     next(&p);
+    mark_attrs(&p); /* aligned(N), vector_size(N) anywhere in the typedef */
     size_t tstart = p.t.pos;
     /* `typedef struct tag name;` where the scope does not know the tag: a new
      * opaque type (a handle C code only passes around by pointer). */
@@ -912,6 +916,18 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
     if (p.t.kind != T_END) {
         expected(&p, "the end of the typedef");
         return -1;
+    }
+    uint32_t salign = out->type.ptr == base.ptr ? spec_align(&sp) : 0; /* typedef aligned_int *p: a pointer */
+    out->align = p.acc_align > salign ? p.acc_align : salign;
+    if (p.acc_vsize && !out->type.ptr && !out->type.named && !out->count && !out->opaque) {
+        size_t es = sb__type_size(out->type); /* a vector: its elements as an array, aligned to its size */
+        if (!es || p.acc_vsize % es || p.acc_vsize / es > (1u << 24)) {
+            fail(&p, tstart, "vector_size(%u) does not fit the element type", (unsigned)p.acc_vsize);
+            return -1;
+        }
+        out->count = (uint32_t)(p.acc_vsize / es);
+        if (!p.acc_align) /* aligned(N) on a typedef may also lower it (GCC) */
+            out->align = p.acc_vsize;
     }
     return p.failed ? -1 : 0;
 }

@@ -169,6 +169,8 @@ struct sb_named {
     sb_type alias;         /* SB_NAMED_ALIAS: the type it stands for (never itself an alias) */
     uint32_t count;        /* SB_NAMED_ALIAS of an array type (`typedef unsigned char uuid_t[16]`): its
                               length (alias is then the element type; a parameter of it is a pointer), else 0 */
+    uint32_t align;        /* SB_NAMED_ALIAS: the alignment its typedef asks for (aligned(N), a vector_size
+                              type), else 0 (its type's own) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -283,7 +285,9 @@ typedef struct sb_typedef {
     const char *fname;     /* and its spelling as a pointer, inside fsig's arena */
     sb_layout *layout;     /* `typedef struct [tag] { ... } name`: the new layout, owned by the caller;
                               type.named is then its named */
-    uint32_t count;        /* an array typedef (`typedef unsigned char uuid_t[16]`): its length, else 0 */
+    uint32_t count;        /* an array typedef (`typedef unsigned char uuid_t[16]`): its length, else 0;
+                              also a vector type (`typedef float v4 __attribute__((vector_size(16)))`: 4) */
+    uint32_t align;        /* aligned(N) on the typedef, or a vector's size; else 0 */
     bool function;         /* a function typedef (`typedef int fn_t(int)`): fsig is the function type and
                               type.ptr is 0 (`fn_t *` is the pointer); else fsig's type.ptr are its '*' */
     struct sb_typedef_more *more; /* `typedef struct s S, *PS`: the declarators after the first (malloc'd,

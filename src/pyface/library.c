@@ -460,6 +460,7 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
             a->named.what = SB_NAMED_ALIAS;
             a->named.alias = td.type;
             a->named.count = td.count;
+            a->named.align = td.align;
         }
         return 0;
     }
@@ -487,6 +488,7 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
         a->named.what = SB_NAMED_ALIAS;
         a->named.alias = (sb_type){SB_K_VOID, td.type.ptr, 0, &ft->named}; /* ptr 0: `typedef int fn_t(int)` */
         a->named.count = td.count;
+            a->named.align = td.align;
         return 0;
     }
     libtype *base = NULL; /* the opaque type the new name is, or points to */
@@ -527,6 +529,7 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
             a->named.what = SB_NAMED_ALIAS;
             a->named.alias = td.type;
             a->named.count = td.count;
+            a->named.align = td.align;
         }
     }
     if (td.release[0]) {

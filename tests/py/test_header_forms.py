@@ -132,6 +132,15 @@ struct a12 { char c; short s; struct a5 in; };
 struct a13 { char c; __attribute__((aligned(4))) char d, e; };
 struct a14 { char c; int x[sizeof(struct a5) / sizeof(int)]; };
 """
+VECTORS = """
+typedef float v4 __attribute__ ((__vector_size__ (16)));
+typedef float v8 __attribute__ ((__vector_size__ (32), __aligned__ (16)));
+typedef int aligned_int __attribute__((aligned(16)));
+typedef aligned_int ai2;
+typedef aligned_int *aip;
+struct va { char c; v4 x; char d; v8 y[2]; };
+struct vb { char c; aligned_int a; char d; ai2 b; aip p; };
+"""
 # (type, sizeof, alignof) as GCC lays them out on x86-64
 LAYOUT_EXPECT = [
     ("struct a1", 32, 16), ("struct a2", 16, 8), ("struct a3", 5, 1), ("struct a4", 14, 2), ("struct a5", 8, 4),
@@ -165,6 +174,26 @@ class CompilerNoise(unittest.TestCase):
         lib = libc(LAYOUTS)
         for (t, _, _), line in zip(LAYOUT_EXPECT, out):
             self.assertEqual("%d %d" % (lib.sizeof(t), lib.alignof(t)), line, t)
+
+    def test_aligned_and_vector_typedefs_lay_out_as_gcc(self):
+        lib = libc(VECTORS)
+        got = [lib.sizeof("struct va"), lib.alignof("struct va"), lib.offsetof("struct va", "x"),
+               lib.offsetof("struct va", "y"), lib.sizeof("struct vb"), lib.offsetof("struct vb", "a"),
+               lib.offsetof("struct vb", "b"), lib.offsetof("struct vb", "p")]
+        self.assertEqual(got, [112, 16, 16, 48, 48, 16, 32, 40])
+        if shutil.which(CC):
+            with tempfile.TemporaryDirectory() as d:
+                src = os.path.join(d, "v.c")
+                with open(src, "w") as f:
+                    f.write("#include <stdio.h>\n#include <stddef.h>\n" + VECTORS + """
+int main(void) { printf("%zu %zu %zu %zu %zu %zu %zu %zu", sizeof(struct va), _Alignof(struct va),
+    offsetof(struct va, x), offsetof(struct va, y), sizeof(struct vb), offsetof(struct vb, a),
+    offsetof(struct vb, b), offsetof(struct vb, p)); return 0; }
+""")
+                exe = os.path.join(d, "v")
+                subprocess.run([CC, "-std=c11", "-w", "-o", exe, src], check=True)
+                out = subprocess.run([exe], check=True, stdout=subprocess.PIPE).stdout.decode()
+            self.assertEqual(" ".join(map(str, got)), out)
 
     def test_asm_label_binds_the_renamed_symbol(self):
         lib = libc("""
