@@ -332,7 +332,10 @@ static void complete(sb_library *lib, libtype *t, sb_layout *L)
 static libtype *incomplete(sb_library *lib, const char *tag, bool is_union)
 {
     const sb_named *old = tag[0] ? lib_lookup(&lib->scope, tag, strlen(tag), is_union ? 'u' : 's') : NULL;
-    return old && old->what == SB_NAMED_OPAQUE ? (libtype *)(uintptr_t)old->user : NULL;
+    libtype *t = old && old->what == SB_NAMED_OPAQUE ? (libtype *)(uintptr_t)old->user : NULL;
+    if (t && !strncmp(t->name, is_union ? "struct " : "union ", is_union ? 7 : 6))
+        return NULL; /* `union u;` then `struct u { ... }`: the wrong kind of tag (C refuses it) */
+    return t;
 }
 
 /* `struct tag;`: declares the tag (nothing when it is known already). 0, or -1 with MemoryError. */

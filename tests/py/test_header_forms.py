@@ -528,5 +528,39 @@ class Types(unittest.TestCase):
         self.assertEqual(lib.wcslen(w), 2)
 
 
+class Hostile(unittest.TestCase):
+    def reason(self, text):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libc(text)
+        return str(cm.exception).splitlines()[0]
+
+    def test_bad_noise_and_pragmas_are_errors_not_crashes(self):
+        self.assertIn("nested more than 64 deep", self.reason("#pragma pack(push, 1)\n" * 70))
+        self.assertIn("expected an alignment", self.reason("struct a { int x __attribute__((aligned(3))); };"))
+        self.assertIn("expected an alignment", self.reason("struct a { int x __attribute__((aligned(1 << 40))); };"))
+        self.assertIn("expected an alignment", self.reason("struct a { _Alignas(struct nope) int x; };"))
+        self.assertIn("expected '(' after '__asm__'", self.reason("int f(void) __asm__;"))
+        self.assertIn("unbalanced parentheses", self.reason("int f(void) __attribute__((" + "(" * 3000 + ";"))
+
+    def test_deep_attribute_parentheses_are_skipped(self):
+        lib = libc("int my_abs(int) __attribute__((" + "(" * 5000 + ")" * 5000 + ")) __asm__(\"abs\");")
+        self.assertEqual(lib.my_abs(-1), 1)
+
+    def test_wrong_kind_of_tag_is_refused(self):
+        self.assertIn("struct u is already declared", self.reason("union u; struct u { int a; };"))
+        self.assertIn("union u is already declared", self.reason("struct u; union u { int a; };"))
+
+    def test_a_struct_cannot_hold_itself(self):
+        self.assertIn("'t' is only usable through a pointer",
+                      self.reason("typedef struct t t; struct t { t *next; t inner; };"))
+
+    def test_nested_function_pointer_declarators_are_bounded(self):
+        self.reason("struct d { void (*(*(*(*(*f)(void))(void))(void))(void))(void); };")
+
+    def test_huge_enumerator_name(self):
+        name = "A" * 100000
+        self.assertEqual(getattr(libc("enum { %s = 3 };" % name), name), 3)
+
+
 if __name__ == "__main__":
     unittest.main()
