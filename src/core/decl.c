@@ -1023,6 +1023,45 @@ bool sb__struct_forward(const char *text, size_t len, char *tag, size_t cap, boo
     return true;
 }
 
+size_t sb__declarators(const char *text, size_t len, const sb_scope *scope, size_t *spec_end, sb_span *decl,
+                       size_t cap)
+{
+    if (!cap || sb__is_typedef(text, len) || memchr(text, '{', len))
+        return 0;
+    sb_error e;
+    parser p = PARSER_INIT(text, len, NULL, &e, scope, 0);
+    next(&p);
+    spec sp;
+    sb_type t;
+    if (p.failed || !sb__parse_base_type(&p, &sp, "", &t))
+        return 0;
+    *spec_end = p.t.pos;
+    size_t n = 0, start = p.t.pos;
+    int depth = 0;
+    for (size_t i = start; i <= len; i++) {
+        char c = i < len ? text[i] : ',';
+        if (c == '"' || c == '\'') { /* __asm__("x,y") */
+            for (i++; i < len && text[i] != c; i++)
+                if (text[i] == '\\')
+                    i++;
+            continue;
+        }
+        if (c == '(' || c == '[')
+            depth++;
+        else if ((c == ')' || c == ']') && depth > 0)
+            depth--;
+        else if (c == ',' && depth == 0) {
+            if (n == cap)
+                return n;
+            decl[n].start = start;
+            decl[n].end = i;
+            n++;
+            start = i + 1;
+        }
+    }
+    return n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Integer constants of declaration blocks: enum, const, #define       */
 

@@ -490,6 +490,17 @@ SB_INTERNAL void sb__constdecl_truncate(sb_constdecl *d, size_t n);
  * [*start, *end) is the statement without its ';'. Skips empty statements. */
 SB_INTERNAL bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
 
+/* A declaration with several declarators (`int a(int), *b(void)`, `extern int x, *y`):
+ * [0, *spec_end) are its specifiers and decl[i] = [start, end) its declarators, at most
+ * cap of them. Returns how many (1: nothing to split; 0: not such a declaration: a typedef,
+ * a struct or enum definition, or specifiers that do not parse). Each declarator with the
+ * specifiers before it is a declaration of its own. */
+typedef struct sb_span {
+    size_t start, end;
+} sb_span;
+SB_INTERNAL size_t sb__declarators(const char *text, size_t len, const sb_scope *scope, size_t *spec_end,
+                                   sb_span *decl, size_t cap);
+
 /* A function type written as in a cast: "int (const void *a, const void *b)"
  * or "int (*)(const void *, const void *)". Returns an owned signature named
  * "__fn" (sb__sig_free), or NULL with *err filled. */

@@ -741,6 +741,57 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
     return callable;
 }
 
+/* Is there a ',' outside parentheses and brackets (several declarators)? */
+static bool several_declarators(const char *text, size_t len)
+{
+    int depth = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '"' || c == '\'') {
+            for (i++; i < len && text[i] != c; i++)
+                if (text[i] == '\\')
+                    i++;
+        } else if (c == '(' || c == '[') {
+            depth++;
+        } else if ((c == ')' || c == ']') && depth > 0) {
+            depth--;
+        } else if (c == ',' && depth == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* `int a(int), *b(void);`: each declarator bound with the specifiers, into found.
+ * None (new reference), or NULL with an exception. Else the statement's function. */
+static PyObject *bind_statement(sb_library *lib, const char *text, size_t len, PyObject *found)
+{
+    sb_span d[64];
+    size_t se = 0, n = several_declarators(text, len) ? sb__declarators(text, len, &lib->dscope, &se, d, 64) : 0;
+    if (n < 2)
+        return bind_text(lib, text, len);
+    for (size_t i = 0; i < n; i++) {
+        size_t dn = d[i].end - d[i].start;
+        char *buf = PyMem_Malloc(se + dn + 2);
+        if (!buf)
+            return PyErr_NoMemory();
+        memcpy(buf, text, se);
+        buf[se] = ' ';
+        memcpy(buf + se + 1, text + d[i].start, dn);
+        PyObject *fn = bind_text(lib, buf, se + 1 + dn);
+        PyMem_Free(buf);
+        if (!fn)
+            return NULL;
+        PyObject *name = PyObject_GetAttrString(fn, "__name__");
+        int rc = name ? PyDict_SetItem(found, name, fn) : -1;
+        Py_XDECREF(name);
+        Py_DECREF(fn);
+        if (rc < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *library_bind(PyObject *self, PyObject *arg)
 {
     if (!PyUnicode_Check(arg)) {
@@ -804,7 +855,7 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
         }
         PyObject *fn = td   ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
                        : sd ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
-                            : bind_text(lib, text + s, e - s);
+                            : bind_statement(lib, text + s, e - s, found);
         if (fn == Py_None) {
             Py_DECREF(fn);
             continue;

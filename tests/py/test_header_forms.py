@@ -321,6 +321,13 @@ class Declarators(unittest.TestCase):
         self.assertIsNone(lib.signal(12, None))  # SIGUSR2: SIG_DFL before and after
         self.assertIsNone(lib.signal(12, None))
 
+    def test_several_function_declarators_in_one_declaration(self):
+        lib = libc("extern int abs(int x), atoi(const char *s) __attribute__((pure)), (labs)(long);")
+        self.assertEqual((lib.abs(-2), lib.atoi("12"), lib.labs(-3)), (2, 12, 3))
+        self.assertEqual(lib.atoi.__doc__.splitlines()[-1], "int atoi(const char *s)")
+        with self.assertRaises(sigbind.SymbolNotFoundError):
+            libc("int abs(int), no_such_function_here(int);")
+
     def test_array_parameters_with_static_and_qualifiers(self):
         lib = libc("""
             enum { N = 4 };
