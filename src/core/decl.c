@@ -391,11 +391,15 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint3
                 fail(p, p->t.pos, "expected a member name");
             return false;
         }
-        sb__sig_free(fsig);
         np = d.name_pos;
         nl = d.name_len;
         fcount = d.count; /* void (*handlers[4])(int) */
-        t = (sb_type){SB_K_VOID, 1, 0, NULL};
+        if (sb__layout_functype(L, fsig, d.spelling, &t, &e) < 0) { /* keeps its type: calls read it */
+            fail(p, np, "%s", e.msg);
+            return false;
+        }
+        if (d.stars > 1)
+            t.ptr = (uint8_t)d.stars; /* int (**pp)(int) */
     } else if (p->t.kind == T_IDENT) {
         nl = p->t.len;
         next(p);

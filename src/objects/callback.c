@@ -23,6 +23,9 @@ typedef struct sb_callback {
     bool for_call;                 /* made for one call (a callable passed as a function pointer) */
     PyInterpreterState *interp;    /* the interpreter it was made in: it runs only there */
     bool main_interp;              /* that is the main interpreter */
+    PyObject *owner;               /* strong, or NULL: owns the types sig names (a Library; for a Callback made
+                                      for one call, the Function called: a function pointer the callable
+                                      receives, made with those types, may outlive the call) */
 } sb_callback;
 
 /* What a collected Callback's entry point does from then on: C that kept the
@@ -159,6 +162,9 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
                 v = cb->convs[i] == SB_CV_PYOBJ ? (PyObject *)c.p : NULL;
                 if (v) /* a PyObject * argument is borrowed from C */
                     Py_INCREF(v);
+                else if (cb->convs[i] == SB_CV_FUNC) /* callable; its type is this Callback's */
+                    v = sb__function_at(cb->state, sig->params[i].type, c.p, sig->params[i].name ? sig->params[i].name
+                                        : "fnptr", (PyObject *)cb, NULL, NULL);
                 else
                     v = sb__from_c(cb->state, cb->convs[i], sig->params[i].type, &c);
             }
@@ -176,6 +182,12 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
     uint8_t rconv = cb->convs[sig->nparams];
     sb_cell out;
     out.u = 0;
+    if (r && rconv == SB_CV_VOID && r != Py_None) {
+        /* As cffi: a value C cannot receive is an error, reported (C returns as usual). */
+        PyErr_Format(PyExc_TypeError, "callback with the return type 'void' must return None, not %R",
+                     (PyObject *)Py_TYPE(r));
+        Py_CLEAR(r);
+    }
     if (r && rconv != SB_CV_VOID) {
         sb_convctx cx = {"callback", "return value", sig->ret, cb->state, SB_CX_RESULT, false};
         if (rconv == SB_CV_STRUCT) {
@@ -186,7 +198,10 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
         } else if (rconv == SB_CV_PYOBJ) {
             out.p = r; /* a PyObject * result is a new reference handed to C */
             Py_INCREF(r);
-        } else if (rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_FUNC || rconv == SB_CV_INST) {
+        } else if (rconv == SB_CV_FUNC) { /* a Callback or function of its type, a Pointer, an address, None */
+            if (sb__to_c(&cx, rconv, sig->ret, r, &out, NULL) < 0)
+                out.u = 0;
+        } else if (rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_INST) {
             /* Memory a Python object owns would die with it: only addresses are returned. */
             if (r == Py_None)
                 out.p = NULL;
@@ -385,12 +400,24 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     return (PyObject *)cb;
 }
 
-PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable)
+PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable, PyObject *owner)
 {
     PyObject *cb = sb__callback_new(st, NULL, (sb_sig *)(uintptr_t)sig, false, callable, NULL);
-    if (cb)
+    if (cb) {
         ((sb_callback *)cb)->for_call = true;
+        Py_XINCREF(owner);
+        ((sb_callback *)cb)->owner = owner;
+    }
     return cb;
+}
+
+void sb__callback_set_owner(PyObject *obj, PyObject *owner)
+{
+    sb_callback *cb = (sb_callback *)obj;
+    PyObject *old = cb->owner;
+    Py_INCREF(owner);
+    cb->owner = owner;
+    Py_XDECREF(old);
 }
 
 bool sb__callback_check(sb_state *st, PyObject *obj)
@@ -421,6 +448,7 @@ static int callback_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(cb->callable);
     Py_VISIT(cb->module);
     Py_VISIT(cb->error_result);
+    Py_VISIT(cb->owner);
     return sb__compat_visit_type(self, visit, arg);
 }
 
@@ -477,6 +505,7 @@ static void callback_dealloc(PyObject *self)
     PyMem_Free(cb->convs);
     if (cb->owns_sig)
         sb__sig_free(cb->sig);
+    Py_CLEAR(cb->owner); /* after the sig, whose types it owns */
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);
     sb__compat_dealloc_type(tp);

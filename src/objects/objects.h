@@ -37,14 +37,21 @@ SB_INTERNAL int sb__elem_check(sb_type e, const char *fn);
 SB_INTERNAL bool sb__elem_is_char(sb_type e);
 /* Reads the element of type e at a (any alignment). ptrtype makes Pointers. New reference or NULL. */
 SB_INTERNAL PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a);
-/* sigbind.new(type, init=None) with type names resolved through scope (a Library's; may be NULL). */
-SB_INTERNAL PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args, PyObject *kwds);
+/* sigbind.new(type, init=None) with type names resolved through scope (a Library's; may be
+ * NULL), whose types scope_owner (that Library; may be NULL) keeps alive. */
+SB_INTERNAL PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *scope_owner, PyObject *args,
+                                     PyObject *kwds);
 /* The same, where a struct element becomes a view that keeps `base` (the Pointer) alive. */
 SB_INTERNAL PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, const char *a);
-/* Converts v and stores it at a; messages "fname() argument 'pname' (T) ...". init: const
+/* Converts v and stores it at a (st, may be NULL: function pointer elements then take only
+ * addresses, not Callbacks or functions); messages "fname() argument 'pname' (T) ...". init: const
  * elements may be written (sigbind.new's initial values). 0 or -1 + exception. */
-SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname,
+SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_state *st, sb_type e, char *a, PyObject *v, const char *fname,
                              const char *pname, bool init);
+/* sigbind.cast(type, obj) with type names resolved through scope (may be NULL); owner
+ * (may be NULL: the obj) keeps what scope's types belong to alive. A function
+ * pointer type gives a callable; NULL (0, None, a NULL Pointer) gives None. */
+SB_INTERNAL PyObject *sb__mem_cast_in(PyObject *module, const sb_scope *scope, PyObject *owner, PyObject *args);
 /* The module functions new, cast, sizeof, alignof, offsetof, string_at, buffer, from_buffer. */
 SB_INTERNAL extern PyMethodDef sb__memory_functions[];
 
@@ -57,6 +64,10 @@ SB_INTERNAL bool sb__struct_check(sb_state *st, PyObject *obj);
 SB_INTERNAL PyObject *sb__struct_view(const sb_layout *L, void *data, PyObject *base);
 SB_INTERNAL void *sb__struct_data(PyObject *obj, const sb_layout **L);
 SB_INTERNAL void sb__struct_set_owner(PyObject *obj, PyObject *owner);
+/* offsetof(L, *path): member names (a dotted "a.b" is two), int indexes into array
+ * members. New int, or NULL + AttributeError (no such member), IndexError, TypeError
+ * (a bit-field, an index of a non-array). */
+SB_INTERNAL PyObject *sb__struct_offsetof(const sb_layout *L, PyObject *path);
 /* A Struct, dict or tuple -> the value of L at dst; `what` names it in messages. 0 or -1. */
 SB_INTERNAL int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, const char *what);
 /* The same for an argument (sb_kinds.struct_store): its name is only formatted when there is an error to report. */
@@ -70,7 +81,9 @@ SB_INTERNAL PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *s
                                        PyObject *callable, PyObject *error_result);
 /* A Callback for one call (sb_kinds.callback_for_call): its entry point is
  * freed with it, where a Callback of sigbind.callback() is never reused. */
-SB_INTERNAL PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable);
+SB_INTERNAL PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable, PyObject *owner);
+/* The Callback keeps owner (what owns the types of its sig: a Library) alive until its sig is freed. */
+SB_INTERNAL void sb__callback_set_owner(PyObject *obj, PyObject *owner);
 SB_INTERNAL bool sb__callback_check(sb_state *st, PyObject *obj);
 SB_INTERNAL void *sb__callback_address(PyObject *obj);
 SB_INTERNAL const sb_sig *sb__callback_sig(PyObject *obj);

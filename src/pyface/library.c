@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ */
@@ -48,10 +47,11 @@ static void *dlopen_from_cache(const char *name, tried *t)
     int fd = open("/etc/ld.so.cache", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return NULL;
-    struct stat sb;
+    /* lseek, not fstat: fstat is fstat64@GLIBC_2.33 when built on a new glibc (manylinux2014: <= 2.17). */
+    off_t end = lseek(fd, 0, SEEK_END);
     void *handle = NULL;
-    if (fstat(fd, &sb) == 0 && sb.st_size > 48) {
-        size_t size = (size_t)sb.st_size;
+    if (end > 48) {
+        size_t size = (size_t)end;
         const char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map != MAP_FAILED) {
             static const char magic[] = "glibc-ld.so.cache1.1";
@@ -185,39 +185,116 @@ typedef struct libtype {
     char tag[64];            /* the struct tag of an opaque type, else "" */
     char release[64];        /* [[release(fn)]], else "" */
     bool is_enum;            /* "enum tag": an alias of its integer type, found by `enum tag` */
+    size_t hnext[2];         /* the next older entry (index + 1, 0: none) in its bucket of the name / tag index */
 } libtype;
 
+/* A global variable of the library: `extern int x;`, `extern const char v[];`, `extern void (*hook)(void);`. */
+typedef struct libglobal {
+    void *addr;
+    sb_type type;            /* the variable's type; of an array, its element type */
+    int64_t count;           /* SB_ARRAY_NONE, an array's length, or SB_ARRAY_OPEN (`v[]`) */
+    bool readonly;           /* `const T x` (not an array: its elements are const through its type) */
+    sb_sig *sig;             /* the parsed declaration (owns the types it names inline), owned */
+} libglobal;
+
+/* The types are kept in declaration order (an earlier one wins a name, as
+ * the linear search did) and indexed twice by hash: by name (non-enum
+ * entries with a name) and by tag (struct/union tags and enum tags, apart).
+ * Each bucket chains its entries newest first, so dropping the newest
+ * entries (a failed block) unlinks bucket heads. */
 typedef struct sb_libtypes {
     size_t n, cap;
     libtype **v;
+    size_t *heads[2];        /* [0] by name, [1] by tag: hcap buckets each, index + 1 of the newest entry */
+    size_t hcap;             /* a power of two, at least 2n (0: no index yet) */
+    size_t steps;            /* entries visited by lookups (the linearity test reads it: lib.__lookup_steps__) */
+    libtype **rel;           /* the entries with [[release(fn)]] (few), for bind() to mark fn */
+    size_t nrel, caprel;
+    libglobal *g;            /* global variables (`extern int x;`), in declaration order */
+    size_t ng, capg;
     sb_constdecl consts;     /* integer constants (enumerators, const, #define), for later declarations
                                 (hashed by name: long blocks stay linear) */
     size_t capconst;
     PyObject *constdict;     /* the same, as the Library's attributes: name -> int (only ints: no GC) */
 } sb_libtypes;
 
+static size_t key_hash(const char *s, size_t n, bool is_enum)
+{
+    size_t h = is_enum ? 2166136261u ^ 0x5bd1e995u : 2166136261u; /* FNV-1a; enum tags apart */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The key of entry t in index which (0: name, 1: tag), or NULL when t is not in it. */
+static const char *index_key(const libtype *t, int which)
+{
+    const char *k = which ? t->tag : (t->is_enum ? "" : t->name);
+    return k[0] ? k : NULL;
+}
+
+static void index_link(sb_libtypes *ts, size_t i)
+{
+    for (int w = 0; w < 2; w++) {
+        const char *k = index_key(ts->v[i], w);
+        if (!k)
+            continue;
+        size_t b = key_hash(k, strlen(k), w && ts->v[i]->is_enum) & (ts->hcap - 1);
+        ts->v[i]->hnext[w] = ts->heads[w][b];
+        ts->heads[w][b] = i + 1;
+    }
+}
+
+/* Indexes ts->v[i], the newest entry (the table at most half full: grown, rehashed). */
+static bool index_add(sb_libtypes *ts, size_t i)
+{
+    if (2 * (i + 1) > ts->hcap) {
+        size_t cap = ts->hcap ? ts->hcap * 2 : 64;
+        size_t *h0 = calloc(cap, sizeof *h0), *h1 = calloc(cap, sizeof *h1);
+        if (!h0 || !h1) {
+            free(h0);
+            free(h1);
+            return false;
+        }
+        free(ts->heads[0]);
+        free(ts->heads[1]);
+        ts->heads[0] = h0;
+        ts->heads[1] = h1;
+        ts->hcap = cap;
+        for (size_t j = 0; j < i; j++)
+            index_link(ts, j);
+    }
+    index_link(ts, i);
+    return true;
+}
+
+/* The first declared entry of key name in index which that passes the tag filter. */
+static const libtype *index_find(sb_libtypes *ts, int which, const char *name, size_t len, int tag)
+{
+    const libtype *found = NULL;
+    size_t b = key_hash(name, len, tag == 'e') & (ts->hcap - 1);
+    for (size_t i = ts->heads[which][b]; i; i = ts->v[i - 1]->hnext[which]) {
+        const libtype *t = ts->v[i - 1];
+        const char *key = index_key(t, which);
+        ts->steps++;
+        if (strlen(key) != len || memcmp(key, name, len) != 0)
+            continue;
+        if (tag == 'e' ? t->is_enum
+                       : !tag || (!t->is_enum && (t->target->what == SB_NAMED_OPAQUE ||
+                                                  (t->target->what == SB_NAMED_STRUCT &&
+                                                   (tag == 'u') == ((const sb_layout *)t->target->user)->is_union))))
+            found = t; /* older ones come later in the chain: the last match is the first declared */
+    }
+    return found;
+}
+
 static const sb_named *lib_lookup(const sb_scope *scope, const char *name, size_t len, int tag)
 {
-    const sb_libtypes *ts = ((const sb_library *)scope->ctx)->types;
-    if (!ts)
+    sb_libtypes *ts = ((const sb_library *)scope->ctx)->types;
+    if (!ts || !ts->hcap || !len)
         return NULL;
-    if (tag == 'e') {
-        for (size_t i = 0; i < ts->n; i++)
-            if (ts->v[i]->is_enum && strlen(ts->v[i]->tag) == len && memcmp(ts->v[i]->tag, name, len) == 0)
-                return &ts->v[i]->named;
-        return NULL;
-    }
-    for (size_t i = 0; i < ts->n; i++) {
-        if (ts->v[i]->is_enum)
-            continue;
-        const libtype *t = ts->v[i];
-        const char *key = tag ? t->tag : t->name;
-        if (strlen(key) == len && memcmp(key, name, len) == 0 &&
-            (!tag || t->target->what == SB_NAMED_OPAQUE ||
-             (t->target->what == SB_NAMED_STRUCT && (tag == 'u') == t->layout->is_union)))
-            return t->target;
-    }
-    return NULL;
+    const libtype *t = index_find(ts, tag ? 1 : 0, name, len, tag);
+    return !t ? NULL : tag == 'e' ? &t->named : t->target;
 }
 
 static void libtypes_free(sb_libtypes *ts)
@@ -230,12 +307,46 @@ static void libtypes_free(sb_libtypes *ts)
         free(ts->v[i]);
     }
     free(ts->v);
+    free(ts->heads[0]);
+    free(ts->heads[1]);
+    free(ts->rel);
+    for (size_t i = 0; i < ts->ng; i++)
+        sb__sig_free(ts->g[i].sig);
+    free(ts->g);
     sb__constdecl_free(&ts->consts);
     Py_XDECREF(ts->constdict);
     free(ts);
 }
 
-static libtype *libtype_add(sb_library *lib, const char *name)
+/* Drops the entries declared after the first n (a block that failed), newest first. */
+static void libtypes_truncate(sb_libtypes *ts, size_t n)
+{
+    while (ts->n > n) {
+        libtype *t = ts->v[--ts->n];
+        for (int w = 0; w < 2; w++) {
+            const char *k = index_key(t, w);
+            if (k) /* the newest entry is its bucket's head */
+                ts->heads[w][key_hash(k, strlen(k), w && t->is_enum) & (ts->hcap - 1)] = t->hnext[w];
+        }
+        for (size_t i = 0; i < ts->nrel; i++)
+            if (ts->rel[i] == t)
+                ts->rel[i--] = ts->rel[--ts->nrel];
+        sb__sig_free(t->fsig);
+        sb__layout_free(t->layout);
+        free(t);
+    }
+}
+
+
+/* Drops the globals declared after the first n (a block that failed). */
+static void globals_truncate(sb_libtypes *ts, size_t n)
+{
+    while (ts->ng > n)
+        sb__sig_free(ts->g[--ts->ng].sig);
+}
+
+/* A new entry named name (may be ""), with its tag (may be "") and whether it is `enum tag`; indexed. */
+static libtype *libtype_add(sb_library *lib, const char *name, const char *tag, bool is_enum)
 {
     sb_libtypes *ts = lib->types;
     if (!ts && !(ts = lib->types = calloc(1, sizeof *ts)))
@@ -252,16 +363,54 @@ static libtype *libtype_add(sb_library *lib, const char *name)
     if (!t)
         return NULL;
     snprintf(t->name, sizeof t->name, "%s", name);
+    snprintf(t->tag, sizeof t->tag, "%s", tag);
+    t->is_enum = is_enum;
     t->named.name = t->name;
     t->named.user = t;
     t->target = &t->named;
-    ts->v[ts->n++] = t;
+    ts->v[ts->n] = t;
+    if (!index_add(ts, ts->n)) {
+        free(t);
+        return NULL;
+    }
+    ts->n++;
     return t;
 }
 
 static bool same_type(sb_type a, sb_type b)
 {
     return a.kind == b.kind && a.ptr == b.ptr && a.cconst == b.cconst && sb__named_same(a.named, b.named);
+}
+
+static bool layouts_equal(const sb_layout *a, const sb_layout *b);
+
+/* Member types of two definitions: by-value structs compared member by member, the rest by identity. */
+static bool member_type_equal(sb_type a, sb_type b)
+{
+    if (a.kind != b.kind || a.ptr != b.ptr || a.cconst != b.cconst)
+        return false;
+    if (a.named == b.named)
+        return true;
+    if (a.named && b.named && a.named->what == SB_NAMED_FUNC && b.named->what == SB_NAMED_FUNC)
+        return sb__functype_equal(a.named->user, b.named->user); /* `int (*cb)(int)` members: each layout its own */
+    return a.named && b.named && a.named->what == SB_NAMED_STRUCT && b.named->what == SB_NAMED_STRUCT &&
+           (a.ptr ? strcmp(a.named->name, b.named->name) == 0 : layouts_equal(a.named->user, b.named->user));
+}
+
+/* Is b the same definition as a (a header read twice)? */
+static bool layouts_equal(const sb_layout *a, const sb_layout *b)
+{
+    if (a->is_union != b->is_union || a->packed != b->packed || a->size != b->size || a->align != b->align ||
+        a->nfields != b->nfields)
+        return false;
+    for (uint16_t i = 0; i < a->nfields; i++) {
+        const sb_field *x = &a->fields[i], *y = &b->fields[i];
+        if ((x->name == NULL) != (y->name == NULL) || (x->name && strcmp(x->name, y->name)) ||
+            x->offset != y->offset || x->count != y->count || x->bit_offset != y->bit_offset ||
+            x->bit_width != y->bit_width || !member_type_equal(x->type, y->type))
+            return false;
+    }
+    return true;
 }
 
 /* Marks the bound function `name` (if any) as the release function of a handle type. */
@@ -288,7 +437,7 @@ static void set_runtime(sb_library *lib, sb_layout *L)
 static libtype *add_layout(sb_library *lib, sb_layout *L, const char *tag)
 {
     set_runtime(lib, L);
-    libtype *t = libtype_add(lib, "");
+    libtype *t = libtype_add(lib, "", tag, false);
     if (!t) {
         sb__layout_free(L);
         PyErr_NoMemory();
@@ -296,7 +445,6 @@ static libtype *add_layout(sb_library *lib, sb_layout *L, const char *tag)
     }
     t->layout = L;
     t->target = &L->named;
-    snprintf(t->tag, sizeof t->tag, "%s", tag);
     return t;
 }
 
@@ -306,12 +454,13 @@ static const sb_named *lib_forward(const sb_scope *scope, const char *name, size
 {
     sb_library *lib = (sb_library *)(uintptr_t)scope->ctx;
     char sname[80];
+    char stag[64];
     snprintf(sname, sizeof sname, "%s %.*s", tag == 'u' ? "union" : "struct", (int)(len > 63 ? 63 : len), name);
-    libtype *t = libtype_add(lib, sname);
+    snprintf(stag, sizeof stag, "%.*s", (int)(len > 63 ? 63 : len), name);
+    libtype *t = libtype_add(lib, sname, stag, false);
     if (!t)
         return NULL;
     t->named.what = SB_NAMED_OPAQUE;
-    snprintf(t->tag, sizeof t->tag, "%.*s", (int)(len > 63 ? 63 : len), name);
     return &t->named;
 }
 
@@ -362,7 +511,12 @@ static int add_struct(sb_library *lib, const char *text, size_t len)
         complete(lib, fwd, L);
         return 0;
     }
-    if (lib_lookup(&lib->scope, tag, strlen(tag), L->is_union ? 'u' : 's')) {
+    const sb_named *old = lib_lookup(&lib->scope, tag, strlen(tag), L->is_union ? 'u' : 's');
+    if (old && old->what == SB_NAMED_STRUCT && layouts_equal(old->user, L)) {
+        sb__layout_free(L); /* the same definition again, as C accepts it */
+        return 0;
+    }
+    if (old) {
         sb_error e = {0, ""};
         snprintf(e.msg, sizeof e.msg, "%s is already declared", L->name);
         sb__layout_free(L);
@@ -370,6 +524,21 @@ static int add_struct(sb_library *lib, const char *text, size_t len)
         return -1;
     }
     return add_layout(lib, L, tag) ? 0 : -1;
+}
+
+/* Is `typedef struct [tag] { ... } name` (td) one declared before, the same way? */
+static bool same_struct_typedef(sb_library *lib, const sb_typedef *td, const sb_named *old)
+{
+    if (!old)
+        return false;
+    const sb_named *L = old->what == SB_NAMED_ALIAS ? old->alias.named : old;
+    unsigned ptr = old->what == SB_NAMED_ALIAS ? old->alias.ptr : 0;
+    if (!L || L->what != SB_NAMED_STRUCT || ptr != td->type.ptr || !layouts_equal(L->user, td->layout))
+        return false;
+    if (!td->tag[0])
+        return true;
+    const sb_named *t = lib_lookup(&lib->scope, td->tag, strlen(td->tag), td->layout->is_union ? 'u' : 's');
+    return t == L;
 }
 
 /* One more name of a typedef statement (`*PS` of `typedef struct s S, *PS`). 0, or -1 with SignatureError. */
@@ -387,7 +556,7 @@ static int add_alias(sb_library *lib, const char *text, size_t len, const char *
     }
     if (type.named && type.ptr == 0 && !strcmp(type.named->name, name))
         return 0; /* typedef struct s s */
-    libtype *a = libtype_add(lib, name);
+    libtype *a = libtype_add(lib, name, "", false);
     if (!a)
         return PyErr_NoMemory(), -1;
     a->named.what = SB_NAMED_ALIAS;
@@ -434,11 +603,15 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
         complete(lib, fwd, td.layout);
         if (old || (td.type.ptr == 0 && !strcmp(td.name, fwd->name)))
             return 0;
-        libtype *a = libtype_add(lib, td.name);
+        libtype *a = libtype_add(lib, td.name, "", false);
         if (!a)
             return PyErr_NoMemory(), -1;
         a->named.what = SB_NAMED_ALIAS;
         a->named.alias = td.type;
+        return 0;
+    }
+    if (td.layout && same_struct_typedef(lib, &td, old)) {
+        sb__layout_free(td.layout); /* the same definition and name again */
         return 0;
     }
     if (td.layout) {
@@ -454,7 +627,7 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
             snprintf(td.layout->name, sizeof td.layout->name, "%s", td.name); /* untagged: its typedef names it */
         if (!add_layout(lib, td.layout, td.tag))
             return -1;
-        libtype *a = libtype_add(lib, td.name);
+        libtype *a = libtype_add(lib, td.name, "", false);
         if (!a)
             return PyErr_NoMemory(), -1;
         if (td.type.ptr == 0 && !td.tag[0]) {
@@ -472,8 +645,8 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
         bool same = old && old->what == SB_NAMED_ALIAS && old->alias.named &&
                     old->alias.named->what == SB_NAMED_FUNC && old->alias.ptr == td.type.ptr && old->count == td.count &&
                     sb__functype_equal(old->alias.named->user, td.fsig);
-        libtype *ft = old ? NULL : libtype_add(lib, "");
-        libtype *a = ft ? libtype_add(lib, td.name) : NULL;
+        libtype *ft = old ? NULL : libtype_add(lib, "", "", false);
+        libtype *a = ft ? libtype_add(lib, td.name, "", false) : NULL;
         if (old || !ft || !a) {
             sb__sig_free(td.fsig);
             if (old && !same) {
@@ -497,18 +670,16 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
     libtype *base = NULL; /* the opaque type the new name is, or points to */
     if (td.opaque) {
         if (td.type.ptr == 0 && !old) {
-            if (!(base = libtype_add(lib, td.name)))
+            if (!(base = libtype_add(lib, td.name, td.tag, false)))
                 return PyErr_NoMemory(), -1;
             base->named.what = SB_NAMED_OPAQUE;
-            snprintf(base->tag, sizeof base->tag, "%s", td.tag);
         } else {
             /* `typedef struct tag *name;`: an opaque `struct tag`, and name an alias of its pointer */
             char sname[80];
             snprintf(sname, sizeof sname, "struct %s", td.tag);
-            if (!(base = libtype_add(lib, sname)))
+            if (!(base = libtype_add(lib, sname, td.tag, false)))
                 return PyErr_NoMemory(), -1;
             base->named.what = SB_NAMED_OPAQUE;
-            snprintf(base->tag, sizeof base->tag, "%s", td.tag);
             td.type.named = &base->named;
             td.opaque = false;
         }
@@ -526,7 +697,7 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
                 return -1;
             }
         } else if (!(td.type.named && td.type.ptr == 0 && strcmp(td.type.named->name, td.name) == 0)) {
-            libtype *a = libtype_add(lib, td.name);
+            libtype *a = libtype_add(lib, td.name, "", false);
             if (!a)
                 return PyErr_NoMemory(), -1;
             a->named.what = SB_NAMED_ALIAS;
@@ -542,6 +713,17 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
             sb__raise_sigerror(st, text, len, &e, NULL);
             return -1;
         }
+        sb_libtypes *ts = lib->types;
+        if (!base->release[0] && ts->nrel == ts->caprel) {
+            size_t cap = ts->caprel ? 2 * ts->caprel : 4;
+            libtype **v = realloc(ts->rel, cap * sizeof *v);
+            if (!v)
+                return PyErr_NoMemory(), -1;
+            ts->rel = v;
+            ts->caprel = cap;
+        }
+        if (!base->release[0])
+            ts->rel[ts->nrel++] = base;
         snprintf(base->release, sizeof base->release, "%s", td.release);
         mark_release(lib, td.release);
     }
@@ -580,15 +762,11 @@ static int enum_type(sb_library *lib, const char *text, size_t len, const char *
         return const_error(lib, text, len, tag ? "enum '%s' is already declared differently"
                                                : "typedef '%s' is already declared differently", tag ? tag : name);
     }
-    libtype *a = libtype_add(lib, name);
+    libtype *a = libtype_add(lib, name, tag ? tag : "", tag != NULL);
     if (!a)
         return PyErr_NoMemory(), -1;
     a->named.what = SB_NAMED_ALIAS;
     a->named.alias = t;
-    if (tag) {
-        a->is_enum = true;
-        snprintf(a->tag, sizeof a->tag, "%s", tag);
-    }
     return 0;
 }
 
@@ -691,6 +869,25 @@ PyObject *sb__library_adopt(PyObject *libobj, sb_type type, PyObject *v, bool ow
     return v;
 }
 
+/* The SymbolNotFoundError just raised, kept in miss under name (str: its
+ * message) for when the name is used. None (new reference), or NULL. */
+static PyObject *record_missing(sb_library *lib, PyObject *miss, const char *name)
+{
+    if (!PyErr_ExceptionMatches(sb__state(lib->module)->SymbolNotFoundError))
+        return NULL;
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
+    PyObject *msg = ev ? PyObject_Str(ev) : PyUnicode_FromString(name);
+    Py_XDECREF(et);
+    Py_XDECREF(ev);
+    Py_XDECREF(tb);
+    int rc = msg ? PyDict_SetItemString(miss, name, msg) : -1;
+    Py_XDECREF(msg);
+    if (rc < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 /* dlsym that tells a missing symbol from one whose value is NULL. */
 static int lookup(sb_library *lib, const char *sym, void **out)
 {
@@ -709,8 +906,10 @@ static int lookup(sb_library *lib, const char *sym, void **out)
     return -1;
 }
 
-/* Binds one prototype (text) from this library: a new callable or NULL. */
-static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
+/* Binds one prototype (text) from this library: a new callable or NULL. With
+ * miss (a dict), a symbol the library lacks is no error: its name and the
+ * message go into miss, and the result is None (declared, as a compiler takes it). */
+static PyObject *bind_text(sb_library *lib, const char *text, size_t len, PyObject *miss)
 {
     sb_state *st = sb__state(lib->module);
     sb_plan *plan = sb__plan_from_text_ex(st, text, len, NULL, &lib->dscope, 0);
@@ -723,8 +922,9 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
     if (lookup(lib, sig->symbol ? sig->symbol : sig->name, &fn) < 0 ||
         (sig->contract.msg_fn && lookup(lib, sig->contract.msg_fn, &msg) < 0) ||
         (sig->free_fn && lookup(lib, sig->free_fn, &freefn) < 0)) {
+        PyObject *r = miss ? record_missing(lib, miss, sig->name) : NULL;
         sb__plan_free(plan);
-        return NULL;
+        return r;
     }
     /* POSIX guarantees dlsym results convert to function pointers. */
     sb_fnextra extra = {(const char *(*)(int))(uintptr_t)msg, (void (*)(void *))(uintptr_t)freefn, NULL, NULL, false,
@@ -732,13 +932,182 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len)
     PyObject *callable = sb__function_new(lib->module, (PyObject *)lib, plan, (void (*)(void))(uintptr_t)fn, &extra);
     if (callable && lib->types) {
         sb_function *f = (sb_function *)PyCFunction_GetSelf(callable);
-        for (size_t i = 0; f && i < lib->types->n; i++)
-            if (!strcmp(lib->types->v[i]->release, f->plan->sig->name)) {
+        for (size_t i = 0; f && i < lib->types->nrel; i++)
+            if (!strcmp(lib->types->rel[i]->release, f->plan->sig->name)) {
                 f->releases = true;
                 f->plan->simple = false;
             }
     }
     return callable;
+}
+
+static PyObject *library_bind(PyObject *self, PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "bind() argument 'signature' must be str, not %R", (PyObject *)Py_TYPE(arg));
+        return NULL;
+    }
+    PyObject *b = sb__text_utf8(sb__state(((sb_library *)self)->module), arg);
+    if (!b)
+        return NULL;
+    char *s;
+    Py_ssize_t n;
+    PyObject *r = NULL;
+    if (PyBytes_AsStringAndSize(b, &s, &n) == 0)
+        r = bind_text((sb_library *)self, s, (size_t)n, NULL);
+    Py_DECREF(b);
+    return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Global variables: `extern int x;` and the like                      */
+
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The offset after blanks and comments from i. */
+static size_t skip_blank(const char *t, size_t i, size_t len)
+{
+    for (;;) {
+        while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == '\f' ||
+                           t[i] == '\v'))
+            i++;
+        if (i + 1 < len && t[i] == '/' && t[i + 1] == '*') {
+            for (i += 2; i + 1 < len && !(t[i] == '*' && t[i + 1] == '/'); i++)
+                ;
+            i = i + 1 < len ? i + 2 : len;
+        } else if (i + 1 < len && t[i] == '/' && t[i + 1] == '/') {
+            while (i < len && t[i] != '\n')
+                i++;
+        } else {
+            return i;
+        }
+    }
+}
+
+/* The offset after a leading `extern` keyword, or 0 when the statement has none. */
+static size_t after_extern(const char *t, size_t len)
+{
+    size_t i = skip_blank(t, 0, len);
+    return len - i > 6 && memcmp(t + i, "extern", 6) == 0 && !ident_char(t[i + 6]) ? i + 6 : 0;
+}
+
+/* Where the identifier name (n characters) first stands as a word in t[at..len), or len. */
+static size_t find_word(const char *t, size_t at, size_t len, const char *name, size_t n)
+{
+    for (size_t i = at; i + n <= len; i++)
+        if (memcmp(t + i, name, n) == 0 && (i == 0 || !ident_char(t[i - 1])) && (i + n == len || !ident_char(t[i + n])))
+            return i;
+    return len;
+}
+
+/* Parses the declaration after `extern` (t[at..len)) as one variable: its
+ * declarator is read as the one parameter of `void sb__global(...)`, and an
+ * array's `[N]` as typed memory's. 0 with g filled, or -1 with err. */
+static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, libglobal *g, sb_error *err)
+{
+    static const char pre[] = "void sb__global(";
+    const size_t plen = sizeof pre - 1;
+    while (len > at && (t[len - 1] == ';' || t[len - 1] == ' ' || t[len - 1] == '\n' || t[len - 1] == '\t'))
+        len--;
+    char *buf = malloc(plen + (len - at) + 2);
+    if (!buf) {
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return -1;
+    }
+    memcpy(buf, pre, plen);
+    memcpy(buf + plen, t + at, len - at);
+    buf[plen + (len - at)] = ')';
+    sb_sig *sig = sb__sig_parse_in(buf, plen + (len - at) + 1, &lib->scope, err);
+    free(buf);
+    if (!sig) {
+        if (err->col != (size_t)-1)
+            err->col = err->col >= plen ? err->col - plen + at : at;
+        return -1;
+    }
+    if (sig->nparams != 1 || !sig->params[0].name || sig->params[0].def.kind != SB_LIT_NONE) {
+        sb__sig_free(sig);
+        sb__error_set(err, at, "expected one variable ('extern int x;') or a function prototype");
+        return -1;
+    }
+    const char *name = sig->params[0].name;
+    size_t w = find_word(t, at, len, name, strlen(name)), k = skip_blank(t, w + strlen(name), len);
+    g->type = sig->params[0].type;
+    g->count = SB_ARRAY_NONE;
+    if (w < len && k < len && t[k] == '[' && (k + 1 >= len || t[k + 1] != '[')) {
+        /* an array: its element type and length from the text without the name ("const char []") */
+        size_t n1 = w - at, n2 = len - (w + strlen(name));
+        char *et = malloc(n1 + n2 + 1);
+        int rc = et ? 0 : -1;
+        if (et) {
+            memcpy(et, t + at, n1);
+            memcpy(et + n1, t + w + strlen(name), n2);
+            rc = sb__array_type_parse(et, n1 + n2, &lib->scope, &g->type, &g->count, err);
+            free(et);
+        } else {
+            sb__error_set(err, (size_t)-1, "out of memory");
+        }
+        if (rc < 0) {
+            if (err->col != (size_t)-1)
+                err->col = at + (err->col < n1 ? err->col : err->col - n1 + (w - at) + strlen(name));
+            sb__sig_free(sig);
+            return -1;
+        }
+    }
+    g->readonly = g->count == SB_ARRAY_NONE && g->type.ptr == 0 && g->type.cconst;
+    g->sig = sig;
+    return 0;
+}
+
+/* An `extern` statement: a prototype (bound as any), or a variable (kept in
+ * the Library; found, its index goes into gfound; missing, into miss). None
+ * (new reference) for a variable, a callable for a function, or NULL. */
+static PyObject *add_extern(sb_library *lib, const char *t, size_t len, size_t at, PyObject *gfound, PyObject *miss)
+{
+    sb_state *st = sb__state(lib->module);
+    sb_error perr, verr;
+    sb_sig *proto = sb__sig_parse_in(t, len, &lib->scope, &perr);
+    if (proto) {
+        sb__sig_free(proto);
+        return bind_text(lib, t, len, miss);
+    }
+    libglobal g;
+    if (parse_global(lib, t, len, at, &g, &verr) < 0) {
+        /* the reading that got further says what is wrong */
+        const sb_error *e = verr.col != (size_t)-1 && (perr.col == (size_t)-1 || verr.col > perr.col) ? &verr : &perr;
+        sb__raise_sigerror(st, t, len, e, NULL);
+        return NULL;
+    }
+    const char *name = g.sig->params[0].name;
+    if (lookup(lib, name, &g.addr) < 0) {
+        PyObject *r = record_missing(lib, miss, name);
+        sb__sig_free(g.sig);
+        return r;
+    }
+    sb_libtypes *ts = lib->types;
+    if (!ts && !(ts = lib->types = calloc(1, sizeof *ts))) {
+        sb__sig_free(g.sig);
+        return PyErr_NoMemory();
+    }
+    if (ts->ng == ts->capg) {
+        size_t cap = ts->capg ? 2 * ts->capg : 8;
+        libglobal *v = realloc(ts->g, cap * sizeof *v);
+        if (!v) {
+            sb__sig_free(g.sig);
+            return PyErr_NoMemory();
+        }
+        ts->g = v;
+        ts->capg = cap;
+    }
+    ts->g[ts->ng++] = g;
+    PyObject *idx = PyLong_FromSize_t(ts->ng - 1);
+    int rc = idx ? PyDict_SetItemString(gfound, name, idx) : -1;
+    Py_XDECREF(idx);
+    if (rc < 0)
+        return NULL;
+    Py_RETURN_NONE;
 }
 
 /* Is there a ',' outside parentheses and brackets (several declarators)? */
@@ -762,14 +1131,23 @@ static bool several_declarators(const char *text, size_t len)
     return false;
 }
 
-/* `int a(int), *b(void);`: each declarator bound with the specifiers, into found.
- * None (new reference), or NULL with an exception. Else the statement's function. */
-static PyObject *bind_statement(sb_library *lib, const char *text, size_t len, PyObject *found)
+/* One declaration: a prototype, or after `extern` a prototype or a variable. */
+static PyObject *bind_one(sb_library *lib, const char *text, size_t len, PyObject *globs, PyObject *miss)
+{
+    size_t ext = after_extern(text, len);
+    return ext ? add_extern(lib, text, len, ext, globs, miss) : bind_text(lib, text, len, miss);
+}
+
+/* A declaration statement; with several declarators (`extern int abs(int), atoi(const char *);`,
+ * `extern int a, *b;`) each is declared with the specifiers, functions into found: None (new
+ * reference), or NULL with an exception. With one, bind_one's result. */
+static PyObject *bind_statement(sb_library *lib, const char *text, size_t len, PyObject *found, PyObject *globs,
+                                PyObject *miss)
 {
     sb_span d[64];
     size_t se = 0, n = several_declarators(text, len) ? sb__declarators(text, len, &lib->dscope, &se, d, 64) : 0;
     if (n < 2)
-        return bind_text(lib, text, len);
+        return bind_one(lib, text, len, globs, miss);
     for (size_t i = 0; i < n; i++) {
         size_t dn = d[i].end - d[i].start;
         char *buf = PyMem_Malloc(se + dn + 2);
@@ -778,13 +1156,16 @@ static PyObject *bind_statement(sb_library *lib, const char *text, size_t len, P
         memcpy(buf, text, se);
         buf[se] = ' ';
         memcpy(buf + se + 1, text + d[i].start, dn);
-        PyObject *fn = bind_text(lib, buf, se + 1 + dn);
+        PyObject *fn = bind_one(lib, buf, se + 1 + dn, globs, miss);
         PyMem_Free(buf);
         if (!fn)
             return NULL;
-        PyObject *name = PyObject_GetAttrString(fn, "__name__");
-        int rc = name ? PyDict_SetItem(found, name, fn) : -1;
-        Py_XDECREF(name);
+        int rc = 0;
+        if (fn != Py_None) {
+            PyObject *name = PyObject_GetAttrString(fn, "__name__");
+            rc = name ? PyDict_SetItem(found, name, fn) : -1;
+            Py_XDECREF(name);
+        }
         Py_DECREF(fn);
         if (rc < 0)
             return NULL;
@@ -792,25 +1173,121 @@ static PyObject *bind_statement(sb_library *lib, const char *text, size_t len, P
     Py_RETURN_NONE;
 }
 
-static PyObject *library_bind(PyObject *self, PyObject *arg)
+/* The global variable of this name, or NULL (no exception). */
+static const libglobal *global_of(sb_library *lib, PyObject *name)
 {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_Format(PyExc_TypeError, "bind() argument 'signature' must be str, not %R", (PyObject *)Py_TYPE(arg));
+    PyObject *i = lib->globals ? PyDict_GetItemWithError(lib->globals, name) : NULL; /* borrowed */
+    if (!i) {
+        PyErr_Clear();
         return NULL;
     }
-    PyObject *b = sb__text_utf8(sb__state(((sb_library *)self)->module), arg);
-    if (!b)
-        return NULL;
-    char *s;
-    Py_ssize_t n;
-    PyObject *r = NULL;
-    if (PyBytes_AsStringAndSize(b, &s, &n) == 0)
-        r = bind_text((sb_library *)self, s, (size_t)n);
-    Py_DECREF(b);
-    return r;
+    return &lib->types->g[PyLong_AsSsize_t(i)];
 }
 
-static PyObject *library_declare(PyObject *self, PyObject *arg)
+/* A typed Pointer to the variable (an array: to its first element, knowing its length). */
+static PyObject *global_address(sb_library *lib, const libglobal *g)
+{
+    sb_state *st = sb__state(lib->module);
+    sb_type pt = g->type;
+    if (pt.ptr == UINT8_MAX)
+        return PyErr_Format(PyExc_TypeError, "too many levels of pointers"), NULL;
+    pt.ptr++;
+    PyObject *p = sb__pointer_new(st, g->addr, pt, (PyObject *)lib);
+    size_t size = sb__type_size(g->type);
+    if (p && g->count >= 0 && (!size || (uint64_t)g->count <= SB_MAX_OBJECT_SIZE / size)) {
+        ((sb_pointer *)p)->lo = g->addr;
+        ((sb_pointer *)p)->span = size * (size_t)g->count;
+    }
+    return p;
+}
+
+/* lib.x: the value of a scalar, pointer or struct variable (a struct: a view
+ * of it), or a typed Pointer to an array's first element. */
+static PyObject *global_get(sb_library *lib, const libglobal *g, PyObject *name)
+{
+    sb_state *st = sb__state(lib->module);
+    if (g->count != SB_ARRAY_NONE)
+        return global_address(lib, g);
+    if ((!g->type.ptr && g->type.named && g->type.named->what != SB_NAMED_STRUCT) ||
+        (!g->type.ptr && !g->type.named && g->type.kind == SB_K_VOID)) {
+        PyErr_Format(PyExc_TypeError, "global '%U' has an incomplete type: use lib.addressof('%U')", name, name);
+        return NULL;
+    }
+    PyObject *base = global_address(lib, g);
+    PyObject *v = base ? sb__elem_get_in(base, (PyTypeObject *)st->PointerType, g->type, g->addr) : NULL;
+    Py_XDECREF(base);
+    return v;
+}
+
+/* lib.x = v: converted as a parameter of x's type would be; a value C keeps
+ * (a Callback, a buffer) is kept by the Library until the next assignment. */
+static int global_set(sb_library *lib, const libglobal *g, PyObject *name, PyObject *v)
+{
+    sb_state *st = sb__state(lib->module);
+    PyObject *b = PyUnicode_AsUTF8String(name);
+    if (!b)
+        return -1;
+    const char *n = PyBytes_AsString(b);
+    int rc = -1;
+    if (!v)
+        PyErr_Format(PyExc_AttributeError, "cannot delete the global variable '%s'", n);
+    else if (g->count != SB_ARRAY_NONE)
+        PyErr_Format(PyExc_AttributeError, "'%s' is an array: write its elements (lib.%s[i] = v)", n, n);
+    else if (g->readonly)
+        PyErr_Format(PyExc_AttributeError, "'%s' is a const global variable: it cannot be assigned", n);
+    else if (!lib->gkeep && !(lib->gkeep = PyDict_New()))
+        ;
+    else if (g->type.named && g->type.named->what == SB_NAMED_FUNC && sb__callback_check(st, v)) {
+        /* a Callback into a function pointer variable: C keeps its address, the Library keeps it */
+        if (!sb__functype_equal(g->type.named->user, sb__callback_sig(v))) {
+            PyErr_Format(PyExc_TypeError, "'%s' (%s) must be set to a callback of that type, not %R", n,
+                         g->type.named->name, v);
+        } else {
+            void *code = sb__callback_address(v);
+            memcpy(g->addr, &code, sizeof code);
+            rc = PyDict_SetItem(lib->gkeep, name, v);
+        }
+    } else if (sb__elem_set((PyTypeObject *)st->PointerType, st, g->type, g->addr, v, "setattr", n, false) < 0)
+        ;
+    else
+        rc = g->type.ptr ? PyDict_SetItem(lib->gkeep, name, v) : 0;
+    Py_DECREF(b);
+    return rc;
+}
+
+/* lib.addressof(name): a typed Pointer to a global variable. */
+static PyObject *library_addressof(PyObject *self, PyObject *name)
+{
+    sb_library *lib = (sb_library *)self;
+    const libglobal *g = PyUnicode_Check(name) ? global_of(lib, name) : NULL;
+    if (!g) {
+        char where[512];
+        PyErr_Format(PyExc_AttributeError, "addressof(): %s has no global variable %R declared (declare it with "
+                     "lib.declare('extern <type> <name>;'))", lib_display(lib, where, sizeof where), name);
+        return NULL;
+    }
+    return global_address(lib, g);
+}
+
+/* After a block: its bound functions are no longer missing, its missing ones are. 0 or -1. */
+static int publish_missing(sb_library *lib, PyObject *found, PyObject *miss)
+{
+    if (!lib->missing && !PyDict_Size(miss))
+        return 0;
+    if (!lib->missing && !(lib->missing = PyDict_New()))
+        return -1;
+    PyObject *k, *v;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(found, &pos, &k, &v))
+        if (PyDict_DelItem(lib->missing, k) < 0) {
+            if (!PyErr_ExceptionMatches(PyExc_KeyError))
+                return -1;
+            PyErr_Clear();
+        }
+    return PyDict_Update(lib->missing, miss);
+}
+
+PyObject *sb__library_declare(PyObject *self, PyObject *arg)
 {
     sb_library *lib = (sb_library *)self;
     if (!PyUnicode_Check(arg)) {
@@ -825,8 +1302,11 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
     Py_ssize_t len;
     PyObject *found = PyDict_New();
     PyObject *consts = PyDict_New(); /* constants of this block, published with its functions */
-    size_t nconst0 = lib->types ? lib->types->consts.n : 0;
-    if (!found || !consts || PyBytes_AsStringAndSize(b, &text, &len) < 0)
+    PyObject *miss = PyDict_New();   /* functions the library lacks: name -> message */
+    PyObject *globs = PyDict_New();  /* its global variables: name -> index in lib->types->g */
+    size_t nconst0 = lib->types ? lib->types->consts.n : 0, ntypes0 = lib->types ? lib->types->n : 0;
+    size_t nglob0 = lib->types ? lib->types->ng : 0;
+    if (!found || !consts || !miss || !globs || PyBytes_AsStringAndSize(b, &text, &len) < 0)
         goto fail;
     size_t pos = 0, s, e;
     while (sb__decl_next(text, (size_t)len, &pos, &s, &e)) {
@@ -855,7 +1335,7 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
         }
         PyObject *fn = td   ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
                        : sd ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
-                            : bind_statement(lib, text + s, e - s, found);
+                            : bind_statement(lib, text + s, e - s, found, globs, miss);
         if (fn == Py_None) {
             Py_DECREF(fn);
             continue;
@@ -892,18 +1372,31 @@ static PyObject *library_declare(PyObject *self, PyObject *arg)
         if (PyDict_Update(lib->types->constdict, consts) < 0)
             goto fail;
     }
-    if (PyDict_Update(lib->funcs, found) < 0)
+    if (PyDict_Size(globs) && !lib->globals && !(lib->globals = PyDict_New()))
         goto fail;
+    if (publish_missing(lib, found, miss) < 0 || publish_missing(lib, globs, miss) < 0 ||
+        (PyDict_Size(globs) && PyDict_Update(lib->globals, globs) < 0) || PyDict_Update(lib->funcs, found) < 0) {
+        ntypes0 = SIZE_MAX; /* out of memory: some functions may be published, keep their types */
+        goto fail;
+    }
     Py_DECREF(found);
     Py_DECREF(consts);
+    Py_DECREF(miss);
+    Py_DECREF(globs);
     Py_DECREF(b);
     Py_RETURN_NONE;
 fail:
-    if (lib->types)
-        sb__constdecl_truncate(&lib->types->consts, nconst0); /* all or nothing: this block's constants go */
+    /* All or nothing: this block's functions, constants and types go (functions first: they use the types). */
     Py_XDECREF(found);
     Py_XDECREF(consts);
+    Py_XDECREF(miss);
+    Py_XDECREF(globs);
     Py_DECREF(b);
+    if (lib->types && ntypes0 != SIZE_MAX) {
+        sb__constdecl_truncate(&lib->types->consts, nconst0);
+        globals_truncate(lib->types, nglob0); /* before the types their declarations name */
+        libtypes_truncate(lib->types, ntypes0);
+    }
     return NULL;
 }
 
@@ -911,7 +1404,8 @@ fail:
  * (libc's bind() stays reachable through lib.bind("int bind(...)")). */
 static bool own_attribute(PyObject *name)
 {
-    static const char *const own[] = {"bind", "declare", "path", "new", "sizeof", "alignof", "offsetof"};
+    static const char *const own[] = {"bind",     "declare",   "path",    "new",    "sizeof",  "alignof", "offsetof",
+                                      "missing", "callback", "addressof", "include", "skipped", "cast"};
     if (!PyUnicode_Check(name))
         return false;
     if (PyUnicode_GetLength(name) >= 2 && PyUnicode_ReadChar(name, 0) == '_' && PyUnicode_ReadChar(name, 1) == '_')
@@ -943,6 +1437,17 @@ static PyObject *library_getattro(PyObject *self, PyObject *name)
         if (PyErr_Occurred())
             return NULL;
     }
+    const libglobal *g = global_of(lib, name);
+    if (g)
+        return global_get(lib, g, name);
+    PyObject *msg = lib->missing ? PyDict_GetItemWithError(lib->missing, name) : NULL; /* borrowed */
+    if (msg) {
+        PyErr_Format(sb__state(lib->module)->SymbolNotFoundError, "%U (declared, but the library does not define it)",
+                     msg);
+        return NULL;
+    }
+    if (PyErr_Occurred())
+        return NULL;
     PyObject *r = PyObject_GenericGetAttr(self, name);
     if (!r && PyErr_ExceptionMatches(PyExc_AttributeError)) {
         PyErr_Clear();
@@ -953,6 +1458,15 @@ static PyObject *library_getattro(PyObject *self, PyObject *name)
                      lib_display(lib, where, sizeof where), name);
     }
     return r;
+}
+
+static int library_setattro(PyObject *self, PyObject *name, PyObject *v)
+{
+    sb_library *lib = (sb_library *)self;
+    const libglobal *g = own_attribute(name) ? NULL : global_of(lib, name);
+    if (g)
+        return global_set(lib, g, name, v);
+    return PyObject_GenericSetAttr(self, name, v);
 }
 
 static PyObject *library_dir(PyObject *self, PyObject *unused)
@@ -973,8 +1487,11 @@ static PyObject *library_dir(PyObject *self, PyObject *unused)
         Py_XDECREF(list);
         return NULL;
     }
-    if (lib->types && lib->types->constdict) {
-        PyObject *ck = PyDict_Keys(lib->types->constdict);
+    for (int w = 0; w < 2; w++) {
+        PyObject *d = w ? lib->globals : lib->types ? lib->types->constdict : NULL;
+        if (!d)
+            continue;
+        PyObject *ck = PyDict_Keys(d);
         Py_ssize_t nk = ck ? PyList_Size(ck) : -1;
         for (Py_ssize_t i = 0; i < nk; i++)
             if (PyList_Append(keys, PyList_GetItem(ck, i)) < 0)
@@ -1017,11 +1534,41 @@ static PyObject *get_path(PyObject *self, void *c)
     return p;
 }
 
+/* The functions declared in blocks that the library does not define, sorted. */
+static PyObject *get_missing(PyObject *self, void *c)
+{
+    (void)c;
+    sb_library *lib = (sb_library *)self;
+    PyObject *l = lib->missing ? PyDict_Keys(lib->missing) : PyList_New(0);
+    if (l && PyList_Sort(l) < 0)
+        Py_CLEAR(l);
+    return l;
+}
+
+/* What include() skipped: a list of (text, file, line, reason), oldest first (a copy). */
+static PyObject *get_skipped(PyObject *self, void *c)
+{
+    (void)c;
+    sb_library *lib = (sb_library *)self;
+    return lib->skipped ? PyList_GetSlice(lib->skipped, 0, PyList_Size(lib->skipped)) : PyList_New(0);
+}
+
+/* Entries visited by type lookups so far: a test checks that blocks stay linear without timing them. */
+static PyObject *get_steps(PyObject *self, void *c)
+{
+    (void)c;
+    const sb_libtypes *ts = ((sb_library *)self)->types;
+    return PyLong_FromSize_t(ts ? ts->steps : 0);
+}
+
 static int library_traverse(PyObject *self, visitproc visit, void *arg)
 {
     sb_library *lib = (sb_library *)self;
     Py_VISIT(lib->module);
     Py_VISIT(lib->funcs);
+    Py_VISIT(lib->missing);
+    Py_VISIT(lib->gkeep);
+    Py_VISIT(lib->skipped);
     return sb__compat_visit_type(self, visit, arg);
 }
 
@@ -1029,6 +1576,10 @@ static int library_clear(PyObject *self)
 {
     sb_library *lib = (sb_library *)self;
     Py_CLEAR(lib->funcs);
+    Py_CLEAR(lib->missing);
+    Py_CLEAR(lib->gkeep);
+    Py_CLEAR(lib->skipped);
+    Py_CLEAR(lib->globals);
     Py_CLEAR(lib->module);
     return 0;
 }
@@ -1057,8 +1608,9 @@ static PyObject *library_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return NULL;
 }
 
-/* A type text in this Library's names ("struct point", "point_t", "int"). */
-static int lib_type(sb_library *lib, PyObject *arg, const char *fname, sb_type *t)
+/* A type text in this Library's names ("struct point", "point_t", "int", "int[5]"): the type and,
+ * when arrays are allowed (count not NULL), its length (SB_ARRAY_NONE: not an array). */
+static int lib_type_count(sb_library *lib, PyObject *arg, const char *fname, sb_type *t, int64_t *count)
 {
     if (!PyUnicode_Check(arg)) {
         PyErr_Format(PyExc_TypeError, "%s() argument 'type' must be str, not %R", fname, (PyObject *)Py_TYPE(arg));
@@ -1068,11 +1620,21 @@ static int lib_type(sb_library *lib, PyObject *arg, const char *fname, sb_type *
     if (!b)
         return -1;
     sb_error err;
-    int rc = sb__type_parse_in(PyBytes_AsString(b), (size_t)PyBytes_Size(b), &lib->scope, t, &err);
+    const char *s = PyBytes_AsString(b);
+    size_t n = (size_t)PyBytes_Size(b);
+    int64_t c = SB_ARRAY_NONE;
+    int rc = count ? sb__array_type_parse(s, n, &lib->scope, t, &c, &err) : sb__type_parse_in(s, n, &lib->scope, t, &err);
     if (rc < 0)
-        sb__raise_sigerror(sb__state(lib->module), PyBytes_AsString(b), (size_t)PyBytes_Size(b), &err, fname);
+        sb__raise_sigerror(sb__state(lib->module), s, n, &err, fname);
     Py_DECREF(b);
+    if (count)
+        *count = c;
     return rc;
+}
+
+static int lib_type(sb_library *lib, PyObject *arg, const char *fname, sb_type *t)
+{
+    return lib_type_count(lib, arg, fname, t, NULL);
 }
 
 static const sb_layout *struct_of(sb_type t)
@@ -1080,11 +1642,28 @@ static const sb_layout *struct_of(sb_type t)
     return !t.ptr && t.named && t.named->what == SB_NAMED_STRUCT ? t.named->user : NULL;
 }
 
+/* A Struct value stands for its type (so anonymous struct types have a size). */
+static const sb_layout *struct_value_layout(sb_library *lib, PyObject *arg)
+{
+    const sb_layout *L = NULL;
+    if (sb__struct_check(sb__state(lib->module), arg))
+        sb__struct_data(arg, &L);
+    return L;
+}
+
 static PyObject *library_sizeof(PyObject *self, PyObject *arg)
 {
+    const sb_layout *SL = struct_value_layout((sb_library *)self, arg);
+    if (SL)
+        return PyLong_FromSize_t(SL->size);
     sb_type t;
-    if (lib_type((sb_library *)self, arg, "sizeof", &t) < 0)
+    int64_t count;
+    if (lib_type_count((sb_library *)self, arg, "sizeof", &t, &count) < 0)
         return NULL;
+    if (count == SB_ARRAY_OPEN) {
+        PyErr_SetString(PyExc_TypeError, "sizeof(): an array of unknown length ('[]') has no size");
+        return NULL;
+    }
     if (!t.ptr && (t.kind == SB_K_VOID && !t.named)) {
         PyErr_SetString(PyExc_TypeError, "sizeof(): void has no size");
         return NULL;
@@ -1093,13 +1672,25 @@ static PyObject *library_sizeof(PyObject *self, PyObject *arg)
         PyErr_Format(PyExc_TypeError, "sizeof(): '%s' is an incomplete type", t.named->name);
         return NULL;
     }
-    return PyLong_FromSize_t(sb__type_size(t));
+    size_t size = sb__type_size(t);
+    if (count < 0)
+        return PyLong_FromSize_t(size);
+    if (size && (uint64_t)count > SB_MAX_OBJECT_SIZE / size) {
+        PyErr_Format(PyExc_OverflowError, "sizeof(): the array is too large (%lld elements of %zu bytes)",
+                     (long long)count, size);
+        return NULL;
+    }
+    return PyLong_FromSize_t(size * (size_t)count);
 }
 
 static PyObject *library_alignof(PyObject *self, PyObject *arg)
 {
+    const sb_layout *SL = struct_value_layout((sb_library *)self, arg);
+    if (SL)
+        return PyLong_FromSize_t(SL->align);
     sb_type t;
-    if (lib_type((sb_library *)self, arg, "alignof", &t) < 0)
+    int64_t count;
+    if (lib_type_count((sb_library *)self, arg, "alignof", &t, &count) < 0)
         return NULL;
     if (!t.ptr && ((t.kind == SB_K_VOID && !t.named) || (t.named && t.named->what != SB_NAMED_STRUCT))) {
         PyErr_SetString(PyExc_TypeError, "alignof(): an incomplete type has no alignment");
@@ -1108,26 +1699,26 @@ static PyObject *library_alignof(PyObject *self, PyObject *arg)
     return PyLong_FromSize_t(sb__type_align(t));
 }
 
+/* offsetof(type or Struct value, *path): nested names, "a.b", array indexes. */
 static PyObject *library_offsetof(PyObject *self, PyObject *args)
 {
-    PyObject *tp;
-    const char *member;
-    if (!PyArg_ParseTuple(args, "Os:offsetof", &tp, &member))
+    if (PyTuple_Size(args) < 1) {
+        PyErr_SetString(PyExc_TypeError, "offsetof() takes a type (or a Struct value) and a member path");
         return NULL;
+    }
+    PyObject *tp = PyTuple_GetItem(args, 0);
+    const sb_layout *L = struct_value_layout((sb_library *)self, tp);
     sb_type t;
-    if (lib_type((sb_library *)self, tp, "offsetof", &t) < 0)
+    if (!L && lib_type((sb_library *)self, tp, "offsetof", &t) < 0)
         return NULL;
-    const sb_layout *L = struct_of(t);
-    if (!L) {
+    if (!L && !(L = struct_of(t))) {
         PyErr_SetString(PyExc_TypeError, "offsetof(): the type must be a struct or union");
         return NULL;
     }
-    const sb_field *f = sb__layout_field(L, member, strlen(member));
-    if (!f) {
-        PyErr_Format(PyExc_AttributeError, "%s has no member '%s'", L->name, member);
-        return NULL;
-    }
-    return PyLong_FromSize_t(f->offset);
+    PyObject *path = PyTuple_GetSlice(args, 1, PyTuple_Size(args));
+    PyObject *r = path ? sb__struct_offsetof(L, path) : NULL;
+    Py_XDECREF(path);
+    return r;
 }
 
 static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds)
@@ -1154,7 +1745,7 @@ static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds
             PyErr_SetString(PyExc_TypeError, "Library.new(): members by keyword are only for a struct or union value");
             return NULL;
         }
-        return sb__mem_new_in(lib->module, &lib->scope, args, NULL);
+        return sb__mem_new_in(lib->module, &lib->scope, self, args, NULL);
     }
     sb_state *st = sb__state(lib->module);
     PyObject *s = sb__struct_new(st, lib->module, L, self, NULL);
@@ -1177,16 +1768,75 @@ static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds
     return s;
 }
 
+/* Library.cast(type, obj): sigbind.cast with this Library's type names; a
+ * function pointer type gives a callable. */
+static PyObject *library_cast(PyObject *self, PyObject *args)
+{
+    sb_library *lib = (sb_library *)self;
+    return sb__mem_cast_in(lib->module, &lib->scope, self, args);
+}
+
+/* lib.callback(type, callable, *, error_result=None): sigbind.callback() with this Library's types. */
+static PyObject *library_callback(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"type", "callable", "error_result", NULL};
+    sb_library *lib = (sb_library *)self;
+    const char *text;
+    Py_ssize_t n;
+    PyObject *callable, *error_result = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#O|$O:callback", kwlist, &text, &n, &callable, &error_result))
+        return NULL;
+    if (!PyCallable_Check(callable)) {
+        PyErr_Format(PyExc_TypeError, "callback() argument 'callable' must be callable, not %R",
+                     (PyObject *)Py_TYPE(callable));
+        return NULL;
+    }
+    sb_state *st = sb__state(lib->module);
+    sb_error err;
+    sb_type t;
+    PyObject *cb;
+    if (sb__type_parse_in(text, (size_t)n, &lib->scope, &t, &err) == 0 && t.ptr <= 1 && t.named &&
+        t.named->what == SB_NAMED_FUNC) {
+        /* a function pointer typedef: its function type is this Library's (kept alive below) */
+        cb = sb__callback_new(st, lib->module, (sb_sig *)(uintptr_t)t.named->user, false, callable, error_result);
+    } else {
+        sb_sig *sig = sb__functype_parse(text, (size_t)n, &lib->scope, &err);
+        if (!sig) {
+            sb__raise_sigerror(st, text, (size_t)n, &err, "callback()");
+            return NULL;
+        }
+        cb = sb__callback_new(st, lib->module, sig, true, callable, error_result);
+    }
+    if (cb)
+        sb__callback_set_owner(cb, self); /* its types are this Library's */
+    return cb;
+}
+
 static PyMethodDef library_methods[] = {
+    {"cast", library_cast, METH_VARARGS,
+     "cast($self, type, obj, /)\n--\n\nobj (a Pointer, an int address or None) as a pointer of a type this Library "
+     "knows; a function pointer type gives a callable, NULL gives None."},
+    {"include", (PyCFunction)(void (*)(void))sb__library_include, METH_VARARGS | METH_KEYWORDS,
+     "include($self, header, /, *, include_dirs=None, defines=None)\n--\n\nRun the C preprocessor (cc -E) on a "
+     "header (a name such as 'zlib.h', a path, or a list of them) and declare each of its declarations on its own; "
+     "what cannot be declared is listed in lib.skipped with the reason. Returns {'declared': n, 'skipped': m}."},
+    {"addressof", library_addressof, METH_O,
+     "addressof($self, name, /)\n--\n\nA typed Pointer to a global variable declared in a block ('extern int x;' "
+     "-> an int * Pointer)."},
+    {"callback", (PyCFunction)(void (*)(void))library_callback, METH_VARARGS | METH_KEYWORDS,
+     "callback($self, type, callable, /, *, error_result=None)\n--\n\nsigbind.callback() where the type text may "
+     "name this Library's types ('int (*)(const struct item *, void *)', a function pointer typedef)."},
     {"new", (PyCFunction)(void (*)(void))library_newvalue, METH_VARARGS | METH_KEYWORDS,
      "new($self, type, init=None, /, **members)\n--\n\nA zeroed value of a struct or union declared in this "
      "Library, filled from init (a dict, a tuple, or a Struct) and members."},
     {"sizeof", library_sizeof, METH_O, "sizeof($self, type, /)\n--\n\nsizeof(type) as the C compiler says."},
     {"alignof", library_alignof, METH_O, "alignof($self, type, /)\n--\n\n_Alignof(type)."},
-    {"offsetof", library_offsetof, METH_VARARGS, "offsetof($self, type, member, /)\n--\n\noffsetof(type, member)."},
+    {"offsetof", library_offsetof, METH_VARARGS,
+     "offsetof($self, type, /, *path)\n--\n\noffsetof(type, member): type may be a Struct value; the path "
+     "nested member names ('a', 'b' or 'a.b') and array indexes."},
     {"bind", library_bind, METH_O,
      "bind($self, signature, /)\n--\n\nBind one C function by its prototype; returns a callable."},
-    {"declare", library_declare, METH_O,
+    {"declare", sb__library_declare, METH_O,
      "declare($self, declarations, /)\n--\n\nBind several ';'-separated prototypes (C comments allowed); "
      "each becomes an attribute of the library."},
     {"__dir__", library_dir, METH_NOARGS, NULL},
@@ -1195,6 +1845,12 @@ static PyMethodDef library_methods[] = {
 
 static PyGetSetDef library_getset[] = {
     {"path", get_path, NULL, "The file the library was loaded from (None for the running process).", NULL},
+    {"missing", get_missing, NULL,
+     "The names of functions declared in blocks that the library does not define (sorted); using one raises "
+     "SymbolNotFoundError.", NULL},
+    {"skipped", get_skipped, NULL,
+     "What include() could not declare: (text, file, line, reason) tuples, in header order.", NULL},
+    {"__lookup_steps__", get_steps, NULL, "Types visited by name lookups so far (for tests of linearity).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -1206,6 +1862,7 @@ static PyType_Slot library_slots[] = {
     {Py_tp_clear, (void *)library_clear},
     {Py_tp_repr, (void *)library_repr},
     {Py_tp_getattro, (void *)library_getattro},
+    {Py_tp_setattro, (void *)library_setattro},
     {Py_tp_methods, (void *)library_methods},
     {Py_tp_getset, (void *)library_getset},
     {0, NULL},
@@ -1315,7 +1972,7 @@ PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls)
     if (!lib)
         return NULL;
     if (decls && decls != Py_None) {
-        PyObject *r = library_declare(lib, decls);
+        PyObject *r = sb__library_declare(lib, decls);
         if (!r) {
             Py_DECREF(lib);
             return NULL;

@@ -10,6 +10,10 @@ typedef struct sb_library {
     PyObject *path;                /* str, or None for the running process */
     PyObject *module;              /* strong */
     PyObject *funcs;               /* dict: name -> bound function */
+    PyObject *missing;             /* dict: declared function the library lacks -> message, or NULL */
+    PyObject *globals;             /* dict: global variable name -> its index in types->g (ints only), or NULL */
+    PyObject *skipped;             /* list: (text, file, line, reason) of what include() could not declare, or NULL */
+    PyObject *gkeep;               /* dict: global name -> the object last assigned to it (C may keep it), or NULL */
     struct sb_libtypes *types;     /* typedefs of its declarations (owned, plain C), or NULL */
     sb_scope scope;                /* resolves those names in its signatures */
     sb_scope dscope;               /* the same for declarations: also declares `struct tag *` of a tag not
@@ -20,6 +24,12 @@ typedef struct sb_library {
 } sb_library;
 
 SB_INTERNAL extern PyType_Spec sb__library_spec;
+
+/* library.c: Library.declare(text): the block's declarations, all or nothing. None or NULL + exception. */
+SB_INTERNAL PyObject *sb__library_declare(PyObject *self, PyObject *text);
+/* header.c: Library.include(header, *, include_dirs=None, defines=None): the preprocessed header's
+ * declarations one by one, failures into lib.skipped. A dict of counts, or NULL + exception. */
+SB_INTERNAL PyObject *sb__library_include(PyObject *self, PyObject *args, PyObject *kwds);
 
 /* library.c: sigbind.load(name, declarations). New reference or NULL + exception. */
 SB_INTERNAL PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls);

@@ -10,9 +10,9 @@
 
 static PyObject *mod_load(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"name", "declarations", NULL};
-    PyObject *name = Py_None, *decls = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO:load", kwlist, &name, &decls))
+    static char *kwlist[] = {"name", "declarations", "header", "include_dirs", "defines", NULL};
+    PyObject *name = Py_None, *decls = Py_None, *header = Py_None, *dirs = Py_None, *defines = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO$OOO:load", kwlist, &name, &decls, &header, &dirs, &defines))
         return NULL;
     if (name != Py_None && !PyUnicode_Check(name) && !PyBytes_Check(name) &&
         !PyObject_HasAttrString(name, "__fspath__")) {
@@ -25,7 +25,21 @@ static PyObject *mod_load(PyObject *module, PyObject *args, PyObject *kwds)
                      (PyObject *)Py_TYPE(decls));
         return NULL;
     }
-    return sb__load(module, name, decls);
+    PyObject *lib = sb__load(module, name, decls);
+    if (!lib || header == Py_None)
+        return lib;
+    /* load(..., header=...): lib.include(header, include_dirs=..., defines=...) */
+    PyObject *a = PyTuple_Pack(1, header);
+    PyObject *kw = a ? Py_BuildValue("{sOsO}", "include_dirs", dirs, "defines", defines) : NULL;
+    PyObject *r = kw ? sb__library_include(lib, a, kw) : NULL;
+    Py_XDECREF(a);
+    Py_XDECREF(kw);
+    if (!r) {
+        Py_DECREF(lib);
+        return NULL;
+    }
+    Py_DECREF(r);
+    return lib;
 }
 
 static PyObject *mod_signature(PyObject *module, PyObject *arg)
@@ -82,9 +96,11 @@ static PyMethodDef mod_methods[] = {
      "Callback lives. If the callable raises, the exception goes to sys.unraisablehook and C gets "
      "error_result (None: zero / NULL)."},
     {"load", (PyCFunction)(void (*)(void))mod_load, METH_VARARGS | METH_KEYWORDS,
-     "load(name=None, declarations=None)\n--\n\n"
+     "load(name=None, declarations=None, *, header=None, include_dirs=None, defines=None)\n--\n\n"
      "Open a shared library: a path, a file name ('libm.so.6'), a short name ('m', found like the dynamic "
-     "linker would), or None for the running process. `declarations` are prototypes to bind at once."},
+     "linker would), or None for the running process. `declarations` are prototypes to bind at once; "
+     "`header` ('zlib.h', a path or a list) is run through the C preprocessor and declared as by "
+     "Library.include()."},
     {"signature", mod_signature, METH_O,
      "signature(text, /)\n--\n\nCheck a prototype and return it normalized; raises SignatureError."},
     {NULL, NULL, 0, NULL},
@@ -126,6 +142,7 @@ static int mod_exec(PyObject *module)
     if (sb__compat_init() < 0)
         return -1;
     sb_state *st = sb__state(module);
+    st->module = module;
     if (sb__objects_init(st) < 0 || add_type(module, &sb__function_spec, &st->FunctionType) < 0 ||
         add_type(module, &sb__library_spec, &st->LibraryType) < 0 || add_object(module, "Pointer", st->PointerType) < 0 ||
         add_object(module, "Callback", st->CallbackType) < 0 || add_object(module, "Struct", st->StructType) < 0 ||

@@ -34,8 +34,9 @@ typedef struct sb_kinds {
     /* A Struct, dict or tuple -> the value of L at dst, messages naming cx. 0 or -1. */
     int (*struct_store)(const struct sb_convctx *cx, const sb_layout *L, PyObject *v, void *dst);
     /* A Callback of function type sig (borrowed: it outlives the call) calling
-     * callable, for the duration of one call: freed when the call returns. */
-    PyObject *(*callback_for_call)(sb_state *st, const sb_sig *sig, PyObject *callable);
+     * callable, for the duration of one call: freed when the call returns.
+     * owner (may be NULL: the caller keeps sig alive) owns sig and is kept with it. */
+    PyObject *(*callback_for_call)(sb_state *st, const sb_sig *sig, PyObject *callable, PyObject *owner);
     /* Is obj a Callback of this state? Then its C entry point and function type (borrowed). */
     bool (*callback_check)(sb_state *st, PyObject *obj);
     void *(*callback_address)(PyObject *obj);
@@ -44,6 +45,8 @@ typedef struct sb_kinds {
 
 struct sb_state {
     const sb_kinds *kinds;         /* the object layer's constructors (see above) */
+    PyObject *module;              /* the module this state is in (borrowed: it outlives its state); set by
+                                      each face's exec, so functions made for C addresses can hold it */
     PyObject *FunctionType;
     PyObject *LibraryType;
     PyObject *PointerType;
@@ -69,6 +72,13 @@ struct sb_state {
         int64_t count;
     } type_memo[8];
     unsigned type_memo_next;
+    /* The same for function types cast() parsed without a scope ("int (*)(int)"):
+     * the str (strong) and a capsule owning its parsed signature. */
+    struct sb_fn_memo {
+        PyObject *text;
+        PyObject *cap;
+    } fn_memo[4];
+    unsigned fn_memo_next;
 };
 
 /* A C-face class instance is the object header, a __dict__ and a weak
@@ -203,6 +213,8 @@ typedef struct sb_function {
     PyObject *module;              /* the sigbind module; strong */
     sb_state *state;               /* its state (lives as long as module) */
     PyObject *library;             /* keeps the library loaded; strong, may be NULL */
+    PyObject *keep;                /* a function made for a C address (sb__function_at): what owns its
+                                      function type's named types and keeps the code alive; strong, may be NULL */
     /* Ties a typed handle or struct result to `library` (pyface/library.c), or NULL. */
     PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value, bool owned);
     PyObject *names;               /* tuple of interned parameter names */
@@ -237,6 +249,8 @@ typedef struct sb_pointer {
     char *lo;                      /* typed memory: the region known valid around addr (owned by new(),
                                       from_buffer(), or derived from those), or NULL when unknown */
     size_t span;                   /* its size in bytes */
+    PyObject *module;              /* the module whose Pointer type this is (strong; NULL for Pointer(...)):
+                                      its elements of function pointer type are made into functions */
 } sb_pointer;
 
 /* While this thread is inside a C call made by sigbind, the call's GIL state:
@@ -277,6 +291,22 @@ SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan 
 SB_INTERNAL sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
                                            const sb_fnextra *extra);
 SB_INTERNAL extern PyType_Spec sb__function_spec;
+
+/* Is t a C function pointer (`int (*)(int)`, a typedef of one)? */
+static inline bool sb__type_is_fnptr(sb_type t)
+{
+    return t.ptr == 1 && t.named && t.named->what == SB_NAMED_FUNC;
+}
+
+/* A C function pointer (type ftype: sb__type_is_fnptr) as a Python callable
+ * with the plan and fast paths of a bound function, named `name` in messages.
+ * keep (may be NULL) owns ftype's named types (the Function, Callback, Library
+ * or Struct whose type it is) and is kept alive with the callable; lib (may be
+ * NULL) is its Library (adopt: as sb_fnextra.adopt). NULL address: None; an
+ * address in the NULL page: ValueError. New reference or NULL + exception. */
+SB_INTERNAL PyObject *sb__function_at(sb_state *st, sb_type ftype, void *addr, const char *name, PyObject *keep,
+                                      PyObject *lib,
+                                      PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value, bool owned));
 
 /* The items of v as a tuple (v itself when it is one): loops over Python
  * containers go over this snapshot by index, so conversions that run Python
@@ -344,6 +374,7 @@ SB_INTERNAL PyCFunction sb__shape_kernel(const sb_plan *plan, bool cface);
 typedef struct sb_temp {
     PyObject *obj;         /* a reference to drop after the call (< 3.11: the memoryview holding a buffer's export) */
     bool noescape;         /* the parameter is [[noescape]]: a plain callable may be wrapped for the call */
+    PyObject *owner;       /* what owns the parameter's function type (the Function called; borrowed), or NULL */
     sb_buffer view;        /* >= 3.11 buffer; view.obj != NULL when held */
 } sb_temp;
 

@@ -8,6 +8,8 @@ import unittest
 
 import sigbind
 
+from support import TESTLIB
+
 CC = os.environ.get("CC", "cc")
 
 
@@ -312,7 +314,7 @@ class Declarators(unittest.TestCase):
                          "int g(int (**pp)(int), void (**hs)(int), int (*f)(const char *fmt, ...), int (**q)(int))")
         self.assertEqual(lib.sizeof("struct ops"), 80)
         self.assertEqual(lib.offsetof("struct ops", "n"), 72)
-        self.assertEqual(lib.sizeof("table_t"), 8)  # lib.sizeof takes no arrays yet; lib.new does
+        self.assertEqual(lib.sizeof("table_t"), 32)  # an array typedef: 4 function pointers, as C says
         self.assertEqual(len(lib.new("table_t")), 4)
 
     def test_function_returning_a_function_pointer(self):
@@ -325,8 +327,19 @@ class Declarators(unittest.TestCase):
         lib = libc("extern int abs(int x), atoi(const char *s) __attribute__((pure)), (labs)(long);")
         self.assertEqual((lib.abs(-2), lib.atoi("12"), lib.labs(-3)), (2, 12, 3))
         self.assertEqual(lib.atoi.__doc__.splitlines()[-1], "int atoi(const char *s)")
+        lib = libc("int abs(int), no_such_function_here(int);")
+        self.assertEqual(lib.missing, ["no_such_function_here"])
         with self.assertRaises(sigbind.SymbolNotFoundError):
-            libc("int abs(int), no_such_function_here(int);")
+            lib.no_such_function_here(1)
+
+    @unittest.skipUnless(TESTLIB, "SIGBIND_TESTLIB is not set")
+    def test_several_variables_in_one_extern_declaration(self):
+        lib = sigbind.load(TESTLIB)
+        lib.declare("extern int g_counter, g_read_counter(void);")
+        lib.g_counter = 11
+        self.assertEqual(lib.g_read_counter(), 11)
+        lib.declare("extern const int g_limit, *g_nothing_here;")
+        self.assertEqual(lib.g_limit, 7)
 
     def test_array_parameters_with_static_and_qualifiers(self):
         lib = libc("""
