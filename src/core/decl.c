@@ -369,8 +369,8 @@ static bool next_is_close(parser *p)
 
 /* One declarator of a member whose type is base (`a`, `*b`, `c[4]`,
  * `flag : 1`, `(*fn)(int)`), added to L. tstart: where the type began. */
-static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint32_t acount, bool inline_def,
-                                    size_t tstart)
+static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint32_t acount, uint32_t talign,
+                                    bool inline_def, size_t tstart)
 {
     sb_error e;
     sb_type t = base;
@@ -455,7 +455,9 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint3
             fail(p, wat, "%s", e.msg);
             return false;
         }
-    } else if (sb__layout_add_ex(L, p->s + np, nl, t, (uint32_t)count, p->acc_align, p->acc_packed, &e) < 0) {
+    } else if (sb__layout_add_ex(L, p->s + np, nl, t, (uint32_t)count,
+                                 t.ptr == base.ptr && talign > p->acc_align ? talign : p->acc_align, p->acc_packed,
+                                 &e) < 0) {
         fail(p, np, "%s", e.msg);
         return false;
     }
@@ -519,7 +521,8 @@ static bool parse_member(parser *p, sb_layout *L, int depth)
     for (;;) { /* declarators: a, *b, c[4] */
         p->acc_packed = spacked; /* each declarator: the specifiers' attributes and its own */
         p->acc_align = salign;
-        if (!parse_member_declarator(p, L, base, inline_def ? 0 : spec_count(&sp), inline_def, sp.start))
+        if (!parse_member_declarator(p, L, base, inline_def ? 0 : spec_count(&sp), inline_def ? 0 : spec_align(&sp),
+                                     inline_def, sp.start))
             return false;
         if (punct_is(p, ',')) {
             next(p);
@@ -837,6 +840,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
         return -1;
     }
     next(&p);
+    mark_attrs(&p); /* aligned(N), vector_size(N) anywhere in the typedef */
     size_t tstart = p.t.pos;
     /* `typedef struct tag name;` where the scope does not know the tag: a new
      * opaque type (a handle C code only passes around by pointer). */
@@ -916,6 +920,18 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
     if (p.t.kind != T_END) {
         expected(&p, "the end of the typedef");
         return -1;
+    }
+    uint32_t salign = out->type.ptr == base.ptr ? spec_align(&sp) : 0; /* typedef aligned_int *p: a pointer */
+    out->align = p.acc_align > salign ? p.acc_align : salign;
+    if (p.acc_vsize && !out->type.ptr && !out->type.named && !out->count && !out->opaque) {
+        size_t es = sb__type_size(out->type); /* a vector: its elements as an array, aligned to its size */
+        if (!es || p.acc_vsize % es || p.acc_vsize / es > (1u << 24)) {
+            fail(&p, tstart, "vector_size(%u) does not fit the element type", (unsigned)p.acc_vsize);
+            return -1;
+        }
+        out->count = (uint32_t)(p.acc_vsize / es);
+        if (!p.acc_align) /* aligned(N) on a typedef may also lower it (GCC) */
+            out->align = p.acc_vsize;
     }
     return p.failed ? -1 : 0;
 }
@@ -1009,6 +1025,45 @@ bool sb__struct_forward(const char *text, size_t len, char *tag, size_t cap, boo
     tag[name.len] = '\0';
     *is_union = u;
     return true;
+}
+
+size_t sb__declarators(const char *text, size_t len, const sb_scope *scope, size_t *spec_end, sb_span *decl,
+                       size_t cap)
+{
+    if (!cap || sb__is_typedef(text, len) || memchr(text, '{', len))
+        return 0;
+    sb_error e;
+    parser p = PARSER_INIT(text, len, NULL, &e, scope, 0);
+    next(&p);
+    spec sp;
+    sb_type t;
+    if (p.failed || !sb__parse_base_type(&p, &sp, "", &t))
+        return 0;
+    *spec_end = p.t.pos;
+    size_t n = 0, start = p.t.pos;
+    int depth = 0;
+    for (size_t i = start; i <= len; i++) {
+        char c = i < len ? text[i] : ',';
+        if (c == '"' || c == '\'') { /* __asm__("x,y") */
+            for (i++; i < len && text[i] != c; i++)
+                if (text[i] == '\\')
+                    i++;
+            continue;
+        }
+        if (c == '(' || c == '[')
+            depth++;
+        else if ((c == ')' || c == ']') && depth > 0)
+            depth--;
+        else if (c == ',' && depth == 0) {
+            if (n == cap)
+                return n;
+            decl[n].start = start;
+            decl[n].end = i;
+            n++;
+            start = i + 1;
+        }
+    }
+    return n;
 }
 
 /* ------------------------------------------------------------------ */

@@ -169,6 +169,8 @@ struct sb_named {
     sb_type alias;         /* SB_NAMED_ALIAS: the type it stands for (never itself an alias) */
     uint32_t count;        /* SB_NAMED_ALIAS of an array type (`typedef unsigned char uuid_t[16]`): its
                               length (alias is then the element type; a parameter of it is a pointer), else 0 */
+    uint32_t align;        /* SB_NAMED_ALIAS: the alignment its typedef asks for (aligned(N), a vector_size
+                              type), else 0 (its type's own) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -297,7 +299,9 @@ typedef struct sb_typedef {
     const char *fname;     /* and its spelling as a pointer, inside fsig's arena */
     sb_layout *layout;     /* `typedef struct [tag] { ... } name`: the new layout, owned by the caller;
                               type.named is then its named */
-    uint32_t count;        /* an array typedef (`typedef unsigned char uuid_t[16]`): its length, else 0 */
+    uint32_t count;        /* an array typedef (`typedef unsigned char uuid_t[16]`): its length, else 0;
+                              also a vector type (`typedef float v4 __attribute__((vector_size(16)))`: 4) */
+    uint32_t align;        /* aligned(N) on the typedef, or a vector's size; else 0 */
     bool function;         /* a function typedef (`typedef int fn_t(int)`): fsig is the function type and
                               type.ptr is 0 (`fn_t *` is the pointer); else fsig's type.ptr are its '*' */
     struct sb_typedef_more *more; /* `typedef struct s S, *PS`: the declarators after the first (malloc'd,
@@ -513,6 +517,17 @@ SB_INTERNAL void sb__constdecl_truncate(sb_constdecl *d, size_t n);
  * Finds the next statement at or after *pos; returns false at the end.
  * [*start, *end) is the statement without its ';'. Skips empty statements. */
 SB_INTERNAL bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
+
+/* A declaration with several declarators (`int a(int), *b(void)`, `extern int x, *y`):
+ * [0, *spec_end) are its specifiers and decl[i] = [start, end) its declarators, at most
+ * cap of them. Returns how many (1: nothing to split; 0: not such a declaration: a typedef,
+ * a struct or enum definition, or specifiers that do not parse). Each declarator with the
+ * specifiers before it is a declaration of its own. */
+typedef struct sb_span {
+    size_t start, end;
+} sb_span;
+SB_INTERNAL size_t sb__declarators(const char *text, size_t len, const sb_scope *scope, size_t *spec_end,
+                                   sb_span *decl, size_t cap);
 
 /* A function type written as in a cast: "int (const void *a, const void *b)"
  * or "int (*)(const void *, const void *)". Returns an owned signature named

@@ -152,6 +152,16 @@ static bool read_attributes(parser *p, size_t a, size_t b)
         size_t n = j - i;
         if ((n == 6 && !memcmp(s + i, "packed", 6)) || (n == 10 && !memcmp(s + i, "__packed__", 10))) {
             p->t.packed = true;
+        } else if ((n == 11 && !memcmp(s + i, "vector_size", 11)) || (n == 15 && !memcmp(s + i, "__vector_size__", 15))) {
+            size_t k = j;
+            while (k < b && isspace((unsigned char)s[k]))
+                k++;
+            size_t close = k < b && s[k] == '(' ? matching_paren(s, b, k) : 0;
+            uint32_t vs;
+            if (!close || !align_value(p, k + 1, close, &vs))
+                return !p->failed ? (fail(p, k, "expected vector_size(N)"), false) : false;
+            p->t.vsize = vs;
+            j = close;
         } else if ((n == 7 && !memcmp(s + i, "aligned", 7)) || (n == 11 && !memcmp(s + i, "__aligned__", 11))) {
             size_t k = j;
             while (k < b && isspace((unsigned char)s[k]))
@@ -211,6 +221,7 @@ void sb__lex_next(parser *p)
 {
     p->t.packed = false;
     p->t.align = 0;
+    p->t.vsize = 0;
     for (;;) {
         lex_one(p);
         if (p->t.kind != T_IDENT || p->failed)
@@ -226,6 +237,8 @@ void sb__lex_next(parser *p)
     p->acc_packed |= p->t.packed;
     if (p->t.align > p->acc_align)
         p->acc_align = p->t.align;
+    if (p->t.vsize)
+        p->acc_vsize = p->t.vsize;
 }
 
 static void lex_one(parser *p)

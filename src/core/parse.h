@@ -40,6 +40,7 @@ typedef struct tok {
     char punct2;       /* second char of a two-char operator, else 0 */
     bool packed;       /* compiler noise skipped just before this token said packed ... */
     uint32_t align;    /* ... or aligned(N) / _Alignas(N) (the largest N), else 0 */
+    uint32_t vsize;    /* ... or vector_size(N), else 0 */
 } tok;
 
 typedef struct parser {
@@ -55,6 +56,7 @@ typedef struct parser {
      * __restrict, __inline, _Noreturn, _Alignas(N)): what of it matters. */
     bool acc_packed;       /* packed said since the consumer's mark (parse.h: mark_attrs) */
     uint32_t acc_align;    /* the largest aligned(N) since then */
+    uint32_t acc_vsize;    /* vector_size(N) since then */
     size_t asm_pos, asm_len; /* the last __asm__("label") seen: the text inside its parentheses */
     const struct sb_param *prev; /* the parameters before the one being read (`int a[n]` may name them) */
     size_t nprev;
@@ -70,6 +72,7 @@ static inline void mark_attrs(parser *p)
 {
     p->acc_packed = p->t.packed;
     p->acc_align = p->t.align;
+    p->acc_vsize = p->t.vsize;
 }
 
 static inline bool is_ident_start(int c) { return isalpha(c) || c == '_'; }
@@ -153,6 +156,11 @@ SB_INTERNAL bool sb__parse_base_type(parser *p, spec *sp, const char *where, sb_
 static inline uint32_t spec_count(const spec *sp)
 {
     return sp->nd && sp->nd->what == SB_NAMED_ALIAS ? sp->nd->count : 0;
+}
+/* The alignment the specifiers' typedef asks for (`__attribute__((aligned(16)))`, a vector), else 0. */
+static inline uint32_t spec_align(const spec *sp)
+{
+    return sp->nd && sp->nd->what == SB_NAMED_ALIAS ? sp->nd->align : 0;
 }
 SB_INTERNAL bool sb__parse_pointers(parser *p, sb_type *t);
 

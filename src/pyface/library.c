@@ -481,7 +481,10 @@ static void complete(sb_library *lib, libtype *t, sb_layout *L)
 static libtype *incomplete(sb_library *lib, const char *tag, bool is_union)
 {
     const sb_named *old = tag[0] ? lib_lookup(&lib->scope, tag, strlen(tag), is_union ? 'u' : 's') : NULL;
-    return old && old->what == SB_NAMED_OPAQUE ? (libtype *)(uintptr_t)old->user : NULL;
+    libtype *t = old && old->what == SB_NAMED_OPAQUE ? (libtype *)(uintptr_t)old->user : NULL;
+    if (t && !strncmp(t->name, is_union ? "struct " : "union ", is_union ? 7 : 6))
+        return NULL; /* `union u;` then `struct u { ... }`: the wrong kind of tag (C refuses it) */
+    return t;
 }
 
 /* `struct tag;`: declares the tag (nothing when it is known already). 0, or -1 with MemoryError. */
@@ -633,6 +636,7 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
             a->named.what = SB_NAMED_ALIAS;
             a->named.alias = td.type;
             a->named.count = td.count;
+            a->named.align = td.align;
         }
         return 0;
     }
@@ -660,6 +664,7 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
         a->named.what = SB_NAMED_ALIAS;
         a->named.alias = (sb_type){SB_K_VOID, td.type.ptr, 0, &ft->named}; /* ptr 0: `typedef int fn_t(int)` */
         a->named.count = td.count;
+            a->named.align = td.align;
         return 0;
     }
     libtype *base = NULL; /* the opaque type the new name is, or points to */
@@ -698,6 +703,7 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
             a->named.what = SB_NAMED_ALIAS;
             a->named.alias = td.type;
             a->named.count = td.count;
+            a->named.align = td.align;
         }
     }
     if (td.release[0]) {
@@ -1104,6 +1110,69 @@ static PyObject *add_extern(sb_library *lib, const char *t, size_t len, size_t a
     Py_RETURN_NONE;
 }
 
+/* Is there a ',' outside parentheses and brackets (several declarators)? */
+static bool several_declarators(const char *text, size_t len)
+{
+    int depth = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '"' || c == '\'') {
+            for (i++; i < len && text[i] != c; i++)
+                if (text[i] == '\\')
+                    i++;
+        } else if (c == '(' || c == '[') {
+            depth++;
+        } else if ((c == ')' || c == ']') && depth > 0) {
+            depth--;
+        } else if (c == ',' && depth == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One declaration: a prototype, or after `extern` a prototype or a variable. */
+static PyObject *bind_one(sb_library *lib, const char *text, size_t len, PyObject *globs, PyObject *miss)
+{
+    size_t ext = after_extern(text, len);
+    return ext ? add_extern(lib, text, len, ext, globs, miss) : bind_text(lib, text, len, miss);
+}
+
+/* A declaration statement; with several declarators (`extern int abs(int), atoi(const char *);`,
+ * `extern int a, *b;`) each is declared with the specifiers, functions into found: None (new
+ * reference), or NULL with an exception. With one, bind_one's result. */
+static PyObject *bind_statement(sb_library *lib, const char *text, size_t len, PyObject *found, PyObject *globs,
+                                PyObject *miss)
+{
+    sb_span d[64];
+    size_t se = 0, n = several_declarators(text, len) ? sb__declarators(text, len, &lib->dscope, &se, d, 64) : 0;
+    if (n < 2)
+        return bind_one(lib, text, len, globs, miss);
+    for (size_t i = 0; i < n; i++) {
+        size_t dn = d[i].end - d[i].start;
+        char *buf = PyMem_Malloc(se + dn + 2);
+        if (!buf)
+            return PyErr_NoMemory();
+        memcpy(buf, text, se);
+        buf[se] = ' ';
+        memcpy(buf + se + 1, text + d[i].start, dn);
+        PyObject *fn = bind_one(lib, buf, se + 1 + dn, globs, miss);
+        PyMem_Free(buf);
+        if (!fn)
+            return NULL;
+        int rc = 0;
+        if (fn != Py_None) {
+            PyObject *name = PyObject_GetAttrString(fn, "__name__");
+            rc = name ? PyDict_SetItem(found, name, fn) : -1;
+            Py_XDECREF(name);
+        }
+        Py_DECREF(fn);
+        if (rc < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 /* The global variable of this name, or NULL (no exception). */
 static const libglobal *global_of(sb_library *lib, PyObject *name)
 {
@@ -1264,11 +1333,9 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
                 continue;
             goto fail_at;
         }
-        size_t ext = td || sd ? 0 : after_extern(text + s, e - s);
-        PyObject *fn = td    ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
-                       : sd  ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
-                       : ext ? add_extern(lib, text + s, e - s, ext, globs, miss)
-                             : bind_text(lib, text + s, e - s, miss);
+        PyObject *fn = td   ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
+                       : sd ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
+                            : bind_statement(lib, text + s, e - s, found, globs, miss);
         if (fn == Py_None) {
             Py_DECREF(fn);
             continue;

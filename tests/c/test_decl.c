@@ -283,6 +283,25 @@ static void test_flexible_array_member_layout(void **state)
     sb__layout_free(L);
 }
 
+static void test_declarators_split(void **state)
+{
+    (void)state;
+    const char *t = "extern const char *a(int x, int y), *(b)(void) __asm__(\"x,y\"), c[4], (*d)(int, int)";
+    sb_span d[8];
+    size_t se = 0;
+    assert_int_equal(sb__declarators(t, strlen(t), NULL, &se, d, 8), 4);
+    assert_memory_equal(t + se, "*a(int x", 8); /* the specifiers: "extern const char " */
+    assert_memory_equal(t + d[1].start, " *(b)(void) __asm__(\"x,y\")", d[1].end - d[1].start);
+    assert_memory_equal(t + d[3].start, " (*d)(int, int)", d[3].end - d[3].start);
+    assert_int_equal(sb__declarators(t, strlen(t), NULL, &se, d, 2), 2); /* at most cap */
+    const char *u = "int abs(int)";
+    assert_int_equal(sb__declarators(u, strlen(u), NULL, &se, d, 8), 1);
+    const char *v = "typedef int a, b";
+    assert_int_equal(sb__declarators(v, strlen(v), NULL, &se, d, 8), 0);
+    const char *w = "nosuchtype a, b";
+    assert_int_equal(sb__declarators(w, strlen(w), NULL, &se, d, 8), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_typedef_declarator_forms),
         cmocka_unit_test(test_function_returning_function_pointer),
         cmocka_unit_test(test_flexible_array_member_layout),
+        cmocka_unit_test(test_declarators_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

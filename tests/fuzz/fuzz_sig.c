@@ -121,6 +121,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool is_union;
     if (sb__struct_forward(text, size, tag, sizeof tag, &is_union) && (!tag[0] || strlen(tag) > SB_MAX_NAME))
         abort();
+    sb_span spans[4];
+    size_t se = 0, nd = sb__declarators(text, size, &fuzz_scope, &se, spans, 4);
+    for (size_t i = 0; i < nd; i++)
+        if (se > size || spans[i].start > spans[i].end || spans[i].end > size)
+            abort();
     sb_pack pk = {0, 0, {0}};
     if (sb__pragma(text, size, &pk, &err) < 0 && !err.msg[0])
         abort();

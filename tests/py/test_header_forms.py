@@ -8,6 +8,8 @@ import unittest
 
 import sigbind
 
+from support import TESTLIB
+
 CC = os.environ.get("CC", "cc")
 
 
@@ -132,6 +134,15 @@ struct a12 { char c; short s; struct a5 in; };
 struct a13 { char c; __attribute__((aligned(4))) char d, e; };
 struct a14 { char c; int x[sizeof(struct a5) / sizeof(int)]; };
 """
+VECTORS = """
+typedef float v4 __attribute__ ((__vector_size__ (16)));
+typedef float v8 __attribute__ ((__vector_size__ (32), __aligned__ (16)));
+typedef int aligned_int __attribute__((aligned(16)));
+typedef aligned_int ai2;
+typedef aligned_int *aip;
+struct va { char c; v4 x; char d; v8 y[2]; };
+struct vb { char c; aligned_int a; char d; ai2 b; aip p; };
+"""
 # (type, sizeof, alignof) as GCC lays them out on x86-64
 LAYOUT_EXPECT = [
     ("struct a1", 32, 16), ("struct a2", 16, 8), ("struct a3", 5, 1), ("struct a4", 14, 2), ("struct a5", 8, 4),
@@ -165,6 +176,26 @@ class CompilerNoise(unittest.TestCase):
         lib = libc(LAYOUTS)
         for (t, _, _), line in zip(LAYOUT_EXPECT, out):
             self.assertEqual("%d %d" % (lib.sizeof(t), lib.alignof(t)), line, t)
+
+    def test_aligned_and_vector_typedefs_lay_out_as_gcc(self):
+        lib = libc(VECTORS)
+        got = [lib.sizeof("struct va"), lib.alignof("struct va"), lib.offsetof("struct va", "x"),
+               lib.offsetof("struct va", "y"), lib.sizeof("struct vb"), lib.offsetof("struct vb", "a"),
+               lib.offsetof("struct vb", "b"), lib.offsetof("struct vb", "p")]
+        self.assertEqual(got, [112, 16, 16, 48, 48, 16, 32, 40])
+        if shutil.which(CC):
+            with tempfile.TemporaryDirectory() as d:
+                src = os.path.join(d, "v.c")
+                with open(src, "w") as f:
+                    f.write("#include <stdio.h>\n#include <stddef.h>\n" + VECTORS + """
+int main(void) { printf("%zu %zu %zu %zu %zu %zu %zu %zu", sizeof(struct va), _Alignof(struct va),
+    offsetof(struct va, x), offsetof(struct va, y), sizeof(struct vb), offsetof(struct vb, a),
+    offsetof(struct vb, b), offsetof(struct vb, p)); return 0; }
+""")
+                exe = os.path.join(d, "v")
+                subprocess.run([CC, "-std=c11", "-w", "-o", exe, src], check=True)
+                out = subprocess.run([exe], check=True, stdout=subprocess.PIPE).stdout.decode()
+            self.assertEqual(" ".join(map(str, got)), out)
 
     def test_asm_label_binds_the_renamed_symbol(self):
         lib = libc("""
@@ -291,6 +322,24 @@ class Declarators(unittest.TestCase):
         self.assertEqual(lib.signal.__doc__.splitlines()[-1], "void (*signal(int sig, void (*handler)(int)))(int)")
         self.assertIsNone(lib.signal(12, None))  # SIGUSR2: SIG_DFL before and after
         self.assertIsNone(lib.signal(12, None))
+
+    def test_several_function_declarators_in_one_declaration(self):
+        lib = libc("extern int abs(int x), atoi(const char *s) __attribute__((pure)), (labs)(long);")
+        self.assertEqual((lib.abs(-2), lib.atoi("12"), lib.labs(-3)), (2, 12, 3))
+        self.assertEqual(lib.atoi.__doc__.splitlines()[-1], "int atoi(const char *s)")
+        lib = libc("int abs(int), no_such_function_here(int);")
+        self.assertEqual(lib.missing, ["no_such_function_here"])
+        with self.assertRaises(sigbind.SymbolNotFoundError):
+            lib.no_such_function_here(1)
+
+    @unittest.skipUnless(TESTLIB, "SIGBIND_TESTLIB is not set")
+    def test_several_variables_in_one_extern_declaration(self):
+        lib = sigbind.load(TESTLIB)
+        lib.declare("extern int g_counter, g_read_counter(void);")
+        lib.g_counter = 11
+        self.assertEqual(lib.g_read_counter(), 11)
+        lib.declare("extern const int g_limit, *g_nothing_here;")
+        self.assertEqual(lib.g_limit, 7)
 
     def test_array_parameters_with_static_and_qualifiers(self):
         lib = libc("""
@@ -497,6 +546,40 @@ class Types(unittest.TestCase):
         lib = libc("size_t wcslen(const wchar_t *s);")
         w = lib.new("wchar_t[4]", [ord("a"), ord("b"), 0, 0])
         self.assertEqual(lib.wcslen(w), 2)
+
+
+class Hostile(unittest.TestCase):
+    def reason(self, text):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libc(text)
+        return str(cm.exception).splitlines()[0]
+
+    def test_bad_noise_and_pragmas_are_errors_not_crashes(self):
+        self.assertIn("nested more than 64 deep", self.reason("#pragma pack(push, 1)\n" * 70))
+        self.assertIn("expected an alignment", self.reason("struct a { int x __attribute__((aligned(3))); };"))
+        self.assertIn("expected an alignment", self.reason("struct a { int x __attribute__((aligned(1 << 40))); };"))
+        self.assertIn("expected an alignment", self.reason("struct a { _Alignas(struct nope) int x; };"))
+        self.assertIn("expected '(' after '__asm__'", self.reason("int f(void) __asm__;"))
+        self.assertIn("unbalanced parentheses", self.reason("int f(void) __attribute__((" + "(" * 3000 + ";"))
+
+    def test_deep_attribute_parentheses_are_skipped(self):
+        lib = libc("int my_abs(int) __attribute__((" + "(" * 5000 + ")" * 5000 + ")) __asm__(\"abs\");")
+        self.assertEqual(lib.my_abs(-1), 1)
+
+    def test_wrong_kind_of_tag_is_refused(self):
+        self.assertIn("struct u is already declared", self.reason("union u; struct u { int a; };"))
+        self.assertIn("union u is already declared", self.reason("struct u; union u { int a; };"))
+
+    def test_a_struct_cannot_hold_itself(self):
+        self.assertIn("'t' is only usable through a pointer",
+                      self.reason("typedef struct t t; struct t { t *next; t inner; };"))
+
+    def test_nested_function_pointer_declarators_are_bounded(self):
+        self.reason("struct d { void (*(*(*(*(*f)(void))(void))(void))(void))(void); };")
+
+    def test_huge_enumerator_name(self):
+        name = "A" * 100000
+        self.assertEqual(getattr(libc("enum { %s = 3 };" % name), name), 3)
 
 
 if __name__ == "__main__":
