@@ -331,7 +331,8 @@ static st_kind next_stmt(splitter *sp, stmt *st)
             }
         } else if (c == ';' && depth == 0) {
             sp->pos++;
-            st->kind = sp->pack ? ST_PACKED : ST_DECL;
+            /* under #pragma pack only a struct/union definition is laid out differently */
+            st->kind = sp->pack && memchr(s + start, '{', sp->pos - start) ? ST_PACKED : ST_DECL;
             st->start = start;
             st->end = sp->pos;
             return st->kind;

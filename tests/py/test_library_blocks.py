@@ -407,6 +407,7 @@ enum sb_flag { SB_FLAG_ON = SB_SUB_BASE + 1 };
 #endif
 #pragma pack(push, 1)
 struct sb_packed { char c; int i; };
+int t_int(int x);
 #pragma pack(pop)
 struct sb_after { char c; int i; };
 #endif
