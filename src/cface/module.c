@@ -125,6 +125,7 @@ static int cmod_exec(PyObject *module)
         PyErr_SetString(PyExc_SystemError, "sigbind: module without its definition");
         return -1;
     }
+    st->module = module;
     if (sb__objects_init(st) < 0 || !(st->FunctionType = PyType_FromSpec(&sb__function_spec)) ||
         !(st->exc_cache = PyDict_New()) ||
         !(st->SignatureError = shared_or_local("SignatureError", def->name, PyExc_ValueError)) ||

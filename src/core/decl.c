@@ -274,8 +274,10 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool 
                 fail(p, p->t.pos, "expected a member name");
             return false;
         }
-        sb__sig_free(fsig);
-        t = (sb_type){SB_K_VOID, 1, 0, NULL};
+        if (sb__layout_functype(L, fsig, spelling, &t, &e) < 0) { /* keeps its type: calls read it */
+            fail(p, np, "%s", e.msg);
+            return false;
+        }
     } else if (p->t.kind == T_IDENT) {
         nl = p->t.len;
         next(p);

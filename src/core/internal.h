@@ -167,6 +167,8 @@ typedef struct sb_field {
                               bit_offset + bit_width <= 64, and the bytes [offset, offset + (bit_offset +
                               bit_width + 7) / 8) are inside the struct: read and write only those */
     uint8_t bit_width;     /* a bit-field: its width; 0 = not a bit-field */
+    bool inert;            /* skipped by positional initialisers: a union's member after its first (or a
+                              field promoted from one), as C's `{1, 2}` fills only a union's first member */
 } sb_field;
 
 /* The largest struct or union (and typed-memory array) the core lays out: sizes,
@@ -200,7 +202,15 @@ typedef struct sb_layout {
     size_t nsubs;
     void *rt_state;        /* the runtime's: the declaring Library's module state (sb_state *) */
     void *rt_owner;        /* and that Library (PyObject *, borrowed: it owns this layout) */
+    struct sb_layout_fn *functypes; /* the function types of members written `int (*cb)(int)` (owned) */
 } sb_layout;
+
+/* A function type a layout keeps for one of its function-pointer members. */
+typedef struct sb_layout_fn {
+    struct sb_layout_fn *next;
+    sb_named named;        /* SB_NAMED_FUNC, user = sig */
+    struct sb_sig *sig;    /* owned */
+} sb_layout_fn;
 
 SB_INTERNAL sb_layout *sb__layout_new(bool is_union, const char *name);
 SB_INTERNAL void sb__layout_free(sb_layout *L);
@@ -212,6 +222,11 @@ SB_INTERNAL int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
 /* L owns sub from now on (also on failure). */
 SB_INTERNAL int sb__layout_add_sub(sb_layout *L, sb_layout *sub, sb_error *err);
 SB_INTERNAL int sb__layout_finish(sb_layout *L, sb_error *err);
+/* L keeps the function type fsig (owned from now on, also on failure; its
+ * pointer spelling inside fsig's arena) for a member: *t becomes a pointer to
+ * it. 0 or -1 with err. */
+SB_INTERNAL int sb__layout_functype(sb_layout *L, struct sb_sig *fsig, const char *spelling, sb_type *t,
+                                    sb_error *err);
 /* Adds a bit-field of `width` bits (name NULL: unnamed padding; width 0 with no
  * name: the next unit of t), laid out as GCC does on x86-64. */
 SB_INTERNAL int sb__layout_add_bits(sb_layout *L, const char *name, size_t nlen, sb_type t, unsigned width,
@@ -357,6 +372,11 @@ SB_INTERNAL int sb__typedef_parse(const char *text, size_t len, const sb_scope *
  * then n unnamed SB_PARAM_EXTRA parameters of the given (promoted) types.
  * NULL with *err filled on failure. */
 SB_INTERNAL sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, sb_error *err);
+/* A function type's signature copied into its own arena under `name` (so a
+ * plan can own it); its parameter types still point at fsig's named types
+ * (struct layouts, function types): their owner must outlive the copy.
+ * NULL with *err filled. */
+SB_INTERNAL sb_sig *sb__sig_copy(const sb_sig *fsig, const char *name, sb_error *err);
 
 /* Integer constants of declaration blocks (src/core/decl.c, their
  * expressions src/core/constexpr.c): `enum tag { A, B = 5 };`,

@@ -30,6 +30,12 @@ void sb__layout_free(sb_layout *L)
         free((char *)L->fields[i].name);
     for (size_t i = 0; i < L->nsubs; i++)
         sb__layout_free(L->subs[i]);
+    while (L->functypes) {
+        sb_layout_fn *f = L->functypes;
+        L->functypes = f->next;
+        sb__sig_free(f->sig);
+        free(f);
+    }
     free(L->subs);
     free(L->fields);
     free(L->elements);
@@ -100,7 +106,8 @@ static int push_field(sb_layout *L, const char *name, size_t nlen, sb_type t, ui
     L->fields = v;
     memcpy(nm, name, nlen);
     nm[nlen] = '\0';
-    L->fields[L->nfields++] = (sb_field){nm, t, offset, count, 0, 0};
+    L->fields[L->nfields] = (sb_field){nm, t, offset, count, 0, 0, L->is_union && L->nfields > 0};
+    L->nfields++;
     return 0;
 }
 
@@ -259,6 +266,24 @@ int sb__layout_add_sub(sb_layout *L, sb_layout *sub, sb_error *err)
     return 0;
 }
 
+int sb__layout_functype(sb_layout *L, struct sb_sig *fsig, const char *spelling, sb_type *t, sb_error *err)
+{
+    sb_layout_fn *f = calloc(1, sizeof *f);
+    if (!f) {
+        sb__sig_free(fsig);
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return -1;
+    }
+    f->sig = fsig;
+    f->named.what = SB_NAMED_FUNC;
+    f->named.name = spelling;
+    f->named.user = fsig;
+    f->next = L->functypes;
+    L->functypes = f;
+    *t = (sb_type){SB_K_VOID, 1, 0, &f->named};
+    return 0;
+}
+
 int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
 {
     /* An anonymous struct/union member: one element, its members promoted. */
@@ -267,12 +292,14 @@ int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
         return too_large(L, sub->name, strlen(sub->name), err);
     if (!sub->by_value_ok)
         no_by_value(L, sub->bv_why);
+    bool later = L->is_union && L->nfields > 0; /* not the union's first member: none of it is positional */
     for (uint16_t i = 0; i < sub->nfields; i++) {
         const sb_field *f = &sub->fields[i];
         if (push_field(L, f->name, strlen(f->name), f->type, f->count, off + f->offset, err) < 0)
             return -1;
         L->fields[L->nfields - 1].bit_offset = f->bit_offset;
         L->fields[L->nfields - 1].bit_width = f->bit_width;
+        L->fields[L->nfields - 1].inert = f->inert || later;
     }
     if (L->by_value_ok && push_element(L, &sub->ffi) < 0) {
         sb__error_set(err, (size_t)-1, "out of memory");

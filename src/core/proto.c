@@ -629,7 +629,13 @@ static char *arena_strdup0(sb_arena *a, const char *s, bool *oom)
     return r;
 }
 
-sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, sb_error *err)
+/* A copy of base in its own arena: its parameters then n unnamed
+ * SB_PARAM_EXTRA ones of the given types, named `name` (NULL: base's).
+ * Defaults are dropped; `extras`: a variadic call's signature (no
+ * keyword-only part). Types are shared with base (their named types stay
+ * base's: whatever owns base must outlive the copy's types' use). */
+static sb_sig *sig_derive(const sb_sig *base, const sb_type *extra, uint16_t n, const char *name, bool extras,
+                          sb_error *err)
 {
     if (err) {
         err->col = (size_t)-1;
@@ -653,14 +659,16 @@ sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, s
         sig->arena = a;
         sig->params = params;
         sig->nparams = total;
-        sig->kwonly = -1;
-        sig->name = arena_strdup0(a, base->name, &oom);
+        if (extras)
+            sig->kwonly = -1;
+        sig->name = arena_strdup0(a, name ? name : base->name, &oom);
         sig->free_fn = arena_strdup0(a, base->free_fn, &oom);
         sig->contract.msg_fn = arena_strdup0(a, base->contract.msg_fn, &oom);
         for (uint16_t i = 0; i < base->nparams; i++) {
             params[i] = base->params[i];
             params[i].name = arena_strdup0(a, base->params[i].name, &oom);
-            memset(&params[i].def, 0, sizeof params[i].def); /* given positionally, before the extras */
+            /* given positionally before the extras (a function type has no defaults) */
+            memset(&params[i].def, 0, sizeof params[i].def);
             params[i].def_pos = params[i].def_len = 0;
         }
         for (uint16_t i = 0; i < n; i++) {
@@ -679,6 +687,16 @@ sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, s
         return NULL;
     }
     return sig;
+}
+
+sb_sig *sb__sig_variadic(const sb_sig *base, const sb_type *extra, uint16_t n, sb_error *err)
+{
+    return sig_derive(base, extra, n, NULL, true, err);
+}
+
+sb_sig *sb__sig_copy(const sb_sig *fsig, const char *name, sb_error *err)
+{
+    return sig_derive(fsig, NULL, 0, name, false, err);
 }
 
 /* ------------------------------------------------------------------ */

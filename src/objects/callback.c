@@ -160,6 +160,9 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
                 v = cb->convs[i] == SB_CV_PYOBJ ? (PyObject *)c.p : NULL;
                 if (v) /* a PyObject * argument is borrowed from C */
                     Py_INCREF(v);
+                else if (cb->convs[i] == SB_CV_FUNC) /* callable; its type is this Callback's */
+                    v = sb__function_at(cb->state, sig->params[i].type, c.p, sig->params[i].name ? sig->params[i].name
+                                        : "fnptr", (PyObject *)cb, NULL, NULL);
                 else
                     v = sb__from_c(cb->state, cb->convs[i], sig->params[i].type, &c);
             }
@@ -177,6 +180,12 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
     uint8_t rconv = cb->convs[sig->nparams];
     sb_cell out;
     out.u = 0;
+    if (r && rconv == SB_CV_VOID && r != Py_None) {
+        /* As cffi: a value C cannot receive is an error, reported (C returns as usual). */
+        PyErr_Format(PyExc_TypeError, "callback with the return type 'void' must return None, not %R",
+                     (PyObject *)Py_TYPE(r));
+        Py_CLEAR(r);
+    }
     if (r && rconv != SB_CV_VOID) {
         sb_convctx cx = {"callback", "return value", sig->ret, cb->state, SB_CX_RESULT, false};
         if (rconv == SB_CV_STRUCT) {
@@ -187,7 +196,10 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
         } else if (rconv == SB_CV_PYOBJ) {
             out.p = r; /* a PyObject * result is a new reference handed to C */
             Py_INCREF(r);
-        } else if (rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_FUNC || rconv == SB_CV_INST) {
+        } else if (rconv == SB_CV_FUNC) { /* a Callback or function of its type, a Pointer, an address, None */
+            if (sb__to_c(&cx, rconv, sig->ret, r, &out, NULL) < 0)
+                out.u = 0;
+        } else if (rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_INST) {
             /* Memory a Python object owns would die with it: only addresses are returned. */
             if (r == Py_None)
                 out.p = NULL;

@@ -41,10 +41,15 @@ SB_INTERNAL PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char 
 SB_INTERNAL PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args, PyObject *kwds);
 /* The same, where a struct element becomes a view that keeps `base` (the Pointer) alive. */
 SB_INTERNAL PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, const char *a);
-/* Converts v and stores it at a; messages "fname() argument 'pname' (T) ...". init: const
+/* Converts v and stores it at a (st, may be NULL: function pointer elements then take only
+ * addresses, not Callbacks or functions); messages "fname() argument 'pname' (T) ...". init: const
  * elements may be written (sigbind.new's initial values). 0 or -1 + exception. */
-SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname,
+SB_INTERNAL int sb__elem_set(PyTypeObject *ptrtype, sb_state *st, sb_type e, char *a, PyObject *v, const char *fname,
                              const char *pname, bool init);
+/* sigbind.cast(type, obj) with type names resolved through scope (may be NULL); owner
+ * (may be NULL: the obj) keeps what scope's types belong to alive. A function
+ * pointer type gives a callable; NULL (0, None, a NULL Pointer) gives None. */
+SB_INTERNAL PyObject *sb__mem_cast_in(PyObject *module, const sb_scope *scope, PyObject *owner, PyObject *args);
 /* The module functions new, cast, sizeof, alignof, offsetof, string_at, buffer, from_buffer. */
 SB_INTERNAL extern PyMethodDef sb__memory_functions[];
 
@@ -57,6 +62,10 @@ SB_INTERNAL bool sb__struct_check(sb_state *st, PyObject *obj);
 SB_INTERNAL PyObject *sb__struct_view(const sb_layout *L, void *data, PyObject *base);
 SB_INTERNAL void *sb__struct_data(PyObject *obj, const sb_layout **L);
 SB_INTERNAL void sb__struct_set_owner(PyObject *obj, PyObject *owner);
+/* offsetof(L, *path): member names (a dotted "a.b" is two), int indexes into array
+ * members. New int, or NULL + AttributeError (no such member), IndexError, TypeError
+ * (a bit-field, an index of a non-array). */
+SB_INTERNAL PyObject *sb__struct_offsetof(const sb_layout *L, PyObject *path);
 /* A Struct, dict or tuple -> the value of L at dst; `what` names it in messages. 0 or -1. */
 SB_INTERNAL int sb__struct_store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, const char *what);
 /* The same for an argument (sb_kinds.struct_store): its name is only formatted when there is an error to report. */

@@ -7,7 +7,12 @@
 
 PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, PyObject *owner)
 {
-    return sb__pointer_make((PyTypeObject *)st->PointerType, addr, type, owner);
+    PyObject *p = sb__pointer_make((PyTypeObject *)st->PointerType, addr, type, owner);
+    if (p && st->module) {
+        Py_INCREF(st->module);
+        ((sb_pointer *)p)->module = st->module;
+    }
+    return p;
 }
 
 PyObject *sb__pointer_make(PyTypeObject *tp, void *addr, sb_type type, PyObject *owner)
@@ -51,6 +56,10 @@ static PyObject *pointer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         PyErr_Format(PyExc_TypeError, "Pointer() address must be an int in 0..%zu, not %R", (size_t)-1, addr);
         return NULL;
     }
+    if (!a) { /* NULL is None, as C's NULL results are (ctypes and cffi agree) */
+        Py_INCREF(Py_None);
+        return Py_None;
+    }
     sb_pointer *p = (sb_pointer *)PyType_GenericAlloc(type, 0);
     if (!p)
         return NULL;
@@ -91,6 +100,7 @@ static int pointer_traverse(PyObject *self, visitproc visit, void *arg)
     sb_pointer *p = (sb_pointer *)self;
     Py_VISIT(p->owner);
     Py_VISIT(p->releaser);
+    Py_VISIT(p->module);
     return sb__compat_visit_type(self, visit, arg);
 }
 
@@ -98,6 +108,7 @@ static int pointer_clear(PyObject *self)
 {
     sb_pointer *p = (sb_pointer *)self;
     Py_CLEAR(p->owner); /* not the releaser: dealloc still releases the handle with it */
+    Py_CLEAR(p->module);
     return 0;
 }
 
@@ -112,6 +123,7 @@ static void pointer_dealloc(PyObject *self)
         release_handle(p);
     Py_CLEAR(p->releaser);
     Py_CLEAR(p->owner);
+    Py_CLEAR(p->module);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);
     sb__compat_dealloc_type(tp);
@@ -149,14 +161,25 @@ static Py_hash_t pointer_hash(PyObject *self)
     return h;
 }
 
+/* == and != by address; < <= > >= by address too, as C orders pointers into
+ * one allocation (and cffi orders any two) — types aside. */
 static PyObject *pointer_richcompare(PyObject *a, PyObject *b, int op)
 {
-    if (Py_TYPE(a) != Py_TYPE(b) || (op != Py_EQ && op != Py_NE)) {
+    if (Py_TYPE(a) != Py_TYPE(b)) {
         Py_INCREF(Py_NotImplemented);
         return Py_NotImplemented;
     }
-    int eq = ((sb_pointer *)a)->addr == ((sb_pointer *)b)->addr;
-    return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+    uintptr_t x = (uintptr_t)((sb_pointer *)a)->addr, y = (uintptr_t)((sb_pointer *)b)->addr;
+    int r;
+    switch (op) {
+    case Py_EQ: r = x == y; break;
+    case Py_NE: r = x != y; break;
+    case Py_LT: r = x < y; break;
+    case Py_LE: r = x <= y; break;
+    case Py_GT: r = x > y; break;
+    default: r = x >= y; break;
+    }
+    return PyBool_FromLong(r);
 }
 
 static PyObject *get_address(PyObject *self, void *c)
@@ -186,6 +209,8 @@ PyObject *sb__pointer_derive(PyObject *self, void *addr, sb_type type)
     if (q) {
         ((sb_pointer *)q)->lo = p->lo;
         ((sb_pointer *)q)->span = p->span;
+        Py_XINCREF(p->module);
+        ((sb_pointer *)q)->module = p->module;
     }
     return q;
 }
@@ -319,6 +344,13 @@ static PyObject *pointer_subscript(PyObject *self, PyObject *key)
     return list;
 }
 
+/* The state of the module whose Pointer this is, or NULL (a Pointer(...) made directly). */
+static sb_state *ptr_state(PyObject *self)
+{
+    PyObject *m = ((sb_pointer *)self)->module;
+    return m ? sb__state(m) : NULL;
+}
+
 static int set_item(PyObject *self, Py_ssize_t i, PyObject *v)
 {
     sb_type e;
@@ -327,7 +359,7 @@ static int set_item(PyObject *self, Py_ssize_t i, PyObject *v)
         return -1;
     char pn[32];
     snprintf(pn, sizeof pn, "p[%zd]", i);
-    return sb__elem_set(Py_TYPE(self), e, a, v, "Pointer.__setitem__", pn, false);
+    return sb__elem_set(Py_TYPE(self), ptr_state(self), e, a, v, "Pointer.__setitem__", pn, false);
 }
 
 static int pointer_ass_subscript(PyObject *self, PyObject *key, PyObject *v)
@@ -370,7 +402,7 @@ static int pointer_ass_subscript(PyObject *self, PyObject *key, PyObject *v)
     for (Py_ssize_t k = 0; rc == 0 && k < count; k++) {
         char pn[32];
         snprintf(pn, sizeof pn, "p[%zd]", start + k * step);
-        rc = sb__elem_set(Py_TYPE(self), e, scratch + (size_t)k * size, PyTuple_GetItem(seq, k),
+        rc = sb__elem_set(Py_TYPE(self), ptr_state(self), e, scratch + (size_t)k * size, PyTuple_GetItem(seq, k),
                           "Pointer.__setitem__", pn, false);
     }
     for (Py_ssize_t k = 0; rc == 0 && k < count; k++)

@@ -1,6 +1,7 @@
 /* struct.c — the Struct object: a C struct/union value (owned, or a view into other memory) with members as attributes. */
 #include "objects/objects.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct sb_struct {
@@ -99,10 +100,18 @@ void sb__struct_set_owner(PyObject *obj, PyObject *owner)
 
 /* ---- one member <-> Python ---- */
 
+/* An array of bytes: assignment takes bytes (or str) for it. */
 static bool is_char_array(const sb_field *f)
 {
     return f->count && !f->type.ptr && !f->type.named &&
            (f->type.kind == SB_K_CHAR || f->type.kind == SB_K_SCHAR || f->type.kind == SB_K_UCHAR);
+}
+
+/* A `char[N]`: reads as bytes (up to its NUL), as in ctypes and cffi; signed
+ * and unsigned char arrays are arrays of numbers. */
+static bool is_text_array(const sb_field *f)
+{
+    return f->count && !f->type.ptr && !f->type.named && f->type.kind == SB_K_CHAR;
 }
 
 static size_t elem_size(sb_type t)
@@ -123,28 +132,30 @@ static uint8_t conv_of_member(sb_type t)
     }
 }
 
-/* A single element (not an array) at p -> Python. */
-static PyObject *get_elem(sb_struct *s, sb_type t, unsigned char *p)
+/* A single element (not an array) at p -> Python; mname names a function pointer. */
+static PyObject *get_elem(sb_struct *s, sb_type t, unsigned char *p, const char *mname)
 {
     if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT)
         return struct_view(s, t.named->user, p); /* writes through to this struct */
     sb_cell c;
     sb__cell_load(t, p, &c);
+    if (sb__type_is_fnptr(t)) /* callable; its type belongs to the layout, so to its owner */
+        return sb__function_at(s->state, t, c.p, mname, s->owner ? s->owner : (PyObject *)s, NULL, NULL);
     uint8_t conv = conv_of_member(t);
     if (conv == SB_CV_PTR) {
         if (!c.p) {
             Py_INCREF(Py_None);
             return Py_None;
         }
-        /* Typed pointers keep the declaring Library (their type's name) alive. */
-        return sb__pointer_new(s->state, c.p, t.named && t.named->what != SB_NAMED_FUNC ? t : (sb_type){SB_K_VOID, 1, 0, NULL},
-                               t.named ? s->owner : NULL);
+        /* A typed Pointer (`int *`, `char **`, `struct s *`); named types keep
+         * the declaring Library alive. */
+        return sb__pointer_new(s->state, c.p, t, t.named ? s->owner : NULL);
     }
     return sb__from_c(s->state, conv, t, &c);
 }
 
 static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type t, unsigned char *p, PyObject *v,
-                    PyObject *owner);
+                    Py_ssize_t index);
 
 static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsigned char *base, PyObject *v);
 static int set_bits(const sb_layout *L, const sb_field *f, unsigned char *base, PyObject *v);
@@ -234,13 +245,20 @@ static int store(sb_state *st, const sb_layout *L, PyObject *v, void *dst, what_
         Py_ssize_t n = seq ? PyTuple_Size(seq) : -1;
         if (!seq) {
             rc = -1;
-        } else if (n > L->nfields) {
-            PyErr_Format(PyExc_TypeError, "%s: %s has %u members, not %zd", what_text(w), L->name,
-                         (unsigned)L->nfields, n);
+        }
+        /* In order, as C's `{1, 2}`: a union (or an anonymous union member)
+         * takes one value, for its first member. */
+        Py_ssize_t npos = 0;
+        for (uint16_t i = 0; i < L->nfields; i++)
+            npos += !L->fields[i].inert;
+        if (rc == 0 && n > npos) {
+            PyErr_Format(PyExc_TypeError, "%s: %s takes at most %zd value%s in order, not %zd", what_text(w), L->name,
+                         npos, npos == 1 ? "" : "s", n);
             rc = -1;
         }
-        for (Py_ssize_t i = 0; rc == 0 && i < n; i++)
-            rc = set_field(st, L, &L->fields[i], tmp, PyTuple_GetItem(seq, i));
+        for (Py_ssize_t i = 0, k = 0; rc == 0 && k < n; i++)
+            if (!L->fields[i].inert)
+                rc = set_field(st, L, &L->fields[i], tmp, PyTuple_GetItem(seq, k++));
         Py_XDECREF(seq);
     } else {
         PyObject *tn = PyObject_GetAttrString((PyObject *)Py_TYPE(v), "__name__");
@@ -263,7 +281,7 @@ static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsign
         return set_bits(L, f, base, v);
     unsigned char *p = base + f->offset;
     if (!f->count)
-        return set_elem(st, L, f->name, f->type, p, v, NULL);
+        return set_elem(st, L, f->name, f->type, p, v, -1);
     size_t es = elem_size(f->type);
     if (is_char_array(f) && (PyBytes_Check(v) || PyUnicode_Check(v))) {
         PyObject *b = PyUnicode_Check(v) ? PyUnicode_AsUTF8String(v) : (Py_INCREF(v), v);
@@ -294,7 +312,7 @@ static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsign
     unsigned char *tmp = PyMem_Calloc(f->count, es);
     int rc = tmp ? 0 : (PyErr_NoMemory(), -1);
     for (Py_ssize_t i = 0; rc == 0 && i < n; i++)
-        rc = set_elem(st, L, f->name, f->type, tmp + (size_t)i * es, PyTuple_GetItem(seq, i), NULL);
+        rc = set_elem(st, L, f->name, f->type, tmp + (size_t)i * es, PyTuple_GetItem(seq, i), i);
     if (rc == 0)
         memcpy(p, tmp, f->count * es);
     PyMem_Free(tmp);
@@ -302,10 +320,15 @@ static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsign
     return rc;
 }
 
+/* Sets a member (index -1) or element `index` of an array member mname. */
 static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type t, unsigned char *p, PyObject *v,
-                    PyObject *owner)
+                    Py_ssize_t index)
 {
-    (void)owner;
+    char iname[96];
+    if (index >= 0) { /* messages name the element: 'arr[1]' */
+        snprintf(iname, sizeof iname, "%s[%zd]", mname, index);
+        mname = iname;
+    }
     if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT) {
         what_ w = {NULL, NULL, L, mname, ""};
         return store(st, t.named->user, v, p, &w);
@@ -313,6 +336,15 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
     uint8_t conv = conv_of_member(t);
     sb_cell c;
     c.u = 0;
+    if (sb__type_is_fnptr(t) && st) {
+        /* A Callback or function of this type, a Pointer, an address or None
+         * (never a plain callable: nothing would keep its Callback alive). */
+        sb_convctx cx = {L->name, mname, t, st, SB_CX_ATTRIBUTE, false};
+        if (sb__to_c(&cx, SB_CV_FUNC, t, v, &c, NULL) < 0)
+            return -1;
+        sb__cell_store(t, p, &c);
+        return 0;
+    }
     if (conv == SB_CV_PTR || conv == SB_CV_CSTR) {
         /* Only addresses: memory a Python object owns (a str, a buffer) would
          * outlive nothing once stored in C memory. */
@@ -425,19 +457,39 @@ static int set_bits(const sb_layout *L, const sb_field *f, unsigned char *base, 
     return 0;
 }
 
-static PyObject *get_member(sb_struct *s, const sb_field *f)
+/* An array member as a view: a Pointer to its first element that knows the
+ * array's bounds (len, index checks, iteration), writes into this struct and
+ * keeps it alive, as ctypes' and cffi's array members do. */
+static PyObject *array_view(sb_struct *s, const sb_field *f)
+{
+    sb_type pt = f->type;
+    pt.ptr++;
+    unsigned char *p = s->data + f->offset;
+    PyObject *v = sb__pointer_new(s->state, p, pt, (PyObject *)s);
+    if (v) {
+        ((sb_pointer *)v)->lo = (char *)p;
+        ((sb_pointer *)v)->span = (size_t)f->count * elem_size(f->type);
+    }
+    return v;
+}
+
+/* A member's value; an array is a view, or with `copy` a list of its values
+ * (for repr, _asdict, ==, s[name] and dict(s)). */
+static PyObject *get_member_as(sb_struct *s, const sb_field *f, bool copy)
 {
     if (f->bit_width)
         return get_bits(f, s->data);
     unsigned char *p = s->data + f->offset;
     if (!f->count)
-        return get_elem(s, f->type, p);
-    if (is_char_array(f))
+        return get_elem(s, f->type, p, f->name);
+    if (is_text_array(f))
         return PyBytes_FromStringAndSize((const char *)p, (Py_ssize_t)strnlen((const char *)p, f->count));
+    if (!copy)
+        return array_view(s, f);
     PyObject *list = PyList_New(f->count);
     size_t es = elem_size(f->type);
     for (uint32_t i = 0; list && i < f->count; i++) {
-        PyObject *v = get_elem(s, f->type, p + i * es);
+        PyObject *v = get_elem(s, f->type, p + i * es, f->name);
         if (!v) {
             Py_CLEAR(list);
             break;
@@ -445,6 +497,11 @@ static PyObject *get_member(sb_struct *s, const sb_field *f)
         PyList_SetItem(list, i, v);
     }
     return list;
+}
+
+static PyObject *get_member(sb_struct *s, const sb_field *f)
+{
+    return get_member_as(s, f, true);
 }
 
 static const sb_field *find(const sb_struct *s, PyObject *name)
@@ -465,7 +522,7 @@ static PyObject *struct_getattro(PyObject *self, PyObject *name)
 {
     const sb_field *f = find((sb_struct *)self, name);
     if (f)
-        return get_member((sb_struct *)self, f);
+        return get_member_as((sb_struct *)self, f, false);
     return PyObject_GenericGetAttr(self, name);
 }
 
@@ -571,6 +628,84 @@ static PyObject *struct_repr(PyObject *self)
     PyObject *r = PyUnicode_FromFormat("%s(%U)", s->L->name, body);
     Py_DECREF(body);
     return r;
+}
+
+/* One member name of an offsetof() path: *t, *count and *off move to it. */
+static int offsetof_name(sb_type *t, uint32_t *count, size_t *off, const char *name, size_t len)
+{
+    const sb_layout *L = !t->ptr && !*count && t->named && t->named->what == SB_NAMED_STRUCT ? t->named->user : NULL;
+    if (!L) {
+        char tn[96];
+        sb__type_format(*t, tn, sizeof tn);
+        PyErr_Format(PyExc_TypeError, "offsetof(): '%s'%s has no member '%.*s'", tn, *count ? " (an array)" : "",
+                     (int)len, name);
+        return -1;
+    }
+    const sb_field *f = sb__layout_field(L, name, len);
+    if (!f) {
+        PyErr_Format(PyExc_AttributeError, "offsetof(): %s has no member '%.*s'", L->name, (int)len, name);
+        return -1;
+    }
+    if (f->bit_width) {
+        PyErr_Format(PyExc_TypeError, "offsetof(): %s member '%s' is a bit-field: it has no byte offset", L->name,
+                     f->name);
+        return -1;
+    }
+    *off += f->offset;
+    *t = f->type;
+    *count = f->count;
+    return 0;
+}
+
+PyObject *sb__struct_offsetof(const sb_layout *L, PyObject *path)
+{
+    sb_type t = {SB_K_VOID, 0, 0, &L->named};
+    uint32_t count = 0;
+    size_t off = 0;
+    if (PyTuple_Size(path) == 0) {
+        PyErr_SetString(PyExc_TypeError, "offsetof() needs a member name (or a path: 'a', 'b', 2 or 'a.b')");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_Size(path); i++) {
+        PyObject *step = PyTuple_GetItem(path, i);
+        if (PyUnicode_Check(step)) {
+            PyObject *b = PyUnicode_AsUTF8String(step);
+            if (!b)
+                return NULL;
+            const char *s = PyBytes_AsString(b);
+            int rc = 0;
+            for (const char *p = s, *end = s + PyBytes_Size(b);;) { /* "a.b.c" is three steps */
+                const char *dot = memchr(p, '.', (size_t)(end - p));
+                const char *stop = dot ? dot : end;
+                if ((rc = offsetof_name(&t, &count, &off, p, (size_t)(stop - p))) < 0 || !dot)
+                    break;
+                p = dot + 1;
+            }
+            Py_DECREF(b);
+            if (rc < 0)
+                return NULL;
+        } else if (PyLong_Check(step) && !PyBool_Check(step)) {
+            Py_ssize_t k = PyLong_AsSsize_t(step);
+            if (k == -1 && PyErr_Occurred())
+                return NULL;
+            if (!count) {
+                PyErr_Format(PyExc_TypeError, "offsetof(): index %zd of something that is not an array", k);
+                return NULL;
+            }
+            if (k < 0 || (size_t)k >= count) {
+                PyErr_Format(PyExc_IndexError, "offsetof(): index %zd out of range for an array of %u", k,
+                             (unsigned)count);
+                return NULL;
+            }
+            off += (size_t)k * sb__type_size(t);
+            count = 0;
+        } else {
+            PyErr_Format(PyExc_TypeError, "offsetof() path items are member names (str) or array indexes (int), not %R",
+                         (PyObject *)Py_TYPE(step));
+            return NULL;
+        }
+    }
+    return PyLong_FromSize_t(off);
 }
 
 static PyObject *get_address(PyObject *self, void *c)

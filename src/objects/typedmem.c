@@ -91,6 +91,13 @@ static bool is_struct(sb_type e)
 
 PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, const char *a)
 {
+    sb_pointer *bp = base && Py_TYPE(base) == ptrtype ? (sb_pointer *)base : NULL;
+    if (sb__type_is_fnptr(e) && bp && bp->module) {
+        /* callable; the Pointer keeps what owns its type (its owner) alive */
+        void *v;
+        memcpy(&v, a, sizeof v);
+        return sb__function_at(sb__state(bp->module), e, v, "fnptr", base, NULL, NULL);
+    }
     if (is_struct(e))
         return sb__struct_view(e.named->user, (void *)(uintptr_t)a, base); /* writes go to the memory */
     return sb__elem_get(ptrtype, e, a);
@@ -130,11 +137,15 @@ PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a)
 }
 
 /* Converts v for an element of type e into *c (pointers: c->p). 0 or -1. */
-static int elem_convert(PyTypeObject *ptrtype, sb_type e, PyObject *v, const char *fname, const char *pname,
-                        sb_cell *c)
+static int elem_convert(PyTypeObject *ptrtype, sb_state *st, sb_type e, PyObject *v, const char *fname,
+                        const char *pname, sb_cell *c)
 {
     char tn[64];
     c->u = 0;
+    if (sb__type_is_fnptr(e) && st) { /* a Callback or function of its type too */
+        sb_convctx cx = {fname, pname, e, st, SB_CX_ARGUMENT, false};
+        return sb__to_c(&cx, SB_CV_FUNC, e, v, c, NULL);
+    }
     if (e.ptr) {
         /* Only addresses: a buffer or str stored in C memory would not outlive the assignment. */
         if (v == Py_None) {
@@ -188,7 +199,7 @@ static int elem_convert(PyTypeObject *ptrtype, sb_type e, PyObject *v, const cha
     return sb__to_c(&cx, conv_of(e), e, v, c, &tmp); /* scalars make no temporaries */
 }
 
-int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const char *fname, const char *pname,
+int sb__elem_set(PyTypeObject *ptrtype, sb_state *st, sb_type e, char *a, PyObject *v, const char *fname, const char *pname,
                  bool init)
 {
     char tn[64];
@@ -204,7 +215,7 @@ int sb__elem_set(PyTypeObject *ptrtype, sb_type e, char *a, PyObject *v, const c
                                 a, what);
     }
     sb_cell c;
-    if (elem_convert(ptrtype, e, v, fname, pname, &c) < 0)
+    if (elem_convert(ptrtype, st, e, v, fname, pname, &c) < 0)
         return -1;
     if (e.ptr) {
         memcpy(a, &c.p, sizeof c.p);
@@ -414,14 +425,14 @@ PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args
         for (Py_ssize_t i = 0; i < PyTuple_Size(seq); i++) {
             char pn[40];
             snprintf(pn, sizeof pn, "init[%zd]", i);
-            if (sb__elem_set((PyTypeObject *)st->PointerType, e, mem + (size_t)i * size,
+            if (sb__elem_set((PyTypeObject *)st->PointerType, st, e, mem + (size_t)i * size,
                              PyTuple_GetItem(seq, i), "new", pn, true) < 0) {
                 Py_CLEAR(result);
                 break;
             }
         }
     } else if (init != Py_None) {
-        if (sb__elem_set((PyTypeObject *)st->PointerType, e, mem, init, "new", "init", true) < 0)
+        if (sb__elem_set((PyTypeObject *)st->PointerType, st, e, mem, init, "new", "init", true) < 0)
             Py_CLEAR(result);
     }
 done:
@@ -433,7 +444,80 @@ done:
 /* ------------------------------------------------------------------ */
 /* sigbind.cast(type, obj)                                              */
 
-static PyObject *mem_cast(PyObject *module, PyObject *args)
+static void free_sig_capsule(PyObject *cap)
+{
+    sb__sig_free(PyCapsule_GetPointer(cap, "sigbind.functype"));
+}
+
+/* The address cast() takes: None (NULL), a Pointer, an int. 0 or -1 + exception. */
+static int cast_address(sb_state *st, PyObject *obj, void **addr, sb_pointer **ptr)
+{
+    *ptr = NULL;
+    *addr = NULL;
+    if (obj == Py_None)
+        return 0;
+    if ((*ptr = as_pointer(st, obj))) {
+        *addr = (*ptr)->addr;
+        return 0;
+    }
+    if (PyLong_Check(obj) && !PyBool_Check(obj))
+        return int_address(obj, "cast", addr);
+    PyErr_Format(PyExc_TypeError,
+                 "cast() argument 'obj' must be a sigbind.Pointer, an int address or None, not %R (for a buffer "
+                 "use sigbind.from_buffer())",
+                 (PyObject *)Py_TYPE(obj));
+    return -1;
+}
+
+/* cast() to a function type written in place ("int (*)(int)", "int (int)"):
+ * a callable, whose type (parsed here) its Function keeps; owner (may be NULL)
+ * keeps scope's types alive. */
+static PyObject *cast_functype(sb_state *st, const sb_scope *scope, PyObject *owner, PyObject *targ, PyObject *obj)
+{
+    void *addr;
+    sb_pointer *p;
+    if (cast_address(st, obj, &addr, &p) < 0)
+        return NULL;
+    PyObject *b = sb__text_utf8(st, targ);
+    if (!b)
+        return NULL;
+    sb_error err;
+    sb_sig *sig = sb__functype_parse(PyBytes_AsString(b), (size_t)PyBytes_Size(b), scope, &err);
+    if (!sig) {
+        sb__raise_sigerror(st, PyBytes_AsString(b), (size_t)PyBytes_Size(b), &err, "cast() argument 'type'");
+        Py_DECREF(b);
+        return NULL;
+    }
+    Py_DECREF(b);
+    PyObject *cap = PyCapsule_New(sig, "sigbind.functype", free_sig_capsule);
+    if (!cap) {
+        sb__sig_free(sig);
+        return NULL;
+    }
+    sb_named nd;
+    memset(&nd, 0, sizeof nd);
+    nd.what = SB_NAMED_FUNC;
+    nd.name = sig->text;
+    nd.user = sig;
+    PyObject *pair = owner ? PyTuple_Pack(2, cap, owner) : NULL; /* the owner too */
+    if (owner && !pair) {
+        Py_DECREF(cap);
+        return NULL;
+    }
+    PyObject *keep = pair ? pair : cap;
+    PyObject *r = sb__function_at(st, (sb_type){SB_K_VOID, 1, 0, &nd}, addr, "fnptr", keep, NULL, NULL);
+    Py_DECREF(cap);
+    Py_XDECREF(pair);
+    return r;
+}
+
+/* Does the type text look like a function type ("int (*)(int)")? */
+static bool looks_functype(PyObject *targ)
+{
+    return PyUnicode_Check(targ) && PyUnicode_FindChar(targ, '(', 0, PyUnicode_GetLength(targ), 1) >= 0;
+}
+
+PyObject *sb__mem_cast_in(PyObject *module, const sb_scope *scope, PyObject *owner, PyObject *args)
 {
     /* No PyArg_ParseTuple: cast() runs per comparison in qsort comparators. */
     if (PyTuple_Size(args) != 2) {
@@ -446,31 +530,35 @@ static PyObject *mem_cast(PyObject *module, PyObject *args)
     sb_type t;
     int64_t count;
     char tn[96];
-    if (parse_type(st, targ, "cast", &t, &count) < 0)
-        return NULL;
+    if (parse_type_in(st, scope, targ, "cast", &t, &count) < 0) {
+        if (!looks_functype(targ) || !PyErr_ExceptionMatches(st->SignatureError))
+            return NULL;
+        PyErr_Clear();
+        return cast_functype(st, scope, owner, targ, obj);
+    }
     if (count != SB_ARRAY_NONE || !t.ptr) {
         PyErr_Format(PyExc_TypeError, "cast() argument 'type' must be a pointer type such as 'uint8_t *', not '%s'",
                      array_text(t, count, tn, sizeof tn));
         return NULL;
     }
-    if (obj == Py_None) {
+    void *addr;
+    sb_pointer *p;
+    if (cast_address(st, obj, &addr, &p) < 0)
+        return NULL;
+    if (sb__type_is_fnptr(t)) /* a function: callable (its type is owner's, or scope-less and static) */
+        return sb__function_at(st, t, addr, "fnptr", owner ? owner : obj, NULL, NULL);
+    if (!addr) { /* NULL is None, as C returns it */
         Py_INCREF(Py_None);
         return Py_None;
     }
-    sb_pointer *p = as_pointer(st, obj);
     if (p)
         return sb__pointer_derive(obj, p->addr, t);
-    if (PyLong_Check(obj) && !PyBool_Check(obj)) {
-        void *a;
-        if (int_address(obj, "cast", &a) < 0)
-            return NULL;
-        return sb__pointer_new(st, a, t, NULL);
-    }
-    PyErr_Format(PyExc_TypeError,
-                 "cast() argument 'obj' must be a sigbind.Pointer, an int address or None, not %R (for a buffer "
-                 "use sigbind.from_buffer())",
-                 (PyObject *)Py_TYPE(obj));
-    return NULL;
+    return sb__pointer_new(st, addr, t, owner);
+}
+
+static PyObject *mem_cast(PyObject *module, PyObject *args)
+{
+    return sb__mem_cast_in(module, NULL, NULL, args);
 }
 
 /* ------------------------------------------------------------------ */
@@ -480,6 +568,11 @@ static PyObject *mem_sizeof(PyObject *module, PyObject *arg)
 {
     sb_state *st = sb__state(module);
     char tn[96];
+    if (sb__struct_check(st, arg)) { /* a Struct value: its type's size (anonymous types too) */
+        const sb_layout *L;
+        sb__struct_data(arg, &L);
+        return PyLong_FromSize_t(L->size);
+    }
     sb_pointer *p = as_pointer(st, arg);
     if (p) {
         if (!p->lo) {
@@ -521,6 +614,11 @@ static PyObject *mem_sizeof(PyObject *module, PyObject *arg)
 
 static PyObject *mem_alignof(PyObject *module, PyObject *arg)
 {
+    if (sb__struct_check(sb__state(module), arg)) {
+        const sb_layout *L;
+        sb__struct_data(arg, &L);
+        return PyLong_FromSize_t(L->align);
+    }
     sb_type e;
     int64_t count;
     if (parse_type(sb__state(module), arg, "alignof", &e, &count) < 0)
@@ -533,6 +631,15 @@ static PyObject *mem_alignof(PyObject *module, PyObject *arg)
 static PyObject *mem_offsetof(PyObject *module, PyObject *args)
 {
     PyObject *targ, *field;
+    if (PyTuple_Size(args) >= 1 && sb__struct_check(sb__state(module), PyTuple_GetItem(args, 0))) {
+        /* a Struct value: its type's members (anonymous types too) */
+        const sb_layout *L;
+        sb__struct_data(PyTuple_GetItem(args, 0), &L);
+        PyObject *path = PyTuple_GetSlice(args, 1, PyTuple_Size(args));
+        PyObject *r = path ? sb__struct_offsetof(L, path) : NULL;
+        Py_XDECREF(path);
+        return r;
+    }
     if (!PyArg_ParseTuple(args, "OU:offsetof", &targ, &field))
         return NULL;
     sb_type e;

@@ -1058,7 +1058,7 @@ static int global_set(sb_library *lib, const libglobal *g, PyObject *name, PyObj
             memcpy(g->addr, &code, sizeof code);
             rc = PyDict_SetItem(lib->gkeep, name, v);
         }
-    } else if (sb__elem_set((PyTypeObject *)st->PointerType, g->type, g->addr, v, "setattr", n, false) < 0)
+    } else if (sb__elem_set((PyTypeObject *)st->PointerType, st, g->type, g->addr, v, "setattr", n, false) < 0)
         ;
     else
         rc = g->type.ptr ? PyDict_SetItem(lib->gkeep, name, v) : 0;
@@ -1200,8 +1200,8 @@ fail:
  * (libc's bind() stays reachable through lib.bind("int bind(...)")). */
 static bool own_attribute(PyObject *name)
 {
-    static const char *const own[] = {"bind",   "declare", "path",    "new",     "sizeof",
-                                      "alignof", "offsetof", "missing", "callback", "addressof", "include", "skipped"};
+    static const char *const own[] = {"bind",     "declare",   "path",    "new",    "sizeof",  "alignof", "offsetof",
+                                      "missing", "callback", "addressof", "include", "skipped", "cast"};
     if (!PyUnicode_Check(name))
         return false;
     if (PyUnicode_GetLength(name) >= 2 && PyUnicode_ReadChar(name, 0) == '_' && PyUnicode_ReadChar(name, 1) == '_')
@@ -1438,8 +1438,20 @@ static const sb_layout *struct_of(sb_type t)
     return !t.ptr && t.named && t.named->what == SB_NAMED_STRUCT ? t.named->user : NULL;
 }
 
+/* A Struct value stands for its type (so anonymous struct types have a size). */
+static const sb_layout *struct_value_layout(sb_library *lib, PyObject *arg)
+{
+    const sb_layout *L = NULL;
+    if (sb__struct_check(sb__state(lib->module), arg))
+        sb__struct_data(arg, &L);
+    return L;
+}
+
 static PyObject *library_sizeof(PyObject *self, PyObject *arg)
 {
+    const sb_layout *SL = struct_value_layout((sb_library *)self, arg);
+    if (SL)
+        return PyLong_FromSize_t(SL->size);
     sb_type t;
     int64_t count;
     if (lib_type_count((sb_library *)self, arg, "sizeof", &t, &count) < 0)
@@ -1469,6 +1481,9 @@ static PyObject *library_sizeof(PyObject *self, PyObject *arg)
 
 static PyObject *library_alignof(PyObject *self, PyObject *arg)
 {
+    const sb_layout *SL = struct_value_layout((sb_library *)self, arg);
+    if (SL)
+        return PyLong_FromSize_t(SL->align);
     sb_type t;
     int64_t count;
     if (lib_type_count((sb_library *)self, arg, "alignof", &t, &count) < 0)
@@ -1480,26 +1495,26 @@ static PyObject *library_alignof(PyObject *self, PyObject *arg)
     return PyLong_FromSize_t(sb__type_align(t));
 }
 
+/* offsetof(type or Struct value, *path): nested names, "a.b", array indexes. */
 static PyObject *library_offsetof(PyObject *self, PyObject *args)
 {
-    PyObject *tp;
-    const char *member;
-    if (!PyArg_ParseTuple(args, "Os:offsetof", &tp, &member))
+    if (PyTuple_Size(args) < 1) {
+        PyErr_SetString(PyExc_TypeError, "offsetof() takes a type (or a Struct value) and a member path");
         return NULL;
+    }
+    PyObject *tp = PyTuple_GetItem(args, 0);
+    const sb_layout *L = struct_value_layout((sb_library *)self, tp);
     sb_type t;
-    if (lib_type((sb_library *)self, tp, "offsetof", &t) < 0)
+    if (!L && lib_type((sb_library *)self, tp, "offsetof", &t) < 0)
         return NULL;
-    const sb_layout *L = struct_of(t);
-    if (!L) {
+    if (!L && !(L = struct_of(t))) {
         PyErr_SetString(PyExc_TypeError, "offsetof(): the type must be a struct or union");
         return NULL;
     }
-    const sb_field *f = sb__layout_field(L, member, strlen(member));
-    if (!f) {
-        PyErr_Format(PyExc_AttributeError, "%s has no member '%s'", L->name, member);
-        return NULL;
-    }
-    return PyLong_FromSize_t(f->offset);
+    PyObject *path = PyTuple_GetSlice(args, 1, PyTuple_Size(args));
+    PyObject *r = path ? sb__struct_offsetof(L, path) : NULL;
+    Py_XDECREF(path);
+    return r;
 }
 
 static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds)
@@ -1549,6 +1564,14 @@ static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds
     return s;
 }
 
+/* Library.cast(type, obj): sigbind.cast with this Library's type names; a
+ * function pointer type gives a callable. */
+static PyObject *library_cast(PyObject *self, PyObject *args)
+{
+    sb_library *lib = (sb_library *)self;
+    return sb__mem_cast_in(lib->module, &lib->scope, self, args);
+}
+
 /* lib.callback(type, callable, *, error_result=None): sigbind.callback() with this Library's types. */
 static PyObject *library_callback(PyObject *self, PyObject *args, PyObject *kwds)
 {
@@ -1586,6 +1609,9 @@ static PyObject *library_callback(PyObject *self, PyObject *args, PyObject *kwds
 }
 
 static PyMethodDef library_methods[] = {
+    {"cast", library_cast, METH_VARARGS,
+     "cast($self, type, obj, /)\n--\n\nobj (a Pointer, an int address or None) as a pointer of a type this Library "
+     "knows; a function pointer type gives a callable, NULL gives None."},
     {"include", (PyCFunction)(void (*)(void))sb__library_include, METH_VARARGS | METH_KEYWORDS,
      "include($self, header, /, *, include_dirs=None, defines=None)\n--\n\nRun the C preprocessor (cc -E) on a "
      "header (a name such as 'zlib.h', a path, or a list of them) and declare each of its declarations on its own; "
@@ -1601,7 +1627,9 @@ static PyMethodDef library_methods[] = {
      "Library, filled from init (a dict, a tuple, or a Struct) and members."},
     {"sizeof", library_sizeof, METH_O, "sizeof($self, type, /)\n--\n\nsizeof(type) as the C compiler says."},
     {"alignof", library_alignof, METH_O, "alignof($self, type, /)\n--\n\n_Alignof(type)."},
-    {"offsetof", library_offsetof, METH_VARARGS, "offsetof($self, type, member, /)\n--\n\noffsetof(type, member)."},
+    {"offsetof", library_offsetof, METH_VARARGS,
+     "offsetof($self, type, /, *path)\n--\n\noffsetof(type, member): type may be a Struct value; the path "
+     "nested member names ('a', 'b' or 'a.b') and array indexes."},
     {"bind", library_bind, METH_O,
      "bind($self, signature, /)\n--\n\nBind one C function by its prototype; returns a callable."},
     {"declare", sb__library_declare, METH_O,

@@ -142,6 +142,7 @@ static int mod_exec(PyObject *module)
     if (sb__compat_init() < 0)
         return -1;
     sb_state *st = sb__state(module);
+    st->module = module;
     if (sb__objects_init(st) < 0 || add_type(module, &sb__function_spec, &st->FunctionType) < 0 ||
         add_type(module, &sb__library_spec, &st->LibraryType) < 0 || add_object(module, "Pointer", st->PointerType) < 0 ||
         add_object(module, "Callback", st->CallbackType) < 0 || add_object(module, "Struct", st->StructType) < 0 ||

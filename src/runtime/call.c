@@ -2,6 +2,7 @@
 #include "runtime/runtime.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The GIL state of this thread while it is inside a call to C made by
@@ -203,8 +204,10 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
         }
         goto with_temp;
     case SB_CV_PTR:
-        if (s->type.named)
+        if (s->type.named && s->type.named->what == SB_NAMED_OPAQUE)
             break; /* a typed handle: only its converter decides */
+        if (s->type.named)
+            goto with_temp; /* `struct s *`: a buffer's export or a list's memory, released after the call */
         if (v == Py_None) {
             cell->p = NULL;
             return 0;
@@ -232,6 +235,15 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
 }
 
 /* Result cell -> Python, inline for the common kinds. */
+/* A function pointer f returned (as its result or through an [[out]]
+ * parameter): callable, named "<f>_result"; its type's named types are f's. */
+static SB_NOINLINE PyObject *fnptr_result(sb_function *f, sb_type t, void *addr)
+{
+    char name[96];
+    snprintf(name, sizeof name, "%s_result", fname(f));
+    return sb__function_at(f->state, t, addr, name, (PyObject *)f, f->library, f->adopt);
+}
+
 static inline PyObject *convert_result(const sb_function *f, const sb_plan *pl, const sb_cell *r)
 {
     switch (pl->ret_conv) {
@@ -257,6 +269,8 @@ static inline PyObject *convert_result(const sb_function *f, const sb_plan *pl, 
             return NULL;
         }
         break;
+    case SB_CV_FUNC: /* a function pointer: callable; its type is this function's */
+        return fnptr_result((sb_function *)f, pl->sig->ret, r->p);
     default:
         break;
     }
@@ -600,8 +614,9 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             continue;
         sb_type pt = s->type;
         pt.ptr--;
-        PyObject *o = sb__from_c(f->state, s->conv, pt, &cells[s->outcell]);
-        if (SB_UNLIKELY(pt.named) && o && o != Py_None && f->adopt)
+        PyObject *o = sb__type_is_fnptr(pt) ? fnptr_result(f, pt, cells[s->outcell].p)
+                                            : sb__from_c(f->state, s->conv, pt, &cells[s->outcell]);
+        if (SB_UNLIKELY(pt.named) && o && o != Py_None && f->adopt && !sb__type_is_fnptr(pt))
             o = f->adopt(f->library, pt, o, true);
         if (!o) {
             Py_XDECREF(tuple);

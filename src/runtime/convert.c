@@ -3,6 +3,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* "cos() argument 'x' (double)" prefix pieces for messages. */
@@ -363,6 +364,75 @@ static int to_address(const sb_convctx *cx, PyObject *obj, sb_cell *cell)
 }
 
 /* Pointer in: None, int address, Pointer, bytes, bytearray, buffers. */
+static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp);
+
+/* A list or tuple for a `T *` (or `T[]`) parameter: its items converted into
+ * temporary memory, an array of T that lives until the call returns, as cffi
+ * does. The items are snapshotted first (a conversion that runs Python code
+ * cannot resize or free what is looped over) and stay alive with the memory;
+ * elements are converted as members are (pointers: a Pointer, an address,
+ * bytes or None, never a buffer whose export nothing would hold). */
+static int list_to_memory(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
+{
+    sb_type e = type;
+    e.ptr--;
+    bool is_struct = !e.ptr && e.named && e.named->what == SB_NAMED_STRUCT;
+    uint8_t conv = is_struct ? SB_CV_STRUCT : (uint8_t)sb__type_conv(e);
+    if ((!e.ptr && e.kind == SB_K_VOID && !e.named) || (!e.ptr && e.named && !is_struct) || conv == SB_CV_PYOBJ ||
+        conv == SB_CV_INST)
+        return type_error(cx, "a Pointer, a buffer or None (a list needs a pointer to a known element type)", obj);
+    size_t size = sb__type_size(e);
+    PyObject *seq = sb__snapshot(obj, "a list or tuple");
+    if (!seq)
+        return -1;
+    Py_ssize_t n = PyTuple_Size(seq);
+    if ((size_t)n >= (size_t)PY_SSIZE_T_MAX / size) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    /* [memory (a private bytearray: never resized), the snapshot, UTF-8 copies...] */
+    PyObject *keep = PyList_New(0), *mem = PyByteArray_FromStringAndSize(NULL, 0);
+    int rc = keep && mem && PyByteArray_Resize(mem, (Py_ssize_t)((size_t)n * size + 1)) == 0 &&
+                     PyList_Append(keep, mem) == 0 && PyList_Append(keep, seq) == 0
+                 ? 0 : -1;
+    char *base = rc == 0 ? PyByteArray_AsString(mem) : NULL;
+    if (base)
+        memset(base, 0, (size_t)n * size + 1);
+    for (Py_ssize_t i = 0; rc == 0 && i < n; i++) {
+        char pname[96];
+        snprintf(pname, sizeof pname, "%s[%zd]", cx->pname ? cx->pname : "?", i);
+        sb_convctx ecx = *cx;
+        ecx.pname = pname;
+        ecx.declared = e;
+        PyObject *item = PyTuple_GetItem(seq, i);
+        char *dst = base + (size_t)i * size;
+        sb_cell c;
+        c.u = 0;
+        if (is_struct) {
+            rc = cx->state->kinds->struct_store(&ecx, e.named->user, item, dst);
+            continue;
+        }
+        sb_temp et;
+        memset(&et, 0, sizeof et);
+        rc = sb__to_c(&ecx, conv, e, item, &c, conv == SB_CV_CSTR ? &et : NULL);
+        if (et.obj) /* a str's UTF-8 copy: kept with the memory */
+            rc = rc == 0 ? PyList_Append(keep, et.obj) : rc;
+        sb__temp_release(&et);
+        if (rc == 0)
+            sb__cell_store(e, dst, &c);
+    }
+    Py_XDECREF(mem);
+    Py_XDECREF(seq);
+    if (rc < 0) {
+        Py_XDECREF(keep);
+        return -1;
+    }
+    tmp->obj = keep;
+    cell->p = base;
+    return 0;
+}
+
 static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
     sb_state *st = cx->state;
@@ -407,6 +477,8 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         cell->p = (void *)PyBytes_AsString(obj);
         return cell->p ? 0 : -1;
     }
+    if (tmp && (PyList_Check(obj) || PyTuple_Check(obj)))
+        return list_to_memory(cx, type, obj, cell, tmp);
     bool writable = !type.cconst;
     if (!tmp) {
         /* Stored, not passed to a call: nothing would hold a buffer's export. */
@@ -670,6 +742,9 @@ static int to_func(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
         cell->p = p;
         return 0;
     }
+    if (!tmp) /* stored in memory (a member, an element, a callback's result): nothing would keep a wrapper */
+        return type_error(cx, "a sigbind.callback(type, fn) (kept alive while C may call it), a function of that type, "
+                              "a Pointer, an int address or None", obj);
     return type_error(cx, "a sigbind.Callback, a function bound by sigbind, a callable or None", obj);
 }
 

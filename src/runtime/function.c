@@ -111,6 +111,43 @@ PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void 
     return callable;
 }
 
+PyObject *sb__function_at(sb_state *st, sb_type ftype, void *addr, const char *name, PyObject *keep, PyObject *lib,
+                          PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value, bool owned))
+{
+    if (!addr) {
+        Py_INCREF(Py_None);
+        return Py_None;
+    }
+    const sb_sig *fsig = ftype.named->user;
+    if ((uintptr_t)addr < 4096u) {
+        PyErr_Format(PyExc_ValueError, "%s: %p is not a function's address (it is in the NULL page)", ftype.named->name,
+                     addr);
+        return NULL;
+    }
+    if (!st->module) {
+        PyErr_SetString(PyExc_SystemError, "sigbind: a module state without its module");
+        return NULL;
+    }
+    sb_error err;
+    sb_sig *sig = sb__sig_copy(fsig, name, &err);
+    sb_plan *plan = sig ? sb__plan_new(sig, &err) : NULL;
+    if (!plan) {
+        sb__raise_sigerror(st, ftype.named->name, strlen(ftype.named->name), &err, NULL);
+        return NULL;
+    }
+    sb_fnextra extra;
+    memset(&extra, 0, sizeof extra);
+    extra.adopt = adopt;
+    sb_function *f = sb__function_make(st->module, lib, plan, (void (*)(void))(uintptr_t)addr, &extra);
+    if (!f)
+        return NULL;
+    Py_XINCREF(keep);
+    f->keep = keep;
+    PyObject *callable = PyCFunction_NewEx(&f->def, (PyObject *)f, NULL);
+    Py_DECREF(f); /* the callable holds it */
+    return callable;
+}
+
 static PyObject *function_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     (void)type, (void)args, (void)kwds;
@@ -123,6 +160,7 @@ static int function_traverse(PyObject *self, visitproc visit, void *arg)
     sb_function *f = (sb_function *)self;
     Py_VISIT(f->module);
     Py_VISIT(f->library);
+    Py_VISIT(f->keep);
     int r = sb__varcache_traverse(f, visit, arg);
     if (r)
         return r;
@@ -134,6 +172,7 @@ static int function_clear(PyObject *self)
     sb_function *f = (sb_function *)self;
     sb__varcache_clear(f);
     Py_CLEAR(f->library);
+    Py_CLEAR(f->keep);
     Py_CLEAR(f->module);
     return 0;
 }

@@ -44,6 +44,8 @@ typedef struct sb_kinds {
 
 struct sb_state {
     const sb_kinds *kinds;         /* the object layer's constructors (see above) */
+    PyObject *module;              /* the module this state is in (borrowed: it outlives its state); set by
+                                      each face's exec, so functions made for C addresses can hold it */
     PyObject *FunctionType;
     PyObject *LibraryType;
     PyObject *PointerType;
@@ -203,6 +205,8 @@ typedef struct sb_function {
     PyObject *module;              /* the sigbind module; strong */
     sb_state *state;               /* its state (lives as long as module) */
     PyObject *library;             /* keeps the library loaded; strong, may be NULL */
+    PyObject *keep;                /* a function made for a C address (sb__function_at): what owns its
+                                      function type's named types and keeps the code alive; strong, may be NULL */
     /* Ties a typed handle or struct result to `library` (pyface/library.c), or NULL. */
     PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value, bool owned);
     PyObject *names;               /* tuple of interned parameter names */
@@ -237,6 +241,8 @@ typedef struct sb_pointer {
     char *lo;                      /* typed memory: the region known valid around addr (owned by new(),
                                       from_buffer(), or derived from those), or NULL when unknown */
     size_t span;                   /* its size in bytes */
+    PyObject *module;              /* the module whose Pointer type this is (strong; NULL for Pointer(...)):
+                                      its elements of function pointer type are made into functions */
 } sb_pointer;
 
 /* While this thread is inside a C call made by sigbind, the call's GIL state:
@@ -277,6 +283,22 @@ SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan 
 SB_INTERNAL sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
                                            const sb_fnextra *extra);
 SB_INTERNAL extern PyType_Spec sb__function_spec;
+
+/* Is t a C function pointer (`int (*)(int)`, a typedef of one)? */
+static inline bool sb__type_is_fnptr(sb_type t)
+{
+    return t.ptr == 1 && t.named && t.named->what == SB_NAMED_FUNC;
+}
+
+/* A C function pointer (type ftype: sb__type_is_fnptr) as a Python callable
+ * with the plan and fast paths of a bound function, named `name` in messages.
+ * keep (may be NULL) owns ftype's named types (the Function, Callback, Library
+ * or Struct whose type it is) and is kept alive with the callable; lib (may be
+ * NULL) is its Library (adopt: as sb_fnextra.adopt). NULL address: None; an
+ * address in the NULL page: ValueError. New reference or NULL + exception. */
+SB_INTERNAL PyObject *sb__function_at(sb_state *st, sb_type ftype, void *addr, const char *name, PyObject *keep,
+                                      PyObject *lib,
+                                      PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value, bool owned));
 
 /* The items of v as a tuple (v itself when it is one): loops over Python
  * containers go over this snapshot by index, so conversions that run Python

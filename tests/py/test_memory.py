@@ -203,15 +203,18 @@ class Access(unittest.TestCase):
 
     def test_null_pointer(self):
         for t in ("int *", "char *", "double **"):
-            n = sigbind.Pointer(0, t)
+            self.assertIsNone(sigbind.Pointer(0, t))  # NULL is None
+            n = sigbind.Pointer(8, t)  # an address in the NULL page
             with self.assertRaisesRegex(ValueError, "NULL"):
                 n[0]
             with self.assertRaisesRegex(ValueError, "NULL"):
                 n[0] = None if t.endswith("**") else 1
             with self.assertRaisesRegex(ValueError, "NULL"):
                 n.value
-        n = sigbind.cast("int *", 0)
-        self.assertFalse(n)
+        self.assertIsNone(sigbind.cast("int *", 0))
+        self.assertIsNone(sigbind.cast("int *", None))
+        n = sigbind.cast("int *", 4)
+        self.assertTrue(n)
         with self.assertRaisesRegex(ValueError, "NULL"):
             (n + 1)[0]
         with self.assertRaisesRegex(ValueError, "NULL"):

@@ -86,7 +86,7 @@ class Structs(unittest.TestCase):
         m.i = 0x3F800000  # union members share memory
         self.assertEqual(m.f, 1.0)
         m.s = [1, 2]  # shorter: the rest is zero
-        self.assertEqual(m.s, [1, 2, 0])
+        self.assertEqual(list(m.s), [1, 2, 0])  # an array member is a view (issue 12): list() copies it
         with self.assertRaises(OverflowError) as cm:
             m.tail = 256
         self.assertEqual(str(cm.exception), "struct mixed attribute 'tail' (unsigned char) must be in 0..255, not 256")
@@ -103,6 +103,11 @@ class Structs(unittest.TestCase):
         self.assertNotEqual(lib.new("struct point", x=1), lib.new("struct point", x=2))
         with self.assertRaises(TypeError):
             hash(m)
+
+    def test_buffer_for_struct_pointer_is_released_after_the_call(self):
+        b = bytearray(self.lib.sizeof("struct rect"))
+        self.assertEqual(self.lib.rect_area(b), 0)
+        b.extend(b"x")  # no export left behind: the bytearray can be resized again
 
     def test_conversion_errors(self):
         lib = self.lib

@@ -225,7 +225,7 @@ class Pointers(unittest.TestCase):
         p = sigbind.Pointer(16, "uint8_t *")
         self.assertEqual(p.type, "uint8_t *")
         self.assertEqual(int(p), 16)
-        self.assertFalse(sigbind.Pointer(0))
+        self.assertIsNone(sigbind.Pointer(0))  # NULL is None
         with self.assertRaises(ValueError):
             sigbind.Pointer(1, "int")
         with self.assertRaises(ValueError):

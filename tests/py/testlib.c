@@ -476,6 +476,107 @@ API void h_copy(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
 /* memchr: a pointer into its argument's memory. */
 API const void *h_memchr(const void *s, int c, size_t n) { return memchr(s, c, n); }
 
+/* Function pointers as values (test_fnptr.py): returned, stored in structs
+ * and tables, handed to callbacks. */
+typedef int (*fp_int_t)(int);
+static int fp_twice(int x) { return 2 * x; }
+static int fp_neg(int x) { return -x; }
+static double fp_hyp2(double a, double b) { return a * a + b * b; }
+static struct point fp_mkpoint(int x, int y)
+{
+    struct point p = {x, y};
+    return p;
+}
+static const char *fp_name(int which) { return which ? "neg" : "twice"; }
+API fp_int_t fp_get(int which) { return which == 0 ? fp_twice : which == 1 ? fp_neg : NULL; }
+API void fp_get_out(int which, fp_int_t *out) { *out = fp_get(which); }
+API void *fp_get_bad(void) { return (void *)(uintptr_t)16; }
+typedef struct point (*fp_mk_t)(int, int);
+API fp_mk_t fp_get_mkpoint(void) { return fp_mkpoint; }
+typedef const char *(*fp_name_t)(int);
+API fp_name_t fp_get_name(void) { return fp_name; }
+struct fp_ops {
+    int (*unary)(int);
+    double (*binary)(double a, double b);
+    fp_int_t named;
+    int tag;
+};
+API void fp_ops_fill(struct fp_ops *o)
+{
+    o->unary = fp_twice;
+    o->binary = fp_hyp2;
+    o->named = fp_neg;
+    o->tag = 7;
+}
+API int fp_ops_unary(const struct fp_ops *o, int x) { return o->unary ? o->unary(x) : -1000; }
+static fp_int_t fp_table[3] = {fp_twice, fp_neg, NULL};
+API fp_int_t *fp_table_get(void) { return fp_table; }
+/* Calls cb with a C function and x: a callback that receives a function pointer. */
+API int fp_give(int (*cb)(fp_int_t f, int x), int x) { return cb(fp_twice, x); }
+API int fp_apply(fp_int_t f, int x) { return f(x); }
+
+/* C data as ctypes and cffi describe it (test_cdata_peers.py). */
+struct peer_buf {
+    int n;
+    int data[4];
+    unsigned char raw[4];
+    signed char sc[2];
+    char name[8];
+    int *ip;
+    double *dp;
+    char **names;
+    struct point pts[2];
+};
+API int peer_sum(const struct peer_buf *b)
+{
+    int s = 0;
+    for (int i = 0; i < b->n && i < 4; i++)
+        s += b->data[i];
+    return s;
+}
+API void peer_fill(struct peer_buf *b)
+{
+    static int iv = 42;
+    static double dv = 2.5;
+    static char *nm[] = {"alpha", "beta", NULL};
+    b->ip = &iv;
+    b->dp = &dv;
+    b->names = nm;
+    b->raw[0] = 200;
+    b->sc[0] = -3;
+}
+API double peer_avg(const double *v, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += v[i];
+    return n ? s / (double)n : 0.0;
+}
+API void peer_scale(int *v, size_t n, int k)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] *= k;
+}
+API int peer_points_x(const struct point *p, size_t n)
+{
+    int s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += p[i].x;
+    return s;
+}
+API size_t peer_strs_len(const char *const *v, size_t n)
+{
+    size_t s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += v[i] ? strlen(v[i]) : 0;
+    return s;
+}
+API int peer_void_cb(void (*cb)(int), int x)
+{
+    cb(x);
+    return x + 1;
+}
+
 /* Global variables (Library attributes from `extern` declarations, test_library_blocks.py). */
 API int g_counter = 42;
 API const int g_limit = 7;
