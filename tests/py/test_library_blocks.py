@@ -251,6 +251,12 @@ class LibraryTypesOutsideDeclare(unittest.TestCase):
         with self.assertRaises(TypeError):
             self.lib.callback(3, print)
 
+    def test_cast_takes_library_types(self):
+        items = self.lib.new("item_t[2]", [(1, 0.5), (2, 1.5)])
+        p = self.lib.cast("const item_t *", sigbind.cast("void *", items))
+        self.assertEqual(p[1].key, 2)
+        self.assertIsNone(self.lib.cast("struct item *", 0))
+
     def test_new_takes_library_types(self):
         self.assertEqual(self.lib.new("item_t", {"key": 7}).key, 7)
         self.assertEqual(len(self.lib.new("item_t[4]")), 4)
@@ -338,6 +344,9 @@ class GlobalVariables(unittest.TestCase):
         gc.collect()  # the Library keeps the Callback while C holds its address
         self.assertEqual(self.lib.g_run_hook(5), 0)
         self.assertEqual(seen, [5])
+        self.lib.g_hook(6)  # read back: a callable of the variable's type
+        self.assertEqual(seen, [5, 6])
+        del seen[1:]
         with self.assertRaisesRegex(TypeError, "callback of that type"):
             self.lib.g_hook = sigbind.callback("int (int v)", abs)
         self.assertEqual(self.lib.g_run_hook(7), 0)
