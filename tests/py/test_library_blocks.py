@@ -419,6 +419,22 @@ struct sb_packed { char c; int i; };
 int t_int(int x);
 #pragma pack(pop)
 struct sb_after { char c; int i; };
+__extension__ typedef long long sb_ll_t;
+__attribute__((visibility("default"))) int sb_noise(const char *__restrict s) __attribute__((nonnull(1)));
+struct sb_attr_packed { char c; int i; } __attribute__((packed));
+int sb_renamed(int x) __asm__("t_int");
+enum sb_spread { SB_FIRST = 1,
+
+
+
+
+
+
+
+
+
+
+    SB_LAST = 2 };
 #endif
 """
 
@@ -450,7 +466,7 @@ class HeaderEntryPoint(unittest.TestCase):
         lib.g_counter = 42
         self.assertEqual(lib.g_counter, 42)
         self.assertEqual(lib.sizeof("point_t"), 8)
-        self.assertEqual(lib.missing, ["sb_not_defined"])
+        self.assertEqual(lib.missing, ["sb_noise", "sb_not_defined"])
 
     def test_what_cannot_be_declared_is_skipped_with_the_reason(self):
         lib = self.load()
@@ -464,6 +480,23 @@ class HeaderEntryPoint(unittest.TestCase):
         self.assertFalse(any("SB_MAX" in s[0] for s in lib.skipped))  # function-like macros: not C to bind
         self.assertEqual(lib.sizeof("struct sb_after"), 8)  # after #pragma pack(pop): declared
         self.assertFalse(hasattr(lib, "SB_FLAG_ON"))
+
+    def test_gnu_noise_is_dropped_but_never_what_changes_meaning(self):
+        lib = self.load()
+        self.assertEqual(lib.sizeof("sb_ll_t"), 8)          # __extension__
+        self.assertIn("sb_noise", lib.missing)               # declared: attributes and __restrict dropped
+        self.assertEqual((lib.SB_FIRST, lib.SB_LAST), (1, 2))  # line markers inside the enum
+        why = {s[0].split("{")[0].split("(")[0].split()[-1]: s[3] for s in lib.skipped if s[1] == self.header}
+        try:
+            size = lib.sizeof("struct sb_attr_packed")
+        except sigbind.SignatureError:
+            self.assertIn("layout attribute", why["sb_attr_packed"])  # never laid out without it
+        else:
+            self.assertEqual(size, 5)  # the parser honours packed
+        if hasattr(lib, "sb_renamed"):
+            self.assertEqual(lib.sb_renamed(3), 3)  # the parser binds the renamed symbol
+        else:
+            self.assertIn("symbol rename", why["sb_renamed"])
 
     def test_defines_and_include_dirs_reach_the_preprocessor(self):
         lib = self.load(defines={"SB_WITH_FLAG": None, "SB_UNUSED": "2"})
