@@ -303,7 +303,8 @@ static st_kind next_stmt(splitter *sp, stmt *st)
                 *st = def;
                 return ST_DEFINE;
             }
-            st->directives |= start != SIZE_MAX;
+            if (start != SIZE_MAX)
+                st->directives = true;
             continue;
         }
         if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
@@ -549,6 +550,7 @@ PyObject *sb__library_include(PyObject *self, PyObject *args, PyObject *kwds)
         return NULL;
     splitter sp = {PyBytes_AsString(text), (size_t)PyBytes_Size(text), 0, "", 1, 0};
     stmt st;
+    memset(&st, 0, sizeof st);
     size_t ok = 0, nskip0 = lib->skipped ? (size_t)PyList_Size(lib->skipped) : 0;
     int rc = 0;
     st_kind k;
