@@ -562,7 +562,7 @@ PyObject *sb__library_include(PyObject *self, PyObject *args, PyObject *kwds)
         else if (k == ST_PACKED)
             rc = skip_s(lib, t, len, &st, "declared under #pragma pack, which sigbind does not apply yet");
         else if (k == ST_DEFINE) {
-            if (define_wanted(t, len)) {
+            if (st.file[0] != '<' && define_wanted(t, len)) { /* not the compiler's (<built-in>, <command-line>) */
                 char *d = malloc(len + 9);
                 if (!d) {
                     PyErr_NoMemory();

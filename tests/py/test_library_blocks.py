@@ -498,6 +498,18 @@ class HeaderEntryPoint(unittest.TestCase):
         else:
             self.assertIn("symbol rename", why["sb_renamed"])
 
+    def test_a_large_header_loads_in_linear_work(self):
+        def steps(n):
+            path = os.path.join(self.dir, "big%d.h" % n)
+            with open(path, "w") as f:
+                f.write(type_block(n).replace("size_t strlen", "unsigned long strlen"))
+            lib = sigbind.load(None)
+            counts = lib.include(path)
+            self.assertEqual(counts, {"declared": 5 * n, "skipped": 0})
+            return lib.__lookup_steps__
+        small, large = steps(500), steps(2000)
+        self.assertLess(large / small, 8, "lookups visited %d entries for 500 groups, %d for 2000" % (small, large))
+
     def test_defines_and_include_dirs_reach_the_preprocessor(self):
         lib = self.load(defines={"SB_WITH_FLAG": None, "SB_UNUSED": "2"})
         self.assertEqual(lib.SB_FLAG_ON, 101)
