@@ -189,7 +189,7 @@ typedef struct splitter {
     int pack;            /* #pragma pack depth in effect (0: none) */
 } splitter;
 
-typedef enum { ST_END, ST_DECL, ST_DEFINE, ST_BODY, ST_PACKED } st_kind;
+typedef enum { ST_END, ST_DECL, ST_DEFINE, ST_BODY, ST_PACKED, ST_PRAGMA } st_kind;
 
 typedef struct stmt {
     st_kind kind;
@@ -234,6 +234,11 @@ static st_kind directive(splitter *sp, stmt *st)
                     num |= p[q2] >= '0' && p[q2] <= '9';
                 }
                 sp->pack = pop ? (sp->pack > 0 ? sp->pack - 1 : 0) : push || num ? sp->pack + 1 : 0;
+                st->kind = k = ST_PRAGMA; /* the whole line, for a Library that applies it */
+                st->start = sp->pos;
+                st->end = eol;
+                st->line = sp->line;
+                snprintf(st->file, sizeof st->file, "%s", sp->file);
                 break;
             }
     }
@@ -298,10 +303,11 @@ static st_kind next_stmt(splitter *sp, stmt *st)
         }
         if (c == '#' && (sp->pos == 0 || s[sp->pos - 1] == '\n')) {
             stmt def;
-            if (directive(sp, &def) == ST_DEFINE && start == SIZE_MAX) {
+            st_kind dk = directive(sp, &def);
+            if ((dk == ST_DEFINE || dk == ST_PRAGMA) && start == SIZE_MAX) {
                 def.directives = false;
                 *st = def;
-                return ST_DEFINE;
+                return dk;
             }
             if (start != SIZE_MAX)
                 st->directives = true;
@@ -551,6 +557,7 @@ PyObject *sb__library_include(PyObject *self, PyObject *args, PyObject *kwds)
     splitter sp = {PyBytes_AsString(text), (size_t)PyBytes_Size(text), 0, "", 1, 0};
     stmt st;
     memset(&st, 0, sizeof st);
+    bool packs = false; /* the Library took a #pragma pack: packed definitions are declared */
     size_t ok = 0, nskip0 = lib->skipped ? (size_t)PyList_Size(lib->skipped) : 0;
     int rc = 0;
     st_kind k;
@@ -559,7 +566,14 @@ PyObject *sb__library_include(PyObject *self, PyObject *args, PyObject *kwds)
         size_t len = st.end - st.start;
         if (k == ST_BODY)
             rc = skip_s(lib, t, len, &st, "a function definition (an inline body): nothing to bind");
-        else if (k == ST_PACKED)
+        else if (k == ST_PRAGMA) {
+            /* `#pragma pack(...)`: given to the Library; one that takes it lays out what follows */
+            PyObject *failed = NULL;
+            rc = declare_text(lib, t, len, &failed);
+            packs |= rc == 0;
+            Py_XDECREF(failed);
+            rc = rc < 0 ? -1 : 0;
+        } else if (k == ST_PACKED && !packs)
             rc = skip_s(lib, t, len, &st, "declared under #pragma pack, which sigbind does not apply yet");
         else if (k == ST_DEFINE) {
             if (st.file[0] != '<' && define_wanted(t, len)) { /* not the compiler's (<built-in>, <command-line>) */

@@ -475,7 +475,11 @@ class HeaderEntryPoint(unittest.TestCase):
         self.assertEqual(line, 1 + HEADER.splitlines().index("int sb_not_in_the_library(undeclared_t x);"))
         self.assertIn("undeclared_t", reason)
         self.assertIn("function definition", skipped["sb_twice"][3])
-        self.assertIn("#pragma pack", [s for s in lib.skipped if "sb_packed" in s[0]][0][3])
+        try:  # a Library that applies #pragma pack lays it out packed; one that does not, skips it
+            self.assertEqual(lib.sizeof("struct sb_packed"), 5)
+        except sigbind.SignatureError:
+            self.assertIn("#pragma pack", [s for s in lib.skipped if "sb_packed" in s[0]][0][3])
+        self.assertEqual(lib.t_int(7), 7)  # a prototype under #pragma pack is declared either way
         self.assertIn("SB_NAME", " ".join(s[0] for s in lib.skipped))
         self.assertFalse(any("SB_MAX" in s[0] for s in lib.skipped))  # function-like macros: not C to bind
         self.assertEqual(lib.sizeof("struct sb_after"), 8)  # after #pragma pack(pop): declared
