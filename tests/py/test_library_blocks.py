@@ -1,4 +1,4 @@
-# test_library_blocks.py — declaration blocks of a Library as a compiler sees them: linear in their size, names resolved first-declared-first.
+# test_library_blocks.py — declaration blocks as a compiler reads them (linear, missing symbols, all-or-nothing failures, redeclarations), library types outside declare(), global variables, and the header entry point (include(), load(header=...)).
 import gc
 import os
 import shutil
