@@ -98,6 +98,13 @@ static PyObject *include_lines(PyObject *os, PyObject *headers)
         if (!PyUnicode_Check(h)) {
             PyErr_Format(PyExc_TypeError, "include() argument 'header' must be a str or a list of str, not %R",
                          (PyObject *)Py_TYPE(h));
+        } else if (PyUnicode_FindChar(h, '\n', 0, PyUnicode_GetLength(h), 1) >= 0 ||
+                   PyUnicode_FindChar(h, '\r', 0, PyUnicode_GetLength(h), 1) >= 0 ||
+                   PyUnicode_FindChar(h, '\0', 0, PyUnicode_GetLength(h), 1) >= 0 ||
+                   PyUnicode_FindChar(h, '"', 0, PyUnicode_GetLength(h), 1) >= 0 ||
+                   PyUnicode_FindChar(h, '>', 0, PyUnicode_GetLength(h), 1) >= 0 || PyUnicode_GetLength(h) == 0) {
+            PyErr_Format(PyExc_ValueError, "include(): %R is not a header name (no newline, NUL, '\"' or '>'; "
+                         "not empty)", h);
         } else {
             PyObject *isfile = PyObject_CallMethod(path, "isfile", "O", h);
             PyObject *abs = isfile == Py_True ? PyObject_CallMethod(path, "abspath", "O", h) : NULL;

@@ -935,6 +935,41 @@ static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, l
     return 0;
 }
 
+/* Is addr in memory the program may write: a writable segment of a loaded
+ * object and not its RELRO part (read-only after relocation)? A variable in
+ * .rodata declared without const would fault on the first assignment. */
+struct wr_query {
+    uintptr_t addr;
+    int found;   /* 0 unknown, 1 writable, -1 read-only */
+};
+
+static int wr_visit(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    struct wr_query *q = data;
+    int found = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+        if (q->addr < lo || q->addr >= hi)
+            continue;
+        if (ph->p_type == PT_GNU_RELRO)
+            found = -1;
+        else if (ph->p_type == PT_LOAD && found == 0)
+            found = (ph->p_flags & PF_W) ? 1 : -1;
+    }
+    if (found)
+        q->found = found;
+    return found != 0; /* stop at the object that holds it */
+}
+
+static bool address_writable(const void *addr)
+{
+    struct wr_query q = {(uintptr_t)addr, 0};
+    dl_iterate_phdr(wr_visit, &q);
+    return q.found >= 0;
+}
+
 /* An `extern` statement: a prototype (bound as any), or a variable (kept in
  * the Library; found, its index goes into gfound; missing, into miss). None
  * (new reference) for a variable, a callable for a function, or NULL. */
@@ -959,6 +994,11 @@ static PyObject *add_extern(sb_library *lib, const char *t, size_t len, size_t a
         PyObject *r = record_missing(lib, miss, name);
         sb__sig_free(g.sig);
         return r;
+    }
+    if (!address_writable(g.addr)) { /* const in the library, whatever the declaration says */
+        g.readonly = true;
+        if (g.count != SB_ARRAY_NONE && !g.type.ptr)
+            g.type.cconst = 1; /* its elements too */
     }
     sb_libtypes *ts = lib->types;
     if (!ts && !(ts = lib->types = calloc(1, sizeof *ts))) {
@@ -1002,6 +1042,8 @@ static PyObject *global_address(sb_library *lib, const libglobal *g)
     sb_type pt = g->type;
     if (pt.ptr == UINT8_MAX)
         return PyErr_Format(PyExc_TypeError, "too many levels of pointers"), NULL;
+    if (g->readonly && !pt.ptr)
+        pt.cconst = 1; /* `const int *`: its Pointer refuses writes too */
     pt.ptr++;
     PyObject *p = sb__pointer_new(st, g->addr, pt, (PyObject *)lib);
     size_t size = sb__type_size(g->type);
@@ -1024,6 +1066,8 @@ static PyObject *global_get(sb_library *lib, const libglobal *g, PyObject *name)
         PyErr_Format(PyExc_TypeError, "global '%U' has an incomplete type: use lib.addressof('%U')", name, name);
         return NULL;
     }
+    if (g->readonly && !g->type.ptr && g->type.named && g->type.named->what == SB_NAMED_STRUCT)
+        return sb__struct_new(st, lib->module, g->type.named->user, (PyObject *)lib, g->addr); /* a copy */
     PyObject *base = global_address(lib, g);
     PyObject *v = base ? sb__elem_get_in(base, (PyTypeObject *)st->PointerType, g->type, g->addr) : NULL;
     Py_XDECREF(base);
@@ -1045,7 +1089,8 @@ static int global_set(sb_library *lib, const libglobal *g, PyObject *name, PyObj
     else if (g->count != SB_ARRAY_NONE)
         PyErr_Format(PyExc_AttributeError, "'%s' is an array: write its elements (lib.%s[i] = v)", n, n);
     else if (g->readonly)
-        PyErr_Format(PyExc_AttributeError, "'%s' is a const global variable: it cannot be assigned", n);
+        PyErr_Format(PyExc_AttributeError, "'%s' is a const global variable (or in read-only memory): it cannot "
+                     "be assigned", n);
     else if (!lib->gkeep && !(lib->gkeep = PyDict_New()))
         ;
     else if (g->type.named && g->type.named->what == SB_NAMED_FUNC && sb__callback_check(st, v)) {

@@ -367,6 +367,26 @@ class GlobalVariables(unittest.TestCase):
         with self.assertRaises(AttributeError):
             self.lib.addressof(3)
 
+    def test_a_global_in_read_only_memory_is_const_whatever_the_declaration_says(self):
+        # g_name and g_limit are const in the library (.rodata): a declaration without const
+        # must not let a write fault the process.
+        lib = sigbind.load(TESTLIB, "struct point { int x; int y; }; extern int g_limit; extern char g_name[];"
+                                    "extern struct point g_fixed;")
+        with self.assertRaisesRegex(AttributeError, "read-only memory"):
+            lib.g_limit = 8
+        self.assertEqual(lib.g_limit, 7)
+        with self.assertRaises(TypeError):
+            lib.g_name[0] = b"S"
+        with self.assertRaises(TypeError):
+            lib.addressof("g_limit")[0] = 8
+        self.assertIn("(const int *)", repr(lib.addressof("g_limit")))
+        self.assertEqual(sigbind.string_at(lib.g_name), b"sigbind")
+        fixed = lib.g_fixed  # a copy: writing it cannot reach read-only memory
+        fixed.x = 50
+        self.assertEqual((fixed.x, lib.g_fixed.x, lib.g_fixed.y), (50, 5, 6))
+        with self.assertRaisesRegex(AttributeError, "read-only memory"):
+            lib.g_fixed = (1, 2)
+
     def test_a_missing_global_is_listed_and_raises_when_used(self):
         self.assertEqual(self.lib.missing, ["g_no_such_global"])
         with self.assertRaises(sigbind.SymbolNotFoundError):
@@ -532,6 +552,9 @@ class HeaderEntryPoint(unittest.TestCase):
             sigbind.load(TESTLIB, header="sb_no_such_header.h")
         with self.assertRaises(TypeError):
             sigbind.load(TESTLIB).include([3])
+        for bad in ("stdio.h>\n#include <evil.h", "a\"b.h", "x\0.h", ""):
+            with self.assertRaisesRegex(ValueError, "not a header name"):
+                sigbind.load(TESTLIB).include(bad)
         with self.assertRaises(TypeError):
             sigbind.load(TESTLIB).include(self.header, defines=["X"])
 

@@ -595,3 +595,4 @@ API int g_run_hook(int v)
     g_hook(v);
     return 0;
 }
+API const struct point g_fixed = {5, 6}; /* in .rodata: a Library reads it as a copy */
