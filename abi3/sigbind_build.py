@@ -12,8 +12,13 @@ to build; the backend reads it with the small TOML reader below (tomllib exists 
     license = {text = "MIT"}          # License:
     readme = "README.md"              # the long description (markdown)
     classifiers = ["..."]
+    authors = [{name = "..", email = ".."}]   # and maintainers, keywords, urls, dependencies,
+                                      # optional-dependencies, scripts, gui-scripts, entry-points,
+                                      # license-files: every PEP 621 key; an unknown key is an error
     [tool.sigbind]
-    module = "example_pkg"            # import name: the build must produce <module>.abi3.so (default: name)
+    module = "example_pkg"            # import name: the build must produce <module>.abi3.so (default: name);
+                                      # "pkg._native": _native.abi3.so, shipped as pkg/_native.abi3.so
+    packages = ["src/pkg"]            # Python packages (directories: .py files and data) the wheel ships
     targets = ["example_pkg"]         # CMake targets to build (default: all)
     stub = "example_pkg.pyi"          # optional type stub, shipped as <module>.pyi and <module>-stubs/
     license-files = ["LICENSE"]       # License-File:, shipped in .dist-info/licenses/ and the sdist
@@ -21,6 +26,7 @@ to build; the backend reads it with the small TOML reader below (tomllib exists 
     cmake-args = ["-DFOO=ON"]         # extra configure arguments
     version-from = "CMakeLists.txt"   # version from `project(<name> VERSION x.y.z`
     sdk = true                        # sigbind itself only: ship this backend and the CMake SDK in the wheel
+    platform = "manylinux2014"        # or "manylinux_2_28", or "auto": the oldest policy the binary meets
 
 build_wheel:
   1. `cmake -S <project> -B <tmp> -G Ninja -DCMAKE_BUILD_TYPE=Release [cmake-args]` and
@@ -29,11 +35,14 @@ build_wheel:
      `find_package(sigbind CONFIG REQUIRED)` and call sigbind_add_module(): the SDK is $SIGBIND_ROOT
      (a `cmake --install` prefix of sigbind) or else the `sigbind_sdk/` this backend was installed
      with (sigbind's wheel ships it: `requires = ["sigbind"]` in the extension's pyproject.toml).
-  2. Checks the binary: its DT_NEEDED entries may only be libc, libm, libpthread, libdl and the
-     dynamic loader (libffi is linked statically, libpython is never linked), and abi3/audit.py
-     must pass (every Py* symbol stable ABI <= 3.7).
-  3. Tag `cp37-abi3-manylinux_2_X_<arch>`: X is the highest GLIBC_2.X version the binary requires
-     (the "Version References" of `objdump -p`, i.e. .gnu.version_r).
+  2. Checks the binary: abi3/audit.py must pass (every Py* symbol stable ABI <= 3.7), and it must
+     meet the manylinux policy asked for (`platform`, default manylinux2014): its DT_NEEDED
+     entries only libraries of the policy's allow-list (PEP 599's; libffi is linked statically,
+     libpython never), and no required symbol version (the "Version References" of `objdump -p`,
+     i.e. .gnu.version_r) newer than the policy's GLIBC_/GLIBCXX_/CXXABI_/GCC_ limit. Otherwise it
+     refuses to tag the wheel and names each offending library, version and symbol.
+  3. Tag `cp37-abi3-<policy>`: manylinux2014 is `manylinux_2_17_<arch>.manylinux2014_<arch>`
+     (PEP 600 name + PEP 599 alias; WHEEL gets one Tag line for each).
   4. Writes the wheel: <module>.abi3.so, the stub (see STUB_LAYOUT), the license files, and with
      `sdk = true` sigbind_build.py plus sigbind_sdk/ (`cmake --install --component Development`:
      sigbind.h, libsigbind.a, lib/cmake/sigbind; and the abi3 audit), then
@@ -44,10 +53,13 @@ build_editable (PEP 660): the same build in a directory that stays (config setti
 build_sdist: <name>-<ver>.tar.gz with pyproject.toml, PKG-INFO, readme, licenses and `sdist` items.
 
 Environment: SIGBIND_CMAKE (default `cmake`), SIGBIND_BUILD_DIR (reuse/keep a build directory
-instead of a temporary one), SIGBIND_CMAKE_ARGS (extra configure arguments), SIGBIND_ROOT (see 1.).
-Config settings (pip -C / --config-settings): build-dir, cmake-args.
+instead of a temporary one), SIGBIND_CMAKE_ARGS (extra configure arguments), SIGBIND_ROOT (see 1.),
+SIGBIND_PLATFORM (overrides `platform`).
+Config settings (pip -C / --config-settings): build-dir, cmake-args, platform.
 """
 import base64
+import difflib
+import glob
 import hashlib
 import io
 import os
@@ -62,8 +74,6 @@ import time
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# DT_NEEDED entries a manylinux wheel may keep (everything else must be linked statically).
-ALLOWED_NEEDED = re.compile(r"^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|ld-linux[-\w.]*\.so\.\d+)$")
 SDIST_SKIP_DIRS = {"__pycache__", ".git", "build", "dist", "build-editable"}
 # The stub layout, and why (PEP 561, and what mypy and pyright actually do):
 #   <module>.pyi                next to <module>.abi3.so: pyright/pylance and IDEs read a stub that sits
@@ -264,23 +274,114 @@ class _TomlParser:
 
 
 # ---------------------------------------------------------------- the project being built
+# The [project] keys of PEP 621 / the pyproject.toml specification, and the [tool.sigbind] keys
+# this backend knows. Anything else is a mistake (a typo such as `author` or `licence`) and an error.
+PROJECT_KEYS = ("name", "version", "description", "readme", "requires-python", "license", "license-files",
+                "authors", "maintainers", "keywords", "classifiers", "urls", "scripts", "gui-scripts",
+                "entry-points", "dependencies", "optional-dependencies", "dynamic")
+TOOL_KEYS = ("module", "targets", "stub", "license-files", "sdist", "cmake-args", "version-from", "sdk",
+             "platform", "packages")
+_STR, _LIST = "a string", "an array of strings"
+
+
+def _is_strs(v):
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
 class Project:
     """What pyproject.toml (in `root`) says about the distribution and its module."""
 
     def __init__(self, root=None):
         self.root = os.path.abspath(root or os.getcwd())
-        path = os.path.join(self.root, "pyproject.toml")
-        with open(path, encoding="utf-8") as f:
+        self.path = os.path.join(self.root, "pyproject.toml")
+        with open(self.path, encoding="utf-8") as f:
             data = parse_toml(f.read())
         self.meta = data.get("project", {})
         self.tool = data.get("tool", {}).get("sigbind", {})
-        if "name" not in self.meta:
-            raise RuntimeError("sigbind_build: %s has no [project] name" % path)
+        self._check_keys()
         self.name = self.meta["name"]
         self.dist = re.sub(r"[-_.]+", "_", self.name)  # file names: PEP 427 / the binary distribution spec
         self.module = self.tool.get("module", self.dist)
+        if not re.match(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$", self.module):
+            self.error("[tool.sigbind] module = %r is not a (dotted) Python module name" % self.module)
         self.version = self._version()
         self.sdk = bool(self.tool.get("sdk", False))
+
+    def error(self, what):
+        raise RuntimeError("sigbind_build: %s: %s" % (self.path, what))
+
+    def _unknown(self, table, key, known):
+        close = difflib.get_close_matches(key, known, n=1)
+        self.error("unknown key %r in %s%s (known: %s)" % (
+            key, table, "; did you mean %r?" % close[0] if close else "", ", ".join(known)))
+
+    def _check_keys(self):
+        m, t = self.meta, self.tool
+        if "name" not in m:
+            self.error("no [project] name")
+        for key in m:
+            if key not in PROJECT_KEYS:
+                self._unknown("[project]", key, PROJECT_KEYS)
+        for key in t:
+            if key not in TOOL_KEYS:
+                self._unknown("[tool.sigbind]", key, TOOL_KEYS)
+        for key in ("name", "version", "description", "requires-python"):
+            if key in m and not isinstance(m[key], str):
+                self.error("[project] %s must be %s" % (key, _STR))
+        for key in ("keywords", "classifiers", "dependencies", "dynamic", "license-files"):
+            if key in m and not _is_strs(m[key]):
+                self.error("[project] %s must be %s" % (key, _LIST))
+        for key in ("authors", "maintainers"):
+            for person in m.get(key, []) if isinstance(m.get(key, []), list) else [None]:
+                if not isinstance(person, dict) or not person or set(person) - {"name", "email"} or \
+                        not all(isinstance(v, str) for v in person.values()):
+                    self.error("[project] %s must be an array of tables with `name` and/or `email` (strings), "
+                               "not %r" % (key, person))
+        for key in ("urls", "scripts", "gui-scripts"):
+            if key in m and (not isinstance(m[key], dict) or not all(isinstance(v, str) for v in m[key].values())):
+                self.error("[project] %s must be a table of strings" % key)
+        if "entry-points" in m:
+            eps = m["entry-points"]
+            if not isinstance(eps, dict) or not all(isinstance(g, dict) and all(isinstance(v, str) for v in g.values())
+                                                    for g in eps.values()):
+                self.error("[project] entry-points must be a table of tables of strings")
+            for group in ("console_scripts", "gui_scripts"):
+                if group in eps:
+                    self.error("[project.entry-points.%s] is not allowed: use [project.%s]"
+                               % (group, "scripts" if group == "console_scripts" else "gui-scripts"))
+        if "optional-dependencies" in m:
+            od = m["optional-dependencies"]
+            if not isinstance(od, dict) or not all(_is_strs(v) for v in od.values()):
+                self.error("[project] optional-dependencies must be a table of arrays of strings")
+            for extra in od:
+                if not re.match(r"^[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$", extra):
+                    self.error("[project.optional-dependencies] %r is not a valid extra name" % extra)
+        for key in m.get("dynamic", []):
+            if key not in PROJECT_KEYS or key == "name":
+                self.error("[project] dynamic lists %r, which is not a field that can be dynamic" % key)
+            if key in m:
+                self.error("[project] %s is both given and listed in dynamic" % key)
+            if key != "version":
+                self.error("[project] dynamic = [%r]: this backend computes only the version" % key)
+        lic = m.get("license")
+        if lic is not None and not isinstance(lic, str) and not (
+                isinstance(lic, dict) and len(lic) == 1 and set(lic) <= {"text", "file"}
+                and isinstance(next(iter(lic.values())), str)):
+            self.error("[project] license must be an SPDX expression string, {text = \"...\"} or {file = \"...\"}")
+        readme = m.get("readme")
+        if readme is not None and not isinstance(readme, str) and not (
+                isinstance(readme, dict) and set(readme) <= {"file", "text", "content-type"}
+                and len(set(readme) & {"file", "text"}) == 1 and "content-type" in readme):
+            self.error("[project] readme must be a file name or a table with `file` or `text`, and `content-type`")
+        for key in ("targets", "license-files", "sdist", "cmake-args", "packages"):
+            if key in t and not _is_strs(t[key]):
+                self.error("[tool.sigbind] %s must be %s" % (key, _LIST))
+        for key in ("module", "stub", "version-from", "platform"):
+            if key in t and not isinstance(t[key], str):
+                self.error("[tool.sigbind] %s must be %s" % (key, _STR))
+        for pkg in t.get("packages", []):
+            if not os.path.isfile(os.path.join(self.root, pkg, "__init__.py")):
+                self.error("[tool.sigbind] packages: %r is not a directory with an __init__.py" % pkg)
 
     def _version(self):
         if "version" in self.meta:
@@ -295,52 +396,143 @@ class Project:
             raise RuntimeError("sigbind_build: no `project(<name> VERSION x.y.z` in " + source)
         return m.group(1)
 
+    def platform(self, config_settings=None):
+        """The manylinux policy the wheel must meet: config setting `platform`, $SIGBIND_PLATFORM,
+        [tool.sigbind] platform, or manylinux2014."""
+        return (_setting(config_settings, "platform") or os.environ.get("SIGBIND_PLATFORM")
+                or self.tool.get("platform") or DEFAULT_POLICY)
+
     def file(self, rel):
         return os.path.join(self.root, rel)
 
+    def module_path(self, suffix):
+        """Where <module><suffix> goes in the wheel: pkg/sub/name.abi3.so for module = "pkg.sub.name"."""
+        return self.module.replace(".", "/") + suffix
+
     def license_files(self):
-        files = list(self.tool.get("license-files", []))
+        """License-File entries: [project] license-files (globs, PEP 639), [tool.sigbind] license-files,
+        license = {file = ...}; each must exist."""
+        files = []
+        for pattern in self.meta.get("license-files", []):
+            found = sorted(os.path.relpath(p, self.root).replace(os.sep, "/")
+                           for p in glob.glob(self.file(pattern), recursive=True) if os.path.isfile(p))
+            if not found:
+                self.error("[project] license-files: %r matches no file" % pattern)
+            files += [f for f in found if f not in files]
+        for f in self.tool.get("license-files", []):
+            if f not in files:
+                files.append(f)
         lic = self.meta.get("license")
         if isinstance(lic, dict) and "file" in lic and lic["file"] not in files:
             files.append(lic["file"])
-        return [f for f in files if os.path.isfile(self.file(f))]
+        for f in files:
+            if not os.path.isfile(self.file(f)):
+                self.error("license file %r does not exist" % f)
+        return files
+
+    def readme(self):
+        """(file name or None, content type, text) of the long description, or None."""
+        readme = self.meta.get("readme")
+        if readme is None:
+            return None
+        if isinstance(readme, str):
+            readme = {"file": readme}
+        if "file" in readme:
+            if not os.path.isfile(self.file(readme["file"])):
+                self.error("readme %r does not exist" % readme["file"])
+            with open(self.file(readme["file"]), encoding="utf-8") as f:
+                text = f.read()
+        else:
+            text = readme["text"]
+        ctype = readme.get("content-type")
+        if not ctype:
+            ext = os.path.splitext(readme["file"])[1].lower()
+            ctype = {".md": "text/markdown", ".rst": "text/x-rst", ".txt": "text/plain"}.get(ext)
+            if not ctype:
+                self.error("readme %r: unknown file type, give {file = ..., content-type = ...}" % readme["file"])
+        return readme.get("file"), ctype, text
+
+    @staticmethod
+    def _people(people):
+        """(Author, Author-email) values for PEP 621 authors/maintainers."""
+        names, emails = [], []
+        for p in people:
+            if "email" in p:
+                emails.append("%s <%s>" % (p["name"], p["email"]) if "name" in p else p["email"])
+            else:
+                names.append(p["name"])
+        return ", ".join(names), ", ".join(emails)
 
     def metadata_text(self):
+        """METADATA (core metadata 2.1; 2.4 when license is an SPDX expression)."""
         m = self.meta
-        lines = ["Metadata-Version: 2.1", "Name: " + self.name, "Version: " + self.version]
+        lic = m.get("license")
+        lines = ["Metadata-Version: " + ("2.4" if isinstance(lic, str) else "2.1"),
+                 "Name: " + self.name, "Version: " + self.version]
         if m.get("description"):
             lines.append("Summary: " + m["description"])
-        if m.get("requires-python"):
-            lines.append("Requires-Python: " + m["requires-python"])
-        lic = m.get("license")
+        for field, key in (("Author", "authors"), ("Maintainer", "maintainers")):
+            names, emails = self._people(m.get(key, []))
+            if names:
+                lines.append("%s: %s" % (field, names))
+            if emails:
+                lines.append("%s-email: %s" % (field, emails))
+        if m.get("keywords"):
+            lines.append("Keywords: " + ",".join(m["keywords"]))
+        for label, url in m.get("urls", {}).items():
+            lines.append("Project-URL: %s, %s" % (label, url))
         if isinstance(lic, str):
-            lines.append("License: " + lic)
+            lines.append("License-Expression: " + lic)
         elif isinstance(lic, dict) and "text" in lic:
-            lines.append("License: " + lic["text"])
+            lines.append("License: " + lic["text"].replace("\n", "\n        "))
         for f in self.license_files():
             lines.append("License-File: " + f)
         for c in m.get("classifiers", []):
             lines.append("Classifier: " + c)
+        if m.get("requires-python"):
+            lines.append("Requires-Python: " + m["requires-python"])
         for dep in m.get("dependencies", []):
             lines.append("Requires-Dist: " + dep)
-        readme = m.get("readme")
-        if isinstance(readme, dict):
-            readme = readme.get("file")
+        for extra, deps in m.get("optional-dependencies", {}).items():
+            lines.append("Provides-Extra: " + extra)
+            for dep in deps:
+                req, _, marker = dep.partition(";")
+                cond = 'extra == "%s"' % extra
+                lines.append("Requires-Dist: %s; %s" % (req.strip(), "(%s) and %s" % (marker.strip(), cond)
+                                                         if marker.strip() else cond))
+        readme = self.readme()
         body = ""
-        if readme and os.path.isfile(self.file(readme)):
-            lines.append("Description-Content-Type: " +
-                         ("text/markdown" if readme.endswith(".md") else "text/plain"))
-            with open(self.file(readme), encoding="utf-8") as f:
-                body = "\n" + f.read()
+        if readme:
+            lines.append("Description-Content-Type: " + readme[1])
+            body = "\n" + readme[2]
         return "\n".join(lines) + "\n" + body
+
+    def entry_points_text(self):
+        """entry_points.txt (the entry points specification), or None when there are none."""
+        groups = []
+        for group, key in (("console_scripts", "scripts"), ("gui_scripts", "gui-scripts")):
+            if self.meta.get(key):
+                groups.append((group, self.meta[key]))
+        groups += list(self.meta.get("entry-points", {}).items())
+        if not groups:
+            return None
+        return "\n".join("[%s]\n%s" % (g, "".join("%s = %s\n" % kv for kv in entries.items()))
+                         for g, entries in groups)
 
     def dist_info(self):
         return "%s-%s.dist-info" % (self.dist, self.version)
 
 
+def expand_tag(tag):
+    """The tags a compressed tag set stands for (cp37-abi3-a.b -> cp37-abi3-a, cp37-abi3-b)."""
+    python, abi, platforms = tag.split("-")
+    return ["%s-%s-%s" % (py, a, plat) for py in python.split(".") for a in abi.split(".")
+            for plat in platforms.split(".")]
+
+
 def wheel_text(project, tag):
-    return ("Wheel-Version: 1.0\nGenerator: sigbind_build %s\nRoot-Is-Purelib: false\nTag: %s\n"
-            % (project.version, tag))
+    return ("Wheel-Version: 1.0\nGenerator: sigbind_build %s\nRoot-Is-Purelib: false\n" % project.version
+            + "".join("Tag: %s\n" % t for t in expand_tag(tag)))
 
 
 # ---------------------------------------------------------------- building and checking the binary
@@ -382,8 +574,8 @@ def build_module(project, build_dir, config_settings=None):
     found = []
     for dirpath, dirnames, filenames in os.walk(build_dir):
         dirnames[:] = [d for d in dirnames if d != "CMakeFiles"]
-        if project.module + ".abi3.so" in filenames:
-            found.append(os.path.join(dirpath, project.module + ".abi3.so"))
+        if project.module.rsplit(".", 1)[-1] + ".abi3.so" in filenames:
+            found.append(os.path.join(dirpath, project.module.rsplit(".", 1)[-1] + ".abi3.so"))
     if len(found) != 1:
         raise RuntimeError("sigbind_build: the build should produce one %s.abi3.so under %s, found %s"
                            % (project.module, build_dir, found or "none"))
@@ -417,15 +609,86 @@ def elf_dynamic_info(so):
     return needed, refs
 
 
-def glibc_minor(refs):
-    """Highest N of the GLIBC_2.N versions the binary requires (0 when it requires none)."""
-    best = 0
+# The manylinux policies the backend can tag (PEP 599 for manylinux2014, PEP 600 for manylinux_2_28;
+# the limits are those of auditwheel's policy table): the newest version of each versioned
+# family a binary may require, and the shared libraries it may need (anything else is linked
+# statically). The dynamic loader (ld-linux*) is part of glibc and always allowed.
+_LIBS_2014 = ("libgcc_s.so.1", "libstdc++.so.6", "libm.so.6", "libdl.so.2", "librt.so.1", "libc.so.6",
+              "libnsl.so.1", "libutil.so.1", "libpthread.so.0", "libresolv.so.2", "libX11.so.6", "libXext.so.6",
+              "libXrender.so.1", "libICE.so.6", "libSM.so.6", "libGL.so.1", "libgobject-2.0.so.0",
+              "libgthread-2.0.so.0", "libglib-2.0.so.0", "libatomic.so.1", "libanl.so.1", "libexpat.so.1",
+              "libz.so.1")
+POLICIES = (
+    {"name": "manylinux_2_17", "alias": "manylinux2014", "libs": _LIBS_2014,
+     "max": {"GLIBC": (2, 17), "GLIBCXX": (3, 4, 19), "CXXABI": (1, 3, 7), "GCC": (4, 8, 0)}},
+    {"name": "manylinux_2_28", "alias": None, "libs": _LIBS_2014 + ("libmvec.so.1",),
+     "max": {"GLIBC": (2, 28), "GLIBCXX": (3, 4, 24), "CXXABI": (1, 3, 11), "GCC": (7, 0, 0)}},
+)
+DEFAULT_POLICY = "manylinux2014"
+_DYNAMIC_LOADER = re.compile(r"^ld-linux[-\w.]*\.so\.\d+$")
+_VERSION_NAME = re.compile(r"^(GLIBC|GLIBCXX|CXXABI|GCC)_(\d+(?:\.\d+)*)$")
+
+
+def policy_named(name):
+    for policy in POLICIES:
+        if name in (policy["name"], policy["alias"]):
+            return policy
+    raise RuntimeError("sigbind_build: unknown platform %r: use one of %s, or \"auto\""
+                       % (name, ", ".join(n for p in POLICIES for n in (p["alias"], p["name"]) if n)))
+
+
+def versioned_symbols(so):
+    """{version name: [symbols]} of the undefined dynamic symbols of `so` (`objdump -T`)."""
+    out = subprocess.run(["objdump", "-T", so], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True, check=True).stdout
+    found = {}
+    for line in out.splitlines():
+        if "*UND*" not in line:
+            continue
+        words = line.split()
+        if len(words) >= 2:
+            version = words[-2].strip("()")
+            if _VERSION_NAME.match(version):
+                found.setdefault(version, []).append(words[-1])
+    return found
+
+
+def requirements(refs):
+    """{family: highest version tuple} over the version names the binary requires."""
+    best = {}
     for names in refs.values():
         for name in names:
-            m = re.match(r"^GLIBC_2\.(\d+)(?:\.\d+)?$", name)
+            m = _VERSION_NAME.match(name)
             if m:
-                best = max(best, int(m.group(1)))
+                v = tuple(int(x) for x in m.group(2).split("."))
+                best[m.group(1)] = max(best.get(m.group(1), v), v)
     return best
+
+
+def _dotted(v):
+    return ".".join(str(x) for x in v)
+
+
+def policy_problems(policy, needed, refs, symbols):
+    """Why a binary with these NEEDED entries and version references is not `policy` (empty: it is)."""
+    problems = ["needs %s, which %s does not allow (link it statically)" % (lib, policy["alias"] or policy["name"])
+                for lib in needed if lib not in policy["libs"] and not _DYNAMIC_LOADER.match(lib)]
+    for names in refs.values():
+        for name in sorted(set(names)):
+            m = _VERSION_NAME.match(name)
+            if not m:
+                continue
+            family, v = m.group(1), tuple(int(x) for x in m.group(2).split("."))
+            if v > policy["max"][family]:
+                which = ", ".join(sorted(set(symbols.get(name, [])))) or "some symbol"
+                problems.append("%s is newer than %s_%s (needed by %s)"
+                                % (name, family, _dotted(policy["max"][family]), which))
+    return problems
+
+
+def platform_tag(policy, arch):
+    tag = "%s_%s" % (policy["name"], arch)
+    return tag + (".%s_%s" % (policy["alias"], arch) if policy["alias"] else "")
 
 
 def platform_arch():
@@ -441,23 +704,30 @@ def audit_script():
     raise RuntimeError("sigbind_build: audit.py not found next to " + __file__)
 
 
-def check_module(so):
-    """Fails unless the binary is self-contained and abi3-clean; returns the wheel tag."""
+def check_module(so, platform=DEFAULT_POLICY):
+    """Fails unless the binary is abi3-clean and within the manylinux policy `platform` ("auto": the
+    oldest policy it meets); returns the wheel tag, e.g. cp37-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64."""
     needed, refs = elf_dynamic_info(so)
-    bad = [n for n in needed if not ALLOWED_NEEDED.match(n)]
-    if bad:
-        raise RuntimeError("sigbind_build: %s needs shared libraries a manylinux wheel cannot assume: %s "
-                           "(allowed: libc, libm, libpthread, libdl, the dynamic loader)" % (so, ", ".join(bad)))
+    symbols = versioned_symbols(so)
     audit = subprocess.run([sys.executable, audit_script(), so],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     sys.stderr.write(audit.stdout)
     if audit.returncode != 0:
         raise RuntimeError("sigbind_build: abi3 audit failed on %s" % so)
-    minor = max(glibc_minor(refs), 5)  # manylinux_2_5 is the oldest meaningful tag (manylinux1)
-    platform = "manylinux_2_%d_%s" % (minor, platform_arch())
-    print("sigbind_build: NEEDED %s; highest GLIBC_2.%d -> %s" % (", ".join(needed), minor, platform),
-          file=sys.stderr)
-    return "cp37-abi3-" + platform
+    wanted = POLICIES if platform == "auto" else (policy_named(platform),)
+    problems = []
+    for policy in wanted:
+        problems = policy_problems(policy, needed, refs, symbols)
+        if not problems:
+            tag = platform_tag(policy, platform_arch())
+            need = requirements(refs)
+            print("sigbind_build: NEEDED %s; requires %s -> %s"
+                  % (", ".join(needed), ", ".join("%s_%s" % (k, _dotted(v)) for k, v in sorted(need.items())), tag),
+                  file=sys.stderr)
+            return "cp37-abi3-" + tag
+    raise RuntimeError("sigbind_build: %s cannot be tagged %s:\n  %s" % (
+        so, "manylinux (any of %s)" % ", ".join(p["name"] for p in POLICIES) if platform == "auto" else platform,
+        "\n  ".join(problems)))
 
 
 # ---------------------------------------------------------------- wheel contents
@@ -472,11 +742,51 @@ def common_files(project):
     stub = project.tool.get("stub")
     if stub:
         data = _read(project.file(stub))
-        for pattern in STUB_LAYOUT:
-            arc = pattern.format(m=project.module)
-            files.append((arc, b"" if arc.endswith("py.typed") else data, 0o644))
+        if "." in project.module:
+            # A module inside a package: its stub sits next to it; the package carries py.typed.
+            top = project.module.split(".")[0]
+            files.append((project.module_path(".pyi"), data, 0o644))
+            if not os.path.isfile(os.path.join(project.root, _package_dir(project, top) or "", "py.typed")):
+                files.append((top + "/py.typed", b"", 0o644))
+        else:
+            for pattern in STUB_LAYOUT:
+                arc = pattern.format(m=project.module)
+                files.append((arc, b"" if arc.endswith("py.typed") else data, 0o644))
     for lic in project.license_files():
         files.append(("%s/licenses/%s" % (project.dist_info(), lic), _read(project.file(lic)), 0o644))
+    eps = project.entry_points_text()
+    if eps:
+        files.append((project.dist_info() + "/entry_points.txt", eps.encode("utf-8"), 0o644))
+    return files
+
+
+def _package_dir(project, top):
+    for pkg in project.tool.get("packages", []):
+        if os.path.basename(os.path.normpath(pkg)) == top:
+            return pkg
+    return None
+
+
+def package_files(project):
+    """(arcname, bytes, mode) of the Python packages ([tool.sigbind] packages: directories, each
+    shipped under its own name with every file in it, .py and data alike, but no bytecode)."""
+    files = []
+    for pkg in project.tool.get("packages", []):
+        src = project.file(pkg)
+        name = os.path.basename(os.path.normpath(pkg))
+        for dirpath, dirnames, filenames in os.walk(src):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for fn in sorted(filenames):
+                if fn.endswith((".pyc", ".pyo")):
+                    continue
+                full = os.path.join(dirpath, fn)
+                arc = name + "/" + os.path.relpath(full, src).replace(os.sep, "/")
+                files.append((arc, _read(full), 0o644))
+    if "." in project.module:
+        top = project.module.split(".")[0]
+        if not _package_dir(project, top):
+            project.error("module %r lives in package %r, which [tool.sigbind] packages does not list"
+                          % (project.module, top))
     return files
 
 
@@ -530,6 +840,10 @@ def _write_metadata(metadata_directory):
     os.makedirs(dist_info, exist_ok=True)
     with open(os.path.join(dist_info, "METADATA"), "w", encoding="utf-8") as f:
         f.write(project.metadata_text())
+    eps = project.entry_points_text()
+    if eps:
+        with open(os.path.join(dist_info, "entry_points.txt"), "w", encoding="utf-8") as f:
+            f.write(eps)
     # The tag is only known once the binary is built; pip does not need WHEEL here.
     return project.dist_info()
 
@@ -562,8 +876,9 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     build_dir = os.path.abspath(keep) if keep else tempfile.mkdtemp(prefix="sigbind-wheel-")
     try:
         so = build_module(project, build_dir, config_settings)
-        tag = check_module(so)
-        files = [(project.module + ".abi3.so", _read(so), 0o755)] + common_files(project)
+        tag = check_module(so, project.platform(config_settings))
+        files = ([(project.module_path(".abi3.so"), _read(so), 0o755)] + package_files(project)
+                 + common_files(project))
         if project.sdk:
             files += sdk_files(build_dir)
         return write_wheel(project, wheel_directory, files, tag)
@@ -577,8 +892,10 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
     os.makedirs(wheel_directory, exist_ok=True)
     build_dir = os.path.abspath(_setting(config_settings, "build-dir") or os.environ.get("SIGBIND_BUILD_DIR")
                                 or project.file("build-editable"))
+    if project.tool.get("packages"):
+        project.error("editable installs of a project with [tool.sigbind] packages are not supported yet")
     so = build_module(project, build_dir, config_settings)
-    tag = check_module(so)
+    tag = check_module(so, project.platform(config_settings))
     # site.py adds each line of a .pth file that names an existing directory to sys.path.
     pth = (os.path.dirname(so) + "\n").encode("utf-8")
     files = [("__editable__.%s-%s.pth" % (project.dist, project.version), pth, 0o644)] + common_files(project)
@@ -601,11 +918,15 @@ def build_sdist(sdist_directory, config_settings=None):
     base = "%s-%s" % (project.dist, project.version)
     name = base + ".tar.gz"
     path = os.path.join(sdist_directory, name)
-    readme = project.meta.get("readme")
-    if isinstance(readme, dict):
-        readme = readme.get("file")
-    items = ["pyproject.toml"] + ([readme] if readme else []) + project.license_files()
+    readme = project.readme()
+    items = ["pyproject.toml"] + ([readme[0]] if readme and readme[0] else []) + project.license_files()
+    # What the wheel needs besides: the stub, the Python packages, the version source, and the `sdist` items.
+    for key in ("stub", "version-from"):
+        if project.tool.get(key):
+            items.append(project.tool[key])
+    items += project.tool.get("packages", [])
     items += [i for i in project.tool.get("sdist", []) if i not in items]
+    items = [i for n, i in enumerate(items) if i not in items[:n]]
     with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as tar:
         for item in items:
             src = project.file(item)

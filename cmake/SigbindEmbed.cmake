@@ -9,27 +9,41 @@
 # records DT_NEEDED libpython3.so, and at run time the real libpython3.so of
 # the chosen CPython (LD_LIBRARY_PATH, no rpath) brings the definitions. The
 # stand-in is never loaded.
-find_package(Python3 COMPONENTS Interpreter REQUIRED)
-set(_sb_stub_dir ${CMAKE_BINARY_DIR}/python3-link-stub)
-add_custom_command(OUTPUT ${_sb_stub_dir}/python3_stub.c
-  COMMAND ${CMAKE_COMMAND} -E make_directory ${_sb_stub_dir}
-  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/abi3/python3_stub.py
-          ${PROJECT_SOURCE_DIR}/abi3/stable_abi.tsv ${_sb_stub_dir}/python3_stub.c --floor 3.7
-  DEPENDS ${PROJECT_SOURCE_DIR}/abi3/python3_stub.py ${PROJECT_SOURCE_DIR}/abi3/stable_abi.tsv
-  COMMENT "Stable-ABI (<= 3.7) link stand-in for libpython3.so")
-add_library(sigbind_python3_stub SHARED ${_sb_stub_dir}/python3_stub.c)
-set_target_properties(sigbind_python3_stub PROPERTIES OUTPUT_NAME python3 C_VISIBILITY_PRESET default
-                      LIBRARY_OUTPUT_DIRECTORY ${_sb_stub_dir}/link-only)
+#
+# Used in this tree (the stand-in is the target sigbind_python3_stub, built here)
+# and, installed, by find_package(sigbind): sigbindConfig.cmake defines the imported
+# sigbind::python3_stub (<prefix>/lib/sigbind/link-only/libpython3.so, installed with
+# the Development component) and SIGBIND_GLIBC_PROGRAM_LINK_OPTIONS before including this file.
+if(TARGET sigbind_runtime AND NOT TARGET sigbind_python3_stub)
+  find_package(Python3 COMPONENTS Interpreter REQUIRED)
+  set(_sb_stub_dir ${CMAKE_BINARY_DIR}/python3-link-stub)
+  add_custom_command(OUTPUT ${_sb_stub_dir}/python3_stub.c
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${_sb_stub_dir}
+    COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/abi3/python3_stub.py
+            ${PROJECT_SOURCE_DIR}/abi3/stable_abi.tsv ${_sb_stub_dir}/python3_stub.c --floor 3.7
+    DEPENDS ${PROJECT_SOURCE_DIR}/abi3/python3_stub.py ${PROJECT_SOURCE_DIR}/abi3/stable_abi.tsv
+    COMMENT "Stable-ABI (<= 3.7) link stand-in for libpython3.so")
+  add_library(sigbind_python3_stub SHARED ${_sb_stub_dir}/python3_stub.c)
+  set_target_properties(sigbind_python3_stub PROPERTIES OUTPUT_NAME python3 C_VISIBILITY_PRESET default
+                        LIBRARY_OUTPUT_DIRECTORY ${_sb_stub_dir}/link-only)
+endif()
 
 # sigbind_add_executable(<name> SOURCES <files...>)
 function(sigbind_add_executable name)
   cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE sigbind_runtime sigbind_python3_stub)
+  if(TARGET sigbind_runtime)
+    target_link_libraries(${name} PRIVATE sigbind_runtime sigbind_python3_stub)
+  else()
+    target_link_libraries(${name} PRIVATE sigbind::runtime sigbind::python3_stub)
+  endif()
   # -fPIC: Py* data is reached through the GOT, never by copy relocations sized
   # from the stand-in. -z now: a symbol some libpython lacks fails at start-up.
+  # The glibc options start the program through __libc_start_main@GLIBC_2.2.5
+  # (src/core/glibc_start.c), so it runs on glibc >= 2.17.
   target_compile_options(${name} PRIVATE -fPIC)
-  target_link_options(${name} PRIVATE -Wl,-z,now)
+  target_link_options(${name} PRIVATE -Wl,-z,now ${SIGBIND_GLIBC_PROGRAM_LINK_OPTIONS})
   # No rpath: the CPython is chosen at run time with LD_LIBRARY_PATH.
   set_target_properties(${name} PROPERTIES SKIP_BUILD_RPATH TRUE INSTALL_RPATH "")
+  set_property(GLOBAL APPEND PROPERTY SIGBIND_LINKED_PROGRAMS ${name})
 endfunction()

@@ -7,7 +7,10 @@
 #   lib/cmake/sigbind/sigbindConfigVersion.cmake
 #   lib/cmake/sigbind/sigbindTargets*.cmake     the exported target sigbind::runtime
 #   lib/cmake/sigbind/SigbindModule.cmake       sigbind_add_module(), included by the config
+#   lib/cmake/sigbind/SigbindEmbed.cmake        sigbind_add_executable(), included by the config
+#   lib/sigbind/link-only/libpython3.so         the stable-ABI link stand-in for programs (never loaded)
 #   lib/pkgconfig/sigbind.pc                    pkg-config --cflags --libs sigbind
+#   lib/pkgconfig/sigbind-embed.pc              pkg-config --cflags --libs sigbind-embed (programs)
 #   lib/python/sigbind.abi3.so                  the Python face (PYTHONPATH=<prefix>/lib/python; proper
 #                                               Python packaging is the wheel issue's)
 #
@@ -45,11 +48,17 @@ target_link_libraries(sigbind_static INTERFACE
   $<INSTALL_INTERFACE:sigbind::python_headers>
   $<BUILD_INTERFACE:${FFI_PIC_LIBRARY}> $<INSTALL_INTERFACE:sigbind::ffi>
   m ${CMAKE_DL_LIBS} Threads::Threads)
+# glibc <= 2.17 (manylinux2014): the memfd_create wrap and libdl/libpthread (CMakeLists.txt, include/sigbind_cc.h).
+target_link_options(sigbind_static INTERFACE ${SIGBIND_GLIBC_LINK_OPTIONS})
+list(JOIN SIGBIND_GLIBC_LINK_OPTIONS " " _sb_pc_glibc)
+if(_sb_pc_glibc)
+  string(APPEND _sb_pc_glibc " ")  # before -lsigbind: -u must come before the archive
+endif()
 set(_sb_pc_extra_libs "")
 if(SIGBIND_SANITIZE)
   # The archived objects call the sanitizer runtimes: whoever links them needs them too.
   target_link_options(sigbind_static INTERFACE -fsanitize=address,undefined)
-  set(_sb_pc_extra_libs " -fsanitize=address,undefined")
+  string(APPEND _sb_pc_extra_libs " -fsanitize=address,undefined")
 endif()
 
 # ---------------------------------------------------------------- files
@@ -60,10 +69,15 @@ install(TARGETS sigbind_static EXPORT sigbindTargets
 install(EXPORT sigbindTargets NAMESPACE sigbind:: FILE sigbindTargets.cmake
         DESTINATION ${SIGBIND_INSTALL_CMAKEDIR} COMPONENT Development)
 install(TARGETS sigbind_py LIBRARY DESTINATION ${SIGBIND_INSTALL_PYTHONDIR} COMPONENT Python)
+# The link stand-in for embedding programs, in a directory of its own: it must never be found
+# at run time in place of a real libpython3.so.
+install(TARGETS sigbind_python3_stub LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/sigbind/link-only
+        COMPONENT Development)
 
 # ---------------------------------------------------------------- the CMake package
 # The config finds its prefix from its own location (relocatable), then defines the two
 # overridable imported targets, includes the exported sigbind::runtime and SigbindModule.cmake.
+set(_sb_prog_opts "${SIGBIND_GLIBC_PROGRAM_LINK_OPTIONS}")
 file(RELATIVE_PATH _sb_cfg_to_prefix "/_prefix_/${SIGBIND_INSTALL_CMAKEDIR}" "/_prefix_")
 file(RELATIVE_PATH _sb_python_rel "/_prefix_" "/_prefix_/${SIGBIND_INSTALL_PYTHONDIR}")
 file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/cmake/sigbindConfig.cmake @ONLY CONTENT [=[
@@ -118,6 +132,15 @@ if(NOT TARGET sigbind::ffi)
 endif()
 include("${CMAKE_CURRENT_LIST_DIR}/sigbindTargets.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/SigbindModule.cmake")
+# Embedding programs: sigbind_add_executable() links the libpython3.so stand-in installed here.
+if(NOT TARGET sigbind::python3_stub)
+  add_library(sigbind::python3_stub SHARED IMPORTED)
+  set_target_properties(sigbind::python3_stub PROPERTIES
+    IMPORTED_LOCATION "${_sigbind_prefix}/@CMAKE_INSTALL_LIBDIR@/sigbind/link-only/libpython3.so"
+    IMPORTED_SONAME "libpython3.so")
+endif()
+set(SIGBIND_GLIBC_PROGRAM_LINK_OPTIONS "@_sb_prog_opts@")
+include("${CMAKE_CURRENT_LIST_DIR}/SigbindEmbed.cmake")
 
 set(SIGBIND_INCLUDE_DIR "${_sigbind_prefix}/@CMAKE_INSTALL_INCLUDEDIR@")
 set(SIGBIND_PYTHON_MODULE_DIR "${_sigbind_prefix}/@_sb_python_rel@")
@@ -128,7 +151,7 @@ endif()
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/cmake/sigbindConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/cmake/sigbindConfig.cmake ${PROJECT_BINARY_DIR}/cmake/sigbindConfigVersion.cmake
-              ${PROJECT_SOURCE_DIR}/cmake/SigbindModule.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/SigbindModule.cmake ${PROJECT_SOURCE_DIR}/cmake/SigbindEmbed.cmake
         DESTINATION ${SIGBIND_INSTALL_CMAKEDIR} COMPONENT Development)
 
 # ---------------------------------------------------------------- pkg-config
@@ -150,7 +173,29 @@ Name: sigbind
 Description: C functions as Python callables by signature string, on CPython's stable ABI (>= 3.7)
 Version: @PROJECT_VERSION@
 Cflags: -I${includedir} -I${pythoninclude} -DPy_LIMITED_API=0x03070000
-Libs: -L${libdir} -lsigbind ${ffilib} -lm -ldl -pthread@_sb_pc_extra_libs@
+Libs: -L${libdir} @_sb_pc_glibc@-lsigbind ${ffilib} -lm -ldl -pthread@_sb_pc_extra_libs@
 ]=])
 install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/sigbind.pc
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT Development)
+
+# sigbind-embed.pc: programs embedding Python (cc prog.c $(pkg-config --cflags --libs sigbind-embed)):
+# sigbind's flags plus the start-up options and the libpython3.so stand-in, which must come after
+# libsigbind.a on the link line (so no `Requires: sigbind`, whose Libs pkg-config would put last).
+list(JOIN SIGBIND_GLIBC_PROGRAM_LINK_OPTIONS " " _sb_pc_prog)
+file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/pkgconfig/sigbind-embed.pc @ONLY CONTENT [=[
+# sigbind-embed.pc — C programs embedding Python through sigbind: cc prog.c $(pkg-config --cflags --libs sigbind-embed)
+# Run with LD_LIBRARY_PATH=<a CPython's lib directory holding libpython3.so> (no rpath is recorded).
+prefix=${pcfiledir}/@_sb_pc_to_prefix@
+includedir=${prefix}/@CMAKE_INSTALL_INCLUDEDIR@
+libdir=${prefix}/@CMAKE_INSTALL_LIBDIR@
+pythoninclude=@_sb_pc_pyinc@
+ffilib=@FFI_PIC_LIBRARY@
+
+Name: sigbind-embed
+Description: C programs embedding CPython (>= 3.7, stable ABI, libpython3.so) with sigbind
+Version: @PROJECT_VERSION@
+Cflags: -fPIC -I${includedir} -I${pythoninclude} -DPy_LIMITED_API=0x03070000
+Libs: @_sb_pc_prog@ -Wl,-z,now -L${libdir} @_sb_pc_glibc@-lsigbind ${ffilib} -L${libdir}/sigbind/link-only -lpython3 -lm -ldl -pthread@_sb_pc_extra_libs@
+]=])
+install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/sigbind-embed.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT Development)

@@ -14,6 +14,8 @@ function(sigbind_add_module name)
   # Keep the runtime's and libffi's symbols private to the module.
   target_link_options(${name} PRIVATE -Wl,--exclude-libs,ALL)
   set_target_properties(${name} PROPERTIES PREFIX "" SUFFIX ".abi3.so")
+  # Every module and program linking the runtime is listed here (ctest abi3_glibc_audit reads it).
+  set_property(GLOBAL APPEND PROPERTY SIGBIND_LINKED_TARGETS ${name})
   if(ARG_OUTPUT_DIRECTORY)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
   endif()

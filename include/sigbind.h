@@ -45,7 +45,8 @@ extern "C" {
 /* Modules                                                                */
 
 /* One function of the module: an ordinary C function, its signature string
- * (DESIGN §4; the Python name is the name in the signature) and a docstring.
+ * (README.md "The signature language"; the Python name is the name in the
+ * signature) and a docstring.
  *   SB_FUNCTION(sum_as_string, "char *sum_as_string(int64_t a, int64_t b) [[free]]", "Sum as text.")
  * Arguments and results convert as in the Python face. `PyObject *`
  * parameters are BORROWED for the call; a `PyObject *` result must be a NEW
@@ -108,7 +109,8 @@ typedef struct sb_constant_def {
  * reference); returning a pointer to any other memory is undefined.
  *
  * Methods are sb_method_def entries (SB_METHOD etc.); special method names
- * become the type's protocols (see the README's table): __init__ (the
+ * become the type's protocols (README.md "Classes: a C struct as a Python
+ * class" has the table): __init__ (the
  * constructor, returns void), __repr__, __str__, __hash__, __bool__, __eq__ ...
  * __ge__, __add__/__radd__/__iadd__ ..., __neg__, __index__, __int__,
  * __float__, __len__, __getitem__, __setitem__, __delitem__, __contains__,
@@ -143,8 +145,9 @@ typedef struct sb_constant_def {
  * immutable type (setting or deleting its attributes raises TypeError, as for
  * builtin types; Python subclasses stay mutable), so no Python code can free
  * it. On 3.7-3.9 the class stays mutable: a method can be replaced or deleted
- * like any attribute, and deleting the internal __sigbind_keep__ attribute
- * frees nothing while the module lives (the README says what remains).
+ * like any attribute, and deleting the internal _sigbind_keep attribute
+ * frees nothing while the module lives (README.md "Classes: a C struct as a
+ * Python class" says what remains).
  */
 
 /* Method kinds (sb_method_def.flags). */
@@ -357,7 +360,7 @@ void sb_gil_release(sb_gil gil);
 /* Embedding: starting Python from a C program                            */
 /* Link with the stable-ABI library libpython3.so. On Linux the installed
  * libpython3.so defines no symbols itself (CPython gh-104612), so the build
- * links against a generated stand-in (tests/pycall/python3_stub.py) and the
+ * links against a generated stand-in (abi3/python3_stub.py) and the
  * program loads the real libpython3.so of whichever CPython >= 3.7 is found
  * at run time (LD_LIBRARY_PATH). */
 

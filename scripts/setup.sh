@@ -1,7 +1,7 @@
 #!/bin/sh
 # setup.sh — installs the Debian packages the build and the tests need, only those that are missing.
 set -eu
-PACKAGES="cmake ninja-build gcc clang libclang-rt-14-dev libffi-dev libcmocka-dev zlib1g-dev libsqlite3-0 python3 python3-dev python3-pip python3-venv valgrind binutils"
+PACKAGES="cmake ninja-build gcc clang libclang-rt-14-dev libffi-dev libcmocka-dev zlib1g-dev libsqlite3-0 python3 python3-dev python3-pip python3-venv valgrind binutils debootstrap pkg-config"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sigbind.h>
@@ -129,15 +128,19 @@ static int read_file(const char *path, unsigned char **out, size_t *out_len)
     if (fd < 0)
         return errno;
     int err = 0;
-    struct stat st;
     size_t cap = 1 << 16;
-    if (fstat(fd, &st) < 0) {
+    /* The size of a regular file as a hint; lseek, not fstat, which a new glibc
+     * only has as fstat@GLIBC_2.33 (the module stays manylinux2014: <= 2.17).
+     * A pipe fails (ESPIPE), a /proc file says 0 and a directory may say
+     * anything (ext4: LLONG_MAX): the default then, above 1 GiB too. */
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end > 0 && end < ((off_t)1 << 30))
+        cap = (size_t)end + 1; /* +1: room for the read that sees end of file */
+    if (end >= 0 && lseek(fd, 0, SEEK_SET) != 0) {
         err = errno;
         close(fd);
         return err;
     }
-    if (S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX)
-        cap = (size_t)st.st_size + 1; /* +1: room for the read that sees end of file */
     unsigned char *buf = malloc(cap);
     size_t len = 0;
     if (!buf) {

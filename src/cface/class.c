@@ -303,14 +303,14 @@ static PyObject *dict_get(PyObject *self, void *closure)
 }
 
 /* tp_init where the type's __text_signature__ works (compat): calls the
- * class's __init__ method, kept as __sigbind_init__ so that __init__ stays a
+ * class's __init__ method, kept as _sigbind_init so that __init__ stays a
  * slot wrapper and inspect reads the class's text signature (3.13.0's
  * inspect fails on a method descriptor as __init__). Looked up on the
  * instance's type, so a Python subclass's super().__init__() reaches it too.
  * Up to 3.9 __init__ is the method descriptor itself (inspect reads it). */
 static int class_init(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    PyObject *init = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "__sigbind_init__");
+    PyObject *init = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "_sigbind_init");
     if (!init)
         return -1;
     Py_ssize_t n = PyTuple_Size(args);
@@ -1140,7 +1140,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         /* Setting a special method on a heap type updates its slot, as for a
          * class written in Python. */
         bool hidden_init = rec->has_init && !strcmp(name, "__init__");
-        if (!attr || PyObject_SetAttrString(type, hidden_init ? "__sigbind_init__" : name, attr) < 0) {
+        if (!attr || PyObject_SetAttrString(type, hidden_init ? "_sigbind_init" : name, attr) < 0) {
             Py_XDECREF(attr);
             goto done;
         }
@@ -1193,7 +1193,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
          * or replacing the attribute frees nothing; from 3.10 the class is
          * immutable besides (below), so the attribute cannot go either. */
         PyObject *t = PyList_AsTuple(keep);
-        if (!t || PyObject_SetAttrString(type, "__sigbind_keep__", t) < 0 || PyList_Append(st->class_keep, t) < 0) {
+        if (!t || PyObject_SetAttrString(type, "_sigbind_keep", t) < 0 || PyList_Append(st->class_keep, t) < 0) {
             Py_XDECREF(t);
             goto done;
         }

@@ -23,7 +23,9 @@ typedef struct sb_callback {
     bool for_call;                 /* made for one call (a callable passed as a function pointer) */
     PyInterpreterState *interp;    /* the interpreter it was made in: it runs only there */
     bool main_interp;              /* that is the main interpreter */
-    PyObject *owner;               /* strong, or NULL: owns the types sig names (a Library) */
+    PyObject *owner;               /* strong, or NULL: owns the types sig names (a Library; for a Callback made
+                                      for one call, the Function called: a function pointer the callable
+                                      receives, made with those types, may outlive the call) */
 } sb_callback;
 
 /* What a collected Callback's entry point does from then on: C that kept the
@@ -398,11 +400,14 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     return (PyObject *)cb;
 }
 
-PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable)
+PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable, PyObject *owner)
 {
     PyObject *cb = sb__callback_new(st, NULL, (sb_sig *)(uintptr_t)sig, false, callable, NULL);
-    if (cb)
+    if (cb) {
         ((sb_callback *)cb)->for_call = true;
+        Py_XINCREF(owner);
+        ((sb_callback *)cb)->owner = owner;
+    }
     return cb;
 }
 

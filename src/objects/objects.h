@@ -37,8 +37,10 @@ SB_INTERNAL int sb__elem_check(sb_type e, const char *fn);
 SB_INTERNAL bool sb__elem_is_char(sb_type e);
 /* Reads the element of type e at a (any alignment). ptrtype makes Pointers. New reference or NULL. */
 SB_INTERNAL PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a);
-/* sigbind.new(type, init=None) with type names resolved through scope (a Library's; may be NULL). */
-SB_INTERNAL PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args, PyObject *kwds);
+/* sigbind.new(type, init=None) with type names resolved through scope (a Library's; may be
+ * NULL), whose types scope_owner (that Library; may be NULL) keeps alive. */
+SB_INTERNAL PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *scope_owner, PyObject *args,
+                                     PyObject *kwds);
 /* The same, where a struct element becomes a view that keeps `base` (the Pointer) alive. */
 SB_INTERNAL PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, const char *a);
 /* Converts v and stores it at a (st, may be NULL: function pointer elements then take only
@@ -79,7 +81,7 @@ SB_INTERNAL PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *s
                                        PyObject *callable, PyObject *error_result);
 /* A Callback for one call (sb_kinds.callback_for_call): its entry point is
  * freed with it, where a Callback of sigbind.callback() is never reused. */
-SB_INTERNAL PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable);
+SB_INTERNAL PyObject *sb__callback_for_call(sb_state *st, const sb_sig *sig, PyObject *callable, PyObject *owner);
 /* The Callback keeps owner (what owns the types of its sig: a Library) alive until its sig is freed. */
 SB_INTERNAL void sb__callback_set_owner(PyObject *obj, PyObject *owner);
 SB_INTERNAL bool sb__callback_check(sb_state *st, PyObject *obj);

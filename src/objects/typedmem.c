@@ -100,7 +100,19 @@ PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, cons
     }
     if (is_struct(e))
         return sb__struct_view(e.named->user, (void *)(uintptr_t)a, base); /* writes go to the memory */
-    return sb__elem_get(ptrtype, e, a);
+    PyObject *r = sb__elem_get(ptrtype, e, a);
+    if (r && bp && Py_TYPE(r) == ptrtype) {
+        sb_pointer *q = (sb_pointer *)r;
+        if (bp->module && !q->module) {
+            Py_INCREF(bp->module); /* a pointer element can make functions of its own elements too */
+            q->module = bp->module;
+        }
+        if (e.named && !q->owner) {
+            Py_INCREF(base); /* its type is base's (a Library's): base keeps that alive */
+            q->owner = base;
+        }
+    }
+    return r;
 }
 
 PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a)
@@ -336,10 +348,11 @@ static int int_address(PyObject *v, const char *fn, void **out)
 
 static PyObject *mem_new(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    return sb__mem_new_in(module, NULL, args, kwds);
+    return sb__mem_new_in(module, NULL, NULL, args, kwds);
 }
 
-PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args, PyObject *kwds)
+PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *scope_owner, PyObject *args,
+                         PyObject *kwds)
 {
     static char *kwlist[] = {"type", "init", NULL};
     PyObject *targ, *init = Py_None;
@@ -411,6 +424,11 @@ PyObject *sb__mem_new_in(PyObject *module, const sb_scope *scope, PyObject *args
      * but never resized or freed while the memory is reachable. */
     PyObject *pin = PyMemoryView_FromObject(ba);
     Py_DECREF(ba);
+    if (pin && e.named && scope_owner) { /* a type of the Library's: the memory keeps it alive too */
+        PyObject *both = PyTuple_Pack(2, pin, scope_owner);
+        Py_DECREF(pin);
+        pin = both;
+    }
     if (!pin)
         goto done;
     result = sb__pointer_new(st, mem, pt, pin);
@@ -449,7 +467,8 @@ static void free_sig_capsule(PyObject *cap)
     sb__sig_free(PyCapsule_GetPointer(cap, "sigbind.functype"));
 }
 
-/* The address cast() takes: None (NULL), a Pointer, an int. 0 or -1 + exception. */
+/* The address cast() takes: None (NULL), a Pointer, an int, a Callback or a
+ * function bound by sigbind (its C address, as C casts a function). 0 or -1 + exception. */
 static int cast_address(sb_state *st, PyObject *obj, void **addr, sb_pointer **ptr)
 {
     *ptr = NULL;
@@ -462,9 +481,18 @@ static int cast_address(sb_state *st, PyObject *obj, void **addr, sb_pointer **p
     }
     if (PyLong_Check(obj) && !PyBool_Check(obj))
         return int_address(obj, "cast", addr);
+    if (st->CallbackType && sb__callback_check(st, obj)) {
+        *addr = sb__callback_address(obj);
+        return 0;
+    }
+    PyObject *self = PyCFunction_Check(obj) ? PyCFunction_GetSelf(obj) : NULL;
+    if (self && st->FunctionType && Py_TYPE(self) == (PyTypeObject *)st->FunctionType) {
+        *addr = (void *)(uintptr_t)((sb_function *)self)->fn;
+        return 0;
+    }
     PyErr_Format(PyExc_TypeError,
-                 "cast() argument 'obj' must be a sigbind.Pointer, an int address or None, not %R (for a buffer "
-                 "use sigbind.from_buffer())",
+                 "cast() argument 'obj' must be a sigbind.Pointer, an int address, a Callback, a function bound by "
+                 "sigbind or None, not %R (for a buffer use sigbind.from_buffer())",
                  (PyObject *)Py_TYPE(obj));
     return -1;
 }
@@ -494,20 +522,24 @@ static PyObject *cast_functype(sb_state *st, const sb_scope *scope, PyObject *ow
         sb__sig_free(sig);
         return NULL;
     }
+    /* Its spelling for messages: "int (*)(int)" from "int __fn(int)". */
+    char spell[256];
+    const char *fn = strstr(sig->text, "__fn(");
+    snprintf(spell, sizeof spell, "%.*s(*)%s", fn ? (int)(fn - sig->text) : 0, sig->text,
+             fn ? fn + 4 : sig->text);
     sb_named nd;
     memset(&nd, 0, sizeof nd);
     nd.what = SB_NAMED_FUNC;
-    nd.name = sig->text;
+    nd.name = spell;
     nd.user = sig;
-    PyObject *pair = owner ? PyTuple_Pack(2, cap, owner) : NULL; /* the owner too */
-    if (owner && !pair) {
-        Py_DECREF(cap);
-        return NULL;
-    }
-    PyObject *keep = pair ? pair : cap;
-    PyObject *r = sb__function_at(st, (sb_type){SB_K_VOID, 1, 0, &nd}, addr, "fnptr", keep, NULL, NULL);
+    /* Kept with the callable: the type, the scope's owner, a Callback or function cast (its code). */
+    PyObject *src = !p && obj != Py_None && !PyLong_Check(obj) ? obj : Py_None;
+    PyObject *keep = PyTuple_Pack(3, cap, owner ? owner : Py_None, src);
     Py_DECREF(cap);
-    Py_XDECREF(pair);
+    if (!keep)
+        return NULL;
+    PyObject *r = sb__function_at(st, (sb_type){SB_K_VOID, 1, 0, &nd}, addr, "fnptr", keep, NULL, NULL);
+    Py_DECREF(keep);
     return r;
 }
 
@@ -545,15 +577,45 @@ PyObject *sb__mem_cast_in(PyObject *module, const sb_scope *scope, PyObject *own
     sb_pointer *p;
     if (cast_address(st, obj, &addr, &p) < 0)
         return NULL;
-    if (sb__type_is_fnptr(t)) /* a function: callable (its type is owner's, or scope-less and static) */
-        return sb__function_at(st, t, addr, "fnptr", owner ? owner : obj, NULL, NULL);
+    if (sb__type_is_fnptr(t)) { /* a function: callable (its type is owner's), keeping a Callback cast alive */
+        PyObject *keep;
+        if (owner && obj != Py_None) {
+            keep = PyTuple_Pack(2, owner, obj);
+            if (!keep)
+                return NULL;
+        } else {
+            keep = owner ? owner : obj;
+            Py_INCREF(keep);
+        }
+        PyObject *r = sb__function_at(st, t, addr, "fnptr", keep, NULL, NULL);
+        Py_DECREF(keep);
+        return r;
+    }
     if (!addr) { /* NULL is None, as C returns it */
         Py_INCREF(Py_None);
         return Py_None;
     }
-    if (p)
-        return sb__pointer_derive(obj, p->addr, t);
-    return sb__pointer_new(st, addr, t, owner);
+    if (!p && obj != Py_None && !PyLong_Check(obj)) { /* a Callback or function: its code stays with the Pointer */
+        PyObject *keep = owner ? PyTuple_Pack(2, obj, owner) : (Py_INCREF(obj), obj);
+        PyObject *r = keep ? sb__pointer_new(st, addr, t, keep) : NULL;
+        Py_XDECREF(keep);
+        return r;
+    }
+    if (!p)
+        return sb__pointer_new(st, addr, t, owner);
+    PyObject *r = sb__pointer_derive(obj, p->addr, t);
+    if (r && owner && t.named) { /* a type of the Library's: kept alive with the memory */
+        sb_pointer *q = (sb_pointer *)r;
+        PyObject *both = PyTuple_Pack(2, q->owner ? q->owner : Py_None, owner);
+        if (!both) {
+            Py_DECREF(r);
+            return NULL;
+        }
+        PyObject *old = q->owner;
+        q->owner = both;
+        Py_XDECREF(old);
+    }
+    return r;
 }
 
 static PyObject *mem_cast(PyObject *module, PyObject *args)
@@ -749,10 +811,13 @@ static PyObject *mem_buffer(PyObject *module, PyObject *args, PyObject *kwds)
         }
     }
     bool readonly = p && p->type.ptr == 1 && p->type.cconst;
-    if (p && p->lo && p->owner && (PyByteArray_Check(p->owner) || PyMemoryView_Check(p->owner))) {
+    PyObject *holder = p ? p->owner : NULL;
+    if (holder && PyTuple_Check(holder) && PyTuple_Size(holder) == 2) /* Library.new(): (memory, Library) */
+        holder = PyTuple_GetItem(holder, 0);
+    if (p && p->lo && holder && (PyByteArray_Check(holder) || PyMemoryView_Check(holder))) {
         /* Memory of new() or from_buffer(): a slice of a view of the object
          * that holds it, so the view keeps it alive (every version). */
-        PyObject *mv = PyMemoryView_FromObject(p->owner);
+        PyObject *mv = PyMemoryView_FromObject(holder);
         PyObject *flat = mv ? PyObject_CallMethod(mv, "cast", "s", "B") : NULL;
         Py_XDECREF(mv);
         Py_ssize_t off = a - p->lo;

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ */
@@ -48,10 +47,11 @@ static void *dlopen_from_cache(const char *name, tried *t)
     int fd = open("/etc/ld.so.cache", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return NULL;
-    struct stat sb;
+    /* lseek, not fstat: fstat is fstat64@GLIBC_2.33 when built on a new glibc (manylinux2014: <= 2.17). */
+    off_t end = lseek(fd, 0, SEEK_END);
     void *handle = NULL;
-    if (fstat(fd, &sb) == 0 && sb.st_size > 48) {
-        size_t size = (size_t)sb.st_size;
+    if (end > 48) {
+        size_t size = (size_t)end;
         const char *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map != MAP_FAILED) {
             static const char magic[] = "glibc-ld.so.cache1.1";
@@ -1586,7 +1586,7 @@ static PyObject *library_newvalue(PyObject *self, PyObject *args, PyObject *kwds
             PyErr_SetString(PyExc_TypeError, "Library.new(): members by keyword are only for a struct or union value");
             return NULL;
         }
-        return sb__mem_new_in(lib->module, &lib->scope, args, NULL);
+        return sb__mem_new_in(lib->module, &lib->scope, self, args, NULL);
     }
     sb_state *st = sb__state(lib->module);
     PyObject *s = sb__struct_new(st, lib->module, L, self, NULL);

@@ -223,6 +223,7 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
         tmp->obj = NULL;
         tmp->view.obj = NULL;
         tmp->noescape = (s->flags & SB_PARAM_NOESCAPE) != 0;
+        tmp->owner = (PyObject *)(uintptr_t)f;
         *tempmask |= (uint64_t)1 << i;
         break;
     default:

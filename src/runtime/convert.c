@@ -728,7 +728,7 @@ static int to_func(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
         return -1;
     }
     if (PyCallable_Check(obj) && st && st->CallbackType && want && tmp) {
-        PyObject *cb = st->kinds->callback_for_call(st, want, obj);
+        PyObject *cb = st->kinds->callback_for_call(st, want, obj, tmp->owner);
         if (!cb)
             return -1;
         tmp->obj = cb; /* released when the call returns: C must not keep the address */

@@ -34,8 +34,9 @@ typedef struct sb_kinds {
     /* A Struct, dict or tuple -> the value of L at dst, messages naming cx. 0 or -1. */
     int (*struct_store)(const struct sb_convctx *cx, const sb_layout *L, PyObject *v, void *dst);
     /* A Callback of function type sig (borrowed: it outlives the call) calling
-     * callable, for the duration of one call: freed when the call returns. */
-    PyObject *(*callback_for_call)(sb_state *st, const sb_sig *sig, PyObject *callable);
+     * callable, for the duration of one call: freed when the call returns.
+     * owner (may be NULL: the caller keeps sig alive) owns sig and is kept with it. */
+    PyObject *(*callback_for_call)(sb_state *st, const sb_sig *sig, PyObject *callable, PyObject *owner);
     /* Is obj a Callback of this state? Then its C entry point and function type (borrowed). */
     bool (*callback_check)(sb_state *st, PyObject *obj);
     void *(*callback_address)(PyObject *obj);
@@ -366,6 +367,7 @@ SB_INTERNAL PyCFunction sb__shape_kernel(const sb_plan *plan, bool cface);
 typedef struct sb_temp {
     PyObject *obj;         /* a reference to drop after the call (< 3.11: the memoryview holding a buffer's export) */
     bool noescape;         /* the parameter is [[noescape]]: a plain callable may be wrapped for the call */
+    PyObject *owner;       /* what owns the parameter's function type (the Function called; borrowed), or NULL */
     sb_buffer view;        /* >= 3.11 buffer; view.obj != NULL when held */
 } sb_temp;
 

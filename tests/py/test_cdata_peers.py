@@ -219,6 +219,31 @@ class PointersAndNull(unittest.TestCase):
         with self.assertRaises(TypeError):
             p < 5
 
+    def test_library_typed_memory_keeps_its_types_alive(self):
+        lib = sigbind.load(TESTLIB, DECLS)
+        p = lib.new("struct point[2]", [(1, 2), (3, 4)])
+        q = p + 1
+        view = sigbind.buffer(p)
+        del lib
+        gc.collect()
+        [bytearray(256) for _ in range(200)]
+        self.assertEqual(p.type, "struct point *")
+        self.assertEqual((q[0].x, p[0].y), (3, 2))
+        self.assertEqual(len(view), 16)
+        self.assertIs(view.obj, sigbind.buffer(p).obj)  # still a view of the memory object, not of C memory
+
+    def test_library_cast_of_a_pointer_keeps_types_and_memory_alive(self):
+        lib = sigbind.load(TESTLIB, DECLS)
+        mem = sigbind.new("int[4]", [1, 2, 3, 4])
+        p = lib.cast("struct point *", mem)
+        del lib, mem
+        gc.collect()
+        [bytearray(256) for _ in range(200)]
+        self.assertEqual(p.type, "struct point *")
+        self.assertEqual((p[0].x, p[1].y), (1, 4))
+        self.assertEqual(len(p), 2)
+        self.assertEqual(bytes(sigbind.buffer(p))[:4], b"\x01\x00\x00\x00")
+
     def test_library_cast_keeps_type(self):
         b = self.lib.new("struct peer_buf")
         p = self.lib.cast("struct peer_buf *", b._address)
@@ -244,6 +269,20 @@ class ListArguments(unittest.TestCase):
     def test_list_of_structs_and_of_strings(self):
         self.assertEqual(self.lib.peer_points_x([(1, 2), {"x": 10}], 2), 11)
         self.assertEqual(self.lib.peer_strs_len(["ab", b"cde", None], 3), 5)
+
+    def test_list_for_void_pointer_is_refused(self):
+        lib = sigbind.load(TESTLIB, "void h_copy(void *dst, const void *src, size_t n);")
+        with self.assertRaises(TypeError) as cm:
+            lib.h_copy(bytearray(4), [1, 2], 2)
+        self.assertIn("h_copy() argument 'src' (const void *)", str(cm.exception))
+        self.assertIn("a list needs a pointer to a known element type", str(cm.exception))
+
+    def test_list_of_pointers_for_pointer_to_pointer(self):
+        lib = sigbind.load(TESTLIB, "size_t peer_strs_len(char **v, size_t n);")
+        a, b = sigbind.new("char[]", b"xyz"), sigbind.new("char[]", b"hi")
+        self.assertEqual(lib.peer_strs_len([a, None, b], 3), 5)
+        with self.assertRaises(TypeError):
+            lib.peer_strs_len([bytearray(b"no")], 1)  # no buffer: nothing would hold its export
 
     def test_list_item_errors_name_the_item(self):
         with self.assertRaises(TypeError) as cm:

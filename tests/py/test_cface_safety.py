@@ -54,7 +54,7 @@ class Probe(unittest.TestCase):
 class DescriptorsOwnWhatTheyUse(Probe):
     def test_deleting_the_keep_attribute_frees_nothing(self):
         # The issue: method descriptors and properties point into Functions
-        # kept only by Cls.__sigbind_keep__; deleting it freed them (use after
+        # kept only by Cls._sigbind_keep; deleting it freed them (use after
         # free from pure Python). From 3.10 the class is immutable (TypeError);
         # before, the module state still keeps them.
         self.probe("""
@@ -62,7 +62,7 @@ class DescriptorsOwnWhatTheyUse(Probe):
             changed = []
             for cls in (m.Guard, m.Vec, m.Shape, m.Seq):
                 try:
-                    del cls.__sigbind_keep__
+                    del cls._sigbind_keep
                     changed.append(cls)
                 except TypeError as e:
                     assert NEW and "immutable" in str(e), e
@@ -80,7 +80,7 @@ class DescriptorsOwnWhatTheyUse(Probe):
     def test_replacing_keep_and_init_attributes_frees_nothing(self):
         self.probe("""
             changed = []
-            for name, value in (("__sigbind_keep__", None), ("__sigbind_keep__", ()), ("get", None)):
+            for name, value in (("_sigbind_keep", None), ("_sigbind_keep", ()), ("get", None)):
                 try:
                     setattr(m.Guard, name, value)
                     changed.append(name)
@@ -93,7 +93,7 @@ class DescriptorsOwnWhatTheyUse(Probe):
             churn()
             assert not (NEW and changed), "3.10+: the class is immutable"
             if NEW:   # the hidden constructor cannot be replaced either
-                raises(TypeError, setattr, m.Guard, "__sigbind_init__", lambda self, *a: None, text="immutable")
+                raises(TypeError, setattr, m.Guard, "_sigbind_init", lambda self, *a: None, text="immutable")
         """)
 
     def test_class_outlives_its_module(self):
@@ -118,7 +118,7 @@ class ImmutableClasses(unittest.TestCase):
             with self.assertRaises(TypeError):
                 cls.extra = 1
             with self.assertRaises(TypeError):
-                del cls.__sigbind_keep__
+                del cls._sigbind_keep
 
         class Sub(m.Shape):
             pass
@@ -157,7 +157,7 @@ class UnbuiltInstances(Probe):
             assert m.Guard.destroyed() == before, "destroy must not run on an unbuilt instance"
             # __init__ builds it (and may run again)
             g = m.Guard.__new__(m.Guard)
-            (getattr(m.Guard, "__sigbind_init__", None) or m.Guard.__init__)(g, 4)
+            (getattr(m.Guard, "_sigbind_init", None) or m.Guard.__init__)(g, 4)
             assert g.get() == 4
             g.__init__(6)
             assert g.get() == 6

@@ -112,12 +112,21 @@ class Construction(unittest.TestCase):
         self.assertEqual(str(inspect.signature(m.Vec)), "(x=0.0, y=0.0)")
         self.assertEqual(str(inspect.signature(m.Square)), "(side=1.0)")
         self.assertEqual(str(inspect.signature(m.Shape.sides)), "(self, /)")
-        # 3.10+: __init__ is a slot wrapper and the method is __sigbind_init__;
+        # 3.10+: __init__ is a slot wrapper and the method is _sigbind_init;
         # up to 3.9 __init__ is the method (inspect reads it there).
-        self.assertIn("Makes a shape.", getattr(m.Shape, "__sigbind_init__", m.Shape.__init__).__doc__)
+        self.assertIn("Makes a shape.", getattr(m.Shape, "_sigbind_init", m.Shape.__init__).__doc__)
         self.assertEqual(str(inspect.signature(m.Vec.__abs__)), "(self, /)")
         self.assertEqual(m.Vec.__module__, "cface_classes")
         self.assertEqual(m.Vec.__qualname__, "Vec")
+
+    def test_help_shows_no_internal_names(self):
+        import pydoc
+        for obj in [m] + [getattr(m, n) for n in dir(m) if isinstance(getattr(m, n), type)]:
+            text = pydoc.render_doc(obj, renderer=pydoc.plaintext)
+            for internal in ("sigbind_init", "sigbind_keep"):
+                self.assertNotIn(internal, text, "help(%s)" % getattr(obj, "__name__", obj))
+        text = pydoc.render_doc(m.Shape, renderer=pydoc.plaintext)
+        self.assertIn("sides(self, /)", text)  # the methods are still documented
 
     def test_destroy_hook_runs_once_per_instance(self):
         before = m.Resource.destroyed()

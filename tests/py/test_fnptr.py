@@ -63,6 +63,9 @@ class FunctionPointers(unittest.TestCase):
     def test_address_in_null_page_is_refused(self):
         with self.assertRaisesRegex(ValueError, r"NULL page"):
             self.lib.fp_get_bad()
+        with self.assertRaises(ValueError) as cm:
+            sigbind.cast("int (*)(int)", 16)
+        self.assertEqual(str(cm.exception), "int (*)(int): 0x10 is not a function's address (it is in the NULL page)")
 
     def test_converts_arguments_as_a_bound_function(self):
         twice = self.lib.fp_get(0)
@@ -153,6 +156,27 @@ class FunctionPointers(unittest.TestCase):
         self.assertIn("struct fp_ops attribute 'unary' (int (*)(int)) must be a sigbind.callback(type, fn)",
                       str(cm.exception))
 
+    def test_pointer_to_function_pointers_reads_callables(self):
+        table = self.lib.fp_table_get()
+        self.assertEqual(table.type, "int (**)(int)")
+        holder = sigbind.new("void *[1]", [table])
+        pp = self.lib.cast("fp_int_t **", holder)
+        self.assertEqual(pp.type, "int (***)(int)")
+        self.assertEqual(pp[0].type, "int (**)(int)")
+        self.assertEqual(pp[0][1](5), -5)
+
+    def test_global_function_pointer_reads_as_callable(self):
+        lib = sigbind.load(TESTLIB, "extern void (*g_hook)(int); int g_run_hook(int v);")
+        seen = []
+        cb = sigbind.callback("void (int v)", seen.append)
+        lib.g_hook = cb
+        hook = lib.g_hook
+        hook(3)  # C's pointer (the Callback's address), called from Python
+        self.assertEqual(lib.g_run_hook(4), 0)
+        self.assertEqual(seen, [3, 4])
+        lib.g_hook = None
+        self.assertIsNone(lib.g_hook)
+
     def test_callback_receives_a_callable(self):
         seen = []
 
@@ -173,6 +197,21 @@ class FunctionPointers(unittest.TestCase):
         self.assertEqual(g(-8), 8)
         self.assertIsNone(sigbind.cast("int (*)(int)", 0))
         self.assertIsNone(sigbind.cast("int (*)(int)", None))
+
+    def test_cast_of_a_callback_or_bound_function(self):
+        cb = sigbind.callback("int (int)", lambda x: x + 1)
+        f = sigbind.cast("int (*)(int)", cb)
+        self.assertEqual(f(1), 2)
+        g = self.lib.cast("fp_int_t", self.lib.fp_get(0))
+        self.assertEqual(g(4), 8)
+        p = sigbind.cast("void *", sigbind.callback("int (int)", lambda x: x * 7))
+        gc.collect()
+        self.assertEqual(self.lib.fp_apply(p, 3), 21)  # the Pointer keeps the Callback it was cast from
+        h = sigbind.cast("int (*)(int)", sigbind.callback("int (int)", lambda x: -x))
+        gc.collect()
+        self.assertEqual(h(3), -3)
+        with self.assertRaisesRegex(TypeError, "Callback, a function bound by sigbind"):
+            sigbind.cast("int (*)(int)", "abs")
 
     def test_cast_bad_function_type_is_signature_error(self):
         with self.assertRaises(sigbind.SignatureError):
@@ -219,6 +258,17 @@ class FunctionPointers(unittest.TestCase):
         [bytearray(64) for _ in range(1000)]
         self.assertEqual(binary(1.0, 2.0), 5.0)
         self.assertEqual(binary.__self__.signature, "double binary(double a, double b)")
+
+    def test_received_function_outlives_call_library_and_binding(self):
+        lib = fresh()
+        lib.declare("int fp_give_mk(int (*cb)(fp_mk_t f) [[noescape]]);")
+        kept = []
+        self.assertEqual(lib.fp_give_mk(lambda f: kept.append(f) or f(2, 3).y), 3)
+        del lib  # the Library, the bound fp_give_mk and its plan (which owns the callback's type) go
+        gc.collect()
+        [bytearray(64) for _ in range(1000)]
+        p = kept[0](7, 8)  # struct point by value: its layout is still alive
+        self.assertEqual((p.x, p.y), (7, 8))
 
     def test_element_outlives_pointer(self):
         lib = fresh()

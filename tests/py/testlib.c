@@ -576,6 +576,8 @@ API int peer_void_cb(void (*cb)(int), int x)
     cb(x);
     return x + 1;
 }
+/* A callback receiving a function pointer whose type has a struct by value. */
+API int fp_give_mk(int (*cb)(fp_mk_t f)) { return cb(fp_mkpoint); }
 
 /* Global variables (Library attributes from `extern` declarations, test_library_blocks.py). */
 API int g_counter = 42;

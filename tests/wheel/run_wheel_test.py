@@ -6,8 +6,8 @@
 2. `pip wheel --no-index --find-links <tmp> examples/wheel_project`, once, WITH build isolation:
    pip installs the sigbind wheel into the isolated build environment (`requires = ["sigbind"]`),
    which brings the backend and the CMake SDK the extension builds against.
-3. Checks both wheels: file name `<dist>-<ver>-cp37-abi3-manylinux_2_X_<arch>.whl`, WHEEL's Tag
-   equal to the name's, X equal to the highest GLIBC_2.X that `objdump -T` lists for the binary,
+3. Checks both wheels: file name `<dist>-<ver>-cp37-abi3-manylinux_2_17_<arch>.manylinux2014_<arch>.whl`,
+   WHEEL's Tag lines the name's two tags, no GLIBC_ symbol version above 2.17 in `objdump -T`,
    every RECORD hash and size right, the stubs (<module>.pyi, <module>-stubs/__init__.pyi,
    <module>-stubs/py.typed) there, and for sigbind the LICENSE (License/License-File in METADATA,
    .dist-info/licenses/LICENSE), the backend and the SDK.
@@ -16,6 +16,9 @@
    the venv, its stub lists exactly the module's public names, license installed), example_pkg's
    functions called, then the suite of tests/py run from outside the source tree without
    PYTHONPATH to sigbind: see SUITE / EXCLUDED below.
+5. With --old-glibc-root DIR: a Debian bullseye root filesystem there (glibc 2.31, made once with
+   debootstrap, see old_glibc.py); its python3.9 makes a venv, pip 20.3 installs both wheels
+   (proof that an older pip accepts the tags) and the smoke test and example_pkg run under chroot.
 Prints one line per version; fails if any fails or fewer than --min (2) ran. Standard library only.
 """
 import argparse
@@ -34,6 +37,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from venvs import clean_env, interpreters, make_venv, run  # noqa: E402
+import old_glibc  # noqa: E402
 
 # Every module of tests/py runs against the installed wheel. The test library (testlib.c) comes
 # from the build tree through SIGBIND_TESTLIB, as in run_all.py. test_cface and test_word_count
@@ -114,13 +118,17 @@ def glibc_max(so_path):
     return max(minors) if minors else 0
 
 
+TAG_RE = r"cp37-abi3-manylinux_2_17_(?P<arch>\w+)\.manylinux2014_(?P=arch)"
+
+
 def check_wheel(wheel, dist, module, version, extra_files=(), metadata_fields=()):
     """Returns a list of problems with the wheel file (empty when it is right)."""
     problems = []
     name = os.path.basename(wheel)
-    m = re.match(r"^%s-(?P<ver>[^-]+)-(?P<tag>cp37-abi3-manylinux_2_(?P<x>\d+)_(?P<arch>\w+))\.whl$" % dist, name)
+    m = re.match(r"^%s-(?P<ver>[^-]+)-(?P<tag>%s)\.whl$" % (dist, TAG_RE), name)
     if not m:
-        return ["wheel file name %r is not %s-<ver>-cp37-abi3-manylinux_2_X_<arch>.whl" % (name, dist)]
+        return ["wheel file name %r is not %s-<ver>-cp37-abi3-manylinux_2_17_<arch>.manylinux2014_<arch>.whl"
+                % (name, dist)]
     if m.group("ver") != version:
         problems.append("wheel version %s, the project says %s" % (m.group("ver"), version))
     dist_info = "%s-%s.dist-info" % (dist, m.group("ver"))
@@ -133,8 +141,11 @@ def check_wheel(wheel, dist, module, version, extra_files=(), metadata_fields=()
         if problems:
             return problems
         wheel_meta = zf.read(dist_info + "/WHEEL").decode()
-        if "Tag: %s\n" % m.group("tag") not in wheel_meta:
-            problems.append("WHEEL has no 'Tag: %s':\n%s" % (m.group("tag"), wheel_meta))
+        arch = m.group("arch")
+        tags = [line[5:] for line in wheel_meta.splitlines() if line.startswith("Tag: ")]
+        want_tags = ["cp37-abi3-manylinux_2_17_" + arch, "cp37-abi3-manylinux2014_" + arch]
+        if tags != want_tags:
+            problems.append("WHEEL's tags are %s, not %s" % (tags, want_tags))
         if "Root-Is-Purelib: false" not in wheel_meta:
             problems.append("WHEEL lacks Root-Is-Purelib: false")
         meta = zf.read(dist_info + "/METADATA").decode()
@@ -159,9 +170,8 @@ def check_wheel(wheel, dist, module, version, extra_files=(), metadata_fields=()
         with tempfile.TemporaryDirectory() as tmp:
             so = zf.extract(module + ".abi3.so", tmp)
             x = glibc_max(so)
-            if int(m.group("x")) != max(x, 5):
-                problems.append("tag says manylinux_2_%s, objdump -T says the binary needs GLIBC_2.%d"
-                                % (m.group("x"), x))
+            if x > 17:
+                problems.append("tag says manylinux_2_17, objdump -T says the binary needs GLIBC_2.%d" % x)
             needed = re.findall(r"NEEDED\s+(\S+)", run(["objdump", "-p", so]).stdout)
             print("wheel: %s\n  tag %s (highest GLIBC_2.%d in objdump -T), NEEDED %s, %d files"
                   % (name, m.group("tag"), x, " ".join(needed), len(names)))
@@ -205,6 +215,54 @@ def test_one(python, ver, wheels, work, root, testlib, cface_dir):
         " (%s skipped)" % skipped.group(1) if skipped else ""), "\n".join(log)
 
 
+OLD_SMOKE = r"""
+import array, ctypes, sys
+import sigbind, example_pkg
+libc = sigbind.load("c", "void qsort(void *base, size_t n, size_t size, int (*compar)(const void *a, const void *b));")
+def compar(a, b):
+    x, y = ctypes.c_int.from_address(int(a)).value, ctypes.c_int.from_address(int(b)).value
+    return (x > y) - (x < y)
+data = array.array("i", [5, 3, 9, 1])
+cb = sigbind.callback("int (const void *a, const void *b)", compar, error_result=0)  # a libffi closure
+libc.qsort(data, len(data), data.itemsize, cb)
+assert list(data) == [1, 3, 5, 9], data
+assert sigbind.load("m").bind("double cos(double x)")(0.0) == 1.0
+assert sigbind.__file__.startswith(sys.prefix) and example_pkg.__file__.startswith(sys.prefix)
+print("%d.%d.%d" % sys.version_info[:3], sigbind.__file__, example_pkg.__file__)
+"""
+
+
+def test_old_glibc(root_dir, wheels):
+    """(ok, summary, log): both wheels installed with pip into a venv of an older-glibc root filesystem."""
+    why = old_glibc.ensure_root(root_dir)
+    if why:
+        return False, "no older-glibc root filesystem at %s: %s" % (root_dir, why), ""
+    inside = "/sigbind-wheel-test"
+    host = os.path.join(root_dir, inside.lstrip("/"))
+    shutil.rmtree(host, ignore_errors=True)
+    os.makedirs(host)
+    try:
+        for w in wheels:
+            shutil.copy2(w, host)
+        names = [inside + "/" + os.path.basename(w) for w in wheels]
+        with open(os.path.join(host, "smoke.py"), "w") as f:
+            f.write(OLD_SMOKE + "\n" + EXAMPLE)
+        log = []
+        p = None
+        for what, command in (
+                ("venv", ["python3", "-m", "venv", inside + "/venv"]),
+                ("pip install", [inside + "/venv/bin/pip", "install", "--no-index", "--no-cache-dir"] + names),
+                ("smoke + example_pkg", [inside + "/venv/bin/python", inside + "/smoke.py"])):
+            p = old_glibc.run_in_root(root_dir, command)
+            log.append("$ chroot %s %s\n%s" % (root_dir, " ".join(command), p.stdout))
+            if p.returncode != 0:
+                return False, "%s failed (exit %d)" % (what, p.returncode), "\n".join(log)
+        lines = p.stdout.strip().splitlines()
+        return True, "%s; %s" % (old_glibc.glibc_version(root_dir), "; ".join(lines)), "\n".join(log)
+    finally:
+        shutil.rmtree(host, ignore_errors=True)
+
+
 def build_wheels(args, root, work):
     """[(wheel path, dist, module, version, extra files, metadata fields)] or None (reported)."""
     env = clean_env()
@@ -246,6 +304,8 @@ def main():
     parser.add_argument("--python", default=None, help="test only this interpreter")
     parser.add_argument("--min", type=int, default=2, help="fail when fewer interpreters ran")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--old-glibc-root", default=None,
+                        help="also install into a Debian bullseye root filesystem here (made once; needs root)")
     args = parser.parse_args()
     root = os.path.abspath(args.root)
 
@@ -276,8 +336,16 @@ def main():
         jobs = interpreters(args.python)
         failed = 0
         with concurrent.futures.ThreadPoolExecutor(max_workers=min(4, max(1, len(jobs)))) as pool:
+            old = pool.submit(test_old_glibc, args.old_glibc_root, wheels) if args.old_glibc_root else None
             futures = [pool.submit(test_one, python, ver, wheels, work, root, os.path.abspath(args.testlib),
                                    cface_dir) for python, ver in jobs]
+            if old:
+                ok, summary, log = old.result()
+                print("%s older glibc (chroot %s): %s" % ("ok  " if ok else "FAIL", args.old_glibc_root, summary),
+                      flush=True)
+                if not ok:
+                    failed += 1
+                    print("    " + log.replace("\n", "\n    "))
             for (python, ver), future in zip(jobs, futures):
                 ok, summary, log = future.result()
                 print("%s CPython %d.%d.%d (%s): %s" % (("ok  " if ok else "FAIL",) + ver + (python, summary)),
