@@ -11,7 +11,7 @@ is missing and --install is given), the header is fed
   2. the same cleaned header as one block ("clean block": one declare() / one cdef());
   3. the raw `gcc -E` output as one block ("raw block"), and its statements one by one ("raw per decl").
 
-through sigbind (`Library.declare`) and cffi (`FFI.cdef`, when importable: the pyenv 3.11 here),
+through sigbind (`Library.declare` on the library itself) and cffi (`FFI.cdef`, when importable: the pyenv 3.11 here),
 and prints a markdown table of accepted declarations and whole-header loads, then the time of
 sigbind's header entry point (`sigbind.load(lib, header=...)`, preprocessor included) per header.
 It reports; nothing passes or fails.
@@ -167,8 +167,16 @@ def integer_defines(lines):
     return set(out)
 
 
-def sigbind_accepts(stmts):
-    lib = sigbind.load(None)
+def sigbind_lib(short):
+    """The library itself (its functions resolve, as cffi's cdef never asks), else the running process."""
+    try:
+        return sigbind.load(short)
+    except OSError:
+        return sigbind.load(None)
+
+
+def sigbind_accepts(short, stmts):
+    lib = sigbind_lib(short)
     ok = 0
     for s in stmts:
         try:
@@ -179,9 +187,9 @@ def sigbind_accepts(stmts):
     return ok
 
 
-def sigbind_block(text):
+def sigbind_block(short, text):
     try:
-        sigbind.load(None).declare(text)
+        sigbind_lib(short).declare(text)
         return True, ""
     except Exception as e:
         return False, str(e).splitlines()[0][:90]
@@ -216,10 +224,10 @@ def measure(short, headers, owned):
     raw_stmts = [t for f, k, t in split(raw) if k == "decl"]
     row = {"lib": short, "header": headers[-1], "decls": len(clean), "raw decls": len(raw_stmts)}
     clean_text = "\n".join(clean)
-    row["sb per decl"] = sigbind_accepts(clean)
-    row["sb clean block"] = sigbind_block(clean_text)
-    row["sb raw per decl"] = sigbind_accepts(raw_stmts)
-    row["sb raw block"] = sigbind_block(raw)
+    row["sb per decl"] = sigbind_accepts(short, clean)
+    row["sb clean block"] = sigbind_block(short, clean_text)
+    row["sb raw per decl"] = sigbind_accepts(short, raw_stmts)
+    row["sb raw block"] = sigbind_block(short, raw)
     if cffi:
         row["cffi per decl"] = cffi_accepts(clean)
         row["cffi clean block"] = cffi_block(clean_text)
@@ -232,7 +240,7 @@ def measure(short, headers, owned):
         row["cpu s"] = time.process_time() - c0  # this process only: cc -E is a child
         row["skipped"] = len(lib.skipped)
         row["skipped own"] = sum(1 for s in lib.skipped if own(s[1], owned))
-    except OSError as e:
+    except (OSError, TypeError) as e:  # TypeError: a sigbind without the header entry point
         row["load s"] = None
         row["load error"] = str(e)[:90]
     return row
