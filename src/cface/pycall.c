@@ -289,6 +289,7 @@ static void read_arg(sb_type t, va_list *ap, sb_cell *cell)
     case SB_K_PTRDIFF: cell->i = va_arg(*ap, ptrdiff_t); break;
     case SB_K_FLOAT: cell->f = (float)va_arg(*ap, double); break;
     case SB_K_DOUBLE: cell->d = va_arg(*ap, double); break;
+    case SB_K_LDOUBLE: cell->d = (double)va_arg(*ap, long double); break;
     case SB_K_PYOBJECT: /* only behind '*', handled above */
     case SB_K_COUNT:
         break;

@@ -21,10 +21,10 @@ size_t sb__type_format(sb_type t, char *buf, size_t cap)
 {
     if (!cap)
         return 0;
-    if (t.named && t.named->what == SB_NAMED_FUNC) { /* its spelling includes one pointer: "int (*)(int)" */
+    if (t.named && t.named->what == SB_NAMED_FUNC) { /* its spelling "int (*)(int)" has one '*': t.ptr of them */
         const char *sp = t.named->name, *star = strstr(sp, "(*)");
-        int extra = t.ptr > 1 && star ? t.ptr - 1 : 0; /* a pointer to it: "int (**)(int)" */
-        int n = star ? snprintf(buf, cap, "%.*s%.*s%s", (int)(star - sp + 2), sp, extra, "********", star + 2)
+        int n = star ? snprintf(buf, cap, "%.*s(%.*s)%s", (int)(star - sp), sp, (int)(t.ptr < 8 ? t.ptr : 8),
+                                "********", star + 3)
                      : snprintf(buf, cap, "%s", sp);
         return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
     }

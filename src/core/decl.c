@@ -10,6 +10,66 @@
 /* ------------------------------------------------------------------ */
 /* Declaration blocks                                                  */
 
+/* Past the function body whose '{' is at i (strings, characters and comments skipped). */
+static size_t skip_body(const char *text, size_t len, size_t i)
+{
+    int depth = 0;
+    for (; i < len; i++) {
+        char c = text[i];
+        if (c == '"' || c == '\'') {
+            for (i++; i < len && text[i] != c; i++)
+                if (text[i] == '\\')
+                    i++;
+        } else if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+            for (i += 2; i + 1 < len && !(text[i] == '*' && text[i + 1] == '/'); i++)
+                ;
+            i++;
+        } else if (c == '/' && i + 1 < len && text[i + 1] == '/') {
+            while (i + 1 < len && text[i + 1] != '\n')
+                i++;
+        } else if (c == '{') {
+            depth++;
+        } else if (c == '}' && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return len;
+}
+
+/* Past the word at i (*last then 'a'); an __attribute__((...)) or __asm__(...) with
+ * its parentheses, leaving *last as it was (their ')' is not a parameter list's). */
+static size_t skip_word(const char *text, size_t len, size_t i, char *last, char before)
+{
+    size_t w = i;
+    while (i < len && is_ident_char((unsigned char)text[i]))
+        i++;
+    size_t n = i - w;
+    bool paren = (n == 13 && !memcmp(text + w, "__attribute__", 13)) || (n == 11 && !memcmp(text + w, "__attribute", 11)) ||
+                 (n == 7 && !memcmp(text + w, "__asm__", 7)) || (n == 5 && !memcmp(text + w, "__asm", 5));
+    *last = paren ? before : 'a';
+    if (!paren)
+        return i;
+    size_t j = i;
+    while (j < len && isspace((unsigned char)text[j]))
+        j++;
+    if (j >= len || text[j] != '(')
+        return i;
+    int depth = 0;
+    for (; j < len; j++) {
+        if (text[j] == '"' || text[j] == '\'') {
+            char q = text[j];
+            for (j++; j < len && text[j] != q; j++)
+                if (text[j] == '\\')
+                    j++;
+        } else if (text[j] == '(') {
+            depth++;
+        } else if (text[j] == ')' && --depth == 0) {
+            return j + 1;
+        }
+    }
+    return len;
+}
+
 bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end)
 {
     size_t i = *pos;
@@ -69,12 +129,26 @@ bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, siz
         }
         size_t s = i;
         int braces = 0; /* a struct body's ';' do not end the statement */
+        char last = 0;  /* the last character that counts outside braces (')' before a function body) */
+        bool body = false;
         while (i < len && (text[i] != ';' || braces > 0)) {
             char c = text[i];
+            if (c == '{' && braces == 0 && last == ')') { /* `static inline int f(int x) { ... }` */
+                body = true;
+                i = skip_body(text, len, i);
+                break;
+            }
+            char before = last;
+            if (braces == 0 && !isspace((unsigned char)c))
+                last = c;
             if (c == '{')
                 braces++;
             else if (c == '}' && braces > 0)
                 braces--;
+            if (braces == 0 && is_ident_start((unsigned char)c) && (i == s || !is_ident_char((unsigned char)text[i - 1]))) {
+                i = skip_word(text, len, i, &last, before);
+                continue;
+            }
             if (c == '"' || c == '\'') {
                 for (i++; i < len && text[i] != c && text[i] != '\n'; i++)
                     if (text[i] == '\\')
@@ -96,6 +170,9 @@ bool sb__decl_next(const char *text, size_t len, size_t *pos, size_t *start, siz
                 continue;
             }
             i++;
+        }
+        if (body) { /* a function definition: skipped (inline functions are not the library's symbols) */
+            continue;
         }
         if (i > len)
             i = len;
@@ -125,21 +202,8 @@ static bool eat(parser *p, char c, int n, const char *what)
 /* After `struct`/`union`: `[[packed]]`, `[[gnu::packed]]` or `__attribute__((packed))`. */
 static bool parse_packed(parser *p, bool *packed)
 {
+    mark_attrs(p); /* __attribute__((packed, aligned(N))) from here to the body (parse_struct_body) */
     *packed = false;
-    if (tok_is(p, "__attribute__")) {
-        next(p);
-        if (!eat(p, '(', 2, "'((packed))'"))
-            return false;
-        if (!tok_is(p, "packed") && !tok_is(p, "__packed__")) {
-            fail(p, p->t.pos, "only __attribute__((packed)) is supported on a struct");
-            return false;
-        }
-        next(p);
-        if (!eat(p, ')', 2, "'))'"))
-            return false;
-        *packed = true;
-        return true;
-    }
     if (!punct_is(p, '['))
         return true;
     size_t save_pos = p->pos;
@@ -233,16 +297,28 @@ static int parse_inline_def(parser *p, sb_layout *L, int depth, sb_type *base)
  * when there are none. np: where the name is. */
 static bool parse_dims(parser *p, size_t np, uint64_t *count)
 {
+    return sb__parse_dims(p, np, count, false);
+}
+
+bool sb__parse_dims(parser *p, size_t np, uint64_t *count, bool open)
+{
     *count = 0;
     while (punct_is(p, '[')) {
         next(p);
-        uint64_t n = 0;
-        if (p->t.kind != T_INT || !sb__parse_int_text(p, p->t.pos, p->t.len, &n) || n == 0 || n > (1u << 24)) {
+        size_t at = p->t.pos;
+        if (open && *count == 0 && punct_is(p, ']')) { /* [] */
+            next(p);
+            open = false;
+            continue;
+        }
+        sb_cval v = {0, false, 0};
+        cparse c = {p, p->scope ? p->scope->consts : NULL, NULL, 0};
+        if (punct_is(p, ']') || !sb__cexpr(&c, 1, &v) || v.u || v.v <= 0 || v.v > (1 << 24)) {
             if (!p->failed)
-                fail(p, p->t.pos, "expected an array length (1..16777216)");
+                fail(p, at, "expected an array length (1..16777216)");
             break;
         }
-        next(p);
+        uint64_t n = (uint64_t)v.v;
         if (!punct_is(p, ']')) {
             expected(p, "']' after the array length");
             break;
@@ -257,27 +333,73 @@ static bool parse_dims(parser *p, size_t np, uint64_t *count)
     return !p->failed;
 }
 
+/* At '[': is it `[expr]` with expr 0 (a GNU zero-length array)? Reads nothing. */
+static bool zero_length_follows(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    sb_error *err = p->err;
+    p->err = NULL;
+    next(p);
+    sb_cval v = {0, false, 0};
+    cparse c = {p, p->scope ? p->scope->consts : NULL, NULL, 0};
+    bool zero = !punct_is(p, ']') && sb__cexpr(&c, 1, &v) && v.v == 0 && !v.u && punct_is(p, ']');
+    if (zero) {
+        next(p);
+        zero = !punct_is(p, '['); /* not an array of arrays */
+    }
+    p->pos = save_pos;
+    p->t = save;
+    p->failed = false;
+    p->err = err;
+    return zero;
+}
+
+/* At '[': is the next token ']'? Reads nothing. */
+static bool next_is_close(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    bool close = punct_is(p, ']');
+    p->pos = save_pos;
+    p->t = save;
+    return close;
+}
+
 /* One declarator of a member whose type is base (`a`, `*b`, `c[4]`,
  * `flag : 1`, `(*fn)(int)`), added to L. tstart: where the type began. */
-static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool inline_def, size_t tstart)
+static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint32_t acount, bool inline_def,
+                                    size_t tstart)
 {
     sb_error e;
     sb_type t = base;
     if (!sb__parse_pointers(p, &t))
         return false;
+    uint64_t fcount = t.ptr == base.ptr ? acount : 0; /* uuid_t id: unsigned char id[16] */
     size_t np = p->t.pos, nl = 0;
-    if (punct_is(p, '(')) { /* a function pointer member: laid out as a pointer */
-        const char *spelling;
-        sb_sig *fsig = inline_def ? NULL : sb__parse_fp_declarator(p, tstart, &np, &nl, &spelling);
+    int ap = punct_is(p, '(') && !inline_def ? sb__parse_array_pointer(p, &t, &np, &nl) : 0;
+    if (ap < 0)
+        return false;
+    if (ap > 0) {
+        /* int (*coef_bits)[64]: a pointer */
+    } else if (punct_is(p, '(')) { /* a function pointer member: laid out as a pointer */
+        fpdecl d;
+        sb_sig *fsig = inline_def ? NULL : sb__parse_fp_declarator(p, tstart, &d);
         if (!fsig) {
             if (!p->failed)
                 fail(p, p->t.pos, "expected a member name");
             return false;
         }
-        if (sb__layout_functype(L, fsig, spelling, &t, &e) < 0) { /* keeps its type: calls read it */
+        np = d.name_pos;
+        nl = d.name_len;
+        fcount = d.count; /* void (*handlers[4])(int) */
+        if (sb__layout_functype(L, fsig, d.spelling, &t, &e) < 0) { /* keeps its type: calls read it */
             fail(p, np, "%s", e.msg);
             return false;
         }
+        if (d.stars > 1)
+            t.ptr = (uint8_t)d.stars; /* int (**pp)(int) */
     } else if (p->t.kind == T_IDENT) {
         nl = p->t.len;
         next(p);
@@ -286,9 +408,39 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool 
         expected(p, "a member name");
         return false;
     }
+    if (punct_is(p, '[') && !fcount && p->pos < p->n && next_is_close(p)) { /* char data[]; */
+        next(p);
+        next(p);
+        if (punct_is(p, '[')) {
+            fail(p, p->t.pos, "a flexible array of arrays is not supported");
+            return false;
+        }
+        if (sb__layout_add_flex(L, p->s + np, nl, t, false, &e) < 0) {
+            fail(p, np, "%s", e.msg);
+            return false;
+        }
+        return true;
+    }
+    if (punct_is(p, '[') && !fcount && L->nfields && zero_length_follows(p)) { /* char pad[0]: GNU C */
+        while (!punct_is(p, ']'))
+            next(p);
+        next(p);
+        if (sb__layout_add_flex(L, p->s + np, nl, t, true, &e) < 0) {
+            fail(p, np, "%s", e.msg);
+            return false;
+        }
+        return !p->failed;
+    }
     uint64_t count;
     if (!parse_dims(p, np, &count))
         return false;
+    if (fcount) {
+        if (count > (1u << 24) / fcount) {
+            fail(p, np, "array too large");
+            return false;
+        }
+        count = count ? count * fcount : fcount;
+    }
     if (punct_is(p, ':')) { /* a bit-field: `unsigned flag : 1;`, `int : 0;` */
         size_t wat = p->t.pos;
         next(p);
@@ -303,17 +455,33 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, bool 
             fail(p, wat, "%s", e.msg);
             return false;
         }
-    } else if (sb__layout_add(L, p->s + np, nl, t, (uint32_t)count, &e) < 0) {
+    } else if (sb__layout_add_ex(L, p->s + np, nl, t, (uint32_t)count, p->acc_align, p->acc_packed, &e) < 0) {
         fail(p, np, "%s", e.msg);
         return false;
     }
     return true;
 }
 
+/* At `enum`: is a body next (`enum {` or `enum tag {`)? Reads nothing. */
+static bool enum_body_follows(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    if (p->t.kind == T_IDENT)
+        next(p);
+    bool body = punct_is(p, '{');
+    p->pos = save_pos;
+    p->t = save;
+    p->failed = false;
+    return body;
+}
+
 /* One member statement of L, up to and including its ';'. */
 static bool parse_member(parser *p, sb_layout *L, int depth)
 {
     size_t mstart = p->t.pos;
+    mark_attrs(p);
     sb_type base = {SB_K_VOID, 0, 0, NULL};
     bool inline_def = false;
     if (tok_is(p, "struct") || tok_is(p, "union")) {
@@ -323,13 +491,35 @@ static bool parse_member(parser *p, sb_layout *L, int depth)
         if (r == 2)
             return true;
         inline_def = r == 1;
+        if (inline_def)
+            mark_attrs(p); /* not what the members inside said */
     }
     spec sp;
+    memset(&sp, 0, sizeof sp);
     sp.start = mstart;
+    if (!inline_def && tok_is(p, "enum") && enum_body_follows(p)) { /* enum { A, B } state; an int member */
+        while (!punct_is(p, '{'))
+            next(p);
+        for (int depth = 0; !p->failed && p->t.kind != T_END; next(p)) {
+            if (punct_is(p, '{'))
+                depth++;
+            else if (punct_is(p, '}') && --depth == 0) {
+                next(p);
+                break;
+            }
+        }
+        base = (sb_type){SB_K_INT, 0, 0, NULL};
+        inline_def = true;
+        mark_attrs(p);
+    }
     if (!inline_def && !sb__parse_base_type(p, &sp, " for the member", &base))
         return false;
+    bool spacked = p->acc_packed;
+    uint32_t salign = p->acc_align;
     for (;;) { /* declarators: a, *b, c[4] */
-        if (!parse_member_declarator(p, L, base, inline_def, sp.start))
+        p->acc_packed = spacked; /* each declarator: the specifiers' attributes and its own */
+        p->acc_align = salign;
+        if (!parse_member_declarator(p, L, base, inline_def ? 0 : spec_count(&sp), inline_def, sp.start))
             return false;
         if (punct_is(p, ',')) {
             next(p);
@@ -353,13 +543,17 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
         fail(p, open, "structs nested too deeply");
         return NULL;
     }
-    sb_layout *L = sb__layout_new(is_union, name);
-    if (!L) {
+    packed = packed || p->acc_packed; /* struct __attribute__((packed)) tag { */
+    uint32_t align = p->acc_align;
+    sb_layout *L;
+    sb_error e;
+again:
+    if (!(L = sb__layout_new(is_union, name))) {
         fail(p, open, "out of memory");
         return NULL;
     }
     L->packed = packed;
-    sb_error e;
+    L->pack = p->scope ? p->scope->pack : 0;
     next(p);
     while (!p->failed && !punct_is(p, '}')) {
         if (p->t.kind == T_END) {
@@ -371,6 +565,17 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
     }
     if (!p->failed) {
         next(p); /* '}' */
+        if (p->t.packed && !packed) { /* struct { ... } __attribute__((packed)): lay it out again, packed */
+            sb__layout_free(L);
+            packed = true;
+            p->pos = open;
+            next(p);
+            goto again;
+        }
+        if (p->t.align > align)
+            align = p->t.align;
+        if (align > L->align) /* __attribute__((aligned(N))) on the struct */
+            L->align = align;
         if (sb__layout_finish(L, &e) < 0)
             fail(p, open, "%s", e.msg);
     }
@@ -384,11 +589,11 @@ static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, 
 /* ------------------------------------------------------------------ */
 /* typedef statements of declaration blocks                            */
 
+static size_t skip_extension(const char *text, size_t len, size_t i);
+
 bool sb__is_typedef(const char *text, size_t len)
 {
-    size_t i = 0;
-    while (i < len && isspace((unsigned char)text[i]))
-        i++;
+    size_t i = skip_extension(text, len, 0);
     return len - i > 7 && memcmp(text + i, "typedef", 7) == 0 && !is_ident_char((unsigned char)text[i + 7]);
 }
 
@@ -417,11 +622,12 @@ static int typedef_funcptr(parser *p, size_t tstart, sb_typedef *out)
         fail(p, p->t.pos, "a function pointer typedef returning an opaque struct needs a typedef of it first");
         return -1;
     }
-    size_t np, nl;
-    const char *spelling;
-    sb_sig *fsig = sb__parse_fp_declarator(p, tstart, &np, &nl, &spelling);
+    fpdecl d;
+    sb_sig *fsig = sb__parse_fp_declarator(p, tstart, &d);
     if (!fsig)
         return -1;
+    size_t np = d.name_pos, nl = d.name_len;
+    const char *spelling = d.spelling;
     if (!nl || nl >= sizeof out->name || p->t.kind != T_END) {
         sb__sig_free(fsig);
         if (!nl)
@@ -436,7 +642,8 @@ static int typedef_funcptr(parser *p, size_t tstart, sb_typedef *out)
     out->name[nl] = '\0';
     out->fsig = fsig;
     out->fname = spelling;
-    out->type = (sb_type){SB_K_VOID, 1, 0, NULL};
+    out->type = (sb_type){SB_K_VOID, (uint8_t)d.stars, 0, NULL};
+    out->count = (uint32_t)d.count; /* typedef void (*table_t[4])(int) */
     return 0;
 }
 
@@ -478,6 +685,129 @@ static bool parse_release(parser *p, sb_typedef *out)
     return true;
 }
 
+/* At a struct's tag: does its body follow (`struct tag {`)? Reads nothing. */
+static bool brace_follows(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    bool brace = punct_is(p, '{');
+    p->pos = save_pos;
+    p->t = save;
+    p->failed = false;
+    return brace;
+}
+
+/* At '(': is it `(name)(`, a parenthesized declarator name? Reads nothing. */
+static bool paren_name(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    bool yes = p->t.kind == T_IDENT;
+    if (yes) {
+        next(p);
+        yes = punct_is(p, ')');
+        next(p);
+        yes = yes && punct_is(p, '(');
+    }
+    p->pos = save_pos;
+    p->t = save;
+    p->failed = false;
+    return yes;
+}
+
+/* `[16]` after a typedef's name (not `[[release]]`): *count the array length
+ * (times bcount, the base typedef's own length). */
+static bool typedef_dims(parser *p, size_t name_at, uint32_t bcount, uint32_t *count)
+{
+    *count = bcount;
+    if (!punct_is(p, '['))
+        return true;
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    bool annot = punct_is(p, '[');
+    p->pos = save_pos;
+    p->t = save;
+    if (annot)
+        return true;
+    uint64_t n;
+    if (!sb__parse_dims(p, name_at, &n, false))
+        return false;
+    if (bcount && n > (1u << 24) / bcount) {
+        fail(p, name_at, "array too large");
+        return false;
+    }
+    *count = (uint32_t)(bcount ? n * bcount : n);
+    return true;
+}
+
+/* `typedef int fn_t(int)` at the '(' after the name: a function type. */
+static int typedef_function(parser *p, size_t tstart, size_t name_at, sb_typedef *out)
+{
+    if (out->opaque) {
+        fail(p, p->t.pos, "a function typedef returning an opaque struct needs a typedef of it first");
+        return -1;
+    }
+    const char *spelling;
+    sb_sig *fsig = sb__parse_fn_params(p, tstart, name_at, &spelling);
+    if (!fsig)
+        return -1;
+    if (p->t.kind != T_END) {
+        sb__sig_free(fsig);
+        expected(p, "the end of the typedef");
+        return -1;
+    }
+    out->fsig = fsig;
+    out->fname = spelling;
+    out->function = true;
+    out->type = (sb_type){SB_K_VOID, 0, 0, NULL};
+    return 0;
+}
+
+/* `, *PS, S2` after a typedef's first name: more names for base behind their own pointers. */
+static bool typedef_more(parser *p, sb_type base, uint32_t bcount, sb_typedef *out)
+{
+    size_t cap = 0;
+    while (punct_is(p, ',')) {
+        next(p);
+        if (out->nmore == cap) {
+            size_t ncap = cap ? cap * 2 : 4;
+            sb_typedef_more *v = realloc(out->more, ncap * sizeof *v);
+            if (!v) {
+                fail(p, p->t.pos, "out of memory");
+                return false;
+            }
+            out->more = v;
+            cap = ncap;
+        }
+        sb_typedef_more *m = &out->more[out->nmore];
+        m->type = base;
+        if (!sb__parse_pointers(p, &m->type))
+            return false;
+        if (punct_is(p, '(')) {
+            fail(p, p->t.pos, "a function pointer typedef is declared on its own: typedef int (*name)(int)");
+            return false;
+        }
+        size_t name_at = p->t.pos;
+        uint8_t ptr = m->type.ptr;
+        if (!copy_ident(p, m->name, sizeof m->name, "the typedef's name"))
+            return false;
+        if (!typedef_dims(p, name_at, ptr == base.ptr ? bcount : 0, &m->count))
+            return false;
+        out->nmore++;
+    }
+    return true;
+}
+
+void sb__typedef_clear(sb_typedef *td)
+{
+    free(td->more);
+    td->more = NULL;
+    td->nmore = 0;
+}
+
 static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out, sb_error *err);
 
 int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_typedef *out, sb_error *err)
@@ -486,6 +816,7 @@ int sb__typedef_parse(const char *text, size_t len, const sb_scope *scope, sb_ty
     if (rc < 0) { /* nothing half-made is handed out */
         sb__layout_free(out->layout);
         sb__sig_free(out->fsig);
+        sb__typedef_clear(out);
         out->layout = NULL;
         out->fsig = NULL;
     }
@@ -499,7 +830,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
         err->msg[0] = '\0';
     }
     memset(out, 0, sizeof *out);
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    parser p = PARSER_INIT(text, len, NULL, err, scope, 0);
     next(&p);
     if (p.failed || !tok_is(&p, "typedef")) {
         expected(&p, "'typedef'");
@@ -514,7 +845,8 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
         tok save = p.t;
         next(&p);
         if (!p.failed && p.t.kind == T_IDENT &&
-            !(scope && scope->lookup(scope, p.s + p.t.pos, p.t.len, save.len == 6 ? 's' : 'u'))) {
+            !(scope && scope->lookup(scope, p.s + p.t.pos, p.t.len, save.len == 6 ? 's' : 'u')) &&
+            !brace_follows(&p)) {
             if (!copy_ident(&p, out->tag, sizeof out->tag, "the struct's tag"))
                 return -1;
             out->opaque = true;
@@ -550,25 +882,39 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
             p.t = save;
         }
     }
+    spec sp;
+    memset(&sp, 0, sizeof sp);
     if (!out->opaque && !out->layout) {
-        spec sp;
         if (p.failed || !sb__parse_base_type(&p, &sp, " after 'typedef'", &out->type))
             return -1;
     }
+    sb_type base = out->type;
+    uint32_t bcount = out->opaque || out->layout ? 0 : spec_count(&sp);
     if (!sb__parse_pointers(&p, &out->type))
         return -1;
+    if (punct_is(&p, '(') && paren_name(&p)) { /* typedef int (name)(int): a function type */
+        size_t lp = p.t.pos;
+        next(&p);
+        if (!copy_ident(&p, out->name, sizeof out->name, "the typedef's name"))
+            return -1;
+        next(&p); /* ')' */
+        return typedef_function(&p, tstart, lp, out);
+    }
     if (punct_is(&p, '('))
         return typedef_funcptr(&p, tstart, out);
+    size_t name_at = p.t.pos;
     if (!copy_ident(&p, out->name, sizeof out->name, "the typedef's name"))
+        return -1;
+    if (punct_is(&p, '('))
+        return typedef_function(&p, tstart, name_at, out);
+    if (!typedef_dims(&p, name_at, out->type.ptr == base.ptr ? bcount : 0, &out->count))
         return -1;
     if (punct_is(&p, '[') && !parse_release(&p, out))
         return -1;
+    if (punct_is(&p, ',') && !typedef_more(&p, base, bcount, out))
+        return -1;
     if (p.t.kind != T_END) {
         expected(&p, "the end of the typedef");
-        return -1;
-    }
-    if (!out->opaque && out->type.kind == SB_K_VOID && out->type.ptr == 0 && !out->type.named) {
-        fail(&p, tstart, "a typedef of void is not supported");
         return -1;
     }
     return p.failed ? -1 : 0;
@@ -579,9 +925,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
 
 bool sb__is_struct_def(const char *text, size_t len)
 {
-    size_t i = 0;
-    while (i < len && isspace((unsigned char)text[i]))
-        i++;
+    size_t i = skip_extension(text, len, 0);
     size_t kw = len - i >= 6 && !memcmp(text + i, "struct", 6) ? 6 : len - i >= 5 && !memcmp(text + i, "union", 5) ? 5 : 0;
     if (!kw || (i + kw < len && is_ident_char((unsigned char)text[i + kw])))
         return false;
@@ -611,7 +955,7 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
         err->msg[0] = '\0';
     }
     *out = NULL;
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    parser p = PARSER_INIT(text, len, NULL, err, scope, 0);
     next(&p);
     bool u = tok_is(&p, "union");
     if (p.failed || !(u || tok_is(&p, "struct"))) {
@@ -646,6 +990,27 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
     return 0;
 }
 
+bool sb__struct_forward(const char *text, size_t len, char *tag, size_t cap, bool *is_union)
+{
+    parser p = PARSER_INIT(text, len, NULL, NULL, NULL, 0);
+    next(&p);
+    bool u = tok_is(&p, "union");
+    if (p.failed || !(u || tok_is(&p, "struct")))
+        return false;
+    next(&p);
+    bool packed;
+    if (!parse_packed(&p, &packed) || p.t.kind != T_IDENT || p.t.len >= cap || p.t.len > SB_MAX_NAME)
+        return false;
+    tok name = p.t;
+    next(&p);
+    if (p.failed || p.t.kind != T_END)
+        return false;
+    memcpy(tag, text + name.pos, name.len);
+    tag[name.len] = '\0';
+    *is_union = u;
+    return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Integer constants of declaration blocks: enum, const, #define       */
 
@@ -660,13 +1025,35 @@ static size_t word_at(const char *text, size_t len, size_t *i, size_t *s)
     return *i - *s;
 }
 
+/* Past blanks and `__extension__` words at the start of a statement. */
+static size_t skip_extension(const char *text, size_t len, size_t i)
+{
+    for (;;) {
+        while (i < len && isspace((unsigned char)text[i]))
+            i++;
+        if (len - i >= 13 && !memcmp(text + i, "__extension__", 13) &&
+            (len - i == 13 || !is_ident_char((unsigned char)text[i + 13])))
+            i += 13;
+        else
+            return i;
+    }
+}
+
 int sb__constdecl_kind(const char *text, size_t len)
 {
-    size_t i = 0;
-    while (i < len && isspace((unsigned char)text[i]))
-        i++;
-    if (i < len && text[i] == '#')
+    size_t i = skip_extension(text, len, 0);
+    if (i < len && text[i] == '#') {
+        size_t j = i + 1, s;
+        while (j < len && (text[j] == ' ' || text[j] == '\t'))
+            j++;
+        if (j < len && isdigit((unsigned char)text[j]))
+            return SB_DECL_PRAGMA; /* # 1 "file" 3 4 */
+        size_t n = word_at(text, len, &j, &s);
+        if ((n == 6 && !memcmp(text + s, "pragma", 6)) || (n == 4 && !memcmp(text + s, "line", 4)) ||
+            (n == 5 && !memcmp(text + s, "ident", 5)))
+            return SB_DECL_PRAGMA;
         return SB_DECL_DEFINE;
+    }
     bool brace = memchr(text, '{', len) != NULL;
     size_t s, n = word_at(text, len, &i, &s);
     if (n == 7 && memcmp(text + s, "typedef", 7) == 0)
@@ -701,6 +1088,62 @@ int sb__constdecl_kind(const char *text, size_t len)
         }
     }
     return SB_DECL_NONE;
+}
+
+int sb__pragma(const char *text, size_t len, sb_pack *pk, sb_error *err)
+{
+    if (err) {
+        err->col = (size_t)-1;
+        err->msg[0] = '\0';
+    }
+    parser p = PARSER_INIT(text, len, NULL, err, NULL, 0);
+    next(&p);
+    if (punct_is(&p, '#'))
+        next(&p);
+    if (!tok_is(&p, "pragma"))
+        return p.failed ? -1 : 0; /* a line marker, #line, #ident */
+    next(&p);
+    if (!tok_is(&p, "pack"))
+        return 0; /* #pragma once, GCC visibility, GCC diagnostic ...: nothing to do here */
+    next(&p);
+    if (!punct_is(&p, '(')) {
+        expected(&p, "'(' after '#pragma pack'");
+        return -1;
+    }
+    next(&p);
+    bool push = false, pop = false, any = false;
+    uint64_t n = 0;
+    while (!p.failed && !punct_is(&p, ')')) {
+        if (tok_is(&p, "push") && !any)
+            push = true;
+        else if (tok_is(&p, "pop") && !any)
+            pop = true;
+        else if (p.t.kind == T_INT && !pop && sb__parse_int_text(&p, p.t.pos, p.t.len, &n) && n <= 256 &&
+                 !(n & (n - 1)))
+            any = true;
+        else if (!p.failed) {
+            fail(&p, p.t.pos, "'#pragma pack' takes (N), (push[, N]), (pop) or (), N a power of two up to 256");
+            return -1;
+        }
+        next(&p);
+        if (punct_is(&p, ','))
+            next(&p);
+    }
+    if (p.failed)
+        return -1;
+    if (push) {
+        if (pk->n == SB_PACK_DEPTH) {
+            fail(&p, 0, "'#pragma pack(push)' nested more than %d deep", SB_PACK_DEPTH);
+            return -1;
+        }
+        pk->stack[pk->n++] = pk->cur;
+    } else if (pop) {
+        pk->cur = pk->n ? pk->stack[--pk->n] : 0;
+        return 0;
+    }
+    if (any || !push)
+        pk->cur = (uint32_t)n; /* pack(): the default again */
+    return 0;
 }
 
 static size_t name_hash(const char *s, size_t n)
@@ -754,19 +1197,21 @@ static bool index_const(sb_constdecl *d, size_t i)
 /* Appends a constant (names unique within the statement). */
 static bool add_const(parser *p, sb_constdecl *d, size_t *cap, size_t at, const char *name, size_t n, sb_cval v)
 {
-    if (n >= sizeof d->v[0].name) {
-        fail(p, at, "constant name is too long (at most %zu characters)", sizeof d->v[0].name - 1);
-        return false;
-    }
     if (sb__constdecl_find(d, name, n) != SIZE_MAX) {
-        fail(p, at, "'%.*s' is declared twice", (int)n, name);
+        fail(p, at, "'%.*s' is declared twice", (int)(n > 64 ? 64 : n), name);
         return false;
     }
-    sb_constdef c;
-    memcpy(c.name, name, n);
-    c.name[n] = '\0';
-    c.value = v;
-    if (!sb__constdecl_push(d, cap, &c)) {
+    char *nm = malloc(n + 1);
+    if (!nm) {
+        fail(p, at, "out of memory");
+        return false;
+    }
+    memcpy(nm, name, n);
+    nm[n] = '\0';
+    sb_constdef c = {nm, v};
+    bool ok = sb__constdecl_push(d, cap, &c);
+    free(nm);
+    if (!ok) {
         fail(p, at, "out of memory");
         return false;
     }
@@ -783,9 +1228,17 @@ bool sb__constdecl_push(sb_constdecl *d, size_t *cap, const sb_constdef *c)
         d->v = nv;
         *cap = nc;
     }
-    d->v[d->n] = *c;
-    if (!index_const(d, d->n))
+    size_t len = strlen(c->name);
+    char *nm = malloc(len + 1);
+    if (!nm)
         return false;
+    memcpy(nm, c->name, len + 1);
+    d->v[d->n].name = nm;
+    d->v[d->n].value = c->value;
+    if (!index_const(d, d->n)) {
+        free(nm);
+        return false;
+    }
     d->n++;
     return true;
 }
@@ -794,6 +1247,8 @@ void sb__constdecl_truncate(sb_constdecl *d, size_t n)
 {
     if (n >= d->n)
         return;
+    for (size_t i = n; i < d->n; i++)
+        free(d->v[i].name);
     d->n = n;
     free(d->hidx); /* rebuilt (a failed block is rare) */
     d->hidx = NULL;
@@ -841,7 +1296,7 @@ static bool parse_enum(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         return false;
     }
     next(p);
-    sb_cval prev = {-1, false};
+    sb_cval prev = {-1, false, 0};
     while (!p->failed && !punct_is(p, '}')) {
         if (p->t.kind != T_IDENT) {
             expected(p, "an enumerator name");
@@ -866,6 +1321,7 @@ static bool parse_enum(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
                 v.u = false;
             }
         }
+        v.ty = 0; /* an enumerator is an int (long, unsigned long long where it needs: GCC) */
         if (!add_const(p, d, cap, at, name, n, v))
             return false;
         prev = v;
@@ -959,6 +1415,9 @@ static bool parse_const(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         }
         if (cls == SB_CLASS_BOOL) /* C: any non-zero value is true */
             v.v = v.v != 0, v.u = false;
+        const sb_kindinfo *vk = sb__kind((sb_kind)t.kind); /* later expressions see the declared type */
+        v.ty = (uint8_t)(1 + (vk->size < 4 || cls == SB_CLASS_BOOL ? SB_CT_INT
+                              : (vk->size == 4 ? SB_CT_INT : SB_CT_LONG) | (cls == SB_CLASS_UINT)));
         if (!add_const(p, d, cap, at, name, n, v))
             return false;
         if (punct_is(p, ',')) {
@@ -1022,7 +1481,7 @@ int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, con
     }
     memset(out, 0, sizeof *out);
     out->what = (uint8_t)sb__constdecl_kind(text, len);
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    parser p = PARSER_INIT(text, len, NULL, err, scope, 0);
     if (memchr(text, '\0', len)) {
         fail(&p, (size_t)((const char *)memchr(text, '\0', len) - text), "NUL character in the declaration");
         return -1;
@@ -1053,6 +1512,8 @@ void sb__constdecl_free(sb_constdecl *d)
 {
     if (!d)
         return;
+    for (size_t i = 0; i < d->n; i++)
+        free(d->v[i].name);
     free(d->v);
     free(d->hidx);
     d->v = NULL;

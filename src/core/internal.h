@@ -92,6 +92,7 @@ typedef enum sb_class {
     X(PTRDIFF, "ptrdiff_t", ptrdiff_t, SB_FFI_SSIZE, SB_CLASS_SINT, PTRDIFF_MIN, PTRDIFF_MAX)         \
     X(FLOAT, "float", float, ffi_type_float, SB_CLASS_FLOAT, 0, 0)                                   \
     X(DOUBLE, "double", double, ffi_type_double, SB_CLASS_FLOAT, 0, 0)                               \
+    X(LDOUBLE, "long double", long double, ffi_type_longdouble, SB_CLASS_FLOAT, 0, 0)                \
     X(PYOBJECT, "PyObject", char, ffi_type_pointer, SB_CLASS_PYOBJ, 0, 0)
 
 typedef enum sb_kind {
@@ -135,7 +136,21 @@ typedef struct sb_named sb_named;
 typedef struct sb_scope {
     const sb_named *(*lookup)(const struct sb_scope *scope, const char *name, size_t len, int tag);
     const void *ctx;
+    /* Optional (NULL = none): declares `struct tag` / `union tag` (tag 's'/'u'), met
+     * behind a '*' before any definition, as an incomplete type (SB_NAMED_OPAQUE) the
+     * scope completes when its definition comes; returns it, or NULL (out of memory). */
+    const sb_named *(*forward)(const struct sb_scope *scope, const char *name, size_t len, int tag);
+    uint32_t pack;         /* `#pragma pack(N)` in force for struct bodies: members aligned to at most N; 0 = none */
+    const struct sb_constscope *consts; /* integer constants for array lengths (`char name[NAME_MAX + 1]`), or NULL */
 } sb_scope;
+
+/* The `#pragma pack` state of a declaration block (sb__pragma). */
+#define SB_PACK_DEPTH 64
+typedef struct sb_pack {
+    uint32_t cur;                  /* in force: 0 = none */
+    uint32_t n;                    /* pushed values */
+    uint32_t stack[SB_PACK_DEPTH];
+} sb_pack;
 
 /* A type as written in a signature: a base kind behind `ptr` levels of '*'. */
 typedef struct sb_type {
@@ -152,6 +167,8 @@ struct sb_named {
     uint32_t index;        /* SB_NAMED_CLASS: the class's index in its module */
     const void *user;      /* the runtime's own data (class record, release function...) */
     sb_type alias;         /* SB_NAMED_ALIAS: the type it stands for (never itself an alias) */
+    uint32_t count;        /* SB_NAMED_ALIAS of an array type (`typedef unsigned char uuid_t[16]`): its
+                              length (alias is then the element type; a parameter of it is a pointer), else 0 */
 };
 
 /* ------------------------------------------------------------------ */
@@ -169,6 +186,9 @@ typedef struct sb_field {
     uint8_t bit_width;     /* a bit-field: its width; 0 = not a bit-field */
     bool inert;            /* skipped by positional initialisers: a union's member after its first (or a
                               field promoted from one), as C's `{1, 2}` fills only a union's first member */
+    uint8_t flex;          /* 1: a flexible array member (`char data[];`, the last); 2: a GNU zero-length
+                              array (`char pad[0]`, anywhere): count 0, no room of its own; read as a
+                              `T *` to the elements at its offset */
 } sb_field;
 
 /* The largest struct or union (and typed-memory array) the core lays out: sizes,
@@ -188,6 +208,7 @@ typedef struct sb_layout {
                               (tags and names are at most SB_MAX_NAME characters: never truncated) */
     bool is_union;
     bool packed;           /* [[packed]]: members are not aligned (GCC's packed attribute) */
+    uint32_t pack;         /* #pragma pack(N) in force where it was defined: members aligned to at most N; 0 = none */
     bool by_value_ok;      /* libffi can pass it by value (no unions or bit-fields inside, not packed,
                               at most SB_MAX_BYVALUE bytes, libffi agrees) */
     uint8_t bv_why;        /* else why not: SB_BV_* (sb__layout_byvalue_why) */
@@ -211,12 +232,27 @@ typedef struct sb_layout_fn {
     sb_named named;        /* SB_NAMED_FUNC, user = sig */
     struct sb_sig *sig;    /* owned */
 } sb_layout_fn;
+/* The one sb_named of a struct: an incomplete `struct tag` completed later keeps
+ * its own sb_named (types parsed before point to it), now SB_NAMED_STRUCT with
+ * user the layout; compare struct types through this. */
+static inline const sb_named *sb__named_canon(const sb_named *n)
+{
+    return n && n->what == SB_NAMED_STRUCT ? &((const sb_layout *)n->user)->named : n;
+}
+static inline bool sb__named_same(const sb_named *a, const sb_named *b)
+{
+    return a == b || sb__named_canon(a) == sb__named_canon(b);
+}
 
 SB_INTERNAL sb_layout *sb__layout_new(bool is_union, const char *name);
 SB_INTERNAL void sb__layout_free(sb_layout *L);
 /* Adds a member (count: array length, 0 = not an array). 0 or -1 with err. */
 SB_INTERNAL int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count,
                                sb_error *err);
+/* The same for a member that says __attribute__((packed)) (mpacked: aligned to 1)
+ * or aligned(N) / _Alignas(N) (align: at least N; 0 = its own). */
+SB_INTERNAL int sb__layout_add_ex(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count,
+                                  uint32_t align, bool mpacked, sb_error *err);
 /* Adds an anonymous struct/union member (its fields promoted); L then owns sub only via add_sub. */
 SB_INTERNAL int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err);
 /* L owns sub from now on (also on failure). */
@@ -226,6 +262,10 @@ SB_INTERNAL int sb__layout_finish(sb_layout *L, sb_error *err);
  * pointer spelling inside fsig's arena) for a member: *t becomes a pointer to
  * it. 0 or -1 with err. */
 SB_INTERNAL int sb__layout_functype(sb_layout *L, struct sb_sig *fsig, const char *spelling, sb_type *t,
+                                     sb_error *err);
+/* Adds a flexible array member of element type t (the last member; C11 6.7.2.1p18),
+ * or (zero) a GNU zero-length array, which other members may follow. */
+SB_INTERNAL int sb__layout_add_flex(sb_layout *L, const char *name, size_t nlen, sb_type t, bool zero,
                                     sb_error *err);
 /* Adds a bit-field of `width` bits (name NULL: unnamed padding; width 0 with no
  * name: the next unit of t), laid out as GCC does on x86-64. */
@@ -241,6 +281,9 @@ SB_INTERNAL size_t sb__type_align(sb_type t);
 SB_INTERNAL bool sb__is_struct_def(const char *text, size_t len);
 SB_INTERNAL int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_layout **out,
                                  sb_error *err);
+/* A forward declaration `struct tag` / `union tag` (attributes allowed, no body):
+ * true with the tag copied into tag (cap > SB_MAX_NAME) and *is_union set. */
+SB_INTERNAL bool sb__struct_forward(const char *text, size_t len, char *tag, size_t cap, bool *is_union);
 
 /* One `typedef` statement of a declaration block (sb__typedef_parse). */
 typedef struct sb_typedef {
@@ -254,7 +297,22 @@ typedef struct sb_typedef {
     const char *fname;     /* and its spelling as a pointer, inside fsig's arena */
     sb_layout *layout;     /* `typedef struct [tag] { ... } name`: the new layout, owned by the caller;
                               type.named is then its named */
+    uint32_t count;        /* an array typedef (`typedef unsigned char uuid_t[16]`): its length, else 0 */
+    bool function;         /* a function typedef (`typedef int fn_t(int)`): fsig is the function type and
+                              type.ptr is 0 (`fn_t *` is the pointer); else fsig's type.ptr are its '*' */
+    struct sb_typedef_more *more; /* `typedef struct s S, *PS`: the declarators after the first (malloc'd,
+                              sb__typedef_clear); for an opaque type their named is NULL (the caller's) */
+    size_t nmore;
 } sb_typedef;
+
+typedef struct sb_typedef_more {
+    char name[64];
+    sb_type type;
+    uint32_t count;        /* `typedef int I, A[4]`: an array's length, else 0 */
+} sb_typedef_more;
+
+/* Frees what a parsed typedef still owns of its own (more; not layout or fsig). */
+SB_INTERNAL void sb__typedef_clear(sb_typedef *td);
 
 /* Writes "const char *" etc. into buf (NUL-terminated, truncated to cap). Returns length. */
 SB_INTERNAL size_t sb__type_format(sb_type t, char *buf, size_t cap);
@@ -332,6 +390,8 @@ enum {
 
 typedef struct sb_sig {
     const char *name;      /* function name */
+    const char *symbol;    /* the symbol to bind when it differs: `__asm__("label")` after the prototype
+                              (as the compiler renames it, e.g. fopen -> "fopen64"), else NULL */
     sb_type ret;
     sb_param *params;
     uint16_t nparams;
@@ -386,7 +446,12 @@ SB_INTERNAL sb_sig *sb__sig_copy(const sb_sig *fsig, const char *name, sb_error 
 typedef struct sb_cval {
     int64_t v;
     bool u;
+    uint8_t ty;    /* its C type (an operand of later expressions): SB_CT_* + 1; 0 = int, or long when
+                      it needs more (unsigned long long when u) */
 } sb_cval;
+
+/* The C types of integer constant expressions (usual arithmetic conversions, LP64). */
+enum { SB_CT_INT, SB_CT_UINT, SB_CT_LONG, SB_CT_ULONG, SB_CT_LLONG, SB_CT_ULLONG };
 
 /* Looks up an integer constant declared earlier (NULL scope = none). */
 typedef struct sb_constscope {
@@ -398,11 +463,12 @@ typedef enum sb_decl_what {
     SB_DECL_NONE = 0,
     SB_DECL_ENUM,      /* [typedef] enum [tag] { ... } [name] */
     SB_DECL_CONST,     /* [static] const T NAME = expr [, NAME2 = expr] */
-    SB_DECL_DEFINE     /* #define NAME expr */
+    SB_DECL_DEFINE,    /* #define NAME expr */
+    SB_DECL_PRAGMA     /* #pragma, or a line marker of `gcc -E` (`# 1 "file"`, #line, #ident): sb__pragma */
 } sb_decl_what;
 
 typedef struct sb_constdef {
-    char name[64];
+    char *name;            /* any length; owned by the sb_constdecl holding it (sb__constdecl_push copies) */
     sb_cval value;
 } sb_constdef;
 
@@ -419,6 +485,9 @@ typedef struct sb_constdecl {
 
 /* Which kind of constant statement this is (SB_DECL_NONE: a prototype or typedef). */
 SB_INTERNAL int sb__constdecl_kind(const char *text, size_t len);
+/* A SB_DECL_PRAGMA statement: `#pragma pack(N)`, `(push[, N])`, `(pop)`, `()` update
+ * *pk; other pragmas and line markers change nothing. 0, or -1 with *err filled. */
+SB_INTERNAL int sb__pragma(const char *text, size_t len, sb_pack *pk, sb_error *err);
 /* Parses one; 0, or -1 with *err filled (then nothing to free). */
 SB_INTERNAL int sb__constdecl_parse(const char *text, size_t len, const sb_scope *scope, const sb_constscope *cs,
                                     sb_constdecl *out, sb_error *err);

@@ -106,7 +106,7 @@ static int push_field(sb_layout *L, const char *name, size_t nlen, sb_type t, ui
     L->fields = v;
     memcpy(nm, name, nlen);
     nm[nlen] = '\0';
-    L->fields[L->nfields] = (sb_field){nm, t, offset, count, 0, 0, L->is_union && L->nfields > 0};
+    L->fields[L->nfields] = (sb_field){nm, t, offset, count, 0, 0, L->is_union && L->nfields > 0, 0};
     L->nfields++;
     return 0;
 }
@@ -121,10 +121,16 @@ static int too_large(const sb_layout *L, const char *name, size_t nlen, sb_error
 
 /* Places a member of size `size` and alignment `align` at *off. False when the
  * layout would grow beyond SB_MAX_OBJECT_SIZE (nothing changed then). */
-static bool place(sb_layout *L, size_t size, size_t align, size_t *off)
+/* The alignment of a member whose type wants `align` in L (packed, #pragma pack). */
+static size_t member_align(const sb_layout *L, size_t align)
 {
     if (L->packed)
-        align = 1;
+        return 1;
+    return L->pack && align > L->pack ? L->pack : align;
+}
+
+static bool place(sb_layout *L, size_t size, size_t align, size_t *off)
+{
     if (size > SB_MAX_OBJECT_SIZE)
         return false;
     if (L->is_union) {
@@ -209,6 +215,17 @@ int sb__layout_add_bits(sb_layout *L, const char *name, size_t nlen, sb_type t, 
 
 int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count, sb_error *err)
 {
+    return sb__layout_add_ex(L, name, nlen, t, count, 0, false, err);
+}
+
+int sb__layout_add_ex(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count, uint32_t align,
+                      bool mpacked, sb_error *err)
+{
+    if (L->nfields && L->fields[L->nfields - 1].flex == 1) {
+        sb__error_set(err, (size_t)-1, "flexible array member '%s' must be the last member",
+                      L->fields[L->nfields - 1].name);
+        return -1;
+    }
     size_t esize, ealign;
     ffi_type *eff;
     if (t.ptr) {
@@ -241,6 +258,9 @@ int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint3
         return -1;
     }
     size_t n = count ? count : 1, off;
+    ealign = mpacked ? 1 : member_align(L, ealign);
+    if (align > ealign)
+        ealign = align;
     if (esize > SB_MAX_OBJECT_SIZE / n || !place(L, esize * n, ealign, &off))
         return too_large(L, name, nlen, err);
     if (push_field(L, name, nlen, t, count, off, err) < 0)
@@ -250,6 +270,27 @@ int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint3
             sb__error_set(err, (size_t)-1, "out of memory");
             return -1;
         }
+    return 0;
+}
+
+int sb__layout_add_flex(sb_layout *L, const char *name, size_t nlen, sb_type t, bool zero, sb_error *err)
+{
+    if (L->is_union || !L->nfields) {
+        sb__error_set(err, (size_t)-1, "flexible array member '%.*s' %s", (int)nlen, name,
+                      L->is_union ? "in a union" : "needs a member before it");
+        return -1;
+    }
+    if (sb__layout_add_ex(L, name, nlen, t, 1, 0, false, err) < 0) /* placed and checked as one element */
+        return -1;
+    sb_field *f = &L->fields[L->nfields - 1];
+    f->count = 0;
+    f->flex = zero ? 2 : 1;
+    L->size = f->offset; /* it takes no room: the struct ends where it starts (before tail padding) */
+    L->bitpos = L->size * 8;
+    if (L->nelements) { /* libffi: not one of the struct's elements */
+        L->nelements--;
+        L->elements[L->nelements] = NULL;
+    }
     return 0;
 }
 
@@ -288,7 +329,7 @@ int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
 {
     /* An anonymous struct/union member: one element, its members promoted. */
     size_t off;
-    if (!place(L, sub->size, sub->align, &off))
+    if (!place(L, sub->size, member_align(L, sub->align), &off))
         return too_large(L, sub->name, strlen(sub->name), err);
     if (!sub->by_value_ok)
         no_by_value(L, sub->bv_why);

@@ -10,6 +10,25 @@
 /* ------------------------------------------------------------------ */
 /* Lexer                                                               */
 
+static void lex_one(parser *p);
+
+/* At the '#' at i, first on its line: a line marker of `gcc -E` (`# 12 "f.h" 3`, `#line 12`) or a
+ * #pragma, which may fall inside a declaration (a struct's members) and mean nothing there? */
+static bool line_marker(const char *s, size_t n, size_t i)
+{
+    size_t b = i;
+    while (b > 0 && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+        b--;
+    if (b > 0 && s[b - 1] != '\n')
+        return false;
+    size_t j = i + 1;
+    while (j < n && (s[j] == ' ' || s[j] == '\t'))
+        j++;
+    if (j < n && isdigit((unsigned char)s[j]))
+        return true;
+    return (n - j >= 4 && !memcmp(s + j, "line", 4)) || (n - j >= 6 && !memcmp(s + j, "pragma", 6));
+}
+
 /* Skips blanks and C comments. Returns false on an unterminated comment. */
 static bool skip_space(parser *p)
 {
@@ -35,6 +54,9 @@ static bool skip_space(parser *p)
         } else if (c == '/' && p->pos + 1 < p->n && p->s[p->pos + 1] == '/') {
             while (p->pos < p->n && p->s[p->pos] != '\n')
                 p->pos++;
+        } else if (c == '#' && p->pos > 0 && line_marker(p->s, p->n, p->pos)) {
+            while (p->pos < p->n && p->s[p->pos] != '\n') /* `# 435 "stddef.h" 3 4` inside a declaration */
+                p->pos++;
         } else {
             break;
         }
@@ -42,7 +64,171 @@ static bool skip_space(parser *p)
     return true;
 }
 
+/* ------------------------------------------------------------------ */
+/* Compiler noise: GCC/Clang words real headers (and `gcc -E`) carry,  */
+/* read as blanks; what matters (packed, aligned, an __asm__ label) is  */
+/* kept for the parser.                                                 */
+
+enum { NOISE_NONE, NOISE_WORD, NOISE_ATTRIBUTE, NOISE_ASM, NOISE_ALIGNAS, NOISE_PARENS };
+
+static int noise_kind(const char *w, size_t n)
+{
+    static const struct { const char *w; int kind; } words[] = {
+        {"__extension__", NOISE_WORD},      {"__restrict", NOISE_WORD},       {"__restrict__", NOISE_WORD},
+        {"__inline", NOISE_WORD},           {"__inline__", NOISE_WORD},       {"_Noreturn", NOISE_WORD},
+        {"__volatile__", NOISE_WORD},       {"__thread", NOISE_WORD},         {"_Thread_local", NOISE_WORD},
+        {"__attribute__", NOISE_ATTRIBUTE}, {"__attribute", NOISE_ATTRIBUTE}, {"__asm__", NOISE_ASM},
+        {"__asm", NOISE_ASM},               {"asm", NOISE_ASM},               {"_Alignas", NOISE_ALIGNAS},
+        {"alignas", NOISE_ALIGNAS},         {"__declspec", NOISE_PARENS},
+    };
+    if (n < 3 || (w[0] == 'a' ? n != 3 && n != 7
+                              : w[0] != '_' || (w[1] != '_' && w[1] != 'N' && w[1] != 'T' && w[1] != 'A')))
+        return NOISE_NONE; /* most identifiers: one or two comparisons */
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i].w) == n && memcmp(words[i].w, w, n) == 0)
+            return words[i].kind;
+    return NOISE_NONE;
+}
+
+/* The ')' matching the '(' at open (strings and characters skipped), or 0. */
+static size_t matching_paren(const char *s, size_t n, size_t open)
+{
+    int depth = 0;
+    for (size_t i = open; i < n; i++) {
+        char c = s[i];
+        if (c == '"' || c == '\'') {
+            for (i++; i < n && s[i] != c; i++)
+                if (s[i] == '\\')
+                    i++;
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')' && --depth == 0) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+/* The value of the constant expression or type (its alignment) in [a, b). */
+static bool align_value(parser *p, size_t a, size_t b, uint32_t *out)
+{
+    sb_error e;
+    parser q = PARSER_INIT(p->s, b, NULL, &e, p->scope, p->depth);
+    q.pos = a;
+    next(&q);
+    cparse c = {&q, NULL, NULL, 0};
+    sb_cval v;
+    if (!q.failed && sb__cexpr(&c, 1, &v) && q.t.kind == T_END && !v.u && v.v > 0 && v.v <= (1 << 28) &&
+        !(v.v & (v.v - 1))) {
+        *out = (uint32_t)v.v;
+        return true;
+    }
+    sb_type t;
+    if (sb__type_parse_in(p->s + a, b - a, p->scope, &t, &e) == 0) {
+        *out = (uint32_t)sb__type_align(t);
+        return true;
+    }
+    fail(p, a, "expected an alignment (a power of two, or a type)");
+    return false;
+}
+
+/* What an __attribute__((...)) in [a, b) says: packed, aligned(N). */
+static bool read_attributes(parser *p, size_t a, size_t b)
+{
+    const char *s = p->s;
+    for (size_t i = a; i < b; i++) {
+        if (s[i] == '"' || s[i] == '\'') { /* visibility("default"), deprecated("...") */
+            char q = s[i];
+            for (i++; i < b && s[i] != q; i++)
+                if (s[i] == '\\')
+                    i++;
+            continue;
+        }
+        if (!is_ident_start((unsigned char)s[i]) || (i > a && is_ident_char((unsigned char)s[i - 1])))
+            continue;
+        size_t j = i;
+        while (j < b && is_ident_char((unsigned char)s[j]))
+            j++;
+        size_t n = j - i;
+        if ((n == 6 && !memcmp(s + i, "packed", 6)) || (n == 10 && !memcmp(s + i, "__packed__", 10))) {
+            p->t.packed = true;
+        } else if ((n == 7 && !memcmp(s + i, "aligned", 7)) || (n == 11 && !memcmp(s + i, "__aligned__", 11))) {
+            size_t k = j;
+            while (k < b && isspace((unsigned char)s[k]))
+                k++;
+            uint32_t al = 16; /* `aligned` alone: the largest alignment of the target (x86-64) */
+            if (k < b && s[k] == '(') {
+                size_t close = matching_paren(s, b, k);
+                if (!close || !align_value(p, k + 1, close, &al))
+                    return !p->failed ? (fail(p, k, "unbalanced parentheses in __attribute__"), false) : false;
+                j = close;
+            }
+            if (al > p->t.align)
+                p->t.align = al;
+        }
+        i = j - 1;
+    }
+    return true;
+}
+
+/* At a noise word ending at i: skips it and its parenthesized argument.
+ * Returns false when it is not noise after all (`asm` not followed by '('). */
+static bool skip_noise(parser *p, int kind, size_t word, size_t i)
+{
+    p->pos = i;
+    if (kind == NOISE_WORD)
+        return true;
+    if (!skip_space(p))
+        return true; /* the failure is set */
+    if (p->pos >= p->n || p->s[p->pos] != '(') {
+        if (kind == NOISE_ASM && p->s[word] == 'a') {
+            p->pos = i; /* a name `asm` */
+            return false;
+        }
+        fail(p, p->pos, "expected '(' after '%.*s'", (int)(i - word), p->s + word);
+        return true;
+    }
+    size_t open = p->pos, close = matching_paren(p->s, p->n, open);
+    if (!close) {
+        fail(p, open, "unbalanced parentheses after '%.*s'", (int)(i - word), p->s + word);
+        return true;
+    }
+    p->pos = close + 1;
+    if (kind == NOISE_ATTRIBUTE)
+        read_attributes(p, open + 1, close);
+    else if (kind == NOISE_ALIGNAS) {
+        uint32_t al;
+        if (align_value(p, open + 1, close, &al) && al > p->t.align)
+            p->t.align = al;
+    } else if (kind == NOISE_ASM) {
+        p->asm_pos = open + 1;
+        p->asm_len = close - open - 1;
+    }
+    return true;
+}
+
 void sb__lex_next(parser *p)
+{
+    p->t.packed = false;
+    p->t.align = 0;
+    for (;;) {
+        lex_one(p);
+        if (p->t.kind != T_IDENT || p->failed)
+            break;
+        int kind = noise_kind(p->s + p->t.pos, p->t.len);
+        if (kind == NOISE_NONE || !skip_noise(p, kind, p->t.pos, p->t.pos + p->t.len))
+            break;
+        if (p->failed) {
+            p->t.kind = T_BAD;
+            break;
+        }
+    }
+    p->acc_packed |= p->t.packed;
+    if (p->t.align > p->acc_align)
+        p->acc_align = p->t.align;
+}
+
+static void lex_one(parser *p)
 {
     tok *t = &p->t;
     t->punct = t->punct2 = 0;

@@ -38,6 +38,8 @@ typedef struct tok {
     size_t pos, len;   /* span in the text */
     char punct;        /* for T_PUNCT: the character; '=' '!' '<' '>' may be two-char ops */
     char punct2;       /* second char of a two-char operator, else 0 */
+    bool packed;       /* compiler noise skipped just before this token said packed ... */
+    uint32_t align;    /* ... or aligned(N) / _Alignas(N) (the largest N), else 0 */
 } tok;
 
 typedef struct parser {
@@ -49,7 +51,26 @@ typedef struct parser {
     bool failed;
     const sb_scope *scope; /* resolves names the table does not know; may be NULL */
     int depth;             /* function pointer types nest: their signatures are parsed recursively */
+    /* Compiler noise the lexer skips as blanks (__attribute__((...)), __asm__("..."), __extension__,
+     * __restrict, __inline, _Noreturn, _Alignas(N)): what of it matters. */
+    bool acc_packed;       /* packed said since the consumer's mark (parse.h: mark_attrs) */
+    uint32_t acc_align;    /* the largest aligned(N) since then */
+    size_t asm_pos, asm_len; /* the last __asm__("label") seen: the text inside its parentheses */
+    const struct sb_param *prev; /* the parameters before the one being read (`int a[n]` may name them) */
+    size_t nprev;
 } parser;
+
+#define PARSER_INIT(text_, len_, arena_, err_, scope_, depth_)                                                   \
+    ((parser){.s = (text_), .n = (len_), .t = {.kind = T_END}, .a = (arena_), .err = (err_), .scope = (scope_),  \
+              .depth = (depth_)})
+
+/* From the current token on, collect what compiler noise says (it includes the
+ * noise just before the current token). */
+static inline void mark_attrs(parser *p)
+{
+    p->acc_packed = p->t.packed;
+    p->acc_align = p->t.align;
+}
 
 static inline bool is_ident_start(int c) { return isalpha(c) || c == '_'; }
 static inline bool is_ident_char(int c) { return isalnum(c) || c == '_'; }
@@ -128,6 +149,11 @@ typedef struct spec {
 /* The base type of a declaration (its specifiers; where: " for the member"
  * etc., for the message when there is none). */
 SB_INTERNAL bool sb__parse_base_type(parser *p, spec *sp, const char *where, sb_type *t);
+/* The array length the specifiers' typedef carries (`uuid_t`: 16), else 0. */
+static inline uint32_t spec_count(const spec *sp)
+{
+    return sp->nd && sp->nd->what == SB_NAMED_ALIAS ? sp->nd->count : 0;
+}
 SB_INTERNAL bool sb__parse_pointers(parser *p, sb_type *t);
 
 /* ------------------------------------------------------------------ */
@@ -143,9 +169,24 @@ SB_INTERNAL bool sb__parse_annotations(parser *p, annot_ctx *ctx);
 /* ------------------------------------------------------------------ */
 /* Prototypes (proto.c)                                                */
 
-/* `(*name)(params)` after a result type that began at ret_start. */
-SB_INTERNAL sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, size_t *name_pos, size_t *name_len,
-                                            const char **spelling);
+/* `(*name)(params)` after a result type that began at ret_start; also `(**name)`,
+ * `(*name[4])`: *stars gets the '*' count, *count the array length (0: none). */
+typedef struct fpdecl {
+    size_t name_pos, name_len; /* the declarator's name (len 0: none) */
+    const char *spelling;      /* "RET (*)(PARAMS)", in the signature's arena */
+    unsigned stars;
+    uint64_t count;
+} fpdecl;
+SB_INTERNAL sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, fpdecl *d);
+/* At '(': a pointer to an array `(*name)[N]` (laid out and passed as a pointer to the
+ * elements)? 1 (read; *t one '*' more per '*', the name's span set), 0 (nothing read), -1 (p failed). */
+SB_INTERNAL int sb__parse_array_pointer(parser *p, sb_type *t, size_t *name_pos, size_t *name_len);
+/* A function type's parameters at their '(' (its result type is [ret_start, ret_end)):
+ * its signature "RET __fn(PARAMS)", *spelling "RET (*)(PARAMS)"; NULL when p failed. */
+SB_INTERNAL sb_sig *sb__parse_fn_params(parser *p, size_t ret_start, size_t ret_end, const char **spelling);
+/* Array lengths `[N][M]` at '[' (constant expressions): *count their product
+ * (1..2^24); open: `[]` allowed as the first (then *count is 0). */
+SB_INTERNAL bool sb__parse_dims(parser *p, size_t np, uint64_t *count, bool open);
 
 /* ------------------------------------------------------------------ */
 /* Constant expressions (constexpr.c)                                  */

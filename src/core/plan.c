@@ -280,6 +280,12 @@ static bool check_sig(const sb_sig *sig, sb_error *err)
     /* Structs by value: libffi must be able to pass them (and they are not too large). */
     for (uint16_t i = 0; i <= n; i++) {
         sb_type t = i < n ? sig->params[i].type : sig->ret;
+        if (!t.ptr && !t.named && t.kind == SB_K_LDOUBLE) { /* in structs and memory it is a float */
+            sb__error_set(err, i < n ? sig->params[i].col : (size_t)-1,
+                          "long double %s is not supported yet (pass a pointer to it)",
+                          i < n ? "as a parameter" : "as a result");
+            return false;
+        }
         const char *why = !t.ptr && t.named && t.named->what == SB_NAMED_STRUCT
                               ? sb__layout_byvalue_why((const sb_layout *)t.named->user)
                               : NULL;
@@ -805,7 +811,7 @@ sb_plan *sb__plan_variadic(const sb_plan *base, const sb_type *extra, uint16_t n
     for (uint16_t i = 0; i < n; i++) {
         sb_type p = sb__type_promoted(extra[i]);
         bool same = p.kind == extra[i].kind && p.ptr == extra[i].ptr && p.cconst == extra[i].cconst &&
-                    p.named == extra[i].named;
+                    sb__named_same(p.named, extra[i].named);
         if (!same || (!extra[i].ptr && (extra[i].kind == SB_K_VOID || extra[i].named))) {
             char tn[64];
             sb__type_format(extra[i], tn, sizeof tn);

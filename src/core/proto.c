@@ -13,14 +13,59 @@
 #define MAX_PARAMS SB_MAX_ARGS
 
 static sb_sig *parse_at_depth(const char *text, size_t len, const sb_scope *scope, sb_error *err, int depth);
+static sb_sig *fp_tail(parser *p, size_t ret_start, size_t lp, const char **spelling);
+static sb_sig *fp_nested(parser *p, size_t ret_start, size_t lp, unsigned stars, fpdecl *d);
+
+sb_sig *sb__parse_fn_params(parser *p, size_t ret_start, size_t ret_end, const char **spelling)
+{
+    return fp_tail(p, ret_start, ret_end, spelling);
+}
+
+int sb__parse_array_pointer(parser *p, sb_type *t, size_t *name_pos, size_t *name_len)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    unsigned stars = 0;
+    while (punct_is(p, '*')) {
+        stars++;
+        next(p);
+    }
+    size_t np = p->t.pos, nl = 0;
+    if (p->t.kind == T_IDENT) {
+        nl = p->t.len;
+        next(p);
+    }
+    bool yes = stars && punct_is(p, ')');
+    if (yes) {
+        next(p);
+        yes = punct_is(p, '[');
+    }
+    if (!yes || p->failed) {
+        p->pos = save_pos;
+        p->t = save;
+        p->failed = false;
+        return 0;
+    }
+    uint64_t n;
+    if (!sb__parse_dims(p, np, &n, true)) /* the pointee's length: not needed for a pointer */
+        return -1;
+    if (t->ptr + stars > 8) {
+        fail(p, save.pos, "too many levels of pointers");
+        return -1;
+    }
+    t->ptr = (uint8_t)(t->ptr + stars);
+    *name_pos = np;
+    *name_len = nl;
+    return 1;
+}
 
 /* A function pointer declarator after its result type: `(*name)(params)`;
  * `ret_start` is where the result type began. Parses the function type as
  * its own signature "RET __fn(PARAMS)" (recursively, depth-limited) and
  * returns it with its spelling as a pointer ("RET (*)(PARAMS)", in the
  * signature's arena); *name gets the declarator's name span (len 0: none). */
-sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, size_t *name_pos, size_t *name_len,
-                                   const char **spelling)
+sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, fpdecl *d)
 {
     size_t lp = p->t.pos;
     next(p);
@@ -28,48 +73,71 @@ sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, size_t *name_pos, s
         expected(p, "'*' in a function pointer declarator '(*name)(...)'");
         return NULL;
     }
-    next(p);
-    if (punct_is(p, '*')) {
-        fail(p, p->t.pos, "pointers to function pointers are not supported yet");
-        return NULL;
+    d->stars = 0;
+    d->count = 0;
+    while (punct_is(p, '*')) { /* (*name), (**name), (* const name) */
+        if (++d->stars > 7) {
+            fail(p, p->t.pos, "too many levels of pointers");
+            return NULL;
+        }
+        next(p);
+        while (tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict") || tok_is(p, "__const"))
+            next(p);
     }
-    *name_pos = p->t.pos;
-    *name_len = 0;
+    if (punct_is(p, '(')) /* void (*(*getter)(int))(void) */
+        return fp_nested(p, ret_start, lp, d->stars, d);
+    d->name_pos = p->t.pos;
+    d->name_len = 0;
     if (p->t.kind == T_IDENT) {
-        *name_len = p->t.len;
+        d->name_len = p->t.len;
         next(p);
     }
+    if (punct_is(p, '[') && !sb__parse_dims(p, d->name_pos, &d->count, true)) /* (*handlers[4]) */
+        return NULL;
     if (!punct_is(p, ')')) {
         expected(p, "')' after the function pointer's name");
         return NULL;
     }
     next(p);
+    return fp_tail(p, ret_start, lp, &d->spelling);
+}
+
+/* The parameters of a function pointer type at their '(' (the result type is
+ * [ret_start, lp)): its signature and spelling ("RET (*)(PARAMS)"). */
+/* A parenthesized group at '(' up to and including its ')': [*ps, *pe). */
+static bool paren_span(parser *p, size_t *ps, size_t *pe)
+{
     if (!punct_is(p, '(')) {
         expected(p, "'(' and the function pointer's parameters");
-        return NULL;
+        return false;
     }
-    size_t ps = p->t.pos, pe = 0;
+    *ps = p->t.pos;
     int depth = 0;
     for (;;) {
         if (p->failed)
-            return NULL;
+            return false;
         if (p->t.kind == T_END) {
             expected(p, "')' to end the function pointer's parameters");
-            return NULL;
+            return false;
         }
         if (punct_is(p, '('))
             depth++;
         else if (punct_is(p, ')') && --depth == 0) {
-            pe = p->t.pos + 1;
+            *pe = p->t.pos + 1;
             next(p);
-            break;
+            return !p->failed;
         }
         next(p);
     }
-    if (p->depth >= 4) {
-        fail(p, lp, "function pointer types nested too deeply");
+}
+
+static sb_sig *fp_build(parser *p, size_t lp, const char *buf, size_t n, const char **spelling);
+
+static sb_sig *fp_tail(parser *p, size_t ret_start, size_t lp, const char **spelling)
+{
+    size_t ps, pe;
+    if (!paren_span(p, &ps, &pe))
         return NULL;
-    }
     /* "RET __fn(PARAMS)" */
     size_t rn = lp - ret_start, pn = pe - ps;
     char *buf = malloc(rn + pn + 8);
@@ -80,16 +148,84 @@ sb_sig *sb__parse_fp_declarator(parser *p, size_t ret_start, size_t *name_pos, s
     memcpy(buf, p->s + ret_start, rn);
     memcpy(buf + rn, " __fn", 5);
     memcpy(buf + rn + 5, p->s + ps, pn);
-    sb_error e2;
-    sb_sig *fsig = parse_at_depth(buf, rn + 5 + pn, p->scope, &e2, p->depth + 1);
+    sb_sig *fsig = fp_build(p, lp, buf, rn + 5 + pn, spelling);
     free(buf);
+    return fsig;
+}
+
+/* `RET (*(*name)(A))(B)` at the inner '(' (its outer '(' at lp, `stars` '*' read):
+ * a pointer to a function of (A) returning `RET (*)(B)`; the rest of d filled. */
+static sb_sig *fp_nested(parser *p, size_t ret_start, size_t lp, unsigned stars, fpdecl *d)
+{
+    next(p);
+    d->stars = 0;
+    while (punct_is(p, '*') && d->stars < 7) {
+        d->stars++;
+        next(p);
+    }
+    d->name_pos = p->t.pos;
+    d->name_len = 0;
+    if (p->t.kind == T_IDENT) {
+        d->name_len = p->t.len;
+        next(p);
+    }
+    if (!d->stars || !punct_is(p, ')')) {
+        expected(p, d->stars ? "')' after the function pointer's name" : "'*' in a function pointer declarator");
+        return NULL;
+    }
+    next(p);
+    size_t as, ae, bs, be;
+    if (!paren_span(p, &as, &ae))
+        return NULL;
+    if (!punct_is(p, ')')) {
+        expected(p, "')' after the function pointer's parameters");
+        return NULL;
+    }
+    next(p);
+    if (!paren_span(p, &bs, &be))
+        return NULL;
+    /* "RET (*__fn(A))(B)": a function returning a function pointer */
+    size_t rn = lp - ret_start;
+    char *buf = malloc(rn + (ae - as) + (be - bs) + 24);
+    if (!buf) {
+        fail(p, lp, "out of memory");
+        return NULL;
+    }
+    size_t n = 0;
+    memcpy(buf, p->s + ret_start, rn);
+    n += rn;
+    buf[n++] = '(';
+    for (unsigned i = 0; i < stars; i++)
+        buf[n++] = '*';
+    memcpy(buf + n, "__fn", 4);
+    n += 4;
+    memcpy(buf + n, p->s + as, ae - as);
+    n += ae - as;
+    buf[n++] = ')';
+    memcpy(buf + n, p->s + bs, be - bs);
+    n += be - bs;
+    sb_sig *fsig = fp_build(p, lp, buf, n, &d->spelling);
+    free(buf);
+    return fsig;
+}
+
+/* The function type in buf ("RET __fn(PARAMS)"), parsed at the next depth, and
+ * its spelling as a pointer ("RET (*)(PARAMS)"). */
+static sb_sig *fp_build(parser *p, size_t lp, const char *buf, size_t n, const char **spelling)
+{
+    if (p->depth >= 4) {
+        fail(p, lp, "function pointer types nested too deeply");
+        return NULL;
+    }
+    sb_error e2;
+    sb_sig *fsig = parse_at_depth(buf, n, p->scope, &e2, p->depth + 1);
     if (!fsig) {
         fail(p, lp, "in the function pointer type: %s", e2.msg);
         return NULL;
     }
-    if (fsig->flags & (SB_SIG_VARIADIC | SB_SIG_NOGIL | SB_SIG_FREE) || fsig->contract.kind) {
+    if (fsig->flags & (SB_SIG_NOGIL | SB_SIG_FREE) || fsig->contract.kind) {
         sb__sig_free(fsig);
-        fail(p, lp, "a function pointer type takes no '...' and no annotations");
+        fail(p, lp, "a function pointer type takes no annotations");
         return NULL;
     }
     for (uint16_t i = 0; i < fsig->nparams; i++)
@@ -130,6 +266,28 @@ static const sb_named *adopt_functype(parser *p, sb_sig *fsig, const char *spell
     return nd;
 }
 
+/* Is the current token the name of an earlier parameter? */
+static bool names_earlier_param(const parser *p)
+{
+    for (size_t i = 0; p->t.kind == T_IDENT && i < p->nprev; i++)
+        if (p->prev[i].name && strlen(p->prev[i].name) == p->t.len &&
+            !memcmp(p->prev[i].name, p->s + p->t.pos, p->t.len))
+            return true;
+    return false;
+}
+
+/* At '[': is it `[[` (an annotation)? Reads nothing. */
+static bool annotation_follows(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    next(p);
+    bool annot = punct_is(p, '[');
+    p->pos = save_pos;
+    p->t = save;
+    return annot;
+}
+
 static bool parse_param(parser *p, sb_param *prm)
 {
     memset(prm, 0, sizeof *prm);
@@ -137,18 +295,33 @@ static bool parse_param(parser *p, sb_param *prm)
     spec sp;
     if (!sb__parse_base_type(p, &sp, " for the parameter", &prm->type))
         return false;
+    uint8_t base_ptr = prm->type.ptr;
     if (!sb__parse_pointers(p, &prm->type))
         return false;
-    if (punct_is(p, '(')) {
-        /* int (*cmp)(const void *, const void *) */
-        size_t np, nl;
-        const char *spelling;
-        sb_sig *fsig = sb__parse_fp_declarator(p, sp.start, &np, &nl, &spelling);
-        const sb_named *nd = fsig ? adopt_functype(p, fsig, spelling) : NULL;
+    if ((spec_count(&sp) && prm->type.ptr == base_ptr) || /* uuid_t u: an array, passed as a pointer */
+        (prm->type.named && prm->type.named->what == SB_NAMED_FUNC && prm->type.ptr == 0)) { /* fn_t f */
+        if (prm->type.ptr >= 8) {
+            fail(p, prm->col, "too many levels of pointers");
+            return false;
+        }
+        prm->type.ptr++;
+    }
+    size_t apos = 0, alen = 0;
+    int ap = punct_is(p, '(') ? sb__parse_array_pointer(p, &prm->type, &apos, &alen) : 0;
+    if (ap < 0)
+        return false;
+    if (ap > 0) { /* int (*rows)[4]: a pointer */
+        if (alen && !(prm->name = sb__arena_strndup(p->a, p->s + apos, alen)))
+            return false;
+    } else if (punct_is(p, '(')) {
+        /* int (*cmp)(const void *, const void *); int (**pp)(int); void (*handlers[4])(int) */
+        fpdecl d;
+        sb_sig *fsig = sb__parse_fp_declarator(p, sp.start, &d);
+        const sb_named *nd = fsig ? adopt_functype(p, fsig, d.spelling) : NULL;
         if (!nd)
             return false;
-        prm->type = (sb_type){SB_K_VOID, 1, 0, nd};
-        if (nl && !(prm->name = sb__arena_strndup(p->a, p->s + np, nl)))
+        prm->type = (sb_type){SB_K_VOID, (uint8_t)(d.stars + (d.count ? 1 : 0)), 0, nd}; /* an array decays */
+        if (d.name_len && !(prm->name = sb__arena_strndup(p->a, p->s + d.name_pos, d.name_len)))
             return false;
     } else if (p->t.kind == T_IDENT) {
         if (!(prm->name = sb__ident_dup(p)))
@@ -165,13 +338,36 @@ static bool parse_param(parser *p, sb_param *prm)
             p->pos = save_pos;
             p->t = save;
         } else {
-            if (p->t.kind == T_INT)
-                next(p);
+            while (tok_is(p, "static") || tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict") ||
+                   tok_is(p, "__restrict"))
+                next(p); /* int a[static 4], char *argv[const] */
+            if (!punct_is(p, ']') && !p->failed) {
+                sb_cval v; /* the length is not needed (a pointer is passed), but must be a constant */
+                cparse c = {p, p->scope ? p->scope->consts : NULL, NULL, 0};
+                size_t s2 = p->pos;
+                tok t2 = p->t;
+                sb_error *e2 = p->err;
+                p->err = NULL;
+                if (!sb__cexpr(&c, 1, &v)) { /* said as before: what was found */
+                    p->failed = false;
+                    p->pos = s2;
+                    p->t = t2;
+                    if (names_earlier_param(p)) /* int f(size_t n, int a[n]): a variable length */
+                        next(p);
+                }
+                p->err = e2;
+            }
             if (!punct_is(p, ']')) {
                 expected(p, "']' after the array size");
                 return false;
             }
             next(p);
+            while (punct_is(p, '[') && !annotation_follows(p)) { /* int m[][4]: a pointer to arrays */
+                size_t at = p->t.pos;
+                uint64_t inner;
+                if (!sb__parse_dims(p, at, &inner, false))
+                    return false;
+            }
             if (prm->type.ptr >= 8) {
                 fail(p, prm->col, "too many levels of pointers");
                 return false;
@@ -227,8 +423,15 @@ static void puts_(sbuf *o, const char *s) { put(o, s, strlen(s)); }
 /* Same text as sb__type_format, without snprintf (a third of the parse time). */
 static void put_type(sbuf *o, sb_type t)
 {
-    if (t.named && t.named->what == SB_NAMED_FUNC) { /* "int (*)(int x)": the pointer is in the spelling */
-        puts_(o, t.named->name);
+    if (t.named && t.named->what == SB_NAMED_FUNC) { /* "int (*)(int x)": t.ptr '*' where the spelling has one */
+        const char *sp = t.named->name, *star = strstr(sp, "(*)");
+        if (!star) {
+            puts_(o, sp);
+            return;
+        }
+        put(o, sp, (size_t)(star - sp) + 1);
+        put(o, "********", t.ptr < 8 ? t.ptr : 8);
+        puts_(o, star + 2);
         return;
     }
     if (t.cconst)
@@ -253,8 +456,75 @@ static void put_int(sbuf *o, bool neg, uint64_t mag)
     put(o, b, (size_t)n);
 }
 
+/* A function returning a function pointer: `void (*signal(int, void (*)(int)))(int)`. */
+typedef struct fpret {
+    size_t ret_start, lp;  /* its result's result type, and the '(' before the '*' */
+    unsigned stars;        /* 0: an ordinary function */
+    size_t name_pos, name_len; /* `void (png_set_sig_bytes)(...)`: a parenthesized name (len 0: none) */
+} fpret;
+
+/* At the '(' of `RET (*name(params))(fparams)`: reads `(*` up to the name. */
+static bool fp_result_head(parser *p, fpret *fr, size_t ret_start)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    fr->ret_start = ret_start;
+    fr->lp = p->t.pos;
+    next(p);
+    while (punct_is(p, '*') && fr->stars < 8) {
+        fr->stars++;
+        next(p);
+        while (tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict"))
+            next(p);
+    }
+    if (!fr->stars && p->t.kind == T_IDENT) { /* RET (name)(params): the name in parentheses */
+        tok name = p->t;
+        next(p);
+        if (punct_is(p, ')')) {
+            next(p);
+            if (punct_is(p, '(')) {
+                fr->name_pos = name.pos;
+                fr->name_len = name.len;
+                return !p->failed;
+            }
+        }
+    }
+    if (fr->stars && p->t.kind == T_IDENT) {
+        size_t s2 = p->pos;
+        tok t2 = p->t;
+        next(p);
+        bool fn = punct_is(p, '(');
+        p->pos = s2;
+        p->t = t2;
+        if (fn)
+            return !p->failed;
+    }
+    p->pos = save_pos;
+    p->t = save;
+    fr->stars = 0;
+    fail(p, p->t.pos, "function pointer declarators are not supported yet");
+    return false;
+}
+
+/* After the parameters of `RET (*name(params))(fparams)`: `)(fparams)`, the result type. */
+static bool fp_result_tail(parser *p, const fpret *fr, sb_sig *sig)
+{
+    if (!punct_is(p, ')')) {
+        expected(p, "')' after the parameters");
+        return false;
+    }
+    next(p);
+    const char *spelling;
+    sb_sig *fsig = fp_tail(p, fr->ret_start, fr->lp, &spelling);
+    const sb_named *nd = fsig ? adopt_functype(p, fsig, spelling) : NULL;
+    if (!nd)
+        return false;
+    sig->ret = (sb_type){SB_K_VOID, (uint8_t)fr->stars, 0, nd};
+    return true;
+}
+
 /* The result type, the function name and the '(' after it. */
-static bool parse_head(parser *p, sb_sig *sig)
+static bool parse_head(parser *p, sb_sig *sig, fpret *fr)
 {
     spec sp;
     if (!sb__parse_base_type(p, &sp, " (the result type)", &sig->ret))
@@ -266,17 +536,20 @@ static bool parse_head(parser *p, sb_sig *sig)
              sig->ret.named->name);
         return false;
     }
-    if (punct_is(p, '(')) {
-        fail(p, p->t.pos, "function pointer declarators are not supported yet");
+    if (punct_is(p, '(') && !fp_result_head(p, fr, sp.start))
         return false;
+    if (fr->name_len) {
+        if (!(sig->name = sb__arena_strndup(p->a, p->s + fr->name_pos, fr->name_len)))
+            return false;
+    } else {
+        if (p->t.kind != T_IDENT) {
+            expected(p, "the function name");
+            return false;
+        }
+        if (!(sig->name = sb__ident_dup(p)))
+            return false;
+        next(p);
     }
-    if (p->t.kind != T_IDENT) {
-        expected(p, "the function name");
-        return false;
-    }
-    if (!(sig->name = sb__ident_dup(p)))
-        return false;
-    next(p);
     if (!punct_is(p, '(')) {
         expected(p, "'(' after the function name");
         return false;
@@ -358,6 +631,8 @@ static bool parse_item(parser *p, plist *l)
             fail(p, at, "too many parameters (at most %d)", MAX_PARAMS);
             return false;
         }
+        p->prev = l->params;
+        p->nprev = n;
         if (!parse_param(p, &l->params[n]))
             return false;
         l->n++;
@@ -415,9 +690,34 @@ static bool parse_list(parser *p, plist *l)
     }
 }
 
+/* The label of `__asm__("" "fopen64")`: its string literals joined, in the arena. */
+static const char *asm_label(parser *p)
+{
+    const char *s = p->s + p->asm_pos;
+    size_t n = p->asm_len, o = 0;
+    char *out = sb__arena_alloc(p->a, n + 1);
+    if (!out) {
+        fail(p, p->asm_pos, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '"')
+            continue;
+        for (i++; i < n && s[i] != '"'; i++)
+            out[o++] = s[i] == '\\' && i + 1 < n ? s[++i] : s[i];
+    }
+    out[o] = '\0';
+    if (!o || !is_ident_start((unsigned char)out[0])) {
+        fail(p, p->asm_pos, "expected a symbol name in __asm__(\"name\")");
+        return NULL;
+    }
+    return out;
+}
+
 static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
 {
-    if (!parse_head(p, sig))
+    fpret fr = {0, 0, 0, 0, 0};
+    if (!parse_head(p, sig, &fr))
         return false;
     sig->posonly = 0;
     sig->kwonly = -1;
@@ -428,6 +728,8 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
     if (p->failed)
         return false;
     next(p); /* ')' */
+    if (fr.stars && !fp_result_tail(p, &fr, sig))
+        return false;
     if (sig->kwonly >= 0 && l.seen_star && sig->kwonly == (int16_t)n && !(n && (params[n - 1].flags & SB_PARAM_VARARGS))) {
         fail(p, p->t.pos, "named arguments must follow bare '*'");
         return false;
@@ -442,6 +744,8 @@ static bool parse_signature(parser *p, sb_sig *sig, sb_param *params)
         expected(p, "end of the signature");
         return false;
     }
+    if (p->asm_len && !(sig->symbol = asm_label(p)))
+        return false;
     /* Parameter names: unique. */
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
@@ -458,9 +762,17 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
     sbuf o = {stack, 0, sizeof stack};
     for (int pass = 0; pass < 2; pass++) {
         o.n = 0;
-        put_type(&o, sig->ret);
-        if (!sig->ret.ptr)
-            put(&o, " ", 1);
+        const char *fsp = NULL, *fstar = NULL; /* a function pointer result: `void (*signal(int))(int)` */
+        if (sig->ret.named && sig->ret.named->what == SB_NAMED_FUNC)
+            fstar = strstr(fsp = sig->ret.named->name, "(*)");
+        if (fstar) {
+            put(&o, fsp, (size_t)(fstar - fsp) + 1);
+            put(&o, "********", sig->ret.ptr < 8 ? sig->ret.ptr : 8);
+        } else {
+            put_type(&o, sig->ret);
+            if (!sig->ret.ptr)
+                put(&o, " ", 1);
+        }
         puts_(&o, sig->name);
         put(&o, "(", 1);
         if (!sig->nparams && !(sig->flags & SB_SIG_VARIADIC))
@@ -480,7 +792,8 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
                 puts_(&o, prm->name);
             } else if (prm->type.named && prm->type.named->what == SB_NAMED_FUNC) {
                 const char *fsp = prm->type.named->name, *star = strstr(fsp, "(*)");
-                put(&o, fsp, (size_t)(star - fsp) + 2);
+                put(&o, fsp, (size_t)(star - fsp) + 1);
+                put(&o, "********", prm->type.ptr < 8 ? prm->type.ptr : 8);
                 if (prm->name)
                     puts_(&o, prm->name);
                 puts_(&o, star + 2);
@@ -512,6 +825,8 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
         if (sig->flags & SB_SIG_VARIADIC)
             puts_(&o, sig->nparams ? ", ..." : "...");
         put(&o, ")", 1);
+        if (fstar)
+            puts_(&o, fstar + 2); /* ")(int)" */
         if (sig->flags & SB_SIG_NOGIL)
             puts_(&o, " [[nogil]]");
         if (sig->flags & SB_SIG_BORROWED)
@@ -589,7 +904,7 @@ static sb_sig *parse_at_depth(const char *text, size_t len, const sb_scope *scop
     sig->arena = a;
 
     sb_param params[MAX_PARAMS];
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, a, err, false, scope, depth};
+    parser p = PARSER_INIT(text, len, a, err, scope, depth);
     next(&p);
     if (!p.failed && memchr(text, '\0', len)) {
         fail(&p, (size_t)((const char *)memchr(text, '\0', len) - text), "NUL character in the signature");
@@ -662,6 +977,7 @@ static sb_sig *sig_derive(const sb_sig *base, const sb_type *extra, uint16_t n, 
         if (extras)
             sig->kwonly = -1;
         sig->name = arena_strdup0(a, name ? name : base->name, &oom);
+        sig->symbol = arena_strdup0(a, base->symbol, &oom);
         sig->free_fn = arena_strdup0(a, base->free_fn, &oom);
         sig->contract.msg_fn = arena_strdup0(a, base->contract.msg_fn, &oom);
         for (uint16_t i = 0; i < base->nparams; i++) {
@@ -720,7 +1036,7 @@ int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_ty
         err->col = (size_t)-1;
         err->msg[0] = '\0';
     }
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    parser p = PARSER_INIT(text, len, NULL, err, scope, 0);
     memset(out, 0, sizeof *out);
     next(&p);
     if (!lone_type(&p, out))
@@ -746,12 +1062,20 @@ int sb__array_type_parse(const char *text, size_t len, const sb_scope *scope, sb
         err->col = (size_t)-1;
         err->msg[0] = '\0';
     }
-    parser p = {text, len, 0, {T_END, 0, 0, 0, 0}, NULL, err, false, scope, 0};
+    parser p = PARSER_INIT(text, len, NULL, err, scope, 0);
     memset(elem, 0, sizeof *elem);
     *count = SB_ARRAY_NONE;
     next(&p);
-    if (!lone_type(&p, elem))
+    spec sp;
+    if (p.failed || !sb__parse_base_type(&p, &sp, "", elem))
         return -1;
+    uint8_t base_ptr = elem->ptr;
+    if (!sb__parse_pointers(&p, elem))
+        return -1;
+    if (spec_count(&sp) && elem->ptr == base_ptr && p.t.kind == T_END) {
+        *count = spec_count(&sp); /* uuid_t: unsigned char[16] */
+        return 0;
+    }
     if (punct_is(&p, '[')) {
         size_t open = p.t.pos;
         next(&p);
@@ -868,7 +1192,7 @@ static bool same_ctype(sb_type a, sb_type b)
 {
     if (a.kind != b.kind || a.ptr != b.ptr)
         return false;
-    if (a.named == b.named)
+    if (sb__named_same(a.named, b.named))
         return true;
     if (a.named && b.named && a.named->what == SB_NAMED_FUNC && b.named->what == SB_NAMED_FUNC)
         return sb__functype_equal(a.named->user, b.named->user);

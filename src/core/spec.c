@@ -1,9 +1,22 @@
 /* spec.c — type specifiers and pointer declarators: `const unsigned long *` -> sb_type (plain C). */
+#if !defined(_XOPEN_SOURCE) && !defined(_WIN32)
+#define _XOPEN_SOURCE 700 /* the POSIX typedefs (blksize_t, id_t, ...) of the C library's headers */
+#endif
 #include "core/internal.h"
 #include "core/parse.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <wchar.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#define SB_HAVE_POSIX_TYPES 1
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Types                                                               */
@@ -15,6 +28,54 @@ static const struct { const char *name; sb_kind kind; } named_types[] = {
     {"ssize_t", SB_K_SSIZE}, {"intptr_t", SB_K_INTPTR}, {"uintptr_t", SB_K_UINTPTR},
     {"ptrdiff_t", SB_K_PTRDIFF}, {"PyObject", SB_K_PYOBJECT},
 };
+
+/* At a struct's tag: is the type used through a pointer (`struct tag *`,
+ * `struct tag const *`)? Reads nothing. */
+static bool pointer_follows(parser *p)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    bool failed = p->failed;
+    next(p);
+    while (tok_is(p, "const") || tok_is(p, "volatile"))
+        next(p);
+    bool ptr = punct_is(p, '*');
+    p->pos = save_pos;
+    p->t = save;
+    p->failed = failed;
+    return ptr;
+}
+
+/* The integer kind of a C integer type T, from its size and signedness: int and long
+ * kinds first (so `off_t` reads as `long` on LP64, what it is). */
+#define SB_SIGNED_KIND(T)                                                                                         \
+    (sizeof(T) == 1 ? SB_K_SCHAR : sizeof(T) == 2 ? SB_K_SHORT : sizeof(T) == sizeof(int) ? SB_K_INT             \
+     : sizeof(T) == sizeof(long) ? SB_K_LONG : SB_K_LLONG)
+#define SB_UNSIGNED_KIND(T)                                                                                       \
+    (sizeof(T) == 1 ? SB_K_UCHAR : sizeof(T) == 2 ? SB_K_USHORT : sizeof(T) == sizeof(int) ? SB_K_UINT           \
+     : sizeof(T) == sizeof(long) ? SB_K_ULONG : SB_K_ULLONG)
+#define SB_KIND_OF(T) ((T)-1 < (T)1 ? SB_SIGNED_KIND(T) : SB_UNSIGNED_KIND(T))
+#define SB_NT(T) {#T, SB_KIND_OF(T)}
+
+/* Standard and POSIX integer typedefs, as this platform's C library defines them;
+ * found only when the scope does not know the name (a header may declare its own). */
+static const struct { const char *name; sb_kind kind; } libc_types[] = {
+    SB_NT(intmax_t), SB_NT(uintmax_t), SB_NT(int_least8_t), SB_NT(int_least16_t), SB_NT(int_least32_t),
+    SB_NT(int_least64_t), SB_NT(uint_least8_t), SB_NT(uint_least16_t), SB_NT(uint_least32_t),
+    SB_NT(uint_least64_t), SB_NT(int_fast8_t), SB_NT(int_fast16_t), SB_NT(int_fast32_t), SB_NT(int_fast64_t),
+    SB_NT(uint_fast8_t), SB_NT(uint_fast16_t), SB_NT(uint_fast32_t), SB_NT(uint_fast64_t), SB_NT(wchar_t),
+    SB_NT(wint_t), {"char16_t", SB_KIND_OF(uint_least16_t)}, {"char32_t", SB_KIND_OF(uint_least32_t)},
+    SB_NT(time_t), SB_NT(clock_t), SB_NT(sig_atomic_t),
+#ifdef SB_HAVE_POSIX_TYPES
+    SB_NT(off_t), SB_NT(pid_t), SB_NT(uid_t), SB_NT(gid_t), SB_NT(mode_t), SB_NT(dev_t), SB_NT(ino_t),
+    SB_NT(nlink_t), SB_NT(blksize_t), SB_NT(blkcnt_t), SB_NT(id_t), SB_NT(key_t), SB_NT(clockid_t),
+    SB_NT(suseconds_t), SB_NT(useconds_t), SB_NT(socklen_t), SB_NT(sa_family_t), SB_NT(in_addr_t),
+    SB_NT(in_port_t), SB_NT(rlim_t), SB_NT(fsblkcnt_t), SB_NT(fsfilcnt_t),
+#endif
+};
+
+/* GCC's va_list: opaque, passed as a pointer (x86-64: an array of one __va_list_tag). */
+static const sb_named va_list_named = {.what = SB_NAMED_ALIAS, .name = "va_list", .alias = {SB_K_VOID, 1, 0, NULL}};
 
 /* Reads declaration specifiers. Stops at the first token that is not one
  * (the declarator). Returns false on error. */
@@ -28,11 +89,11 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
         const char *w = p->s + p->t.pos;
         size_t n = p->t.len;
 #define IS(word) (n == sizeof(word) - 1 && memcmp(w, word, n) == 0)
-        if (IS("const")) sp->cconst = true;
+        if (IS("const") || IS("__const") || IS("__const__")) sp->cconst = true;
         else if (IS("volatile") || IS("extern") || IS("static") || IS("inline") || IS("restrict")) {}
         else if (IS("long")) sp->nlong++, sp->any = true;
         else if (IS("short")) sp->nshort++, sp->any = true;
-        else if (IS("signed")) sp->nsigned++, sp->any = true;
+        else if (IS("signed") || IS("__signed__") || IS("__signed")) sp->nsigned++, sp->any = true;
         else if (IS("unsigned")) sp->nunsigned++, sp->any = true;
         else if (IS("int")) sp->nint++, sp->any = true;
         else if (IS("char")) sp->nchar++, sp->any = true;
@@ -48,6 +109,9 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
             const sb_named *nd = NULL;
             if (!p->failed && p->t.kind == T_IDENT && p->scope && !sp->any)
                 nd = p->scope->lookup(p->scope, p->s + p->t.pos, p->t.len, tag);
+            if (!nd && !p->failed && tag != 'e' && p->t.kind == T_IDENT && p->scope && p->scope->forward && !sp->any &&
+                pointer_follows(p))
+                nd = p->scope->forward(p->scope, p->s + p->t.pos, p->t.len, tag); /* incomplete until defined */
             if (!nd) {
                 if (!p->failed && tag == 'e' && p->t.kind == T_IDENT)
                     fail(p, kwpos, "enum '%.*s' is not declared (declare it first: 'enum %.*s { ... };')",
@@ -84,6 +148,15 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
                 }
             if (!found && p->scope && (sp->nd = p->scope->lookup(p->scope, w, n, 0)) != NULL)
                 found = true;
+            for (size_t i = 0; !found && i < sizeof libc_types / sizeof libc_types[0]; i++)
+                if (strlen(libc_types[i].name) == n && memcmp(libc_types[i].name, w, n) == 0) {
+                    sp->named = (int)libc_types[i].kind + 1;
+                    found = true;
+                }
+            if (!found && (IS("__builtin_va_list") || IS("va_list") || IS("__gnuc_va_list"))) {
+                sp->nd = &va_list_named; /* an array type on x86-64: a pointer in parameters */
+                found = true;
+            }
             if (!found) {
                 fail(p, p->t.pos, "unknown type name '%.*s' (declare it first: a typedef in load() or declare())", (int)n, w);
                 return false;
@@ -125,13 +198,9 @@ static bool resolve_spec(parser *p, const spec *sp, sb_kind *out)
         return true;
     }
     if (sp->ndouble) {
-        if (sp->nlong) {
-            fail(p, sp->start, "type 'long double' is not supported");
-            return false;
-        }
-        if (sign || sp->nint || sp->nshort)
+        if (sign || sp->nint || sp->nshort || sp->nlong > 1)
             goto invalid;
-        *out = SB_K_DOUBLE;
+        *out = sp->nlong ? SB_K_LDOUBLE : SB_K_DOUBLE;
         return true;
     }
     if (sp->nchar) {
@@ -191,7 +260,7 @@ bool sb__parse_pointers(parser *p, sb_type *t)
         }
         t->ptr++;
         next(p);
-        while (tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict"))
+        while (tok_is(p, "const") || tok_is(p, "volatile") || tok_is(p, "restrict") || tok_is(p, "__const"))
             next(p);
         if (p->failed)
             return false;

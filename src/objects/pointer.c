@@ -528,7 +528,7 @@ static PyObject *pointer_sub(PyObject *a, PyObject *b)
         if (sb__elem_type(p->type, &e, &size, "Pointer - Pointer") < 0 ||
             sb__elem_type(q->type, &f, &size2, "Pointer - Pointer") < 0)
             return NULL;
-        if (e.kind != f.kind || e.ptr != f.ptr || e.named != f.named) {
+        if (e.kind != f.kind || e.ptr != f.ptr || !sb__named_same(e.named, f.named)) {
             PyErr_Format(PyExc_TypeError, "Pointer - Pointer: the types differ (%s and %s); cast one first",
                          tname(p, tn, sizeof tn), tname(q, tn2, sizeof tn2));
             return NULL;

@@ -280,6 +280,11 @@ static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsign
     if (f->bit_width)
         return set_bits(L, f, base, v);
     unsigned char *p = base + f->offset;
+    if (f->flex) {
+        PyErr_Format(PyExc_TypeError, "%s member '%s' is a flexible array: write its elements through the Pointer it "
+                     "reads as", L->name, f->name);
+        return -1;
+    }
     if (!f->count)
         return set_elem(st, L, f->name, f->type, p, v, -1);
     size_t es = elem_size(f->type);
@@ -480,6 +485,11 @@ static PyObject *get_member_as(sb_struct *s, const sb_field *f, bool copy)
     if (f->bit_width)
         return get_bits(f, s->data);
     unsigned char *p = s->data + f->offset;
+    if (f->flex) { /* char data[]: a pointer to the elements after the struct (their number is C's to know) */
+        sb_type t = f->type;
+        t.ptr++;
+        return sb__pointer_new(s->state, p, t, (PyObject *)s);
+    }
     if (!f->count)
         return get_elem(s, f->type, p, f->name);
     if (is_text_array(f))

@@ -211,8 +211,8 @@ static int elem_convert(PyTypeObject *ptrtype, sb_state *st, sb_type e, PyObject
     return sb__to_c(&cx, conv_of(e), e, v, c, &tmp); /* scalars make no temporaries */
 }
 
-int sb__elem_set(PyTypeObject *ptrtype, sb_state *st, sb_type e, char *a, PyObject *v, const char *fname, const char *pname,
-                 bool init)
+int sb__elem_set(PyTypeObject *ptrtype, sb_state *st, sb_type e, char *a, PyObject *v, const char *fname,
+                 const char *pname, bool init)
 {
     char tn[64];
     if (!init && e.ptr == 0 && e.cconst) {
@@ -502,26 +502,44 @@ static int cast_address(sb_state *st, PyObject *obj, void **addr, sb_pointer **p
  * keeps scope's types alive. */
 static PyObject *cast_functype(sb_state *st, const sb_scope *scope, PyObject *owner, PyObject *targ, PyObject *obj)
 {
+    enum { MEMO = sizeof st->fn_memo / sizeof st->fn_memo[0] };
     void *addr;
     sb_pointer *p;
     if (cast_address(st, obj, &addr, &p) < 0)
         return NULL;
-    PyObject *b = sb__text_utf8(st, targ);
-    if (!b)
-        return NULL;
-    sb_error err;
-    sb_sig *sig = sb__functype_parse(PyBytes_AsString(b), (size_t)PyBytes_Size(b), scope, &err);
-    if (!sig) {
-        sb__raise_sigerror(st, PyBytes_AsString(b), (size_t)PyBytes_Size(b), &err, "cast() argument 'type'");
-        Py_DECREF(b);
-        return NULL;
-    }
-    Py_DECREF(b);
-    PyObject *cap = PyCapsule_New(sig, "sigbind.functype", free_sig_capsule);
+    PyObject *cap = NULL;
+    for (unsigned i = 0; !scope && i < MEMO; i++)
+        if (st->fn_memo[i].text == targ) { /* the same str as a recent cast: what it parses to cannot change */
+            cap = st->fn_memo[i].cap;
+            Py_INCREF(cap);
+        }
     if (!cap) {
-        sb__sig_free(sig);
-        return NULL;
+        PyObject *b = sb__text_utf8(st, targ);
+        if (!b)
+            return NULL;
+        sb_error err;
+        sb_sig *sig = sb__functype_parse(PyBytes_AsString(b), (size_t)PyBytes_Size(b), scope, &err);
+        if (!sig)
+            sb__raise_sigerror(st, PyBytes_AsString(b), (size_t)PyBytes_Size(b), &err, "cast() argument 'type'");
+        Py_DECREF(b);
+        if (!sig)
+            return NULL;
+        if (!(cap = PyCapsule_New(sig, "sigbind.functype", free_sig_capsule))) {
+            sb__sig_free(sig);
+            return NULL;
+        }
+        if (!scope) {
+            struct sb_fn_memo *m = &st->fn_memo[st->fn_memo_next++ % MEMO];
+            PyObject *ot = m->text, *oc = m->cap;
+            Py_INCREF(targ);
+            Py_INCREF(cap);
+            m->text = targ;
+            m->cap = cap;
+            Py_XDECREF(ot);
+            Py_XDECREF(oc);
+        }
     }
+    const sb_sig *sig = PyCapsule_GetPointer(cap, "sigbind.functype");
     /* Its spelling for messages: "int (*)(int)" from "int __fn(int)". */
     char spell[256];
     const char *fn = strstr(sig->text, "__fn(");
@@ -562,6 +580,9 @@ PyObject *sb__mem_cast_in(PyObject *module, const sb_scope *scope, PyObject *own
     sb_type t;
     int64_t count;
     char tn[96];
+    for (unsigned i = 0; !scope && i < sizeof st->fn_memo / sizeof st->fn_memo[0]; i++)
+        if (st->fn_memo[i].text == targ) /* a function type cast recently: no failed parse as a data type first */
+            return cast_functype(st, scope, owner, targ, obj);
     if (parse_type_in(st, scope, targ, "cast", &t, &count) < 0) {
         if (!looks_functype(targ) || !PyErr_ExceptionMatches(st->SignatureError))
             return NULL;

@@ -122,6 +122,8 @@ static PyObject *handle_path(void *handle, const char *fallback)
 }
 
 static const sb_named *lib_lookup(const sb_scope *scope, const char *name, size_t len, int tag);
+static const sb_named *lib_forward(const sb_scope *scope, const char *name, size_t len, int tag);
+static bool const_lookup(const sb_constscope *cs, const char *name, size_t len, sb_cval *out);
 
 /* ------------------------------------------------------------------ */
 /* Library objects                                                     */
@@ -141,6 +143,11 @@ static PyObject *library_alloc(PyObject *module, void *handle, PyObject *path)
     lib->module = module;
     lib->scope.lookup = lib_lookup;
     lib->scope.ctx = lib;
+    lib->dscope = lib->scope;
+    lib->dscope.forward = lib_forward;
+    lib->cscope.lookup = const_lookup;
+    lib->cscope.ctx = lib;
+    lib->dscope.consts = &lib->cscope;
     if (!(lib->funcs = PyDict_New())) {
         Py_DECREF(lib);
         return NULL;
@@ -174,7 +181,7 @@ typedef struct libtype {
     const sb_named *target;  /* what the name stands for: &named, or a struct's &layout->named */
     sb_layout *layout;       /* a struct/union definition, owned */
     sb_sig *fsig;            /* a function pointer typedef's function type, owned */
-    char name[64];           /* "sqlite3", or "struct tag" for a tag met only through a pointer typedef */
+    char name[80];           /* "sqlite3", or "struct tag" for a tag met only through a pointer */
     char tag[64];            /* the struct tag of an opaque type, else "" */
     char release[64];        /* [[release(fn)]], else "" */
     bool is_enum;            /* "enum tag": an alias of its integer type, found by `enum tag` */
@@ -372,7 +379,7 @@ static libtype *libtype_add(sb_library *lib, const char *name, const char *tag, 
 
 static bool same_type(sb_type a, sb_type b)
 {
-    return a.kind == b.kind && a.ptr == b.ptr && a.cconst == b.cconst && a.named == b.named;
+    return a.kind == b.kind && a.ptr == b.ptr && a.cconst == b.cconst && sb__named_same(a.named, b.named);
 }
 
 static bool layouts_equal(const sb_layout *a, const sb_layout *b);
@@ -384,6 +391,8 @@ static bool member_type_equal(sb_type a, sb_type b)
         return false;
     if (a.named == b.named)
         return true;
+    if (a.named && b.named && a.named->what == SB_NAMED_FUNC && b.named->what == SB_NAMED_FUNC)
+        return sb__functype_equal(a.named->user, b.named->user); /* `int (*cb)(int)` members: each layout its own */
     return a.named && b.named && a.named->what == SB_NAMED_STRUCT && b.named->what == SB_NAMED_STRUCT &&
            (a.ptr ? strcmp(a.named->name, b.named->name) == 0 : layouts_equal(a.named->user, b.named->user));
 }
@@ -439,17 +448,66 @@ static libtype *add_layout(sb_library *lib, sb_layout *L, const char *tag)
     return t;
 }
 
+/* `struct tag` met behind a '*' before its definition (or in `struct tag;`):
+ * an incomplete type, usable through pointers until complete() defines it. */
+static const sb_named *lib_forward(const sb_scope *scope, const char *name, size_t len, int tag)
+{
+    sb_library *lib = (sb_library *)(uintptr_t)scope->ctx;
+    char sname[80];
+    char stag[64];
+    snprintf(sname, sizeof sname, "%s %.*s", tag == 'u' ? "union" : "struct", (int)(len > 63 ? 63 : len), name);
+    snprintf(stag, sizeof stag, "%.*s", (int)(len > 63 ? 63 : len), name);
+    libtype *t = libtype_add(lib, sname, stag, false);
+    if (!t)
+        return NULL;
+    t->named.what = SB_NAMED_OPAQUE;
+    return &t->named;
+}
+
+/* The definition of an incomplete struct t: L (owned from now on). Types that
+ * named t before keep pointing to t->named, which now stands for L
+ * (sb__named_canon); lookups find L itself. */
+static void complete(sb_library *lib, libtype *t, sb_layout *L)
+{
+    set_runtime(lib, L);
+    t->layout = L;
+    t->target = &L->named;
+    t->named.what = SB_NAMED_STRUCT;
+    t->named.name = L->name;
+    t->named.user = L;
+}
+
+/* The incomplete struct/union `tag` (from a forward declaration or a pointer), or NULL. */
+static libtype *incomplete(sb_library *lib, const char *tag, bool is_union)
+{
+    const sb_named *old = tag[0] ? lib_lookup(&lib->scope, tag, strlen(tag), is_union ? 'u' : 's') : NULL;
+    return old && old->what == SB_NAMED_OPAQUE ? (libtype *)(uintptr_t)old->user : NULL;
+}
+
+/* `struct tag;`: declares the tag (nothing when it is known already). 0, or -1 with MemoryError. */
+static int add_forward(sb_library *lib, const char *tag, bool is_union)
+{
+    if (lib_lookup(&lib->scope, tag, strlen(tag), is_union ? 'u' : 's'))
+        return 0;
+    return lib_forward(&lib->dscope, tag, strlen(tag), is_union ? 'u' : 's') ? 0 : (PyErr_NoMemory(), -1);
+}
+
 /* `struct point { int x; int y; }` / `union u { ... }`. 0, or -1 with SignatureError. */
 static int add_struct(sb_library *lib, const char *text, size_t len)
 {
     sb_state *st = sb__state(lib->module);
     sb_layout *L;
     sb_error err;
-    if (sb__struct_parse(text, len, &lib->scope, &L, &err) < 0) {
+    if (sb__struct_parse(text, len, &lib->dscope, &L, &err) < 0) {
         sb__raise_sigerror(st, text, len, &err, NULL);
         return -1;
     }
     const char *tag = strchr(L->name, ' ') + 1;
+    libtype *fwd = incomplete(lib, tag, L->is_union);
+    if (fwd) {
+        complete(lib, fwd, L);
+        return 0;
+    }
     const sb_named *old = lib_lookup(&lib->scope, tag, strlen(tag), L->is_union ? 'u' : 's');
     if (old && old->what == SB_NAMED_STRUCT && layouts_equal(old->user, L)) {
         sb__layout_free(L); /* the same definition again, as C accepts it */
@@ -480,17 +538,75 @@ static bool same_struct_typedef(sb_library *lib, const sb_typedef *td, const sb_
     return t == L;
 }
 
+/* One more name of a typedef statement (`*PS` of `typedef struct s S, *PS`). 0, or -1 with SignatureError. */
+static int add_alias(sb_library *lib, const char *text, size_t len, const char *name, sb_type type, uint32_t count)
+{
+    const sb_named *old = lib_lookup(&lib->scope, name, strlen(name), 0);
+    if (old) {
+        if (old->what == SB_NAMED_ALIAS ? same_type(old->alias, type) && old->count == count
+                                        : sb__named_same(type.named, old) && type.ptr == 0)
+            return 0;
+        sb_error e = {0, ""};
+        snprintf(e.msg, sizeof e.msg, "typedef '%s' is already declared differently", name);
+        sb__raise_sigerror(sb__state(lib->module), text, len, &e, NULL);
+        return -1;
+    }
+    if (type.named && type.ptr == 0 && !strcmp(type.named->name, name))
+        return 0; /* typedef struct s s */
+    libtype *a = libtype_add(lib, name, "", false);
+    if (!a)
+        return PyErr_NoMemory(), -1;
+    a->named.what = SB_NAMED_ALIAS;
+    a->named.alias = type;
+    a->named.count = count;
+    return 0;
+}
+
+static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_typedef td);
+
 /* One `typedef ...` statement of a declaration block. 0, or -1 with SignatureError. */
 static int add_typedef(sb_library *lib, const char *text, size_t len)
 {
-    sb_state *st = sb__state(lib->module);
     sb_typedef td;
     sb_error err;
-    if (sb__typedef_parse(text, len, &lib->scope, &td, &err) < 0) {
-        sb__raise_sigerror(st, text, len, &err, NULL);
+    if (sb__typedef_parse(text, len, &lib->dscope, &td, &err) < 0) {
+        sb__raise_sigerror(sb__state(lib->module), text, len, &err, NULL);
         return -1;
     }
+    sb_typedef_more *more = td.more;
+    size_t nmore = td.nmore;
+    const sb_named *base = NULL;
+    int rc = add_typedef_parsed(lib, text, len, td);
+    if (rc == 0 && nmore && td.opaque && !(base = lib_lookup(&lib->scope, td.tag, strlen(td.tag), 's')))
+        rc = -1, PyErr_NoMemory();
+    for (size_t i = 0; rc == 0 && i < nmore; i++) {
+        if (td.opaque)
+            more[i].type.named = base;
+        rc = add_alias(lib, text, len, more[i].name, more[i].type, more[i].count);
+    }
+    free(more);
+    return rc;
+}
+
+/* The rest of add_typedef, for the first name of the statement. */
+static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_typedef td)
+{
+    sb_state *st = sb__state(lib->module);
     const sb_named *old = lib_lookup(&lib->scope, td.name, strlen(td.name), 0);
+    libtype *fwd = td.layout ? incomplete(lib, td.tag, td.layout->is_union) : NULL;
+    if (fwd && (!old || &fwd->named == old ||
+                (old->what == SB_NAMED_ALIAS && old->alias.named == &fwd->named && old->alias.ptr == 0))) {
+        /* typedef struct tag { ... } name, where struct tag (or name) was declared incomplete */
+        complete(lib, fwd, td.layout);
+        if (old || (td.type.ptr == 0 && !strcmp(td.name, fwd->name)))
+            return 0;
+        libtype *a = libtype_add(lib, td.name, "", false);
+        if (!a)
+            return PyErr_NoMemory(), -1;
+        a->named.what = SB_NAMED_ALIAS;
+        a->named.alias = td.type;
+        return 0;
+    }
     if (td.layout && same_struct_typedef(lib, &td, old)) {
         sb__layout_free(td.layout); /* the same definition and name again */
         return 0;
@@ -516,13 +632,15 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
         } else {
             a->named.what = SB_NAMED_ALIAS;
             a->named.alias = td.type;
+            a->named.count = td.count;
         }
         return 0;
     }
     if (td.fsig) {
         /* typedef int (*cmp_t)(...): a function type (not found by name) and the alias of its pointer */
         bool same = old && old->what == SB_NAMED_ALIAS && old->alias.named &&
-                    old->alias.named->what == SB_NAMED_FUNC && sb__functype_equal(old->alias.named->user, td.fsig);
+                    old->alias.named->what == SB_NAMED_FUNC && old->alias.ptr == td.type.ptr && old->count == td.count &&
+                    sb__functype_equal(old->alias.named->user, td.fsig);
         libtype *ft = old ? NULL : libtype_add(lib, "", "", false);
         libtype *a = ft ? libtype_add(lib, td.name, "", false) : NULL;
         if (old || !ft || !a) {
@@ -540,7 +658,8 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
         ft->named.name = td.fname;
         ft->named.user = td.fsig;
         a->named.what = SB_NAMED_ALIAS;
-        a->named.alias = (sb_type){SB_K_VOID, 1, 0, &ft->named};
+        a->named.alias = (sb_type){SB_K_VOID, td.type.ptr, 0, &ft->named}; /* ptr 0: `typedef int fn_t(int)` */
+        a->named.count = td.count;
         return 0;
     }
     libtype *base = NULL; /* the opaque type the new name is, or points to */
@@ -564,7 +683,7 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
     }
     if (!td.opaque) {
         if (old) {
-            bool same = old->what == SB_NAMED_ALIAS ? same_type(old->alias, td.type)
+            bool same = old->what == SB_NAMED_ALIAS ? same_type(old->alias, td.type) && old->count == td.count
                                                       : (td.type.named == old && td.type.ptr == 0);
             if (!same) {
                 sb_error e = {0, ""};
@@ -578,6 +697,7 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
                 return PyErr_NoMemory(), -1;
             a->named.what = SB_NAMED_ALIAS;
             a->named.alias = td.type;
+            a->named.count = td.count;
         }
     }
     if (td.release[0]) {
@@ -786,14 +906,14 @@ static int lookup(sb_library *lib, const char *sym, void **out)
 static PyObject *bind_text(sb_library *lib, const char *text, size_t len, PyObject *miss)
 {
     sb_state *st = sb__state(lib->module);
-    sb_plan *plan = sb__plan_from_text_ex(st, text, len, NULL, &lib->scope, 0);
+    sb_plan *plan = sb__plan_from_text_ex(st, text, len, NULL, &lib->dscope, 0);
     if (!plan)
         return NULL;
     if (plan->sig->ret.named)
         plan->simple = false; /* handle results are tied to the Library on the general path */
     const sb_sig *sig = plan->sig;
     void *fn, *msg = NULL, *freefn = NULL;
-    if (lookup(lib, sig->name, &fn) < 0 ||
+    if (lookup(lib, sig->symbol ? sig->symbol : sig->name, &fn) < 0 ||
         (sig->contract.msg_fn && lookup(lib, sig->contract.msg_fn, &msg) < 0) ||
         (sig->free_fn && lookup(lib, sig->free_fn, &freefn) < 0)) {
         PyObject *r = miss ? record_missing(lib, miss, sig->name) : NULL;
@@ -1166,12 +1286,29 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
         goto fail;
     size_t pos = 0, s, e;
     while (sb__decl_next(text, (size_t)len, &pos, &s, &e)) {
-        if (sb__constdecl_kind(text + s, e - s) != SB_DECL_NONE) {
+        int ck = sb__constdecl_kind(text + s, e - s);
+        if (ck == SB_DECL_PRAGMA) {
+            sb_error perr;
+            if (sb__pragma(text + s, e - s, &lib->pack, &perr) == 0) {
+                lib->dscope.pack = lib->pack.cur;
+                continue;
+            }
+            sb__raise_sigerror(sb__state(lib->module), text + s, e - s, &perr, NULL);
+            goto fail_at;
+        }
+        if (ck != SB_DECL_NONE) {
             if (add_constdecl(lib, text + s, e - s, consts) == 0)
                 continue;
             goto fail_at;
         }
         bool td = sb__is_typedef(text + s, e - s), sd = !td && sb__is_struct_def(text + s, e - s);
+        char ftag[64];
+        bool fu;
+        if (!td && !sd && sb__struct_forward(text + s, e - s, ftag, sizeof ftag, &fu)) {
+            if (add_forward(lib, ftag, fu) == 0)
+                continue;
+            goto fail_at;
+        }
         size_t ext = td || sd ? 0 : after_extern(text + s, e - s);
         PyObject *fn = td    ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
                        : sd  ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))

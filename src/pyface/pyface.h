@@ -16,6 +16,11 @@ typedef struct sb_library {
     PyObject *gkeep;               /* dict: global name -> the object last assigned to it (C may keep it), or NULL */
     struct sb_libtypes *types;     /* typedefs of its declarations (owned, plain C), or NULL */
     sb_scope scope;                /* resolves those names in its signatures */
+    sb_scope dscope;               /* the same for declarations: also declares `struct tag *` of a tag not
+                                      yet defined (an incomplete type, completed by its definition);
+                                      dscope.pack: the `#pragma pack` in force (pack: its stack) */
+    sb_pack pack;
+    sb_constscope cscope;          /* its integer constants, for array lengths in declarations (dscope.consts) */
 } sb_library;
 
 SB_INTERNAL extern PyType_Spec sb__library_spec;

@@ -363,15 +363,13 @@ static int to_address(const sb_convctx *cx, PyObject *obj, sb_cell *cell)
     return 0;
 }
 
-/* Pointer in: None, int address, Pointer, bytes, bytearray, buffers. */
-static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp);
-
 /* A list or tuple for a `T *` (or `T[]`) parameter: its items converted into
  * temporary memory, an array of T that lives until the call returns, as cffi
- * does. The items are snapshotted first (a conversion that runs Python code
- * cannot resize or free what is looped over) and stay alive with the memory;
- * elements are converted as members are (pointers: a Pointer, an address,
- * bytes or None, never a buffer whose export nothing would hold). */
+ * does (one struct by pointer is a list of one: [(1, 2)]). The items are
+ * snapshotted first (a conversion that runs Python code cannot resize or free
+ * what is looped over) and stay alive with the memory; elements are converted
+ * as members are (pointers: a Pointer, an address, bytes or None, never a
+ * buffer whose export nothing would hold). */
 static int list_to_memory(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
     sb_type e = type;
@@ -433,6 +431,7 @@ static int list_to_memory(const sb_convctx *cx, sb_type type, PyObject *obj, sb_
     return 0;
 }
 
+/* Pointer in: None, int address, Pointer, bytes, bytearray, buffers, a list or tuple of elements. */
 static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
     sb_state *st = cx->state;
@@ -457,7 +456,7 @@ static int to_ptr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *ce
         /* A Struct value by address (C may write into it): `struct point *` or `void *`. */
         const sb_layout *L;
         void *data = st->kinds->struct_data(obj, &L);
-        if (type.named && type.named->what == SB_NAMED_STRUCT && type.ptr == 1 && type.named != &L->named) {
+        if (type.named && type.named->what == SB_NAMED_STRUCT && type.ptr == 1 && !sb__named_same(type.named, &L->named)) {
             char tn[96];
             sb__type_format(cx->declared, tn, sizeof tn);
             PyErr_Format(PyExc_TypeError, "%s (%s) must point to a %s, not a %s", who(cx), tn, type.named->name,
@@ -599,7 +598,7 @@ static int to_handle(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell 
     }
     if (cx->state && Py_TYPE(obj) == (PyTypeObject *)cx->state->PointerType) {
         sb_pointer *p = (sb_pointer *)obj;
-        if (p->type.named == type.named && p->type.ptr == type.ptr) {
+        if (sb__named_same(p->type.named, type.named) && p->type.ptr == type.ptr) {
             if (p->released) {
                 char tn[64];
                 sb__type_format(cx->declared, tn, sizeof tn);
@@ -925,6 +924,12 @@ void sb__cell_load(sb_type t, const void *mem, sb_cell *c)
         memcpy(&c->d, p, sizeof c->d);
         return;
     }
+    if (t.kind == SB_K_LDOUBLE) { /* read as a double (a Python float) */
+        long double ld;
+        memcpy(&ld, p, sizeof ld);
+        c->d = (double)ld;
+        return;
+    }
     if (t.kind == SB_K_FLOAT) {
         memcpy(&c->f, p, sizeof c->f);
         return;
@@ -946,6 +951,11 @@ void sb__cell_store(sb_type t, void *mem, const sb_cell *c)
     }
     if (t.kind == SB_K_DOUBLE) {
         memcpy(p, &c->d, sizeof c->d);
+        return;
+    }
+    if (t.kind == SB_K_LDOUBLE) {
+        long double ld = c->d;
+        memcpy(p, &ld, sizeof ld);
         return;
     }
     if (t.kind == SB_K_FLOAT) {

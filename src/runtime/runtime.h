@@ -72,6 +72,13 @@ struct sb_state {
         int64_t count;
     } type_memo[8];
     unsigned type_memo_next;
+    /* The same for function types cast() parsed without a scope ("int (*)(int)"):
+     * the str (strong) and a capsule owning its parsed signature. */
+    struct sb_fn_memo {
+        PyObject *text;
+        PyObject *cap;
+    } fn_memo[4];
+    unsigned fn_memo_next;
 };
 
 /* A C-face class instance is the object header, a __dict__ and a weak
@@ -318,7 +325,7 @@ static inline bool sb__pointer_fits(sb_type want, sb_type have)
     bool have_void = have.ptr == 1 && have.kind == SB_K_VOID && !have.named;
     if (want_void || have_void)
         return true;
-    if (want.ptr != have.ptr || want.named != have.named)
+    if (want.ptr != have.ptr || !sb__named_same(want.named, have.named))
         return false;
     if (want.kind == have.kind)
         return true;

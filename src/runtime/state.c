@@ -31,6 +31,8 @@ int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->MethodType);
     Py_VISIT(st->BoundMethod);
     Py_VISIT(st->CValueType);
+    for (size_t i = 0; i < sizeof st->fn_memo / sizeof st->fn_memo[0]; i++)
+        Py_VISIT(st->fn_memo[i].cap);
     return 0;
 }
 
@@ -55,6 +57,10 @@ int sb__state_clear(PyObject *module)
     Py_CLEAR(st->CValueType);
     for (size_t i = 0; i < sizeof st->type_memo / sizeof st->type_memo[0]; i++)
         Py_CLEAR(st->type_memo[i].text);
+    for (size_t i = 0; i < sizeof st->fn_memo / sizeof st->fn_memo[0]; i++) {
+        Py_CLEAR(st->fn_memo[i].text);
+        Py_CLEAR(st->fn_memo[i].cap);
+    }
     return 0;
 }
 

@@ -249,7 +249,7 @@ typedef struct sb_varcache {
 static bool same_types(const sb_type *a, const sb_type *b, uint16_t n)
 {
     for (uint16_t i = 0; i < n; i++)
-        if (a[i].kind != b[i].kind || a[i].ptr != b[i].ptr || a[i].cconst != b[i].cconst || a[i].named != b[i].named)
+        if (a[i].kind != b[i].kind || a[i].ptr != b[i].ptr || a[i].cconst != b[i].cconst || !sb__named_same(a[i].named, b[i].named))
             return false;
     return true;
 }

@@ -54,6 +54,7 @@ static const expect_kind expected[] = {
     {SB_K_PTRDIFF, "ptrdiff_t", sizeof(ptrdiff_t), _Alignof(ptrdiff_t), SB_CLASS_SINT, PTRDIFF_MIN, PTRDIFF_MAX},
     {SB_K_FLOAT, "float", sizeof(float), _Alignof(float), SB_CLASS_FLOAT, 0, 0},
     {SB_K_DOUBLE, "double", sizeof(double), _Alignof(double), SB_CLASS_FLOAT, 0, 0},
+    {SB_K_LDOUBLE, "long double", sizeof(long double), _Alignof(long double), SB_CLASS_FLOAT, 0, 0},
 };
 enum { NEXPECTED = sizeof expected / sizeof expected[0] };
 
@@ -161,7 +162,9 @@ static void test_ffi_types_match_size_alignment_and_signedness(void **state)
                         ft->type == FFI_TYPE_UINT64);
             break;
         case SB_CLASS_FLOAT:
-            assert_int_equal(ft->type, expected[i].kind == SB_K_FLOAT ? FFI_TYPE_FLOAT : FFI_TYPE_DOUBLE);
+            assert_int_equal(ft->type, expected[i].kind == SB_K_FLOAT    ? FFI_TYPE_FLOAT
+                                       : expected[i].kind == SB_K_LDOUBLE ? FFI_TYPE_LONGDOUBLE
+                                                                          : FFI_TYPE_DOUBLE);
             break;
         default:
             fail();

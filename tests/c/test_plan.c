@@ -852,7 +852,7 @@ static const sb_named *plan_lookup(const sb_scope *scope, const char *name, size
 
 static sb_plan *method_plan(const char *text, sb_error *e)
 {
-    static const sb_scope scope = {plan_lookup, NULL};
+    static const sb_scope scope = {.lookup = plan_lookup};
     sb_sig *s = sb__sig_parse_in(text, strlen(text), &scope, e);
     assert_non_null(s);
     s->flags |= SB_SIG_METHOD;

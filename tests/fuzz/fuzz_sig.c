@@ -57,7 +57,7 @@ static const sb_named *fuzz_lookup(const sb_scope *scope, const char *name, size
     return NULL;
 }
 
-static const sb_scope fuzz_scope = {fuzz_lookup, NULL};
+static const sb_scope fuzz_scope = {.lookup = fuzz_lookup};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -112,6 +112,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sb__sig_free(td.fsig);
     if (td.layout)
         sb__layout_free(td.layout);
+    for (size_t i = 0; i < td.nmore; i++)
+        if (!td.more[i].name[0])
+            abort();
+    sb__typedef_clear(&td);
+    /* Forward declarations and #pragma pack. */
+    char tag[64];
+    bool is_union;
+    if (sb__struct_forward(text, size, tag, sizeof tag, &is_union) && (!tag[0] || strlen(tag) > SB_MAX_NAME))
+        abort();
+    sb_pack pk = {0, 0, {0}};
+    if (sb__pragma(text, size, &pk, &err) < 0 && !err.msg[0])
+        abort();
+    if (pk.n > SB_PACK_DEPTH || pk.cur > 256)
+        abort();
     sb_layout *layout = NULL;
     if (sb__struct_parse(text, size, &fuzz_scope, &layout, &err) == 0) {
         if (!layout || !layout->nfields || layout->size < layout->fields[layout->nfields - 1].offset)

@@ -5,7 +5,7 @@ import unittest
 
 import sigbind
 
-from support import TESTLIB
+from support import TESTLIB, assert_flat
 
 DECLS = """
     struct point { int x; int y; };
@@ -84,6 +84,14 @@ class ArrayMembers(unittest.TestCase):
         gc.collect()
         [bytearray(200) for _ in range(200)]
         self.assertEqual(view[1], 11)
+
+    def test_multidimensional_member_is_one_flat_view(self):
+        lib = sigbind.load(TESTLIB, "struct grid { int m[2][3]; };")
+        g = lib.new("struct grid")
+        self.assertEqual(len(g.m), 6)
+        g.m[4] = 9  # m[1][1]
+        self.assertEqual(g["m"], [0, 0, 0, 0, 9, 0])
+        self.assertEqual(lib.offsetof("struct grid", "m", 4), 16)
 
     def test_array_of_structs_member_elements_are_views(self):
         b = self.lib.new("struct peer_buf")
@@ -270,6 +278,11 @@ class ListArguments(unittest.TestCase):
         self.assertEqual(self.lib.peer_points_x([(1, 2), {"x": 10}], 2), 11)
         self.assertEqual(self.lib.peer_strs_len(["ab", b"cde", None], 3), 5)
 
+    def test_list_for_a_c_face_pointer_parameter(self):
+        import cface_test
+        self.assertEqual(cface_test.sum_doubles([1.0, 2.5, 4], 3), 7.5)
+        self.assertEqual(cface_test.sum_doubles((), 0), 0.0)
+
     def test_list_for_void_pointer_is_refused(self):
         lib = sigbind.load(TESTLIB, "void h_copy(void *dst, const void *src, size_t n);")
         with self.assertRaises(TypeError) as cm:
@@ -283,6 +296,26 @@ class ListArguments(unittest.TestCase):
         self.assertEqual(lib.peer_strs_len([a, None, b], 3), 5)
         with self.assertRaises(TypeError):
             lib.peer_strs_len([bytearray(b"no")], 1)  # no buffer: nothing would hold its export
+
+    def test_list_arguments_and_views_are_flat(self):
+        lib = self.lib
+        b = lib.new("struct peer_buf")
+        lib.peer_fill(b)
+
+        def churn():
+            for i in range(3000):
+                lib.peer_avg([1.0, 2.0, float(i)], 3)
+                lib.peer_points_x([(1, 2), {"x": i}], 2)
+                lib.peer_strs_len(["ab", "cd"], 2)
+                b.data[1] = i
+                b.ip[0]
+                lib.offsetof("struct outer", "in", 1, "arr", 2)
+                try:
+                    lib.peer_avg([1.0, "x"], 2)
+                except TypeError:
+                    pass
+
+        assert_flat(self, churn)
 
     def test_list_item_errors_name_the_item(self):
         with self.assertRaises(TypeError) as cm:

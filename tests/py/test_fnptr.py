@@ -6,7 +6,7 @@ import unittest
 
 import sigbind
 
-from support import TESTLIB
+from support import TESTLIB, assert_flat
 
 DECLS = """
     struct point { int x; int y; };
@@ -29,6 +29,7 @@ DECLS = """
     fp_int_t *fp_table_get(void);
     int fp_give(int (*cb)(fp_int_t f, int x) [[noescape]], int x);
     int fp_apply(fp_int_t f, int x);
+    int fp_from_cb(fp_int_t (*cb)(int) [[noescape]], int x);
 """
 
 
@@ -102,6 +103,15 @@ class FunctionPointers(unittest.TestCase):
         self.assertEqual(ops.binary.__self__.signature, "double binary(double a, double b)")
         self.assertEqual(ops.named(4), -4)
         self.assertEqual(ops.tag, 7)
+
+    def test_identical_redeclaration_with_function_pointer_members(self):
+        lib = sigbind.load(TESTLIB)
+        text = "struct fp_twice { int (*f)(int); double (*g)(double x, double y); int n; };"
+        lib.declare(text)
+        lib.declare(text)  # a header read twice: the same definition
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("struct fp_twice { int (*f)(long); double (*g)(double x, double y); int n; };")
+        self.assertIsNone(lib.new("struct fp_twice").f)
 
     def test_null_member_is_none(self):
         ops = self.lib.new("struct fp_ops")
@@ -188,6 +198,13 @@ class FunctionPointers(unittest.TestCase):
         self.assertTrue(callable(seen[0]))
         self.assertEqual(seen[0](3), 6)  # still valid after the call: C's function lives on
 
+    def test_callback_returns_a_function_pointer(self):
+        neg = self.lib.fp_get(1)
+        self.assertEqual(self.lib.fp_from_cb(lambda x: neg, 6), -6)  # a function bound or read by sigbind
+        triple = sigbind.callback("int (int)", lambda x: 3 * x)
+        self.assertEqual(self.lib.fp_from_cb(lambda x: triple, 6), 18)  # a Callback (kept alive by us)
+        self.assertEqual(self.lib.fp_from_cb(lambda x: None, 6), -1000)
+
     def test_cast_inline_function_type(self):
         libc = ctypes.CDLL(None)
         addr = ctypes.cast(libc.abs, ctypes.c_void_p).value
@@ -269,6 +286,29 @@ class FunctionPointers(unittest.TestCase):
         [bytearray(64) for _ in range(1000)]
         p = kept[0](7, 8)  # struct point by value: its layout is still alive
         self.assertEqual((p.x, p.y), (7, 8))
+
+    def test_making_and_calling_function_pointers_is_flat(self):
+        lib = self.lib
+        ops = lib.new("struct fp_ops")
+        lib.fp_ops_fill(ops)
+        table = lib.fp_table_get()
+        addr = lib.fp_get(1).__self__.address
+        cb = sigbind.callback("int (int)", lambda x: x)
+
+        def churn():
+            for i in range(3000):
+                lib.fp_get(0)(i)
+                ops.binary(1.0, 2.0)
+                table[1](i)
+                sigbind.cast("int (*)(int)", addr)(i)
+                lib.cast("fp_int_t", cb)(i)
+                lib.fp_give(lambda f, x: f(x), i)
+                try:
+                    lib.fp_get(0)("x")
+                except TypeError:
+                    pass
+
+        assert_flat(self, churn)
 
     def test_element_outlives_pointer(self):
         lib = fresh()
