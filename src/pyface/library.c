@@ -212,6 +212,8 @@ typedef struct sb_libtypes {
     size_t nrel, caprel;
     libglobal *g;            /* global variables (`extern int x;`), in declaration order */
     size_t ng, capg;
+    libtype **done;          /* incomplete structs the running block completed (undone if it fails) */
+    size_t ndone, capdone;
     sb_constdecl consts;     /* integer constants (enumerators, const, #define), for later declarations
                                 (hashed by name: long blocks stay linear) */
     size_t capconst;
@@ -310,6 +312,7 @@ static void libtypes_free(sb_libtypes *ts)
     free(ts->heads[0]);
     free(ts->heads[1]);
     free(ts->rel);
+    free(ts->done);
     for (size_t i = 0; i < ts->ng; i++)
         sb__sig_free(ts->g[i].sig);
     free(ts->g);
@@ -469,12 +472,38 @@ static const sb_named *lib_forward(const sb_scope *scope, const char *name, size
  * (sb__named_canon); lookups find L itself. */
 static void complete(sb_library *lib, libtype *t, sb_layout *L)
 {
+    sb_libtypes *ts = lib->types;
+    if (ts->ndone == ts->capdone) { /* remembered, so a block that fails can make t incomplete again */
+        size_t cap = ts->capdone ? 2 * ts->capdone : 8;
+        libtype **v = realloc(ts->done, cap * sizeof *v);
+        if (v) {
+            ts->done = v;
+            ts->capdone = cap;
+        }
+    }
+    if (ts->ndone < ts->capdone)
+        ts->done[ts->ndone++] = t;
     set_runtime(lib, L);
     t->layout = L;
     t->target = &L->named;
     t->named.what = SB_NAMED_STRUCT;
     t->named.name = L->name;
     t->named.user = L;
+}
+
+/* Undoes the completions made after the first n (a block that failed), newest first: each
+ * struct is incomplete again, its definition freed. */
+static void completions_undo(sb_libtypes *ts, size_t n)
+{
+    while (ts->ndone > n) {
+        libtype *t = ts->done[--ts->ndone];
+        sb__layout_free(t->layout);
+        t->layout = NULL;
+        t->target = &t->named;
+        t->named.what = SB_NAMED_OPAQUE;
+        t->named.name = t->name;
+        t->named.user = t;
+    }
 }
 
 /* The incomplete struct/union `tag` (from a forward declaration or a pointer), or NULL. */
@@ -1281,7 +1310,7 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
     PyObject *miss = PyDict_New();   /* functions the library lacks: name -> message */
     PyObject *globs = PyDict_New();  /* its global variables: name -> index in lib->types->g */
     size_t nconst0 = lib->types ? lib->types->consts.n : 0, ntypes0 = lib->types ? lib->types->n : 0;
-    size_t nglob0 = lib->types ? lib->types->ng : 0;
+    size_t nglob0 = lib->types ? lib->types->ng : 0, ndone0 = lib->types ? lib->types->ndone : 0;
     if (!found || !consts || !miss || !globs || PyBytes_AsStringAndSize(b, &text, &len) < 0)
         goto fail;
     size_t pos = 0, s, e;
@@ -1355,8 +1384,12 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
     if (publish_missing(lib, found, miss) < 0 || publish_missing(lib, globs, miss) < 0 ||
         (PyDict_Size(globs) && PyDict_Update(lib->globals, globs) < 0) || PyDict_Update(lib->funcs, found) < 0) {
         ntypes0 = SIZE_MAX; /* out of memory: some functions may be published, keep their types */
+        if (lib->types)
+            lib->types->ndone = ndone0;
         goto fail;
     }
+    if (lib->types)
+        lib->types->ndone = ndone0; /* its completions stay */
     Py_DECREF(found);
     Py_DECREF(consts);
     Py_DECREF(miss);
@@ -1373,6 +1406,7 @@ fail:
     if (lib->types && ntypes0 != SIZE_MAX) {
         sb__constdecl_truncate(&lib->types->consts, nconst0);
         globals_truncate(lib->types, nglob0); /* before the types their declarations name */
+        completions_undo(lib->types, ndone0);
         libtypes_truncate(lib->types, ntypes0);
     }
     return NULL;

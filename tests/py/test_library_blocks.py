@@ -147,6 +147,21 @@ class BlocksAreLikeACompiler(unittest.TestCase):
         self.assertEqual(lib.missing, ["oops", "sb_missing_in_bad_block"])
         self.assertEqual(lib.strlen(sigbind.cast("void *", lib.new("char[4]", b"abc"))), 3)
 
+    def test_a_failed_block_leaves_a_forward_struct_incomplete(self):
+        lib = sigbind.load(None)
+        lib.declare("struct fwd; typedef struct fwd fwd_t; size_t strlen(const fwd_t *s);")
+        for bad in ("struct fwd { int a; }; int broken(nope_t x);",
+                    "typedef struct fwd { int a; } fwd_t; int broken(nope_t x);"):
+            with self.assertRaises(sigbind.SignatureError):
+                lib.declare(bad)
+            with self.assertRaisesRegex(TypeError, "incomplete"):
+                lib.sizeof("struct fwd")  # the failed block's definition is gone
+        lib.declare("struct fwd { int a; double b; };")
+        self.assertEqual((lib.sizeof("struct fwd"), lib.sizeof("fwd_t")), (16, 16))
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("struct later { int x; }; int broken(nope_t x);")
+        self.assertEqual(lib.sizeof("struct fwd"), 16)  # a completion of an earlier block stays
+
     def test_failed_blocks_leave_lookups_consistent(self):
         lib = sigbind.load(None)
         for i in range(50):  # the index grows and shrinks through its rehash sizes
