@@ -1026,6 +1026,46 @@ static size_t find_word(const char *t, size_t at, size_t len, const char *name, 
     return len;
 }
 
+/* An array length that is a constant expression (`[GN]`, `[2 * N + 1]`) in et
+ * (*n characters, room for 24 more) becomes its value, for typed memory's parser. 0 or -1 with err. */
+static int global_length(sb_library *lib, char *et, size_t *n, sb_error *err)
+{
+    char *lb = memchr(et, '[', *n), *rb = lb ? memchr(lb, ']', (size_t)(et + *n - lb)) : NULL;
+    if (!lb || !rb)
+        return 0;
+    bool digits = true;
+    for (char *c = lb + 1; c < rb; c++)
+        digits &= (*c >= '0' && *c <= '9') || *c == ' ';
+    if (digits)
+        return 0;
+    static const char pre[] = "enum { sb__global_length = ";
+    size_t elen = (size_t)(rb - lb - 1), tl = sizeof pre - 1 + elen + 2;
+    char *text = malloc(tl + 1);
+    if (!text) {
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return -1;
+    }
+    snprintf(text, tl + 1, "%s%.*s }", pre, (int)elen, lb + 1);
+    sb_constdecl d;
+    int rc = sb__constdecl_parse(text, tl, &lib->scope, &lib->cscope, &d, err);
+    free(text);
+    if (rc < 0)
+        return -1;
+    long long v = d.n == 1 ? (long long)d.v[0].value.v : -1;
+    sb__constdecl_free(&d);
+    if (v < 0) {
+        sb__error_set(err, (size_t)-1, "the array length must be a constant of at least 0");
+        return -1;
+    }
+    char num[24];
+    int k = snprintf(num, sizeof num, "%lld", v);
+    size_t tail = (size_t)(et + *n - rb);
+    memmove(lb + 1 + k, rb, tail);
+    memcpy(lb + 1, num, (size_t)k);
+    *n = (size_t)(lb + 1 + k - et) + tail;
+    return 0;
+}
+
 /* Parses the declaration after `extern` (t[at..len)) as one variable: its
  * declarator is read as the one parameter of `void sb__global(...)`, and an
  * array's `[N]` as typed memory's. 0 with g filled, or -1 with err. */
@@ -1043,7 +1083,7 @@ static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, l
     memcpy(buf, pre, plen);
     memcpy(buf + plen, t + at, len - at);
     buf[plen + (len - at)] = ')';
-    sb_sig *sig = sb__sig_parse_in(buf, plen + (len - at) + 1, &lib->scope, err);
+    sb_sig *sig = sb__sig_parse_in(buf, plen + (len - at) + 1, &lib->dscope, err);
     free(buf);
     if (!sig) {
         if (err->col != (size_t)-1)
@@ -1062,12 +1102,15 @@ static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, l
     if (w < len && k < len && t[k] == '[' && (k + 1 >= len || t[k + 1] != '[')) {
         /* an array: its element type and length from the text without the name ("const char []") */
         size_t n1 = w - at, n2 = len - (w + strlen(name));
-        char *et = malloc(n1 + n2 + 1);
+        char *et = malloc(n1 + n2 + 32);
         int rc = et ? 0 : -1;
         if (et) {
             memcpy(et, t + at, n1);
             memcpy(et + n1, t + w + strlen(name), n2);
-            rc = sb__array_type_parse(et, n1 + n2, &lib->scope, &g->type, &g->count, err);
+            size_t n = n1 + n2;
+            rc = global_length(lib, et, &n, err); /* `[GN * 2]`: the constant's value */
+            if (rc == 0)
+                rc = sb__array_type_parse(et, n, &lib->dscope, &g->type, &g->count, err);
             free(et);
         } else {
             sb__error_set(err, (size_t)-1, "out of memory");
@@ -1126,7 +1169,7 @@ static PyObject *add_extern(sb_library *lib, const char *t, size_t len, size_t a
 {
     sb_state *st = sb__state(lib->module);
     sb_error perr, verr;
-    sb_sig *proto = sb__sig_parse_in(t, len, &lib->scope, &perr);
+    sb_sig *proto = sb__sig_parse_in(t, len, &lib->dscope, &perr);
     if (proto) {
         sb__sig_free(proto);
         return bind_text(lib, t, len, miss);

@@ -402,6 +402,12 @@ class GlobalVariables(unittest.TestCase):
         with self.assertRaisesRegex(AttributeError, "read-only memory"):
             lib.g_fixed = (1, 2)
 
+    def test_global_declarations_take_forward_structs_and_constant_lengths(self):
+        lib = sigbind.load(TESTLIB, "enum { GN = 2 * 2 }; extern double g_values[GN];"
+                                    "extern struct never_defined *g_greeting;")
+        self.assertEqual(len(lib.g_values), 4)
+        self.assertIn("struct never_defined *", repr(lib.g_greeting))
+
     def test_a_missing_global_is_listed_and_raises_when_used(self):
         self.assertEqual(self.lib.missing, ["g_no_such_global"])
         with self.assertRaises(sigbind.SymbolNotFoundError):
