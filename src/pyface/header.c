@@ -98,6 +98,13 @@ static PyObject *include_lines(PyObject *os, PyObject *headers)
         if (!PyUnicode_Check(h)) {
             PyErr_Format(PyExc_TypeError, "include() argument 'header' must be a str or a list of str, not %R",
                          (PyObject *)Py_TYPE(h));
+        } else if (PyUnicode_FindChar(h, '\n', 0, PyUnicode_GetLength(h), 1) >= 0 ||
+                   PyUnicode_FindChar(h, '\r', 0, PyUnicode_GetLength(h), 1) >= 0 ||
+                   PyUnicode_FindChar(h, '\0', 0, PyUnicode_GetLength(h), 1) >= 0 ||
+                   PyUnicode_FindChar(h, '"', 0, PyUnicode_GetLength(h), 1) >= 0 ||
+                   PyUnicode_FindChar(h, '>', 0, PyUnicode_GetLength(h), 1) >= 0 || PyUnicode_GetLength(h) == 0) {
+            PyErr_Format(PyExc_ValueError, "include(): %R is not a header name (no newline, NUL, '\"' or '>'; "
+                         "not empty)", h);
         } else {
             PyObject *isfile = PyObject_CallMethod(path, "isfile", "O", h);
             PyObject *abs = isfile == Py_True ? PyObject_CallMethod(path, "abspath", "O", h) : NULL;
@@ -189,13 +196,14 @@ typedef struct splitter {
     int pack;            /* #pragma pack depth in effect (0: none) */
 } splitter;
 
-typedef enum { ST_END, ST_DECL, ST_DEFINE, ST_BODY, ST_PACKED } st_kind;
+typedef enum { ST_END, ST_DECL, ST_DEFINE, ST_BODY, ST_PACKED, ST_PRAGMA } st_kind;
 
 typedef struct stmt {
     st_kind kind;
     size_t start, end;   /* the text (a #define: its line after "#define ") */
     unsigned long line;
     char file[512];
+    bool directives;     /* line markers (or other # lines) stand inside its text */
 } stmt;
 
 /* A line starting with '#' at sp->pos: a line marker, #define, #pragma, #undef. Advances past it. */
@@ -233,6 +241,11 @@ static st_kind directive(splitter *sp, stmt *st)
                     num |= p[q2] >= '0' && p[q2] <= '9';
                 }
                 sp->pack = pop ? (sp->pack > 0 ? sp->pack - 1 : 0) : push || num ? sp->pack + 1 : 0;
+                st->kind = k = ST_PRAGMA; /* the whole line, for a Library that applies it */
+                st->start = sp->pos;
+                st->end = eol;
+                st->line = sp->line;
+                snprintf(st->file, sizeof st->file, "%s", sp->file);
                 break;
             }
     }
@@ -297,10 +310,14 @@ static st_kind next_stmt(splitter *sp, stmt *st)
         }
         if (c == '#' && (sp->pos == 0 || s[sp->pos - 1] == '\n')) {
             stmt def;
-            if (directive(sp, &def) == ST_DEFINE && start == SIZE_MAX) {
+            st_kind dk = directive(sp, &def);
+            if ((dk == ST_DEFINE || dk == ST_PRAGMA) && start == SIZE_MAX) {
+                def.directives = false;
                 *st = def;
-                return ST_DEFINE;
+                return dk;
             }
+            if (start != SIZE_MAX)
+                st->directives = true;
             continue;
         }
         if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
@@ -309,6 +326,7 @@ static st_kind next_stmt(splitter *sp, stmt *st)
         }
         if (start == SIZE_MAX) {
             start = sp->pos;
+            st->directives = false;
             st->line = sp->line;
             snprintf(st->file, sizeof st->file, "%s", sp->file);
         }
@@ -331,7 +349,8 @@ static st_kind next_stmt(splitter *sp, stmt *st)
             }
         } else if (c == ';' && depth == 0) {
             sp->pos++;
-            st->kind = sp->pack ? ST_PACKED : ST_DECL;
+            /* under #pragma pack only a struct/union definition is laid out differently */
+            st->kind = sp->pack && memchr(s + start, '{', sp->pos - start) ? ST_PACKED : ST_DECL;
             st->start = start;
             st->end = sp->pos;
             return st->kind;
@@ -365,6 +384,17 @@ static int skip_s(sb_library *lib, const char *text, size_t len, const stmt *st,
     return rc;
 }
 
+/* Does the #define's value start like a literal or an expression of literals (not an identifier)? */
+static bool literal_define(const char *t, size_t len)
+{
+    size_t i = 0;
+    while (i < len && is_ident(t[i]))
+        i++;
+    while (i < len && (t[i] == ' ' || t[i] == '\t'))
+        i++;
+    return i < len && !is_ident(t[i]) ? true : i < len && t[i] >= '0' && t[i] <= '9';
+}
+
 /* Is a #define worth declaring: an object-like macro with a value (not `__X`, not empty)? */
 static bool define_wanted(const char *t, size_t len)
 {
@@ -381,8 +411,89 @@ static bool define_wanted(const char *t, size_t len)
     return i < len;
 }
 
+/* ------------------------------------------------------------------ */
+/* GNU noise: what a compiler ignores for binding                      */
+
+/* Keywords dropped as they stand (the compiler's spellings of nothing a binding needs). */
+static const char *const noise_words[] = {"__extension__", "__restrict__", "__restrict", "__inline__", "__inline",
+                                          "_Noreturn", "__always_inline"};
+
+/* The length of the keyword or attribute group at t[i] that a cleaned statement drops, 0 for none, or
+ * (size_t)-1 when it must not be dropped (an attribute that changes a layout, or a symbol rename). */
+static size_t noise_at(const char *t, size_t i, size_t len)
+{
+    if (i > 0 && is_ident(t[i - 1]))
+        return 0;
+    for (size_t w = 0; w < sizeof noise_words / sizeof noise_words[0]; w++) {
+        size_t n = strlen(noise_words[w]);
+        if (len - i >= n && memcmp(t + i, noise_words[w], n) == 0 && (i + n == len || !is_ident(t[i + n])))
+            return n;
+    }
+    if ((len - i >= 7 && memcmp(t + i, "__asm__", 7) == 0 && (i + 7 == len || !is_ident(t[i + 7]))) ||
+        (len - i >= 5 && memcmp(t + i, "__asm", 5) == 0 && (i + 5 == len || !is_ident(t[i + 5]))))
+        return (size_t)-1; /* a symbol rename: binding the C name would call another function */
+    size_t n = len - i >= 13 && memcmp(t + i, "__attribute__", 13) == 0 ? 13
+             : len - i >= 11 && memcmp(t + i, "__attribute", 11) == 0   ? 11
+                                                                        : 0;
+    if (n == 0 || (i + n < len && is_ident(t[i + n])))
+        return 0;
+    size_t j = i + n;
+    while (j < len && (t[j] == ' ' || t[j] == '\n' || t[j] == '\t'))
+        j++;
+    if (j >= len || t[j] != '(')
+        return 0;
+    int d = 0;
+    size_t k = j;
+    for (; k < len; k++) {
+        d += t[k] == '(' ? 1 : t[k] == ')' ? -1 : 0;
+        if (d == 0)
+            break;
+    }
+    if (k >= len)
+        return (size_t)-1;
+    static const char *const keep[] = {"packed", "aligned", "mode", "vector_size", "transparent_union", "scalar_storage_order"};
+    for (size_t q = j; q < k; q++)
+        for (size_t w = 0; w < sizeof keep / sizeof keep[0]; w++)
+            if (len - q >= strlen(keep[w]) && memcmp(t + q, keep[w], strlen(keep[w])) == 0)
+                return (size_t)-1; /* it changes a layout or a type: not ignorable */
+    return k + 1 - i;
+}
+
+/* The statement without GNU noise (malloc'd, *out_len), NULL when there was none to drop, or
+ * when some cannot be dropped (*why says which). */
+static char *clean_noise(const char *t, size_t len, size_t *out_len, const char **why)
+{
+    char *c = NULL;
+    size_t n = 0;
+    *why = NULL;
+    for (size_t i = 0; i < len;) {
+        size_t k = is_ident(t[i]) ? noise_at(t, i, len) : 0;
+        if (k == (size_t)-1) {
+            *why = t[i + 3] == 's' ? "a symbol rename (__asm__)" : "a layout attribute (packed, aligned, mode...)";
+            free(c);
+            return NULL;
+        }
+        if (k) {
+            if (!c) {
+                if (!(c = malloc(len + 1)))
+                    return NULL;
+                memcpy(c, t, i);
+                n = i;
+            }
+            c[n++] = ' ';
+            i += k;
+        } else {
+            if (c)
+                c[n++] = t[i];
+            i++;
+        }
+    }
+    *out_len = n;
+    return c;
+}
+
 /* Declares one statement as a block of its own (all or nothing); a failure goes to lib.skipped. 0 or -1. */
-static int declare_one(sb_library *lib, const char *text, size_t len, const stmt *st, size_t *ok)
+static int declare_text(sb_library *lib, const char *text, size_t len, PyObject **failed)
 {
     PyObject *str = PyUnicode_DecodeUTF8(text, (Py_ssize_t)len, "replace");
     if (!str)
@@ -391,21 +502,50 @@ static int declare_one(sb_library *lib, const char *text, size_t len, const stmt
     Py_DECREF(str);
     if (r) {
         Py_DECREF(r);
-        ++*ok;
         return 0;
     }
     if (!PyErr_ExceptionMatches(PyExc_Exception))
         return -1; /* KeyboardInterrupt, MemoryError...: stop */
     PyObject *et, *ev, *tb;
     PyErr_Fetch(&et, &ev, &tb);
-    PyObject *msg = ev ? PyObject_Str(ev) : NULL;
+    *failed = ev ? PyObject_Str(ev) : NULL;
     Py_XDECREF(et);
     Py_XDECREF(ev);
     Py_XDECREF(tb);
-    if (!msg)
-        return -1;
-    int rc = skip(lib, text, len, st, msg);
-    Py_DECREF(msg);
+    return *failed ? 1 : -1;
+}
+
+/* Declares one statement; when it fails and holds GNU noise that a compiler ignores for
+ * binding (`__attribute__((nonnull))`, `__restrict`, `__extension__`...), the statement
+ * without it. Either failing, the first reason goes to lib.skipped. 0 or -1. */
+static int declare_one(sb_library *lib, const char *text, size_t len, const stmt *st, size_t *ok, bool quiet)
+{
+    PyObject *reason = NULL;
+    int rc = declare_text(lib, text, len, &reason);
+    if (rc == 1) {
+        size_t clen;
+        const char *why;
+        char *clean = clean_noise(text, len, &clen, &why);
+        PyObject *again = NULL;
+        rc = clean ? declare_text(lib, clean, clen, &again) : 1;
+        free(clean);
+        if (again) { /* the reason without the noise says what is really missing */
+            Py_DECREF(reason);
+            reason = again;
+        }
+        if (rc == 1 && why) {
+            PyObject *r2 = PyUnicode_FromFormat("%U (and it has %s, which sigbind does not apply yet)", reason, why);
+            Py_DECREF(reason);
+            reason = r2;
+            if (!reason)
+                return -1;
+        }
+    }
+    if (rc == 0)
+        ++*ok;
+    if (rc == 1)
+        rc = quiet ? 0 : skip(lib, text, len, st, reason);
+    Py_XDECREF(reason);
     return rc;
 }
 
@@ -423,6 +563,8 @@ PyObject *sb__library_include(PyObject *self, PyObject *args, PyObject *kwds)
         return NULL;
     splitter sp = {PyBytes_AsString(text), (size_t)PyBytes_Size(text), 0, "", 1, 0};
     stmt st;
+    memset(&st, 0, sizeof st);
+    bool packs = false; /* the Library took a #pragma pack: packed definitions are declared */
     size_t ok = 0, nskip0 = lib->skipped ? (size_t)PyList_Size(lib->skipped) : 0;
     int rc = 0;
     st_kind k;
@@ -431,10 +573,17 @@ PyObject *sb__library_include(PyObject *self, PyObject *args, PyObject *kwds)
         size_t len = st.end - st.start;
         if (k == ST_BODY)
             rc = skip_s(lib, t, len, &st, "a function definition (an inline body): nothing to bind");
-        else if (k == ST_PACKED)
+        else if (k == ST_PRAGMA) {
+            /* `#pragma pack(...)`: given to the Library; one that takes it lays out what follows */
+            PyObject *failed = NULL;
+            rc = declare_text(lib, t, len, &failed);
+            packs |= rc == 0;
+            Py_XDECREF(failed);
+            rc = rc < 0 ? -1 : 0;
+        } else if (k == ST_PACKED && !packs)
             rc = skip_s(lib, t, len, &st, "declared under #pragma pack, which sigbind does not apply yet");
         else if (k == ST_DEFINE) {
-            if (define_wanted(t, len)) {
+            if (st.file[0] != '<' && define_wanted(t, len)) { /* not the compiler's (<built-in>, <command-line>) */
                 char *d = malloc(len + 9);
                 if (!d) {
                     PyErr_NoMemory();
@@ -443,11 +592,28 @@ PyObject *sb__library_include(PyObject *self, PyObject *args, PyObject *kwds)
                 }
                 memcpy(d, "#define ", 8);
                 memcpy(d + 8, t, len);
-                rc = declare_one(lib, d, len + 8, &st, &ok); /* not an integer constant: skipped, with why */
+                /* a literal that is no integer constant ("1.2.13", 1.5) is listed as skipped; a macro
+                 * naming other macros, keywords or attributes (`#define API extern`) is no constant */
+                rc = declare_one(lib, d, len + 8, &st, &ok, !literal_define(t, len));
                 free(d);
             }
+        } else if (st.directives) {
+            /* `# 346 "zstd.h"` inside an enum: the lines that start with '#' become blanks */
+            char *c = malloc(len);
+            if (!c) {
+                PyErr_NoMemory();
+                rc = -1;
+                break;
+            }
+            memcpy(c, t, len);
+            for (size_t i = 0; i < len; i++)
+                if (c[i] == '#' && i > 0 && c[i - 1] == '\n')
+                    for (; i < len && c[i] != '\n'; i++)
+                        c[i] = ' ';
+            rc = declare_one(lib, c, len, &st, &ok, false);
+            free(c);
         } else {
-            rc = declare_one(lib, t, len, &st, &ok);
+            rc = declare_one(lib, t, len, &st, &ok, false);
         }
     }
     Py_DECREF(text);

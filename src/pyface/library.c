@@ -212,6 +212,8 @@ typedef struct sb_libtypes {
     size_t nrel, caprel;
     libglobal *g;            /* global variables (`extern int x;`), in declaration order */
     size_t ng, capg;
+    libtype **done;          /* incomplete structs the running block completed (undone if it fails) */
+    size_t ndone, capdone;
     sb_constdecl consts;     /* integer constants (enumerators, const, #define), for later declarations
                                 (hashed by name: long blocks stay linear) */
     size_t capconst;
@@ -310,6 +312,7 @@ static void libtypes_free(sb_libtypes *ts)
     free(ts->heads[0]);
     free(ts->heads[1]);
     free(ts->rel);
+    free(ts->done);
     for (size_t i = 0; i < ts->ng; i++)
         sb__sig_free(ts->g[i].sig);
     free(ts->g);
@@ -469,12 +472,38 @@ static const sb_named *lib_forward(const sb_scope *scope, const char *name, size
  * (sb__named_canon); lookups find L itself. */
 static void complete(sb_library *lib, libtype *t, sb_layout *L)
 {
+    sb_libtypes *ts = lib->types;
+    if (ts->ndone == ts->capdone) { /* remembered, so a block that fails can make t incomplete again */
+        size_t cap = ts->capdone ? 2 * ts->capdone : 8;
+        libtype **v = realloc(ts->done, cap * sizeof *v);
+        if (v) {
+            ts->done = v;
+            ts->capdone = cap;
+        }
+    }
+    if (ts->ndone < ts->capdone)
+        ts->done[ts->ndone++] = t;
     set_runtime(lib, L);
     t->layout = L;
     t->target = &L->named;
     t->named.what = SB_NAMED_STRUCT;
     t->named.name = L->name;
     t->named.user = L;
+}
+
+/* Undoes the completions made after the first n (a block that failed), newest first: each
+ * struct is incomplete again, its definition freed. */
+static void completions_undo(sb_libtypes *ts, size_t n)
+{
+    while (ts->ndone > n) {
+        libtype *t = ts->done[--ts->ndone];
+        sb__layout_free(t->layout);
+        t->layout = NULL;
+        t->target = &t->named;
+        t->named.what = SB_NAMED_OPAQUE;
+        t->named.name = t->name;
+        t->named.user = t;
+    }
 }
 
 /* The incomplete struct/union `tag` (from a forward declaration or a pointer), or NULL. */
@@ -1003,6 +1032,46 @@ static size_t find_word(const char *t, size_t at, size_t len, const char *name, 
     return len;
 }
 
+/* An array length that is a constant expression (`[GN]`, `[2 * N + 1]`) in et
+ * (*n characters, room for 24 more) becomes its value, for typed memory's parser. 0 or -1 with err. */
+static int global_length(sb_library *lib, char *et, size_t *n, sb_error *err)
+{
+    char *lb = memchr(et, '[', *n), *rb = lb ? memchr(lb, ']', (size_t)(et + *n - lb)) : NULL;
+    if (!lb || !rb)
+        return 0;
+    bool digits = true;
+    for (char *c = lb + 1; c < rb; c++)
+        digits &= (*c >= '0' && *c <= '9') || *c == ' ';
+    if (digits)
+        return 0;
+    static const char pre[] = "enum { sb__global_length = ";
+    size_t elen = (size_t)(rb - lb - 1), tl = sizeof pre - 1 + elen + 2;
+    char *text = malloc(tl + 1);
+    if (!text) {
+        sb__error_set(err, (size_t)-1, "out of memory");
+        return -1;
+    }
+    snprintf(text, tl + 1, "%s%.*s }", pre, (int)elen, lb + 1);
+    sb_constdecl d;
+    int rc = sb__constdecl_parse(text, tl, &lib->scope, &lib->cscope, &d, err);
+    free(text);
+    if (rc < 0)
+        return -1;
+    long long v = d.n == 1 ? (long long)d.v[0].value.v : -1;
+    sb__constdecl_free(&d);
+    if (v < 0) {
+        sb__error_set(err, (size_t)-1, "the array length must be a constant of at least 0");
+        return -1;
+    }
+    char num[24];
+    int k = snprintf(num, sizeof num, "%lld", v);
+    size_t tail = (size_t)(et + *n - rb);
+    memmove(lb + 1 + k, rb, tail);
+    memcpy(lb + 1, num, (size_t)k);
+    *n = (size_t)(lb + 1 + k - et) + tail;
+    return 0;
+}
+
 /* Parses the declaration after `extern` (t[at..len)) as one variable: its
  * declarator is read as the one parameter of `void sb__global(...)`, and an
  * array's `[N]` as typed memory's. 0 with g filled, or -1 with err. */
@@ -1020,7 +1089,7 @@ static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, l
     memcpy(buf, pre, plen);
     memcpy(buf + plen, t + at, len - at);
     buf[plen + (len - at)] = ')';
-    sb_sig *sig = sb__sig_parse_in(buf, plen + (len - at) + 1, &lib->scope, err);
+    sb_sig *sig = sb__sig_parse_in(buf, plen + (len - at) + 1, &lib->dscope, err);
     free(buf);
     if (!sig) {
         if (err->col != (size_t)-1)
@@ -1039,12 +1108,15 @@ static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, l
     if (w < len && k < len && t[k] == '[' && (k + 1 >= len || t[k + 1] != '[')) {
         /* an array: its element type and length from the text without the name ("const char []") */
         size_t n1 = w - at, n2 = len - (w + strlen(name));
-        char *et = malloc(n1 + n2 + 1);
+        char *et = malloc(n1 + n2 + 32);
         int rc = et ? 0 : -1;
         if (et) {
             memcpy(et, t + at, n1);
             memcpy(et + n1, t + w + strlen(name), n2);
-            rc = sb__array_type_parse(et, n1 + n2, &lib->scope, &g->type, &g->count, err);
+            size_t n = n1 + n2;
+            rc = global_length(lib, et, &n, err); /* `[GN * 2]`: the constant's value */
+            if (rc == 0)
+                rc = sb__array_type_parse(et, n, &lib->dscope, &g->type, &g->count, err);
             free(et);
         } else {
             sb__error_set(err, (size_t)-1, "out of memory");
@@ -1061,6 +1133,41 @@ static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, l
     return 0;
 }
 
+/* Is addr in memory the program may write: a writable segment of a loaded
+ * object and not its RELRO part (read-only after relocation)? A variable in
+ * .rodata declared without const would fault on the first assignment. */
+struct wr_query {
+    uintptr_t addr;
+    int found;   /* 0 unknown, 1 writable, -1 read-only */
+};
+
+static int wr_visit(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    struct wr_query *q = data;
+    int found = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+        if (q->addr < lo || q->addr >= hi)
+            continue;
+        if (ph->p_type == PT_GNU_RELRO)
+            found = -1;
+        else if (ph->p_type == PT_LOAD && found == 0)
+            found = (ph->p_flags & PF_W) ? 1 : -1;
+    }
+    if (found)
+        q->found = found;
+    return found != 0; /* stop at the object that holds it */
+}
+
+static bool address_writable(const void *addr)
+{
+    struct wr_query q = {(uintptr_t)addr, 0};
+    dl_iterate_phdr(wr_visit, &q);
+    return q.found >= 0;
+}
+
 /* An `extern` statement: a prototype (bound as any), or a variable (kept in
  * the Library; found, its index goes into gfound; missing, into miss). None
  * (new reference) for a variable, a callable for a function, or NULL. */
@@ -1068,7 +1175,7 @@ static PyObject *add_extern(sb_library *lib, const char *t, size_t len, size_t a
 {
     sb_state *st = sb__state(lib->module);
     sb_error perr, verr;
-    sb_sig *proto = sb__sig_parse_in(t, len, &lib->scope, &perr);
+    sb_sig *proto = sb__sig_parse_in(t, len, &lib->dscope, &perr);
     if (proto) {
         sb__sig_free(proto);
         return bind_text(lib, t, len, miss);
@@ -1085,6 +1192,11 @@ static PyObject *add_extern(sb_library *lib, const char *t, size_t len, size_t a
         PyObject *r = record_missing(lib, miss, name);
         sb__sig_free(g.sig);
         return r;
+    }
+    if (!address_writable(g.addr)) { /* const in the library, whatever the declaration says */
+        g.readonly = true;
+        if (g.count != SB_ARRAY_NONE && !g.type.ptr)
+            g.type.cconst = 1; /* its elements too */
     }
     sb_libtypes *ts = lib->types;
     if (!ts && !(ts = lib->types = calloc(1, sizeof *ts))) {
@@ -1191,6 +1303,8 @@ static PyObject *global_address(sb_library *lib, const libglobal *g)
     sb_type pt = g->type;
     if (pt.ptr == UINT8_MAX)
         return PyErr_Format(PyExc_TypeError, "too many levels of pointers"), NULL;
+    if (g->readonly && !pt.ptr)
+        pt.cconst = 1; /* `const int *`: its Pointer refuses writes too */
     pt.ptr++;
     PyObject *p = sb__pointer_new(st, g->addr, pt, (PyObject *)lib);
     size_t size = sb__type_size(g->type);
@@ -1213,6 +1327,8 @@ static PyObject *global_get(sb_library *lib, const libglobal *g, PyObject *name)
         PyErr_Format(PyExc_TypeError, "global '%U' has an incomplete type: use lib.addressof('%U')", name, name);
         return NULL;
     }
+    if (g->readonly && !g->type.ptr && g->type.named && g->type.named->what == SB_NAMED_STRUCT)
+        return sb__struct_new(st, lib->module, g->type.named->user, (PyObject *)lib, g->addr); /* a copy */
     PyObject *base = global_address(lib, g);
     PyObject *v = base ? sb__elem_get_in(base, (PyTypeObject *)st->PointerType, g->type, g->addr) : NULL;
     Py_XDECREF(base);
@@ -1234,7 +1350,8 @@ static int global_set(sb_library *lib, const libglobal *g, PyObject *name, PyObj
     else if (g->count != SB_ARRAY_NONE)
         PyErr_Format(PyExc_AttributeError, "'%s' is an array: write its elements (lib.%s[i] = v)", n, n);
     else if (g->readonly)
-        PyErr_Format(PyExc_AttributeError, "'%s' is a const global variable: it cannot be assigned", n);
+        PyErr_Format(PyExc_AttributeError, "'%s' is a const global variable (or in read-only memory): it cannot "
+                     "be assigned", n);
     else if (!lib->gkeep && !(lib->gkeep = PyDict_New()))
         ;
     else if (g->type.named && g->type.named->what == SB_NAMED_FUNC && sb__callback_check(st, v)) {
@@ -1305,7 +1422,7 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
     PyObject *miss = PyDict_New();   /* functions the library lacks: name -> message */
     PyObject *globs = PyDict_New();  /* its global variables: name -> index in lib->types->g */
     size_t nconst0 = lib->types ? lib->types->consts.n : 0, ntypes0 = lib->types ? lib->types->n : 0;
-    size_t nglob0 = lib->types ? lib->types->ng : 0;
+    size_t nglob0 = lib->types ? lib->types->ng : 0, ndone0 = lib->types ? lib->types->ndone : 0;
     if (!found || !consts || !miss || !globs || PyBytes_AsStringAndSize(b, &text, &len) < 0)
         goto fail;
     size_t pos = 0, s, e;
@@ -1377,8 +1494,12 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
     if (publish_missing(lib, found, miss) < 0 || publish_missing(lib, globs, miss) < 0 ||
         (PyDict_Size(globs) && PyDict_Update(lib->globals, globs) < 0) || PyDict_Update(lib->funcs, found) < 0) {
         ntypes0 = SIZE_MAX; /* out of memory: some functions may be published, keep their types */
+        if (lib->types)
+            lib->types->ndone = ndone0;
         goto fail;
     }
+    if (lib->types)
+        lib->types->ndone = ndone0; /* its completions stay */
     Py_DECREF(found);
     Py_DECREF(consts);
     Py_DECREF(miss);
@@ -1395,6 +1516,7 @@ fail:
     if (lib->types && ntypes0 != SIZE_MAX) {
         sb__constdecl_truncate(&lib->types->consts, nconst0);
         globals_truncate(lib->types, nglob0); /* before the types their declarations name */
+        completions_undo(lib->types, ndone0);
         libtypes_truncate(lib->types, ntypes0);
     }
     return NULL;

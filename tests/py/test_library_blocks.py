@@ -1,4 +1,4 @@
-# test_library_blocks.py — declaration blocks of a Library as a compiler sees them: linear in their size, names resolved first-declared-first.
+# test_library_blocks.py — declaration blocks as a compiler reads them (linear, missing symbols, all-or-nothing failures, redeclarations), library types outside declare(), global variables, and the header entry point (include(), load(header=...)).
 import gc
 import os
 import shutil
@@ -147,6 +147,21 @@ class BlocksAreLikeACompiler(unittest.TestCase):
         self.assertEqual(lib.missing, ["oops", "sb_missing_in_bad_block"])
         self.assertEqual(lib.strlen(sigbind.cast("void *", lib.new("char[4]", b"abc"))), 3)
 
+    def test_a_failed_block_leaves_a_forward_struct_incomplete(self):
+        lib = sigbind.load(None)
+        lib.declare("struct fwd; typedef struct fwd fwd_t; size_t strlen(const fwd_t *s);")
+        for bad in ("struct fwd { int a; }; int broken(nope_t x);",
+                    "typedef struct fwd { int a; } fwd_t; int broken(nope_t x);"):
+            with self.assertRaises(sigbind.SignatureError):
+                lib.declare(bad)
+            with self.assertRaisesRegex(TypeError, "incomplete"):
+                lib.sizeof("struct fwd")  # the failed block's definition is gone
+        lib.declare("struct fwd { int a; double b; };")
+        self.assertEqual((lib.sizeof("struct fwd"), lib.sizeof("fwd_t")), (16, 16))
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("struct later { int x; }; int broken(nope_t x);")
+        self.assertEqual(lib.sizeof("struct fwd"), 16)  # a completion of an earlier block stays
+
     def test_failed_blocks_leave_lookups_consistent(self):
         lib = sigbind.load(None)
         for i in range(50):  # the index grows and shrinks through its rehash sizes
@@ -251,6 +266,12 @@ class LibraryTypesOutsideDeclare(unittest.TestCase):
         with self.assertRaises(TypeError):
             self.lib.callback(3, print)
 
+    def test_cast_takes_library_types(self):
+        items = self.lib.new("item_t[2]", [(1, 0.5), (2, 1.5)])
+        p = self.lib.cast("const item_t *", sigbind.cast("void *", items))
+        self.assertEqual(p[1].key, 2)
+        self.assertIsNone(self.lib.cast("struct item *", 0))
+
     def test_new_takes_library_types(self):
         self.assertEqual(self.lib.new("item_t", {"key": 7}).key, 7)
         self.assertEqual(len(self.lib.new("item_t[4]")), 4)
@@ -338,6 +359,9 @@ class GlobalVariables(unittest.TestCase):
         gc.collect()  # the Library keeps the Callback while C holds its address
         self.assertEqual(self.lib.g_run_hook(5), 0)
         self.assertEqual(seen, [5])
+        self.lib.g_hook(6)  # read back: a callable of the variable's type
+        self.assertEqual(seen, [5, 6])
+        del seen[1:]
         with self.assertRaisesRegex(TypeError, "callback of that type"):
             self.lib.g_hook = sigbind.callback("int (int v)", abs)
         self.assertEqual(self.lib.g_run_hook(7), 0)
@@ -357,6 +381,32 @@ class GlobalVariables(unittest.TestCase):
             self.lib.addressof("g_read_counter")
         with self.assertRaises(AttributeError):
             self.lib.addressof(3)
+
+    def test_a_global_in_read_only_memory_is_const_whatever_the_declaration_says(self):
+        # g_name and g_limit are const in the library (.rodata): a declaration without const
+        # must not let a write fault the process.
+        lib = sigbind.load(TESTLIB, "struct point { int x; int y; }; extern int g_limit; extern char g_name[];"
+                                    "extern struct point g_fixed;")
+        with self.assertRaisesRegex(AttributeError, "read-only memory"):
+            lib.g_limit = 8
+        self.assertEqual(lib.g_limit, 7)
+        with self.assertRaises(TypeError):
+            lib.g_name[0] = b"S"
+        with self.assertRaises(TypeError):
+            lib.addressof("g_limit")[0] = 8
+        self.assertIn("(const int *)", repr(lib.addressof("g_limit")))
+        self.assertEqual(sigbind.string_at(lib.g_name), b"sigbind")
+        fixed = lib.g_fixed  # a copy: writing it cannot reach read-only memory
+        fixed.x = 50
+        self.assertEqual((fixed.x, lib.g_fixed.x, lib.g_fixed.y), (50, 5, 6))
+        with self.assertRaisesRegex(AttributeError, "read-only memory"):
+            lib.g_fixed = (1, 2)
+
+    def test_global_declarations_take_forward_structs_and_constant_lengths(self):
+        lib = sigbind.load(TESTLIB, "enum { GN = 2 * 2 }; extern double g_values[GN];"
+                                    "extern struct never_defined *g_greeting;")
+        self.assertEqual(len(lib.g_values), 4)
+        self.assertIn("struct never_defined *", repr(lib.g_greeting))
 
     def test_a_missing_global_is_listed_and_raises_when_used(self):
         self.assertEqual(self.lib.missing, ["g_no_such_global"])
@@ -406,8 +456,25 @@ enum sb_flag { SB_FLAG_ON = SB_SUB_BASE + 1 };
 #endif
 #pragma pack(push, 1)
 struct sb_packed { char c; int i; };
+int t_int(int x);
 #pragma pack(pop)
 struct sb_after { char c; int i; };
+__extension__ typedef long long sb_ll_t;
+__attribute__((visibility("default"))) int sb_noise(const char *__restrict s) __attribute__((nonnull(1)));
+struct sb_attr_packed { char c; int i; } __attribute__((packed));
+int sb_renamed(int x) __asm__("t_int");
+enum sb_spread { SB_FIRST = 1,
+
+
+
+
+
+
+
+
+
+
+    SB_LAST = 2 };
 #endif
 """
 
@@ -439,7 +506,7 @@ class HeaderEntryPoint(unittest.TestCase):
         lib.g_counter = 42
         self.assertEqual(lib.g_counter, 42)
         self.assertEqual(lib.sizeof("point_t"), 8)
-        self.assertEqual(lib.missing, ["sb_not_defined"])
+        self.assertEqual(lib.missing, ["sb_noise", "sb_not_defined"])
 
     def test_what_cannot_be_declared_is_skipped_with_the_reason(self):
         lib = self.load()
@@ -448,11 +515,44 @@ class HeaderEntryPoint(unittest.TestCase):
         self.assertEqual(line, 1 + HEADER.splitlines().index("int sb_not_in_the_library(undeclared_t x);"))
         self.assertIn("undeclared_t", reason)
         self.assertIn("function definition", skipped["sb_twice"][3])
-        self.assertIn("#pragma pack", [s for s in lib.skipped if "sb_packed" in s[0]][0][3])
+        try:  # a Library that applies #pragma pack lays it out packed; one that does not, skips it
+            self.assertEqual(lib.sizeof("struct sb_packed"), 5)
+        except sigbind.SignatureError:
+            self.assertIn("#pragma pack", [s for s in lib.skipped if "sb_packed" in s[0]][0][3])
+        self.assertEqual(lib.t_int(7), 7)  # a prototype under #pragma pack is declared either way
         self.assertIn("SB_NAME", " ".join(s[0] for s in lib.skipped))
         self.assertFalse(any("SB_MAX" in s[0] for s in lib.skipped))  # function-like macros: not C to bind
         self.assertEqual(lib.sizeof("struct sb_after"), 8)  # after #pragma pack(pop): declared
         self.assertFalse(hasattr(lib, "SB_FLAG_ON"))
+
+    def test_gnu_noise_is_dropped_but_never_what_changes_meaning(self):
+        lib = self.load()
+        self.assertEqual(lib.sizeof("sb_ll_t"), 8)          # __extension__
+        self.assertIn("sb_noise", lib.missing)               # declared: attributes and __restrict dropped
+        self.assertEqual((lib.SB_FIRST, lib.SB_LAST), (1, 2))  # line markers inside the enum
+        why = {s[0].split("{")[0].split("(")[0].split()[-1]: s[3] for s in lib.skipped if s[1] == self.header}
+        try:
+            size = lib.sizeof("struct sb_attr_packed")
+        except sigbind.SignatureError:
+            self.assertIn("layout attribute", why["sb_attr_packed"])  # never laid out without it
+        else:
+            self.assertEqual(size, 5)  # the parser honours packed
+        if hasattr(lib, "sb_renamed"):
+            self.assertEqual(lib.sb_renamed(3), 3)  # the parser binds the renamed symbol
+        else:
+            self.assertIn("symbol rename", why["sb_renamed"])
+
+    def test_a_large_header_loads_in_linear_work(self):
+        def steps(n):
+            path = os.path.join(self.dir, "big%d.h" % n)
+            with open(path, "w") as f:
+                f.write(type_block(n).replace("size_t strlen", "unsigned long strlen"))
+            lib = sigbind.load(None)
+            counts = lib.include(path)
+            self.assertEqual(counts, {"declared": 5 * n, "skipped": 0})
+            return lib.__lookup_steps__
+        small, large = steps(500), steps(2000)
+        self.assertLess(large / small, 8, "lookups visited %d entries for 500 groups, %d for 2000" % (small, large))
 
     def test_defines_and_include_dirs_reach_the_preprocessor(self):
         lib = self.load(defines={"SB_WITH_FLAG": None, "SB_UNUSED": "2"})
@@ -472,6 +572,9 @@ class HeaderEntryPoint(unittest.TestCase):
             sigbind.load(TESTLIB, header="sb_no_such_header.h")
         with self.assertRaises(TypeError):
             sigbind.load(TESTLIB).include([3])
+        for bad in ("stdio.h>\n#include <evil.h", "a\"b.h", "x\0.h", ""):
+            with self.assertRaisesRegex(ValueError, "not a header name"):
+                sigbind.load(TESTLIB).include(bad)
         with self.assertRaises(TypeError):
             sigbind.load(TESTLIB).include(self.header, defines=["X"])
 

@@ -646,6 +646,7 @@ API int g_run_hook(int v)
     g_hook(v);
     return 0;
 }
+API const struct point g_fixed = {5, 6}; /* in .rodata: a Library reads it as a copy */
 /* Calls cb for a function pointer, then that function with x (-1000 for NULL). */
 API int fp_from_cb(fp_int_t (*cb)(int), int x)
 {
