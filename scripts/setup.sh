@@ -1,7 +1,7 @@
 #!/bin/sh
 # setup.sh — installs the Debian packages the build and the tests need, only those that are missing.
 set -eu
-PACKAGES="cmake ninja-build gcc clang libclang-rt-14-dev libffi-dev libcmocka-dev zlib1g-dev libsqlite3-0 python3 python3-dev python3-pip python3-venv valgrind binutils debootstrap pkg-config"
+PACKAGES="cmake ninja-build gcc clang libclang-rt-14-dev libffi-dev libcmocka-dev zlib1g-dev libsqlite3-0 python3 python3-dev python3-pip python3-venv valgrind binutils debootstrap pkg-config libbz2-1.0 liblzma5 libexpat1 libpng16-16 libjpeg62-turbo libuv1 libyaml-0-2 libcurl4 libssl3 libzstd1 liblz4-1"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
