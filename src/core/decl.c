@@ -355,18 +355,6 @@ static bool zero_length_follows(parser *p)
     return zero;
 }
 
-/* At '[': is the next token ']'? Reads nothing. */
-static bool next_is_close(parser *p)
-{
-    size_t save_pos = p->pos;
-    tok save = p->t;
-    next(p);
-    bool close = punct_is(p, ']');
-    p->pos = save_pos;
-    p->t = save;
-    return close;
-}
-
 /* One declarator of a member whose type is base (`a`, `*b`, `c[4]`,
  * `flag : 1`, `(*fn)(int)`), added to L. tstart: where the type began. */
 static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint32_t acount, uint32_t talign,
@@ -408,7 +396,7 @@ static bool parse_member_declarator(parser *p, sb_layout *L, sb_type base, uint3
         expected(p, "a member name");
         return false;
     }
-    if (punct_is(p, '[') && !fcount && p->pos < p->n && next_is_close(p)) { /* char data[]; */
+    if (punct_is(p, '[') && !fcount && p->pos < p->n && sb__lex_peek_punct(p, ']')) { /* char data[]; */
         next(p);
         next(p);
         if (punct_is(p, '[')) {

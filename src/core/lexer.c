@@ -241,6 +241,17 @@ void sb__lex_next(parser *p)
         p->acc_vsize = p->t.vsize;
 }
 
+bool sb__lex_peek_punct(parser *p, char c)
+{
+    size_t save_pos = p->pos;
+    tok save = p->t;
+    sb__lex_next(p);
+    bool is = p->t.kind == T_PUNCT && p->t.punct == c && p->t.punct2 == 0;
+    p->pos = save_pos;
+    p->t = save;
+    return is;
+}
+
 static void lex_one(parser *p)
 {
     tok *t = &p->t;

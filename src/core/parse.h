@@ -80,6 +80,8 @@ static inline bool is_ident_char(int c) { return isalnum(c) || c == '_'; }
 
 /* Reads the next token into p->t (lexer.c). */
 SB_INTERNAL void sb__lex_next(parser *p);
+/* Is the token after the current one the punctuator c? Reads nothing (`[` then `]`, `[` then `[`). */
+SB_INTERNAL bool sb__lex_peek_punct(parser *p, char c);
 static inline void next(parser *p) { sb__lex_next(p); }
 
 static inline void fail(parser *p, size_t col, const char *fmt, ...) SB_PRINTF(3, 4);

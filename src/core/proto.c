@@ -276,18 +276,6 @@ static bool names_earlier_param(const parser *p)
     return false;
 }
 
-/* At '[': is it `[[` (an annotation)? Reads nothing. */
-static bool annotation_follows(parser *p)
-{
-    size_t save_pos = p->pos;
-    tok save = p->t;
-    next(p);
-    bool annot = punct_is(p, '[');
-    p->pos = save_pos;
-    p->t = save;
-    return annot;
-}
-
 static bool parse_param(parser *p, sb_param *prm)
 {
     memset(prm, 0, sizeof *prm);
@@ -362,7 +350,7 @@ static bool parse_param(parser *p, sb_param *prm)
                 return false;
             }
             next(p);
-            while (punct_is(p, '[') && !annotation_follows(p)) { /* int m[][4]: a pointer to arrays */
+            while (punct_is(p, '[') && !sb__lex_peek_punct(p, '[')) { /* int m[][4]: a pointer to arrays */
                 size_t at = p->t.pos;
                 uint64_t inner;
                 if (!sb__parse_dims(p, at, &inner, false))
