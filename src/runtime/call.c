@@ -302,6 +302,8 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
     const unsigned nargs = pl->nargs;
     const sb_slot *slots = pl->slots;
     sb_cell cells[SB_REG_CELLS];
+    Py_UCS4 strbuf[SB_STRBUF]; /* str arguments' UTF-8 on 3.7-3.9 */
+    Py_ssize_t strused = 0;
     for (unsigned i = 0; i < nargs; i++) {
         const sb_slot *s = &slots[i];
         PyObject *v = args[i];
@@ -325,15 +327,13 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
         }
         case SB_CV_CSTR:
             if (PyUnicode_CheckExact(v)) {
-                int unavailable;
                 Py_ssize_t n;
-                const char *u = sb__compat_utf8(v, &n, &unavailable);
-                if (SB_UNLIKELY(!u)) {
-                    PyErr_Clear(); /* the general path reports it with names */
+                /* 3.7-3.9 encode into strbuf (compat.c); the general path reports errors with names */
+                const char *u = sb__compat_utf8_fast(v, strbuf + strused, SB_STRBUF - strused, &n);
+                if (SB_UNLIKELY(!u))
                     goto general;
-                }
-                if (SB_UNLIKELY(strlen(u) != (size_t)n))
-                    goto general;
+                if ((void *)u == (void *)(strbuf + strused))
+                    strused += (n + 4) / 4;
                 cell->p = (void *)u;
             } else if (v == Py_None) {
                 cell->p = NULL;

@@ -5,14 +5,14 @@
 #include <string.h>
 
 /* The calling convention of a bound function for this plan on this version:
- * METH_FASTCALL | METH_KEYWORDS where it is stable (an exactly-typed shape
- * kernel when the plan has one), else METH_NOARGS / METH_O where the arity
+ * METH_FASTCALL | METH_KEYWORDS (every version from 3.7: compat.c; an
+ * exactly-typed shape kernel when the plan has one), else METH_NOARGS / METH_O where the arity
  * allows (no argument tuple is built for those) and METH_VARARGS |
  * METH_KEYWORDS otherwise. METH_O is only right for a single positional-only
  * required parameter: it rejects keywords. */
 static void choose_entry(const sb_plan *plan, bool cface, PyMethodDef *def)
 {
-    int fast = sb__compat_method_flags(); /* METH_FASTCALL | METH_KEYWORDS, or METH_VARARGS | ... */
+    int fast = sb__compat_function_flags(); /* METH_FASTCALL | METH_KEYWORDS, or METH_VARARGS | ... */
     if (!(fast & METH_VARARGS)) {
         PyCFunction kernel = sb__shape_kernel(plan, cface);
         def->ml_meth = kernel ? kernel : (PyCFunction)(void (*)(void))sb__call_fast;
