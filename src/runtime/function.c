@@ -60,8 +60,11 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
     f->library = lib;
     f->adopt = lib ? extra->adopt : NULL;
     f->names = PyTuple_New(plan->npy);
-    f->defaults = PyMem_Calloc(plan->npy ? plan->npy : 1, sizeof(sb_cell));
-    if (!f->names || !f->defaults) {
+    bool has_defaults = false; /* the defaults' cells only when there are some */
+    for (uint16_t k = 0; k < plan->npy; k++)
+        has_defaults |= plan->py[k].def != NULL;
+    f->defaults = has_defaults ? PyMem_Calloc(plan->npy, sizeof(sb_cell)) : NULL;
+    if (!f->names || (has_defaults && !f->defaults)) {
         if (f->names)
             PyErr_NoMemory();
         Py_DECREF(f);

@@ -218,7 +218,7 @@ typedef struct sb_function {
     PyObject *names;               /* tuple of interned parameter names */
     const char *(*status_msg)(int);/* [[status(..., fn)]] */
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
-    sb_cell *defaults;             /* per Python parameter */
+    sb_cell *defaults;             /* per Python parameter, or NULL when none has a default */
     bool cface;                    /* a C-face module function: may raise; sees sb__current_module */
     bool constructs;               /* a class's __init__ or __setstate__: its first argument may be an instance
                                       whose constructor has not run; it is marked SB_INST_BUILT just
