@@ -261,17 +261,16 @@ def main(argv=None):
     pythons = args.python or find_pythons([w.strip() for w in args.pythons.split(",") if w.strip()])
     if not pythons:
         p.error("no CPython 3.7+ found")
-    all_m = [measure_python(args, py) for py in pythons]
     if args.json:
-        for m in all_m:
-            m["results"] = dict((c, v) for c, v in m["results"].items())
-        print(json.dumps(all_m, indent=1, sort_keys=True))
+        print(json.dumps([measure_python(args, py) for py in pythons], indent=1, sort_keys=True))
         return 0
     print("guard.py on %s, sigbind from %s, N1=%d N2=%d" % (platform.machine(), args.sigbind_dir, args.n1, args.n2))
     print()
     summary = []
-    for m in all_m:
+    for py in pythons:  # each table as soon as its interpreter is measured
+        m = measure_python(args, py)
         summary.append((m["python"],) + report(args, m))
+        sys.stdout.flush()
     print("### Summary: sigbind / hand-written full-API extension")
     print()
     print("| CPython | five shapes (geomean) | `str` | off-headline (geomean) |")

@@ -92,6 +92,48 @@ class KeywordCalls(unittest.TestCase):
             strtol(**{"s": "1", "end": None, "nope": 1})
         self.assertIn("unexpected keyword argument 'nope'", str(cm.exception))
 
+    def test_omitted_defaults_take_their_values_on_every_type(self):
+        libm = sigbind.load("m")
+        pow_ = libm.bind("double pow(double x, double y = 2.0)")
+        self.assertEqual(pow_(3.0), 9.0)
+        self.assertEqual(pow_(2.0, 3.0), 8.0)
+        strlen = sigbind.load(None).bind('size_t strlen(const char *s = "hello")')
+        self.assertEqual(strlen(), 5)
+        self.assertEqual(strlen("ab"), 2)
+        strtol = sigbind.load(None).bind("long strtol(const char *s, char **end = NULL, int base = 10)")
+        self.assertEqual(strtol("12"), 12)
+        self.assertEqual(strtol("12", None), 12)
+        self.assertEqual(strtol("12", base=8), 10)
+
+    def test_keywords_in_any_order_and_uninterned_names(self):
+        pow_ = sigbind.load("m").bind("double pow(double x, double y = 2.0)")
+        self.assertEqual(pow_(y=3.0, x=2.0), 8.0)
+        self.assertEqual(pow_(2.0, y=5.0), 32.0)
+        self.assertEqual(pow_(x=4.0), 16.0)
+        name = "".join(["y", ""]) + "".join([])  # a str equal to 'y' made at run time
+        self.assertEqual(pow_(2.0, **{name: 4.0}), 16.0)
+        self.assertEqual(pow_(**{"".join(["x"]): 3.0}), 9.0)
+
+    def test_keyword_values_that_need_conversion_and_errors_name_parameters(self):
+        class Idx:
+            def __index__(self):
+                return 8
+
+        strtol = sigbind.load(None).bind("long strtol(const char *s, char **end = NULL, int base = 10)")
+        self.assertEqual(strtol("17", base=Idx()), 15)
+        with self.assertRaises(TypeError) as cm:
+            strtol("17", base=2.5)
+        self.assertIn("'base'", str(cm.exception))
+        with self.assertRaises(OverflowError) as cm:
+            strtol("17", base=2 ** 40)
+        self.assertIn("'base'", str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            strtol(base=10)
+        self.assertIn("missing required argument 's'", str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            strtol("1", None, 10, 4)
+        self.assertIn("takes at most 3 positional arguments (4 given)", str(cm.exception))
+
     def test_no_parameter_function_rejects_arguments_in_own_words(self):
         g = self.lib.bind("int t_free_count(void)")
         self.assertIsInstance(g(), int)
