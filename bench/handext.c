@@ -92,6 +92,176 @@ static PyObject *hx_d6(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return PyFloat_FromDouble(sb_bench_d6(v[0], v[1], v[2], v[3], v[4], v[5]));
 }
 
+
+/* The off-headline shapes of guard.py, each as a hand-written extension would do it. */
+
+static int hx_int_arg(PyObject *o, long lo, long hi, long *out)
+{
+    long v = PyLong_AsLong(o);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (v < lo || v > hi) {
+        PyErr_SetString(PyExc_OverflowError, "argument out of range");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static PyObject *hx_errno(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    long x;
+    int r;
+    (void)self;
+    if (nargs != 1)
+        return hx_arity_error("errno_", 1, nargs);
+    if (hx_int_arg(args[0], INT_MIN, INT_MAX, &x) < 0)
+        return NULL;
+    r = sb_bench_errno((int)x);
+    if (r == -1)
+        return PyErr_SetFromErrno(PyExc_OSError);
+    return PyLong_FromLong(r);
+}
+
+static PyObject *hx_ll_def(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    long long a, b = 4;
+    (void)self;
+    if (nargs < 1 || nargs > 2)
+        return hx_arity_error("ll_def", 2, nargs);
+    a = PyLong_AsLongLong(args[0]);
+    if (a == -1 && PyErr_Occurred())
+        return NULL;
+    if (nargs > 1) {
+        b = PyLong_AsLongLong(args[1]);
+        if (b == -1 && PyErr_Occurred())
+            return NULL;
+    }
+    return PyLong_FromLongLong((long long)sb_bench_ll_ll((int64_t)a, (int64_t)b));
+}
+
+static PyObject *hx_u8f(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    long a;
+    double b;
+    (void)self;
+    if (nargs != 2)
+        return hx_arity_error("u8f", 2, nargs);
+    if (hx_int_arg(args[0], 0, 255, &a) < 0)
+        return NULL;
+    b = PyFloat_AsDouble(args[1]);
+    if (b == -1.0 && PyErr_Occurred())
+        return NULL;
+    return PyFloat_FromDouble((double)sb_bench_u8f((uint8_t)a, (float)b));
+}
+
+static PyObject *hx_out(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    long x;
+    int y = 0, r;
+    (void)self;
+    if (nargs != 1)
+        return hx_arity_error("out", 1, nargs);
+    if (hx_int_arg(args[0], INT_MIN, INT_MAX, &x) < 0)
+        return NULL;
+    r = sb_bench_out((int)x, &y);
+    return Py_BuildValue("(ii)", r, y);
+}
+
+static PyObject *kw_a, *kw_b; /* interned "a", "b" */
+
+static PyObject *hx_ll_kw(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *v[2] = {NULL, NULL};
+    long long a, b;
+    Py_ssize_t i, nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    (void)self;
+    if (nargs > 2)
+        return hx_arity_error("ll_kw", 2, nargs);
+    for (i = 0; i < nargs; i++)
+        v[i] = args[i];
+    for (i = 0; i < nkw; i++) {
+        PyObject *k = PyTuple_GET_ITEM(kwnames, i);
+        int at = k == kw_a ? 0 : k == kw_b ? 1 : PyUnicode_Compare(k, kw_a) == 0 ? 0 : PyUnicode_Compare(k, kw_b) == 0 ? 1 : -1;
+        if (at < 0 || v[at]) {
+            PyErr_SetString(PyExc_TypeError, "ll_kw(): bad keyword argument");
+            return NULL;
+        }
+        v[at] = args[nargs + i];
+    }
+    if (!v[0] || !v[1])
+        return hx_arity_error("ll_kw", 2, nargs + nkw);
+    a = PyLong_AsLongLong(v[0]);
+    if (a == -1 && PyErr_Occurred())
+        return NULL;
+    b = PyLong_AsLongLong(v[1]);
+    if (b == -1 && PyErr_Occurred())
+        return NULL;
+    return PyLong_FromLongLong((long long)sb_bench_ll_ll((int64_t)a, (int64_t)b));
+}
+
+static PyObject *hx_nogil(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    double x, r;
+    (void)self;
+    if (nargs != 1)
+        return hx_arity_error("nogil", 1, nargs);
+    x = PyFloat_AsDouble(args[0]);
+    if (x == -1.0 && PyErr_Occurred())
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    r = sb_bench_d_d(x);
+    Py_END_ALLOW_THREADS
+    return PyFloat_FromDouble(r);
+}
+
+static PyObject *hx_buf(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_buffer view;
+    size_t n;
+    int r;
+    (void)self;
+    if (nargs != 2)
+        return hx_arity_error("buf", 2, nargs);
+    n = PyLong_AsSize_t(args[1]);
+    if (n == (size_t)-1 && PyErr_Occurred())
+        return NULL;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    r = sb_bench_buf(view.buf, n);
+    PyBuffer_Release(&view);
+    return PyLong_FromLong(r);
+}
+
+static PyObject *hx_point_make(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    long x, y;
+    struct point p;
+    (void)self;
+    if (nargs != 2)
+        return hx_arity_error("point_make", 2, nargs);
+    if (hx_int_arg(args[0], INT_MIN, INT_MAX, &x) < 0 || hx_int_arg(args[1], INT_MIN, INT_MAX, &y) < 0)
+        return NULL;
+    p = sb_bench_point_make((int)x, (int)y);
+    return Py_BuildValue("(ii)", p.x, p.y); /* a tuple: the cheapest struct result a hand-written module returns */
+}
+
+static PyObject *hx_l12(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    long long v[12];
+    Py_ssize_t i;
+    (void)self;
+    if (nargs != 12)
+        return hx_arity_error("l12", 12, nargs);
+    for (i = 0; i < 12; i++) {
+        v[i] = PyLong_AsLongLong(args[i]);
+        if (v[i] == -1 && PyErr_Occurred())
+            return NULL;
+    }
+    return PyLong_FromLongLong((long long)sb_bench_l12(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
+                                                       v[10], v[11]));
+}
+
 /* METH_FASTCALL functions are stored as PyCFunction; the detour through void (*)(void) keeps
  * -Wcast-function-type quiet, and CPython calls each one through its real type. */
 #define HX_FASTCALL(fn) ((PyCFunction)(void (*)(void))(fn))
@@ -102,6 +272,15 @@ static PyMethodDef hx_methods[] = {
     {"str", HX_FASTCALL(hx_str), METH_FASTCALL, "str(s) -> sb_bench_str(s)"},
     {"void", HX_FASTCALL(hx_void), METH_FASTCALL, "void() -> sb_bench_void()"},
     {"d6", HX_FASTCALL(hx_d6), METH_FASTCALL, "d6(a, b, c, d, e, f) -> sb_bench_d6(...)"},
+    {"errno_", HX_FASTCALL(hx_errno), METH_FASTCALL, "errno_(x) -> sb_bench_errno(x), OSError on -1"},
+    {"ll_def", HX_FASTCALL(hx_ll_def), METH_FASTCALL, "ll_def(a, b=4) -> sb_bench_ll_ll(a, b)"},
+    {"u8f", HX_FASTCALL(hx_u8f), METH_FASTCALL, "u8f(a, b) -> sb_bench_u8f(a, b)"},
+    {"out", HX_FASTCALL(hx_out), METH_FASTCALL, "out(x) -> (sb_bench_out(x, &y), y)"},
+    {"ll_kw", HX_FASTCALL(hx_ll_kw), METH_FASTCALL | METH_KEYWORDS, "ll_kw(a, b) -> sb_bench_ll_ll(a, b)"},
+    {"nogil", HX_FASTCALL(hx_nogil), METH_FASTCALL, "nogil(x) -> sb_bench_d_d(x) without the GIL"},
+    {"buf", HX_FASTCALL(hx_buf), METH_FASTCALL, "buf(b, n) -> sb_bench_buf(b, n)"},
+    {"point_make", HX_FASTCALL(hx_point_make), METH_FASTCALL, "point_make(x, y) -> (x, y)"},
+    {"l12", HX_FASTCALL(hx_l12), METH_FASTCALL, "l12(a, ..., l) -> sb_bench_l12(...)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -115,5 +294,9 @@ static struct PyModuleDef hx_module = {
 
 PyMODINIT_FUNC PyInit_sb_handext(void)
 {
+    kw_a = PyUnicode_InternFromString("a");
+    kw_b = PyUnicode_InternFromString("b");
+    if (!kw_a || !kw_b)
+        return NULL;
     return PyModule_Create(&hx_module);
 }

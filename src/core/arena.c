@@ -3,6 +3,7 @@
 #include "core/parse.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,52 @@ void sb__arena_free(sb_arena *a)
         c = n;
     }
     free(a); /* the first block holds the arena header (and the signature) */
+}
+
+/* p moved by d when it points into [lo, hi); other pointers are left alone. */
+static void *reloc(const void *p, uintptr_t lo, uintptr_t hi, intptr_t d)
+{
+    uintptr_t u = (uintptr_t)p;
+    return (void *)(u >= lo && u < hi ? (uintptr_t)((intptr_t)u + d) : u);
+}
+
+sb_sig *sb__sig_compact(sb_sig *sig)
+{
+    sb_arena *a = sig->arena;
+    size_t used = (size_t)(a->cur - (char *)a);
+    if (a->extra || used + 128 > SB_ARENA_FIRST)
+        return sig; /* chained chunks, or little to gain */
+    sb_arena *b = malloc(used);
+    if (!b)
+        return sig; /* the signature stays as it is */
+    memcpy(b, a, used);
+    uintptr_t lo = (uintptr_t)a, hi = (uintptr_t)a->cur;
+    intptr_t d = (intptr_t)((uintptr_t)b - lo);
+#define R(p) ((p) = reloc((p), lo, hi, d))
+    b->cur = b->end = (char *)b + used; /* full: a later allocation chains a chunk */
+    R(b->kids);
+    for (sb_kid *k = b->kids; k; k = k->next)
+        R(k->next); /* the kids themselves live in their own arenas */
+    sb_sig *s = reloc(sig, lo, hi, d);
+    s->arena = b;
+    R(s->name);
+    R(s->symbol);
+    R(s->ret.named);
+    R(s->free_fn);
+    R(s->contract.msg_fn);
+    R(s->contract.value.s);
+    R(s->text);
+    R(s->params);
+    for (uint16_t i = 0; i < s->nparams; i++) {
+        R(s->params[i].name);
+        R(s->params[i].type.named);
+        R(s->params[i].def.s);
+    }
+#undef R
+    /* The arena's own sb_named records (function pointer types) point only
+     * into their kids' arenas, which do not move. */
+    free(a);
+    return s;
 }
 
 void sb__sig_free(sb_sig *sig)

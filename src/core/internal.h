@@ -423,6 +423,11 @@ SB_INTERNAL sb_sig *sb__sig_parse(const char *text, size_t len, sb_error *err);
 /* The same, resolving unknown type names through scope (may be NULL). */
 SB_INTERNAL sb_sig *sb__sig_parse_in(const char *text, size_t len, const sb_scope *scope, sb_error *err);
 SB_INTERNAL void sb__sig_free(sb_sig *sig);
+/* The same signature in a block cut to the size it uses (the parser's first
+ * block is 1,536 bytes): sig's storage moves, so the result replaces sig;
+ * sig itself when there is nothing to gain or no memory. Call it before
+ * anything points into the signature (sb__plan_new does, first). */
+SB_INTERNAL sb_sig *sb__sig_compact(sb_sig *sig);
 /* Parses a type on its own ("const char *"). Returns 0, or -1 with *err filled. */
 SB_INTERNAL int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err);
 SB_INTERNAL int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_type *out, sb_error *err);
@@ -623,7 +628,7 @@ typedef struct sb_plan {
     uint32_t ret_soff;
     uint8_t ret_conv;            /* sb_conv of the result */
     uint8_t ret_size;            /* its size in bytes */
-    sb_slot *slots;              /* nargs */
+    sb_slot *slots;              /* nargs (slots, py and atypes: in the plan's own block) */
     sb_pyparam *py;              /* npy */
     ffi_cif cif;
     ffi_type **atypes;           /* nargs */

@@ -108,10 +108,7 @@ void sb__plan_free(sb_plan *plan)
     if (!plan)
         return;
     sb__sig_free(plan->sig);
-    free(plan->slots);
-    free(plan->py);
-    free(plan->atypes);
-    free(plan->text_signature);
+    free(plan->text_signature); /* slots, py and atypes live in the plan's block */
     free(plan->doc);
     free(plan->names_block);
     free(plan);
@@ -752,23 +749,24 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         sb__error_set(err, (size_t)-1, "no signature");
         return NULL;
     }
-    sb_plan *pl = calloc(1, sizeof *pl);
+    /* One block: the plan, then its slots, Python parameters and libffi types. */
+    size_t n1 = sig->nparams ? sig->nparams : 1;
+    size_t at_slots = (sizeof(sb_plan) + 15u) & ~(size_t)15u, at_py = at_slots + n1 * sizeof(sb_slot),
+           at_types = at_py + n1 * sizeof(sb_pyparam);
+    sb_plan *pl = calloc(1, at_types + n1 * sizeof(ffi_type *));
     if (!pl) {
         sb__sig_free(sig);
         sb__error_set(err, (size_t)-1, "out of memory");
         return NULL;
     }
+    sig = sb__sig_compact(sig); /* the plan keeps it: only the bytes it uses */
     pl->sig = sig;
     pl->varargs_slot = pl->varkw_slot = -1;
     uint16_t n = sig->nparams;
     pl->nargs = n;
-    pl->slots = calloc(n ? n : 1, sizeof *pl->slots);
-    pl->py = calloc(n ? n : 1, sizeof *pl->py);
-    pl->atypes = calloc(n ? n : 1, sizeof *pl->atypes);
-    if (!pl->slots || !pl->py || !pl->atypes) {
-        sb__error_set(err, (size_t)-1, "out of memory");
-        goto fail;
-    }
+    pl->slots = (sb_slot *)(void *)((char *)pl + at_slots);
+    pl->py = (sb_pyparam *)(void *)((char *)pl + at_py);
+    pl->atypes = (ffi_type **)(void *)((char *)pl + at_types);
     int last_unnamed;
     if (!check_sig(sig, err) || !plan_result(pl, err) || !plan_params(pl, &last_unnamed, err) ||
         !python_names(pl, err) || !py_boundaries(pl, last_unnamed, err))

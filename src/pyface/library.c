@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,51 @@ static bool soname_matches(const char *file, const char *name)
 /* glibc's /etc/ld.so.cache, "glibc-ld.so.cache1.1" format: a header, then
  * entries {int32 flags; uint32 key, value; uint32 osversion; uint64 hwcap},
  * key/value being offsets of NUL-terminated strings from the file's start. */
+/* What the cache said, remembered for the process (libraries are never
+ * unloaded, and ld.so.cache changes only with ldconfig): sigbind.load("z")
+ * reads the cache once per name. Guarded by a mutex: interpreters with their
+ * own GIL may load at the same time. */
+#define CACHE_MEMO 32
+static struct {
+    char name[64];
+    char path[448];
+} cache_memo[CACHE_MEMO];
+static unsigned cache_memo_n;
+static pthread_mutex_t cache_memo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool memo_find(const char *name, char *path, size_t cap)
+{
+    bool found = false;
+    pthread_mutex_lock(&cache_memo_lock);
+    for (unsigned i = 0; i < cache_memo_n && !found; i++)
+        if (!strcmp(cache_memo[i].name, name)) {
+            snprintf(path, cap, "%s", cache_memo[i].path);
+            found = true;
+        }
+    pthread_mutex_unlock(&cache_memo_lock);
+    return found;
+}
+
+static void memo_add(const char *name, const char *path)
+{
+    if (strlen(name) >= sizeof cache_memo[0].name || strlen(path) >= sizeof cache_memo[0].path)
+        return;
+    pthread_mutex_lock(&cache_memo_lock);
+    unsigned i = cache_memo_n < CACHE_MEMO ? cache_memo_n++ : 0; /* full: the first entry makes room */
+    snprintf(cache_memo[i].name, sizeof cache_memo[i].name, "%s", name);
+    snprintf(cache_memo[i].path, sizeof cache_memo[i].path, "%s", path);
+    pthread_mutex_unlock(&cache_memo_lock);
+}
+
 static void *dlopen_from_cache(const char *name, tried *t)
 {
+    char known[sizeof cache_memo[0].path];
+    if (memo_find(name, known, sizeof known)) {
+        tried_add(t, known);
+        void *h = dlopen(known, RTLD_NOW | RTLD_LOCAL);
+        if (h)
+            return h;
+    }
     int fd = open("/etc/ld.so.cache", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return NULL;
@@ -70,6 +114,8 @@ static void *dlopen_from_cache(const char *name, tried *t)
                         continue;
                     tried_add(t, map + value);
                     handle = dlopen(map + value, RTLD_NOW | RTLD_LOCAL);
+                    if (handle)
+                        memo_add(name, map + value);
                 }
             }
             munmap((void *)map, size);

@@ -311,16 +311,26 @@ static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssi
  * first argument that needs more (a subclass, __index__, a buffer, an error to
  * report) sends the whole call to the general path; nothing done so far has
  * side effects, so starting over is safe. */
-static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args, Py_ssize_t npos)
+/* vals: one value per parameter; with `defaults` (a constant at each inlined
+ * call) a NULL value takes the parameter's default. args, npos, kwnames: the
+ * call as made, for the general path. */
+static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const *vals, const bool defaults,
+                                                PyObject *const *args, Py_ssize_t npos, PyObject *kwnames)
 {
     const sb_plan *pl = f->plan;
     const unsigned nargs = pl->nargs;
     const sb_slot *slots = pl->slots;
     sb_cell cells[SB_REG_CELLS];
+    Py_UCS4 strbuf[SB_STRBUF]; /* str arguments' UTF-8 on 3.7-3.9 */
+    Py_ssize_t strused = 0;
     for (unsigned i = 0; i < nargs; i++) {
         const sb_slot *s = &slots[i];
-        PyObject *v = args[i];
+        PyObject *v = vals[i];
         sb_cell *cell = &cells[s->store];
+        if (defaults && !v) {
+            *cell = f->defaults[s->py]; /* bind_fast checked there is one */
+            continue;
+        }
         switch (s->conv) {
         case SB_CV_DOUBLE:
             if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
@@ -340,15 +350,13 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
         }
         case SB_CV_CSTR:
             if (PyUnicode_CheckExact(v)) {
-                int unavailable;
                 Py_ssize_t n;
-                const char *u = sb__compat_utf8(v, &n, &unavailable);
-                if (SB_UNLIKELY(!u)) {
-                    PyErr_Clear(); /* the general path reports it with names */
+                /* 3.7-3.9 encode into strbuf (compat.c); the general path reports errors with names */
+                const char *u = sb__compat_utf8_fast(v, strbuf + strused, SB_STRBUF - strused, &n);
+                if (SB_UNLIKELY(!u))
                     goto general;
-                }
-                if (SB_UNLIKELY(strlen(u) != (size_t)n))
-                    goto general;
+                if ((void *)u == (void *)(strbuf + strused))
+                    strused += (n + 4) / 4;
                 cell->p = (void *)u;
             } else if (v == Py_None) {
                 cell->p = NULL;
@@ -384,7 +392,7 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
     }
     sb_regret rr;
     if (SB_UNLIKELY(f->constructs))
-        SB_INST_STATE(args[0]) = SB_INST_BUILT; /* the constructor runs */
+        SB_INST_STATE(vals[0]) = SB_INST_BUILT; /* the constructor runs */
     if (f->cface) {
         /* C-face functions may raise (sb_raise) and may call sb_raise's name lookup. */
         PyObject *outer = sb__current_module;
@@ -416,12 +424,52 @@ static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args
     }
     }
 general:
-    return invoke(f, args, npos, NULL, NULL, NULL);
+    return invoke(f, args, npos, kwnames, args + npos, NULL);
+}
+
+/* Every parameter given positionally. */
+static SB_ALWAYS_INLINE PyObject *run_fast(sb_function *f, PyObject *const *args, Py_ssize_t npos)
+{
+    return run_fast_vals(f, args, false, args, npos, NULL);
+}
+
+/* A simple plan called with keywords or with defaults left out: binds the
+ * arguments to parameters on the stack and runs the fast path. Anything
+ * unusual (a keyword that is not an interned parameter name, a value given
+ * twice, a missing argument, too many) goes to the general path, which
+ * reports it. */
+static SB_NOINLINE PyObject *bind_fast(sb_function *f, PyObject *const *args, Py_ssize_t npos, PyObject *kwnames)
+{
+    const sb_plan *pl = f->plan;
+    const Py_ssize_t nkw = kwnames ? PyTuple_Size(kwnames) : 0;
+    PyObject *vals[SB_REG_CELLS];
+    if (npos > pl->npy || pl->npy > SB_REG_CELLS)
+        goto general;
+    for (Py_ssize_t k = 0; k < pl->npy; k++)
+        vals[k] = k < npos ? args[k] : NULL;
+    for (Py_ssize_t j = 0; j < nkw; j++) {
+        PyObject *name = PyTuple_GetItem(kwnames, j);
+        Py_ssize_t k = pl->nposonly;
+        while (k < pl->npy && PyTuple_GetItem(f->names, k) != name)
+            k++;
+        if (k == pl->npy || vals[k])
+            goto general;
+        vals[k] = args[npos + j];
+    }
+    for (Py_ssize_t k = 0; k < pl->npy; k++)
+        if (!vals[k] && !pl->py[k].def)
+            goto general;
+    return run_fast_vals(f, vals, true, args, npos, nkw ? kwnames : NULL);
+general:
+    return invoke(f, args, npos, nkw ? kwnames : NULL, args + npos, NULL);
 }
 #define SB_SIMPLE(pl, npos) ((pl)->simple && (npos) == (pl)->npy)
+#define SB_BINDS_FAST(pl) ((pl)->simple)
 #else
 #define run_fast(f, args, npos) NULL
+#define bind_fast(f, args, npos, kwnames) NULL
 #define SB_SIMPLE(pl, npos) 0
+#define SB_BINDS_FAST(pl) 0
 #endif
 
 /* A slot of a [[len(n)]] pair: the length n is zeroed in the first pass (a
@@ -815,6 +863,8 @@ PyObject *sb__call_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
     sb_function *f = (sb_function *)self;
     if (SB_LIKELY(!kwnames && SB_SIMPLE(f->plan, nargs)))
         return run_fast(f, args, nargs);
+    if (SB_BINDS_FAST(f->plan))
+        return bind_fast(f, args, nargs, kwnames);
     return invoke((sb_function *)self, args, nargs, kwnames && PyTuple_Size(kwnames) ? kwnames : NULL, args + nargs,
                   NULL);
 }

@@ -34,6 +34,8 @@ static asread_fn p_asread;             /* PyObject_AsReadBuffer: likewise */
 typedef PyInterpreterState *(*interp_fn)(void);
 static interp_fn p_interp_get;         /* PyInterpreterState_Get: stable ABI from 3.9 */
 
+static void ascii_layout_check(void);
+
 /* Runs once per process (pthread_once): interpreters with their own GIL may
  * import the module at the same time. */
 static void read_version(void)
@@ -71,8 +73,10 @@ static void read_version(void)
 
 int sb__compat_init(void)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    static pthread_once_t once = PTHREAD_ONCE_INIT, ascii_once = PTHREAD_ONCE_INIT;
     pthread_once(&once, read_version);
+    if (version && version < 0x030A00)
+        pthread_once(&ascii_once, ascii_layout_check); /* with the GIL: it makes two str */
     if (!version) {
         PyErr_SetString(PyExc_ImportError, "sigbind: cannot read the Python version");
         return -1;
@@ -193,6 +197,123 @@ const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable)
     return p_utf8(str, size);
 }
 
+/* Gate: 3.7-3.9 (frozen) lay out a compact ASCII str as PyASCIIObject
+ * {ob_refcnt, ob_type, length, hash, state, wstr} followed by its characters
+ * and a NUL (Include/unicodeobject.h of 3.7, Include/cpython/unicodeobject.h
+ * of 3.8 and 3.9); those bytes are its UTF-8, the very pointer
+ * PyUnicode_AsUTF8AndSize returns for it. The layout and the state bits
+ * (interned:2, kind:3, compact:1, ascii:1, ready:1 from bit 0) are checked
+ * once against strings made for the purpose before they are relied on
+ * (ascii_layout_checked). Proven on 3.7.16, 3.8.18, 3.9.18. */
+#define ASCII_LENGTH_AT (2 * sizeof(void *))
+#define ASCII_STATE_AT (2 * sizeof(void *) + sizeof(Py_ssize_t) + sizeof(Py_hash_t))
+#define ASCII_DATA_AT (ASCII_STATE_AT + sizeof(void *) + sizeof(void *)) /* state (padded), wstr */
+#define ASCII_STATE_MASK 0xFCu /* kind, compact, ascii, ready */
+#define ASCII_STATE 0xE4u      /* kind 1 (one byte), compact, ascii, ready */
+static bool ascii_layout;      /* checked: compact ASCII strings are read in place */
+
+static unsigned str_state(PyObject *s)
+{
+    unsigned st;
+    memcpy(&st, (const char *)s + ASCII_STATE_AT, sizeof st);
+    return st;
+}
+
+static void ascii_layout_check(void)
+{
+    static const char probe[] = "sigbind layout probe";
+    PyObject *a = PyUnicode_FromString(probe), *b = PyUnicode_FromString("caf\xc3\xa9");
+    if (a && b) {
+        Py_ssize_t n;
+        memcpy(&n, (const char *)a + ASCII_LENGTH_AT, sizeof n);
+        ascii_layout = n == (Py_ssize_t)sizeof probe - 1 && (str_state(a) & ASCII_STATE_MASK) == ASCII_STATE &&
+                       memcmp((const char *)a + ASCII_DATA_AT, probe, sizeof probe) == 0 &&
+                       (str_state(b) & ASCII_STATE_MASK) != ASCII_STATE;
+    }
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    PyErr_Clear();
+}
+
+const char *sb__compat_utf8_fast(PyObject *str, Py_UCS4 *buf, Py_ssize_t cap, Py_ssize_t *size)
+{
+    if (SB_LIKELY(p_utf8 != NULL)) {
+        const char *u = p_utf8(str, size);
+        if (SB_UNLIKELY(!u)) {
+            PyErr_Clear();
+            return NULL;
+        }
+        return SB_LIKELY(strlen(u) == (size_t)*size) ? u : NULL;
+    }
+    if (SB_LIKELY(ascii_layout) && (str_state(str) & ASCII_STATE_MASK) == ASCII_STATE) {
+        const char *u = (const char *)str + ASCII_DATA_AT;
+        memcpy(size, (const char *)str + ASCII_LENGTH_AT, sizeof *size);
+        return SB_LIKELY(strlen(u) == (size_t)*size) ? u : NULL;
+    }
+    /* Gate: 3.7-3.9 have no stable call that returns a str's UTF-8 without
+     * making a bytes object (PyUnicode_AsUTF8AndSize joined the limited API in
+     * 3.10). Other than compact ASCII strings: PyUnicode_AsUCS4 (stable from 3.7) copies the code points into
+     * buf, and they are encoded in place: code point i occupies bytes
+     * [4i, 4i + 4) and is read before anything is written there, and its UTF-8
+     * ends at or before byte 4i + 4. Proven on 3.7.16, 3.8.18, 3.9.18 (the
+     * suite's str tests, test_str_arguments_*). */
+    Py_ssize_t len = PyUnicode_GetLength(str);
+    if (SB_UNLIKELY(len < 0 || len >= cap)) {
+        if (len < 0)
+            PyErr_Clear();
+        return NULL;
+    }
+    if (SB_UNLIKELY(!PyUnicode_AsUCS4(str, buf, cap, 1))) {
+        PyErr_Clear();
+        return NULL;
+    }
+    unsigned char *o = (unsigned char *)buf;
+    Py_ssize_t i = 0;
+    /* ASCII, four code points at a time (read before byte i is written);
+     * the packing below is for little-endian machines (a constant test) */
+    const uint32_t one = 1;
+    unsigned char low;
+    memcpy(&low, &one, 1);
+    for (; low == 1 && i + 4 <= len; i += 4) {
+        uint64_t x, y;
+        memcpy(&x, buf + i, sizeof x);
+        memcpy(&y, buf + i + 2, sizeof y);
+        const uint64_t ones = UINT64_C(0x0000000100000001), highs = UINT64_C(0x8000000080000000);
+        /* not ASCII, or a NUL (a zero lane: (lane - 1) & ~lane has its top bit) */
+        if (((x | y) & UINT64_C(0xFFFFFF80FFFFFF80)) | ((((x - ones) & ~x) | ((y - ones) & ~y)) & highs))
+            break;
+        /* x = c0 | c1 << 32 with c < 0x80: (x | x >> 24) & 0xFFFF = c0 | c1 << 8 */
+        uint32_t w = (uint32_t)((x | x >> 24) & 0xFFFF) | (uint32_t)((y | y >> 24) & 0xFFFF) << 16;
+        memcpy(o + i, &w, sizeof w); /* bytes c0 c1 c2 c3 */
+    }
+    size_t p = (size_t)i;
+    for (; i < len; i++) {
+        Py_UCS4 c = buf[i];
+        if (SB_LIKELY(c - 1 < 0x7F)) {
+            o[p++] = (unsigned char)c;
+        } else if (c == 0) {
+            return NULL; /* an embedded NUL: the general path reports it */
+        } else if (c < 0x800) {
+            o[p++] = (unsigned char)(0xC0 | (c >> 6));
+            o[p++] = (unsigned char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            if (SB_UNLIKELY(c >= 0xD800 && c <= 0xDFFF))
+                return NULL; /* a lone surrogate: the general path raises UnicodeEncodeError */
+            o[p++] = (unsigned char)(0xE0 | (c >> 12));
+            o[p++] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            o[p++] = (unsigned char)(0x80 | (c & 0x3F));
+        } else {
+            o[p++] = (unsigned char)(0xF0 | (c >> 18));
+            o[p++] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            o[p++] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            o[p++] = (unsigned char)(0x80 | (c & 0x3F));
+        }
+    }
+    o[p] = 0;
+    *size = (Py_ssize_t)p;
+    return (const char *)o;
+}
+
 bool sb__compat_base_dealloc_decrefs_type(void)
 {
     /* Gate: when a Python subclass's instance dies, subtype_dealloc calls our
@@ -208,6 +329,21 @@ int sb__compat_method_flags(void)
      * (PEP 652 lists it with 3.10); before that, the stable conventions are
      * METH_VARARGS | METH_KEYWORDS, METH_O and METH_NOARGS. */
     return version >= 0x030A00 ? METH_FASTCALL | METH_KEYWORDS : METH_VARARGS | METH_KEYWORDS;
+}
+
+int sb__compat_function_flags(void)
+{
+    /* Gate: bound functions (PyCFunction objects whose __self__ is the
+     * Function) use METH_FASTCALL | METH_KEYWORDS on every version. The
+     * limited API lists it from 3.10 (PEP 652), but the flag values (0x0080,
+     * 0x0002) and the convention (self, args, nargs, kwnames) are the same
+     * from 3.7 (bpo-29464 gave METH_FASTCALL its final form in 3.7), and 3.7-3.9
+     * are frozen: no release will change them. It imports no symbol (the abi3
+     * audit stays clean). Proven on 3.7.16, 3.8.18 and 3.9.18 by the whole
+     * Python suite (positional, keyword, dict-keyword calls via f(**d),
+     * functools.partial, defaults, star-args and star-kwargs, errors). Methods of C-face
+     * classes keep sb__compat_method_flags. */
+    return version >= 0x030700 ? METH_FASTCALL | METH_KEYWORDS : METH_VARARGS | METH_KEYWORDS;
 }
 
 bool sb__compat_have_offset_members(void)

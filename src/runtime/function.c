@@ -5,14 +5,14 @@
 #include <string.h>
 
 /* The calling convention of a bound function for this plan on this version:
- * METH_FASTCALL | METH_KEYWORDS where it is stable (an exactly-typed shape
- * kernel when the plan has one), else METH_NOARGS / METH_O where the arity
+ * METH_FASTCALL | METH_KEYWORDS (every version from 3.7: compat.c; an
+ * exactly-typed shape kernel when the plan has one), else METH_NOARGS / METH_O where the arity
  * allows (no argument tuple is built for those) and METH_VARARGS |
  * METH_KEYWORDS otherwise. METH_O is only right for a single positional-only
  * required parameter: it rejects keywords. */
 static void choose_entry(const sb_plan *plan, bool cface, PyMethodDef *def)
 {
-    int fast = sb__compat_method_flags(); /* METH_FASTCALL | METH_KEYWORDS, or METH_VARARGS | ... */
+    int fast = sb__compat_function_flags(); /* METH_FASTCALL | METH_KEYWORDS, or METH_VARARGS | ... */
     if (!(fast & METH_VARARGS)) {
         PyCFunction kernel = sb__shape_kernel(plan, cface);
         def->ml_meth = kernel ? kernel : (PyCFunction)(void (*)(void))sb__call_fast;
@@ -60,8 +60,11 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
     f->library = lib;
     f->adopt = lib ? extra->adopt : NULL;
     f->names = PyTuple_New(plan->npy);
-    f->defaults = PyMem_Calloc(plan->npy ? plan->npy : 1, sizeof(sb_cell));
-    if (!f->names || !f->defaults) {
+    bool has_defaults = false; /* the defaults' cells only when there are some */
+    for (uint16_t k = 0; k < plan->npy; k++)
+        has_defaults |= plan->py[k].def != NULL;
+    f->defaults = has_defaults ? PyMem_Calloc(plan->npy, sizeof(sb_cell)) : NULL;
+    if (!f->names || (has_defaults && !f->defaults)) {
         if (f->names)
             PyErr_NoMemory();
         Py_DECREF(f);

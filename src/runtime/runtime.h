@@ -126,6 +126,9 @@ SB_INTERNAL bool sb__compat_base_dealloc_decrefs_type(void);
 /* The calling convention of functions and methods with keywords: METH_FASTCALL |
  * METH_KEYWORDS where the version has it, else METH_VARARGS | METH_KEYWORDS. */
 SB_INTERNAL int sb__compat_method_flags(void);
+/* The calling convention of bound functions (function.c): METH_FASTCALL |
+ * METH_KEYWORDS on every supported version (3.7+), see compat.c. */
+SB_INTERNAL int sb__compat_function_flags(void);
 /* Does a PyType_FromSpec type's __text_signature__ come from its tp_doc? */
 SB_INTERNAL bool sb__compat_type_doc_keeps_signature(void);
 /* May a heap type be a vectorcall method descriptor (Py_TPFLAGS_METHOD_DESCRIPTOR with
@@ -218,6 +221,13 @@ SB_INTERNAL PyInterpreterState *sb__compat_interp(void);
 /* UTF-8 of a str without a temporary (>= 3.10); NULL + no exception when the
  * version lacks it (caller falls back to PyUnicode_AsUTF8String). */
 SB_INTERNAL const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable);
+/* The UTF-8 of an exact str for one call, without a temporary object: its
+ * cached UTF-8 (>= 3.10), else encoded into buf (cap UCS4 units; strings of up
+ * to cap - 1 characters). NULL, with no exception set, when it cannot (too
+ * long, an embedded NUL, a lone surrogate, an error): the caller takes the
+ * general path, which reports. *size: bytes, without the NUL. */
+#define SB_STRBUF 128
+SB_INTERNAL const char *sb__compat_utf8_fast(PyObject *str, Py_UCS4 *buf, Py_ssize_t cap, Py_ssize_t *size);
 
 /* ------------------------------------------------------------------ */
 /* Values and the Function object                                      */
@@ -244,7 +254,7 @@ typedef struct sb_function {
     PyObject *names;               /* tuple of interned parameter names */
     const char *(*status_msg)(int);/* [[status(..., fn)]] */
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
-    sb_cell *defaults;             /* per Python parameter */
+    sb_cell *defaults;             /* per Python parameter, or NULL when none has a default */
     bool cface;                    /* a C-face module function: may raise; sees sb__current_module */
     bool constructs;               /* a class's __init__ or __setstate__: its first argument may be an instance
                                       whose constructor has not run; it is marked SB_INST_BUILT just

@@ -31,19 +31,15 @@ static inline bool arg_int(PyObject *v, long long lo, long long hi, long long *o
     return true;
 }
 
-static inline bool arg_cstr(PyObject *v, const char **out)
+/* buf: where 3.7-3.9 encode the str (SB_STRBUF units; compat.c). */
+static inline bool arg_cstr(PyObject *v, Py_UCS4 *buf, const char **out)
 {
     if (SB_UNLIKELY(!PyUnicode_CheckExact(v)))
         return false;
-    int unavailable;
     Py_ssize_t n;
-    const char *u = sb__compat_utf8(v, &n, &unavailable);
-    if (SB_UNLIKELY(!u)) {
-        PyErr_Clear(); /* the generic path reports it */
-        return false;
-    }
-    if (SB_UNLIKELY(strlen(u) != (size_t)n))
-        return false;
+    const char *u = sb__compat_utf8_fast(v, buf, SB_STRBUF, &n);
+    if (SB_UNLIKELY(!u))
+        return false; /* the generic path reports it */
     *out = u;
     return true;
 }
@@ -103,9 +99,9 @@ KERNELS(k_long_long_long, 2, long long x; long long y,
 KERNELS(k_i64_i64_i64, 2, long long x; long long y,
         arg_int(args[0], INT64_MIN, INT64_MAX, &x) && arg_int(args[1], INT64_MIN, INT64_MAX, &y), int64_t,
         ((int64_t (*)(int64_t, int64_t))FN(self))((int64_t)x, (int64_t)y), PyLong_FromLongLong(r))
-KERNELS(k_int_cstr, 1, const char *s, arg_cstr(args[0], &s), int, ((int (*)(const char *))FN(self))(s),
+KERNELS(k_int_cstr, 1, const char *s; Py_UCS4 buf[SB_STRBUF], arg_cstr(args[0], buf, &s), int, ((int (*)(const char *))FN(self))(s),
         PyLong_FromLong(r))
-KERNELS(k_size_cstr, 1, const char *s, arg_cstr(args[0], &s), size_t, ((size_t (*)(const char *))FN(self))(s),
+KERNELS(k_size_cstr, 1, const char *s; Py_UCS4 buf[SB_STRBUF], arg_cstr(args[0], buf, &s), size_t, ((size_t (*)(const char *))FN(self))(s),
         PyLong_FromSize_t(r))
 
 /* The shapes: result type, then parameter types, exactly as C spells them. */
