@@ -1944,11 +1944,11 @@ static PyObject *library_cast(PyObject *self, PyObject *args)
     return sb__mem_cast_in(lib->module, &lib->scope, self, args);
 }
 
-/* lib.callback(type, callable, *, error_result=None): sigbind.callback() with this Library's types. */
-static PyObject *library_callback(PyObject *self, PyObject *args, PyObject *kwds)
+/* callback(type, callable, *, error_result=None) of the sigbind module (scope NULL, owner NULL) and of a
+ * Library (its scope; the Callback keeps owner, whose types it uses): a new Callback, or NULL with an exception. */
+PyObject *sb__callback_make(PyObject *module, const sb_scope *scope, PyObject *owner, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"type", "callable", "error_result", NULL};
-    sb_library *lib = (sb_library *)self;
     const char *text;
     Py_ssize_t n;
     PyObject *callable, *error_result = Py_None;
@@ -1959,25 +1959,32 @@ static PyObject *library_callback(PyObject *self, PyObject *args, PyObject *kwds
                      (PyObject *)Py_TYPE(callable));
         return NULL;
     }
-    sb_state *st = sb__state(lib->module);
+    sb_state *st = sb__state(module);
     sb_error err;
     sb_type t;
     PyObject *cb;
-    if (sb__type_parse_in(text, (size_t)n, &lib->scope, &t, &err) == 0 && t.ptr <= 1 && t.named &&
+    if (scope && sb__type_parse_in(text, (size_t)n, scope, &t, &err) == 0 && t.ptr <= 1 && t.named &&
         t.named->what == SB_NAMED_FUNC) {
-        /* a function pointer typedef: its function type is this Library's (kept alive below) */
-        cb = sb__callback_new(st, lib->module, (sb_sig *)(uintptr_t)t.named->user, false, callable, error_result);
+        /* a function pointer typedef: its function type is the owner's (kept alive below) */
+        cb = sb__callback_new(st, module, (sb_sig *)(uintptr_t)t.named->user, false, callable, error_result);
     } else {
-        sb_sig *sig = sb__functype_parse(text, (size_t)n, &lib->scope, &err);
+        sb_sig *sig = sb__functype_parse(text, (size_t)n, scope, &err);
         if (!sig) {
             sb__raise_sigerror(st, text, (size_t)n, &err, "callback()");
             return NULL;
         }
-        cb = sb__callback_new(st, lib->module, sig, true, callable, error_result);
+        cb = sb__callback_new(st, module, sig, true, callable, error_result);
     }
-    if (cb)
-        sb__callback_set_owner(cb, self); /* its types are this Library's */
+    if (cb && owner)
+        sb__callback_set_owner(cb, owner); /* its types are the owner's */
     return cb;
+}
+
+/* lib.callback(type, callable, *, error_result=None): sigbind.callback() with this Library's types. */
+static PyObject *library_callback(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    sb_library *lib = (sb_library *)self;
+    return sb__callback_make(lib->module, &lib->scope, self, args, kwds);
 }
 
 static PyMethodDef library_methods[] = {

@@ -27,6 +27,10 @@ SB_INTERNAL extern PyType_Spec sb__library_spec;
 
 /* library.c: Library.declare(text): the block's declarations, all or nothing. None or NULL + exception. */
 SB_INTERNAL PyObject *sb__library_declare(PyObject *self, PyObject *text);
+/* callback(type, callable, *, error_result=None) for the module (scope and owner NULL) and a Library (its
+ * scope, owner the Library, kept by the Callback). A new Callback, or NULL with an exception set; GIL held. */
+SB_INTERNAL PyObject *sb__callback_make(PyObject *module, const sb_scope *scope, PyObject *owner, PyObject *args,
+                                        PyObject *kwds);
 /* header.c: Library.include(header, *, include_dirs=None, defines=None): the preprocessed header's
  * declarations one by one, failures into lib.skipped. A dict of counts, or NULL + exception. */
 SB_INTERNAL PyObject *sb__library_include(PyObject *self, PyObject *args, PyObject *kwds);

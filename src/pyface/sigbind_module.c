@@ -67,25 +67,7 @@ static PyObject *mod_signature(PyObject *module, PyObject *arg)
 
 static PyObject *mod_callback(PyObject *module, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"type", "callable", "error_result", NULL};
-    const char *text;
-    Py_ssize_t n;
-    PyObject *callable, *error_result = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#O|$O:callback", kwlist, &text, &n, &callable, &error_result))
-        return NULL;
-    if (!PyCallable_Check(callable)) {
-        PyErr_Format(PyExc_TypeError, "callback() argument 'callable' must be callable, not %R",
-                     (PyObject *)Py_TYPE(callable));
-        return NULL;
-    }
-    sb_state *st = sb__state(module);
-    sb_error err;
-    sb_sig *sig = sb__functype_parse(text, (size_t)n, NULL, &err);
-    if (!sig) {
-        sb__raise_sigerror(st, text, (size_t)n, &err, "callback()");
-        return NULL;
-    }
-    return sb__callback_new(st, module, sig, true, callable, error_result);
+    return sb__callback_make(module, NULL, NULL, args, kwds);
 }
 
 static PyMethodDef mod_methods[] = {
