@@ -715,13 +715,7 @@ static bool typedef_dims(parser *p, size_t name_at, uint32_t bcount, uint32_t *c
     *count = bcount;
     if (!punct_is(p, '['))
         return true;
-    size_t save_pos = p->pos;
-    tok save = p->t;
-    next(p);
-    bool annot = punct_is(p, '[');
-    p->pos = save_pos;
-    p->t = save;
-    if (annot)
+    if (sb__lex_peek_punct(p, '[')) /* [[release(fn)]] */
         return true;
     uint64_t n;
     if (!sb__parse_dims(p, name_at, &n, false))

@@ -477,16 +477,8 @@ static bool fp_result_head(parser *p, fpret *fr, size_t ret_start)
             }
         }
     }
-    if (fr->stars && p->t.kind == T_IDENT) {
-        size_t s2 = p->pos;
-        tok t2 = p->t;
-        next(p);
-        bool fn = punct_is(p, '(');
-        p->pos = s2;
-        p->t = t2;
-        if (fn)
-            return !p->failed;
-    }
+    if (fr->stars && p->t.kind == T_IDENT && sb__lex_peek_punct(p, '('))
+        return !p->failed;
     p->pos = save_pos;
     p->t = save;
     fr->stars = 0;
