@@ -542,6 +542,25 @@ SB_INTERNAL sb_sig *sb__functype_parse(const char *text, size_t len, const sb_sc
 SB_INTERNAL bool sb__functype_equal(const sb_sig *a, const sb_sig *b);
 
 /* ------------------------------------------------------------------ */
+/* sysv: x86-64 System V classification of structs by value (src/core/sysv.c). */
+
+#define SB_SYSV_INT 1    /* an eightbyte passed in an integer register */
+#define SB_SYSV_SSE 2    /* an eightbyte passed in an SSE register */
+
+typedef struct sb_sysv {
+    uint8_t n;           /* eightbytes passed in registers (1 or 2); 0: MEMORY (on the stack; returned through
+                            a hidden pointer in %rdi, which %rax holds on return) */
+    uint8_t cls[2];      /* SB_SYSV_INT or SB_SYSV_SSE for each of the n eightbytes */
+    uint8_t nint, nsse;  /* how many of each: an argument takes them all from the registers left, or, when
+                            they do not all fit, goes whole on the stack and takes none */
+} sb_sysv;
+
+/* Classifies a struct that can be passed by value (lay->by_value_ok). false: a
+ * member the classifier leaves to libffi (long double, a union, a bit-field, an
+ * unaligned or over-aligned member, an eightbyte of padding only); *out is then zero. */
+SB_INTERNAL bool sb__sysv_classify(const sb_layout *lay, sb_sysv *out);
+
+/* ------------------------------------------------------------------ */
 /* plan: sb_sig -> call plan (src/core/plan.c).                             */
 
 typedef enum sb_conv {

@@ -731,6 +731,92 @@ static void check_lit_at(sb_literal l, sb_kind k, int ptr, const char *msg, int 
 #define LIT_OK(l, k, ptr) check_lit_at((l), (k), (ptr), NULL, __LINE__)
 #define LIT_BAD(l, k, ptr, msg) check_lit_at((l), (k), (ptr), (msg), __LINE__)
 
+/* ------------------------------------------------------------------ */
+/* SysV x86-64 classification of structs by value (sysv.c)            */
+
+#define SCALAR(k) ((sb_type){SB_K_##k, 0, 0, NULL})
+
+/* A struct of the given scalar members (count 0 each), laid out. */
+static sb_layout *struct_of(const sb_kind *kinds, size_t n)
+{
+    sb_error e;
+    sb_layout *L = sb__layout_new(false, "struct t");
+    assert_non_null(L);
+    for (size_t i = 0; i < n; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "m%zu", i);
+        assert_int_equal(sb__layout_add(L, name, strlen(name), (sb_type){kinds[i], 0, 0, NULL}, 0, &e), 0);
+    }
+    assert_int_equal(sb__layout_finish(L, &e), 0);
+    return L;
+}
+
+static void expect_class(const sb_kind *kinds, size_t n, int eb, int c0, int c1)
+{
+    sb_layout *L = struct_of(kinds, n);
+    sb_sysv sv;
+    assert_true(sb__sysv_classify(L, &sv));
+    assert_int_equal(sv.n, eb);
+    if (eb > 0)
+        assert_int_equal(sv.cls[0], c0);
+    if (eb > 1)
+        assert_int_equal(sv.cls[1], c1);
+    assert_int_equal(sv.nint + sv.nsse, eb);
+    sb__layout_free(L);
+}
+
+static void test_sysv_classes_of_small_structs(void **state)
+{
+    (void)state;
+    const sb_kind ii[] = {SB_K_INT, SB_K_INT}, dd[] = {SB_K_DOUBLE, SB_K_DOUBLE}, ld[] = {SB_K_LONG, SB_K_DOUBLE},
+                  dl[] = {SB_K_DOUBLE, SB_K_LONG}, ff[] = {SB_K_FLOAT, SB_K_FLOAT}, fi[] = {SB_K_FLOAT, SB_K_INT},
+                  fff[] = {SB_K_FLOAT, SB_K_FLOAT, SB_K_FLOAT}, c1[] = {SB_K_CHAR},
+                  big[] = {SB_K_LONG, SB_K_LONG, SB_K_LONG}, ipd[] = {SB_K_INT, SB_K_DOUBLE};
+    expect_class(ii, 2, 1, SB_SYSV_INT, 0);             /* struct point: one INTEGER eightbyte */
+    expect_class(dd, 2, 2, SB_SYSV_SSE, SB_SYSV_SSE);
+    expect_class(ld, 2, 2, SB_SYSV_INT, SB_SYSV_SSE);   /* the mix of libffi issue 574 */
+    expect_class(dl, 2, 2, SB_SYSV_SSE, SB_SYSV_INT);
+    expect_class(ff, 2, 1, SB_SYSV_SSE, 0);             /* two floats share one SSE eightbyte */
+    expect_class(fi, 2, 1, SB_SYSV_INT, 0);             /* float + int in one eightbyte: INTEGER */
+    expect_class(fff, 3, 2, SB_SYSV_SSE, SB_SYSV_SSE);
+    expect_class(c1, 1, 1, SB_SYSV_INT, 0);
+    expect_class(ipd, 2, 2, SB_SYSV_INT, SB_SYSV_SSE);  /* int, padding, double */
+    expect_class(big, 3, 0, 0, 0);                      /* 24 bytes: MEMORY */
+}
+
+static void test_sysv_leaves_long_double_to_libffi(void **state)
+{
+    (void)state;
+    const sb_kind k[] = {SB_K_LDOUBLE};
+    sb_layout *L = struct_of(k, 1);
+    sb_sysv sv;
+    assert_false(sb__sysv_classify(L, &sv));
+    assert_int_equal(sv.n, 0);
+    sb__layout_free(L);
+}
+
+static void test_sysv_nested_structs_and_arrays(void **state)
+{
+    (void)state;
+    sb_error e;
+    const sb_kind fk[] = {SB_K_FLOAT};
+    sb_layout *inner = struct_of(fk, 1); /* struct { float } */
+    sb_layout *L = sb__layout_new(false, "struct outer");
+    sb_type it = {SB_K_VOID, 0, 0, &inner->named};
+    assert_int_equal(sb__layout_add(L, "a", 1, it, 2, &e), 0);            /* struct { float } a[2]: SSE */
+    assert_int_equal(sb__layout_add(L, "p", 1, (sb_type){SB_K_CHAR, 1, 0, NULL}, 0, &e), 0); /* char *: INTEGER */
+    assert_int_equal(sb__layout_finish(L, &e), 0);
+    sb_sysv sv;
+    assert_true(sb__sysv_classify(L, &sv));
+    assert_int_equal(sv.n, 2);
+    assert_int_equal(sv.cls[0], SB_SYSV_SSE);
+    assert_int_equal(sv.cls[1], SB_SYSV_INT);
+    assert_int_equal(sv.nint, 1);
+    assert_int_equal(sv.nsse, 1);
+    sb__layout_free(L);
+    sb__layout_free(inner);
+}
+
 static void test_literal_check_integer_ranges(void **state)
 {
     (void)state;
@@ -946,6 +1032,9 @@ int main(void)
         cmocka_unit_test(test_float_max_is_a_valid_float_default),
         cmocka_unit_test(test_integer_limits_are_valid_defaults),
         cmocka_unit_test(test_sixty_four_arguments),
+        cmocka_unit_test(test_sysv_classes_of_small_structs),
+        cmocka_unit_test(test_sysv_leaves_long_double_to_libffi),
+        cmocka_unit_test(test_sysv_nested_structs_and_arrays),
         cmocka_unit_test(test_literal_check_integer_ranges),
         cmocka_unit_test(test_literal_check_kinds),
         cmocka_unit_test(test_literal_check_without_error_struct),
