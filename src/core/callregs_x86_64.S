@@ -1,10 +1,14 @@
-/* callregs_x86_64.S — the register-call stubs of the fast path (x86-64 System V): load the argument registers from cells, call, store rax and xmm0. */
-/* void sb__callregs(void (*fn)(void), const uint64_t cells[14], sb_regret *ret)
+/* callregs_x86_64.S — the register-call stubs of the fast path (x86-64 System V): load the argument registers (and stack words) from cells, call, store rax, rdx, xmm0 and xmm1. */
+/* void sb__callregs(void (*fn)(void), const uint64_t cells[14], sb_regret *ret, size_t nstack)
  * cells[0..5] -> rdi rsi rdx rcx r8 r9, cells[6..13] -> xmm0..xmm7.
  * sb__callregs_int loads only the integer registers, sb__callregs_sse only the
- * SSE ones. Registers no argument uses hold whatever the cells hold; the callee
+ * SSE ones; those three ignore nstack. sb__callregs_stack loads all of them
+ * and also passes cells[14..14+nstack) as the words of the stack argument
+ * area (the first at the lowest address, 16-byte aligned at the call).
+ * Registers no argument uses hold whatever the cells hold; the callee
  * ignores them. %al = 8 is the upper bound of vector registers used, which a
- * variadic callee may read. */
+ * variadic callee may read. ret gets rax, xmm0, rdx and xmm1 (a struct
+ * result comes back in a pair of them). */
     .text
 
 .macro SB_PROLOGUE name
@@ -47,6 +51,8 @@
     call *%r11
     movq %rax, 0(%rbx)
     movsd %xmm0, 8(%rbx)
+    movq %rdx, 16(%rbx)
+    movsd %xmm1, 24(%rbx)
     popq %rbx
     .cfi_def_cfa_offset 8
     ret
@@ -66,5 +72,50 @@
     SB_PROLOGUE sb__callregs_sse
     SB_LOAD_SSE
     SB_EPILOGUE sb__callregs_sse
+
+/* With stack arguments: a frame (rbp) whose stack area holds rcx words. */
+    .p2align 4
+    .globl sb__callregs_stack
+    .hidden sb__callregs_stack
+    .type sb__callregs_stack, @function
+sb__callregs_stack:
+    .cfi_startproc
+    pushq %rbp
+    .cfi_def_cfa_offset 16
+    .cfi_offset %rbp, -16
+    movq %rsp, %rbp
+    .cfi_def_cfa_register %rbp
+    pushq %rbx
+    .cfi_offset %rbx, -24
+    movq %rdx, %rbx
+    movq %rdi, %r11
+    movq %rsi, %r10
+    leaq 0(,%rcx,8), %rax
+    subq %rax, %rsp
+    andq $-16, %rsp
+    xorl %eax, %eax
+    testq %rcx, %rcx
+    jz 2f
+1:
+    movq 112(%r10,%rax,8), %rdx
+    movq %rdx, (%rsp,%rax,8)
+    incq %rax
+    cmpq %rcx, %rax
+    jne 1b
+2:
+    SB_LOAD_SSE
+    SB_LOAD_INT
+    movl $8, %eax
+    call *%r11
+    movq %rax, 0(%rbx)
+    movsd %xmm0, 8(%rbx)
+    movq %rdx, 16(%rbx)
+    movsd %xmm1, 24(%rbx)
+    movq -8(%rbp), %rbx
+    leave
+    .cfi_def_cfa %rsp, 8
+    ret
+    .cfi_endproc
+    .size sb__callregs_stack, .-sb__callregs_stack
 
     .section .note.GNU-stack, "", @progbits

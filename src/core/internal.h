@@ -580,7 +580,7 @@ typedef enum sb_conv {
 } sb_conv;
 
 #define SB_MAX_ARGS 64
-#define SB_STACK_ARGS 8        /* calls with up to this many C arguments use no heap */
+#define SB_STACK_ARGS 16       /* calls with up to this many C arguments use no heap */
 
 /* One C argument. */
 typedef struct sb_slot {
@@ -592,6 +592,10 @@ typedef struct sb_slot {
     int16_t py;          /* index of the Python parameter feeding it, -1 for pure [[out]] */
     sb_type type;        /* the declared C type (of the argument itself) */
     uint32_t soff;       /* a struct by value (or [[out]]/[[inout]] struct): its storage offset in the call */
+    uint8_t regcell[2];  /* SB_FAST_REGS, a struct by value: the call cells of its eightbytes (nwords of them:
+                            regcell[0] and regcell[1] in registers, or regcell[0] onwards on the stack) */
+    uint8_t nwords;      /* 0: not a struct by value on the register path */
+    bool onstack;        /* its words are consecutive stack cells */
     int64_t min;         /* integer range of the (pointee) value, copied from the kind table */
     uint64_t max;
 } sb_slot;
@@ -614,15 +618,23 @@ typedef enum sb_fast { SB_FAST_NONE = 0, SB_FAST_REGS } sb_fast;
 typedef struct sb_regret {
     uint64_t rax;
     double xmm0;
+    uint64_t rdx;        /* the second eightbyte of a struct result, when INTEGER */
+    double xmm1;         /* or SSE */
 } sb_regret;
 
-typedef void (*sb_regcall_fn)(void (*fn)(void), const uint64_t *cells, sb_regret *ret);
+#define SB_STACK_WORDS 32  /* stack argument words the register path passes (more: libffi) */
+#define SB_CALL_CELLS (SB_REG_CELLS + SB_STACK_WORDS) /* the cells a register call reads at most */
+#define SB_FAST_STRUCT_RET 64 /* the largest struct result the fast path returns (its storage on the C stack) */
+
+typedef void (*sb_regcall_fn)(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
 #if defined(__x86_64__) && !defined(_WIN32) && !defined(SB_NO_CALLREGS)
 #define SB_HAVE_CALLREGS 1
 /* All 14 argument registers; only the 6 integer ones; only the 8 SSE ones. */
-SB_INTERNAL void sb__callregs(void (*fn)(void), const uint64_t *cells, sb_regret *ret);
-SB_INTERNAL void sb__callregs_int(void (*fn)(void), const uint64_t *cells, sb_regret *ret);
-SB_INTERNAL void sb__callregs_sse(void (*fn)(void), const uint64_t *cells, sb_regret *ret);
+SB_INTERNAL void sb__callregs(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
+SB_INTERNAL void sb__callregs_int(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
+SB_INTERNAL void sb__callregs_sse(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
+/* All 14 and nstack words on the stack (cells[14..14+nstack)). */
+SB_INTERNAL void sb__callregs_stack(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
 #else
 #define SB_HAVE_CALLREGS 0
 #endif
@@ -640,8 +652,13 @@ typedef struct sb_plan {
     uint16_t ncells;             /* storage cells a call needs */
     uint8_t fast;                /* sb_fast */
     sb_regcall_fn regcall;       /* SB_FAST_REGS: the register stub that fits the arguments */
-    bool simple;                 /* register call, no out/inout, no contract, no [[free]], no [[nogil]],
-                                    no keyword-only parameters */
+    uint8_t nstack;              /* SB_FAST_REGS: stack argument words, in cells[SB_REG_CELLS..] */
+    uint8_t ret_eb;              /* SB_FAST_REGS, a struct result: eightbytes in rax/rdx/xmm0/xmm1 (0: in memory) */
+    uint8_t ret_cls[2];          /* and their classes (SB_SYSV_INT, SB_SYSV_SSE) */
+    bool ret_mem;                /* SB_FAST_REGS, a MEMORY struct result: cells[0] is its storage (hidden %rdi) */
+    bool simple;                 /* the fast path: a register call, no out/inout, no [[free]], no keyword-only
+                                    parameters, no struct argument, a struct result of at most
+                                    SB_FAST_STRUCT_RET bytes; [[nogil]] and error contracts allowed */
     bool has_structs;            /* a struct passed or returned by value */
     uint32_t struct_bytes;       /* storage a call needs for them (the result's last, at ret_soff) */
     uint32_t ret_soff;

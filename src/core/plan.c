@@ -573,6 +573,98 @@ static bool py_boundaries(sb_plan *pl, int last_unnamed, sb_error *err)
     return true;
 }
 
+#if SB_HAVE_CALLREGS
+/* The layout of a struct passed by value, classified; false: libffi passes it. */
+static bool byvalue_class(sb_type t, sb_sysv *sv)
+{
+    if (t.ptr || !t.named || t.named->what != SB_NAMED_STRUCT)
+        return false;
+    return sb__sysv_classify((const sb_layout *)t.named->user, sv);
+}
+
+/* A struct result: in rax/rdx/xmm0/xmm1 (ret_eb eightbytes), or in memory
+ * through the hidden pointer that takes the first integer register. */
+static bool plan_regs_result(sb_plan *pl, unsigned *ni)
+{
+    sb_sysv sv;
+    if (!byvalue_class(pl->sig->ret, &sv))
+        return false;
+    pl->ret_eb = sv.n;
+    pl->ret_cls[0] = sv.cls[0];
+    pl->ret_cls[1] = sv.cls[1];
+    pl->ret_mem = sv.n == 0;
+    *ni = pl->ret_mem ? 1 : 0;
+    return true;
+}
+
+/* The register path for every argument the System V rules place without
+ * libffi: integer-class values in rdi..r9, float/double in xmm0..xmm7, the
+ * rest of them on the stack in order; a struct by value classified once here
+ * (sysv.c): its eightbytes in registers when all of them fit, else all its
+ * words on the stack, taking no register. Struct values live in the call's
+ * struct storage (a pointer cell each, after the call cells); the call copies
+ * them into their cells. Leaves pl->fast alone when something does not fit. */
+static void plan_regs(sb_plan *pl)
+{
+    const uint16_t n = pl->sig->nparams;
+    unsigned ni = 0, nf = 0, ns = 0;
+    bool structs = false;
+    if (pl->ret_conv == SB_CV_STRUCT && !plan_regs_result(pl, &ni))
+        return;
+    for (uint16_t i = 0; i < n; i++) {
+        sb_slot *s = &pl->slots[i];
+        sb_conv cv = (s->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) ? SB_CV_PTR : (sb_conv)s->conv;
+        s->nwords = 0;
+        s->onstack = false;
+        if (cv == SB_CV_STRUCT) {
+            sb_sysv sv;
+            if (!byvalue_class(s->type, &sv))
+                return;
+            structs = true;
+            if (sv.n && ni + sv.nint <= SB_REG_INT && nf + sv.nsse <= SB_REG_SSE) {
+                for (unsigned k = 0; k < sv.n; k++)
+                    s->regcell[k] = (uint8_t)(sv.cls[k] == SB_SYSV_INT ? ni++ : SB_REG_INT + nf++);
+                s->nwords = sv.n;
+            } else { /* the whole struct on the stack (libffi issue 574: and no register taken) */
+                size_t words = (sb__type_size(s->type) + 7) / 8;
+                if (ns + words > SB_STACK_WORDS)
+                    return;
+                s->regcell[0] = (uint8_t)(SB_REG_CELLS + ns);
+                s->nwords = (uint8_t)words;
+                s->onstack = true;
+                ns += (unsigned)words;
+            }
+            continue;
+        }
+        unsigned *used = &ni, lim = SB_REG_INT, base = 0;
+        if (cv == SB_CV_FLOAT || cv == SB_CV_DOUBLE) {
+            used = &nf;
+            lim = SB_REG_SSE;
+            base = SB_REG_INT;
+        } else if (!is_int_class(cv)) {
+            return;
+        }
+        if (*used < lim) {
+            s->store = (uint8_t)(base + (*used)++);
+        } else {
+            if (ns >= SB_STACK_WORDS)
+                return;
+            s->store = (uint8_t)(SB_REG_CELLS + ns++);
+        }
+    }
+    pl->fast = SB_FAST_REGS;
+    pl->nstack = (uint8_t)ns;
+    pl->ncells = (uint16_t)(SB_REG_CELLS + ns);
+    for (uint16_t i = 0; i < n; i++)
+        if (pl->slots[i].nwords)
+            pl->slots[i].store = (uint8_t)pl->ncells++; /* the pointer to its storage */
+    pl->regcall = ns || structs || pl->ret_conv == SB_CV_STRUCT ? sb__callregs_stack
+                  : nf == 0                                    ? sb__callregs_int
+                  : ni == 0                                    ? sb__callregs_sse
+                                                               : sb__callregs;
+}
+#endif
+
 /* Storage cells and the fast path: the register call when every argument
  * fits a register, else a cell per argument; then the out cells and the
  * integer ranges. */
@@ -582,38 +674,18 @@ static void plan_cells(sb_plan *pl)
     uint16_t n = sig->nparams;
     pl->fast = SB_FAST_NONE;
 #if SB_HAVE_CALLREGS
-    if (!(sig->flags & SB_SIG_VARIADIC)) { /* variadic calls go through ffi_prep_cif_var's cif */
-        unsigned ni = 0, nf = 0;
-        bool ok = true;
-        for (uint16_t i = 0; i < n && ok; i++) {
-            const sb_slot *s = &pl->slots[i];
-            sb_conv cv = (s->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) ? SB_CV_PTR : (sb_conv)s->conv;
-            if (is_int_class(cv))
-                ok = ++ni <= SB_REG_INT;
-            else if (cv == SB_CV_FLOAT || cv == SB_CV_DOUBLE)
-                ok = ++nf <= SB_REG_SSE;
-            else
-                ok = false;
-        }
-        if (ok && pl->ret_conv == SB_CV_STRUCT)
-            ok = false; /* a struct result comes back in memory or register pairs: libffi */
-        if (ok) {
-            pl->fast = SB_FAST_REGS;
-            pl->regcall = nf == 0 ? sb__callregs_int : ni == 0 ? sb__callregs_sse : sb__callregs;
-            ni = nf = 0;
-            for (uint16_t i = 0; i < n; i++) {
-                sb_slot *s = &pl->slots[i];
-                sb_conv cv = (s->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) ? SB_CV_PTR : (sb_conv)s->conv;
-                s->store = (uint8_t)(is_int_class(cv) ? ni++ : SB_REG_INT + nf++);
-            }
-            pl->ncells = SB_REG_CELLS;
-        }
-    }
+    if (!(sig->flags & SB_SIG_VARIADIC)) /* variadic calls go through ffi_prep_cif_var's cif */
+        plan_regs(pl);
 #endif
     if (pl->fast == SB_FAST_NONE) {
-        for (uint16_t i = 0; i < n; i++)
+        for (uint16_t i = 0; i < n; i++) {
             pl->slots[i].store = (uint8_t)i;
+            pl->slots[i].nwords = 0;
+            pl->slots[i].onstack = false;
+        }
         pl->ncells = n;
+        pl->nstack = pl->ret_eb = 0;
+        pl->ret_mem = false;
     }
     /* Integer ranges for the converters. */
     for (uint16_t i = 0; i < n; i++) {
@@ -621,12 +693,14 @@ static void plan_cells(sb_plan *pl)
         pl->slots[i].min = ki->min;
         pl->slots[i].max = ki->max;
     }
-    pl->simple = pl->fast == SB_FAST_REGS && pl->nout == 0 && !sig->contract.kind &&
-                 !(sig->flags & (SB_SIG_FREE | SB_SIG_NOGIL)) && pl->npositional == pl->npy &&
+    pl->simple = pl->fast == SB_FAST_REGS && pl->nout == 0 && !(sig->flags & SB_SIG_FREE) &&
+                 pl->npositional == pl->npy &&
                  pl->varargs_slot < 0 && pl->varkw_slot < 0 && !(sig->flags & SB_SIG_RETLEN);
     for (uint16_t i = 0; i < n; i++)
-        if (pl->slots[i].flags & (SB_PARAM_BUFLEN | SB_PARAM_LENGTH))
+        if (pl->slots[i].flags & (SB_PARAM_BUFLEN | SB_PARAM_LENGTH) || pl->slots[i].nwords)
             pl->simple = false;
+    if (pl->ret_conv == SB_CV_STRUCT && sb__type_size(sig->ret) > SB_FAST_STRUCT_RET)
+        pl->simple = false;
     /* Out storage follows the argument cells. */
     for (uint16_t i = 0; i < n; i++)
         if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))

@@ -990,8 +990,8 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len, PyObje
     sb_plan *plan = sb__plan_from_text_ex(st, text, len, NULL, &lib->dscope, 0);
     if (!plan)
         return NULL;
-    if (plan->sig->ret.named)
-        plan->simple = false; /* handle results are tied to the Library on the general path */
+    if (plan->sig->ret.named && plan->ret_conv != SB_CV_STRUCT)
+        plan->simple = false; /* handle results are tied to the Library on the general path (structs: both) */
     const sb_sig *sig = plan->sig;
     void *fn, *msg = NULL, *freefn = NULL;
     if (lookup(lib, sig->symbol ? sig->symbol : sig->name, &fn) < 0 ||

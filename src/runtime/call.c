@@ -2,6 +2,8 @@
 #include "runtime/runtime.h"
 
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -306,6 +308,82 @@ static void cface_drop_result(const sb_function *f, const sb_cell *r)
 static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssize_t npos, PyObject *kwnames,
                                     PyObject *const *kwvals, PyObject *kwdict);
 
+/* The fast path's [[nogil]] call: the GIL released around it, and the call
+ * state a callback run by the C code on this thread finds (as run() does).
+ * -1 with an exception set: what a callback or the C code raised. */
+static SB_NOINLINE int call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr)
+{
+    const sb_plan *pl = f->plan;
+    PyObject *outer = sb__current_module;
+    if (f->cface)
+        sb__current_module = f->module;
+    sb_callstate cs = {false, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}}, *outer_cs = sb__callstate;
+    sb__callstate = &cs;
+    cs.saved = PyEval_SaveThread();
+    pl->regcall(f->fn, (const uint64_t *)cells, rr, pl->nstack);
+    int saved_errno = errno;
+    PyEval_RestoreThread(cs.saved);
+    sb__callstate = outer_cs;
+    sb__current_module = outer;
+    if (pl->sig->contract.kind == SB_CONTRACT_ERRNO)
+        rr->rdx = (uint64_t)saved_errno; /* a scalar result: rdx is free */
+    if (SB_UNLIKELY(cs.interrupt[0] || cs.raised[0])) {
+        if (cs.interrupt[0]) {
+            Py_XDECREF(cs.raised[0]);
+            Py_XDECREF(cs.raised[1]);
+            Py_XDECREF(cs.raised[2]);
+            PyErr_Restore(cs.interrupt[0], cs.interrupt[1], cs.interrupt[2]);
+        } else {
+            PyErr_Restore(cs.raised[0], cs.raised[1], cs.raised[2]);
+        }
+    } else if (!(f->cface && PyErr_Occurred())) {
+        return 0;
+    }
+    sb_cell r;
+    r.u = rr->rax;
+    if (f->cface)
+        cface_drop_result(f, &r);
+    return -1;
+}
+
+/* The fast path's error contract on a scalar result: the exception, or the
+ * result (None for a status code, which says only "success"). */
+static SB_NOINLINE PyObject *fast_contract(sb_function *f, const sb_cell *r, int saved_errno)
+{
+    const sb_plan *pl = f->plan;
+    if (contract_failed(pl, r)) {
+        if (pl->sig->contract.kind == SB_CONTRACT_ERRNO) {
+            errno = saved_errno;
+            PyErr_SetFromErrno(PyExc_OSError);
+        } else {
+            raise_status(f, r);
+        }
+        return NULL;
+    }
+    if (pl->sig->contract.kind == SB_CONTRACT_STATUS) {
+        Py_INCREF(Py_None);
+        return Py_None;
+    }
+    return convert_result(f, pl, r);
+}
+
+static SB_NOINLINE void struct_from_regs(const sb_plan *pl, const sb_regret *rr, void *dst);
+
+/* The fast path's struct result: from its registers (or the memory the
+ * hidden pointer gave) into a Struct, tied to its Library. */
+static SB_NOINLINE PyObject *fast_struct_result(sb_function *f, const sb_regret *rr, unsigned char *sret)
+{
+    const sb_plan *pl = f->plan;
+    if (!pl->ret_mem)
+        struct_from_regs(pl, rr, sret);
+    sb_cell r;
+    r.p = sret;
+    PyObject *value = sb__from_c(f->state, SB_CV_STRUCT, pl->sig->ret, &r);
+    if (value && f->adopt)
+        value = f->adopt(f->library, pl->sig->ret, value, !(pl->sig->flags & SB_SIG_BORROWED));
+    return value;
+}
+
 /* The fast path (plan->simple, every parameter given positionally): exact
  * types convert straight into the register cells, without temporaries. The
  * first argument that needs more (a subclass, __index__, a buffer, an error to
@@ -320,7 +398,7 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
     const sb_plan *pl = f->plan;
     const unsigned nargs = pl->nargs;
     const sb_slot *slots = pl->slots;
-    sb_cell cells[SB_REG_CELLS];
+    sb_cell cells[SB_CALL_CELLS];
     Py_UCS4 strbuf[SB_STRBUF]; /* str arguments' UTF-8 on 3.7-3.9 */
     Py_ssize_t strused = 0;
     for (unsigned i = 0; i < nargs; i++) {
@@ -336,6 +414,24 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
             if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
                 goto general;
             cell->d = PyFloat_AsDouble(v);
+            break;
+        case SB_CV_FLOAT: {
+            if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
+                goto general;
+            double d = PyFloat_AsDouble(v);
+            if (SB_UNLIKELY(d > FLT_MAX || d < -FLT_MAX) && isfinite(d))
+                goto general; /* the converter reports it */
+            cell->u = 0;
+            cell->f = (float)d;
+            break;
+        }
+        case SB_CV_BOOL:
+            if (v == Py_True)
+                cell->u = 1;
+            else if (v == Py_False)
+                cell->u = 0;
+            else
+                goto general;
             break;
         case SB_CV_SINT:
         case SB_CV_UINT: {
@@ -370,6 +466,8 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
             else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType && !s->type.named &&
                      sb__pointer_fits(s->type, ((sb_pointer *)v)->type))
                 cell->p = ((sb_pointer *)v)->addr;
+            else if (PyBytes_CheckExact(v) && !s->type.named)
+                cell->p = PyBytes_AsString(v); /* immutable, kept alive by the caller: as convert_arg */
             else
                 goto general;
             break;
@@ -393,11 +491,19 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
     sb_regret rr;
     if (SB_UNLIKELY(f->constructs))
         SB_INST_STATE(vals[0]) = SB_INST_BUILT; /* the constructor runs */
-    if (f->cface) {
+    _Alignas(16) unsigned char sret[SB_FAST_STRUCT_RET];
+    if (SB_UNLIKELY(pl->ret_mem))
+        cells[0].p = sret; /* the hidden pointer of a result in memory */
+    if (SB_UNLIKELY(pl->sig->flags & SB_SIG_NOGIL)) {
+        if (call_nogil(f, cells, &rr) < 0)
+            return NULL;
+    } else if (f->cface) {
         /* C-face functions may raise (sb_raise) and may call sb_raise's name lookup. */
         PyObject *outer = sb__current_module;
         sb__current_module = f->module;
-        pl->regcall(f->fn, (const uint64_t *)cells, &rr);
+        pl->regcall(f->fn, (const uint64_t *)cells, &rr, pl->nstack);
+        if (pl->sig->contract.kind == SB_CONTRACT_ERRNO)
+            rr.rdx = (uint64_t)errno;
         sb__current_module = outer;
         if (SB_UNLIKELY(PyErr_Occurred())) {
             sb_cell r;
@@ -405,8 +511,11 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
             cface_drop_result(f, &r);
             return NULL;
         }
+    } else if (SB_UNLIKELY(pl->sig->contract.kind == SB_CONTRACT_ERRNO)) {
+        pl->regcall(f->fn, (const uint64_t *)cells, &rr, pl->nstack);
+        rr.rdx = (uint64_t)errno; /* before anything else can touch it (rdx: unused by a scalar result) */
     } else {
-        pl->regcall(f->fn, (const uint64_t *)cells, &rr);
+        pl->regcall(f->fn, (const uint64_t *)cells, &rr, pl->nstack);
     }
     switch (pl->ret_conv) {
     case SB_CV_DOUBLE:
@@ -414,12 +523,16 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
     case SB_CV_VOID:
         Py_INCREF(Py_None);
         return Py_None;
+    case SB_CV_STRUCT:
+        return fast_struct_result(f, &rr, sret);
     default: {
         sb_cell r;
         if (pl->ret_conv == SB_CV_FLOAT)
             memcpy(&r, &rr.xmm0, sizeof r);
         else
             r.u = rr.rax;
+        if (SB_UNLIKELY(pl->sig->contract.kind))
+            return fast_contract(f, &r, (int)rr.rdx);
         return convert_result(f, pl, &r);
     }
     }
@@ -442,8 +555,8 @@ static SB_NOINLINE PyObject *bind_fast(sb_function *f, PyObject *const *args, Py
 {
     const sb_plan *pl = f->plan;
     const Py_ssize_t nkw = kwnames ? PyTuple_Size(kwnames) : 0;
-    PyObject *vals[SB_REG_CELLS];
-    if (npos > pl->npy || pl->npy > SB_REG_CELLS)
+    PyObject *vals[SB_CALL_CELLS];
+    if (npos > pl->npy || pl->npy > SB_CALL_CELLS)
         goto general;
     for (Py_ssize_t k = 0; k < pl->npy; k++)
         vals[k] = k < npos ? args[k] : NULL;
@@ -503,6 +616,41 @@ static SB_NOINLINE int buffer_slot(const sb_function *f, PyObject *const *vals, 
     *lenset |= (uint64_t)1 << li;
     return 0;
 }
+
+#if SB_HAVE_CALLREGS
+/* The register path's structs by value: each one's words from its storage into
+ * its registers' cells or its stack cells (plan_regs placed them); a result in
+ * memory: its storage is the hidden first argument. */
+static SB_NOINLINE void structs_to_cells(const sb_plan *pl, sb_cell *cells, void *ret)
+{
+    for (unsigned i = 0; i < pl->nargs; i++) {
+        const sb_slot *s = &pl->slots[i];
+        if (!s->nwords)
+            continue;
+        const unsigned char *src = cells[s->store].p;
+        for (unsigned k = 0; k < s->nwords; k++)
+            memcpy(&cells[s->onstack ? s->regcell[0] + k : s->regcell[k]], src + 8 * k, 8);
+    }
+    if (pl->ret_mem)
+        cells[0].p = ret;
+}
+
+/* A struct result in registers: its eightbytes from rax/rdx and xmm0/xmm1 in
+ * class order, into its storage (which has room for both words). */
+static SB_NOINLINE void struct_from_regs(const sb_plan *pl, const sb_regret *rr, void *dst)
+{
+    uint64_t words[2] = {0, 0}, ints[2] = {rr->rax, rr->rdx};
+    double sses[2] = {rr->xmm0, rr->xmm1};
+    unsigned ni = 0, nf = 0;
+    for (unsigned k = 0; k < pl->ret_eb; k++) {
+        if (pl->ret_cls[k] == SB_SYSV_INT)
+            words[k] = ints[ni++];
+        else
+            memcpy(&words[k], &sses[nf++], 8);
+    }
+    memcpy(dst, words, 8u * pl->ret_eb);
+}
+#endif
 
 /* Converts vals (one per Python parameter, NULL = not given), calls, builds the result. */
 static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject *const *extras, sb_cell *cells,
@@ -605,11 +753,15 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
 #if SB_HAVE_CALLREGS
         if (pl->fast == SB_FAST_REGS) {
             sb_regret rr;
-            pl->regcall(f->fn, (const uint64_t *)cells, &rr);
+            if (SB_UNLIKELY(pl->has_structs))
+                structs_to_cells(pl, cells, r.p);
+            pl->regcall(f->fn, (const uint64_t *)cells, &rr, pl->nstack);
             if (pl->ret_conv == SB_CV_DOUBLE || pl->ret_conv == SB_CV_FLOAT)
                 memcpy(&r, &rr.xmm0, sizeof r);
-            else
+            else if (pl->ret_conv != SB_CV_STRUCT)
                 r.u = rr.rax;
+            else if (!pl->ret_mem)
+                struct_from_regs(pl, &rr, r.p);
         } else
 #endif
         {
@@ -757,7 +909,7 @@ static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssi
     const sb_plan *pl = f->plan;
     if (SB_UNLIKELY(npos > pl->npositional) && (pl->sig->flags & SB_SIG_VARIADIC))
         return call_variadic(f, pos, npos, kwnames, kwdict);
-    sb_cell cells[SB_REG_CELLS + SB_STACK_ARGS];
+    sb_cell cells[SB_CALL_CELLS + SB_STACK_ARGS];
     void *avalues[SB_STACK_ARGS];
     sb_temp temps[SB_STACK_ARGS];
     PyObject *stackvals[SB_STACK_ARGS];
@@ -769,7 +921,8 @@ static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssi
         return NULL;
     }
     /* All parameters given positionally: run on the caller's array. */
-    if (npos == pl->npy && !kwnames && !kwdict && pl->nargs <= SB_STACK_ARGS && !variadic)
+    const bool fits = pl->nargs <= SB_STACK_ARGS && pl->ncells <= SB_CALL_CELLS + SB_STACK_ARGS - 1;
+    if (npos == pl->npy && !kwnames && !kwdict && fits && !variadic)
         return run(f, pos, extras, cells, avalues, temps);
 
     void *heap = NULL;
@@ -777,7 +930,7 @@ static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssi
     void **ha = avalues;
     sb_temp *ht = temps;
     PyObject **vals = stackvals;
-    if (pl->nargs > SB_STACK_ARGS || pl->npy > SB_STACK_ARGS) {
+    if (!fits || pl->npy > SB_STACK_ARGS) {
         size_t sz = sizeof(sb_cell) * (pl->ncells + 1u) + sizeof(void *) * pl->nargs +
                     sizeof(sb_temp) * pl->nargs + sizeof(PyObject *) * (pl->npy + 1u);
         if (!(heap = PyMem_Malloc(sz)))

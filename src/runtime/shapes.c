@@ -136,8 +136,8 @@ static bool same_type(sb_type a, sb_type b)
 
 PyCFunction sb__shape_kernel(const sb_plan *plan, bool cface)
 {
-    if (!plan->simple)
-        return NULL;
+    if (!plan->simple || plan->sig->contract.kind || (plan->sig->flags & SB_SIG_NOGIL))
+        return NULL; /* the kernels check no contract and keep the GIL */
     const sb_sig *sig = plan->sig;
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         const shape *s = &shapes[i];

@@ -167,24 +167,57 @@ static void test_six_ints_and_eight_doubles_use_registers(void **state)
     sb__plan_free(p);
 }
 
-static void test_seven_int_arguments_do_not_use_registers(void **state)
+static void test_seventh_int_argument_goes_on_the_stack(void **state)
 {
     (void)state;
     sb_plan *p = PLAN("int f(int a, int b, int c, int d, int e, int f, int g)");
-    assert_int_equal(p->fast, SB_FAST_NONE);
-    assert_int_equal(p->ncells, 7);
-    for (int i = 0; i < 7; i++)
+    if (!SB_HAVE_CALLREGS) {
+        assert_int_equal(p->fast, SB_FAST_NONE);
+        sb__plan_free(p);
+        return;
+    }
+    assert_int_equal(p->fast, SB_FAST_REGS);
+    assert_int_equal(p->nstack, 1);
+    assert_int_equal(p->ncells, SB_REG_CELLS + 1);
+    for (int i = 0; i < 6; i++)
         assert_int_equal(p->slots[i].store, i);
+    assert_int_equal(p->slots[6].store, SB_REG_CELLS);
+    assert_true(p->simple);
     check_cells(p);
     sb__plan_free(p);
 }
 
-static void test_nine_doubles_do_not_use_registers(void **state)
+static void test_ninth_double_goes_on_the_stack_in_order(void **state)
 {
     (void)state;
-    sb_plan *p = PLAN("double f(double a, double b, double c, double d, double e, double f, double g, double h, double i)");
+    /* a..h in xmm0..7; i and then the 7th integer on the stack, in argument order */
+    sb_plan *p = PLAN("double f(double a, double b, double c, double d, double e, double f, double g, double h, "
+                      "double i, int j, int k, int l, int m, int n, int o, long q)");
+    if (!SB_HAVE_CALLREGS) {
+        sb__plan_free(p);
+        return;
+    }
+    assert_int_equal(p->fast, SB_FAST_REGS);
+    assert_int_equal(p->nstack, 2);
+    assert_int_equal(p->slots[8].store, SB_REG_CELLS);
+    assert_int_equal(p->slots[9].store, 0);
+    assert_int_equal(p->slots[15].store, SB_REG_CELLS + 1);
+    check_cells(p);
+    sb__plan_free(p);
+}
+
+static void test_more_stack_words_than_the_stub_takes_use_libffi(void **state)
+{
+    (void)state;
+    char buf[1024];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "long f(");
+    for (int i = 0; i < SB_REG_INT + SB_STACK_WORDS + 1; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%slong a%d", i ? ", " : "", i);
+    snprintf(buf + n, sizeof buf - n, ")");
+    sb_plan *p = PLAN(buf);
     assert_int_equal(p->fast, SB_FAST_NONE);
-    assert_int_equal(p->ncells, 9);
+    assert_int_equal(p->nstack, 0);
+    assert_int_equal(p->ncells, SB_REG_INT + SB_STACK_WORDS + 1);
     check_cells(p);
     sb__plan_free(p);
 }
@@ -209,8 +242,11 @@ static void test_out_pointers_count_as_integer_registers(void **state)
     assert_int_equal(p->fast, fast_regs);
     sb__plan_free(p);
     p = PLAN("int f(int a, int b, int c, int d, int e, int g, double *r [[out]])");
-    assert_int_equal(p->fast, SB_FAST_NONE);
-    assert_int_equal(p->ncells, 7 + 1);
+    assert_int_equal(p->fast, fast_regs);
+    if (SB_HAVE_CALLREGS) {
+        assert_int_equal(p->slots[6].store, SB_REG_CELLS); /* the pointer on the stack */
+        assert_int_equal(p->ncells, SB_REG_CELLS + 1 + 1);
+    }
     check_cells(p);
     sb__plan_free(p);
 }
@@ -318,7 +354,7 @@ static void test_several_out_and_inout_parameters_get_distinct_cells(void **stat
 static void test_out_cells_follow_argument_cells_without_fast_path(void **state)
 {
     (void)state;
-    sb_plan *p = PLAN("int f(int a, int b, int c, int d, int e, int g, int h, int *o1 [[out]], long *o2 [[out]])");
+    sb_plan *p = PLAN("int f(int a, int b, int c, int d, int e, int g, int h, int *o1 [[out]], long *o2 [[out]], ...)");
     assert_int_equal(p->fast, SB_FAST_NONE);
     assert_int_equal(p->ncells, 9 + 2);
     assert_int_equal(p->slots[7].outcell, 9);
@@ -972,8 +1008,9 @@ int main(void)
         cmocka_unit_test(test_double_of_double_uses_registers),
         cmocka_unit_test(test_two_int64_use_registers),
         cmocka_unit_test(test_six_ints_and_eight_doubles_use_registers),
-        cmocka_unit_test(test_seven_int_arguments_do_not_use_registers),
-        cmocka_unit_test(test_nine_doubles_do_not_use_registers),
+        cmocka_unit_test(test_seventh_int_argument_goes_on_the_stack),
+        cmocka_unit_test(test_more_stack_words_than_the_stub_takes_use_libffi),
+        cmocka_unit_test(test_ninth_double_goes_on_the_stack_in_order),
         cmocka_unit_test(test_no_arguments_uses_registers),
         cmocka_unit_test(test_out_pointers_count_as_integer_registers),
         cmocka_unit_test(test_slot_converters_follow_the_type),

@@ -653,3 +653,68 @@ API int fp_from_cb(fp_int_t (*cb)(int), int x)
     fp_int_t f = cb(x);
     return f ? f(x) : -1000;
 }
+
+/* The register path's placement (test_regpath.py): arguments past the registers, structs by value
+ * of every System V class, and libffi issue 574. Weighted sums: a misplaced argument shows. */
+#define W16(T) T a1, T a2, T a3, T a4, T a5, T a6, T a7, T a8, T a9, T a10, T a11, T a12, T a13, T a14, T a15, T a16
+#define S16 (a1 + 2 * a2 + 3 * a3 + 4 * a4 + 5 * a5 + 6 * a6 + 7 * a7 + 8 * a8 + 9 * a9 + 10 * a10 + 11 * a11 + \
+             12 * a12 + 13 * a13 + 14 * a14 + 15 * a15 + 16 * a16)
+API long rp_l16(W16(long)) { return S16; }
+API double rp_d16(W16(double)) { return S16; }
+API double rp_mix(int8_t a, double b, uint8_t c, float d, long e, short f, double g, unsigned h, double i, long j,
+                  float k, double l, bool m, double n, double o, double p, float q, int r)
+{
+    return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i + 10 * j + 11 * k + 12 * l + 13 * m +
+           14 * n + 15 * o + 16 * p + 17 * q + 18 * r;
+}
+struct rp_ld { long l; double d; };
+struct rp_dl { double d; long l; };
+struct rp_ll { long a, b; };
+struct rp_ff { float a, b; };
+struct rp_fff { float a, b, c; };
+struct rp_fi { float f; int i; };
+struct rp_c3 { char a, b, c; };
+struct rp_big { long a, b, c; };
+typedef struct { char x; double y; } rp574_t;
+/* libffi issue 574: the struct's INTEGER eightbyte takes the last integer register (r9); libffi 3.4.4
+ * writes it over a5 in xmm0. */
+API double rp_574(char a0, char a1, char a2, char a3, char a4, float a5, rp574_t a6)
+{
+    return a0 + 2 * a1 + 3 * a2 + 4 * a3 + 5 * a4 + 1000.0 * a5 + 1e6 * a6.x + a6.y;
+}
+API rp574_t rp_574_ret(char a0, char a1, char a2, char a3, char a4, float a5, rp574_t a6)
+{
+    rp574_t r = {(char)(a0 + a1 + a2 + a3 + a4 + a6.x), a5 + a6.y};
+    return r;
+}
+/* The struct does not fit the registers left: it goes whole on the stack and takes no register. */
+API double rp_nofit(long a0, long a1, long a2, long a3, long a4, long a5, float f, struct rp_ld s, double after,
+                    long tail)
+{
+    return a0 + 2 * a1 + 3 * a2 + 4 * a3 + 5 * a4 + 6 * a5 + 10.0 * f + 100.0 * s.l + 1000 * s.d + 10000 * after +
+           100000.0 * tail;
+}
+API long rp_ll_nofit(long a0, long a1, long a2, long a3, long a4, struct rp_ll s, long g)
+{
+    return a0 + 2 * a1 + 3 * a2 + 4 * a3 + 5 * a4 + 100 * s.a + 1000 * s.b + 10000 * g;
+}
+API struct rp_ld rp_ret_ld(long l, double d) { struct rp_ld r = {l, d}; return r; }
+API struct rp_dl rp_ret_dl(double d, long l) { struct rp_dl r = {d, l}; return r; }
+API struct rp_ff rp_ret_ff(float a, float b) { struct rp_ff r = {a, b}; return r; }
+API struct rp_fff rp_ret_fff(float a, float b, float c) { struct rp_fff r = {a, b, c}; return r; }
+API struct rp_fi rp_ret_fi(float f, int i) { struct rp_fi r = {f, i}; return r; }
+API struct rp_c3 rp_ret_c3(char a, char b, char c) { struct rp_c3 r = {a, b, c}; return r; }
+API struct rp_big rp_ret_big(long a, long b, long c, long d, long e, long f, long g)
+{
+    struct rp_big r = {a + 2 * b + 3 * c, d + 2 * e, f + 2 * g};
+    return r;
+}
+API struct rp_dl rp_swap(struct rp_ld s) { struct rp_dl r = {s.d, s.l}; return r; }
+API struct rp_fff rp_fff_scale(struct rp_fff s, float k) { struct rp_fff r = {s.a * k, s.b * k, s.c * k}; return r; }
+API struct rp_c3 rp_c3_rot(struct rp_c3 s) { struct rp_c3 r = {s.b, s.c, s.a}; return r; }
+API struct rp_fi rp_fi_add(struct rp_fi a, struct rp_fi b) { struct rp_fi r = {a.f + b.f, a.i + b.i}; return r; }
+API struct rp_big rp_big_add(struct rp_big a, struct rp_big b)
+{
+    struct rp_big r = {a.a + b.a, a.b + b.b, a.c + b.c};
+    return r;
+}
