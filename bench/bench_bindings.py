@@ -108,7 +108,18 @@ def _cffi(outdir, sigbind_dir):
     return dict((name, getattr(lib, "sb_bench_" + name)) for name in SHAPE_NAMES)
 
 
-_MAKERS = {"handext": _handext, "sigbind": _sigbind, "ctypes": _ctypes, "cffi": _cffi}
+def _handabi3(outdir, sigbind_dir):
+    import sys
+    if outdir not in sys.path:
+        sys.path.insert(0, outdir)
+    try:
+        import sb_handext_abi3
+    except ImportError as e:
+        raise Unavailable("sb_handext_abi3 (CPython 3.10+) not importable from %s: %s" % (outdir, e))
+    return dict((name, getattr(sb_handext_abi3, name)) for name in SHAPE_NAMES)
+
+
+_MAKERS = {"handext": _handext, "handabi3": _handabi3, "sigbind": _sigbind, "ctypes": _ctypes, "cffi": _cffi}
 
 
 def make(binding, outdir, sigbind_dir=None):

@@ -1,17 +1,20 @@
 # bench/guard.py: the regression guard: callgrind instructions per call of every measured path, for every CPython found, with ratios.
 """Usage: python3 bench/guard.py [--quick] [--pythons 3.8,3.13 | --python PATH ...] [--bindings ...]
-                                [--no-callbacks] [--jobs 2] [--n1 1000] [--n2 6000] [--json]
+                                [--no-callbacks] [--jobs 2] [--n1 1000] [--n2 6000] [--json] [--curve]
 
 For each CPython 3.7+ under ~/.pyenv/versions (or given with --python), counts with
 `valgrind --tool=callgrind` the instructions of one call of
   - the five headline shapes (bench_bindings.SHAPES) through handext (the hand-written full-API
-    METH_FASTCALL reference), sigbind, ctypes and cffi (where importable);
+    METH_FASTCALL reference), handabi3 (the same C built with Py_LIMITED_API=0x030a0000; 3.10+),
+    sigbind, ctypes and cffi (where importable);
   - the off-headline shapes of issue 15 (guard_cases.OFF: an [[errno]] contract, an omitted default,
     uint8_t/float, [[out]], a keyword argument, [[nogil]], a bytes buffer, a struct result, 12
     arguments) through handext, sigbind and ctypes;
   - one callback, one qsort comparison and one struct-by-value call (bench_callbacks.py --callgrind)
     through sigbind, ctypes and cffi;
 and prints one table per interpreter with the ratios, then a summary line per interpreter.
+--curve measures instead the argument-count curve: `int64_t f(n x int64_t)` and `double f(n x double)`
+for n = 0..16 (benchlib's sb_bench_cl<n>/sb_bench_cd<n>) through handext, sigbind and ctypes.
 Each count is (Ir(N2) - Ir(N1)) / (N2 - N1) of two runs of a child that loops over one call,
 minus the same for an empty loop: start-up, imports and binding cancel out.  PYTHONHASHSEED=0 and
 same-length command lines make the counts deterministic.  No test asserts any of these numbers.
@@ -192,8 +195,9 @@ def report(args, m):
     print("### CPython %s: instructions/call (callgrind), empty loop subtracted (%s Ir)" % (
         m["python"], ", ".join("%s %s" % (b, fmt(v)) for b, v in sorted(m["empty_loop"].items()))))
     print()
+    others = [b for b in bl if b not in ("handext", "handabi3", "sigbind")]
     head = ["case"] + ["%s Ir" % b for b in bl] + ["sigbind/handext"] + \
-        ["%s/sigbind" % b for b in bl if b not in ("handext", "sigbind")]
+        (["sigbind/handabi3"] if "handabi3" in bl else []) + ["%s/sigbind" % b for b in others]
     print("| " + " | ".join(head) + " |")
     print("|:--" + "|--:" * (len(head) - 1) + "|")
     ratios = {}
@@ -201,8 +205,10 @@ def report(args, m):
         row = res.get(cid, {})
         sb, hx = row.get("sigbind"), row.get("handext")
         ratios[cid] = sb / hx if sb and hx else None
+        ha = row.get("handabi3")
         cells = [guard_cases.TITLES[cid]] + [fmt(row.get(b)) for b in bl] + [fmt(ratios[cid], True)] + \
-            [fmt(row.get(b) / sb if row.get(b) and sb else None, True) for b in bl if b not in ("handext", "sigbind")]
+            ([fmt(sb / ha if sb and ha else None, True)] if "handabi3" in bl else []) + \
+            [fmt(row.get(b) / sb if row.get(b) and sb else None, True) for b in others]
         print("| " + " | ".join(cells) + " |")
     g5 = geomean([ratios[c] for c in guard_cases.HEADLINE])
     goff = geomean([ratios[c] for c in guard_cases.OFF_IDS])
@@ -240,18 +246,23 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--python", action="append", default=[], help="an interpreter (repeatable)")
     p.add_argument("--pythons", default="", help="versions under ~/.pyenv/versions, e.g. 3.7,3.13 (default: all >= 3.7)")
-    p.add_argument("--bindings", default="handext,sigbind,ctypes,cffi")
+    p.add_argument("--bindings", default="handext,handabi3,sigbind,ctypes,cffi")
     p.add_argument("--quick", action="store_true", help="handext and sigbind only, no callbacks, fewer calls")
     p.add_argument("--no-callbacks", action="store_true")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--n1", type=int, default=1000)
     p.add_argument("--n2", type=int, default=6000)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--curve", action="store_true",
+                   help="the argument-count curve instead: f(n x int64_t) and f(n x double), n = 0..16")
     p.add_argument("--sigbind-dir", default=os.environ.get("SIGBIND_DIR", bench_bindings.SIGBIND_DEFAULT_DIR))
     args = p.parse_args(argv)
+    if args.curve:
+        guard_cases.use_curve()
+        args.no_callbacks = True
     args.bindings = [b.strip() for b in args.bindings.split(",") if b.strip()]
     if args.quick:
-        args.bindings = [b for b in args.bindings if b in ("handext", "sigbind")]
+        args.bindings = [b for b in args.bindings if b in ("handext", "handabi3", "sigbind")]
         args.no_callbacks = True
         args.n1, args.n2 = 500, 2500
     if "handext" not in args.bindings:

@@ -10,7 +10,7 @@ import os
 
 import bench_bindings
 
-BINDINGS = ("handext", "sigbind", "ctypes", "cffi")
+BINDINGS = ("handext", "handabi3", "sigbind", "ctypes", "cffi")  # handabi3: handext under Py_LIMITED_API (3.10+)
 
 # id, title, note, {binding: (loop statements, check expression)}; `f` is the bound function.
 # The five headline shapes come from bench_bindings (the same prototypes and arguments as callgrind.py).
@@ -59,16 +59,37 @@ OFF = (
       "ctypes": (None, "r = f(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)")},
      "r == 78"),
 )
+# The argument-count curve (guard.py --curve): n int64_t and n double arguments, 0 <= n <= 16, each the sum.
+def _curve_case(kind, n):
+    ctype, pyargs = ("int64_t", [str(i + 1) for i in range(n)]) if kind == "l" else \
+        ("double", ["%d.5" % i for i in range(n)])
+    expect = sum(i + 1 for i in range(n)) if kind == "l" else sum(i + 0.5 for i in range(n))
+    proto = "%s sb_bench_c%s%d(%s)" % (ctype, kind, n, ", ".join("%s a%d" % (ctype, i) for i in range(n)) or "void")
+    body = "r = f(%s)" % ", ".join(pyargs)
+    return ("c%s%d" % (kind, n), "`%s f(%d x %s)`" % (ctype, n, ctype), "", proto,
+            {"handext": ("c%s%d" % (kind, n), body), "sigbind": (None, body), "ctypes": (None, body)},
+            "r == %r" % expect)
+
+
+CURVE = tuple(_curve_case(k, n) for k in ("l", "d") for n in range(17))
+CURVE_IDS = tuple(c[0] for c in CURVE)
+_ALL = dict((c[0], c) for c in OFF + CURVE)
 OFF_IDS = tuple(c[0] for c in OFF)
 CASE_IDS = HEADLINE + OFF_IDS
-TITLES = dict([(s[0], "`%s` %s" % (s[0], s[1])) for s in bench_bindings.SHAPES] + [(c[0], c[1]) for c in OFF])
+TITLES = dict([(s[0], "`%s` %s" % (s[0], s[1])) for s in bench_bindings.SHAPES] + [(c[0], c[1]) for c in OFF + CURVE])
 NOTES = dict((c[0], c[2]) for c in OFF)
+
+
+def use_curve():
+    """guard.py --curve: the curve's cases instead of the shapes."""
+    global CASE_IDS, HEADLINE, OFF_IDS
+    CASE_IDS, HEADLINE, OFF_IDS = CURVE_IDS, (), CURVE_IDS
 
 
 def has(case_id, binding):
     if case_id in HEADLINE:
         return True
-    return binding in dict((c[0], c[4]) for c in OFF)[case_id]
+    return ("handext" if binding == "handabi3" else binding) in _ALL[case_id][4]
 
 
 def _ctypes_fn(outdir, cname):
@@ -89,6 +110,9 @@ def _ctypes_fn(outdir, cname):
     class Point(ctypes.Structure):
         _fields_ = [("x", c.c_int), ("y", c.c_int)]
     types["point_make"] = ([c.c_int, c.c_int], Point)
+    for n in range(17):
+        types["cl%d" % n] = ([c.c_int64] * n, c.c_int64)
+        types["cd%d" % n] = ([c.c_double] * n, c.c_double)
     f.argtypes, f.restype = types[cname]
     return f, {"c_int": c.c_int, "byref": c.byref}
 
@@ -100,16 +124,16 @@ def make(case_id, binding, outdir, sigbind_dir):
         if case_id not in funcs:
             raise RuntimeError(errors.get(case_id, "not bound"))
         return "r = f(%s)" % bench_bindings.args_source(binding, case_id), {"f": funcs[case_id]}
-    case = dict((c[0], c) for c in OFF)[case_id]
+    case = _ALL[case_id]
     _, _, _, proto, per, check = case
-    name, body = per[binding]
+    name, body = per["handext" if binding == "handabi3" else binding]
     cname = proto.split("(")[0].split()[-1][len("sb_bench_"):]
     ns = {}
-    if binding == "handext":
+    if binding in ("handext", "handabi3"):
+        import importlib
         import sys
         sys.path.insert(0, outdir)
-        import sb_handext
-        ns["f"] = getattr(sb_handext, name)
+        ns["f"] = getattr(importlib.import_module("sb_handext" if binding == "handext" else "sb_handext_abi3"), name)
     elif binding == "sigbind":
         import sys
         sys.path.insert(0, sigbind_dir)

@@ -1,4 +1,4 @@
-/* bench/handext.c: the reference: a hand-written METH_FASTCALL extension (full C API) calling benchlib directly. */
+/* bench/handext.c: the reference: a hand-written METH_FASTCALL extension (full C API) calling benchlib directly; built again with Py_LIMITED_API=0x030a0000 as sb_handext_abi3 (3.10+). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -53,8 +53,12 @@ static PyObject *hx_str(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (nargs != 1)
         return hx_arity_error("str", 1, nargs);
     if (!PyUnicode_Check(args[0])) {
+#ifdef Py_LIMITED_API
+        PyErr_SetString(PyExc_TypeError, "str() argument 1 (const char *s) must be str");
+#else
         PyErr_Format(PyExc_TypeError, "str() argument 1 (const char *s) must be str, not %.100s",
                      Py_TYPE(args[0])->tp_name);
+#endif
         return NULL;
     }
     s = PyUnicode_AsUTF8AndSize(args[0], &len);
@@ -169,6 +173,10 @@ static PyObject *hx_out(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyObject *kw_a, *kw_b; /* interned "a", "b" */
+#ifdef Py_LIMITED_API /* HX_ABI3: the same module under the stable ABI (bench/build.sh, CPython 3.10+) */
+#define PyTuple_GET_SIZE PyTuple_Size
+#define PyTuple_GET_ITEM PyTuple_GetItem
+#endif
 
 static PyObject *hx_ll_kw(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -217,6 +225,21 @@ static PyObject *hx_nogil(PyObject *self, PyObject *const *args, Py_ssize_t narg
 
 static PyObject *hx_buf(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
+#if defined(Py_LIMITED_API) && Py_LIMITED_API + 0 < 0x030b0000
+    /* no buffer protocol in the 3.10 stable ABI: bytes only */
+    char *p;
+    Py_ssize_t len;
+    size_t n;
+    (void)self;
+    if (nargs != 2)
+        return hx_arity_error("buf", 2, nargs);
+    n = PyLong_AsSize_t(args[1]);
+    if (n == (size_t)-1 && PyErr_Occurred())
+        return NULL;
+    if (PyBytes_AsStringAndSize(args[0], &p, &len) < 0)
+        return NULL;
+    return PyLong_FromLong(sb_bench_buf(p, n));
+#else
     Py_buffer view;
     size_t n;
     int r;
@@ -231,6 +254,7 @@ static PyObject *hx_buf(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     r = sb_bench_buf(view.buf, n);
     PyBuffer_Release(&view);
     return PyLong_FromLong(r);
+#endif
 }
 
 static PyObject *hx_point_make(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
@@ -262,6 +286,58 @@ static PyObject *hx_l12(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                                                        v[10], v[11]));
 }
 
+/* The argument-count curve: what a hand-written module does for n integer or n double arguments. */
+#define HX_CURVE(name, n, T, get, bad, box, call)                                                            \
+    static PyObject *hx_##name(PyObject *self, PyObject *const *args, Py_ssize_t nargs)                    \
+    {                                                                                                        \
+        T v[(n) + 1];                                                                                        \
+        Py_ssize_t i;                                                                                        \
+        (void)self;                                                                                          \
+        if (nargs != (n))                                                                                    \
+            return hx_arity_error(#name, (n), nargs);                                                        \
+        for (i = 0; i < (n); i++) {                                                                          \
+            v[i] = get(args[i]);                                                                             \
+            if (v[i] == (bad) && PyErr_Occurred())                                                           \
+                return NULL;                                                                                 \
+        }                                                                                                    \
+        (void)v;                                                                                             \
+        return box(call);                                                                                    \
+    }
+HX_CURVE(cl0, 0, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl0())
+HX_CURVE(cd0, 0, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd0())
+HX_CURVE(cl1, 1, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl1(v[0]))
+HX_CURVE(cd1, 1, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd1(v[0]))
+HX_CURVE(cl2, 2, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl2(v[0], v[1]))
+HX_CURVE(cd2, 2, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd2(v[0], v[1]))
+HX_CURVE(cl3, 3, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl3(v[0], v[1], v[2]))
+HX_CURVE(cd3, 3, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd3(v[0], v[1], v[2]))
+HX_CURVE(cl4, 4, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl4(v[0], v[1], v[2], v[3]))
+HX_CURVE(cd4, 4, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd4(v[0], v[1], v[2], v[3]))
+HX_CURVE(cl5, 5, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl5(v[0], v[1], v[2], v[3], v[4]))
+HX_CURVE(cd5, 5, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd5(v[0], v[1], v[2], v[3], v[4]))
+HX_CURVE(cl6, 6, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl6(v[0], v[1], v[2], v[3], v[4], v[5]))
+HX_CURVE(cd6, 6, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd6(v[0], v[1], v[2], v[3], v[4], v[5]))
+HX_CURVE(cl7, 7, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl7(v[0], v[1], v[2], v[3], v[4], v[5], v[6]))
+HX_CURVE(cd7, 7, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd7(v[0], v[1], v[2], v[3], v[4], v[5], v[6]))
+HX_CURVE(cl8, 8, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl8(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]))
+HX_CURVE(cd8, 8, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd8(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]))
+HX_CURVE(cl9, 9, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl9(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]))
+HX_CURVE(cd9, 9, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd9(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]))
+HX_CURVE(cl10, 10, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl10(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]))
+HX_CURVE(cd10, 10, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd10(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]))
+HX_CURVE(cl11, 11, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl11(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]))
+HX_CURVE(cd11, 11, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd11(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]))
+HX_CURVE(cl12, 12, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl12(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]))
+HX_CURVE(cd12, 12, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd12(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]))
+HX_CURVE(cl13, 13, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl13(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]))
+HX_CURVE(cd13, 13, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd13(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]))
+HX_CURVE(cl14, 14, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl14(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]))
+HX_CURVE(cd14, 14, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd14(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]))
+HX_CURVE(cl15, 15, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl15(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]))
+HX_CURVE(cd15, 15, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd15(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]))
+HX_CURVE(cl16, 16, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl16(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]))
+HX_CURVE(cd16, 16, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd16(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]))
+
 /* METH_FASTCALL functions are stored as PyCFunction; the detour through void (*)(void) keeps
  * -Wcast-function-type quiet, and CPython calls each one through its real type. */
 #define HX_FASTCALL(fn) ((PyCFunction)(void (*)(void))(fn))
@@ -281,18 +357,60 @@ static PyMethodDef hx_methods[] = {
     {"buf", HX_FASTCALL(hx_buf), METH_FASTCALL, "buf(b, n) -> sb_bench_buf(b, n)"},
     {"point_make", HX_FASTCALL(hx_point_make), METH_FASTCALL, "point_make(x, y) -> (x, y)"},
     {"l12", HX_FASTCALL(hx_l12), METH_FASTCALL, "l12(a, ..., l) -> sb_bench_l12(...)"},
+    {"cl0", HX_FASTCALL(hx_cl0), METH_FASTCALL, "curve: 0 int64_t"},
+    {"cd0", HX_FASTCALL(hx_cd0), METH_FASTCALL, "curve: 0 double"},
+    {"cl1", HX_FASTCALL(hx_cl1), METH_FASTCALL, "curve: 1 int64_t"},
+    {"cd1", HX_FASTCALL(hx_cd1), METH_FASTCALL, "curve: 1 double"},
+    {"cl2", HX_FASTCALL(hx_cl2), METH_FASTCALL, "curve: 2 int64_t"},
+    {"cd2", HX_FASTCALL(hx_cd2), METH_FASTCALL, "curve: 2 double"},
+    {"cl3", HX_FASTCALL(hx_cl3), METH_FASTCALL, "curve: 3 int64_t"},
+    {"cd3", HX_FASTCALL(hx_cd3), METH_FASTCALL, "curve: 3 double"},
+    {"cl4", HX_FASTCALL(hx_cl4), METH_FASTCALL, "curve: 4 int64_t"},
+    {"cd4", HX_FASTCALL(hx_cd4), METH_FASTCALL, "curve: 4 double"},
+    {"cl5", HX_FASTCALL(hx_cl5), METH_FASTCALL, "curve: 5 int64_t"},
+    {"cd5", HX_FASTCALL(hx_cd5), METH_FASTCALL, "curve: 5 double"},
+    {"cl6", HX_FASTCALL(hx_cl6), METH_FASTCALL, "curve: 6 int64_t"},
+    {"cd6", HX_FASTCALL(hx_cd6), METH_FASTCALL, "curve: 6 double"},
+    {"cl7", HX_FASTCALL(hx_cl7), METH_FASTCALL, "curve: 7 int64_t"},
+    {"cd7", HX_FASTCALL(hx_cd7), METH_FASTCALL, "curve: 7 double"},
+    {"cl8", HX_FASTCALL(hx_cl8), METH_FASTCALL, "curve: 8 int64_t"},
+    {"cd8", HX_FASTCALL(hx_cd8), METH_FASTCALL, "curve: 8 double"},
+    {"cl9", HX_FASTCALL(hx_cl9), METH_FASTCALL, "curve: 9 int64_t"},
+    {"cd9", HX_FASTCALL(hx_cd9), METH_FASTCALL, "curve: 9 double"},
+    {"cl10", HX_FASTCALL(hx_cl10), METH_FASTCALL, "curve: 10 int64_t"},
+    {"cd10", HX_FASTCALL(hx_cd10), METH_FASTCALL, "curve: 10 double"},
+    {"cl11", HX_FASTCALL(hx_cl11), METH_FASTCALL, "curve: 11 int64_t"},
+    {"cd11", HX_FASTCALL(hx_cd11), METH_FASTCALL, "curve: 11 double"},
+    {"cl12", HX_FASTCALL(hx_cl12), METH_FASTCALL, "curve: 12 int64_t"},
+    {"cd12", HX_FASTCALL(hx_cd12), METH_FASTCALL, "curve: 12 double"},
+    {"cl13", HX_FASTCALL(hx_cl13), METH_FASTCALL, "curve: 13 int64_t"},
+    {"cd13", HX_FASTCALL(hx_cd13), METH_FASTCALL, "curve: 13 double"},
+    {"cl14", HX_FASTCALL(hx_cl14), METH_FASTCALL, "curve: 14 int64_t"},
+    {"cd14", HX_FASTCALL(hx_cd14), METH_FASTCALL, "curve: 14 double"},
+    {"cl15", HX_FASTCALL(hx_cl15), METH_FASTCALL, "curve: 15 int64_t"},
+    {"cd15", HX_FASTCALL(hx_cd15), METH_FASTCALL, "curve: 15 double"},
+    {"cl16", HX_FASTCALL(hx_cl16), METH_FASTCALL, "curve: 16 int64_t"},
+    {"cd16", HX_FASTCALL(hx_cd16), METH_FASTCALL, "curve: 16 double"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef hx_module = {
     PyModuleDef_HEAD_INIT,
+#ifdef Py_LIMITED_API
+    .m_name = "sb_handext_abi3",
+#else
     .m_name = "sb_handext",
+#endif
     .m_doc = "Hand-written METH_FASTCALL reference for the sigbind call-overhead benchmark.",
     .m_size = -1,
     .m_methods = hx_methods,
 };
 
+#ifdef Py_LIMITED_API
+PyMODINIT_FUNC PyInit_sb_handext_abi3(void)
+#else
 PyMODINIT_FUNC PyInit_sb_handext(void)
+#endif
 {
     kw_a = PyUnicode_InternFromString("a");
     kw_b = PyUnicode_InternFromString("b");
