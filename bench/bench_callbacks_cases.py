@@ -218,8 +218,8 @@ def _build(case_id, benchlib, sigbind_dir, qsort_n):
         ffi = _cffi()
         ffi.cdef("struct point { int x; int y; };\n"
                  "struct point sb_bench_point_add(struct point a, struct point b);\n"
-                 "long sb_bench_call_n(long (*f)(long x) [[noescape]], long n);\n"
-                 "void qsort(void *base, size_t n, size_t size, int (*compar)(const int *, const int *) [[noescape]]);\n")
+                 "long sb_bench_call_n(long (*f)(long x), long n);\n"  # C declarations: no sigbind annotations
+                 "void qsort(void *base, size_t n, size_t size, int (*compar)(const int *, const int *));\n")
         lib = ffi.dlopen(benchlib)
         call_n = lib.sb_bench_call_n
         cb = ffi.callback("long(long)", ident)

@@ -624,6 +624,7 @@ typedef struct sb_regret {
 
 #define SB_STACK_WORDS 32  /* stack argument words the register path passes (more: libffi) */
 #define SB_CALL_CELLS (SB_REG_CELLS + SB_STACK_WORDS) /* the cells a register call reads at most */
+#define SB_FAST_CELLS (SB_CALL_CELLS + 16) /* the cells of a fast-path call (plan->simple: ncells at most this) */
 #define SB_FAST_STRUCT_RET 64 /* the largest struct result the fast path returns (its storage on the C stack) */
 
 typedef void (*sb_regcall_fn)(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
@@ -657,8 +658,8 @@ typedef struct sb_plan {
     uint8_t ret_cls[2];          /* and their classes (SB_SYSV_INT, SB_SYSV_SSE) */
     bool ret_mem;                /* SB_FAST_REGS, a MEMORY struct result: cells[0] is its storage (hidden %rdi) */
     bool simple;                 /* the fast path: a register call, no out/inout, no [[free]], no keyword-only
-                                    parameters, no struct argument, a struct result of at most
-                                    SB_FAST_STRUCT_RET bytes; [[nogil]] and error contracts allowed */
+                                    parameters, at most SB_FAST_CELLS cells, a struct result of at most
+                                    SB_FAST_STRUCT_RET bytes; [[nogil]], error contracts and structs by value allowed */
     bool has_structs;            /* a struct passed or returned by value */
     uint32_t struct_bytes;       /* storage a call needs for them (the result's last, at ret_soff) */
     uint32_t ret_soff;

@@ -697,8 +697,10 @@ static void plan_cells(sb_plan *pl)
                  pl->npositional == pl->npy &&
                  pl->varargs_slot < 0 && pl->varkw_slot < 0 && !(sig->flags & SB_SIG_RETLEN);
     for (uint16_t i = 0; i < n; i++)
-        if (pl->slots[i].flags & (SB_PARAM_BUFLEN | SB_PARAM_LENGTH) || pl->slots[i].nwords)
+        if (pl->slots[i].flags & (SB_PARAM_BUFLEN | SB_PARAM_LENGTH))
             pl->simple = false;
+    if (pl->ncells > SB_FAST_CELLS)
+        pl->simple = false;
     if (pl->ret_conv == SB_CV_STRUCT && sb__type_size(sig->ret) > SB_FAST_STRUCT_RET)
         pl->simple = false;
     /* Out storage follows the argument cells. */

@@ -398,7 +398,7 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
     const sb_plan *pl = f->plan;
     const unsigned nargs = pl->nargs;
     const sb_slot *slots = pl->slots;
-    sb_cell cells[SB_CALL_CELLS];
+    sb_cell cells[SB_FAST_CELLS];
     Py_UCS4 strbuf[SB_STRBUF]; /* str arguments' UTF-8 on 3.7-3.9 */
     Py_ssize_t strused = 0;
     for (unsigned i = 0; i < nargs; i++) {
@@ -474,6 +474,25 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
         case SB_CV_PYOBJ:
             cell->p = v;
             break;
+        case SB_CV_STRUCT: { /* a Struct of the same layout: its words straight into their cells */
+            const sb_layout *L = NULL;
+            if (SB_UNLIKELY(Py_TYPE(v) != (PyTypeObject *)f->state->StructType))
+                goto general; /* a tuple or dict: the converter (which may run Python code) */
+            const void *src = f->state->kinds->struct_data(v, &L);
+            if (SB_UNLIKELY(L != s->type.named->user))
+                goto general;
+            if (s->onstack) {
+                cells[s->regcell[0] + s->nwords - 1].u = 0;
+                memcpy(&cells[s->regcell[0]], src, L->size);
+            } else {
+                uint64_t w[2] = {0, 0};
+                memcpy(w, src, L->size);
+                cells[s->regcell[0]].u = w[0];
+                if (s->nwords == 2)
+                    cells[s->regcell[1]].u = w[1];
+            }
+            break;
+        }
         case SB_CV_INST: {
             PyTypeObject *tp = (PyTypeObject *)PyList_GetItem(f->state->classes, s->type.named->index);
             /* an instance whose constructor has not run: only the constructor may take it */

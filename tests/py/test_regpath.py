@@ -119,6 +119,25 @@ class RegisterPath(unittest.TestCase):
         r = lib.bind("struct rp_big rp_big_add(struct rp_big a, struct rp_big b)")((1, 2, 3), (10, 20, 30))
         self.assertEqual((r.a, r.b, r.c), (11, 22, 33))
 
+    def test_struct_objects_as_arguments_in_registers_and_on_the_stack(self):
+        lib = self.lib
+        r = lib.bind("struct rp_dl rp_swap(struct rp_ld s)")(lib.new("struct rp_ld", l=3, d=0.5))
+        self.assertEqual((r.d, r.l), (0.5, 3))
+        r = lib.bind("struct rp_fff rp_fff_scale(struct rp_fff s, float k)")(lib.new("struct rp_fff", (1.0, 2.0, 3.0)),
+                                                                             0.5)
+        self.assertEqual((r.a, r.b, r.c), (0.5, 1.0, 1.5))
+        r = lib.bind("struct rp_c3 rp_c3_rot(struct rp_c3 s)")(lib.new("struct rp_c3", (1, 2, 3)))
+        self.assertEqual((r.a, r.b, r.c), (2, 3, 1))
+        big = lib.bind("struct rp_big rp_big_add(struct rp_big a, struct rp_big b)")
+        r = big(lib.new("struct rp_big", (1, 2, 3)), (10, 20, 30))  # a Struct, then a tuple
+        self.assertEqual((r.a, r.b, r.c), (11, 22, 33))
+        g = self.lib.bind("long rp_ll_nofit(long a0, long a1, long a2, long a3, long a4, struct rp_ll s, long g)")
+        self.assertEqual(g(1, 2, 3, 4, 5, lib.new("struct rp_ll", (6, 7)), 8), weighted([1, 2, 3, 4, 5]) + 87600)
+        # a Struct of another layout: the converter's error, naming the parameter
+        with self.assertRaises(TypeError) as cm:
+            big(lib.new("struct rp_ld", l=1, d=2.0), (0, 0, 0))
+        self.assertIn("'a' (struct rp_big) must be a struct rp_big, not a struct rp_ld", str(cm.exception))
+
     def test_a_struct_argument_error_names_the_parameter(self):
         f = self.lib.bind("double rp_nofit(long a0, long a1, long a2, long a3, long a4, long a5, float f, "
                           "struct rp_ld s, double after, long tail)")
