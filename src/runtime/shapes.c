@@ -96,6 +96,9 @@ KERNELS(k_long_long, 1, long long x, arg_int(args[0], LONG_MIN, LONG_MAX, &x), l
 KERNELS(k_long_long_long, 2, long long x; long long y,
         arg_int(args[0], LONG_MIN, LONG_MAX, &x) && arg_int(args[1], LONG_MIN, LONG_MAX, &y), long,
         ((long (*)(long, long))FN(self))((long)x, (long)y), PyLong_FromLong(r))
+KERNELS(k_i64_void, 0, (void)args, 1, int64_t, ((int64_t (*)(void))FN(self))(), PyLong_FromLongLong(r))
+KERNELS(k_i64_i64, 1, long long x, arg_int(args[0], INT64_MIN, INT64_MAX, &x), int64_t,
+        ((int64_t (*)(int64_t))FN(self))((int64_t)x), PyLong_FromLongLong(r))
 KERNELS(k_i64_i64_i64, 2, long long x; long long y,
         arg_int(args[0], INT64_MIN, INT64_MAX, &x) && arg_int(args[1], INT64_MIN, INT64_MAX, &y), int64_t,
         ((int64_t (*)(int64_t, int64_t))FN(self))((int64_t)x, (int64_t)y), PyLong_FromLongLong(r))
@@ -124,6 +127,8 @@ static const shape shapes[] = {
     {T(INT), 2, {T(INT), T(INT)}, k_int_int_int_lib, k_int_int_int_cface},
     {T(LONG), 1, {T(LONG)}, k_long_long_lib, k_long_long_cface},
     {T(LONG), 2, {T(LONG), T(LONG)}, k_long_long_long_lib, k_long_long_long_cface},
+    {T(INT64), 0, {{0}}, k_i64_void_lib, k_i64_void_cface},
+    {T(INT64), 1, {T(INT64)}, k_i64_i64_lib, k_i64_i64_cface},
     {T(INT64), 2, {T(INT64), T(INT64)}, k_i64_i64_i64_lib, k_i64_i64_i64_cface},
     {T(INT), 1, {CSTR}, k_int_cstr_lib, k_int_cstr_cface},
     {T(SIZE), 1, {CSTR}, k_size_cstr_lib, k_size_cstr_cface},
