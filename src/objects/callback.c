@@ -1,10 +1,13 @@
-/* callback.c — the Callback object: a Python callable behind a C function pointer (a libffi closure), callable from any thread. */
+/* callback.c — the Callback object: a Python callable behind a C function pointer (a compiled entry stub, or a libffi closure), callable from any thread. */
 #include "objects/objects.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* More arguments than this take libffi (the stub's entry keeps their addresses on the stack). */
+#define SB_CB_STUB_MAXARGS 32
 
 typedef struct sb_callback {
     PyObject_HEAD
@@ -18,7 +21,9 @@ typedef struct sb_callback {
     ffi_cif cif;
     ffi_type **atypes;             /* nparams */
     uint8_t *convs;                /* nparams + 1: the result's converter last */
-    void *closure;                 /* ffi_closure */
+    void *closure;                 /* ffi_closure, or NULL when entered through a stub */
+    int stub;                      /* the entry stub's slot (core/cbstubs.c), or -1 */
+    uint16_t *argoff;              /* with a stub: where each argument is in the entry's sb_cbframe (bytes) */
     void *code;                    /* the C function pointer */
     bool for_call;                 /* made for one call (a callable passed as a function pointer) */
     PyInterpreterState *interp;    /* the interpreter it was made in: it runs only there */
@@ -325,6 +330,72 @@ static void handler(ffi_cif *cif, void *ret, void **args, void *user)
     }
 }
 
+/* The entry of a Callback that has a stub: the arguments are in the frame
+ * the stub saved (registers, then the caller's stack), where argoff says. */
+static void stub_entry(void *user, sb_cbframe *frame)
+{
+    sb_callback *cb = user;
+    void *args[SB_CB_STUB_MAXARGS];
+    for (uint16_t i = 0; i < cb->sig->nparams; i++)
+        args[i] = (char *)frame + cb->argoff[i];
+    handler(NULL, frame->ret, args, cb);
+}
+
+/* What a collected Callback's stub runs from then on (user: the message). */
+static void dead_stub_entry(void *user, sb_cbframe *frame)
+{
+    (void)frame;
+    dead_handler(NULL, NULL, NULL, user);
+}
+
+/* Can type t go through a stub: a scalar or pointer that one 8-byte register
+ * or stack slot carries (not long double, complex, a struct by value)? */
+static bool stub_scalar(sb_type t)
+{
+    if (struct_of(t))
+        return false;
+    if (t.ptr)
+        return true;
+    const ffi_type *ft = sb__type_ffi(t);
+    return ft->type != FFI_TYPE_STRUCT && ft->type != FFI_TYPE_LONGDOUBLE && ft->type != FFI_TYPE_COMPLEX &&
+           ft->size <= 8;
+}
+
+/* Takes an entry stub for cb when its types allow one and the pool has one:
+ * argoff gets each argument's place in the frame. False: use libffi. */
+static bool take_stub(sb_callback *cb)
+{
+    const sb_sig *sig = cb->sig;
+    uint16_t n = sig->nparams;
+    if (!SB_HAVE_CBSTUBS || n > SB_CB_STUB_MAXARGS || (!stub_scalar(sig->ret) && conv_for(sig->ret) != SB_CV_VOID))
+        return false;
+    uint16_t *off = PyMem_Malloc((n ? n : 1u) * sizeof *off);
+    if (!off)
+        return false;
+    unsigned gp = 0, sse = 0, stack = 0;
+    for (uint16_t i = 0; i < n; i++) {
+        sb_type t = sig->params[i].type;
+        if (!stub_scalar(t)) {
+            PyMem_Free(off);
+            return false;
+        }
+        uint8_t c = conv_for(t);
+        if ((c == SB_CV_DOUBLE || c == SB_CV_FLOAT) && sse < SB_REG_SSE)
+            off[i] = (uint16_t)(offsetof(sb_cbframe, sse) + 8 * sse++);
+        else if (c != SB_CV_DOUBLE && c != SB_CV_FLOAT && gp < SB_REG_INT)
+            off[i] = (uint16_t)(offsetof(sb_cbframe, gp) + 8 * gp++);
+        else
+            off[i] = (uint16_t)(offsetof(sb_cbframe, stack) + 8 * stack++);
+    }
+    cb->stub = sb__cbstub_take(stub_entry, cb, &cb->code);
+    if (cb->stub < 0) {
+        PyMem_Free(off);
+        return false;
+    }
+    cb->argoff = off;
+    return true;
+}
+
 PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool owns_sig, PyObject *callable,
                            PyObject *error_result)
 {
@@ -336,6 +407,7 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     }
     cb->sig = sig;
     cb->owns_sig = owns_sig;
+    cb->stub = -1;
     Py_INCREF(callable);
     cb->callable = callable;
     Py_XINCREF(module);
@@ -390,6 +462,8 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
             return NULL;
         }
     }
+    if (take_stub(cb))
+        return (PyObject *)cb;
     if (ffi_prep_cif(&cb->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(sig->ret), cb->atypes) != FFI_OK ||
         !(cb->closure = ffi_closure_alloc(sizeof(ffi_closure), &cb->code)) ||
         ffi_prep_closure_loc(cb->closure, &cb->cif, handler, cb, cb->code) != FFI_OK) {
@@ -472,7 +546,8 @@ static void retire(sb_callback *cb)
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     char *msg = NULL;
     if (!cb->for_call) {
-        pthread_once(&once, prep_dead_cif);
+        if (cb->closure)
+            pthread_once(&once, prep_dead_cif);
         PyObject *et, *ev, *etb;
         PyErr_Fetch(&et, &ev, &etb);
         PyObject *sp = spelling(cb);
@@ -486,6 +561,14 @@ static void retire(sb_callback *cb)
         PyErr_Clear();
         PyErr_Restore(et, ev, etb);
     }
+    if (cb->stub >= 0) {
+        if (msg)
+            sb__cbstub_set(cb->stub, dead_stub_entry, msg); /* quarantined for the life of the process */
+        else
+            sb__cbstub_give(cb->stub);
+        cb->stub = -1;
+        return;
+    }
     if (msg && ffi_prep_closure_loc(cb->closure, &dead_cif, dead_handler, msg, cb->code) == FFI_OK)
         return; /* quarantined for the life of the process */
     free(msg);
@@ -497,12 +580,13 @@ static void callback_dealloc(PyObject *self)
     sb_callback *cb = (sb_callback *)self;
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
-    if (cb->closure)
+    if (cb->closure || cb->stub >= 0)
         retire(cb); /* first: its message names the callable */
     callback_clear(self);
     Py_CLEAR(cb->module);
     PyMem_Free(cb->atypes);
     PyMem_Free(cb->convs);
+    PyMem_Free(cb->argoff);
     if (cb->owns_sig)
         sb__sig_free(cb->sig);
     Py_CLEAR(cb->owner); /* after the sig, whose types it owns */
