@@ -246,13 +246,10 @@ static PyObject *call_callable(sb_callback *cb, void **args)
     }
     PyObject *r = PyObject_Call(cb->callable, argt, NULL);
     if (Py_REFCNT(argt) == 1 && n) {
-        PyObject *et, *ev, *etb;
-        PyErr_Fetch(&et, &ev, &etb); /* an argument's destructor may run code */
-        for (uint16_t i = 0; i < n; i++) {
+        for (uint16_t i = 0; i < n; i++) { /* an argument's destructor may run code, even this Callback */
             Py_INCREF(Py_None);
             PyTuple_SetItem(argt, i, Py_None);
         }
-        PyErr_Restore(et, ev, etb);
         if (!cb->argt) {
             cb->argt = argt;
             argt = NULL;
