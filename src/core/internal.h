@@ -640,6 +640,40 @@ SB_INTERNAL void sb__callregs_stack(void (*fn)(void), const uint64_t *cells, sb_
 #define SB_HAVE_CALLREGS 0
 #endif
 
+/* The callback entry stubs (src/core/cbstubs_x86_64.S, cbstubs.c): SB_CBSTUB_POOL
+ * read-only entry points, each a C function pointer of its own. A stub saves the
+ * argument registers into an sb_cbframe and calls its slot's fn(user, frame);
+ * fn leaves the result in frame->ret (returned in rax/rdx and xmm0/xmm1). Stack
+ * arguments start at frame->stack. No GIL involved; thread-safe. */
+typedef struct sb_cbframe {
+    uint64_t gp[SB_REG_INT];     /* rdi rsi rdx rcx r8 r9 */
+    uint64_t sse[SB_REG_SSE];    /* xmm0..xmm7, low 8 bytes */
+    uint64_t ret[2];             /* the result: rax, rdx (and xmm0, xmm1); zero on entry */
+    uint64_t pad;
+    uint64_t retaddr;
+    uint64_t stack[];            /* the caller's stack arguments, 8 bytes each */
+} sb_cbframe;
+typedef void (*sb_cbstub_fn)(void *user, sb_cbframe *frame);
+typedef struct sb_cbstub_slot {
+    sb_cbstub_fn fn;
+    void *user;
+} sb_cbstub_slot;
+#define SB_CBSTUB_POOL 1024      /* the .rept count of cbstubs_x86_64.S */
+#define SB_CBSTUB_SIZE 16
+#if SB_HAVE_CALLREGS
+#define SB_HAVE_CBSTUBS 1
+SB_INTERNAL extern sb_cbstub_slot sb__cbstub_slots[SB_CBSTUB_POOL];
+SB_INTERNAL void sb__cbstub_code(void);
+#else
+#define SB_HAVE_CBSTUBS 0
+#endif
+/* A free stub for fn(user): its slot number and *code, or -1 when the pool is used up (or there is none). */
+SB_INTERNAL int sb__cbstub_take(sb_cbstub_fn fn, void *user, void **code);
+/* Points a taken stub at another fn(user) (a retired Callback's stub that is never handed out again). */
+SB_INTERNAL void sb__cbstub_set(int slot, sb_cbstub_fn fn, void *user);
+/* Gives a stub back to the pool: the next sb__cbstub_take may hand out its address. */
+SB_INTERNAL void sb__cbstub_give(int slot);
+
 typedef struct sb_plan {
     sb_sig *sig;                 /* owned */
     uint16_t nargs;              /* C arguments */

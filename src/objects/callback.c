@@ -1,10 +1,15 @@
-/* callback.c — the Callback object: a Python callable behind a C function pointer (a libffi closure), callable from any thread. */
+/* callback.c — the Callback object: a Python callable behind a C function pointer (a compiled entry stub, or a libffi closure), callable from any thread. */
 #include "objects/objects.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* More arguments than this take libffi (the stub's entry keeps their addresses on the stack). */
+#define SB_CB_STUB_MAXARGS 32
+/* More arguments than this are passed to the callable in a tuple. */
+#define SB_CB_VECTORCALL_MAXARGS 11
 
 typedef struct sb_callback {
     PyObject_HEAD
@@ -18,7 +23,12 @@ typedef struct sb_callback {
     ffi_cif cif;
     ffi_type **atypes;             /* nparams */
     uint8_t *convs;                /* nparams + 1: the result's converter last */
-    void *closure;                 /* ffi_closure */
+    uint8_t *fa;                   /* nparams + 1: FA_* (in the same block as convs) */
+    PyObject *argt;                /* below 3.12: the argument tuple kept between calls (None items), or NULL */
+    sb_vectorcall_fn vectorcall;   /* PyObject_Vectorcall (3.12+), or NULL */
+    void *closure;                 /* ffi_closure, or NULL when entered through a stub */
+    int stub;                      /* the entry stub's slot (core/cbstubs.c), or -1 */
+    uint16_t *argoff;              /* with a stub: where each argument is in the entry's sb_cbframe (bytes) */
     void *code;                    /* the C function pointer */
     bool for_call;                 /* made for one call (a callable passed as a function pointer) */
     PyInterpreterState *interp;    /* the interpreter it was made in: it runs only there */
@@ -72,6 +82,25 @@ static uint8_t conv_for(sb_type t)
     case SB_CLASS_FLOAT: return t.kind == SB_K_FLOAT ? SB_CV_FLOAT : SB_CV_DOUBLE;
     case SB_CLASS_VOID: return SB_CV_VOID;
     default: return SB_CV_PYOBJ;
+    }
+}
+
+/* How arguments and the result of the common scalar types convert without the cells. */
+enum { FA_NONE, FA_I8, FA_I16, FA_I32, FA_I64, FA_U8, FA_U16, FA_U32, FA_U64, FA_BOOL, FA_F32, FA_F64 };
+
+static uint8_t fast_for(sb_type t)
+{
+    if (t.ptr || struct_of(t))
+        return FA_NONE;
+    const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
+    uint8_t size = ki->size;
+    switch (conv_for(t)) {
+    case SB_CV_SINT: return size == 1 ? FA_I8 : size == 2 ? FA_I16 : size == 4 ? FA_I32 : size == 8 ? FA_I64 : FA_NONE;
+    case SB_CV_UINT: return size == 1 ? FA_U8 : size == 2 ? FA_U16 : size == 4 ? FA_U32 : size == 8 ? FA_U64 : FA_NONE;
+    case SB_CV_BOOL: return size == 1 ? FA_BOOL : FA_NONE;
+    case SB_CV_FLOAT: return size == 4 ? FA_F32 : FA_NONE;
+    case SB_CV_DOUBLE: return size == 8 && ki->ffi == &ffi_type_double ? FA_F64 : FA_NONE;
+    default: return FA_NONE;
     }
 }
 
@@ -144,40 +173,129 @@ static void report_error(sb_callback *cb)
     PyErr_WriteUnraisable((PyObject *)cb);
 }
 
+/* One argument as a Python object (new reference or NULL + exception): the
+ * common scalar types straight from C memory, the rest through the cells. */
+static PyObject *arg_object(sb_callback *cb, uint16_t i, const void *p)
+{
+    switch (cb->fa[i]) {
+    case FA_I8: return PyLong_FromLong(*(const int8_t *)p);
+    case FA_I16: return PyLong_FromLong(*(const int16_t *)p);
+    case FA_I32: return PyLong_FromLong(*(const int32_t *)p);
+    case FA_I64: return PyLong_FromLongLong(*(const int64_t *)p);
+    case FA_U8: return PyLong_FromLong(*(const uint8_t *)p);
+    case FA_U16: return PyLong_FromLong(*(const uint16_t *)p);
+    case FA_U32: return PyLong_FromUnsignedLong(*(const uint32_t *)p);
+    case FA_U64: return PyLong_FromUnsignedLongLong(*(const uint64_t *)p);
+    case FA_BOOL: return PyBool_FromLong(*(const uint8_t *)p);
+    case FA_F32: return PyFloat_FromDouble(*(const float *)p);
+    case FA_F64: return PyFloat_FromDouble(*(const double *)p);
+    default: break;
+    }
+    const sb_sig *sig = cb->sig;
+    if (cb->convs[i] == SB_CV_STRUCT) /* a copy: the argument dies when the callback returns */
+        return sb__struct_new(cb->state, cb->module, struct_of(sig->params[i].type), NULL, p);
+    sb_cell c;
+    load_arg(cb, i, p, &c);
+    if (cb->convs[i] == SB_CV_PYOBJ) { /* a PyObject * argument is borrowed from C */
+        if (c.p) {
+            Py_INCREF((PyObject *)c.p);
+            return c.p;
+        }
+    } else if (cb->convs[i] == SB_CV_FUNC) { /* callable; its type is this Callback's */
+        return sb__function_at(cb->state, sig->params[i].type, c.p, sig->params[i].name ? sig->params[i].name
+                               : "fnptr", (PyObject *)cb, NULL, NULL);
+    }
+    return sb__from_c(cb->state, cb->convs[i], sig->params[i].type, &c);
+}
+
+/* Calls the callable with the C arguments: vectorcall where the stable ABI has
+ * it (3.12+), else with a tuple, the Callback's own when the last call left it
+ * unshared (it then holds None items between calls). */
+static PyObject *call_callable(sb_callback *cb, void **args)
+{
+    uint16_t n = cb->sig->nparams;
+    if (SB_UNLIKELY(!cb->callable)) {
+        PyErr_SetString(PyExc_ValueError, "the callback was cleared");
+        return NULL;
+    }
+    if (cb->vectorcall && n <= SB_CB_VECTORCALL_MAXARGS) {
+        /* stack[0] is the callee's to use (SB_VECTORCALL_ARGUMENTS_OFFSET) */
+        PyObject *stack[SB_CB_VECTORCALL_MAXARGS + 1] = {NULL}, *r = NULL;
+        uint16_t i;
+        for (i = 0; i < n; i++)
+            if (!(stack[i + 1] = arg_object(cb, i, args[i])))
+                break;
+        if (i == n)
+            r = cb->vectorcall(cb->callable, stack + 1, n | SB_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        while (i)
+            Py_DECREF(stack[i--]);
+        return r;
+    }
+    PyObject *argt = cb->argt;
+    if (argt && Py_REFCNT(argt) == 1)
+        cb->argt = NULL; /* taken: a call made during this one makes its own */
+    else if (!(argt = PyTuple_New(n)))
+        return NULL;
+    for (uint16_t i = 0; i < n; i++) {
+        PyObject *v = arg_object(cb, i, args[i]);
+        if (!v) {
+            Py_DECREF(argt);
+            return NULL;
+        }
+        PyTuple_SetItem(argt, i, v);
+    }
+    PyObject *r = PyObject_Call(cb->callable, argt, NULL);
+    if (Py_REFCNT(argt) == 1 && n) {
+        for (uint16_t i = 0; i < n; i++) { /* an argument's destructor may run code, even this Callback */
+            Py_INCREF(Py_None);
+            PyTuple_SetItem(argt, i, Py_None);
+        }
+        if (!cb->argt) {
+            cb->argt = argt;
+            argt = NULL;
+        }
+    }
+    Py_XDECREF(argt);
+    return r;
+}
+
+/* The result straight into *ret when it is an exact int in range of an
+ * integer result, or an exact float for a double one; false: convert it in
+ * full (and report what does not fit). */
+static bool result_fast(const sb_callback *cb, PyObject *r, void *ret)
+{
+    static const int64_t lo[] = {[FA_I8] = INT8_MIN, [FA_I16] = INT16_MIN, [FA_I32] = INT32_MIN,
+                                 [FA_I64] = INT64_MIN, [FA_U8] = 0, [FA_U16] = 0, [FA_U32] = 0, [FA_U64] = 0};
+    static const int64_t hi[] = {[FA_I8] = INT8_MAX, [FA_I16] = INT16_MAX, [FA_I32] = INT32_MAX,
+                                 [FA_I64] = INT64_MAX, [FA_U8] = UINT8_MAX, [FA_U16] = UINT16_MAX,
+                                 [FA_U32] = UINT32_MAX, [FA_U64] = INT64_MAX};
+    uint8_t fa = cb->fa[cb->sig->nparams];
+    if (fa == FA_F64 && PyFloat_CheckExact(r)) {
+        double d = PyFloat_AsDouble(r);
+        memcpy(ret, &d, sizeof d);
+        return true;
+    }
+    if (fa < FA_I8 || fa > FA_U64 || !PyLong_CheckExact(r))
+        return false;
+    int overflow;
+    long long v = PyLong_AsLongLongAndOverflow(r, &overflow);
+    if (overflow || v < lo[fa] || v > hi[fa])
+        return false;
+    int64_t w = v; /* ffi_arg-wide, as libffi returns it */
+    memcpy(ret, &w, sizeof w);
+    return true;
+}
+
 /* Runs the Python callable with the GIL held. */
 static void run_callable(sb_callback *cb, void *ret, void **args)
 {
     Py_INCREF(cb); /* the callable may drop the Callback's last reference */
     const sb_sig *sig = cb->sig;
-    PyObject *argt = PyTuple_New(sig->nparams);
-    PyObject *r = NULL;
-    if (argt) {
-        for (uint16_t i = 0; i < sig->nparams; i++) {
-            sb_cell c;
-            PyObject *v;
-            if (cb->convs[i] == SB_CV_STRUCT) { /* a copy: the argument dies when the callback returns */
-                v = sb__struct_new(cb->state, cb->module, struct_of(sig->params[i].type), NULL, args[i]);
-            } else {
-                load_arg(cb, i, args[i], &c);
-                v = cb->convs[i] == SB_CV_PYOBJ ? (PyObject *)c.p : NULL;
-                if (v) /* a PyObject * argument is borrowed from C */
-                    Py_INCREF(v);
-                else if (cb->convs[i] == SB_CV_FUNC) /* callable; its type is this Callback's */
-                    v = sb__function_at(cb->state, sig->params[i].type, c.p, sig->params[i].name ? sig->params[i].name
-                                        : "fnptr", (PyObject *)cb, NULL, NULL);
-                else
-                    v = sb__from_c(cb->state, cb->convs[i], sig->params[i].type, &c);
-            }
-            if (!v) {
-                Py_CLEAR(argt);
-                break;
-            }
-            PyTuple_SetItem(argt, i, v);
-        }
-    }
-    if (argt) {
-        r = PyObject_Call(cb->callable, argt, NULL);
-        Py_DECREF(argt);
+    PyObject *r = call_callable(cb, args);
+    if (r && result_fast(cb, r, ret)) {
+        Py_DECREF(r);
+        Py_DECREF(cb);
+        return;
     }
     uint8_t rconv = cb->convs[sig->nparams];
     sb_cell out;
@@ -325,6 +443,72 @@ static void handler(ffi_cif *cif, void *ret, void **args, void *user)
     }
 }
 
+/* The entry of a Callback that has a stub: the arguments are in the frame
+ * the stub saved (registers, then the caller's stack), where argoff says. */
+static void stub_entry(void *user, sb_cbframe *frame)
+{
+    sb_callback *cb = user;
+    void *args[SB_CB_STUB_MAXARGS];
+    for (uint16_t i = 0; i < cb->sig->nparams; i++)
+        args[i] = (char *)frame + cb->argoff[i];
+    handler(NULL, frame->ret, args, cb);
+}
+
+/* What a collected Callback's stub runs from then on (user: the message). */
+static void dead_stub_entry(void *user, sb_cbframe *frame)
+{
+    (void)frame;
+    dead_handler(NULL, NULL, NULL, user);
+}
+
+/* Can type t go through a stub: a scalar or pointer that one 8-byte register
+ * or stack slot carries (not long double, complex, a struct by value)? */
+static bool stub_scalar(sb_type t)
+{
+    if (struct_of(t))
+        return false;
+    if (t.ptr)
+        return true;
+    const ffi_type *ft = sb__type_ffi(t);
+    return ft->type != FFI_TYPE_STRUCT && ft->type != FFI_TYPE_LONGDOUBLE && ft->type != FFI_TYPE_COMPLEX &&
+           ft->size <= 8;
+}
+
+/* Takes an entry stub for cb when its types allow one and the pool has one:
+ * argoff gets each argument's place in the frame. False: use libffi. */
+static bool take_stub(sb_callback *cb)
+{
+    const sb_sig *sig = cb->sig;
+    uint16_t n = sig->nparams;
+    if (!SB_HAVE_CBSTUBS || n > SB_CB_STUB_MAXARGS || (!stub_scalar(sig->ret) && conv_for(sig->ret) != SB_CV_VOID))
+        return false;
+    uint16_t *off = PyMem_Malloc((n ? n : 1u) * sizeof *off);
+    if (!off)
+        return false;
+    unsigned gp = 0, sse = 0, stack = 0;
+    for (uint16_t i = 0; i < n; i++) {
+        sb_type t = sig->params[i].type;
+        if (!stub_scalar(t)) {
+            PyMem_Free(off);
+            return false;
+        }
+        uint8_t c = conv_for(t);
+        if ((c == SB_CV_DOUBLE || c == SB_CV_FLOAT) && sse < SB_REG_SSE)
+            off[i] = (uint16_t)(offsetof(sb_cbframe, sse) + 8 * sse++);
+        else if (c != SB_CV_DOUBLE && c != SB_CV_FLOAT && gp < SB_REG_INT)
+            off[i] = (uint16_t)(offsetof(sb_cbframe, gp) + 8 * gp++);
+        else
+            off[i] = (uint16_t)(offsetof(sb_cbframe, stack) + 8 * stack++);
+    }
+    cb->stub = sb__cbstub_take(stub_entry, cb, &cb->code);
+    if (cb->stub < 0) {
+        PyMem_Free(off);
+        return false;
+    }
+    cb->argoff = off;
+    return true;
+}
+
 PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool owns_sig, PyObject *callable,
                            PyObject *error_result)
 {
@@ -336,6 +520,7 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     }
     cb->sig = sig;
     cb->owns_sig = owns_sig;
+    cb->stub = -1;
     Py_INCREF(callable);
     cb->callable = callable;
     Py_XINCREF(module);
@@ -345,7 +530,8 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     cb->main_interp = cb->interp && PyInterpreterState_GetID(cb->interp) == 0;
     uint16_t n = sig->nparams;
     cb->atypes = PyMem_Calloc(n ? n : 1, sizeof *cb->atypes);
-    cb->convs = PyMem_Calloc(n + 1u, 1);
+    cb->convs = PyMem_Calloc(2 * (n + 1u), 1);
+    cb->vectorcall = sb__compat_vectorcall();
     if (!cb->atypes || !cb->convs) {
         Py_DECREF(cb);
         return PyErr_NoMemory();
@@ -361,6 +547,10 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
         }
     }
     cb->convs[n] = conv_for(sig->ret);
+    cb->fa = cb->convs + n + 1;
+    for (uint16_t i = 0; i < n; i++)
+        cb->fa[i] = fast_for(sig->params[i].type);
+    cb->fa[n] = fast_for(sig->ret);
     for (uint16_t i = 0; i <= n; i++) {
         const sb_layout *L = struct_of(i < n ? sig->params[i].type : sig->ret);
         if (L && !L->by_value_ok) {
@@ -390,6 +580,8 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
             return NULL;
         }
     }
+    if (take_stub(cb))
+        return (PyObject *)cb;
     if (ffi_prep_cif(&cb->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(sig->ret), cb->atypes) != FFI_OK ||
         !(cb->closure = ffi_closure_alloc(sizeof(ffi_closure), &cb->code)) ||
         ffi_prep_closure_loc(cb->closure, &cb->cif, handler, cb, cb->code) != FFI_OK) {
@@ -449,6 +641,7 @@ static int callback_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(cb->module);
     Py_VISIT(cb->error_result);
     Py_VISIT(cb->owner);
+    Py_VISIT(cb->argt);
     return sb__compat_visit_type(self, visit, arg);
 }
 
@@ -457,6 +650,7 @@ static int callback_clear(PyObject *self)
     sb_callback *cb = (sb_callback *)self;
     Py_CLEAR(cb->callable);
     Py_CLEAR(cb->error_result);
+    Py_CLEAR(cb->argt);
     return 0;
 }
 
@@ -472,7 +666,8 @@ static void retire(sb_callback *cb)
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     char *msg = NULL;
     if (!cb->for_call) {
-        pthread_once(&once, prep_dead_cif);
+        if (cb->closure)
+            pthread_once(&once, prep_dead_cif);
         PyObject *et, *ev, *etb;
         PyErr_Fetch(&et, &ev, &etb);
         PyObject *sp = spelling(cb);
@@ -486,6 +681,14 @@ static void retire(sb_callback *cb)
         PyErr_Clear();
         PyErr_Restore(et, ev, etb);
     }
+    if (cb->stub >= 0) {
+        if (msg)
+            sb__cbstub_set(cb->stub, dead_stub_entry, msg); /* quarantined for the life of the process */
+        else
+            sb__cbstub_give(cb->stub);
+        cb->stub = -1;
+        return;
+    }
     if (msg && ffi_prep_closure_loc(cb->closure, &dead_cif, dead_handler, msg, cb->code) == FFI_OK)
         return; /* quarantined for the life of the process */
     free(msg);
@@ -497,12 +700,13 @@ static void callback_dealloc(PyObject *self)
     sb_callback *cb = (sb_callback *)self;
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
-    if (cb->closure)
+    if (cb->closure || cb->stub >= 0)
         retire(cb); /* first: its message names the callable */
     callback_clear(self);
     Py_CLEAR(cb->module);
     PyMem_Free(cb->atypes);
     PyMem_Free(cb->convs);
+    PyMem_Free(cb->argoff);
     if (cb->owns_sig)
         sb__sig_free(cb->sig);
     Py_CLEAR(cb->owner); /* after the sig, whose types it owns */

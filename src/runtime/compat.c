@@ -33,6 +33,7 @@ static aswrite_fn p_aswrite;           /* PyObject_AsWriteBuffer: stable ABI (ab
 static asread_fn p_asread;             /* PyObject_AsReadBuffer: likewise */
 typedef PyInterpreterState *(*interp_fn)(void);
 static interp_fn p_interp_get;         /* PyInterpreterState_Get: stable ABI from 3.9 */
+static sb_vectorcall_fn p_vectorcall;  /* PyObject_Vectorcall: stable ABI from 3.12 */
 
 static void ascii_layout_check(void);
 
@@ -68,6 +69,11 @@ static void read_version(void)
     /* Gate: PyInterpreterState_Get joined the stable ABI in 3.9. */
     if (v >= 0x030900)
         p_interp_get = (interp_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyInterpreterState_Get");
+    /* Gate: PyObject_Vectorcall (and PY_VECTORCALL_ARGUMENTS_OFFSET) joined the
+     * stable ABI in 3.12 (PEP 590's calling convention, the same from 3.8);
+     * older versions call with an argument tuple. */
+    if (v >= 0x030C00)
+        p_vectorcall = (sb_vectorcall_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyObject_Vectorcall");
     version = v;
 }
 
@@ -395,4 +401,9 @@ bool sb__compat_freeze_type(PyTypeObject *tp)
     *flags = now | immutable;
     PyType_Modified(tp);
     return true;
+}
+
+sb_vectorcall_fn sb__compat_vectorcall(void)
+{
+    return p_vectorcall;
 }

@@ -131,6 +131,11 @@ SB_INTERNAL int sb__compat_method_flags(void);
 SB_INTERNAL int sb__compat_function_flags(void);
 /* Does a PyType_FromSpec type's __text_signature__ come from its tp_doc? */
 SB_INTERNAL bool sb__compat_type_doc_keeps_signature(void);
+/* PyObject_Vectorcall where the stable ABI has it (3.12+), else NULL (call with a tuple).
+ * args[-1] may be used by the callee when nargsf has SB_VECTORCALL_ARGUMENTS_OFFSET. */
+typedef PyObject *(*sb_vectorcall_fn)(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames);
+#define SB_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
+SB_INTERNAL sb_vectorcall_fn sb__compat_vectorcall(void);
 /* May a heap type be a vectorcall method descriptor (Py_TPFLAGS_METHOD_DESCRIPTOR with
  * Py_TPFLAGS_HAVE_VECTORCALL and __vectorcalloffset__)? */
 SB_INTERNAL bool sb__compat_have_vectorcall_methods(void);
