@@ -877,7 +877,7 @@ static Py_ssize_t sp_len(PyObject *self)
     PyObject *r = sp_call1(self, SP_LEN);
     if (!r)
         return -1;
-    Py_ssize_t n = PyNumber_AsSsize_t(r, PyExc_OverflowError);
+    Py_ssize_t n = PyLong_CheckExact(r) ? PyLong_AsSsize_t(r) : PyNumber_AsSsize_t(r, PyExc_OverflowError);
     Py_DECREF(r);
     if (n < 0 && !PyErr_Occurred())
         PyErr_SetString(PyExc_ValueError, "__len__() should return >= 0");
