@@ -31,6 +31,7 @@ struct classrec {
     char *tp_doc;           /* "Rect(w, h=1)\n--\n\n<doc>" */
     bool gc;                /* Py_TPFLAGS_HAVE_GC: PyObject * fields, hooks, a __dict__ */
     bool dict, weakref;     /* granted on this version */
+    Py_ssize_t dictoff, weakoff; /* where those slots are (after the struct), when granted */
     bool has_init;          /* declares __init__ on a version whose tp_init is its direct entry (3.10+: the
                                class's text signature works; the method is kept as _sigbind_init) */
     bool ctor;              /* it or a base declares __init__: instances are unbuilt until it runs */
@@ -128,12 +129,13 @@ typedef struct classset {
     sb_scope scope;
 } classset;
 
-/* Instance layout: header, then a __dict__ and a weak-reference list slot
- * (used when granted), the state word (runtime.h), then the struct at
- * SB_INST_OFFSET. The same for every class, so a subclass's struct can start
- * with its base's. */
-#define DICT_OFFSET ((Py_ssize_t)sizeof(PyObject))
-#define WEAKLIST_OFFSET ((Py_ssize_t)(sizeof(PyObject) + sizeof(PyObject *)))
+/* Instance layout (runtime.h): header, the state word, the struct at
+ * SB_INST_OFFSET, then a __dict__ and a weak-reference list slot only when
+ * the class (or a base) asks for them (SB_DICT, SB_WEAKREF): each class puts
+ * them after its own struct, so a subclass's struct can still start with
+ * its base's (the subclass has its own, further on). */
+#define DICT_SLOT(self, rec) ((PyObject **)(void *)((char *)(self) + (rec)->dictoff))
+#define WEAKLIST_SLOT(self, rec) ((PyObject **)(void *)((char *)(self) + (rec)->weakoff))
 
 static pthread_mutex_t records_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -182,7 +184,7 @@ static void clear_fields(PyObject *self, const classrec *rec)
         Py_CLEAR(*slot);
     }
     if (rec->dict) {
-        PyObject **d = (PyObject **)(void *)((char *)self + DICT_OFFSET);
+        PyObject **d = DICT_SLOT(self, rec);
         Py_CLEAR(*d);
     }
 }
@@ -198,7 +200,7 @@ static void do_dealloc(PyObject *self, const classrec *rec)
             PyObject_GC_UnTrack(self);
             break;
         }
-    if (rec->weakref && *(PyObject **)(void *)((char *)self + WEAKLIST_OFFSET))
+    if (rec->weakref && *WEAKLIST_SLOT(self, rec))
         PyObject_ClearWeakRefs(self);
     /* The hooks never see a struct whose constructor did not run. */
     bool built = BUILT(self, rec);
@@ -223,7 +225,7 @@ static int do_traverse(PyObject *self, visitproc visit, void *arg, const classre
         Py_VISIT(o);
     }
     if (rec->dict) {
-        PyObject *d = *(PyObject **)(void *)((char *)self + DICT_OFFSET);
+        PyObject *d = *DICT_SLOT(self, rec);
         Py_VISIT(d);
     }
     for (const classrec *r = rec; r && BUILT(self, rec); r = r->base)
@@ -370,8 +372,7 @@ static int field_set(PyObject *self, PyObject *value, void *closure)
 
 static PyObject *dict_get(PyObject *self, void *closure)
 {
-    (void)closure;
-    PyObject **d = (PyObject **)(void *)((char *)self + DICT_OFFSET);
+    PyObject **d = DICT_SLOT(self, (const classrec *)closure);
     if (!*d && !(*d = PyDict_New()))
         return NULL;
     Py_INCREF(*d);
@@ -565,6 +566,7 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
         PyGetSetDef *g = &rec->getset[ng++];
         g->name = "__dict__";
         g->get = dict_get;
+        g->closure = rec;
         g->doc = "The instance's attributes.";
     }
     rec->ngetset = ng;
@@ -650,15 +652,24 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
         rec->slots[ns++] = (PyType_Slot){SB_Py_bf_getbuffer, rec->code[3]};
         rec->slots[ns++] = (PyType_Slot){SB_Py_bf_releasebuffer, (void *)class_releasebuffer};
     }
+    size_t end = SB_INST_OFFSET + ((cd->size + 7) & ~(size_t)7);
+    if (rec->dict) {
+        rec->dictoff = (Py_ssize_t)end;
+        end += sizeof(PyObject *);
+    }
+    if (rec->weakref) {
+        rec->weakoff = (Py_ssize_t)end;
+        end += sizeof(PyObject *);
+    }
     if (rec->dict)
-        rec->members[nm++] = (PyMemberDef){"__dictoffset__", T_PYSSIZET, DICT_OFFSET, READONLY, NULL};
+        rec->members[nm++] = (PyMemberDef){"__dictoffset__", T_PYSSIZET, rec->dictoff, READONLY, NULL};
     if (rec->weakref)
-        rec->members[nm++] = (PyMemberDef){"__weaklistoffset__", T_PYSSIZET, WEAKLIST_OFFSET, READONLY, NULL};
+        rec->members[nm++] = (PyMemberDef){"__weaklistoffset__", T_PYSSIZET, rec->weakoff, READONLY, NULL};
     if (nm)
         rec->slots[ns++] = (PyType_Slot){Py_tp_members, rec->members};
     rec->slots[ns] = (PyType_Slot){0, NULL};
     rec->spec.name = rec->tp_name;
-    rec->spec.basicsize = (int)(SB_INST_OFFSET + ((cd->size + 7) & ~(size_t)7));
+    rec->spec.basicsize = (int)end;
     rec->spec.itemsize = 0;
     rec->spec.flags = Py_TPFLAGS_DEFAULT | (rec->gc ? Py_TPFLAGS_HAVE_GC : 0) |
                       ((cd->flags & SB_SUBCLASSABLE) ? Py_TPFLAGS_BASETYPE : 0);

@@ -277,6 +277,18 @@ static const sb_field_def plain_fields[] = {
     SB_END,
 };
 
+/* A C subclass of a class with __dict__ and __weakref__: its struct grows over where the base keeps them. */
+typedef struct OpenSub {
+    Plain base;
+    int64_t b, c;
+} OpenSub;
+
+static const sb_field_def opensub_fields[] = {
+    SB_FIELD(OpenSub, b, "int64_t b", SB_READWRITE, NULL),
+    SB_FIELD(OpenSub, c, "int64_t c", SB_READWRITE, NULL),
+    SB_END,
+};
+
 static const sb_class_def classes[] = {
     {.name = "Vec", .size = sizeof(Vec), .flags = SB_SUBCLASSABLE, .methods = vec_methods},
     {.name = "VecIter", .size = sizeof(VecIter), .methods = veciter_methods, .fields = veciter_fields},
@@ -285,6 +297,7 @@ static const sb_class_def classes[] = {
      .fields = pooled_fields},
     {.name = "Plain", .size = sizeof(Plain), .flags = SB_SUBCLASSABLE, .fields = plain_fields},
     {.name = "Open", .size = sizeof(Plain), .flags = SB_SUBCLASSABLE | SB_DICT | SB_WEAKREF, .fields = plain_fields},
+    {.name = "OpenSub", .size = sizeof(OpenSub), .base = "Open", .fields = opensub_fields},
     SB_END,
 };
 

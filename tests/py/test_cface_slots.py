@@ -233,5 +233,73 @@ class Hostile(unittest.TestCase):
             v(**{"x": 1, "y": 2})
 
 
+OFFSETS = sys.version_info >= (3, 9)  # __dictoffset__/__weaklistoffset__ in PyType_FromSpec
+
+
+class InstanceSlots(unittest.TestCase):
+    def test_plain_class_has_no_dict_or_weakref(self):
+        p = m.Plain()
+        p.a = 3
+        self.assertEqual(p.a, 3)
+        self.assertFalse(hasattr(p, "__dict__"))
+        with self.assertRaises(AttributeError):
+            p.other = 1
+        with self.assertRaises(TypeError):
+            weakref.ref(p)
+        self.assertNotIn("__weakref__", dir(m.Plain))
+
+    def test_plain_instance_is_two_words_smaller_than_open(self):
+        if not OFFSETS:
+            self.skipTest("SB_DICT/SB_WEAKREF are ignored before CPython 3.9")
+        self.assertEqual(m.Open.__basicsize__ - m.Plain.__basicsize__, 2 * 8 if sys.maxsize > 2**32 else 8)
+        self.assertLessEqual(m.Plain.__basicsize__, 48)
+
+    def test_open_class_has_both(self):
+        if not OFFSETS:
+            self.skipTest("SB_DICT/SB_WEAKREF are ignored before CPython 3.9")
+        o = m.Open()
+        o.a = 5
+        o.extra = [1]
+        self.assertEqual(o.__dict__, {"extra": [1]})
+        self.assertEqual(o.a, 5)  # the field is not in the dict, and the dict does not overlap the struct
+        r = weakref.ref(o)
+        self.assertIs(r(), o)
+        del o
+        gc.collect()
+        self.assertIsNone(r())
+
+    def test_dict_cycle_is_collected(self):
+        if not OFFSETS:
+            self.skipTest("SB_DICT/SB_WEAKREF are ignored before CPython 3.9")
+        o = m.Open()
+        o.me = o
+        r = weakref.ref(o)
+        del o
+        gc.collect()
+        self.assertIsNone(r())
+
+    def test_c_subclass_struct_does_not_overlap_the_base_dict(self):
+        o = m.OpenSub()
+        o.a, o.b, o.c = 1, 2, 3
+        if OFFSETS:
+            o.x = "y"
+            r = weakref.ref(o)
+            self.assertEqual(o.__dict__, {"x": "y"})
+            self.assertIs(r(), o)
+        self.assertEqual((o.a, o.b, o.c), (1, 2, 3))
+        del o
+        gc.collect()
+
+    def test_python_subclass_of_plain_gets_its_own_dict_and_weakref(self):
+        class P(m.Plain):
+            pass
+
+        p = P()
+        p.a = 7
+        p.x = "y"
+        self.assertEqual((p.a, p.__dict__), (7, {"x": "y"}))
+        self.assertIs(weakref.ref(p)(), p)
+
+
 if __name__ == "__main__":
     unittest.main()
