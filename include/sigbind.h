@@ -235,6 +235,13 @@ typedef struct sb_class_def {
      * on older versions the class has no buffer and memoryview(obj) raises
      * TypeError. May be NULL. */
     int (*buffer)(void *self, sb_buffer_info *info);
+    /* Free list (PyO3's `freelist = N`): up to this many dead instances of
+     * exactly this class (not of subclasses) are kept, per interpreter, and
+     * reused by the next construction, fully zero-filled again as a new
+     * instance is (unbuilt until __init__ runs). Kept instances are no longer
+     * seen by the garbage collector; they are freed with the class (at the
+     * latest when the module is freed). 0: none. */
+    unsigned freelist;
 } sb_class_def;
 
 /* The instance a class's struct belongs to (BORROWED), e.g. to return it

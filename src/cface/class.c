@@ -90,6 +90,9 @@ static int sp_index(const char *name)
 typedef struct classrt {
     const classrec *rec;
     unsigned direct;        /* SP_* bits whose slots are this type's entries */
+    PyTypeObject *type;     /* borrowed: the type this record belongs to (it owns the record) */
+    unsigned nfree;         /* dead instances kept in `free` (the class's freelist) */
+    PyObject **free;        /* rec->def->freelist slots, or NULL */
     sb_function *fn[SP_N];  /* borrowed: kept by the defining class's _sigbind_keep (a base's by its type) */
     PyGetSetDef getset[];   /* [0]: the marker; then the record's getset; NULL-terminated */
 } classrt;
@@ -120,7 +123,40 @@ static classrt *rt_of(PyTypeObject *tp)
 
 static void rt_free(PyObject *capsule)
 {
-    free(PyCapsule_GetPointer(capsule, "sigbind.classrt"));
+    classrt *rt = PyCapsule_GetPointer(capsule, "sigbind.classrt");
+    if (!rt)
+        return;
+    for (unsigned i = 0; i < rt->nfree; i++)
+        (rt->rec->gc ? PyObject_GC_Del : PyObject_Free)(rt->free[i]);
+    free(rt->free);
+    free(rt);
+}
+
+/* tp_alloc of a class with a free list: a kept instance when there is one. */
+static PyObject *freelist_alloc(PyTypeObject *tp, Py_ssize_t nitems)
+{
+    classrt *rt = rt_of(tp);
+    if (!rt)
+        return NULL;
+    if (rt->type != tp || !rt->nfree)
+        return PyType_GenericAlloc(tp, nitems);
+    PyObject *obj = rt->free[--rt->nfree];
+    memset((char *)obj + sizeof(PyObject), 0, (size_t)rt->rec->spec.basicsize - sizeof(PyObject));
+    sb__compat_object_reinit(obj, tp);
+    if (rt->rec->gc)
+        PyObject_GC_Track(obj);
+    return obj;
+}
+
+/* Keeps a dead instance of exactly rt's class instead of freeing it (1), or 0. */
+static int freelist_keep(PyObject *self, PyTypeObject *tp)
+{
+    PyGetSetDef *gs = (PyGetSetDef *)PyType_GetSlot(tp, Py_tp_getset);
+    classrt *rt = gs && gs[0].get == rt_marker ? gs[0].closure : NULL;
+    if (!rt || !rt->free || rt->type != tp || rt->nfree >= rt->rec->def->freelist)
+        return 0;
+    rt->free[rt->nfree++] = self;
+    return 1;
 }
 
 typedef struct classset {
@@ -211,8 +247,10 @@ static void do_dealloc(PyObject *self, const classrec *rec)
         if (r->def->clear)
             r->def->clear(SB_INST_STRUCT(self));
     clear_fields(self, rec);
-    freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
-    tfree(self);
+    if (!direct || !rec->def->freelist || !freelist_keep(self, tp)) {
+        freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+        tfree(self);
+    }
     if (direct || sb__compat_base_dealloc_decrefs_type())
         Py_DECREF(tp);
 }
@@ -1337,6 +1375,12 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         return rt ? -1 : (PyErr_NoMemory(), -1);
     }
     rt->rec = rec;
+    if (cd->freelist && !(rt->free = calloc(cd->freelist, sizeof *rt->free))) {
+        Py_DECREF(rtcap);
+        Py_XDECREF(bases);
+        PyErr_NoMemory();
+        return -1;
+    }
     unsigned defined = rec->own_sp;
     if (base_rt) {
         memcpy(rt->fn, base_rt->fn, sizeof rt->fn);
@@ -1362,6 +1406,8 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         ns++;
     }
     slots[ns++] = (PyType_Slot){Py_tp_getset, rt->getset};
+    if (cd->freelist)
+        slots[ns++] = (PyType_Slot){Py_tp_alloc, (void *)freelist_alloc};
     sp_slots(rt->direct, slots, &ns);
     slots[ns] = (PyType_Slot){0, NULL};
     PyType_Spec spec = rec->spec;
@@ -1373,6 +1419,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         Py_DECREF(rtcap);
         return -1;
     }
+    rt->type = (PyTypeObject *)type;
     PyObject *modname = PyModule_GetNameObject(module);
     PyObject *keep = PyList_New(0);
     size_t nprops = 0;

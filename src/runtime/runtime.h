@@ -124,6 +124,9 @@ SB_INTERNAL int sb__compat_visit_type(PyObject *self, visitproc visit, void *arg
 /* A base class's tp_dealloc called from a Python subclass's (subtype_dealloc):
  * does it still drop the instance's type reference? */
 SB_INTERNAL bool sb__compat_base_dealloc_decrefs_type(void);
+/* A free-listed (dead, zeroed) object made live again as a new instance of tp:
+ * reference count 1, and a reference to tp held on every version. */
+SB_INTERNAL void sb__compat_object_reinit(PyObject *obj, PyTypeObject *tp);
 /* The calling convention of functions and methods with keywords: METH_FASTCALL |
  * METH_KEYWORDS where the version has it, else METH_VARARGS | METH_KEYWORDS. */
 SB_INTERNAL int sb__compat_method_flags(void);

@@ -294,7 +294,7 @@ static const sb_class_def classes[] = {
     {.name = "VecIter", .size = sizeof(VecIter), .methods = veciter_methods, .fields = veciter_fields},
     {.name = "Num", .size = sizeof(Num), .flags = SB_SUBCLASSABLE, .methods = num_methods, .fields = num_fields},
     {.name = "Pooled", .size = sizeof(Pooled), .flags = SB_SUBCLASSABLE, .methods = pooled_methods,
-     .fields = pooled_fields},
+     .fields = pooled_fields, .freelist = 4},
     {.name = "Plain", .size = sizeof(Plain), .flags = SB_SUBCLASSABLE, .fields = plain_fields},
     {.name = "Open", .size = sizeof(Plain), .flags = SB_SUBCLASSABLE | SB_DICT | SB_WEAKREF, .fields = plain_fields},
     {.name = "OpenSub", .size = sizeof(OpenSub), .base = "Open", .fields = opensub_fields},

@@ -301,5 +301,50 @@ class InstanceSlots(unittest.TestCase):
         self.assertIs(weakref.ref(p)(), p)
 
 
+class FreeList(unittest.TestCase):
+    def test_dead_instance_is_reused_fully_reinitialised(self):
+        p = m.Pooled(5)
+        p.obj = [1, 2]
+        addr = p.addr()
+        del p
+        q = m.Pooled.__new__(m.Pooled)  # not yet built: the struct is zero and refused to C code
+        self.assertEqual((q.a, q.obj), (0, None))
+        with self.assertRaises(TypeError):
+            q.addr()
+        q.__init__(1)
+        self.assertEqual(q.addr(), addr)
+        self.assertEqual((q.a, q.obj), (1, None))
+
+    def test_reuse_is_bounded_and_types_stay_referenced(self):
+        before = sys.getrefcount(m.Pooled)
+        made = [m.Pooled(i) for i in range(10)]
+        addrs = {p.addr() for p in made}
+        del made
+        again = [m.Pooled(i) for i in range(10)]
+        self.assertGreaterEqual(len(addrs & {p.addr() for p in again}), 4)
+        self.assertEqual([p.a for p in again], list(range(10)))
+        del again
+        self.assertEqual(sys.getrefcount(m.Pooled), before)
+
+    def test_cycles_through_kept_instances_are_collected(self):
+        p = m.Pooled(1)
+        p.obj = p
+        r = m.Pooled(2)
+        del p
+        gc.collect()
+        q = m.Pooled(3)
+        self.assertEqual((q.a, q.obj, r.a), (3, None, 2))
+
+    def test_subclass_instances_are_not_kept(self):
+        class P(m.Pooled):
+            pass
+
+        for _ in range(3):
+            p = P(4)
+            p.x = 1
+            del p
+        self.assertEqual(P(2).a, 2)
+
+
 if __name__ == "__main__":
     unittest.main()
