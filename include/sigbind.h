@@ -118,7 +118,11 @@ typedef struct sb_constant_def {
  * __ge__, __add__/__radd__/__iadd__ ..., __neg__, __index__, __int__,
  * __float__, __len__, __getitem__, __setitem__, __delitem__, __contains__,
  * __iter__, __next__, __call__, __getattr__, __setattr__, __delattr__,
- * __enter__, __exit__. They are ordinary methods too (x.__len__()).
+ * __enter__, __exit__. They are ordinary methods too (x.__len__()). The
+ * container, iteration, comparison (with __eq__), __hash__, __call__,
+ * __repr__/__str__ and (3.10+) __init__ methods fill the type's slots
+ * directly (the attribute is CPython's slot wrapper); a Python subclass
+ * overriding one of them wins, as for any class.
  *   - Binary operators and comparisons return NotImplemented when the other
  *     operand does not convert to the declared parameter type.
  *   - __next__ ends the iteration by returning a NULL PyObject * without an
