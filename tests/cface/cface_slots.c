@@ -91,7 +91,8 @@ static const sb_method_def vec_methods[] = {
 
 /* VecIter: walks a Vec (holds a reference), re-reading its length each step. */
 typedef struct VecIter {
-    PyObject *vec;
+    PyObject *vec;   /* owned: keeps `data` alive */
+    Vec *data;
     int64_t i;
 } VecIter;
 
@@ -100,6 +101,7 @@ static void veciter_init(VecIter *self, Vec *v)
     sb_incref(sb_self(v));
     sb_decref(self->vec);
     self->vec = sb_self(v);
+    self->data = v;
     self->i = 0;
 }
 
@@ -110,7 +112,7 @@ static VecIter *veciter_iter(VecIter *self)
 
 static int64_t veciter_next(VecIter *self)
 {
-    Vec *v = self->vec ? sb_instance_data(self->vec, "Vec") : NULL;
+    Vec *v = self->vec ? self->data : NULL; /* NULL once the field is deleted */
     if (!v || self->i >= v->n)
         return sb_stop_iteration();
     return v->items[self->i++];
