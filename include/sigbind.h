@@ -118,7 +118,11 @@ typedef struct sb_constant_def {
  * __ge__, __add__/__radd__/__iadd__ ..., __neg__, __index__, __int__,
  * __float__, __len__, __getitem__, __setitem__, __delitem__, __contains__,
  * __iter__, __next__, __call__, __getattr__, __setattr__, __delattr__,
- * __enter__, __exit__. They are ordinary methods too (x.__len__()).
+ * __enter__, __exit__. They are ordinary methods too (x.__len__()). The
+ * container, iteration, comparison (with __eq__), __hash__, __call__,
+ * __repr__/__str__ and (3.10+) __init__ methods fill the type's slots
+ * directly (the attribute is CPython's slot wrapper); a Python subclass
+ * overriding one of them wins, as for any class.
  *   - Binary operators and comparisons return NotImplemented when the other
  *     operand does not convert to the declared parameter type.
  *   - __next__ ends the iteration by returning a NULL PyObject * without an
@@ -235,6 +239,13 @@ typedef struct sb_class_def {
      * on older versions the class has no buffer and memoryview(obj) raises
      * TypeError. May be NULL. */
     int (*buffer)(void *self, sb_buffer_info *info);
+    /* Free list (PyO3's `freelist = N`): up to this many dead instances of
+     * exactly this class (not of subclasses) are kept, per interpreter, and
+     * reused by the next construction, fully zero-filled again as a new
+     * instance is (unbuilt until __init__ runs). Kept instances are no longer
+     * seen by the garbage collector; they are freed with the class (at the
+     * latest when the module is freed). 0: none. */
+    unsigned freelist;
 } sb_class_def;
 
 /* The instance a class's struct belongs to (BORROWED), e.g. to return it

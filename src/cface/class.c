@@ -31,20 +31,133 @@ struct classrec {
     char *tp_doc;           /* "Rect(w, h=1)\n--\n\n<doc>" */
     bool gc;                /* Py_TPFLAGS_HAVE_GC: PyObject * fields, hooks, a __dict__ */
     bool dict, weakref;     /* granted on this version */
-    bool has_init;          /* declares __init__, and tp_init is class_init (see there) */
+    Py_ssize_t dictoff, weakoff; /* where those slots are (after the struct), when granted */
+    bool has_init;          /* declares __init__ on a version whose tp_init is its direct entry (3.10+: the
+                               class's text signature works; the method is kept as _sigbind_init) */
     bool ctor;              /* it or a base declares __init__: instances are unbuilt until it runs */
     bool pickles;           /* it or a base declares __reduce__, __reduce_ex__ or __getstate__ */
+    unsigned own_sp;        /* the special methods with a direct slot entry it declares (1u << SP_*) */
+    size_t ngetset;         /* entries of getset (fields and __dict__) */
     size_t nfields;
     fieldrec *fields;
     size_t nobj;            /* PyObject * fields of this class and its bases */
     size_t *objoffs;
     PyGetSetDef *getset;    /* fields (+ __dict__), NULL-terminated */
     PyMemberDef members[3];
-    PyType_Slot slots[12];
+    PyType_Slot slots[12];  /* the slots every interpreter's type shares; make_class adds the rest */
     PyType_Spec spec;
     void *closures[4];      /* tp_dealloc, tp_traverse, tp_clear, bf_getbuffer */
     void *code[4];
 };
+
+/* ------------------------------------------------------------------ */
+/* Direct type slots: the special methods that go into the type's     */
+/* slots at creation, each through an entry of its own below (no       */
+/* attribute lookup, no closure). An entry finds the method's Function */
+/* through the per-type record `classrt` (one per class and            */
+/* interpreter, owned by a capsule in the class's _sigbind_keep): the  */
+/* type's tp_getset array lives inside that record and its first entry */
+/* is the marker `_sigbind_class` whose closure is the record, so      */
+/* PyType_GetSlot(type, Py_tp_getset) reaches it in one step on every  */
+/* version (tp_getset is stored as given and never inherited; a Python */
+/* subclass's is CPython's own, so the walk goes on to its tp_base).   */
+/* Nothing is added to the instance layout and nothing is shared       */
+/* between interpreters. Special methods without an entry here (numbers, */
+/* __bool__, attribute hooks, __enter__...) are set on the type after  */
+/* creation as before and reached through CPython's generic slot_*.    */
+
+enum {
+    SP_LEN, SP_CONTAINS, SP_GETITEM, SP_SETITEM, SP_DELITEM, SP_ITER, SP_NEXT,
+    SP_LT, SP_LE, SP_EQ, SP_NE, SP_GT, SP_GE, /* SP_LT + Py_LT ... SP_LT + Py_GE */
+    SP_HASH, SP_CALL, SP_REPR, SP_STR, SP_INIT, SP_N
+};
+#define SP_CMP_MASK (0x3fu << SP_LT)
+
+static const char *const sp_names[SP_N] = {
+    "__len__", "__contains__", "__getitem__", "__setitem__", "__delitem__", "__iter__", "__next__",
+    "__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__",
+    "__hash__", "__call__", "__repr__", "__str__", "__init__",
+};
+
+static int sp_index(const char *name)
+{
+    for (int k = 0; k < SP_N; k++)
+        if (!strcmp(name, sp_names[k]))
+            return k;
+    return -1;
+}
+
+typedef struct classrt {
+    const classrec *rec;
+    unsigned direct;        /* SP_* bits whose slots are this type's entries */
+    PyTypeObject *type;     /* borrowed: the type this record belongs to (it owns the record) */
+    unsigned nfree;         /* dead instances kept in `free` (the class's freelist) */
+    PyObject **free;        /* rec->def->freelist slots, or NULL */
+    sb_function *fn[SP_N];  /* borrowed: kept by the defining class's _sigbind_keep (a base's by its type) */
+    PyGetSetDef getset[];   /* [0]: the marker; then the record's getset; NULL-terminated */
+} classrt;
+
+static PyObject *rt_marker(PyObject *self, void *closure)
+{
+    (void)self, (void)closure;
+    Py_INCREF(Py_None);
+    return Py_None;
+}
+
+/* The record of tp's nearest sigbind class (NULL, with an exception, when
+ * tp is not one nor derives from one). */
+static classrt *rt_of(PyTypeObject *tp)
+{
+    while (tp) {
+        PyGetSetDef *gs = (PyGetSetDef *)PyType_GetSlot(tp, Py_tp_getset);
+        if (SB_LIKELY(gs && gs[0].get == rt_marker))
+            return gs[0].closure;
+        if (!(PyType_GetFlags(tp) & Py_TPFLAGS_HEAPTYPE))
+            break;
+        tp = (PyTypeObject *)PyType_GetSlot(tp, Py_tp_base);
+    }
+    if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_SystemError, "sigbind: not an instance of a sigbind class");
+    return NULL;
+}
+
+static void rt_free(PyObject *capsule)
+{
+    classrt *rt = PyCapsule_GetPointer(capsule, "sigbind.classrt");
+    if (!rt)
+        return;
+    for (unsigned i = 0; i < rt->nfree; i++)
+        (rt->rec->gc ? PyObject_GC_Del : PyObject_Free)(rt->free[i]);
+    free(rt->free);
+    free(rt);
+}
+
+/* tp_alloc of a class with a free list: a kept instance when there is one. */
+static PyObject *freelist_alloc(PyTypeObject *tp, Py_ssize_t nitems)
+{
+    classrt *rt = rt_of(tp);
+    if (!rt)
+        return NULL;
+    if (rt->type != tp || !rt->nfree)
+        return PyType_GenericAlloc(tp, nitems);
+    PyObject *obj = rt->free[--rt->nfree];
+    memset((char *)obj + sizeof(PyObject), 0, (size_t)rt->rec->spec.basicsize - sizeof(PyObject));
+    sb__compat_object_reinit(obj, tp);
+    if (rt->rec->gc)
+        PyObject_GC_Track(obj);
+    return obj;
+}
+
+/* Keeps a dead instance of exactly rt's class instead of freeing it (1), or 0. */
+static int freelist_keep(PyObject *self, PyTypeObject *tp)
+{
+    PyGetSetDef *gs = (PyGetSetDef *)PyType_GetSlot(tp, Py_tp_getset);
+    classrt *rt = gs && gs[0].get == rt_marker ? gs[0].closure : NULL;
+    if (!rt || !rt->free || rt->type != tp || rt->nfree >= rt->rec->def->freelist)
+        return 0;
+    rt->free[rt->nfree++] = self;
+    return 1;
+}
 
 typedef struct classset {
     size_t n;
@@ -52,12 +165,13 @@ typedef struct classset {
     sb_scope scope;
 } classset;
 
-/* Instance layout: header, then a __dict__ and a weak-reference list slot
- * (used when granted), the state word (runtime.h), then the struct at
- * SB_INST_OFFSET. The same for every class, so a subclass's struct can start
- * with its base's. */
-#define DICT_OFFSET ((Py_ssize_t)sizeof(PyObject))
-#define WEAKLIST_OFFSET ((Py_ssize_t)(sizeof(PyObject) + sizeof(PyObject *)))
+/* Instance layout (runtime.h): header, the state word, the struct at
+ * SB_INST_OFFSET, then a __dict__ and a weak-reference list slot only when
+ * the class (or a base) asks for them (SB_DICT, SB_WEAKREF): each class puts
+ * them after its own struct, so a subclass's struct can still start with
+ * its base's (the subclass has its own, further on). */
+#define DICT_SLOT(self, rec) ((PyObject **)(void *)((char *)(self) + (rec)->dictoff))
+#define WEAKLIST_SLOT(self, rec) ((PyObject **)(void *)((char *)(self) + (rec)->weakoff))
 
 static pthread_mutex_t records_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -106,7 +220,7 @@ static void clear_fields(PyObject *self, const classrec *rec)
         Py_CLEAR(*slot);
     }
     if (rec->dict) {
-        PyObject **d = (PyObject **)(void *)((char *)self + DICT_OFFSET);
+        PyObject **d = DICT_SLOT(self, rec);
         Py_CLEAR(*d);
     }
 }
@@ -122,7 +236,7 @@ static void do_dealloc(PyObject *self, const classrec *rec)
             PyObject_GC_UnTrack(self);
             break;
         }
-    if (rec->weakref && *(PyObject **)(void *)((char *)self + WEAKLIST_OFFSET))
+    if (rec->weakref && *WEAKLIST_SLOT(self, rec))
         PyObject_ClearWeakRefs(self);
     /* The hooks never see a struct whose constructor did not run. */
     bool built = BUILT(self, rec);
@@ -133,8 +247,10 @@ static void do_dealloc(PyObject *self, const classrec *rec)
         if (r->def->clear)
             r->def->clear(SB_INST_STRUCT(self));
     clear_fields(self, rec);
-    freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
-    tfree(self);
+    if (!direct || !rec->def->freelist || !freelist_keep(self, tp)) {
+        freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+        tfree(self);
+    }
     if (direct || sb__compat_base_dealloc_decrefs_type())
         Py_DECREF(tp);
 }
@@ -147,7 +263,7 @@ static int do_traverse(PyObject *self, visitproc visit, void *arg, const classre
         Py_VISIT(o);
     }
     if (rec->dict) {
-        PyObject *d = *(PyObject **)(void *)((char *)self + DICT_OFFSET);
+        PyObject *d = *DICT_SLOT(self, rec);
         Py_VISIT(d);
     }
     for (const classrec *r = rec; r && BUILT(self, rec); r = r->base)
@@ -294,42 +410,11 @@ static int field_set(PyObject *self, PyObject *value, void *closure)
 
 static PyObject *dict_get(PyObject *self, void *closure)
 {
-    (void)closure;
-    PyObject **d = (PyObject **)(void *)((char *)self + DICT_OFFSET);
+    PyObject **d = DICT_SLOT(self, (const classrec *)closure);
     if (!*d && !(*d = PyDict_New()))
         return NULL;
     Py_INCREF(*d);
     return *d;
-}
-
-/* tp_init where the type's __text_signature__ works (compat): calls the
- * class's __init__ method, kept as _sigbind_init so that __init__ stays a
- * slot wrapper and inspect reads the class's text signature (3.13.0's
- * inspect fails on a method descriptor as __init__). Looked up on the
- * instance's type, so a Python subclass's super().__init__() reaches it too.
- * Up to 3.9 __init__ is the method descriptor itself (inspect reads it). */
-static int class_init(PyObject *self, PyObject *args, PyObject *kwds)
-{
-    PyObject *init = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "_sigbind_init");
-    if (!init)
-        return -1;
-    Py_ssize_t n = PyTuple_Size(args);
-    PyObject *all = n >= 0 ? PyTuple_New(n + 1) : NULL;
-    PyObject *r = NULL;
-    if (all) {
-        Py_INCREF(self);
-        PyTuple_SetItem(all, 0, self);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *o = PyTuple_GetItem(args, i);
-            Py_INCREF(o);
-            PyTuple_SetItem(all, i + 1, o);
-        }
-        r = PyObject_Call(init, all, kwds);
-        Py_DECREF(all);
-    }
-    Py_DECREF(init);
-    Py_XDECREF(r);
-    return r ? 0 : -1;
 }
 
 /* __reduce__ of a class that does not say how to pickle it: its instances
@@ -519,8 +604,10 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
         PyGetSetDef *g = &rec->getset[ng++];
         g->name = "__dict__";
         g->get = dict_get;
+        g->closure = rec;
         g->doc = "The instance's attributes.";
     }
+    rec->ngetset = ng;
     rec->gc = rec->nobj > 0 || rec->dict;
     for (const classrec *r = rec; r; r = r->base)
         rec->gc |= r->def->traverse != NULL;
@@ -557,6 +644,15 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
                                 !strcmp(sig->name, "__getstate__"));
         sb__sig_free(sig);
     }
+    for (const sb_method_def *m = cd->methods; m && m->signature; m++) {
+        sb_error err;
+        sb_sig *sig = m->kind == SB_M_INSTANCE ? sb__sig_parse_in(m->signature, strlen(m->signature), &set->scope, &err)
+                                                : NULL;
+        int k = sig ? sp_index(sig->name) : -1;
+        if (k >= 0)
+            rec->own_sp |= 1u << k;
+        sb__sig_free(sig);
+    }
     rec->tp_doc = ctor_doc(cd->name, ts, cd->doc);
     sb__plan_free(init);
     if (!rec->tp_doc) {
@@ -583,29 +679,35 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
     rec->slots[ns++] = (PyType_Slot){Py_tp_doc, rec->tp_doc};
     /* tp_new stays object's: zero-filled instances (unbuilt when the class
      * has a constructor), and "takes no arguments" for a class without
-     * __init__. */
-    if (rec->has_init)
-        rec->slots[ns++] = (PyType_Slot){Py_tp_init, (void *)class_init};
+     * __init__. tp_init, tp_getset and the special methods' slots are
+     * added per type by make_class. */
     rec->slots[ns++] = (PyType_Slot){Py_tp_dealloc, rec->code[0]};
     if (rec->gc) {
         rec->slots[ns++] = (PyType_Slot){Py_tp_traverse, rec->code[1]};
         rec->slots[ns++] = (PyType_Slot){Py_tp_clear, rec->code[2]};
     }
-    if (ng)
-        rec->slots[ns++] = (PyType_Slot){Py_tp_getset, rec->getset};
     if (buffer) {
         rec->slots[ns++] = (PyType_Slot){SB_Py_bf_getbuffer, rec->code[3]};
         rec->slots[ns++] = (PyType_Slot){SB_Py_bf_releasebuffer, (void *)class_releasebuffer};
     }
+    size_t end = SB_INST_OFFSET + ((cd->size + 7) & ~(size_t)7);
+    if (rec->dict) {
+        rec->dictoff = (Py_ssize_t)end;
+        end += sizeof(PyObject *);
+    }
+    if (rec->weakref) {
+        rec->weakoff = (Py_ssize_t)end;
+        end += sizeof(PyObject *);
+    }
     if (rec->dict)
-        rec->members[nm++] = (PyMemberDef){"__dictoffset__", T_PYSSIZET, DICT_OFFSET, READONLY, NULL};
+        rec->members[nm++] = (PyMemberDef){"__dictoffset__", T_PYSSIZET, rec->dictoff, READONLY, NULL};
     if (rec->weakref)
-        rec->members[nm++] = (PyMemberDef){"__weaklistoffset__", T_PYSSIZET, WEAKLIST_OFFSET, READONLY, NULL};
+        rec->members[nm++] = (PyMemberDef){"__weaklistoffset__", T_PYSSIZET, rec->weakoff, READONLY, NULL};
     if (nm)
         rec->slots[ns++] = (PyType_Slot){Py_tp_members, rec->members};
     rec->slots[ns] = (PyType_Slot){0, NULL};
     rec->spec.name = rec->tp_name;
-    rec->spec.basicsize = (int)(SB_INST_OFFSET + ((cd->size + 7) & ~(size_t)7));
+    rec->spec.basicsize = (int)end;
     rec->spec.itemsize = 0;
     rec->spec.flags = Py_TPFLAGS_DEFAULT | (rec->gc ? Py_TPFLAGS_HAVE_GC : 0) |
                       ((cd->flags & SB_SUBCLASSABLE) ? Py_TPFLAGS_BASETYPE : 0);
@@ -743,6 +845,243 @@ static PyObject *binop_varargs(void *user, PyObject *self, PyObject *tuple, PyOb
         return Py_NotImplemented;
     }
     return method_varargs(user, self, tuple, kwargs);
+}
+
+/* ---- The direct slot entries ---- */
+
+static sb_function *sp_fn(PyObject *self, int k)
+{
+    classrt *rt = rt_of(Py_TYPE(self));
+    sb_function *f = rt ? rt->fn[k] : NULL;
+    if (SB_UNLIKELY(!f) && rt) {
+        if (k == SP_SETITEM || k == SP_DELITEM)
+            PyErr_SetString(PyExc_AttributeError, sp_names[k]); /* as CPython's generic slot says it */
+        else
+            PyErr_Format(PyExc_SystemError, "sigbind: %s.%s is not ready", rt->rec->def->name, sp_names[k]);
+    }
+    return f;
+}
+
+static PyObject *sp_call1(PyObject *self, int k)
+{
+    sb_function *f = sp_fn(self, k);
+    return f ? sb__call_fast((PyObject *)f, &self, 1, NULL) : NULL;
+}
+
+static PyObject *sp_call2(PyObject *self, PyObject *a, int k)
+{
+    sb_function *f = sp_fn(self, k);
+    PyObject *v[2] = {self, a};
+    return f ? sb__call_fast((PyObject *)f, v, 2, NULL) : NULL;
+}
+
+static PyObject *sp_call3(PyObject *self, PyObject *a, PyObject *b, int k)
+{
+    sb_function *f = sp_fn(self, k);
+    PyObject *v[3] = {self, a, b};
+    return f ? sb__call_fast((PyObject *)f, v, 3, NULL) : NULL;
+}
+
+/* self, then a call's tuple and dict, as a vector call. */
+static PyObject *sp_call_args(PyObject *self, PyObject *args, PyObject *kwargs, int k)
+{
+    sb_function *f = sp_fn(self, k);
+    if (!f)
+        return NULL;
+    Py_ssize_t n = PyTuple_Size(args), nkw = kwargs ? PyDict_Size(kwargs) : 0;
+    PyObject *stack[STACK_ARGS], **v = stack, *kwnames = NULL, *r = NULL;
+    if (n < 0 || nkw < 0)
+        return NULL;
+    if (n + nkw + 1 > STACK_ARGS && !(v = PyMem_Malloc(sizeof *v * (size_t)(n + nkw + 1))))
+        return PyErr_NoMemory();
+    v[0] = self;
+    for (Py_ssize_t i = 0; i < n; i++)
+        v[i + 1] = PyTuple_GetItem(args, i); /* borrowed: the tuple is the caller's, immutable */
+    Py_ssize_t j = 0;
+    if (nkw) {
+        /* Keyword values are held: converting one may run code that changes the dict. */
+        PyObject *key, *value;
+        Py_ssize_t pos = 0;
+        if (!(kwnames = PyTuple_New(nkw)))
+            goto done;
+        while (j < nkw && PyDict_Next(kwargs, &pos, &key, &value)) {
+            Py_INCREF(key);
+            PyTuple_SetItem(kwnames, j, key);
+            Py_INCREF(value);
+            v[1 + n + j++] = value;
+        }
+    }
+    r = sb__call_fast((PyObject *)f, v, n + 1, kwnames);
+done:
+    for (Py_ssize_t i = 0; i < j; i++)
+        Py_DECREF(v[1 + n + i]);
+    Py_XDECREF(kwnames);
+    if (v != stack)
+        PyMem_Free(v);
+    return r;
+}
+
+static Py_ssize_t sp_len(PyObject *self)
+{
+    PyObject *r = sp_call1(self, SP_LEN);
+    if (!r)
+        return -1;
+    Py_ssize_t n = PyLong_CheckExact(r) ? PyLong_AsSsize_t(r) : PyNumber_AsSsize_t(r, PyExc_OverflowError);
+    Py_DECREF(r);
+    if (n < 0 && !PyErr_Occurred())
+        PyErr_SetString(PyExc_ValueError, "__len__() should return >= 0");
+    return n;
+}
+
+static int sp_contains(PyObject *self, PyObject *item)
+{
+    PyObject *r = sp_call2(self, item, SP_CONTAINS);
+    if (!r)
+        return -1;
+    int t = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return t;
+}
+
+static PyObject *sp_getitem(PyObject *self, PyObject *key)
+{
+    return sp_call2(self, key, SP_GETITEM);
+}
+
+static PyObject *sp_item(PyObject *self, Py_ssize_t i)
+{
+    PyObject *key = PyLong_FromSsize_t(i);
+    PyObject *r = key ? sp_call2(self, key, SP_GETITEM) : NULL;
+    Py_XDECREF(key);
+    return r;
+}
+
+static int sp_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
+{
+    PyObject *r = value ? sp_call3(self, key, value, SP_SETITEM) : sp_call2(self, key, SP_DELITEM);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
+static int sp_ass_item(PyObject *self, Py_ssize_t i, PyObject *value)
+{
+    PyObject *key = PyLong_FromSsize_t(i);
+    int rc = key ? sp_ass_subscript(self, key, value) : -1;
+    Py_XDECREF(key);
+    return rc;
+}
+
+static PyObject *sp_iter(PyObject *self)
+{
+    return sp_call1(self, SP_ITER);
+}
+
+static PyObject *sp_iternext(PyObject *self)
+{
+    return sp_call1(self, SP_NEXT);
+}
+
+static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
+{
+    classrt *rt = rt_of(Py_TYPE(self));
+    if (!rt || op < Py_LT || op > Py_GE)
+        return NULL;
+    sb_function *f = rt->fn[SP_LT + op];
+    if (f) {
+        if (!accepts(f, other)) {
+            Py_INCREF(Py_NotImplemented);
+            return Py_NotImplemented;
+        }
+        return sp_call2(self, other, SP_LT + op);
+    }
+    if (op == Py_NE && rt->fn[SP_EQ]) { /* object.__ne__: the inverse of __eq__ */
+        PyObject *r = sp_richcompare(self, other, Py_EQ);
+        if (!r || r == Py_NotImplemented)
+            return r;
+        int t = PyObject_IsTrue(r);
+        Py_DECREF(r);
+        return t < 0 ? NULL : PyBool_FromLong(!t);
+    }
+    Py_INCREF(Py_NotImplemented);
+    return Py_NotImplemented;
+}
+
+static Py_hash_t sp_hash(PyObject *self)
+{
+    PyObject *r = sp_call1(self, SP_HASH);
+    if (!r)
+        return -1;
+    if (!PyLong_Check(r)) {
+        Py_DECREF(r);
+        PyErr_SetString(PyExc_TypeError, "__hash__ method should return an integer");
+        return -1;
+    }
+    Py_hash_t h = PyLong_AsSsize_t(r);
+    if (h == -1 && PyErr_Occurred()) { /* too large: the int's own hash, as CPython does */
+        PyErr_Clear();
+        h = PyObject_Hash(r);
+    }
+    Py_DECREF(r);
+    return h == -1 && !PyErr_Occurred() ? -2 : h;
+}
+
+static PyObject *sp_call(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    return sp_call_args(self, args, kwargs, SP_CALL);
+}
+
+static PyObject *sp_repr(PyObject *self)
+{
+    return sp_call1(self, SP_REPR);
+}
+
+static PyObject *sp_str(PyObject *self)
+{
+    return sp_call1(self, SP_STR);
+}
+
+static int sp_init(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    PyObject *r = sp_call_args(self, args, kwargs, SP_INIT);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
+/* Adds the slots of the SP_* bits in `direct` to slots[*ns]. */
+static void sp_slots(unsigned direct, PyType_Slot *slots, size_t *ns)
+{
+#define SP_ADD(id, fn) (slots[(*ns)++] = (PyType_Slot){(id), (void *)(fn)})
+    if (direct & (1u << SP_LEN)) {
+        SP_ADD(Py_sq_length, sp_len);
+        SP_ADD(Py_mp_length, sp_len);
+    }
+    if (direct & (1u << SP_CONTAINS))
+        SP_ADD(Py_sq_contains, sp_contains);
+    if (direct & (1u << SP_GETITEM)) {
+        SP_ADD(Py_mp_subscript, sp_getitem);
+        SP_ADD(Py_sq_item, sp_item);
+    }
+    if (direct & ((1u << SP_SETITEM) | (1u << SP_DELITEM))) {
+        SP_ADD(Py_mp_ass_subscript, sp_ass_subscript);
+        SP_ADD(Py_sq_ass_item, sp_ass_item);
+    }
+    if (direct & (1u << SP_ITER))
+        SP_ADD(Py_tp_iter, sp_iter);
+    if (direct & (1u << SP_NEXT))
+        SP_ADD(Py_tp_iternext, sp_iternext);
+    if (direct & SP_CMP_MASK)
+        SP_ADD(Py_tp_richcompare, sp_richcompare);
+    if (direct & (1u << SP_HASH))
+        SP_ADD(Py_tp_hash, sp_hash);
+    if (direct & (1u << SP_CALL))
+        SP_ADD(Py_tp_call, sp_call);
+    if (direct & (1u << SP_REPR))
+        SP_ADD(Py_tp_repr, sp_repr);
+    if (direct & (1u << SP_STR))
+        SP_ADD(Py_tp_str, sp_str);
+    if (direct & (1u << SP_INIT))
+        SP_ADD(Py_tp_init, sp_init);
+#undef SP_ADD
 }
 
 /* The same as libffi closure handlers (when the trampoline pool is used up):
@@ -1015,19 +1354,72 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
     classrec *rec = &set->recs[i];
     const sb_class_def *cd = rec->def;
     PyObject *bases = NULL;
+    const classrt *base_rt = NULL;
     if (rec->base) {
         PyObject *bt = PyList_GetItem(st->classes, (Py_ssize_t)rec->base->named.index);
-        if (!bt || !(bases = PyTuple_Pack(1, bt)))
+        if (!bt || !(bases = PyTuple_Pack(1, bt)) || !(base_rt = rt_of((PyTypeObject *)bt))) {
+            Py_XDECREF(bases);
             return -1;
+        }
     }
-    PyObject *type = PyType_FromSpecWithBases(&rec->spec, bases);
+    /* This type's record: the base's special methods, then its own (set
+     * below, before the class is published); kept by the module state and
+     * (through _sigbind_keep) by the class. */
+    classrt *rt = calloc(1, sizeof *rt + (rec->ngetset + 2) * sizeof(PyGetSetDef));
+    PyObject *rtcap = rt ? PyCapsule_New(rt, "sigbind.classrt", rt_free) : NULL;
+    if (!rtcap || PyList_Append(st->class_keep, rtcap) < 0) {
+        if (!rtcap)
+            free(rt);
+        Py_XDECREF(rtcap);
+        Py_XDECREF(bases);
+        return rt ? -1 : (PyErr_NoMemory(), -1);
+    }
+    rt->rec = rec;
+    if (cd->freelist && !(rt->free = calloc(cd->freelist, sizeof *rt->free))) {
+        Py_DECREF(rtcap);
+        Py_XDECREF(bases);
+        PyErr_NoMemory();
+        return -1;
+    }
+    unsigned defined = rec->own_sp;
+    if (base_rt) {
+        memcpy(rt->fn, base_rt->fn, sizeof rt->fn);
+        for (int k = 0; k < SP_N; k++)
+            defined |= rt->fn[k] ? 1u << k : 0;
+    }
+    if ((rec->own_sp & (1u << SP_EQ)) && !(rec->own_sp & (1u << SP_HASH))) {
+        defined &= ~(1u << SP_HASH); /* __eq__ without __hash__: unhashable, as in Python */
+        rt->fn[SP_HASH] = NULL;
+    }
+    rt->direct = defined;
+    if (!(defined & (1u << SP_EQ)))
+        rt->direct &= ~SP_CMP_MASK; /* orderings alone keep object's __eq__ and __hash__: generic slots */
+    if (!sb__compat_type_doc_keeps_signature())
+        rt->direct &= ~(1u << SP_INIT); /* 3.7-3.9: __init__ is the method itself (inspect reads it) */
+    rt->getset[0] = (PyGetSetDef){"_sigbind_class", rt_marker, NULL, "sigbind's record of this class (internal).", rt};
+    if (rec->ngetset)
+        memcpy(&rt->getset[1], rec->getset, rec->ngetset * sizeof *rec->getset);
+    PyType_Slot slots[sizeof rec->slots / sizeof rec->slots[0] + 2 * SP_N];
+    size_t ns = 0;
+    while (rec->slots[ns].slot) {
+        slots[ns] = rec->slots[ns];
+        ns++;
+    }
+    slots[ns++] = (PyType_Slot){Py_tp_getset, rt->getset};
+    if (cd->freelist)
+        slots[ns++] = (PyType_Slot){Py_tp_alloc, (void *)freelist_alloc};
+    sp_slots(rt->direct, slots, &ns);
+    slots[ns] = (PyType_Slot){0, NULL};
+    PyType_Spec spec = rec->spec;
+    spec.slots = slots;
+    PyObject *type = PyType_FromSpecWithBases(&spec, bases);
     Py_XDECREF(bases);
-    if (!type)
-        return -1;
-    if (PyList_Append(st->classes, type) < 0) {
-        Py_DECREF(type);
+    if (!type || PyList_Append(st->classes, type) < 0) {
+        Py_XDECREF(type);
+        Py_DECREF(rtcap);
         return -1;
     }
+    rt->type = (PyTypeObject *)type;
     PyObject *modname = PyModule_GetNameObject(module);
     PyObject *keep = PyList_New(0);
     size_t nprops = 0;
@@ -1046,7 +1438,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
     }
     int rc = -1;
     bool has_eq = false, has_hash = false;
-    if (!modname || !keep || !capsule || !ps->props || !ps->defs) {
+    if (!modname || !keep || !capsule || !ps->props || !ps->defs || PyList_Append(keep, rtcap) < 0) {
         if (!PyErr_Occurred())
             PyErr_NoMemory();
         goto done;
@@ -1103,6 +1495,9 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         if (ok < 0)
             goto done;
         f->stop_on_null = !strcmp(name, "__next__");
+        int sp = m->kind == SB_M_INSTANCE ? sp_index(name) : -1;
+        if (sp >= 0)
+            rt->fn[sp] = f;
         /* __init__ builds an unbuilt instance; so does __setstate__ (unpickling
          * makes the instance with cls.__new__, then sets its state). */
         f->constructs = m->kind == SB_M_INSTANCE && (!strcmp(name, "__init__") || !strcmp(name, "__setstate__"));
@@ -1131,6 +1526,11 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
             } else {
                 ps->props[k].set = f;
             }
+            continue;
+        } else if (sp >= 0 && (rt->direct & (1u << sp)) && sp != SP_INIT) {
+            /* In the type's slot already: its slot wrapper is the attribute. */
+            has_eq |= sp == SP_EQ;
+            has_hash |= sp == SP_HASH;
             continue;
         } else {
             /* A CPython method descriptor over a trampoline pool slot (the
@@ -1220,6 +1620,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
     }
     rc = 0;
 done:
+    Py_DECREF(rtcap);
     Py_XDECREF(capsule);
     Py_XDECREF(keep);
     Py_XDECREF(modname);

@@ -329,6 +329,15 @@ bool sb__compat_base_dealloc_decrefs_type(void)
     return version >= 0x030800;
 }
 
+void sb__compat_object_reinit(PyObject *obj, PyTypeObject *tp)
+{
+    /* Gate: from 3.8 PyObject_Init takes a reference to a heap type (bpo-35810,
+     * as PyType_GenericAlloc does on every version); 3.7's does not. */
+    PyObject_Init(obj, tp);
+    if (version < 0x030800)
+        Py_INCREF(tp);
+}
+
 int sb__compat_method_flags(void)
 {
     /* Gate: METH_FASTCALL | METH_KEYWORDS is part of the stable ABI from 3.10

@@ -81,16 +81,17 @@ struct sb_state {
     unsigned fn_memo_next;
 };
 
-/* A C-face class instance is the object header, a __dict__ and a weak
- * reference slot (class.c; used when the class asks for them), a state word,
- * then the user's struct at a 16-byte boundary. The same for every class, so
- * a subclass's struct can start with its base's. The state word is 0 from
- * the allocation, and SB_INST_BUILT once a constructor (__init__,
- * __setstate__) has started on it. An instance of a class with a constructor
- * (SB_NAMED_CTOR) is unbuilt until then: C code never sees its struct
- * (to_inst refuses it, the class's hooks skip it), only a constructor does. */
-#define SB_INST_STATE_OFFSET (sizeof(PyObject) + 2 * sizeof(PyObject *))
-#define SB_INST_OFFSET ((sizeof(PyObject) + 3 * sizeof(PyObject *) + 15) & ~(size_t)15)
+/* A C-face class instance is the object header, a state word, then the
+ * user's struct at a 16-byte boundary (the same offset for every class, so a
+ * subclass's struct can start with its base's), then a __dict__ and a weak
+ * reference slot only for a class that asks for them (cface/class.c). The
+ * state word is 0 from the allocation, and SB_INST_BUILT once a constructor
+ * (__init__, __setstate__) has started on it. An instance of a class with a
+ * constructor (SB_NAMED_CTOR) is unbuilt until then: C code never sees its
+ * struct (to_inst refuses it, the class's hooks skip it), only a constructor
+ * does. */
+#define SB_INST_STATE_OFFSET (sizeof(PyObject))
+#define SB_INST_OFFSET ((sizeof(PyObject) + sizeof(PyObject *) + 15) & ~(size_t)15)
 #define SB_INST_BUILT ((uintptr_t)1)
 #define SB_INST_STATE(obj) (*(uintptr_t *)(void *)((char *)(obj) + SB_INST_STATE_OFFSET))
 #define SB_INST_STRUCT(obj) ((void *)((char *)(obj) + SB_INST_OFFSET))
@@ -123,6 +124,9 @@ SB_INTERNAL int sb__compat_visit_type(PyObject *self, visitproc visit, void *arg
 /* A base class's tp_dealloc called from a Python subclass's (subtype_dealloc):
  * does it still drop the instance's type reference? */
 SB_INTERNAL bool sb__compat_base_dealloc_decrefs_type(void);
+/* A free-listed (dead, zeroed) object made live again as a new instance of tp:
+ * reference count 1, and a reference to tp held on every version. */
+SB_INTERNAL void sb__compat_object_reinit(PyObject *obj, PyTypeObject *tp);
 /* The calling convention of functions and methods with keywords: METH_FASTCALL |
  * METH_KEYWORDS where the version has it, else METH_VARARGS | METH_KEYWORDS. */
 SB_INTERNAL int sb__compat_method_flags(void);

@@ -1,0 +1,306 @@
+/* cface_slots.c — classes whose special methods exercise the type slots: the bench pair of bench/slots_hand.c, hostile protocol cases, free lists, opt-in __dict__/__weakref__. */
+#include <sigbind.h>
+
+#include <stdint.h>
+#include <string.h>
+
+/* ---- Vec: the benchmark class (bench/slots.py); bench/slots_hand.c is the same in limited-API C ---- */
+
+typedef struct Vec {
+    int64_t n;
+    int64_t items[16];
+} Vec;
+
+static void vec_init(Vec *self, int64_t n)
+{
+    if (n < 0 || n > 16) {
+        sb_raise("ValueError", "Vec size must be in 0..16");
+        return;
+    }
+    self->n = n;
+    for (int64_t i = 0; i < n; i++)
+        self->items[i] = i;
+}
+
+static size_t vec_len(Vec *self)
+{
+    return (size_t)self->n;
+}
+
+static bool vec_contains(Vec *self, int64_t v)
+{
+    for (int64_t i = 0; i < self->n; i++)
+        if (self->items[i] == v)
+            return true;
+    return false;
+}
+
+static int64_t vec_getitem(Vec *self, int64_t i)
+{
+    if (i < 0 || i >= self->n)
+        return sb_raise("IndexError", "Vec index out of range");
+    return self->items[i];
+}
+
+static void vec_setitem(Vec *self, int64_t i, int64_t v)
+{
+    if (i < 0 || i >= self->n) {
+        sb_raise("IndexError", "Vec assignment index out of range");
+        return;
+    }
+    self->items[i] = v;
+}
+
+static void vec_delitem(Vec *self, int64_t i)
+{
+    if (i < 0 || i >= self->n) {
+        sb_raise("IndexError", "Vec deletion index out of range");
+        return;
+    }
+    memmove(&self->items[i], &self->items[i + 1], sizeof self->items[0] * (size_t)(self->n - i - 1));
+    self->n--;
+}
+
+static bool vec_eq(Vec *self, Vec *other)
+{
+    return self->n == other->n && memcmp(self->items, other->items, sizeof self->items[0] * (size_t)self->n) == 0;
+}
+
+static int64_t vec_call(Vec *self, int64_t x)
+{
+    return self->n + x;
+}
+
+static PyObject *vec_iter(Vec *self)
+{
+    return sb_call(sb_class_object("VecIter"), "(PyObject *v)", sb_self(self));
+}
+
+static const sb_method_def vec_methods[] = {
+    SB_METHOD(vec_init, "void __init__(Vec *self, int64_t n)", NULL),
+    SB_METHOD(vec_len, "size_t __len__(Vec *self)", NULL),
+    SB_METHOD(vec_contains, "bool __contains__(Vec *self, int64_t v)", NULL),
+    SB_METHOD(vec_getitem, "int64_t __getitem__(Vec *self, int64_t i)", NULL),
+    SB_METHOD(vec_setitem, "void __setitem__(Vec *self, int64_t i, int64_t v)", NULL),
+    SB_METHOD(vec_delitem, "void __delitem__(Vec *self, int64_t i)", NULL),
+    SB_METHOD(vec_eq, "bool __eq__(Vec *self, Vec *other)", NULL),
+    SB_METHOD(vec_call, "int64_t __call__(Vec *self, int64_t x)", NULL),
+    SB_METHOD(vec_iter, "PyObject *__iter__(Vec *self)", NULL),
+    SB_END,
+};
+
+/* VecIter: walks a Vec (holds a reference), re-reading its length each step. */
+typedef struct VecIter {
+    PyObject *vec;   /* owned: keeps `data` alive */
+    Vec *data;
+    int64_t i;
+} VecIter;
+
+static void veciter_init(VecIter *self, Vec *v)
+{
+    sb_incref(sb_self(v));
+    sb_decref(self->vec);
+    self->vec = sb_self(v);
+    self->data = v;
+    self->i = 0;
+}
+
+static VecIter *veciter_iter(VecIter *self)
+{
+    return self;
+}
+
+static int64_t veciter_next(VecIter *self)
+{
+    Vec *v = self->vec ? self->data : NULL; /* NULL once the field is deleted */
+    if (!v || self->i >= v->n)
+        return sb_stop_iteration();
+    return v->items[self->i++];
+}
+
+static const sb_method_def veciter_methods[] = {
+    SB_METHOD(veciter_init, "void __init__(VecIter *self, Vec *v)", NULL),
+    SB_METHOD(veciter_iter, "VecIter *__iter__(VecIter *self)", NULL),
+    SB_METHOD(veciter_next, "int64_t __next__(VecIter *self)", NULL),
+    SB_END,
+};
+
+static const sb_field_def veciter_fields[] = {
+    SB_FIELD(VecIter, vec, "PyObject *vec", SB_READONLY, NULL),
+    SB_END,
+};
+
+/* ---- Num: numbers, comparisons, hash, repr/str, attribute hooks through the slots ---- */
+
+typedef struct Num {
+    int64_t v;
+    int64_t getattr_calls;
+} Num;
+
+static void num_init(Num *self, int64_t v)
+{
+    self->v = v;
+}
+
+static PyObject *num_add(Num *self, Num *other)
+{
+    return sb_call(sb_class_object("Num"), "(int64_t v)", self->v + other->v);
+}
+
+static PyObject *num_radd(Num *self, int64_t other)
+{
+    return sb_call(sb_class_object("Num"), "(int64_t v)", self->v + other);
+}
+
+static PyObject *num_sub(Num *self, Num *other)
+{
+    return sb_call(sb_class_object("Num"), "(int64_t v)", self->v - other->v);
+}
+
+static PyObject *num_neg(Num *self)
+{
+    return sb_call(sb_class_object("Num"), "(int64_t v)", -self->v);
+}
+
+static int64_t num_index(Num *self)
+{
+    return self->v;
+}
+
+static double num_float(Num *self)
+{
+    return (double)self->v;
+}
+
+static bool num_bool(Num *self)
+{
+    return self->v != 0;
+}
+
+static bool num_lt(Num *self, Num *other)
+{
+    return self->v < other->v;
+}
+
+static bool num_eq(Num *self, Num *other)
+{
+    if (self->v == -999)
+        return sb_raise("ValueError", "Num(-999) refuses to compare");
+    return self->v == other->v;
+}
+
+static int64_t num_hash(Num *self)
+{
+    return self->v;
+}
+
+static const char *num_repr(Num *self)
+{
+    return self->v ? "<Num>" : "<Num zero>";
+}
+
+static const char *num_str(Num *self)
+{
+    return self->v < 0 ? "negative" : "non-negative";
+}
+
+static int64_t num_getattr(Num *self, const char *name)
+{
+    self->getattr_calls++;
+    if (!strcmp(name, "missing"))
+        return sb_raise("AttributeError", "Num has no attribute 'missing'");
+    return (int64_t)strlen(name);
+}
+
+static int64_t num_calls(Num *self)
+{
+    return self->getattr_calls;
+}
+
+static const sb_method_def num_methods[] = {
+    SB_METHOD(num_init, "void __init__(Num *self, int64_t v = 0)", NULL),
+    SB_METHOD(num_add, "PyObject *__add__(Num *self, Num *other)", NULL),
+    SB_METHOD(num_radd, "PyObject *__radd__(Num *self, int64_t other)", NULL),
+    SB_METHOD(num_sub, "PyObject *__sub__(Num *self, Num *other)", NULL),
+    SB_METHOD(num_neg, "PyObject *__neg__(Num *self)", NULL),
+    SB_METHOD(num_index, "int64_t __index__(Num *self)", NULL),
+    SB_METHOD(num_float, "double __float__(Num *self)", NULL),
+    SB_METHOD(num_bool, "bool __bool__(Num *self)", NULL),
+    SB_METHOD(num_lt, "bool __lt__(Num *self, Num *other)", NULL),
+    SB_METHOD(num_eq, "bool __eq__(Num *self, Num *other)", NULL),
+    SB_METHOD(num_hash, "int64_t __hash__(Num *self)", NULL),
+    SB_METHOD(num_repr, "const char *__repr__(Num *self)", NULL),
+    SB_METHOD(num_str, "const char *__str__(Num *self)", NULL),
+    SB_METHOD(num_getattr, "int64_t __getattr__(Num *self, const char *name)", NULL),
+    SB_GETTER(num_calls, "int64_t getattr_calls(Num *self)", NULL),
+    SB_END,
+};
+
+static const sb_field_def num_fields[] = {
+    SB_FIELD(Num, v, "int64_t v", SB_READWRITE, NULL),
+    SB_END,
+};
+
+/* ---- Pooled: a free list of 4; Plain: no __dict__, no __weakref__; Open: both ---- */
+
+typedef struct Pooled {
+    int64_t a;
+    PyObject *obj;
+} Pooled;
+
+static void pooled_init(Pooled *self, int64_t a)
+{
+    self->a = a;
+}
+
+static uint64_t pooled_addr(Pooled *self)
+{
+    return (uint64_t)(uintptr_t)sb_self(self);
+}
+
+static const sb_method_def pooled_methods[] = {
+    SB_METHOD(pooled_init, "void __init__(Pooled *self, int64_t a = 0)", NULL),
+    SB_METHOD(pooled_addr, "uint64_t addr(Pooled *self)", NULL),
+    SB_END,
+};
+
+static const sb_field_def pooled_fields[] = {
+    SB_FIELD(Pooled, a, "int64_t a", SB_READWRITE, NULL),
+    SB_FIELD(Pooled, obj, "PyObject *obj", SB_READWRITE, NULL),
+    SB_END,
+};
+
+typedef struct Plain {
+    int64_t a;
+} Plain;
+
+static const sb_field_def plain_fields[] = {
+    SB_FIELD(Plain, a, "int64_t a", SB_READWRITE, NULL),
+    SB_END,
+};
+
+/* A C subclass of a class with __dict__ and __weakref__: its struct grows over where the base keeps them. */
+typedef struct OpenSub {
+    Plain base;
+    int64_t b, c;
+} OpenSub;
+
+static const sb_field_def opensub_fields[] = {
+    SB_FIELD(OpenSub, b, "int64_t b", SB_READWRITE, NULL),
+    SB_FIELD(OpenSub, c, "int64_t c", SB_READWRITE, NULL),
+    SB_END,
+};
+
+static const sb_class_def classes[] = {
+    {.name = "Vec", .size = sizeof(Vec), .flags = SB_SUBCLASSABLE, .methods = vec_methods},
+    {.name = "VecIter", .size = sizeof(VecIter), .methods = veciter_methods, .fields = veciter_fields},
+    {.name = "Num", .size = sizeof(Num), .flags = SB_SUBCLASSABLE, .methods = num_methods, .fields = num_fields},
+    {.name = "Pooled", .size = sizeof(Pooled), .flags = SB_SUBCLASSABLE, .methods = pooled_methods,
+     .fields = pooled_fields, .freelist = 4},
+    {.name = "Plain", .size = sizeof(Plain), .flags = SB_SUBCLASSABLE, .fields = plain_fields},
+    {.name = "Open", .size = sizeof(Plain), .flags = SB_SUBCLASSABLE | SB_DICT | SB_WEAKREF, .fields = plain_fields},
+    {.name = "OpenSub", .size = sizeof(OpenSub), .base = "Open", .fields = opensub_fields},
+    SB_END,
+};
+
+SB_MODULE(cface_slots, .doc = "Classes whose special methods fill the type slots.", .classes = classes);
