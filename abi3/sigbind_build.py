@@ -20,7 +20,10 @@ to build; the backend reads it with the small TOML reader below (tomllib exists 
                                       # "pkg._native": _native.abi3.so, shipped as pkg/_native.abi3.so
     packages = ["src/pkg"]            # Python packages (directories: .py files and data) the wheel ships
     targets = ["example_pkg"]         # CMake targets to build (default: all)
-    stub = "example_pkg.pyi"          # optional type stub, shipped as <module>.pyi and <module>-stubs/
+    stub = "example_pkg.pyi"          # the type stub, shipped as <module>.pyi and <module>-stubs/ (a module in
+                                      # a package: <pkg>/<name>.pyi and <pkg>/py.typed). Default: the stub
+                                      # sigbind_add_module generates from the module's signature tables;
+                                      # false: none
     license-files = ["LICENSE"]       # License-File:, shipped in .dist-info/licenses/ and the sdist
     sdist = ["CMakeLists.txt", "src"] # what the sdist carries besides pyproject.toml, readme, licenses
     cmake-args = ["-DFOO=ON"]         # extra configure arguments
@@ -379,8 +382,8 @@ class Project:
             if key in t and not _is_strs(t[key]):
                 self.error("[tool.sigbind] %s must be %s" % (key, _LIST))
         for key in ("module", "stub", "version-from", "platform"):
-            if key in t and not isinstance(t[key], str):
-                self.error("[tool.sigbind] %s must be %s" % (key, _STR))
+            if key in t and not isinstance(t[key], str) and not (key == "stub" and t[key] is False):
+                self.error("[tool.sigbind] %s must be %s" % (key, _STR + (" or false" if key == "stub" else "")))
         for pkg in t.get("packages", []):
             if not os.path.isfile(os.path.join(self.root, pkg, "__init__.py")):
                 self.error("[tool.sigbind] packages: %r is not a directory with an __init__.py" % pkg)
@@ -738,12 +741,25 @@ def _read(path):
         return f.read()
 
 
-def common_files(project):
+def stub_data(project, so):
+    """The module's type stub: [tool.sigbind] stub (a file of the project) if given, else the
+    <module>.pyi that sigbind_add_module wrote next to the built <module>.abi3.so from the module's
+    signature tables (sigbind-sigcheck --stub), else None (`stub = false`, or a module not built
+    by sigbind_add_module)."""
+    stub = project.tool.get("stub")
+    if stub is False:
+        return None
+    if stub:
+        return _read(project.file(stub))
+    generated = so[:-len(".abi3.so")] + ".pyi" if so and so.endswith(".abi3.so") else None
+    return _read(generated) if generated and os.path.isfile(generated) else None
+
+
+def common_files(project, so=None):
     """(arcname, bytes, mode) of the stub and license files, for wheels and editable wheels."""
     files = []
-    stub = project.tool.get("stub")
-    if stub:
-        data = _read(project.file(stub))
+    data = stub_data(project, so)
+    if data is not None:
         if "." in project.module:
             # A module inside a package: its stub sits next to it; the package carries py.typed.
             top = project.module.split(".")[0]
@@ -880,7 +896,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
         so = build_module(project, build_dir, config_settings)
         tag = check_module(so, project.platform(config_settings))
         files = ([(project.module_path(".abi3.so"), _read(so), 0o755)] + package_files(project)
-                 + common_files(project))
+                 + common_files(project, so))
         if project.sdk:
             files += sdk_files(build_dir)
         return write_wheel(project, wheel_directory, files, tag)
@@ -900,7 +916,7 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
     tag = check_module(so, project.platform(config_settings))
     # site.py adds each line of a .pth file that names an existing directory to sys.path.
     pth = (os.path.dirname(so) + "\n").encode("utf-8")
-    files = [("__editable__.%s-%s.pth" % (project.dist, project.version), pth, 0o644)] + common_files(project)
+    files = [("__editable__.%s-%s.pth" % (project.dist, project.version), pth, 0o644)] + common_files(project, so)
     print("sigbind_build: editable: %s (rebuild with `cmake --build %s`)" % (so, build_dir), file=sys.stderr)
     return write_wheel(project, wheel_directory, files, tag)
 
@@ -924,7 +940,7 @@ def build_sdist(sdist_directory, config_settings=None):
     items = ["pyproject.toml"] + ([readme[0]] if readme and readme[0] else []) + project.license_files()
     # What the wheel needs besides: the stub, the Python packages, the version source, and the `sdist` items.
     for key in ("stub", "version-from"):
-        if project.tool.get(key):
+        if isinstance(project.tool.get(key), str):
             items.append(project.tool[key])
     items += project.tool.get("packages", [])
     items += [i for i in project.tool.get("sdist", []) if i not in items]

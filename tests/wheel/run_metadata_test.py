@@ -98,7 +98,7 @@ print("%d.%d.%d: metadata, entry points, console script, package + data + meta_p
 '''
 
 SDIST_NEEDS = ("pyproject.toml", "PKG-INFO", "README.md", "LICENSE", "licenses/NOTICE.txt", "CMakeLists.txt",
-               "csrc/native.c", "csrc/_native.pyi", "src/meta_pkg/__init__.py", "src/meta_pkg/cli.py",
+               "csrc/native.c", "src/meta_pkg/__init__.py", "src/meta_pkg/cli.py",
                "src/meta_pkg/data/greeting.txt")
 WHEEL_NEEDS = ("meta_pkg/__init__.py", "meta_pkg/cli.py", "meta_pkg/data/greeting.txt", "meta_pkg/_native.abi3.so",
                "meta_pkg/_native.pyi", "meta_pkg/py.typed", "meta_pkg-2.3.4.dist-info/METADATA",
