@@ -46,8 +46,9 @@ build_wheel:
      refuses to tag the wheel and names each offending library, version and symbol.
   3. Tag `cp37-abi3-<policy>`: manylinux2014 is `manylinux_2_17_<arch>.manylinux2014_<arch>`
      (PEP 600 name + PEP 599 alias; WHEEL gets one Tag line for each).
-  4. Writes the wheel: <module>.abi3.so, the stub (see STUB_LAYOUT), the license files, and with
-     `sdk = true` sigbind_build.py plus sigbind_sdk/ (`cmake --install --component Development`:
+  4. Writes the wheel: <module>.abi3.so, the stub (see STUB_LAYOUT; by default the one
+     sigbind_add_module generated from the module's signature tables), the license files, and with
+     `sdk = true` sigbind_build.py, sigbind_stubgen.py (python -m sigbind_stubgen) plus sigbind_sdk/ (`cmake --install --component Development`:
      sigbind.h, libsigbind.a with libffi inside, the CPython headers the runtime was compiled
      against, lib/cmake/sigbind, pkg-config files, the libpython3.so link stand-in; no absolute
      path of the build machine; and the audits), then
@@ -814,7 +815,8 @@ def sdk_files(build_dir):
     shutil.rmtree(stage, ignore_errors=True)
     _run([os.environ.get("SIGBIND_CMAKE", "cmake"), "--install", build_dir, "--prefix", stage,
           "--component", "Development"])
-    files = [("sigbind_build.py", _read(os.path.abspath(__file__)), 0o644)]
+    files = [("sigbind_build.py", _read(os.path.abspath(__file__)), 0o644),
+             ("sigbind_stubgen.py", _read(os.path.join(HERE, "sigbind_stubgen.py")), 0o644)]
     for name in ("audit.py", "stable_abi.tsv", "allowlist.tsv"):
         files.append(("sigbind_sdk/abi3/" + name, _read(os.path.join(HERE, name)), 0o644))
     for dirpath, _, filenames in os.walk(stage):

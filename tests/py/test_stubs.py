@@ -3,7 +3,13 @@ import ast
 import inspect
 import os
 import re
+import subprocess
+import sys
+import tempfile
+import textwrap
 import unittest
+
+import sigbind
 
 import cface_classes
 import cface_test
@@ -155,6 +161,76 @@ class ModuleStubs(unittest.TestCase):
             self.assertEqual(m.group(2).split(", ")[1].split(": ")[1], "object")
             self.assertEqual(m.group(3), "bool")
         self.assertNotIn("def __repr__(self, /) -> str | None", text)
+
+
+LIB_DECLS = """
+struct point { int x; int y; };
+struct thing;
+int t_int(int x);
+size_t t_strlen(const char *s);
+double t_sum_doubles(const double *p [[len(n)]], size_t n);
+int thing_open(int value, struct thing **out [[out]]);
+struct point point_add(struct point a, struct point b);
+enum t_color { T_RED, T_GREEN = 5, T_BLUE };
+extern int g_counter;
+"""
+
+
+class LibraryStubs(unittest.TestCase):
+    """Library.stub() and python -m sigbind_stubgen (the Python face)."""
+
+    def setUp(self):
+        self.lib = sigbind.load(os.environ["SIGBIND_TESTLIB"], LIB_DECLS)
+
+    def test_functions_constants_and_globals_are_typed(self):
+        text = self.lib.stub()
+        lines = set(text.splitlines())
+        for want in ("def t_int(x: int) -> int: ...",
+                     "def t_strlen(s: str | bytes | None) -> int: ...",
+                     # [[len(n)]]: the buffer alone, n hidden
+                     "def t_sum_doubles(p: _Buffer | None) -> float: ...",
+                     # [[out]]: joined to the result, the handle a Pointer (NULL: None)
+                     "def thing_open(value: int) -> tuple[int, Pointer | None]: ...",
+                     "def point_add(a: Struct | dict[str, Any] | tuple[Any, ...], "
+                     "b: Struct | dict[str, Any] | tuple[Any, ...]) -> Struct: ...",
+                     "T_RED: int", "T_GREEN: int", "T_BLUE: int", "g_counter: int",
+                     "from sigbind import Callback, Pointer, Struct"):
+            with self.subTest(line=want):
+                self.assertIn(want, lines)
+        ast.parse(text)
+
+    def test_stub_agrees_with_the_calls(self):
+        self.assertEqual(self.lib.t_sum_doubles(__import__("array").array("d", [1.0, 2.5])), 3.5)
+        status, handle = self.lib.thing_open(7)
+        self.assertIsInstance(status, int)
+        self.assertIsInstance(handle, (sigbind.Pointer, type(None)))
+        self.assertIsInstance(self.lib.point_add({"x": 1, "y": 2}, (3, 4)), sigbind.Struct)
+
+    def test_declared_but_missing_functions_are_left_out(self):
+        lib = sigbind.load(os.environ["SIGBIND_TESTLIB"], "int no_such_function_here(int x);")
+        self.assertEqual(lib.missing, ["no_such_function_here"])
+        self.assertNotIn("no_such_function_here", lib.stub())
+
+    def test_stubgen_script_writes_the_stub_of_a_module_library(self):
+        script_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "abi3")
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "zbind.py"), "w") as f:
+                f.write(textwrap.dedent("""
+                    import os, sigbind
+                    lib = sigbind.load(os.environ["SIGBIND_TESTLIB"], "int t_int(int x);")
+                    t_int = lib.t_int
+                    """))
+            out = os.path.join(d, "zbind.pyi")
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join([d, script_dir, os.environ.get("PYTHONPATH", "")]))
+            r = subprocess.run([sys.executable, "-m", "sigbind_stubgen", "zbind:lib", "-o", out], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(out) as f:
+                self.assertIn("def t_int(x: int) -> int: ...\n", f.read())
+            r = subprocess.run([sys.executable, "-m", "sigbind_stubgen", "zbind:t_int"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("zbind.t_int is a builtin_function_or_method, not a sigbind.Library", r.stderr)
 
 
 if __name__ == "__main__":
