@@ -55,7 +55,9 @@ build_wheel:
      <name>-<ver>.dist-info/{METADATA, WHEEL, RECORD, licenses/...}.
 build_editable (PEP 660): the same build in a directory that stays (config setting `build-dir`,
   $SIGBIND_BUILD_DIR, or <project>/build-editable); the wheel holds a .pth file naming the
-  directory where CMake puts <module>.abi3.so, and the stub. Rebuild with `cmake --build <dir>`.
+  directory where CMake puts <module>.abi3.so, and the stub. With [tool.sigbind] packages, the
+  .pth installs an import finder instead (editable_files): the packages load from the source tree,
+  the extension module (also "pkg._native") from the build directory. Rebuild with `cmake --build <dir>`.
 build_sdist: <name>-<ver>.tar.gz with pyproject.toml, PKG-INFO, readme, licenses and `sdist` items.
 
 Environment: SIGBIND_CMAKE (default `cmake`), SIGBIND_BUILD_DIR (reuse/keep a build directory
@@ -817,7 +819,7 @@ def sdk_files(build_dir):
           "--component", "Development"])
     files = [("sigbind_build.py", _read(os.path.abspath(__file__)), 0o644),
              ("sigbind_stubgen.py", _read(os.path.join(HERE, "sigbind_stubgen.py")), 0o644)]
-    for name in ("audit.py", "stable_abi.tsv", "allowlist.tsv"):
+    for name in ("audit.py", "stable_abi.tsv", "allowlist.tsv", "manylinux_audit.py"):
         files.append(("sigbind_sdk/abi3/" + name, _read(os.path.join(HERE, name)), 0o644))
     for dirpath, _, filenames in os.walk(stage):
         for fn in sorted(filenames):
@@ -907,18 +909,72 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
             shutil.rmtree(build_dir, ignore_errors=True)
 
 
+EDITABLE_FINDER = """\
+# {name}.py — written by sigbind_build for the editable install of {dist} {version}: finds its packages in the
+# source tree and its extension module in the build directory (rebuild with `cmake --build {build_dir}`).
+import importlib.machinery
+import importlib.util
+import os
+import sys
+
+PACKAGES = {packages!r}
+EXTENSIONS = {extensions!r}
+
+
+class EditableFinder:
+    \"\"\"A meta path finder for exactly these names, first in sys.meta_path, as setuptools' editable mode does.\"\"\"
+
+    @classmethod
+    def find_spec(cls, fullname, path=None, target=None):
+        so = EXTENSIONS.get(fullname)
+        if so is not None:
+            loader = importlib.machinery.ExtensionFileLoader(fullname, so)
+            return importlib.util.spec_from_file_location(fullname, so, loader=loader)
+        pkg = PACKAGES.get(fullname)
+        if pkg is not None:
+            return importlib.util.spec_from_file_location(fullname, os.path.join(pkg, "__init__.py"),
+                                                          submodule_search_locations=[pkg])
+        return None
+
+
+def install():
+    if not any(getattr(f, "__module__", None) == __name__ for f in sys.meta_path):
+        sys.meta_path.insert(0, EditableFinder)
+"""
+
+
+def editable_files(project, so, build_dir):
+    """(arcname, bytes, mode) of an editable wheel's own files. A plain module: a .pth naming the
+    directory that holds <module>.abi3.so (site.py adds it to sys.path). With [tool.sigbind]
+    packages: a .pth that installs a finder module mapping each package to its source directory
+    and the extension module (a top-level one, or "pkg._native" inside a package) to the built
+    file; stubs inside a package are left out (a site-packages/<pkg>/ holding only them would be
+    a namespace package)."""
+    base = "__editable__.%s-%s" % (project.dist, project.version)
+    if not project.tool.get("packages"):
+        pth = (os.path.dirname(so) + "\n").encode("utf-8")
+        return [(base + ".pth", pth, 0o644)] + common_files(project, so)
+    name = "__editable___%s_%s_finder" % (project.dist, re.sub(r"[^A-Za-z0-9]", "_", project.version))
+    packages = {os.path.basename(os.path.normpath(p)): os.path.abspath(project.file(p))
+                for p in project.tool["packages"]}
+    finder = EDITABLE_FINDER.format(name=name, dist=project.dist, version=project.version, build_dir=build_dir,
+                                    packages=packages, extensions={project.module: os.path.abspath(so)})
+    pth = "import %s; %s.install()\n" % (name, name)
+    files = [(base + ".pth", pth.encode("utf-8"), 0o644), (name + ".py", finder.encode("utf-8"), 0o644)]
+    inside = "." in project.module
+    return files + [f for f in common_files(project, so) if not (inside and f[0].startswith(project.module.split(".")[0] + "/"))]
+
+
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
     project = Project()
     os.makedirs(wheel_directory, exist_ok=True)
     build_dir = os.path.abspath(_setting(config_settings, "build-dir") or os.environ.get("SIGBIND_BUILD_DIR")
                                 or project.file("build-editable"))
-    if project.tool.get("packages"):
-        project.error("editable installs of a project with [tool.sigbind] packages are not supported yet")
+    if "." in project.module:
+        package_files(project)  # the package the module lives in must be listed (the error otherwise)
     so = build_module(project, build_dir, config_settings)
     tag = check_module(so, project.platform(config_settings))
-    # site.py adds each line of a .pth file that names an existing directory to sys.path.
-    pth = (os.path.dirname(so) + "\n").encode("utf-8")
-    files = [("__editable__.%s-%s.pth" % (project.dist, project.version), pth, 0o644)] + common_files(project, so)
+    files = editable_files(project, so, build_dir)
     print("sigbind_build: editable: %s (rebuild with `cmake --build %s`)" % (so, build_dir), file=sys.stderr)
     return write_wheel(project, wheel_directory, files, tag)
 
