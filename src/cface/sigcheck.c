@@ -605,8 +605,10 @@ static bool scan_marker(stubscan *ss, scanner *sc, const char *mark, const char 
     bool ok = read_punct(sc, '(');
     if (!strcmp(mark, "sb__scan_module")) {
         ok = ok && read_literals(sc, &t[0]);
-        if (!ok)
+        if (!ok) {
+            free(t[0].b);
             return false;
+        }
         free(ss->module);
         ss->module = take(&t[0]);
         static const char *const keys[4] = {"functions", "exceptions", "constants", "classes"};
@@ -631,6 +633,8 @@ static bool scan_marker(stubscan *ss, scanner *sc, const char *mark, const char 
             entry *e = new_entry(ss, 'c', array);
             snprintf(e->kind, sizeof e->kind, "%s", kind);
             e->a = take(&t[0]);
+        } else {
+            free(t[0].b);
         }
         return ok;
     }
@@ -913,39 +917,71 @@ static void write_stub_text(text *o, const stubscan *ss, const sb_scope *scope, 
             stub_class(o, ss, &ss->v[i], scope);
 }
 
+static void free_classes(classes *cl)
+{
+    for (size_t i = 0; i < cl->n; i++) {
+        free((void *)cl->v[i].name);
+        free((void *)cl->v[i].user);
+    }
+    free(cl->v);
+}
+
+static void free_stubscan(stubscan *ss)
+{
+    for (size_t i = 0; i < ss->n; i++) {
+        entry *e = &ss->v[i];
+        free(e->array);
+        free(e->a);
+        free(e->b);
+        free(e->c);
+        free(e->d);
+    }
+    free(ss->v);
+    free(ss->module);
+    for (int k = 0; k < 4; k++)
+        free(ss->tables[k]);
+}
+
 /* sigbind-sigcheck --stub out.pyi a.i [b.i ...]: 0, or 1 (no SB_MODULE found), 2 (I/O). */
 static int stub_main(int argc, char **argv)
 {
     stubscan ss = {0};
     classes cl = {0};
-    char **srcs = calloc((size_t)argc, sizeof *srcs);
-    size_t *lens = calloc((size_t)argc, sizeof *lens);
-    text names = {0};
-    if (!srcs || !lens)
-        return 2;
-    for (int i = 3; i < argc; i++) {
-        if (!(srcs[i] = read_file(argv[i], &lens[i]))) {
+    text names = {0}, o = {0};
+    int status = 0;
+    for (int i = 3; i < argc && !status; i++) {
+        size_t len;
+        char *src = read_file(argv[i], &len);
+        if (!src) {
             fprintf(stderr, "sigbind-sigcheck: cannot read %s\n", argv[i]);
-            return 2;
+            status = 2;
+            break;
         }
-        find_classes(srcs[i], srcs[i] + lens[i], &cl);
-        scan_stub_file(&ss, srcs[i], srcs[i] + lens[i]);
+        find_classes(src, src + len, &cl);
+        scan_stub_file(&ss, src, src + len);
+        free(src);
         const char *base = strrchr(argv[i], '/');
         t_printf(&names, "%s%s", i > 3 ? ", " : "", base ? base + 1 : argv[i]);
     }
-    if (!ss.module) {
+    if (!status && !ss.module) {
         fprintf(stderr, "sigbind-sigcheck: no SB_MODULE in %s: no stub written\n", names.b ? names.b : "(no files)");
-        return 1;
+        status = 1;
     }
-    sb_scope scope = {class_lookup, &cl, NULL, 0, NULL};
-    text o = {0};
-    write_stub_text(&o, &ss, &scope, names.b);
-    FILE *f = fopen(argv[2], "wb");
-    if (!f || fwrite(o.b, 1, o.n, f) != o.n || fclose(f) != 0) {
-        fprintf(stderr, "sigbind-sigcheck: cannot write %s\n", argv[2]);
-        return 2;
+    if (!status) {
+        sb_scope scope = {class_lookup, &cl, NULL, 0, NULL};
+        write_stub_text(&o, &ss, &scope, names.b);
+        FILE *f = fopen(argv[2], "wb");
+        bool written = f && fwrite(o.b, 1, o.n, f) == o.n;
+        if ((f && fclose(f) != 0) || !written) {
+            fprintf(stderr, "sigbind-sigcheck: cannot write %s\n", argv[2]);
+            status = 2;
+        }
     }
-    return 0; /* the process ends here: its memory goes with it */
+    free(o.b);
+    free(names.b);
+    free_stubscan(&ss);
+    free_classes(&cl);
+    return status;
 }
 
 int main(int argc, char **argv)
