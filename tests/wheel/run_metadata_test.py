@@ -203,7 +203,7 @@ def main():
             failed += not ok
             print("%s CPython %d.%d.%d: %s" % (("ok  " if ok else "FAIL",) + ver
                                              + (p.stdout.strip().splitlines()[-1] if ok else p.stdout,)), flush=True)
-        failed += editable(root, project, work, jobs[-1], prefix)
+        failed += editable(root, project, work, max(jobs, key=lambda j: j[1]), prefix)
         print("metadata round trip: %d interpreter(s), %d failed" % (len(jobs), failed))
         return 1 if failed or len(jobs) < args.min else 0
     finally:
