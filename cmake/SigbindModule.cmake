@@ -103,6 +103,8 @@ function(sigbind_check_signatures name)
     COMMENT "sigbind: writing the type stub ${name}.pyi")
   add_custom_target(${name}_stub DEPENDS ${_stub})
   add_dependencies(${name} ${name}_stub)
+  # A new stub relinks the module, so the copy below follows it (also when only the tool changed).
+  set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS ${_stub})
   add_custom_command(TARGET ${name} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -E copy_if_different ${_stub} $<TARGET_FILE_DIR:${name}>/${name}.pyi
     VERBATIM)

@@ -528,6 +528,7 @@ typedef struct entry {
     char what;       /* 'f' function or method, 'd' field, 'e' exception, 'c' constant, 'k' class */
     char kind[16];   /* f: FUNCTION, METHOD, ...; c: INT, FLOAT, STR */
     char *array;     /* the table it is in ("" when not in one) */
+    bool open;       /* k: its .flags may say SB_SUBCLASSABLE (else the stub marks it @final) */
     char *a, *b, *c, *d; /* f: fn, signature; d: struct, member, decl, flags; e: name, base;
                             c: name; k: name, base, methods, fields */
 } entry;
@@ -594,6 +595,27 @@ static char *designated(scanner *sc)
         return take(&t);
     char id[128];
     return read_ident(sc, id, sizeof id) ? dup_text(id, strlen(id)) : NULL;
+}
+
+/* A class's `.flags = ...` (preprocessed: SB_SUBCLASSABLE stays an enumerator's name): may the
+ * class be derived from? A numeric expression the scan cannot judge counts as yes (no @final). */
+static bool class_open(scanner *sc)
+{
+    const char *t = sc->s;
+    int depth = 0;
+    while (sc->s < sc->end && !(depth == 0 && (*sc->s == ',' || *sc->s == '}'))) {
+        depth += *sc->s == '(' ? 1 : *sc->s == ')' ? -1 : 0;
+        sc->s++;
+    }
+    size_t n = (size_t)(sc->s - t);
+    bool named = false, nonzero = false;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 15 <= n && !strncmp(t + i, "SB_SUBCLASSABLE", 15))
+            return true;
+        named |= (t[i] == 'S' && i + 3 <= n && !strncmp(t + i, "SB_", 3));
+        nonzero |= t[i] >= '1' && t[i] <= '9';
+    }
+    return !named && nonzero;
 }
 
 /* One marker at sc (after its name); false if its arguments are not the expected literals. */
@@ -714,7 +736,9 @@ static void scan_stub_file(stubscan *ss, const char *src, const char *end)
         } else if (ch == '.' && depth == 2 && cls) {
             scanner sc = {p + 1, end};
             char key[32];
-            if (read_ident(&sc, key, sizeof key)) {
+            if (read_ident(&sc, key, sizeof key) && !strcmp(key, "flags") && read_punct(&sc, '=')) {
+                cls->open = class_open(&sc);
+            } else if (key[0]) {
                 char **slot = !strcmp(key, "name") ? &cls->a : !strcmp(key, "base") ? &cls->b
                             : !strcmp(key, "methods") ? &cls->c : !strcmp(key, "fields") ? &cls->d : NULL;
                 char *v = slot ? designated(&sc) : NULL;
@@ -847,7 +871,8 @@ static void stub_field(text *o, const entry *e)
 
 static void stub_class(text *o, const stubscan *ss, const entry *k, const sb_scope *scope)
 {
-    t_printf(o, "\nclass %s%s%s%s:\n", k->a, k->b ? "(" : "", k->b ? k->b : "", k->b ? ")" : "");
+    t_printf(o, "\n%sclass %s%s%s%s:\n", k->open ? "" : "@final\n", k->a, k->b ? "(" : "", k->b ? k->b : "",
+             k->b ? ")" : "");
     size_t start = o->n;
     for (size_t i = 0; i < ss->n; i++)
         if (in_table(&ss->v[i], 'd', k->d))
@@ -888,6 +913,7 @@ static void write_stub_text(text *o, const stubscan *ss, const sb_scope *scope, 
     t_printf(o, "# %s.pyi — type stub of %s.abi3.so, written by sigbind-sigcheck from the signature tables of %s. "
                 "Do not edit.\n", ss->module, ss->module, sources);
     t_puts(o, sb__stub_prelude());
+    t_puts(o, "from typing import final\n"); /* classes without SB_SUBCLASSABLE */
     for (size_t i = 0; i < ss->n; i++) {
         const entry *e = &ss->v[i];
         if (in_table(e, 'e', ss->tables[1])) {

@@ -102,6 +102,25 @@ class ModuleStubs(unittest.TestCase):
                 checked += 1
         self.assertGreater(checked, 20)
 
+    def test_final_exactly_where_the_runtime_refuses_subclasses(self):
+        checked = 0
+        for mod in (cface_classes, classes):
+            text, tree = stub_of(mod)
+            for node in tree.body:
+                if not isinstance(node, ast.ClassDef) or node.name == "_Pointer" or node.bases and \
+                        getattr(node.bases[0], "id", "").endswith(("Error", "Exception")):
+                    continue
+                final = any(getattr(d, "id", None) == "final" for d in node.decorator_list)
+                try:
+                    type("Derived", (getattr(mod, node.name),), {})
+                    refused = False
+                except TypeError:
+                    refused = True
+                with self.subTest(cls=node.name):
+                    self.assertEqual(final, refused)
+                checked += 1
+        self.assertGreater(checked, 15)
+
     def test_annotations_follow_the_converters(self):
         text, _ = stub_of(cface_test)
         # const char * in: str, bytes or None (NULL); a char * result is text or None

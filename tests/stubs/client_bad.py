@@ -17,3 +17,7 @@ example_pkg.no_such_function()  # error: "no_such_function" is not a known attri
 add("1")  # error: parameter "a"
 sigbind.load(3)  # error: parameter "name"
 tlib.thing_open()  # error: Argument missing for parameter "value"
+
+
+class MyStats(example_pkg.Stats):  # error: "Stats" is marked final
+    pass

@@ -54,3 +54,7 @@ a: int = add(1)
 a = add(1, b=2)
 lib: sigbind.Library = sigbind.load(None)
 text: str = lib.stub()
+
+
+class MyBase(classes.BaseClass):  # SB_SUBCLASSABLE: derived from in Python
+    pass
