@@ -3,6 +3,7 @@ import classes
 import example_pkg
 import sigbind
 import tlib
+import zlib_binding
 from meta_pkg._native import add
 
 example_pkg.factorial("5")  # error: parameter "n"
@@ -21,3 +22,4 @@ tlib.thing_open()  # error: Argument missing for parameter "value"
 
 class MyStats(example_pkg.Stats):  # error: "Stats" is marked final
     pass
+zlib_binding.crc32(0, "text")  # error: Argument missing for parameter "len"

@@ -6,6 +6,7 @@ import classes
 import example_pkg
 import sigbind
 import tlib
+import zlib_binding
 from example_pkg import EmptyError, Stats
 from meta_pkg._native import add
 
@@ -52,6 +53,8 @@ counter: int = tlib.g_counter
 
 a: int = add(1)
 a = add(1, b=2)
+crc: int = zlib_binding.crc32(0, b"abc", 3)
+version: Optional[str] = zlib_binding.zlibVersion()
 lib: sigbind.Library = sigbind.load(None)
 text: str = lib.stub()
 

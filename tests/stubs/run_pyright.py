@@ -4,8 +4,9 @@
 1. the stubs themselves type-check with zero errors: abi3/sigbind.pyi; the stubs sigbind-sigcheck
    --stub writes for examples/wheel_project (example_pkg) and tests/wheel/meta_project
    (meta_pkg._native, from their C sources, as sigbind_add_module does when the backend builds
-   them) and for the build's C-face modules (classes, cface_test, cface_classes); and the stub
-   Library.stub() writes for tests/py/testlib.c (as tlib.pyi);
+   them) and for the build's C-face modules (classes, cface_test, cface_classes); and the stubs
+   Library.stub() writes for tests/py/testlib.c (as tlib.pyi) and for zlib after
+   include("zlib.h") (as zlib_binding.pyi: 190 functions of a real header);
 2. client_ok.py, typed use of all of them, type-checks with zero errors;
 3. client_bad.py gets exactly one error on each line marked `# error: <text>`, containing that
    text, and no other error.
@@ -52,6 +53,17 @@ def library_stub(args, out):
     env = dict(os.environ, PYTHONPATH=args.module_dir)
     subprocess.check_call([sys.executable, "-c", code, args.testlib, os.path.join(HERE, "tlib_decls.h"), out],
                           env=env)
+
+
+def header_stub(args, out):
+    """Library.stub() of a real header: zlib (zlib.h from zlib1g-dev, which scripts/setup.sh installs)."""
+    code = ("import sigbind, sys\n"
+            "lib = sigbind.load('z')\n"
+            "print(lib.include('zlib.h'))\n"
+            "open(sys.argv[1], 'w').write(lib.stub())\n")
+    env = dict(os.environ, PYTHONPATH=args.module_dir)
+    out_text = subprocess.check_output([sys.executable, "-c", code, out], env=env, universal_newlines=True)
+    print("zlib.h: %s -> %s" % (out_text.strip(), os.path.basename(out)))
 
 
 def run(pyright, project_dir, files, version):
@@ -105,6 +117,7 @@ def main():
         for mod in ("classes", "cface_test", "cface_classes"):
             shutil.copy(os.path.join(args.module_dir, mod + ".pyi"), stubs)
         library_stub(args, os.path.join(stubs, "tlib.pyi"))
+        header_stub(args, os.path.join(stubs, "zlib_binding.pyi"))
         for client in ("client_ok.py", "client_bad.py"):
             shutil.copy(os.path.join(HERE, client), work)
         stub_files = sorted(os.path.relpath(os.path.join(d, f), work) for d, _, fs in os.walk(stubs) for f in fs
