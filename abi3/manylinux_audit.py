@@ -5,14 +5,19 @@ For each ELF file: its DT_NEEDED libraries must be in the policy's allow-list an
 version it requires (GLIBC_, GLIBCXX_, CXXABI_, GCC_) may be newer than the policy's (the same
 check the build backend makes before it tags a wheel, sigbind_build.policy_problems); --allow adds
 a library to the allow-list (libpython3.so for programs that embed Python). Prints one
-line per file; exit 0 when all pass, 1 otherwise. The ctest abi3_glibc_audit runs it on
+line per file; exit 0 when all pass, 1 otherwise. sigbind's wheel ships it in sigbind_sdk/abi3/
+for extension authors (`python <site-packages>/sigbind_sdk/abi3/manylinux_audit.py yourmod.abi3.so`).
+The ctest abi3_glibc_audit runs it on
 sigbind.abi3.so and every module and program of the build that links the runtime.
 """
 import argparse
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+# abi3/ of the source tree holds the backend; in sigbind's wheel this file is sigbind_sdk/abi3/ and
+# the backend sigbind_build.py sits two levels up, in site-packages.
+sys.path[:0] = [HERE, os.path.dirname(os.path.dirname(HERE))]
 import sigbind_build  # noqa: E402
 
 

@@ -20,7 +20,10 @@ to build; the backend reads it with the small TOML reader below (tomllib exists 
                                       # "pkg._native": _native.abi3.so, shipped as pkg/_native.abi3.so
     packages = ["src/pkg"]            # Python packages (directories: .py files and data) the wheel ships
     targets = ["example_pkg"]         # CMake targets to build (default: all)
-    stub = "example_pkg.pyi"          # optional type stub, shipped as <module>.pyi and <module>-stubs/
+    stub = "example_pkg.pyi"          # the type stub, shipped as <module>.pyi and <module>-stubs/ (a module in
+                                      # a package: <pkg>/<name>.pyi and <pkg>/py.typed). Default: the stub
+                                      # sigbind_add_module generates from the module's signature tables;
+                                      # false: none
     license-files = ["LICENSE"]       # License-File:, shipped in .dist-info/licenses/ and the sdist
     sdist = ["CMakeLists.txt", "src"] # what the sdist carries besides pyproject.toml, readme, licenses
     cmake-args = ["-DFOO=ON"]         # extra configure arguments
@@ -43,15 +46,18 @@ build_wheel:
      refuses to tag the wheel and names each offending library, version and symbol.
   3. Tag `cp37-abi3-<policy>`: manylinux2014 is `manylinux_2_17_<arch>.manylinux2014_<arch>`
      (PEP 600 name + PEP 599 alias; WHEEL gets one Tag line for each).
-  4. Writes the wheel: <module>.abi3.so, the stub (see STUB_LAYOUT), the license files, and with
-     `sdk = true` sigbind_build.py plus sigbind_sdk/ (`cmake --install --component Development`:
+  4. Writes the wheel: <module>.abi3.so, the stub (see STUB_LAYOUT; by default the one
+     sigbind_add_module generated from the module's signature tables), the license files, and with
+     `sdk = true` sigbind_build.py, sigbind_stubgen.py (python -m sigbind_stubgen) plus sigbind_sdk/ (`cmake --install --component Development`:
      sigbind.h, libsigbind.a with libffi inside, the CPython headers the runtime was compiled
      against, lib/cmake/sigbind, pkg-config files, the libpython3.so link stand-in; no absolute
      path of the build machine; and the audits), then
      <name>-<ver>.dist-info/{METADATA, WHEEL, RECORD, licenses/...}.
 build_editable (PEP 660): the same build in a directory that stays (config setting `build-dir`,
   $SIGBIND_BUILD_DIR, or <project>/build-editable); the wheel holds a .pth file naming the
-  directory where CMake puts <module>.abi3.so, and the stub. Rebuild with `cmake --build <dir>`.
+  directory where CMake puts <module>.abi3.so, and the stub. With [tool.sigbind] packages, the
+  .pth installs an import finder instead (editable_files): the packages load from the source tree,
+  the extension module (also "pkg._native") from the build directory. Rebuild with `cmake --build <dir>`.
 build_sdist: <name>-<ver>.tar.gz with pyproject.toml, PKG-INFO, readme, licenses and `sdist` items.
 
 Environment: SIGBIND_CMAKE (default `cmake`), SIGBIND_BUILD_DIR (reuse/keep a build directory
@@ -379,8 +385,8 @@ class Project:
             if key in t and not _is_strs(t[key]):
                 self.error("[tool.sigbind] %s must be %s" % (key, _LIST))
         for key in ("module", "stub", "version-from", "platform"):
-            if key in t and not isinstance(t[key], str):
-                self.error("[tool.sigbind] %s must be %s" % (key, _STR))
+            if key in t and not isinstance(t[key], str) and not (key == "stub" and t[key] is False):
+                self.error("[tool.sigbind] %s must be %s" % (key, _STR + (" or false" if key == "stub" else "")))
         for pkg in t.get("packages", []):
             if not os.path.isfile(os.path.join(self.root, pkg, "__init__.py")):
                 self.error("[tool.sigbind] packages: %r is not a directory with an __init__.py" % pkg)
@@ -738,12 +744,25 @@ def _read(path):
         return f.read()
 
 
-def common_files(project):
+def stub_data(project, so):
+    """The module's type stub: [tool.sigbind] stub (a file of the project) if given, else the
+    <module>.pyi that sigbind_add_module wrote next to the built <module>.abi3.so from the module's
+    signature tables (sigbind-sigcheck --stub), else None (`stub = false`, or a module not built
+    by sigbind_add_module)."""
+    stub = project.tool.get("stub")
+    if stub is False:
+        return None
+    if stub:
+        return _read(project.file(stub))
+    generated = so[:-len(".abi3.so")] + ".pyi" if so and so.endswith(".abi3.so") else None
+    return _read(generated) if generated and os.path.isfile(generated) else None
+
+
+def common_files(project, so=None):
     """(arcname, bytes, mode) of the stub and license files, for wheels and editable wheels."""
     files = []
-    stub = project.tool.get("stub")
-    if stub:
-        data = _read(project.file(stub))
+    data = stub_data(project, so)
+    if data is not None:
         if "." in project.module:
             # A module inside a package: its stub sits next to it; the package carries py.typed.
             top = project.module.split(".")[0]
@@ -798,8 +817,9 @@ def sdk_files(build_dir):
     shutil.rmtree(stage, ignore_errors=True)
     _run([os.environ.get("SIGBIND_CMAKE", "cmake"), "--install", build_dir, "--prefix", stage,
           "--component", "Development"])
-    files = [("sigbind_build.py", _read(os.path.abspath(__file__)), 0o644)]
-    for name in ("audit.py", "stable_abi.tsv", "allowlist.tsv"):
+    files = [("sigbind_build.py", _read(os.path.abspath(__file__)), 0o644),
+             ("sigbind_stubgen.py", _read(os.path.join(HERE, "sigbind_stubgen.py")), 0o644)]
+    for name in ("audit.py", "stable_abi.tsv", "allowlist.tsv", "manylinux_audit.py"):
         files.append(("sigbind_sdk/abi3/" + name, _read(os.path.join(HERE, name)), 0o644))
     for dirpath, _, filenames in os.walk(stage):
         for fn in sorted(filenames):
@@ -880,7 +900,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
         so = build_module(project, build_dir, config_settings)
         tag = check_module(so, project.platform(config_settings))
         files = ([(project.module_path(".abi3.so"), _read(so), 0o755)] + package_files(project)
-                 + common_files(project))
+                 + common_files(project, so))
         if project.sdk:
             files += sdk_files(build_dir)
         return write_wheel(project, wheel_directory, files, tag)
@@ -889,18 +909,72 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
             shutil.rmtree(build_dir, ignore_errors=True)
 
 
+EDITABLE_FINDER = """\
+# {name}.py — written by sigbind_build for the editable install of {dist} {version}: finds its packages in the
+# source tree and its extension module in the build directory (rebuild with `cmake --build {build_dir}`).
+import importlib.machinery
+import importlib.util
+import os
+import sys
+
+PACKAGES = {packages!r}
+EXTENSIONS = {extensions!r}
+
+
+class EditableFinder:
+    \"\"\"A meta path finder for exactly these names, first in sys.meta_path, as setuptools' editable mode does.\"\"\"
+
+    @classmethod
+    def find_spec(cls, fullname, path=None, target=None):
+        so = EXTENSIONS.get(fullname)
+        if so is not None:
+            loader = importlib.machinery.ExtensionFileLoader(fullname, so)
+            return importlib.util.spec_from_file_location(fullname, so, loader=loader)
+        pkg = PACKAGES.get(fullname)
+        if pkg is not None:
+            return importlib.util.spec_from_file_location(fullname, os.path.join(pkg, "__init__.py"),
+                                                          submodule_search_locations=[pkg])
+        return None
+
+
+def install():
+    if not any(getattr(f, "__module__", None) == __name__ for f in sys.meta_path):
+        sys.meta_path.insert(0, EditableFinder)
+"""
+
+
+def editable_files(project, so, build_dir):
+    """(arcname, bytes, mode) of an editable wheel's own files. A plain module: a .pth naming the
+    directory that holds <module>.abi3.so (site.py adds it to sys.path). With [tool.sigbind]
+    packages: a .pth that installs a finder module mapping each package to its source directory
+    and the extension module (a top-level one, or "pkg._native" inside a package) to the built
+    file; stubs inside a package are left out (a site-packages/<pkg>/ holding only them would be
+    a namespace package)."""
+    base = "__editable__.%s-%s" % (project.dist, project.version)
+    if not project.tool.get("packages"):
+        pth = (os.path.dirname(so) + "\n").encode("utf-8")
+        return [(base + ".pth", pth, 0o644)] + common_files(project, so)
+    name = "__editable___%s_%s_finder" % (project.dist, re.sub(r"[^A-Za-z0-9]", "_", project.version))
+    packages = {os.path.basename(os.path.normpath(p)): os.path.abspath(project.file(p))
+                for p in project.tool["packages"]}
+    finder = EDITABLE_FINDER.format(name=name, dist=project.dist, version=project.version, build_dir=build_dir,
+                                    packages=packages, extensions={project.module: os.path.abspath(so)})
+    pth = "import %s; %s.install()\n" % (name, name)
+    files = [(base + ".pth", pth.encode("utf-8"), 0o644), (name + ".py", finder.encode("utf-8"), 0o644)]
+    inside = "." in project.module
+    return files + [f for f in common_files(project, so) if not (inside and f[0].startswith(project.module.split(".")[0] + "/"))]
+
+
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
     project = Project()
     os.makedirs(wheel_directory, exist_ok=True)
     build_dir = os.path.abspath(_setting(config_settings, "build-dir") or os.environ.get("SIGBIND_BUILD_DIR")
                                 or project.file("build-editable"))
-    if project.tool.get("packages"):
-        project.error("editable installs of a project with [tool.sigbind] packages are not supported yet")
+    if "." in project.module:
+        package_files(project)  # the package the module lives in must be listed (the error otherwise)
     so = build_module(project, build_dir, config_settings)
     tag = check_module(so, project.platform(config_settings))
-    # site.py adds each line of a .pth file that names an existing directory to sys.path.
-    pth = (os.path.dirname(so) + "\n").encode("utf-8")
-    files = [("__editable__.%s-%s.pth" % (project.dist, project.version), pth, 0o644)] + common_files(project)
+    files = editable_files(project, so, build_dir)
     print("sigbind_build: editable: %s (rebuild with `cmake --build %s`)" % (so, build_dir), file=sys.stderr)
     return write_wheel(project, wheel_directory, files, tag)
 
@@ -924,7 +998,7 @@ def build_sdist(sdist_directory, config_settings=None):
     items = ["pyproject.toml"] + ([readme[0]] if readme and readme[0] else []) + project.license_files()
     # What the wheel needs besides: the stub, the Python packages, the version source, and the `sdist` items.
     for key in ("stub", "version-from"):
-        if project.tool.get(key):
+        if isinstance(project.tool.get(key), str):
             items.append(project.tool[key])
     items += project.tool.get("packages", [])
     items += [i for i in project.tool.get("sdist", []) if i not in items]

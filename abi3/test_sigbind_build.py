@@ -183,6 +183,42 @@ ep = "pkg:obj"
         self.assertEqual(arcs, ["pkg/__init__.py", "pkg/data/d.txt"])
 
 
+class StubChoice(unittest.TestCase):
+    """Which stub a wheel ships: [tool.sigbind] stub, else the one sigbind_add_module generated."""
+    project = MetadataFields.project
+    error = MetadataFields.error
+    BASE = '[project]\nname = "m"\nversion = "1"\n[tool.sigbind]\nmodule = "m"\n'
+
+    def built(self, project):
+        so = os.path.join(project.root, "build", "m.abi3.so")
+        os.makedirs(os.path.dirname(so))
+        with open(so, "wb") as f:
+            f.write(b"\x7fELF")
+        with open(so[:-len(".abi3.so")] + ".pyi", "w", encoding="utf-8") as f:
+            f.write("def generated() -> int: ...\n")
+        return so
+
+    def test_generated_stub_is_shipped_with_py_typed(self):
+        p = self.project(self.BASE)
+        files = {arc: data for arc, data, _ in sigbind_build.common_files(p, self.built(p))}
+        self.assertEqual(files["m.pyi"], b"def generated() -> int: ...\n")
+        self.assertEqual(files["m-stubs/__init__.pyi"], files["m.pyi"])
+        self.assertEqual(files["m-stubs/py.typed"], b"")
+
+    def test_hand_written_stub_wins(self):
+        p = self.project(self.BASE + 'stub = "own.pyi"\n', files=["own.pyi"])
+        files = {arc: data for arc, data, _ in sigbind_build.common_files(p, self.built(p))}
+        self.assertEqual(files["m.pyi"], b"text of own.pyi\n")
+
+    def test_stub_false_ships_none(self):
+        p = self.project(self.BASE + "stub = false\n")
+        arcs = [arc for arc, _, _ in sigbind_build.common_files(p, self.built(p))]
+        self.assertFalse([a for a in arcs if "pyi" in a or "py.typed" in a], arcs)
+
+    def test_stub_of_another_type_is_an_error(self):
+        self.error(self.BASE + "stub = 1\n", "[tool.sigbind] stub must be a string or false")
+
+
 class ManylinuxPolicy(unittest.TestCase):
     """The tag is the policy the binary meets; a binary needing more than its tag is refused."""
 

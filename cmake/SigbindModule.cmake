@@ -4,7 +4,8 @@
 # sigbind_add_module(<name> SOURCES <files...> [OUTPUT_DIRECTORY <dir>] [NO_SIGNATURE_CHECK]):
 # a C-face extension module, <name>.abi3.so, built on the static runtime (one binary for CPython >= 3.7).
 # Every .c source's tables are checked against their signature strings at build time
-# (sigbind_check_signatures below) unless NO_SIGNATURE_CHECK is given.
+# (sigbind_check_signatures below) unless NO_SIGNATURE_CHECK is given; the same scan writes the
+# module's type stub <name>.pyi next to <name>.abi3.so.
 set(_SIGBIND_MODULE_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 if(POLICY CMP0116)
   cmake_policy(SET CMP0116 NEW) # the checker's depfile, as Ninja wants it (recorded with the functions below)
@@ -60,6 +61,7 @@ function(sigbind_check_signatures name)
   set(_defs "$<TARGET_PROPERTY:${name},COMPILE_DEFINITIONS>")
   set(_dir ${CMAKE_CURRENT_BINARY_DIR}/${name}.sigcheck)
   set(_outs "")
+  set(_scans "")
   foreach(_src IN LISTS ARGN)
     get_filename_component(_abs "${_src}" ABSOLUTE)
     if(NOT _abs MATCHES "\\.c$")
@@ -75,6 +77,7 @@ function(sigbind_check_signatures name)
       set(_depfile DEPFILE ${_i}.d)
     endif()
     add_custom_command(OUTPUT ${_out}
+      BYPRODUCTS ${_i}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${_dir}
       COMMAND ${CMAKE_C_COMPILER} -E -DSIGBIND_SCAN ${_depfile_args}
               "$<$<BOOL:${_defs}>:-D$<JOIN:${_defs},;-D>>" "$<$<BOOL:${_incs}>:-I$<JOIN:${_incs},;-I>>"
@@ -85,10 +88,26 @@ function(sigbind_check_signatures name)
       COMMAND_EXPAND_LISTS VERBATIM
       COMMENT "sigbind: checking the tables of ${_src} against their signatures")
     list(APPEND _outs ${_out})
+    list(APPEND _scans ${_i})
   endforeach()
   if(NOT _outs)
     return()
   endif()
+  # The type stub: the same scans, all sources at once (README.md "Type stubs"), written next to
+  # the module as <name>.pyi.
+  set(_stub ${_dir}/${name}.pyi)
+  add_custom_command(OUTPUT ${_stub}
+    COMMAND ${_tool} --stub ${_stub} ${_scans}
+    DEPENDS ${_outs} ${_tool_dep}
+    VERBATIM
+    COMMENT "sigbind: writing the type stub ${name}.pyi")
+  add_custom_target(${name}_stub DEPENDS ${_stub})
+  add_dependencies(${name} ${name}_stub)
+  # A new stub relinks the module, so the copy below follows it (also when only the tool changed).
+  set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS ${_stub})
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different ${_stub} $<TARGET_FILE_DIR:${name}>/${name}.pyi
+    VERBATIM)
   add_library(${name}_sigcheck OBJECT ${_outs})
   if(TARGET sigbind_runtime)
     target_link_libraries(${name}_sigcheck PRIVATE sigbind_runtime)

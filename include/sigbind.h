@@ -516,7 +516,21 @@ void sb_error_print(void);
 #define SB_STATIC_METHOD(fn, signature, doc) sb__scan_fn(STATIC_METHOD, __FILE__, __LINE__, #fn, signature)
 #define SB_GETTER(fn, signature, doc) sb__scan_fn(GETTER, __FILE__, __LINE__, #fn, signature)
 #define SB_SETTER(fn, signature, doc) sb__scan_fn(SETTER, __FILE__, __LINE__, #fn, signature)
-#define SB_FIELD(Struct, field, decl, flags, doc) sb__scan_field(__FILE__, __LINE__, #Struct, #field, decl)
+#define SB_FIELD(Struct, field, decl, flags, doc) sb__scan_field(__FILE__, __LINE__, #Struct, #field, decl, #flags)
+#endif
+/* The same scan writes the module's type stub, <name>.pyi (README.md "Type stubs"): its
+ * exceptions, constants and module name become markers too. */
+#ifdef SIGBIND_SCAN
+#undef SB_EXCEPTION
+#undef SB_INT
+#undef SB_FLOAT
+#undef SB_STR
+#undef SB_MODULE
+#define SB_EXCEPTION(name, base, doc) sb__scan_exc(__FILE__, __LINE__, name, #base)
+#define SB_INT(name, value) sb__scan_const(INT, name)
+#define SB_FLOAT(name, value) sb__scan_const(FLOAT, name)
+#define SB_STR(name, value) sb__scan_const(STR, name)
+#define SB_MODULE(modname, ...) sb__scan_module(#modname, __VA_ARGS__)
 #endif
 
 #ifdef __cplusplus

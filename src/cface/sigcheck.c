@@ -1,4 +1,4 @@
-/* sigcheck.c — build-time checker of C-face tables: preprocessed module source -> a C file of _Static_asserts (plain C, core only). */
+/* sigcheck.c — build-time tool of C-face tables: preprocessed sources -> a C file of _Static_asserts, and the module's .pyi stub (plain C, core only). */
 /*
  * sigbind_add_module runs this once per source of a C-face module (it is not
  * part of the runtime):
@@ -473,8 +473,13 @@ static void read_marker(out *o, scanner *sc, bool field)
         ok = read_ident(sc, kind, sizeof kind) && read_punct(sc, ',');
     ok = ok && read_literals(sc, &file) && read_punct(sc, ',') && read_number(sc, &line) && read_punct(sc, ',') &&
          read_literals(sc, &a) && read_punct(sc, ',') && read_literals(sc, &b);
-    if (ok && field)
+    if (ok && field) {
         ok = read_punct(sc, ',') && read_literals(sc, &c);
+        text flags = {0}; /* #flags: the stub writer reads it */
+        if (ok && read_punct(sc, ','))
+            ok = read_literals(sc, &flags);
+        free(flags.b);
+    }
     ok = ok && read_punct(sc, ')');
     if (!ok) {
         fprintf(stderr, "%s:%ld: error: an SB_%s entry whose signature is not a string literal\n",
@@ -508,10 +513,510 @@ static char *read_file(const char *path, size_t *len)
     return t.b;
 }
 
+/* ------------------------------------------------------------------ */
+/* The type stub: sigbind-sigcheck --stub <module.pyi> <preprocessed.i>...  */
+/*
+ * Reads the markers of every source of one module (functions, methods, properties, fields,
+ * exceptions, constants, SB_MODULE) and the class definitions' `.name`, `.base`, `.methods`,
+ * `.fields` initializers, each with the table (array) it sits in; SB_MODULE's `.functions` /
+ * `.exceptions` / `.constants` / `.classes` name the module's tables, a class's `.methods` /
+ * `.fields` its own. Each signature is parsed and planned as the runtime does and written with
+ * core's annotations (src/core/stubtext.c): what the converters accept and return.
+ */
+
+typedef struct entry {
+    char what;       /* 'f' function or method, 'd' field, 'e' exception, 'c' constant, 'k' class */
+    char kind[16];   /* f: FUNCTION, METHOD, ...; c: INT, FLOAT, STR */
+    char *array;     /* the table it is in ("" when not in one) */
+    bool open;       /* k: its .flags may say SB_SUBCLASSABLE (else the stub marks it @final) */
+    char *a, *b, *c, *d; /* f: fn, signature; d: struct, member, decl, flags; e: name, base;
+                            c: name; k: name, base, methods, fields */
+} entry;
+
+typedef struct stubscan {
+    entry *v;
+    size_t n, cap;
+    char *module;
+    char *tables[4]; /* functions, exceptions, constants, classes */
+} stubscan;
+
+static entry *new_entry(stubscan *ss, char what, const char *array)
+{
+    if (ss->n == ss->cap) {
+        ss->cap = ss->cap ? ss->cap * 2 : 32;
+        ss->v = realloc(ss->v, ss->cap * sizeof *ss->v);
+        if (!ss->v)
+            exit(2);
+    }
+    entry *e = &ss->v[ss->n++];
+    memset(e, 0, sizeof *e);
+    e->what = what;
+    e->array = dup_text(array, strlen(array));
+    return e;
+}
+
+static char *take(text *t) { return t->b ? t->b : dup_text("", 0); }
+
+/* The array whose initializer opens at the '{' at p: "name" of `name[...] = {`, else "". */
+static void array_before(const char *src, const char *p, char *out, size_t cap)
+{
+    out[0] = '\0';
+    while (p > src && isspace((unsigned char)p[-1]))
+        p--;
+    if (p == src || *--p != '=')
+        return;
+    while (p > src && isspace((unsigned char)p[-1]))
+        p--;
+    if (p == src || p[-1] != ']')
+        return;
+    while (p > src && p[-1] != '[')
+        p--;
+    if (p == src)
+        return;
+    p--;
+    while (p > src && isspace((unsigned char)p[-1]))
+        p--;
+    const char *e = p;
+    while (p > src && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+        p--;
+    if (e > p && (size_t)(e - p) < cap) {
+        memcpy(out, p, (size_t)(e - p));
+        out[e - p] = '\0';
+    }
+}
+
+/* `= "text"` or `= ident` after a designator: the text, or NULL. */
+static char *designated(scanner *sc)
+{
+    if (!read_punct(sc, '='))
+        return NULL;
+    text t = {0};
+    if (read_literals(sc, &t))
+        return take(&t);
+    char id[128];
+    return read_ident(sc, id, sizeof id) ? dup_text(id, strlen(id)) : NULL;
+}
+
+/* A class's `.flags = ...` (preprocessed: SB_SUBCLASSABLE stays an enumerator's name): may the
+ * class be derived from? A numeric expression the scan cannot judge counts as yes (no @final). */
+static bool class_open(scanner *sc)
+{
+    const char *t = sc->s;
+    int depth = 0;
+    while (sc->s < sc->end && !(depth == 0 && (*sc->s == ',' || *sc->s == '}'))) {
+        depth += *sc->s == '(' ? 1 : *sc->s == ')' ? -1 : 0;
+        sc->s++;
+    }
+    size_t n = (size_t)(sc->s - t);
+    bool named = false, nonzero = false;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 15 <= n && !strncmp(t + i, "SB_SUBCLASSABLE", 15))
+            return true;
+        named |= (t[i] == 'S' && i + 3 <= n && !strncmp(t + i, "SB_", 3));
+        nonzero |= t[i] >= '1' && t[i] <= '9';
+    }
+    return !named && nonzero;
+}
+
+/* One marker at sc (after its name); false if its arguments are not the expected literals. */
+static bool scan_marker(stubscan *ss, scanner *sc, const char *mark, const char *array)
+{
+    text t[6] = {{0}};
+    char kind[16] = "";
+    long line;
+    bool ok = read_punct(sc, '(');
+    if (!strcmp(mark, "sb__scan_module")) {
+        ok = ok && read_literals(sc, &t[0]);
+        if (!ok) {
+            free(t[0].b);
+            return false;
+        }
+        free(ss->module);
+        ss->module = take(&t[0]);
+        static const char *const keys[4] = {"functions", "exceptions", "constants", "classes"};
+        char key[32];
+        while (read_punct(sc, ',')) {
+            if (!read_punct(sc, '.') || !read_ident(sc, key, sizeof key))
+                break;
+            char *v = designated(sc);
+            for (int k = 0; k < 4; k++)
+                if (v && !strcmp(key, keys[k])) {
+                    free(ss->tables[k]);
+                    ss->tables[k] = v;
+                    v = NULL;
+                }
+            free(v);
+        }
+        return true;
+    }
+    if (!strcmp(mark, "sb__scan_const")) {
+        ok = ok && read_ident(sc, kind, sizeof kind) && read_punct(sc, ',') && read_literals(sc, &t[0]);
+        if (ok) {
+            entry *e = new_entry(ss, 'c', array);
+            snprintf(e->kind, sizeof e->kind, "%s", kind);
+            e->a = take(&t[0]);
+        } else {
+            free(t[0].b);
+        }
+        return ok;
+    }
+    bool fn = !strcmp(mark, "sb__scan_fn"), field = !strcmp(mark, "sb__scan_field");
+    if (fn)
+        ok = ok && read_ident(sc, kind, sizeof kind) && read_punct(sc, ',');
+    ok = ok && read_literals(sc, &t[5]) && read_punct(sc, ',') && read_number(sc, &line);
+    int nargs = fn || !field ? 2 : 4;
+    for (int i = 0; ok && i < nargs; i++)
+        ok = read_punct(sc, ',') && read_literals(sc, &t[i]);
+    if (ok) {
+        entry *e = new_entry(ss, fn ? 'f' : field ? 'd' : 'e', array);
+        snprintf(e->kind, sizeof e->kind, "%s", kind);
+        e->a = take(&t[0]);
+        e->b = take(&t[1]);
+        e->c = nargs > 2 ? take(&t[2]) : NULL;
+        e->d = nargs > 3 ? take(&t[3]) : NULL;
+        size_t n = strlen(e->b);
+        if (e->what == 'e') { /* the base as #base: "\"ValueError\"" or NULL */
+            if (n >= 2 && e->b[0] == '"') {
+                memmove(e->b, e->b + 1, n - 2);
+                e->b[n - 2] = '\0';
+            } else {
+                e->b[0] = '\0';
+            }
+        }
+        t[0].b = t[1].b = t[2].b = t[3].b = NULL;
+    }
+    for (int i = 0; i < 6; i++)
+        free(t[i].b);
+    return ok;
+}
+
+static const char *skip_literal(const char *p, const char *end)
+{
+    char q = *p++;
+    for (; p < end && *p != q; p++)
+        if (*p == '\\')
+            p++;
+    return p < end ? p + 1 : end;
+}
+
+/* Every marker and class initializer of one preprocessed source. */
+static void scan_stub_file(stubscan *ss, const char *src, const char *end)
+{
+    static const char *const marks[] = {"sb__scan_fn", "sb__scan_field", "sb__scan_exc", "sb__scan_const",
+                                        "sb__scan_module"};
+    char array[128] = "";
+    int depth = 0;
+    entry *cls = NULL; /* the class initializer being read (depth 2 of an array) */
+    const char *p = src;
+    while (p < end) {
+        char ch = *p;
+        if (ch == '"' || ch == '\'') {
+            p = skip_literal(p, end);
+        } else if (ch == '#' && (p == src || p[-1] == '\n')) {
+            while (p < end && *p != '\n')
+                p++;
+        } else if (ch == '{') {
+            if (depth == 0)
+                array_before(src, p, array, sizeof array);
+            if (++depth == 2 && array[0]) {
+                cls = new_entry(ss, 'k', array);
+            }
+            p++;
+        } else if (ch == '}') {
+            if (depth == 2 && cls) {
+                if (!cls->a)
+                    cls->what = 0; /* not a class definition: ignored */
+                cls = NULL;
+            }
+            if (--depth <= 0) {
+                depth = 0;
+                array[0] = '\0';
+            }
+            p++;
+        } else if (ch == '.' && depth == 2 && cls) {
+            scanner sc = {p + 1, end};
+            char key[32];
+            if (read_ident(&sc, key, sizeof key) && !strcmp(key, "flags") && read_punct(&sc, '=')) {
+                cls->open = class_open(&sc);
+            } else if (key[0]) {
+                char **slot = !strcmp(key, "name") ? &cls->a : !strcmp(key, "base") ? &cls->b
+                            : !strcmp(key, "methods") ? &cls->c : !strcmp(key, "fields") ? &cls->d : NULL;
+                char *v = slot ? designated(&sc) : NULL;
+                if (v) {
+                    free(*slot);
+                    *slot = v;
+                }
+            }
+            p = sc.s > p + 1 ? sc.s : p + 1;
+        } else if ((isalpha((unsigned char)ch) || ch == '_') &&
+                   (p == src || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))) {
+            scanner sc = {p, end};
+            char id[64];
+            read_ident(&sc, id, sizeof id);
+            for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+                if (!strcmp(id, marks[k])) {
+                    entry *keep = cls;
+                    size_t at = cls ? (size_t)(cls - ss->v) : 0;
+                    scan_marker(ss, &sc, id, array);
+                    cls = keep ? &ss->v[at] : NULL; /* the table may have moved */
+                }
+            p = sc.s;
+        } else {
+            p++;
+        }
+    }
+}
+
+static const sb_stubnames cface_names = {"_Pointer", NULL, NULL};
+
+static bool in_table(const entry *e, char what, const char *table)
+{
+    return e->what == what && table && !strcmp(e->array, table);
+}
+
+static sb_plan *plan_of(const entry *e, const sb_scope *scope, bool method)
+{
+    sb_error err = {0};
+    sb_sig *s = sb__sig_parse_in(e->b, strlen(e->b), scope, &err);
+    if (!s)
+        return NULL; /* the check reports it */
+    if (method)
+        s->flags |= SB_SIG_METHOD;
+    return sb__plan_new(s, &err);
+}
+
+/* "def name(sig): ..." of a function or method; kind: FUNCTION, METHOD, CLASS_METHOD, STATIC_METHOD. */
+static void stub_def(text *o, const entry *e, const sb_scope *scope, const char *indent)
+{
+    bool inst = !strcmp(e->kind, "METHOD"), cls = !strcmp(e->kind, "CLASS_METHOD");
+    sb_plan *pl = plan_of(e, scope, inst || cls);
+    if (!pl)
+        return;
+    char *sig = sb__stub_signature(pl, &cface_names, inst ? "self" : cls ? "cls" : NULL);
+    const char *name = pl->sig->name;
+    if (sig && inst && (!strcmp(name, "__eq__") || !strcmp(name, "__ne__"))) {
+        free(sig); /* NotImplemented for any other operand: object.__eq__'s own parameter type */
+        text t = {0};
+        t_printf(&t, "(self, %s: object) -> bool", pl->npy > 1 ? pl->py[1].name : "other");
+        sig = t.b;
+    }
+    if (sig && inst && (!strcmp(name, "__repr__") || !strcmp(name, "__str__"))) {
+        char *none = strstr(sig, " | None");
+        if (none && !none[7])
+            *none = '\0'; /* a NULL result is an error there, never None */
+    }
+    if (sig) {
+        if (cls || !strcmp(e->kind, "STATIC_METHOD"))
+            t_printf(o, "%s@%s\n", indent, cls ? "classmethod" : "staticmethod");
+        t_printf(o, "%sdef %s%s: ...\n", indent, name, sig);
+    }
+    free(sig);
+    sb__plan_free(pl);
+}
+
+static const char *prop_name_of(const char *name, const char *prefix)
+{
+    return strncmp(name, prefix, 4) == 0 && name[4] ? name + 4 : name;
+}
+
+/* A property from its getter (and the setter of the same name among the class's methods). */
+static void stub_property(text *o, const stubscan *ss, const entry *getter, const char *methods, const sb_scope *scope)
+{
+    sb_plan *pl = plan_of(getter, scope, true);
+    if (!pl)
+        return;
+    const char *name = prop_name_of(pl->sig->name, "get_");
+    char *ty = sb__stub_type(&cface_names, pl->sig->ret, true);
+    t_printf(o, "    @property\n    def %s(self) -> %s: ...\n", name, ty ? ty : "Any");
+    free(ty);
+    for (size_t i = 0; i < ss->n; i++) {
+        const entry *e = &ss->v[i];
+        if (!in_table(e, 'f', methods) || strcmp(e->kind, "SETTER"))
+            continue;
+        sb_plan *sp = plan_of(e, scope, true);
+        if (sp && sp->sig->nparams == 2 && !strcmp(prop_name_of(sp->sig->name, "set_"), name)) {
+            char *vt = sb__stub_type(&cface_names, sp->sig->params[1].type, false);
+            t_printf(o, "    @%s.setter\n    def %s(self, value: %s) -> None: ...\n", name, name, vt ? vt : "Any");
+            free(vt);
+        }
+        sb__plan_free(sp);
+    }
+    sb__plan_free(pl);
+}
+
+static void stub_field(text *o, const entry *e)
+{
+    const char *decl = e->c, *end = decl + strlen(decl);
+    while (end > decl && isspace((unsigned char)end[-1]))
+        end--;
+    const char *nm = end;
+    while (nm > decl && (isalnum((unsigned char)nm[-1]) || nm[-1] == '_'))
+        nm--;
+    sb_type t;
+    sb_error err = {0};
+    if (nm == end || sb__type_parse_in(decl, (size_t)(nm - decl), NULL, &t, &err) < 0)
+        return;
+    bool ro = strstr(e->d, "READONLY") || !strcmp(e->d, "1") || sb__type_is_cstring(t);
+    char *ty = sb__stub_type(&cface_names, t, true);
+    if (ty && t.kind == SB_K_PYOBJECT && t.ptr == 1 && !ro) {
+        free(ty); /* reads None while NULL; takes any object */
+        ty = dup_text("Any", 3);
+    }
+    if (ro)
+        t_printf(o, "    @property\n    def %.*s(self) -> %s: ...\n", (int)(end - nm), nm, ty ? ty : "Any");
+    else
+        t_printf(o, "    %.*s: %s\n", (int)(end - nm), nm, ty ? ty : "Any");
+    free(ty);
+}
+
+static void stub_class(text *o, const stubscan *ss, const entry *k, const sb_scope *scope)
+{
+    t_printf(o, "\n%sclass %s%s%s%s:\n", k->open ? "" : "@final\n", k->a, k->b ? "(" : "", k->b ? k->b : "",
+             k->b ? ")" : "");
+    size_t start = o->n;
+    for (size_t i = 0; i < ss->n; i++)
+        if (in_table(&ss->v[i], 'd', k->d))
+            stub_field(o, &ss->v[i]);
+    for (size_t i = 0; i < ss->n; i++) {
+        const entry *e = &ss->v[i];
+        if (!in_table(e, 'f', k->c) || !strcmp(e->kind, "SETTER"))
+            continue;
+        if (!strcmp(e->kind, "GETTER"))
+            stub_property(o, ss, e, k->c, scope);
+        else
+            stub_def(o, e, scope, "    ");
+    }
+    if (o->n == start)
+        t_puts(o, "    ...\n");
+}
+
+static const char pointer_class[] =
+    "\n# A pointer value: sigbind.Pointer, the runtime's own type (an address with its C type; NULL is None).\n"
+    "class _Pointer:\n"
+    "    @property\n    def address(self) -> int: ...\n"
+    "    @property\n    def type(self) -> str: ...\n"
+    "    value: Any\n"
+    "    def __int__(self) -> int: ...\n"
+    "    def __index__(self) -> int: ...\n"
+    "    def __getitem__(self, index: int) -> Any: ...\n"
+    "    def __setitem__(self, index: int, value: Any) -> None: ...\n"
+    "    def __len__(self) -> int: ...\n";
+
+/* The exception's base as Python code: "ValueError", "asyncio.CancelledError". */
+static const char *exc_base(const entry *e)
+{
+    return e->b[0] ? e->b : "Exception";
+}
+
+static void write_stub_text(text *o, const stubscan *ss, const sb_scope *scope, const char *sources)
+{
+    t_printf(o, "# %s.pyi — type stub of %s.abi3.so, written by sigbind-sigcheck from the signature tables of %s. "
+                "Do not edit.\n", ss->module, ss->module, sources);
+    t_puts(o, sb__stub_prelude());
+    t_puts(o, "from typing import final\n"); /* classes without SB_SUBCLASSABLE */
+    for (size_t i = 0; i < ss->n; i++) {
+        const entry *e = &ss->v[i];
+        if (in_table(e, 'e', ss->tables[1])) {
+            const char *b = exc_base(e), *dot = strrchr(b, '.');
+            if (dot)
+                t_printf(o, "import %.*s\n", (int)(dot - b), b);
+        }
+    }
+    t_puts(o, pointer_class);
+    t_puts(o, "\n");
+    for (size_t i = 0; i < ss->n; i++) {
+        const entry *e = &ss->v[i];
+        if (in_table(e, 'c', ss->tables[2]))
+            t_printf(o, "%s: %s\n", e->a, !strcmp(e->kind, "INT") ? "int" : !strcmp(e->kind, "FLOAT") ? "float" : "str");
+    }
+    for (size_t i = 0; i < ss->n; i++) {
+        const entry *e = &ss->v[i];
+        if (in_table(e, 'e', ss->tables[1]))
+            t_printf(o, "\nclass %s(%s): ...\n", e->a, exc_base(e));
+    }
+    t_puts(o, "\n");
+    for (size_t i = 0; i < ss->n; i++)
+        if (in_table(&ss->v[i], 'f', ss->tables[0]))
+            stub_def(o, &ss->v[i], scope, "");
+    for (size_t i = 0; i < ss->n; i++)
+        if (in_table(&ss->v[i], 'k', ss->tables[3]))
+            stub_class(o, ss, &ss->v[i], scope);
+}
+
+static void free_classes(classes *cl)
+{
+    for (size_t i = 0; i < cl->n; i++) {
+        free((void *)cl->v[i].name);
+        free((void *)cl->v[i].user);
+    }
+    free(cl->v);
+}
+
+static void free_stubscan(stubscan *ss)
+{
+    for (size_t i = 0; i < ss->n; i++) {
+        entry *e = &ss->v[i];
+        free(e->array);
+        free(e->a);
+        free(e->b);
+        free(e->c);
+        free(e->d);
+    }
+    free(ss->v);
+    free(ss->module);
+    for (int k = 0; k < 4; k++)
+        free(ss->tables[k]);
+}
+
+/* sigbind-sigcheck --stub out.pyi a.i [b.i ...]: 0, or 1 (no SB_MODULE found), 2 (I/O). */
+static int stub_main(int argc, char **argv)
+{
+    stubscan ss = {0};
+    classes cl = {0};
+    text names = {0}, o = {0};
+    int status = 0;
+    for (int i = 3; i < argc && !status; i++) {
+        size_t len;
+        char *src = read_file(argv[i], &len);
+        if (!src) {
+            fprintf(stderr, "sigbind-sigcheck: cannot read %s\n", argv[i]);
+            status = 2;
+            break;
+        }
+        find_classes(src, src + len, &cl);
+        scan_stub_file(&ss, src, src + len);
+        free(src);
+        const char *base = strrchr(argv[i], '/');
+        t_printf(&names, "%s%s", i > 3 ? ", " : "", base ? base + 1 : argv[i]);
+    }
+    if (!status && !ss.module) {
+        fprintf(stderr, "sigbind-sigcheck: no SB_MODULE in %s: no stub written\n", names.b ? names.b : "(no files)");
+        status = 1;
+    }
+    if (!status) {
+        sb_scope scope = {class_lookup, &cl, NULL, 0, NULL};
+        write_stub_text(&o, &ss, &scope, names.b);
+        FILE *f = fopen(argv[2], "wb");
+        bool written = f && fwrite(o.b, 1, o.n, f) == o.n;
+        if ((f && fclose(f) != 0) || !written) {
+            fprintf(stderr, "sigbind-sigcheck: cannot write %s\n", argv[2]);
+            status = 2;
+        }
+    }
+    free(o.b);
+    free(names.b);
+    free_stubscan(&ss);
+    free_classes(&cl);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && !strcmp(argv[1], "--stub"))
+        return stub_main(argc, argv);
     if (argc != 4) {
-        fputs("usage: sigbind-sigcheck <preprocessed.i> <source.c> <out.c>\n", stderr);
+        fputs("usage: sigbind-sigcheck <preprocessed.i> <source.c> <out.c>\n"
+              "       sigbind-sigcheck --stub <module.pyi> <preprocessed.i>...\n", stderr);
         return 2;
     }
     size_t len;

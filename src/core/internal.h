@@ -723,6 +723,27 @@ SB_INTERNAL sb_type sb__type_promoted(sb_type t);
 /* The converter of a value of type t (a non-const `char *` is a pointer, not text). */
 SB_INTERNAL sb_conv sb__type_conv(sb_type t);
 
+/* ------------------------------------------------------------------ */
+/* stubtext: typed Python signatures for .pyi stubs (src/core/stubtext.c). */
+
+/* How a stub spells sigbind's own types: NULL fields take the defaults. */
+typedef struct sb_stubnames {
+    const char *pointer;   /* a pointer value's class: "Pointer" (default) */
+    const char *structval; /* a struct by value's class ("Struct"); NULL: the struct's own name, and
+                              Struct values are not listed among what a pointer accepts */
+    const char *callback;  /* also accepted for a function pointer ("Callback"), or NULL */
+} sb_stubnames;
+
+/* "(a: int, b: str | bytes | None = ..., /) -> float": the plan's Python parameters annotated with
+ * what their converters accept, [[out]] values joined to the result. first: the name written
+ * bare for the first parameter (a method's "self" / "cls"), or NULL. A malloc'd string, or NULL
+ * (out of memory). */
+SB_INTERNAL char *sb__stub_signature(const sb_plan *pl, const sb_stubnames *nm, const char *first);
+/* The annotation of a value of type t, passed in or returned (result). Malloc'd, or NULL. */
+SB_INTERNAL char *sb__stub_type(const sb_stubnames *nm, sb_type t, bool result);
+/* The imports and the _Buffer alias the annotations use (static text). */
+SB_INTERNAL const char *sb__stub_prelude(void);
+
 /* Checks that a literal fits a type; returns 0 or -1 with err filled. */
 SB_INTERNAL int sb__literal_check(const sb_literal *lit, sb_type t, sb_error *err);
 

@@ -2014,6 +2014,9 @@ static PyMethodDef library_methods[] = {
     {"declare", sb__library_declare, METH_O,
      "declare($self, declarations, /)\n--\n\nBind several ';'-separated prototypes (C comments allowed); "
      "each becomes an attribute of the library."},
+    {"stub", sb__library_stub, METH_NOARGS,
+     "stub($self, /)\n--\n\nThe .pyi text of this Library's bound functions, constants and globals, typed as "
+     "the converters accept them (README.md \"Type stubs\")."},
     {"__dir__", library_dir, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

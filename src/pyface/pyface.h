@@ -35,6 +35,9 @@ SB_INTERNAL PyObject *sb__callback_make(PyObject *module, const sb_scope *scope,
  * declarations one by one, failures into lib.skipped. A dict of counts, or NULL + exception. */
 SB_INTERNAL PyObject *sb__library_include(PyObject *self, PyObject *args, PyObject *kwds);
 
+/* stubgen.c: Library.stub(): the .pyi text of its bound functions, constants and globals (a new str), or
+ * NULL + exception. */
+SB_INTERNAL PyObject *sb__library_stub(PyObject *self, PyObject *unused);
 /* library.c: sigbind.load(name, declarations). New reference or NULL + exception. */
 SB_INTERNAL PyObject *sb__load(PyObject *module, PyObject *name, PyObject *decls);
 /* library.c: a result or out value of a typed handle type (type.named set): ties

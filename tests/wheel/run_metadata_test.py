@@ -8,7 +8,9 @@
 3. The sdist's and the wheel's file lists are checked; then, for every CPython >= 3.7, a venv gets
    the wheel (`pip install --no-deps --no-index`) and CHECK runs there: every METADATA field as
    importlib.metadata reads it, entry points, the console script, the package, its data file, and
-   meta_pkg._native inside the package. Standard library only.
+   meta_pkg._native inside the package. Then `pip install -e` of the project into a venv of the
+   newest CPython: the package from the source tree, the extension from the build directory
+   (the backend's import finder), an edit of the source visible at once. Standard library only.
 """
 import argparse
 import glob
@@ -98,7 +100,7 @@ print("%d.%d.%d: metadata, entry points, console script, package + data + meta_p
 '''
 
 SDIST_NEEDS = ("pyproject.toml", "PKG-INFO", "README.md", "LICENSE", "licenses/NOTICE.txt", "CMakeLists.txt",
-               "csrc/native.c", "csrc/_native.pyi", "src/meta_pkg/__init__.py", "src/meta_pkg/cli.py",
+               "csrc/native.c", "src/meta_pkg/__init__.py", "src/meta_pkg/cli.py",
                "src/meta_pkg/data/greeting.txt")
 WHEEL_NEEDS = ("meta_pkg/__init__.py", "meta_pkg/cli.py", "meta_pkg/data/greeting.txt", "meta_pkg/_native.abi3.so",
                "meta_pkg/_native.pyi", "meta_pkg/py.typed", "meta_pkg-2.3.4.dist-info/METADATA",
@@ -113,6 +115,42 @@ def backend(root, project_dir, hook, out, env):
     if p.returncode != 0:
         raise RuntimeError("%s failed:\n%s" % (hook, p.stdout))
     return os.path.join(out, p.stdout.strip().splitlines()[-1])
+
+
+EDITABLE_CHECK = r'''
+import os, sys
+import meta_pkg, meta_pkg._native
+src = sys.argv[1]
+assert meta_pkg.__file__ == os.path.join(src, "meta_pkg", "__init__.py"), meta_pkg.__file__
+assert meta_pkg._native.add(2) == 3
+assert meta_pkg._native.__file__.startswith(sys.argv[2]), meta_pkg._native.__file__
+print(getattr(meta_pkg, "EDITED", "not edited"))
+'''
+
+
+def editable(root, project, work, job, prefix):
+    """pip install -e of the project (packages + meta_pkg._native) into a venv of the newest CPython:
+    the package loads from the source tree, the extension from the build directory, and an edit
+    of the source shows without reinstalling. 0 pass, 1 fail."""
+    python, ver = job
+    vpython = make_venv(python, ver, work, "meta-editable")
+    build = os.path.join(work, "editable-build")
+    env = clean_env(SIGBIND_ROOT=prefix, SIGBIND_BUILD_DIR=build, PYTHONPATH=os.path.join(root, "abi3"))
+    src = os.path.join(project, "src")
+    steps = [[vpython, "-m", "pip", "install", "--no-deps", "--no-index", "--no-cache-dir", "--no-build-isolation",
+              "-e", project], [vpython, "-c", EDITABLE_CHECK, src, build]]
+    for command in steps:
+        p = run(command, cwd=work, env=env if "pip" in command else clean_env())
+        if p.returncode != 0:
+            print("FAIL editable install (CPython %d.%d.%d):\n%s" % (ver + (p.stdout,)))
+            return 1
+    with open(os.path.join(src, "meta_pkg", "__init__.py"), "a", encoding="utf-8") as f:
+        f.write("\nEDITED = 'edited in the source tree'\n")
+    p = run([vpython, "-c", EDITABLE_CHECK, src, build], cwd=work, env=clean_env())
+    ok = p.returncode == 0 and p.stdout.strip().endswith("edited in the source tree")
+    print("%s editable install (CPython %d.%d.%d): package from %s, meta_pkg._native from %s; %s"
+          % (("ok  " if ok else "FAIL",) + ver + (src, build, p.stdout.strip().splitlines()[-1] if ok else p.stdout)))
+    return 0 if ok else 1
 
 
 def main():
@@ -165,6 +203,7 @@ def main():
             failed += not ok
             print("%s CPython %d.%d.%d: %s" % (("ok  " if ok else "FAIL",) + ver
                                              + (p.stdout.strip().splitlines()[-1] if ok else p.stdout,)), flush=True)
+        failed += editable(root, project, work, max(jobs, key=lambda j: j[1]), prefix)
         print("metadata round trip: %d interpreter(s), %d failed" % (len(jobs), failed))
         return 1 if failed or len(jobs) < args.min else 0
     finally:

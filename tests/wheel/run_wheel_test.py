@@ -145,6 +145,13 @@ def check_wheel(wheel, dist, module, version, extra_files=(), metadata_fields=()
                 problems.append("missing " + need.format(dist_info=dist_info))
         if problems:
             return problems
+        if dist == "example_pkg":  # the stub sigbind_add_module generated from example_pkg.c's tables
+            stub = zf.read(module + ".pyi").decode()
+            for line in ("def factorial(n: int) -> int: ...", "class EmptyError(ValueError): ...",
+                         "def shout(text: str | bytes | None, suffix: str | bytes | None = ...) -> str | None: ...",
+                         "    @property\n    def count(self) -> int: ...", "MAX_FACTORIAL: int"):
+                if line not in stub:
+                    problems.append("%s.pyi lacks %r (generated from the tables)" % (module, line))
         wheel_meta = zf.read(dist_info + "/WHEEL").decode()
         arch = m.group("arch")
         tags = [line[5:] for line in wheel_meta.splitlines() if line.startswith("Tag: ")]
@@ -340,7 +347,8 @@ def build_wheels(args, root, work):
     return [(wheels[0], "sigbind", "sigbind", version,
              ("{dist_info}/licenses/LICENSE", "sigbind_build.py", "sigbind_sdk/include/sigbind.h",
               "sigbind_sdk/lib/libsigbind.a", "sigbind_sdk/lib/cmake/sigbind/sigbindConfig.cmake",
-              "sigbind_sdk/abi3/audit.py"),
+              "sigbind_sdk/abi3/audit.py",
+              "sigbind_sdk/abi3/manylinux_audit.py", "sigbind_stubgen.py"),
              ("License: MIT", "License-File: LICENSE")),
             (examples[0], "example_pkg", "example_pkg", "1.0.0", (), ("License: MIT",))]
 
