@@ -26,7 +26,9 @@ static const struct { const char *name; sb_kind kind; } named_types[] = {
     {"uint16_t", SB_K_UINT16}, {"int32_t", SB_K_INT32}, {"uint32_t", SB_K_UINT32},
     {"int64_t", SB_K_INT64}, {"uint64_t", SB_K_UINT64}, {"size_t", SB_K_SIZE},
     {"ssize_t", SB_K_SSIZE}, {"intptr_t", SB_K_INTPTR}, {"uintptr_t", SB_K_UINTPTR},
-    {"ptrdiff_t", SB_K_PTRDIFF}, {"PyObject", SB_K_PYOBJECT},
+    {"ptrdiff_t", SB_K_PTRDIFF}, {"PyObject", SB_K_PYOBJECT}, {"wchar_t", SB_K_WCHAR},
+    {"char16_t", SB_K_CHAR16}, {"char32_t", SB_K_CHAR32}, {"__int128_t", SB_K_INT128},
+    {"__uint128_t", SB_K_UINT128},
 };
 
 /* At a struct's tag: is the type used through a pointer (`struct tag *`,
@@ -63,9 +65,8 @@ static const struct { const char *name; sb_kind kind; } libc_types[] = {
     SB_NT(intmax_t), SB_NT(uintmax_t), SB_NT(int_least8_t), SB_NT(int_least16_t), SB_NT(int_least32_t),
     SB_NT(int_least64_t), SB_NT(uint_least8_t), SB_NT(uint_least16_t), SB_NT(uint_least32_t),
     SB_NT(uint_least64_t), SB_NT(int_fast8_t), SB_NT(int_fast16_t), SB_NT(int_fast32_t), SB_NT(int_fast64_t),
-    SB_NT(uint_fast8_t), SB_NT(uint_fast16_t), SB_NT(uint_fast32_t), SB_NT(uint_fast64_t), SB_NT(wchar_t),
-    SB_NT(wint_t), {"char16_t", SB_KIND_OF(uint_least16_t)}, {"char32_t", SB_KIND_OF(uint_least32_t)},
-    SB_NT(time_t), SB_NT(clock_t), SB_NT(sig_atomic_t),
+    SB_NT(uint_fast8_t), SB_NT(uint_fast16_t), SB_NT(uint_fast32_t), SB_NT(uint_fast64_t),
+    SB_NT(wint_t), SB_NT(time_t), SB_NT(clock_t), SB_NT(sig_atomic_t),
 #ifdef SB_HAVE_POSIX_TYPES
     SB_NT(off_t), SB_NT(pid_t), SB_NT(uid_t), SB_NT(gid_t), SB_NT(mode_t), SB_NT(dev_t), SB_NT(ino_t),
     SB_NT(nlink_t), SB_NT(blksize_t), SB_NT(blkcnt_t), SB_NT(id_t), SB_NT(key_t), SB_NT(clockid_t),
@@ -101,6 +102,12 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
         else if (IS("bool") || IS("_Bool")) sp->nbool++, sp->any = true;
         else if (IS("float")) sp->nfloat++, sp->any = true;
         else if (IS("double")) sp->ndouble++, sp->any = true;
+        else if (IS("_Complex") || IS("__complex__") || IS("__complex")) sp->ncomplex++, sp->any = true;
+        else if (IS("__int128") || IS("__int128__")) sp->nint128++, sp->any = true;
+        else if (IS("_Float128") || IS("__float128")) sp->nfloat128++, sp->any = true;
+        else if (IS("_Float64x")) sp->nlong++, sp->ndouble++, sp->any = true; /* GCC: long double */
+        else if (IS("_Float32")) sp->nfloat++, sp->any = true;
+        else if (IS("_Float64") || IS("_Float32x")) sp->ndouble++, sp->any = true;
         else if (IS("struct") || IS("union") || IS("enum")) {
             /* `struct Rect *` names a scope's type as well as `Rect *` */
             size_t kwpos = p->t.pos;
@@ -132,9 +139,6 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
             sp->any = true;
         } else if (IS("typedef")) {
             fail(p, p->t.pos, "a typedef is a declaration, not a prototype: give it to load() or declare()");
-            return false;
-        } else if (IS("_Complex") || IS("__int128") || IS("_Float128")) {
-            fail(p, p->t.pos, "type '%.*s' is not supported", (int)n, w);
             return false;
         } else {
             if (sp->any)
@@ -177,11 +181,36 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
     return true;
 }
 
+/* `float _Complex`, `_Complex double`, `_Complex` alone (GCC: double); `long double _Complex` is refused. */
+static bool resolve_complex(parser *p, const spec *sp, int base, bool sign, sb_kind *out)
+{
+    if (sp->ncomplex > 1 || base > 1 || sign || sp->nint || sp->nshort || sp->nchar || sp->nvoid || sp->nbool ||
+        sp->named || sp->nd || sp->nint128 || sp->nfloat128 || (sp->nlong && (sp->nfloat || !sp->ndouble))) {
+        fail(p, sp->start, "invalid combination of type specifiers");
+        return false;
+    }
+    if (sp->nlong) {
+        fail(p, sp->start, "type 'long double _Complex' is not supported (pass a pointer to it)");
+        return false;
+    }
+    *out = sp->nfloat ? SB_K_CFLOAT : SB_K_CDOUBLE;
+    return true;
+}
+
 /* Resolves the collected specifiers to a kind. */
 static bool resolve_spec(parser *p, const spec *sp, sb_kind *out)
 {
-    int base = sp->nvoid + sp->nbool + sp->nfloat + sp->ndouble + sp->nchar + (sp->named ? 1 : 0) + (sp->nd ? 1 : 0);
+    int base = sp->nvoid + sp->nbool + sp->nfloat + sp->ndouble + sp->nchar + (sp->named ? 1 : 0) + (sp->nd ? 1 : 0) +
+               sp->nint128 + sp->nfloat128;
     bool sign = sp->nsigned || sp->nunsigned;
+    if (sp->ncomplex)
+        return resolve_complex(p, sp, base, sign, out);
+    if (sp->nint128 || sp->nfloat128) {
+        if (base > 1 || sp->nint || sp->nlong || sp->nshort || (sp->nfloat128 && sign) || (sp->nsigned && sp->nunsigned))
+            goto invalid;
+        *out = sp->nfloat128 ? SB_K_FLOAT128 : sp->nunsigned ? SB_K_UINT128 : SB_K_INT128;
+        return true;
+    }
     if (base > 1 || sp->nint > 1 || (sp->nsigned && sp->nunsigned) || sp->nlong > 2 ||
         (sp->nshort && sp->nlong) || sp->nshort > 1 || sp->nsigned > 1 || sp->nunsigned > 1)
         goto invalid;

@@ -56,6 +56,8 @@ static uint8_t conv_for(sb_type t)
 {
     if (struct_of(t))
         return SB_CV_STRUCT;
+    if (sb__type_wide(t))
+        return SB_CV_WIDE;
     if (t.ptr) {
         if (t.named && t.named->what == SB_NAMED_FUNC)
             return SB_CV_FUNC;
@@ -157,6 +159,8 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
             PyObject *v;
             if (cb->convs[i] == SB_CV_STRUCT) { /* a copy: the argument dies when the callback returns */
                 v = sb__struct_new(cb->state, cb->module, struct_of(sig->params[i].type), NULL, args[i]);
+            } else if (cb->convs[i] == SB_CV_WIDE) {
+                v = sb__wide_get(sig->params[i].type, args[i]);
             } else {
                 load_arg(cb, i, args[i], &c);
                 v = cb->convs[i] == SB_CV_PYOBJ ? (PyObject *)c.p : NULL;
@@ -195,6 +199,9 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
             const sb_layout *L = struct_of(sig->ret);
             if (sb__struct_store_arg(&cx, L, r, ret) < 0)
                 memset(ret, 0, L->size);
+        } else if (rconv == SB_CV_WIDE) {
+            if (sb__wide_set(&cx, sig->ret, r, ret) < 0)
+                memset(ret, 0, sb__type_size(sig->ret));
         } else if (rconv == SB_CV_PYOBJ) {
             out.p = r; /* a PyObject * result is a new reference handed to C */
             Py_INCREF(r);
@@ -221,11 +228,11 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
     if (!r) {
         report_error(cb);
         out = cb->error_cell;
-        if (rconv == SB_CV_STRUCT)
-            memset(ret, 0, struct_of(sig->ret)->size);
+        if (SB_CV_IN_MEMORY(rconv))
+            memset(ret, 0, sb__type_size(sig->ret));
     }
     Py_XDECREF(r);
-    if (rconv != SB_CV_STRUCT)
+    if (!SB_CV_IN_MEMORY(rconv))
         store_result(cb, &out, ret);
     Py_DECREF(cb);
 }
@@ -252,8 +259,8 @@ static void refuse_here(sb_callback *cb, void *ret, const char *why)
 {
     PyErr_Format(PyExc_RuntimeError, "a sigbind Callback was called %s; it returned its error result", why);
     PyErr_WriteUnraisable(NULL);
-    if (cb->convs[cb->sig->nparams] == SB_CV_STRUCT)
-        memset(ret, 0, struct_of(cb->sig->ret)->size);
+    if (SB_CV_IN_MEMORY(cb->convs[cb->sig->nparams]))
+        memset(ret, 0, sb__type_size(cb->sig->ret));
     else
         store_result(cb, &cb->error_cell, ret);
 }
@@ -267,8 +274,8 @@ static void run_in_own_interpreter(sb_callback *cb, void *ret, void **args)
     if (!ts) {
         fprintf(stderr, "sigbind: a Callback of a subinterpreter could not get a thread state there; "
                         "C gets its error result\n");
-        if (cb->convs[cb->sig->nparams] == SB_CV_STRUCT)
-            memset(ret, 0, struct_of(cb->sig->ret)->size);
+        if (SB_CV_IN_MEMORY(cb->convs[cb->sig->nparams]))
+            memset(ret, 0, sb__type_size(cb->sig->ret));
         else
             store_result(cb, &cb->error_cell, ret);
         return;
@@ -362,7 +369,15 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     }
     cb->convs[n] = conv_for(sig->ret);
     for (uint16_t i = 0; i <= n; i++) {
-        const sb_layout *L = struct_of(i < n ? sig->params[i].type : sig->ret);
+        sb_type t = i < n ? sig->params[i].type : sig->ret;
+        const sb_layout *L = struct_of(t);
+        if (sb__type_wide(t) && (t.kind == SB_K_FLOAT128 || (!SB_HAVE_FFI_COMPLEX && (t.kind == SB_K_CFLOAT ||
+                                 t.kind == SB_K_CDOUBLE)))) {
+            PyErr_Format(PyExc_TypeError, "callback(): %s cannot be passed by value (libffi has no such type); take a "
+                         "pointer to it", sb__kind((sb_kind)t.kind)->name);
+            Py_DECREF(cb);
+            return NULL;
+        }
         if (L && !L->by_value_ok) {
             PyErr_Format(PyExc_TypeError, "callback(): %s cannot be passed by value (%s); take a pointer to it",
                          L->name, sb__layout_byvalue_why(L));
@@ -379,7 +394,7 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     if (error_result != Py_None && rconv != SB_CV_VOID) {
         sb_convctx cx = {"callback", "error_result", sig->ret, st, SB_CX_ARGUMENT, false};
         if (rconv == SB_CV_PYOBJ || rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_FUNC ||
-            rconv == SB_CV_STRUCT) {
+            SB_CV_IN_MEMORY(rconv)) {
             PyErr_SetString(PyExc_TypeError, "callback(): error_result is only for numeric results (a pointer "
                             "result returns NULL on error)");
             Py_DECREF(cb);

@@ -524,7 +524,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             return PyErr_NoMemory();
         memset(sbuf, 0, sneed);
         for (unsigned i = 0; i < nargs; i++)
-            if (slots[i].conv == SB_CV_STRUCT)
+            if (SB_CV_IN_MEMORY(slots[i].conv))
                 /* by value: the cell points at the value; [[out]]/[[inout]]: the out
                  * cell does, and the argument is that pointer */
                 cells[(slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) ? slots[i].outcell : slots[i].store].p =
@@ -544,7 +544,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
                 continue;
             sb_cell *cell = &cells[s->store];
             if (s->flags & SB_PARAM_OUT) {
-                if (s->conv == SB_CV_STRUCT) { /* zeroed storage of the struct */
+                if (SB_CV_IN_MEMORY(s->conv)) { /* zeroed storage of the struct */
                     cell->p = cells[s->outcell].p;
                     continue;
                 }
@@ -565,7 +565,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             sb_type vt = s->type;
             if (s->flags & SB_PARAM_INOUT) {
                 target = &cells[s->outcell];
-                if (s->conv == SB_CV_STRUCT) {
+                if (SB_CV_IN_MEMORY(s->conv)) {
                     cell->p = target->p; /* the struct's storage; converted into below */
                 } else {
                     target->u = 0;
@@ -586,7 +586,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         }
     }
 
-    if (pl->ret_conv != SB_CV_STRUCT)
+    if (!SB_CV_IN_MEMORY(pl->ret_conv))
         r.u = 0;
     int saved_errno = 0;
     const sb_sig *sig = pl->sig;
@@ -614,10 +614,10 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
 #endif
         {
             for (unsigned i = 0; i < nargs; i++)
-                avalues[i] = slots[i].conv == SB_CV_STRUCT && !(slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
+                avalues[i] = SB_CV_IN_MEMORY(slots[i].conv) && !(slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
                                  ? cells[slots[i].store].p
                                  : &cells[slots[i].store];
-            if (SB_UNLIKELY(pl->ret_conv == SB_CV_STRUCT))
+            if (SB_UNLIKELY(SB_CV_IN_MEMORY(pl->ret_conv)))
                 ffi_call((ffi_cif *)&pl->cif, FFI_FN(f->fn), r.p, avalues); /* r.p: the result's storage */
             else
                 ffi_call((ffi_cif *)&pl->cif, FFI_FN(f->fn), &r, avalues);

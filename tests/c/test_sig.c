@@ -973,7 +973,12 @@ ERROR_CASE(test_function_pointer_declarator_is_not_supported_yet, "int (*f)(void
            "function pointer declarators are not supported yet")
 ERROR_CASE(test_long_long_double_is_an_invalid_combination, "long long double f(void)", 0,
            "invalid combination of type specifiers")
-ERROR_CASE(test_complex_is_not_supported, "int f(double _Complex z)", 13, "type '_Complex' is not supported")
+ERROR_CASE(test_long_double_complex_is_not_supported, "int f(long double _Complex z)", 6,
+           "type 'long double _Complex' is not supported (pass a pointer to it)")
+ERROR_CASE(test_complex_int_is_an_invalid_combination, "int f(int _Complex z)", 6,
+           "invalid combination of type specifiers")
+ERROR_CASE(test_signed_float128_is_an_invalid_combination, "int f(unsigned _Float128 z)", 6,
+           "invalid combination of type specifiers")
 ERROR_CASE(test_unsigned_double_is_an_invalid_combination, "unsigned double f(void)", 0,
            "invalid combination of type specifiers")
 ERROR_CASE(test_long_long_long_is_an_invalid_combination, "int f(long long long x)", 6,
@@ -2193,7 +2198,9 @@ int main(void)
         cmocka_unit_test(test_function_pointer_parameter_with_a_bad_type),
         cmocka_unit_test(test_function_pointer_declarator_is_not_supported_yet),
         cmocka_unit_test(test_long_long_double_is_an_invalid_combination),
-        cmocka_unit_test(test_complex_is_not_supported),
+        cmocka_unit_test(test_long_double_complex_is_not_supported),
+        cmocka_unit_test(test_complex_int_is_an_invalid_combination),
+        cmocka_unit_test(test_signed_float128_is_an_invalid_combination),
         cmocka_unit_test(test_unsigned_double_is_an_invalid_combination),
         cmocka_unit_test(test_long_long_long_is_an_invalid_combination),
         cmocka_unit_test(test_short_long_is_an_invalid_combination),

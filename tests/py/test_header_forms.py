@@ -510,13 +510,11 @@ class Types(unittest.TestCase):
         self.assertEqual(list(a), [1.5, 2.5, 3.5])
         self.assertEqual(lib.sizeof("long double"), 16)
 
-    def test_long_double_by_value_is_refused_clearly(self):
-        with self.assertRaises(sigbind.SignatureError) as cm:
-            libc("long double strtold(const char *s, char **end);")
-        self.assertIn("strtold(): long double as a result is not supported yet", str(cm.exception))
-        with self.assertRaises(sigbind.SignatureError) as cm:
-            libc("double nexttoward(double x, long double y);")
-        self.assertIn("long double as a parameter is not supported yet", str(cm.exception))
+    def test_long_double_by_value_in_calls(self):
+        lib = libc("long double strtold(const char *s, char **end);\n"
+                   "long double wcstold(const wchar_t *s, wchar_t **end);")
+        self.assertEqual(lib.strtold(b"1.25", None), 1.25)
+        self.assertEqual(lib.wcstold("-0.5e3", None), -500.0)
 
     def test_standard_and_posix_integer_typedefs(self):
         lib = libc("""
