@@ -85,8 +85,8 @@ typedef enum sb_class {
 typedef struct sb_int128_repr {
     _Alignas(16) uint64_t w[2];
 } sb_int128_repr;
-/* Two 8-byte integers aligned to 16: how x86-64 System V passes __int128 (two integer registers or 16-aligned
- * on the stack); the libffi type of __int128 members of structs and of __int128 values by value there. */
+/* Two 8-byte integers: the libffi type of __int128 and _Float128 members of structs (never passed by value:
+ * libffi would align it to 8, and lay out structs holding it differently from C, which layout.c detects). */
 SB_INTERNAL extern ffi_type sb__ffi_int128;
 #ifndef SSIZE_MAX
 #define SB_SSIZE_MAX PTRDIFF_MAX
@@ -597,14 +597,14 @@ typedef enum sb_conv {
     SB_CV_INST,     /* `T *` of a C-face class T: the struct inside an instance */
     SB_CV_FUNC,     /* a function pointer: a Callback, a bound function, or any callable for the call */
     SB_CV_STRUCT,   /* a struct by value: the cell points at the value's storage */
-    SB_CV_WIDE,     /* long double, float/double _Complex, __int128 by value: the cell points at the value's storage */
+    SB_CV_WIDE,     /* long double, float/double _Complex by value: the cell points at the value's storage */
     SB_CV_COUNT
 } sb_conv;
 
 /* Converters whose value lives in storage the call provides (the cell holds its address). */
 #define SB_CV_IN_MEMORY(c) ((c) == SB_CV_STRUCT || (c) == SB_CV_WIDE)
 
-#define SB_MAX_ARGS 64
+#define SB_MAX_ARGS 1024       /* C arguments of one call (ctypes' limit); [[len(n)]] lengths among the first 63 */
 #define SB_STACK_ARGS 8        /* calls with up to this many C arguments use no heap */
 
 /* One C argument. */
@@ -612,8 +612,8 @@ typedef struct sb_slot {
     uint8_t conv;        /* sb_conv of the value passed (for out params: of the pointee) */
     uint8_t kind;        /* sb_kind of the (pointee) base type */
     uint8_t flags;       /* SB_PARAM_* copied from the parameter */
-    uint8_t store;       /* index of this argument's 8-byte cell in the call's storage */
-    uint8_t outcell;     /* [[out]]/[[inout]]: the cell holding the pointed-to value */
+    uint16_t store;      /* index of this argument's 8-byte cell in the call's storage */
+    uint16_t outcell;    /* [[out]]/[[inout]]: the cell holding the pointed-to value */
     int16_t py;          /* index of the Python parameter feeding it, -1 for pure [[out]] */
     sb_type type;        /* the declared C type (of the argument itself) */
     uint32_t soff;       /* a struct by value (or [[out]]/[[inout]] struct): its storage offset in the call */

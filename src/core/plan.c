@@ -266,12 +266,8 @@ static const char *wide_byvalue_why(sb_type t)
     case SB_K_CDOUBLE:
         return SB_HAVE_FFI_COMPLEX ? NULL : "this platform's libffi has no complex types";
     case SB_K_INT128:
-    case SB_K_UINT128: /* two integer registers or 16 aligned bytes on the stack, as libffi passes that struct */
-#if defined(__x86_64__) && !defined(_WIN32)
-        return NULL;
-#else
+    case SB_K_UINT128: /* a struct of two 8-byte integers is not it: libffi aligns that to 8, __int128 is 16 */
         return "libffi has no 128-bit integer type";
-#endif
     case SB_K_FLOAT128:
         return "libffi has no _Float128 type";
     default:
@@ -299,6 +295,11 @@ static bool check_sig(const sb_sig *sig, sb_error *err)
         }
     }
 
+    for (uint16_t i = 0; i < n; i++)
+        if ((sig->params[i].flags & SB_PARAM_BUFLEN) && sig->params[i].len > 63) {
+            sb__error_set(err, sig->params[i].col, "[[len(n)]]: the length n must be one of the first 63 parameters");
+            return false;
+        }
     /* Structs by value: libffi must be able to pass them (and they are not too large). */
     for (uint16_t i = 0; i <= n; i++) {
         sb_type t = i < n ? sig->params[i].type : sig->ret;
@@ -630,7 +631,7 @@ static void plan_cells(sb_plan *pl)
             for (uint16_t i = 0; i < n; i++) {
                 sb_slot *s = &pl->slots[i];
                 sb_conv cv = (s->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) ? SB_CV_PTR : (sb_conv)s->conv;
-                s->store = (uint8_t)(is_int_class(cv) ? ni++ : SB_REG_INT + nf++);
+                s->store = (uint16_t)(is_int_class(cv) ? ni++ : SB_REG_INT + nf++);
             }
             pl->ncells = SB_REG_CELLS;
         }
@@ -638,7 +639,7 @@ static void plan_cells(sb_plan *pl)
 #endif
     if (pl->fast == SB_FAST_NONE) {
         for (uint16_t i = 0; i < n; i++)
-            pl->slots[i].store = (uint8_t)i;
+            pl->slots[i].store = (uint16_t)i;
         pl->ncells = n;
     }
     /* Integer ranges for the converters. */
@@ -656,7 +657,7 @@ static void plan_cells(sb_plan *pl)
     /* Out storage follows the argument cells. */
     for (uint16_t i = 0; i < n; i++)
         if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
-            pl->slots[i].outcell = (uint8_t)pl->ncells++;
+            pl->slots[i].outcell = (uint16_t)pl->ncells++;
 }
 
 /* The storage of structs passed or returned by value, each at a 16-byte

@@ -371,7 +371,8 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     for (uint16_t i = 0; i <= n; i++) {
         sb_type t = i < n ? sig->params[i].type : sig->ret;
         const sb_layout *L = struct_of(t);
-        if (sb__type_wide(t) && (t.kind == SB_K_FLOAT128 || (!SB_HAVE_FFI_COMPLEX && (t.kind == SB_K_CFLOAT ||
+        if (sb__type_wide(t) && (t.kind == SB_K_FLOAT128 || t.kind == SB_K_INT128 || t.kind == SB_K_UINT128 ||
+                                 (!SB_HAVE_FFI_COMPLEX && (t.kind == SB_K_CFLOAT ||
                                  t.kind == SB_K_CDOUBLE)))) {
             PyErr_Format(PyExc_TypeError, "callback(): %s cannot be passed by value (libffi has no such type); take a "
                          "pointer to it", sb__kind((sb_kind)t.kind)->name);

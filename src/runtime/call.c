@@ -154,6 +154,9 @@ static void raise_status(const sb_function *f, const sb_cell *r)
     Py_DECREF(status);
 }
 
+/* The tempmask bit of slot i (slots from 63 on share the last). */
+#define SB_TEMP_BIT(i) ((uint64_t)1 << ((i) < 63 ? (i) : 63))
+
 /* Python value -> argument cell. Exact int/float/str take the inline path; the
  * rest (subclasses, __index__, buffers, errors) go to the converters. */
 static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt, PyObject *v, sb_cell *cell,
@@ -224,7 +227,7 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
         tmp->view.obj = NULL;
         tmp->noescape = (s->flags & SB_PARAM_NOESCAPE) != 0;
         tmp->owner = (PyObject *)(uintptr_t)f;
-        *tempmask |= (uint64_t)1 << i;
+        *tempmask |= SB_TEMP_BIT(i);
         break;
     default:
         break;
@@ -499,8 +502,8 @@ static SB_NOINLINE int buffer_slot(const sb_function *f, PyObject *const *vals, 
     temps[i].view.obj = NULL;
     if (sb__buffer_arg(&a, v, &cells[s->store], &cells[ls->store], (*lenset >> li) & 1, &temps[i]) < 0)
         return -1;
-    *tempmask |= (uint64_t)1 << i;
-    *lenset |= (uint64_t)1 << li;
+    *tempmask |= SB_TEMP_BIT(i);
+    *lenset |= (uint64_t)1 << li; /* li < 63: the plan refuses later lengths */
     return 0;
 }
 
@@ -512,9 +515,13 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
     const uint16_t nargs = pl->nargs;
     const sb_slot *slots = pl->slots;
     PyObject *result = NULL;
-    uint64_t tempmask = 0; /* slots holding a temporary (SB_MAX_ARGS <= 64) */
+    uint64_t tempmask = 0; /* slots holding a temporary: bit i for slot i < 63, bit 63 for any later one */
     uint64_t lenset = 0;   /* [[len(n)]] lengths already given by a buffer */
     sb_cell r;
+    for (unsigned i = 63; i < nargs; i++) { /* they share bit 63 of tempmask: each released, so each cleared */
+        temps[i].obj = NULL;
+        temps[i].view.obj = NULL;
+    }
     /* Structs by value: argument values and the result live here (heap beyond). */
     _Alignas(16) unsigned char sstack[512];
     unsigned char *sheap = NULL, *sbuf = sstack;
@@ -739,9 +746,9 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
 done:
     PyMem_Free(sheap);
     if (SB_UNLIKELY(tempmask)) {
-        for (unsigned i = 0; i < nargs && tempmask >> i; i++)
-            if (tempmask & ((uint64_t)1 << i))
-                sb__temp_release(&temps[i]);
+        for (unsigned i = 0; i < nargs && (i >= 63 || tempmask >> i); i++)
+            if (tempmask & SB_TEMP_BIT(i))
+                sb__temp_release(&temps[i]); /* slots from 63 on were cleared on entry */
     }
     return result;
 }

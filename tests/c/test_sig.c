@@ -1133,26 +1133,38 @@ ERROR_CASE(test_punctuation_where_a_type_belongs, "int f(int a, = 3)", 13,
 static void test_too_many_parameters_is_reported(void **state)
 {
     (void)state;
-    char buf[2048];
+    static char buf[32768];
     size_t n = (size_t)snprintf(buf, sizeof buf, "int f(");
-    size_t col65 = 0;
-    for (int i = 0; i < 65; i++) {
+    size_t colx = 0;
+    for (int i = 0; i < SB_MAX_ARGS + 1; i++) {
         if (i)
             n += (size_t)snprintf(buf + n, sizeof buf - n, ", ");
-        if (i == 64)
-            col65 = n;
+        if (i == SB_MAX_ARGS)
+            colx = n;
         n += (size_t)snprintf(buf + n, sizeof buf - n, "int a%d", i);
     }
     snprintf(buf + n, sizeof buf - n, ")");
-    check_error_at(buf, strlen(buf), col65, "too many parameters (at most 64)", __LINE__);
+    check_error_at(buf, strlen(buf), colx, "too many parameters (at most 1024)", __LINE__);
 
-    /* The 65th may also be *args or **kwargs. */
+    /* The 1025th may also be *args or **kwargs. */
     n = (size_t)snprintf(buf, sizeof buf, "PyObject *f(");
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < SB_MAX_ARGS; i++)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%sint a%d", i ? ", " : "", i);
-    col65 = n + 2;
+    colx = n + 2;
     snprintf(buf + n, sizeof buf - n, ", **kw)");
-    check_error_at(buf, strlen(buf), col65, "too many parameters (at most 64)", __LINE__);
+    check_error_at(buf, strlen(buf), colx, "too many parameters (at most 1024)", __LINE__);
+
+    /* Exactly the limit parses (the parameters go to the heap beyond 64). */
+    n = (size_t)snprintf(buf, sizeof buf, "int f(");
+    for (int i = 0; i < SB_MAX_ARGS; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%sint a%d", i ? ", " : "", i);
+    snprintf(buf + n, sizeof buf - n, ")");
+    sb_error e;
+    sb_sig *sig = sb__sig_parse(buf, strlen(buf), &e);
+    assert_non_null(sig);
+    assert_int_equal(sig->nparams, SB_MAX_ARGS);
+    assert_string_equal(sig->params[SB_MAX_ARGS - 1].name, "a1023");
+    sb__sig_free(sig);
 }
 
 static void test_first_error_wins(void **state)
