@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -253,7 +254,7 @@ typedef struct sb_libtypes {
     libtype **v;
     size_t *heads[2];        /* [0] by name, [1] by tag: hcap buckets each, index + 1 of the newest entry */
     size_t hcap;             /* a power of two, at least 2n (0: no index yet) */
-    size_t steps;            /* entries visited by lookups (the linearity test reads it: lib.__lookup_steps__) */
+    size_t steps;            /* entries visited by lookups (the linearity test reads it: sigbind._lookup_steps(lib)) */
     libtype **rel;           /* the entries with [[release(fn)]] (few), for bind() to mark fn */
     size_t nrel, caprel;
     libglobal *g;            /* global variables (`extern int x;`), in declaration order */
@@ -1118,6 +1119,27 @@ static int global_length(sb_library *lib, char *et, size_t *n, sb_error *err)
     return 0;
 }
 
+/* `char *const p;`: a `const` after the declarator's last '*' (in t[at..w), w the name) makes the pointer
+ * itself const, which the type (const applies to the base) does not say. */
+static bool pointer_itself_const(const char *t, size_t at, size_t w)
+{
+    size_t star = w;
+    for (size_t i = at; i < w; i++)
+        if (t[i] == '*')
+            star = i;
+    for (size_t i = star + 1; star < w && i < w; i++) {
+        bool start = !(isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_');
+        for (size_t n = 0; start && n < 3; n++) {
+            static const char *const words[] = {"const", "__const", "__const__"};
+            size_t l = strlen(words[n]);
+            if (i + l <= w && memcmp(t + i, words[n], l) == 0 &&
+                (i + l == w || !(isalnum((unsigned char)t[i + l]) || t[i + l] == '_')))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* Parses the declaration after `extern` (t[at..len)) as one variable: its
  * declarator is read as the one parameter of `void sb__global(...)`, and an
  * array's `[N]` as typed memory's. 0 with g filled, or -1 with err. */
@@ -1174,7 +1196,8 @@ static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, l
             return -1;
         }
     }
-    g->readonly = g->count == SB_ARRAY_NONE && g->type.ptr == 0 && g->type.cconst;
+    g->readonly = g->count == SB_ARRAY_NONE &&
+                  ((g->type.ptr == 0 && g->type.cconst) || (w < len && pointer_itself_const(t, at, w)));
     g->sig = sig;
     return 0;
 }
@@ -1722,10 +1745,14 @@ static PyObject *get_skipped(PyObject *self, void *c)
 }
 
 /* Entries visited by type lookups so far: a test checks that blocks stay linear without timing them. */
-static PyObject *get_steps(PyObject *self, void *c)
+PyObject *sb__library_lookup_steps(PyObject *module, PyObject *lib)
 {
-    (void)c;
-    const sb_libtypes *ts = ((sb_library *)self)->types;
+    sb_state *st = sb__state(module);
+    if (!st || Py_TYPE(lib) != (PyTypeObject *)st->LibraryType) {
+        PyErr_SetString(PyExc_TypeError, "_lookup_steps() takes a sigbind.Library");
+        return NULL;
+    }
+    const sb_libtypes *ts = ((sb_library *)lib)->types;
     return PyLong_FromSize_t(ts ? ts->steps : 0);
 }
 
@@ -2025,7 +2052,6 @@ static PyGetSetDef library_getset[] = {
      "SymbolNotFoundError.", NULL},
     {"skipped", get_skipped, NULL,
      "What include() could not declare: (text, file, line, reason) tuples, in header order.", NULL},
-    {"__lookup_steps__", get_steps, NULL, "Types visited by name lookups so far (for tests of linearity).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

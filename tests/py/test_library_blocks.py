@@ -28,7 +28,7 @@ def type_block(n, start=0):
 def steps_for(n):
     lib = sigbind.load(None)
     lib.declare(type_block(n))
-    return lib.__lookup_steps__
+    return sigbind._lookup_steps(lib)
 
 
 class BlocksAreLinear(unittest.TestCase):
@@ -321,6 +321,22 @@ class GlobalVariables(unittest.TestCase):
         with self.assertRaises(AttributeError):
             del self.lib.g_counter
 
+    def test_a_const_pointer_global_is_refused_on_write_by_its_type(self):
+        lib = sigbind.load(TESTLIB, "extern const char *const g_greeting;")
+        before = int(lib.g_greeting)
+        with self.assertRaisesRegex(AttributeError, "'g_greeting' is a const global variable"):
+            lib.g_greeting = None  # its memory is writable: only the type says no
+        self.assertEqual(int(lib.g_greeting), before)
+        for decl in ("extern const char * __const g_greeting;", "extern const char *volatile const g_greeting;"):
+            lib2 = sigbind.load(TESTLIB, decl)
+            with self.assertRaises(AttributeError, msg=decl):
+                lib2.g_greeting = None
+        lib3 = sigbind.load(TESTLIB, "extern const char *g_greeting;")  # a pointer to const: writable
+        lib3.g_greeting = None
+        self.assertIsNone(lib3.g_greeting)
+        lib3.g_greeting = before
+        self.assertEqual(int(lib3.g_greeting), before)
+
     def test_an_array_global_is_a_typed_pointer_to_its_elements(self):
         name = self.lib.g_name
         self.assertIsInstance(name, sigbind.Pointer)
@@ -550,7 +566,7 @@ class HeaderEntryPoint(unittest.TestCase):
             lib = sigbind.load(None)
             counts = lib.include(path)
             self.assertEqual(counts, {"declared": 5 * n, "skipped": 0})
-            return lib.__lookup_steps__
+            return sigbind._lookup_steps(lib)
         small, large = steps(500), steps(2000)
         self.assertLess(large / small, 8, "lookups visited %d entries for 500 groups, %d for 2000" % (small, large))
 
@@ -604,3 +620,13 @@ class HeaderEntryPoint(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LookupStepsHook(unittest.TestCase):
+    def test_lookup_counter_is_a_module_test_hook_not_a_library_attribute(self):
+        lib = sigbind.load(None, "typedef struct a A; A *f_never_called(void);")
+        self.assertNotIn("__lookup_steps__", dir(lib))
+        self.assertFalse(hasattr(lib, "__lookup_steps__"))
+        self.assertIsInstance(sigbind._lookup_steps(lib), int)
+        with self.assertRaises(TypeError):
+            sigbind._lookup_steps(object())
