@@ -901,6 +901,39 @@ done:
     return rc;
 }
 
+/* The enumerators of enums defined inside a struct or union statement (`struct s { enum { A, B } k; };`):
+ * C puts them in file scope, so each such `enum [tag] { ... }` is declared as a statement of its own
+ * (after the struct, which the parser accepted). 0, or -1 with SignatureError. */
+static int nested_enums(sb_library *lib, const char *t, size_t len, PyObject *consts)
+{
+    const char *open = memchr(t, '{', len);
+    for (size_t i = open ? (size_t)(open - t) + 1 : len; i + 4 < len; i++) {
+        if (memcmp(t + i, "enum", 4) != 0 || isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_' ||
+            isalnum((unsigned char)t[i + 4]) || t[i + 4] == '_')
+            continue;
+        size_t j = i + 4;
+        while (j < len && (isspace((unsigned char)t[j]) || isalnum((unsigned char)t[j]) || t[j] == '_'))
+            j++; /* the tag, if any */
+        if (j >= len || t[j] != '{')
+            continue; /* `enum tag member;`: a use, not a definition */
+        size_t k = j;
+        int depth = 0;
+        for (; k < len; k++)
+            if (t[k] == '{')
+                depth++;
+            else if (t[k] == '}' && --depth == 0)
+                break;
+        if (k >= len)
+            return 0; /* unbalanced: the struct parser accepted it, so it is not an enum body */
+        int rc = add_constdecl(lib, t + i, k + 1 - i, consts); /* a statement, as sb__decl_next gives it: no ';' */
+        if (rc < 0)
+            return -1;
+        i = k;
+    }
+    return 0;
+}
+
+
 PyObject *sb__library_adopt(PyObject *libobj, sb_type type, PyObject *v, bool owned)
 {
     sb_library *lib = (sb_library *)libobj;
@@ -1522,6 +1555,8 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
         PyObject *fn = td   ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
                        : sd ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
                             : bind_statement(lib, text + s, e - s, found, globs, miss);
+        if (fn == Py_None && (td || sd) && nested_enums(lib, text + s, e - s, consts) < 0)
+            Py_CLEAR(fn);
         if (fn == Py_None) {
             Py_DECREF(fn);
             continue;

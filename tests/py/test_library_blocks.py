@@ -630,3 +630,26 @@ class LookupStepsHook(unittest.TestCase):
         self.assertIsInstance(sigbind._lookup_steps(lib), int)
         with self.assertRaises(TypeError):
             sigbind._lookup_steps(object())
+
+
+class EnumsInsideStructs(unittest.TestCase):
+    def test_enumerators_of_an_enum_defined_in_a_struct_are_declared(self):
+        lib = sigbind.load(None, """
+            struct s { enum color { RED, GREEN = 5, BLUE } c; int n; };
+            typedef struct { enum { LOW = 1 << 3, HIGH } lvl; struct in { enum deep { DEEP = 99 } d; } x; } T;
+            enum color pick_unused(void);
+        """)
+        self.assertEqual((lib.RED, lib.GREEN, lib.BLUE, lib.LOW, lib.HIGH, lib.DEEP), (0, 5, 6, 8, 9, 99))
+        self.assertEqual(lib.sizeof("enum color"), 4)
+        self.assertEqual(lib.sizeof("struct s"), 8)
+
+    def test_a_bad_nested_enum_fails_the_block_and_a_failed_block_undoes_them(self):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            sigbind.load(None, "struct bad { enum { X = 1, X = 2 } e; };")
+        self.assertIn("'X' is declared twice", str(cm.exception))
+        lib = sigbind.load(None)
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("struct t { enum { Y1 = 3 } e; }; int broken(")
+        self.assertFalse(hasattr(lib, "Y1"))
+        lib.declare("struct t { enum { Y1 = 3 } e; };")  # the fixed block runs again
+        self.assertEqual(lib.Y1, 3)
