@@ -15,6 +15,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <setjmp.h>
+#include <sys/un.h>
 #define SB_HAVE_POSIX_TYPES 1
 #endif
 
@@ -71,9 +75,55 @@ static const struct { const char *name; sb_kind kind; } libc_types[] = {
     SB_NT(off_t), SB_NT(pid_t), SB_NT(uid_t), SB_NT(gid_t), SB_NT(mode_t), SB_NT(dev_t), SB_NT(ino_t),
     SB_NT(nlink_t), SB_NT(blksize_t), SB_NT(blkcnt_t), SB_NT(id_t), SB_NT(key_t), SB_NT(clockid_t),
     SB_NT(suseconds_t), SB_NT(useconds_t), SB_NT(socklen_t), SB_NT(sa_family_t), SB_NT(in_addr_t),
-    SB_NT(in_port_t), SB_NT(rlim_t), SB_NT(fsblkcnt_t), SB_NT(fsfilcnt_t),
+    SB_NT(in_port_t), SB_NT(rlim_t), SB_NT(fsblkcnt_t), SB_NT(fsfilcnt_t), SB_NT(pthread_t), SB_NT(pthread_key_t),
+    SB_NT(pthread_once_t), SB_NT(pthread_spinlock_t),
 #endif
 };
+
+/* The C library's types a header names without defining them (the cleaned form of a header leaves
+ * <stdio.h>, <pthread.h>, <setjmp.h>, <sys/socket.h> out): FILE is opaque (`FILE *` is a `void *`); the
+ * others are sized as this platform's C library sizes them (bytes, aligned as it aligns them), so a
+ * struct holding one lays out as C does; their members are the C library's business. Found only
+ * when the scope does not know the name. */
+#define SB_SIZED(T, spelling) {.what = SB_NAMED_ALIAS, .name = spelling, .alias = {SB_K_UCHAR, 0, 0, NULL}, \
+                               .count = sizeof(T), .align = _Alignof(T)}
+static const sb_named libc_opaque[] = {
+    {.what = SB_NAMED_ALIAS, .name = "FILE", .alias = {SB_K_VOID, 0, 0, NULL}},
+#ifdef SB_HAVE_POSIX_TYPES
+    SB_SIZED(pthread_mutex_t, "pthread_mutex_t"), SB_SIZED(pthread_cond_t, "pthread_cond_t"),
+    SB_SIZED(pthread_rwlock_t, "pthread_rwlock_t"), SB_SIZED(pthread_attr_t, "pthread_attr_t"),
+    SB_SIZED(pthread_mutexattr_t, "pthread_mutexattr_t"), SB_SIZED(pthread_condattr_t, "pthread_condattr_t"),
+    SB_SIZED(pthread_rwlockattr_t, "pthread_rwlockattr_t"), SB_SIZED(pthread_barrier_t, "pthread_barrier_t"),
+    SB_SIZED(sem_t, "sem_t"), SB_SIZED(sigset_t, "sigset_t"), SB_SIZED(jmp_buf, "jmp_buf"),
+    SB_SIZED(sigjmp_buf, "sigjmp_buf"),
+#endif
+};
+#ifdef SB_HAVE_POSIX_TYPES
+/* `struct sockaddr` and its family, sized likewise. */
+static const sb_named libc_structs[] = {
+    SB_SIZED(struct sockaddr, "struct sockaddr"), SB_SIZED(struct sockaddr_storage, "struct sockaddr_storage"),
+    SB_SIZED(struct sockaddr_in, "struct sockaddr_in"), SB_SIZED(struct sockaddr_in6, "struct sockaddr_in6"),
+    SB_SIZED(struct sockaddr_un, "struct sockaddr_un"),
+};
+#endif
+#undef SB_SIZED
+
+/* A built-in C library type of that name (tag 's': a struct tag), or NULL. */
+static const sb_named *libc_named(const char *w, size_t n, int tag)
+{
+    if (tag == 0) {
+        for (size_t i = 0; i < sizeof libc_opaque / sizeof libc_opaque[0]; i++)
+            if (strlen(libc_opaque[i].name) == n && memcmp(libc_opaque[i].name, w, n) == 0)
+                return &libc_opaque[i];
+        return NULL;
+    }
+#ifdef SB_HAVE_POSIX_TYPES
+    for (size_t i = 0; tag == 's' && i < sizeof libc_structs / sizeof libc_structs[0]; i++)
+        if (strlen(libc_structs[i].name + 7) == n && memcmp(libc_structs[i].name + 7, w, n) == 0)
+            return &libc_structs[i];
+#endif
+    return NULL;
+}
 
 /* GCC's va_list: opaque, passed as a pointer (x86-64: an array of one __va_list_tag). */
 static const sb_named va_list_named = {.what = SB_NAMED_ALIAS, .name = "va_list", .alias = {SB_K_VOID, 1, 0, NULL}};
@@ -116,6 +166,8 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
             const sb_named *nd = NULL;
             if (!p->failed && p->t.kind == T_IDENT && p->scope && !sp->any)
                 nd = p->scope->lookup(p->scope, p->s + p->t.pos, p->t.len, tag);
+            if (!nd && !p->failed && tag == 's' && p->t.kind == T_IDENT && !sp->any)
+                nd = libc_named(p->s + p->t.pos, p->t.len, 's');
             if (!nd && !p->failed && tag != 'e' && p->t.kind == T_IDENT && p->scope && p->scope->forward && !sp->any &&
                 pointer_follows(p))
                 nd = p->scope->forward(p->scope, p->s + p->t.pos, p->t.len, tag); /* incomplete until defined */
@@ -157,6 +209,8 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
                     sp->named = (int)libc_types[i].kind + 1;
                     found = true;
                 }
+            if (!found && (sp->nd = libc_named(w, n, 0)) != NULL)
+                found = true;
             if (!found && (IS("__builtin_va_list") || IS("va_list") || IS("__gnuc_va_list"))) {
                 sp->nd = &va_list_named; /* an array type on x86-64: a pointer in parameters */
                 found = true;

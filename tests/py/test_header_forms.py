@@ -582,3 +582,34 @@ class Hostile(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LibcTypesACleanedHeaderLeavesOut(unittest.TestCase):
+    """FILE, pthread_*_t, jmp_buf, struct sockaddr...: known like size_t, sized from the C library at build time."""
+
+    def test_file_pointer_is_usable_without_a_declaration(self):
+        lib = libc("FILE *fopen(const char *p, const char *m); int fputs(const char *s, FILE *f);"
+                   "int fclose(FILE *f);")
+        path = os.path.join(tempfile.mkdtemp(), "x.txt")
+        f = lib.fopen(path.encode(), b"w")
+        self.assertIsNotNone(f)
+        self.assertGreaterEqual(lib.fputs("hello", f), 0)
+        self.assertEqual(lib.fclose(f), 0)
+        with open(path) as fh:
+            self.assertEqual(fh.read(), "hello")
+
+    @unittest.skipUnless(platform.system() == "Linux" and platform.machine() == "x86_64", "glibc x86-64 sizes")
+    def test_sized_libc_types_lay_out_structs_as_c(self):
+        lib = libc("struct holder { char c; pthread_mutex_t m; pthread_once_t once; struct sockaddr_storage ss;"
+                   " jmp_buf jb; };"
+                   "int getsockname(int fd, struct sockaddr *addr, socklen_t *len);")
+        self.assertEqual(lib.sizeof("pthread_mutex_t"), 40)
+        self.assertEqual(lib.sizeof("struct sockaddr"), 16)
+        self.assertEqual(lib.offsetof("struct holder", "m"), 8)
+        self.assertEqual(lib.offsetof("struct holder", "ss"), 56)
+        self.assertEqual(lib.sizeof("struct holder"), 384)
+
+    def test_a_block_may_still_define_them_itself(self):
+        lib = libc("typedef struct my_file FILE; typedef int pthread_once_t; struct sockaddr { int x; };")
+        self.assertEqual(lib.sizeof("pthread_once_t"), 4)
+        self.assertEqual(lib.sizeof("struct sockaddr"), 4)
