@@ -956,8 +956,8 @@ static void test_success_leaves_the_error_cleared(void **state)
 
 ERROR_CASE(test_unknown_type_name_is_reported, "foo f(void)", 0,
            "unknown type name 'foo' (declare it first: a typedef in load() or declare())")
-ERROR_CASE(test_unknown_parameter_type_reports_its_column, "int f(int a, FILE *fp)", 13,
-           "unknown type name 'FILE' (declare it first: a typedef in load() or declare())")
+ERROR_CASE(test_unknown_parameter_type_reports_its_column, "int f(int a, BLOB *fp)", 13,
+           "unknown type name 'BLOB' (declare it first: a typedef in load() or declare())")
 ERROR_CASE(test_struct_is_not_supported_yet, "int f(struct stat *st)", 6,
            "struct 'stat' is not declared (declare it first in load() or declare(): 'struct stat { ... };' or 'typedef struct stat stat;')")
 ERROR_CASE(test_union_is_not_supported_yet, "int f(union u v)", 6,
