@@ -18,7 +18,11 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <setjmp.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
+#include <termios.h>
 #define SB_HAVE_POSIX_TYPES 1
 #endif
 
@@ -81,7 +85,7 @@ static const struct { const char *name; sb_kind kind; } libc_types[] = {
 };
 
 /* The C library's types a header names without defining them (the cleaned form of a header leaves
- * <stdio.h>, <pthread.h>, <setjmp.h>, <sys/socket.h> out): FILE is opaque (`FILE *` is a `void *`); the
+ * <stdio.h>, <pthread.h>, <setjmp.h>, <sys/socket.h> out): FILE and DIR are opaque (`FILE *` is a `void *`); the
  * others are sized as this platform's C library sizes them (bytes, aligned as it aligns them), so a
  * struct holding one lays out as C does; their members are the C library's business. Found only
  * when the scope does not know the name. */
@@ -89,21 +93,24 @@ static const struct { const char *name; sb_kind kind; } libc_types[] = {
                                .count = sizeof(T), .align = _Alignof(T)}
 static const sb_named libc_opaque[] = {
     {.what = SB_NAMED_ALIAS, .name = "FILE", .alias = {SB_K_VOID, 0, 0, NULL}},
+    {.what = SB_NAMED_ALIAS, .name = "DIR", .alias = {SB_K_VOID, 0, 0, NULL}},
 #ifdef SB_HAVE_POSIX_TYPES
     SB_SIZED(pthread_mutex_t, "pthread_mutex_t"), SB_SIZED(pthread_cond_t, "pthread_cond_t"),
     SB_SIZED(pthread_rwlock_t, "pthread_rwlock_t"), SB_SIZED(pthread_attr_t, "pthread_attr_t"),
     SB_SIZED(pthread_mutexattr_t, "pthread_mutexattr_t"), SB_SIZED(pthread_condattr_t, "pthread_condattr_t"),
     SB_SIZED(pthread_rwlockattr_t, "pthread_rwlockattr_t"), SB_SIZED(pthread_barrier_t, "pthread_barrier_t"),
     SB_SIZED(sem_t, "sem_t"), SB_SIZED(sigset_t, "sigset_t"), SB_SIZED(jmp_buf, "jmp_buf"),
-    SB_SIZED(sigjmp_buf, "sigjmp_buf"),
+    SB_SIZED(sigjmp_buf, "sigjmp_buf"), SB_SIZED(fd_set, "fd_set"),
 #endif
 };
 #ifdef SB_HAVE_POSIX_TYPES
-/* `struct sockaddr` and its family, sized likewise. */
+/* `struct sockaddr` and its family, termios, timeval, timespec, stat: sized likewise. */
 static const sb_named libc_structs[] = {
     SB_SIZED(struct sockaddr, "struct sockaddr"), SB_SIZED(struct sockaddr_storage, "struct sockaddr_storage"),
     SB_SIZED(struct sockaddr_in, "struct sockaddr_in"), SB_SIZED(struct sockaddr_in6, "struct sockaddr_in6"),
-    SB_SIZED(struct sockaddr_un, "struct sockaddr_un"),
+    SB_SIZED(struct sockaddr_un, "struct sockaddr_un"), SB_SIZED(struct termios, "struct termios"),
+    SB_SIZED(struct timeval, "struct timeval"), SB_SIZED(struct timespec, "struct timespec"),
+    SB_SIZED(struct stat, "struct stat"),
 };
 #endif
 #undef SB_SIZED
@@ -166,8 +173,8 @@ static bool parse_specs(parser *p, spec *sp, const char *where)
             const sb_named *nd = NULL;
             if (!p->failed && p->t.kind == T_IDENT && p->scope && !sp->any)
                 nd = p->scope->lookup(p->scope, p->s + p->t.pos, p->t.len, tag);
-            if (!nd && !p->failed && tag == 's' && p->t.kind == T_IDENT && !sp->any)
-                nd = libc_named(p->s + p->t.pos, p->t.len, 's');
+            if (!nd && !p->failed && tag == 's' && p->t.kind == T_IDENT && !sp->any && !pointer_follows(p))
+                nd = libc_named(p->s + p->t.pos, p->t.len, 's'); /* by value; behind '*' it stays incomplete */
             if (!nd && !p->failed && tag != 'e' && p->t.kind == T_IDENT && p->scope && p->scope->forward && !sp->any &&
                 pointer_follows(p))
                 nd = p->scope->forward(p->scope, p->s + p->t.pos, p->t.len, tag); /* incomplete until defined */

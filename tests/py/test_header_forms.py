@@ -601,13 +601,25 @@ class LibcTypesACleanedHeaderLeavesOut(unittest.TestCase):
     @unittest.skipUnless(platform.system() == "Linux" and platform.machine() == "x86_64", "glibc x86-64 sizes")
     def test_sized_libc_types_lay_out_structs_as_c(self):
         lib = libc("struct holder { char c; pthread_mutex_t m; pthread_once_t once; struct sockaddr_storage ss;"
-                   " jmp_buf jb; };"
-                   "int getsockname(int fd, struct sockaddr *addr, socklen_t *len);")
+                   " jmp_buf jb; };")
         self.assertEqual(lib.sizeof("pthread_mutex_t"), 40)
         self.assertEqual(lib.sizeof("struct sockaddr"), 16)
         self.assertEqual(lib.offsetof("struct holder", "m"), 8)
         self.assertEqual(lib.offsetof("struct holder", "ss"), 56)
         self.assertEqual(lib.sizeof("struct holder"), 384)
+        # behind a '*' first, a libc struct is incomplete (as in C) until the block defines it
+        lib2 = libc("int getsockname(int fd, struct sockaddr *addr, socklen_t *len);")
+        with self.assertRaises(TypeError):
+            lib2.sizeof("struct sockaddr")
+
+    def test_dir_termios_fd_set_and_time_structs(self):
+        lib = libc("DIR *opendir(const char *p); int closedir(DIR *d);"
+                   "struct tty { struct termios t; fd_set fds; struct timeval tv; struct timespec ts; struct stat st; };")
+        d = lib.opendir(b"/")
+        self.assertIsNotNone(d)
+        self.assertEqual(lib.closedir(d), 0)
+        self.assertGreater(lib.sizeof("struct tty"), lib.sizeof("fd_set"))
+        self.assertEqual(lib.sizeof("struct timespec"), 2 * lib.sizeof("long"))
 
     def test_a_block_may_still_define_them_itself(self):
         lib = libc("typedef struct my_file FILE; typedef int pthread_once_t; struct sockaddr { int x; };")
