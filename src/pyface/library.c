@@ -1525,6 +1525,7 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
     PyObject *globs = PyDict_New();  /* its global variables: name -> index in lib->types->g */
     size_t nconst0 = lib->types ? lib->types->consts.n : 0, ntypes0 = lib->types ? lib->types->n : 0;
     size_t nglob0 = lib->types ? lib->types->ng : 0, ndone0 = lib->types ? lib->types->ndone : 0;
+    size_t nrel0 = lib->types ? lib->types->nrel : 0; /* [[release(fn)]] attachments before this block */
     if (!found || !consts || !miss || !globs || PyBytes_AsStringAndSize(b, &text, &len) < 0)
         goto fail;
     size_t pos = 0, s, e;
@@ -1621,6 +1622,10 @@ fail:
         sb__constdecl_truncate(&lib->types->consts, nconst0);
         globals_truncate(lib->types, nglob0); /* before the types their declarations name */
         completions_undo(lib->types, ndone0);
+        for (size_t i = nrel0; i < lib->types->nrel; i++) /* [[release]] this block attached, older types too */
+            lib->types->rel[i]->release[0] = '\0';
+        if (lib->types->nrel > nrel0)
+            lib->types->nrel = nrel0;
         libtypes_truncate(lib->types, ntypes0);
     }
     return NULL;

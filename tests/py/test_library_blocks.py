@@ -76,6 +76,23 @@ class BlocksAreLinear(unittest.TestCase):
         lib.declare("void free(void *p); typedef struct blob blob [[release(free)]]; blob *malloc(size_t n);")
         self.assertIn("blob *", repr(lib.malloc(8)))
 
+    def test_a_failed_block_detaches_the_release_it_gave_an_earlier_handle_type(self):
+        lib = sigbind.load(TESTLIB, "typedef struct thing thing; thing *thing_new(int v); int thing_free(thing *t);"
+                                    "int things_alive(void);")
+        base = lib.things_alive()
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("typedef struct thing thing [[release(thing_free)]]; int broken(")
+        t = lib.thing_new(1)
+        self.assertEqual(lib.things_alive(), base + 1)
+        del t
+        gc.collect()
+        self.assertEqual(lib.things_alive(), base + 1)  # not released: the failed block's [[release]] is gone
+        lib.declare("typedef struct thing thing [[release(thing_free)]];")  # the fixed block attaches it
+        t = lib.thing_new(2)
+        del t
+        gc.collect()
+        self.assertEqual(lib.things_alive(), base + 1)
+
 
 class BlocksAreLikeACompiler(unittest.TestCase):
     """A block declares what a header says; what the library lacks fails only when used (as cffi)."""
