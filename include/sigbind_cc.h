@@ -12,6 +12,9 @@
 #define SB_ALWAYS_INLINE inline __attribute__((always_inline))
 #define SB_NOINLINE __attribute__((noinline))
 #define SB_CONSTRUCTOR __attribute__((constructor))
+#ifdef __SIZEOF_FLOAT128__
+#define SB_FLOAT128 __float128 /* _Float128 values in memory (read and written as a double) */
+#endif
 #else
 #define SB_INTERNAL
 #define SB_EXPORT

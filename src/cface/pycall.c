@@ -176,6 +176,8 @@ static sb_sig *parse_params(const char *fname, const char *params, pl_use use)
             why = "a keyword-only parameter needs a name (it is the keyword)";
         else if (use == USE_DICT && !prm->name)
             why = "every parameter needs a name (the names are the keys)";
+        else if (!prm->type.ptr && !prm->type.named && sb__kind((sb_kind)prm->type.kind)->cls == SB_CLASS_WIDE)
+            why = "complex, __int128 and _Float128 values are not supported here (pass a pointer)";
     }
     if (!why) {
         if (sig->flags & SB_SIG_VARIADIC) {
@@ -290,6 +292,19 @@ static void read_arg(sb_type t, va_list *ap, sb_cell *cell)
     case SB_K_FLOAT: cell->f = (float)va_arg(*ap, double); break;
     case SB_K_DOUBLE: cell->d = va_arg(*ap, double); break;
     case SB_K_LDOUBLE: cell->d = (double)va_arg(*ap, long double); break;
+    case SB_K_WCHAR: /* promoted to int when narrower */
+        if (sizeof(wchar_t) < sizeof(int))
+            cell->u = (unsigned)va_arg(*ap, int);
+        else
+            cell->i = va_arg(*ap, int);
+        break;
+    case SB_K_CHAR16: cell->u = (unsigned)va_arg(*ap, int); break;
+    case SB_K_CHAR32: cell->u = va_arg(*ap, unsigned int); break;
+    case SB_K_CFLOAT: /* refused when the parameter list is parsed */
+    case SB_K_CDOUBLE:
+    case SB_K_INT128:
+    case SB_K_UINT128:
+    case SB_K_FLOAT128:
     case SB_K_PYOBJECT: /* only behind '*', handled above */
     case SB_K_COUNT:
         break;

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+static ffi_type *int128_elements[] = {&ffi_type_uint64, &ffi_type_uint64, NULL};
+ffi_type sb__ffi_int128 = {16, 16, FFI_TYPE_STRUCT, int128_elements};
+
 /* Constant data: safe to read from any thread and any interpreter. */
 #define SB_X_ROW(id, spelling, ctype, ffit, cls, lo, hi)                                     \
     {spelling, (uint8_t)sizeof(ctype), (uint8_t)_Alignof(ctype), (uint8_t)(cls), &ffit, (int64_t)(lo), \

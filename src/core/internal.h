@@ -29,7 +29,9 @@ typedef enum sb_class {
     SB_CLASS_SINT,   /* signed integer */
     SB_CLASS_UINT,   /* unsigned integer */
     SB_CLASS_BOOL,   /* bool / _Bool */
-    SB_CLASS_FLOAT,  /* float, double */
+    SB_CLASS_FLOAT,  /* float, double, long double */
+    SB_CLASS_WIDE,   /* float/double _Complex, __int128, _Float128: a value wider than a cell, converted
+                        in memory (sb__wide_get / sb__wide_set); by value through storage (SB_CV_WIDE) */
     SB_CLASS_PYOBJ   /* PyObject (only meaningful behind one '*') */
 } sb_class;
 
@@ -56,6 +58,36 @@ typedef enum sb_class {
 #define SB_FFI_CHAR ffi_type_uchar
 #define SB_CHAR_CLASS SB_CLASS_UINT
 #endif
+#if WCHAR_MIN < 0 && WCHAR_MAX > 0xFFFF
+#define SB_FFI_WCHAR ffi_type_sint32
+#elif WCHAR_MIN < 0
+#define SB_FFI_WCHAR ffi_type_sint16
+#elif WCHAR_MAX > 0xFFFF
+#define SB_FFI_WCHAR ffi_type_uint32
+#else
+#define SB_FFI_WCHAR ffi_type_uint16
+#endif
+#if WCHAR_MIN < 0
+#define SB_WCHAR_CLASS SB_CLASS_SINT
+#else
+#define SB_WCHAR_CLASS SB_CLASS_UINT
+#endif
+#ifdef FFI_TARGET_HAS_COMPLEX_TYPE /* libffi passes complex numbers by value */
+#define SB_FFI_CFLOAT ffi_type_complex_float
+#define SB_FFI_CDOUBLE ffi_type_complex_double
+#define SB_HAVE_FFI_COMPLEX 1
+#else
+#define SB_FFI_CFLOAT sb__ffi_int128 /* never passed: refused by value (plan.c) */
+#define SB_FFI_CDOUBLE sb__ffi_int128
+#define SB_HAVE_FFI_COMPLEX 0
+#endif
+/* The size and alignment of __int128 and _Float128 (16 and 16 where they exist), without the compiler's types. */
+typedef struct sb_int128_repr {
+    _Alignas(16) uint64_t w[2];
+} sb_int128_repr;
+/* Two 8-byte integers: the libffi type of __int128 and _Float128 members of structs (never passed by value:
+ * libffi would align it to 8, and lay out structs holding it differently from C, which layout.c detects). */
+SB_INTERNAL extern ffi_type sb__ffi_int128;
 #ifndef SSIZE_MAX
 #define SB_SSIZE_MAX PTRDIFF_MAX
 #else
@@ -93,7 +125,15 @@ typedef enum sb_class {
     X(FLOAT, "float", float, ffi_type_float, SB_CLASS_FLOAT, 0, 0)                                   \
     X(DOUBLE, "double", double, ffi_type_double, SB_CLASS_FLOAT, 0, 0)                               \
     X(LDOUBLE, "long double", long double, ffi_type_longdouble, SB_CLASS_FLOAT, 0, 0)                \
-    X(PYOBJECT, "PyObject", char, ffi_type_pointer, SB_CLASS_PYOBJ, 0, 0)
+    X(PYOBJECT, "PyObject", char, ffi_type_pointer, SB_CLASS_PYOBJ, 0, 0)                              \
+    X(WCHAR, "wchar_t", wchar_t, SB_FFI_WCHAR, SB_WCHAR_CLASS, WCHAR_MIN, WCHAR_MAX)                 \
+    X(CHAR16, "char16_t", uint_least16_t, ffi_type_uint16, SB_CLASS_UINT, 0, UINT_LEAST16_MAX)       \
+    X(CHAR32, "char32_t", uint_least32_t, ffi_type_uint32, SB_CLASS_UINT, 0, UINT_LEAST32_MAX)       \
+    X(CFLOAT, "float _Complex", float _Complex, SB_FFI_CFLOAT, SB_CLASS_WIDE, 0, 0)                   \
+    X(CDOUBLE, "double _Complex", double _Complex, SB_FFI_CDOUBLE, SB_CLASS_WIDE, 0, 0)               \
+    X(INT128, "__int128", sb_int128_repr, sb__ffi_int128, SB_CLASS_WIDE, 0, 0)                       \
+    X(UINT128, "unsigned __int128", sb_int128_repr, sb__ffi_int128, SB_CLASS_WIDE, 0, 0)             \
+    X(FLOAT128, "_Float128", sb_int128_repr, sb__ffi_int128, SB_CLASS_WIDE, 0, 0)
 
 typedef enum sb_kind {
 #define SB_X_ENUM(id, name, ctype, ffit, cls, lo, hi) SB_K_##id,
@@ -576,10 +616,14 @@ typedef enum sb_conv {
     SB_CV_INST,     /* `T *` of a C-face class T: the struct inside an instance */
     SB_CV_FUNC,     /* a function pointer: a Callback, a bound function, or any callable for the call */
     SB_CV_STRUCT,   /* a struct by value: the cell points at the value's storage */
+    SB_CV_WIDE,     /* long double, float/double _Complex by value: the cell points at the value's storage */
     SB_CV_COUNT
 } sb_conv;
 
-#define SB_MAX_ARGS 64
+/* Converters whose value lives in storage the call provides (the cell holds its address). */
+#define SB_CV_IN_MEMORY(c) ((c) == SB_CV_STRUCT || (c) == SB_CV_WIDE)
+
+#define SB_MAX_ARGS 1024       /* C arguments of one call (ctypes' limit); [[len(n)]] lengths among the first 63 */
 #define SB_STACK_ARGS 16       /* calls with up to this many C arguments use no heap */
 
 /* One C argument. */
@@ -587,8 +631,8 @@ typedef struct sb_slot {
     uint8_t conv;        /* sb_conv of the value passed (for out params: of the pointee) */
     uint8_t kind;        /* sb_kind of the (pointee) base type */
     uint8_t flags;       /* SB_PARAM_* copied from the parameter */
-    uint8_t store;       /* index of this argument's 8-byte cell in the call's storage */
-    uint8_t outcell;     /* [[out]]/[[inout]]: the cell holding the pointed-to value */
+    uint16_t store;      /* index of this argument's 8-byte cell in the call's storage */
+    uint16_t outcell;    /* [[out]]/[[inout]]: the cell holding the pointed-to value */
     int16_t py;          /* index of the Python parameter feeding it, -1 for pure [[out]] */
     sb_type type;        /* the declared C type (of the argument itself) */
     uint32_t soff;       /* a struct by value (or [[out]]/[[inout]] struct): its storage offset in the call */

@@ -252,6 +252,8 @@ int sb__layout_add_ex(sb_layout *L, const char *name, size_t nlen, sb_type t, ui
         esize = ki->size;
         ealign = ki->align;
         eff = ki->ffi;
+        if (t.kind == SB_K_FLOAT128 || t.kind == SB_K_INT128 || t.kind == SB_K_UINT128 || (!SB_HAVE_FFI_COMPLEX && (t.kind == SB_K_CFLOAT || t.kind == SB_K_CDOUBLE)))
+            no_by_value(L, SB_BV_LIBFFI); /* libffi has no type for it */
     }
     if (count > (1u << 24)) {
         sb__error_set(err, (size_t)-1, "member '%.*s': array too large", (int)nlen, name);

@@ -144,6 +144,7 @@ SB_INTERNAL char *sb__ident_dup(parser *p);
 
 typedef struct spec {
     int nlong, nshort, nsigned, nunsigned, nint, nchar, nvoid, nbool, nfloat, ndouble;
+    int ncomplex, nint128, nfloat128; /* _Complex, __int128, _Float128 */
     int named;            /* a typedef-like name (int8_t, size_t, PyObject, ...): its kind + 1 */
     const sb_named *nd;   /* a name the scope knows (a class, an opaque handle type) */
     bool cconst;

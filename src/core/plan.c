@@ -24,6 +24,8 @@ static sb_conv conv_of(sb_type t)
     }
     if (t.named && t.named->what == SB_NAMED_STRUCT)
         return SB_CV_STRUCT;
+    if (!t.named && (t.kind == SB_K_LDOUBLE || sb__kind((sb_kind)t.kind)->cls == SB_CLASS_WIDE))
+        return SB_CV_WIDE;
     const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
     switch (ki->cls) {
     case SB_CLASS_VOID: return SB_CV_VOID;
@@ -254,6 +256,25 @@ static SB_UNUSED bool is_int_class(sb_conv c) /* unused when SB_HAVE_CALLREGS is
            c == SB_CV_PTR || c == SB_CV_PYOBJ || c == SB_CV_INST || c == SB_CV_FUNC;
 }
 
+/* Why a wide scalar cannot be passed by value here (NULL: it can). */
+static const char *wide_byvalue_why(sb_type t)
+{
+    if (t.ptr || t.named)
+        return NULL;
+    switch (t.kind) {
+    case SB_K_CFLOAT:
+    case SB_K_CDOUBLE:
+        return SB_HAVE_FFI_COMPLEX ? NULL : "this platform's libffi has no complex types";
+    case SB_K_INT128:
+    case SB_K_UINT128: /* a struct of two 8-byte integers is not it: libffi aligns that to 8, __int128 is 16 */
+        return "libffi has no 128-bit integer type";
+    case SB_K_FLOAT128:
+        return "libffi has no _Float128 type";
+    default:
+        return NULL;
+    }
+}
+
 /* The stages of sb__plan_new. Each fills its part of pl from pl->sig; the
  * ones that can fail return false with *err filled (pl is then freed by the
  * caller). */
@@ -274,13 +295,19 @@ static bool check_sig(const sb_sig *sig, sb_error *err)
         }
     }
 
+    for (uint16_t i = 0; i < n; i++)
+        if ((sig->params[i].flags & SB_PARAM_BUFLEN) && sig->params[i].len > 63) {
+            sb__error_set(err, sig->params[i].col, "[[len(n)]]: the length n must be one of the first 63 parameters");
+            return false;
+        }
     /* Structs by value: libffi must be able to pass them (and they are not too large). */
     for (uint16_t i = 0; i <= n; i++) {
         sb_type t = i < n ? sig->params[i].type : sig->ret;
-        if (!t.ptr && !t.named && t.kind == SB_K_LDOUBLE) { /* in structs and memory it is a float */
-            sb__error_set(err, i < n ? sig->params[i].col : (size_t)-1,
-                          "long double %s is not supported yet (pass a pointer to it)",
-                          i < n ? "as a parameter" : "as a result");
+        const char *wide = wide_byvalue_why(t);
+        if (wide) {
+            sb__error_set(err, i < n ? sig->params[i].col : (size_t)-1, "%s %s cannot be passed by value (%s; pass a "
+                          "pointer to it)", sb__kind((sb_kind)t.kind)->name, i < n ? "as a parameter" : "as a result",
+                          wide);
             return false;
         }
         const char *why = !t.ptr && t.named && t.named->what == SB_NAMED_STRUCT
@@ -609,6 +636,8 @@ static void plan_regs(sb_plan *pl)
     const uint16_t n = pl->sig->nparams;
     unsigned ni = 0, nf = 0, ns = 0;
     bool structs = false;
+    if (pl->ret_conv == SB_CV_WIDE) /* long double in st(0), complex in xmm0/xmm1 halves: libffi */
+        return;
     if (pl->ret_conv == SB_CV_STRUCT && !plan_regs_result(pl, &ni))
         return;
     for (uint16_t i = 0; i < n; i++) {
@@ -679,7 +708,7 @@ static void plan_cells(sb_plan *pl)
 #endif
     if (pl->fast == SB_FAST_NONE) {
         for (uint16_t i = 0; i < n; i++) {
-            pl->slots[i].store = (uint8_t)i;
+            pl->slots[i].store = (uint16_t)i;
             pl->slots[i].nwords = 0;
             pl->slots[i].onstack = false;
         }
@@ -706,7 +735,7 @@ static void plan_cells(sb_plan *pl)
     /* Out storage follows the argument cells. */
     for (uint16_t i = 0; i < n; i++)
         if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
-            pl->slots[i].outcell = (uint8_t)pl->ncells++;
+            pl->slots[i].outcell = (uint16_t)pl->ncells++;
 }
 
 /* The storage of structs passed or returned by value, each at a 16-byte
@@ -714,10 +743,10 @@ static void plan_cells(sb_plan *pl)
 static void plan_structs(sb_plan *pl)
 {
     uint16_t n = pl->sig->nparams;
-    pl->has_structs = pl->ret_conv == SB_CV_STRUCT;
+    pl->has_structs = SB_CV_IN_MEMORY(pl->ret_conv);
     size_t at = 0;
     for (uint16_t i = 0; i < n; i++)
-        if (pl->slots[i].conv == SB_CV_STRUCT) {
+        if (SB_CV_IN_MEMORY(pl->slots[i].conv)) {
             sb_type t = pl->slots[i].type;
             if (pl->slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
                 t.ptr--;
@@ -726,7 +755,7 @@ static void plan_structs(sb_plan *pl)
             at += (sb__type_size(t) + 15) & ~(size_t)15;
         }
     pl->ret_soff = (uint32_t)at;
-    if (pl->ret_conv == SB_CV_STRUCT)
+    if (SB_CV_IN_MEMORY(pl->ret_conv))
         at += (sb__type_size(pl->sig->ret) + sizeof(ffi_arg) + 15) & ~(size_t)15;
     pl->struct_bytes = (uint32_t)at;
 }

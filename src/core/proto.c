@@ -893,7 +893,16 @@ static sb_sig *parse_at_depth(const char *text, size_t len, const sb_scope *scop
     memset(sig, 0, sizeof *sig);
     sig->arena = a;
 
-    sb_param params[MAX_PARAMS];
+    /* Each parameter after the first follows a comma: up to 64 fit the stack, more (to MAX_PARAMS) the heap. */
+    sb_param stackp[64], *params = stackp;
+    size_t commas = 0;
+    for (size_t i = 0; i < len; i++)
+        commas += text[i] == ',';
+    if (commas + 1 >= sizeof stackp / sizeof stackp[0] && !(params = malloc(sizeof(sb_param) * MAX_PARAMS))) {
+        sb__error_set(err, 0, "out of memory");
+        sb__sig_free(sig);
+        return NULL;
+    }
     parser p = PARSER_INIT(text, len, a, err, scope, depth);
     next(&p);
     if (!p.failed && memchr(text, '\0', len)) {
@@ -903,16 +912,21 @@ static sb_sig *parse_at_depth(const char *text, size_t len, const sb_scope *scop
     if (!ok) {
         if (err && !err->msg[0])
             sb__error_set(err, p.t.pos, "invalid signature");
+        if (params != stackp)
+            free(params);
         sb__sig_free(sig);
         return NULL;
     }
     sig->params = sb__arena_alloc(a, sizeof(sb_param) * (sig->nparams ? sig->nparams : 1));
+    if (sig->params)
+        memcpy(sig->params, params, sizeof(sb_param) * sig->nparams);
+    if (params != stackp)
+        free(params);
     if (!sig->params) {
         sb__error_set(err, 0, "out of memory");
         sb__sig_free(sig);
         return NULL;
     }
-    memcpy(sig->params, params, sizeof(sb_param) * sig->nparams);
     sig->text = format_sig(sig, text, a);
     if (!sig->text) {
         sb__error_set(err, 0, "out of memory");

@@ -66,6 +66,8 @@ static uint8_t conv_for(sb_type t)
 {
     if (struct_of(t))
         return SB_CV_STRUCT;
+    if (sb__type_wide(t))
+        return SB_CV_WIDE;
     if (t.ptr) {
         if (t.named && t.named->what == SB_NAMED_FUNC)
             return SB_CV_FUNC;
@@ -194,6 +196,8 @@ static PyObject *arg_object(sb_callback *cb, uint16_t i, const void *p)
     const sb_sig *sig = cb->sig;
     if (cb->convs[i] == SB_CV_STRUCT) /* a copy: the argument dies when the callback returns */
         return sb__struct_new(cb->state, cb->module, struct_of(sig->params[i].type), NULL, p);
+    if (cb->convs[i] == SB_CV_WIDE) /* long double, complex: a float or complex object */
+        return sb__wide_get(sig->params[i].type, p);
     sb_cell c;
     load_arg(cb, i, p, &c);
     if (cb->convs[i] == SB_CV_PYOBJ) { /* a PyObject * argument is borrowed from C */
@@ -313,6 +317,9 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
             const sb_layout *L = struct_of(sig->ret);
             if (sb__struct_store_arg(&cx, L, r, ret) < 0)
                 memset(ret, 0, L->size);
+        } else if (rconv == SB_CV_WIDE) {
+            if (sb__wide_set(&cx, sig->ret, r, ret) < 0)
+                memset(ret, 0, sb__type_size(sig->ret));
         } else if (rconv == SB_CV_PYOBJ) {
             out.p = r; /* a PyObject * result is a new reference handed to C */
             Py_INCREF(r);
@@ -339,11 +346,11 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
     if (!r) {
         report_error(cb);
         out = cb->error_cell;
-        if (rconv == SB_CV_STRUCT)
-            memset(ret, 0, struct_of(sig->ret)->size);
+        if (SB_CV_IN_MEMORY(rconv))
+            memset(ret, 0, sb__type_size(sig->ret));
     }
     Py_XDECREF(r);
-    if (rconv != SB_CV_STRUCT)
+    if (!SB_CV_IN_MEMORY(rconv))
         store_result(cb, &out, ret);
     Py_DECREF(cb);
 }
@@ -370,8 +377,8 @@ static void refuse_here(sb_callback *cb, void *ret, const char *why)
 {
     PyErr_Format(PyExc_RuntimeError, "a sigbind Callback was called %s; it returned its error result", why);
     PyErr_WriteUnraisable(NULL);
-    if (cb->convs[cb->sig->nparams] == SB_CV_STRUCT)
-        memset(ret, 0, struct_of(cb->sig->ret)->size);
+    if (SB_CV_IN_MEMORY(cb->convs[cb->sig->nparams]))
+        memset(ret, 0, sb__type_size(cb->sig->ret));
     else
         store_result(cb, &cb->error_cell, ret);
 }
@@ -385,8 +392,8 @@ static void run_in_own_interpreter(sb_callback *cb, void *ret, void **args)
     if (!ts) {
         fprintf(stderr, "sigbind: a Callback of a subinterpreter could not get a thread state there; "
                         "C gets its error result\n");
-        if (cb->convs[cb->sig->nparams] == SB_CV_STRUCT)
-            memset(ret, 0, struct_of(cb->sig->ret)->size);
+        if (SB_CV_IN_MEMORY(cb->convs[cb->sig->nparams]))
+            memset(ret, 0, sb__type_size(cb->sig->ret));
         else
             store_result(cb, &cb->error_cell, ret);
         return;
@@ -552,7 +559,16 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
         cb->fa[i] = fast_for(sig->params[i].type);
     cb->fa[n] = fast_for(sig->ret);
     for (uint16_t i = 0; i <= n; i++) {
-        const sb_layout *L = struct_of(i < n ? sig->params[i].type : sig->ret);
+        sb_type t = i < n ? sig->params[i].type : sig->ret;
+        const sb_layout *L = struct_of(t);
+        if (sb__type_wide(t) && (t.kind == SB_K_FLOAT128 || t.kind == SB_K_INT128 || t.kind == SB_K_UINT128 ||
+                                 (!SB_HAVE_FFI_COMPLEX && (t.kind == SB_K_CFLOAT ||
+                                 t.kind == SB_K_CDOUBLE)))) {
+            PyErr_Format(PyExc_TypeError, "callback(): %s cannot be passed by value (libffi has no such type); take a "
+                         "pointer to it", sb__kind((sb_kind)t.kind)->name);
+            Py_DECREF(cb);
+            return NULL;
+        }
         if (L && !L->by_value_ok) {
             PyErr_Format(PyExc_TypeError, "callback(): %s cannot be passed by value (%s); take a pointer to it",
                          L->name, sb__layout_byvalue_why(L));
@@ -569,7 +585,7 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     if (error_result != Py_None && rconv != SB_CV_VOID) {
         sb_convctx cx = {"callback", "error_result", sig->ret, st, SB_CX_ARGUMENT, false};
         if (rconv == SB_CV_PYOBJ || rconv == SB_CV_CSTR || rconv == SB_CV_PTR || rconv == SB_CV_FUNC ||
-            rconv == SB_CV_STRUCT) {
+            SB_CV_IN_MEMORY(rconv)) {
             PyErr_SetString(PyExc_TypeError, "callback(): error_result is only for numeric results (a pointer "
                             "result returns NULL on error)");
             Py_DECREF(cb);

@@ -114,6 +114,13 @@ static bool is_text_array(const sb_field *f)
     return f->count && !f->type.ptr && !f->type.named && f->type.kind == SB_K_CHAR;
 }
 
+/* A `wchar_t[N]` (char16_t, char32_t): reads as str (up to its NUL), as ctypes' c_wchar arrays and cffi do. */
+static bool is_wtext_array(const sb_field *f)
+{
+    return f->count && !f->type.ptr && !f->type.named &&
+           (f->type.kind == SB_K_WCHAR || f->type.kind == SB_K_CHAR16 || f->type.kind == SB_K_CHAR32);
+}
+
 static size_t elem_size(sb_type t)
 {
     return sb__type_size(t);
@@ -137,6 +144,8 @@ static PyObject *get_elem(sb_struct *s, sb_type t, unsigned char *p, const char 
 {
     if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT)
         return struct_view(s, t.named->user, p); /* writes through to this struct */
+    if (sb__type_wide(t))
+        return sb__wide_get(t, p);
     sb_cell c;
     sb__cell_load(t, p, &c);
     if (sb__type_is_fnptr(t)) /* callable; its type belongs to the layout, so to its owner */
@@ -304,6 +313,24 @@ static int set_field(sb_state *st, const sb_layout *L, const sb_field *f, unsign
         Py_DECREF(b);
         return 0;
     }
+    if (is_wtext_array(f) && PyUnicode_Check(v)) {
+        PyObject *b = sb__wstr_encode((sb_kind)f->type.kind, v);
+        if (!b)
+            return -1;
+        size_t n = (size_t)PyBytes_Size(b) / es;
+        if (n > f->count) {
+            char tn[64];
+            sb__type_format(f->type, tn, sizeof tn);
+            PyErr_Format(PyExc_ValueError, "%s attribute '%s' (%s[%u]) holds at most %u characters, not %zu", L->name,
+                         f->name, tn, (unsigned)f->count, (unsigned)f->count, n);
+            Py_DECREF(b);
+            return -1;
+        }
+        memset(p, 0, f->count * es);
+        memcpy(p, PyBytes_AsString(b), n * es);
+        Py_DECREF(b);
+        return 0;
+    }
     PyObject *seq = sb__snapshot(v, "an array member takes a sequence");
     if (!seq)
         return -1;
@@ -337,6 +364,10 @@ static int set_elem(sb_state *st, const sb_layout *L, const char *mname, sb_type
     if (!t.ptr && t.named && t.named->what == SB_NAMED_STRUCT) {
         what_ w = {NULL, NULL, L, mname, ""};
         return store(st, t.named->user, v, p, &w);
+    }
+    if (sb__type_wide(t)) {
+        sb_convctx cx = {L->name, mname, t, st, SB_CX_ATTRIBUTE, false};
+        return sb__wide_set(&cx, t, v, p);
     }
     uint8_t conv = conv_of_member(t);
     sb_cell c;
@@ -494,6 +525,8 @@ static PyObject *get_member_as(sb_struct *s, const sb_field *f, bool copy)
         return get_elem(s, f->type, p, f->name);
     if (is_text_array(f))
         return PyBytes_FromStringAndSize((const char *)p, (Py_ssize_t)strnlen((const char *)p, f->count));
+    if (is_wtext_array(f))
+        return sb__wstr_get((sb_kind)f->type.kind, p, f->count);
     if (!copy)
         return array_view(s, f);
     PyObject *list = PyList_New(f->count);

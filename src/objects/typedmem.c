@@ -130,6 +130,8 @@ PyObject *sb__elem_get(PyTypeObject *ptrtype, sb_type e, const char *a)
     }
     if (sb__elem_is_char(e))
         return PyBytes_FromStringAndSize(a, 1);
+    if (sb__type_wide(e))
+        return sb__wide_get(e, a);
     sb_cell c;
     c.u = 0;
     uint8_t conv = conv_of(e);
@@ -225,6 +227,10 @@ int sb__elem_set(PyTypeObject *ptrtype, sb_state *st, sb_type e, char *a, PyObje
         snprintf(what, sizeof what, "%s() argument '%s'", fname, pname);
         return sb__struct_store(e.named->user ? ((const sb_layout *)e.named->user)->rt_state : NULL, e.named->user, v,
                                 a, what);
+    }
+    if (sb__type_wide(e)) {
+        sb_convctx cx = {fname, pname, e, st, false, false};
+        return sb__wide_set(&cx, e, v, a);
     }
     sb_cell c;
     if (elem_convert(ptrtype, st, e, v, fname, pname, &c) < 0)

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -253,7 +254,7 @@ typedef struct sb_libtypes {
     libtype **v;
     size_t *heads[2];        /* [0] by name, [1] by tag: hcap buckets each, index + 1 of the newest entry */
     size_t hcap;             /* a power of two, at least 2n (0: no index yet) */
-    size_t steps;            /* entries visited by lookups (the linearity test reads it: lib.__lookup_steps__) */
+    size_t steps;            /* entries visited by lookups (the linearity test reads it: sigbind._lookup_steps(lib)) */
     libtype **rel;           /* the entries with [[release(fn)]] (few), for bind() to mark fn */
     size_t nrel, caprel;
     libglobal *g;            /* global variables (`extern int x;`), in declaration order */
@@ -900,6 +901,39 @@ done:
     return rc;
 }
 
+/* The enumerators of enums defined inside a struct or union statement (`struct s { enum { A, B } k; };`):
+ * C puts them in file scope, so each such `enum [tag] { ... }` is declared as a statement of its own
+ * (after the struct, which the parser accepted). 0, or -1 with SignatureError. */
+static int nested_enums(sb_library *lib, const char *t, size_t len, PyObject *consts)
+{
+    const char *open = memchr(t, '{', len);
+    for (size_t i = open ? (size_t)(open - t) + 1 : len; i + 4 < len; i++) {
+        if (memcmp(t + i, "enum", 4) != 0 || isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_' ||
+            isalnum((unsigned char)t[i + 4]) || t[i + 4] == '_')
+            continue;
+        size_t j = i + 4;
+        while (j < len && (isspace((unsigned char)t[j]) || isalnum((unsigned char)t[j]) || t[j] == '_'))
+            j++; /* the tag, if any */
+        if (j >= len || t[j] != '{')
+            continue; /* `enum tag member;`: a use, not a definition */
+        size_t k = j;
+        int depth = 0;
+        for (; k < len; k++)
+            if (t[k] == '{')
+                depth++;
+            else if (t[k] == '}' && --depth == 0)
+                break;
+        if (k >= len)
+            return 0; /* unbalanced: the struct parser accepted it, so it is not an enum body */
+        int rc = add_constdecl(lib, t + i, k + 1 - i, consts); /* a statement, as sb__decl_next gives it: no ';' */
+        if (rc < 0)
+            return -1;
+        i = k;
+    }
+    return 0;
+}
+
+
 PyObject *sb__library_adopt(PyObject *libobj, sb_type type, PyObject *v, bool owned)
 {
     sb_library *lib = (sb_library *)libobj;
@@ -1118,6 +1152,27 @@ static int global_length(sb_library *lib, char *et, size_t *n, sb_error *err)
     return 0;
 }
 
+/* `char *const p;`: a `const` after the declarator's last '*' (in t[at..w), w the name) makes the pointer
+ * itself const, which the type (const applies to the base) does not say. */
+static bool pointer_itself_const(const char *t, size_t at, size_t w)
+{
+    size_t star = w;
+    for (size_t i = at; i < w; i++)
+        if (t[i] == '*')
+            star = i;
+    for (size_t i = star + 1; star < w && i < w; i++) {
+        bool start = !(isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_');
+        for (size_t n = 0; start && n < 3; n++) {
+            static const char *const words[] = {"const", "__const", "__const__"};
+            size_t l = strlen(words[n]);
+            if (i + l <= w && memcmp(t + i, words[n], l) == 0 &&
+                (i + l == w || !(isalnum((unsigned char)t[i + l]) || t[i + l] == '_')))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* Parses the declaration after `extern` (t[at..len)) as one variable: its
  * declarator is read as the one parameter of `void sb__global(...)`, and an
  * array's `[N]` as typed memory's. 0 with g filled, or -1 with err. */
@@ -1174,7 +1229,8 @@ static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, l
             return -1;
         }
     }
-    g->readonly = g->count == SB_ARRAY_NONE && g->type.ptr == 0 && g->type.cconst;
+    g->readonly = g->count == SB_ARRAY_NONE &&
+                  ((g->type.ptr == 0 && g->type.cconst) || (w < len && pointer_itself_const(t, at, w)));
     g->sig = sig;
     return 0;
 }
@@ -1469,6 +1525,7 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
     PyObject *globs = PyDict_New();  /* its global variables: name -> index in lib->types->g */
     size_t nconst0 = lib->types ? lib->types->consts.n : 0, ntypes0 = lib->types ? lib->types->n : 0;
     size_t nglob0 = lib->types ? lib->types->ng : 0, ndone0 = lib->types ? lib->types->ndone : 0;
+    size_t nrel0 = lib->types ? lib->types->nrel : 0; /* [[release(fn)]] attachments before this block */
     if (!found || !consts || !miss || !globs || PyBytes_AsStringAndSize(b, &text, &len) < 0)
         goto fail;
     size_t pos = 0, s, e;
@@ -1499,6 +1556,8 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
         PyObject *fn = td   ? (add_typedef(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
                        : sd ? (add_struct(lib, text + s, e - s) < 0 ? NULL : (Py_INCREF(Py_None), Py_None))
                             : bind_statement(lib, text + s, e - s, found, globs, miss);
+        if (fn == Py_None && (td || sd) && nested_enums(lib, text + s, e - s, consts) < 0)
+            Py_CLEAR(fn);
         if (fn == Py_None) {
             Py_DECREF(fn);
             continue;
@@ -1563,6 +1622,10 @@ fail:
         sb__constdecl_truncate(&lib->types->consts, nconst0);
         globals_truncate(lib->types, nglob0); /* before the types their declarations name */
         completions_undo(lib->types, ndone0);
+        for (size_t i = nrel0; i < lib->types->nrel; i++) /* [[release]] this block attached, older types too */
+            lib->types->rel[i]->release[0] = '\0';
+        if (lib->types->nrel > nrel0)
+            lib->types->nrel = nrel0;
         libtypes_truncate(lib->types, ntypes0);
     }
     return NULL;
@@ -1722,10 +1785,14 @@ static PyObject *get_skipped(PyObject *self, void *c)
 }
 
 /* Entries visited by type lookups so far: a test checks that blocks stay linear without timing them. */
-static PyObject *get_steps(PyObject *self, void *c)
+PyObject *sb__library_lookup_steps(PyObject *module, PyObject *lib)
 {
-    (void)c;
-    const sb_libtypes *ts = ((sb_library *)self)->types;
+    sb_state *st = sb__state(module);
+    if (!st || Py_TYPE(lib) != (PyTypeObject *)st->LibraryType) {
+        PyErr_SetString(PyExc_TypeError, "_lookup_steps() takes a sigbind.Library");
+        return NULL;
+    }
+    const sb_libtypes *ts = ((sb_library *)lib)->types;
     return PyLong_FromSize_t(ts ? ts->steps : 0);
 }
 
@@ -2028,7 +2095,6 @@ static PyGetSetDef library_getset[] = {
      "SymbolNotFoundError.", NULL},
     {"skipped", get_skipped, NULL,
      "What include() could not declare: (text, file, line, reason) tuples, in header order.", NULL},
-    {"__lookup_steps__", get_steps, NULL, "Types visited by name lookups so far (for tests of linearity).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

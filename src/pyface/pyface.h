@@ -27,6 +27,9 @@ SB_INTERNAL extern PyType_Spec sb__library_spec;
 
 /* library.c: Library.declare(text): the block's declarations, all or nothing. None or NULL + exception. */
 SB_INTERNAL PyObject *sb__library_declare(PyObject *self, PyObject *text);
+/* sigbind._lookup_steps(lib): the entries lib's type lookups visited so far (a test hook for linearity, kept out
+ * of the Library's dir()/help()); a new int, or NULL + TypeError when lib is not a Library. */
+SB_INTERNAL PyObject *sb__library_lookup_steps(PyObject *module, PyObject *lib);
 /* callback(type, callable, *, error_result=None) for the module (scope and owner NULL) and a Library (its
  * scope, owner the Library, kept by the Callback). A new Callback, or NULL with an exception set; GIL held. */
 SB_INTERNAL PyObject *sb__callback_make(PyObject *module, const sb_scope *scope, PyObject *owner, PyObject *args,

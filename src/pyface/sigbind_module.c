@@ -83,6 +83,8 @@ static PyMethodDef mod_methods[] = {
      "linker would), or None for the running process. `declarations` are prototypes to bind at once; "
      "`header` ('zlib.h', a path or a list) is run through the C preprocessor and declared as by "
      "Library.include()."},
+    {"_lookup_steps", sb__library_lookup_steps, METH_O,
+     "_lookup_steps(lib, /)\n--\n\nTest hook: the type entries lib's name lookups visited so far."},
     {"signature", mod_signature, METH_O,
      "signature(text, /)\n--\n\nCheck a prototype and return it normalized; raises SignatureError."},
     {NULL, NULL, 0, NULL},

@@ -156,6 +156,9 @@ static void raise_status(const sb_function *f, const sb_cell *r)
     Py_DECREF(status);
 }
 
+/* The tempmask bit of slot i (slots from 63 on share the last). */
+#define SB_TEMP_BIT(i) ((uint64_t)1 << ((i) < 63 ? (i) : 63))
+
 /* Python value -> argument cell. Exact int/float/str take the inline path; the
  * rest (subclasses, __index__, buffers, errors) go to the converters. */
 static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt, PyObject *v, sb_cell *cell,
@@ -226,7 +229,7 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
         tmp->view.obj = NULL;
         tmp->noescape = (s->flags & SB_PARAM_NOESCAPE) != 0;
         tmp->owner = (PyObject *)(uintptr_t)f;
-        *tempmask |= (uint64_t)1 << i;
+        *tempmask |= SB_TEMP_BIT(i);
         break;
     default:
         break;
@@ -631,8 +634,8 @@ static SB_NOINLINE int buffer_slot(const sb_function *f, PyObject *const *vals, 
     temps[i].view.obj = NULL;
     if (sb__buffer_arg(&a, v, &cells[s->store], &cells[ls->store], (*lenset >> li) & 1, &temps[i]) < 0)
         return -1;
-    *tempmask |= (uint64_t)1 << i;
-    *lenset |= (uint64_t)1 << li;
+    *tempmask |= SB_TEMP_BIT(i);
+    *lenset |= (uint64_t)1 << li; /* li < 63: the plan refuses later lengths */
     return 0;
 }
 
@@ -679,9 +682,13 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
     const uint16_t nargs = pl->nargs;
     const sb_slot *slots = pl->slots;
     PyObject *result = NULL;
-    uint64_t tempmask = 0; /* slots holding a temporary (SB_MAX_ARGS <= 64) */
+    uint64_t tempmask = 0; /* slots holding a temporary: bit i for slot i < 63, bit 63 for any later one */
     uint64_t lenset = 0;   /* [[len(n)]] lengths already given by a buffer */
     sb_cell r;
+    for (unsigned i = 63; i < nargs; i++) { /* they share bit 63 of tempmask: each released, so each cleared */
+        temps[i].obj = NULL;
+        temps[i].view.obj = NULL;
+    }
     /* Structs by value: argument values and the result live here (heap beyond). */
     _Alignas(16) unsigned char sstack[512];
     unsigned char *sheap = NULL, *sbuf = sstack;
@@ -691,7 +698,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             return PyErr_NoMemory();
         memset(sbuf, 0, sneed);
         for (unsigned i = 0; i < nargs; i++)
-            if (slots[i].conv == SB_CV_STRUCT)
+            if (SB_CV_IN_MEMORY(slots[i].conv))
                 /* by value: the cell points at the value; [[out]]/[[inout]]: the out
                  * cell does, and the argument is that pointer */
                 cells[(slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) ? slots[i].outcell : slots[i].store].p =
@@ -711,7 +718,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
                 continue;
             sb_cell *cell = &cells[s->store];
             if (s->flags & SB_PARAM_OUT) {
-                if (s->conv == SB_CV_STRUCT) { /* zeroed storage of the struct */
+                if (SB_CV_IN_MEMORY(s->conv)) { /* zeroed storage of the struct */
                     cell->p = cells[s->outcell].p;
                     continue;
                 }
@@ -732,7 +739,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             sb_type vt = s->type;
             if (s->flags & SB_PARAM_INOUT) {
                 target = &cells[s->outcell];
-                if (s->conv == SB_CV_STRUCT) {
+                if (SB_CV_IN_MEMORY(s->conv)) {
                     cell->p = target->p; /* the struct's storage; converted into below */
                 } else {
                     target->u = 0;
@@ -753,7 +760,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         }
     }
 
-    if (pl->ret_conv != SB_CV_STRUCT)
+    if (!SB_CV_IN_MEMORY(pl->ret_conv))
         r.u = 0;
     int saved_errno = 0;
     const sb_sig *sig = pl->sig;
@@ -785,10 +792,10 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
 #endif
         {
             for (unsigned i = 0; i < nargs; i++)
-                avalues[i] = slots[i].conv == SB_CV_STRUCT && !(slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
+                avalues[i] = SB_CV_IN_MEMORY(slots[i].conv) && !(slots[i].flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
                                  ? cells[slots[i].store].p
                                  : &cells[slots[i].store];
-            if (SB_UNLIKELY(pl->ret_conv == SB_CV_STRUCT))
+            if (SB_UNLIKELY(SB_CV_IN_MEMORY(pl->ret_conv)))
                 ffi_call((ffi_cif *)&pl->cif, FFI_FN(f->fn), r.p, avalues); /* r.p: the result's storage */
             else
                 ffi_call((ffi_cif *)&pl->cif, FFI_FN(f->fn), &r, avalues);
@@ -910,9 +917,9 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
 done:
     PyMem_Free(sheap);
     if (SB_UNLIKELY(tempmask)) {
-        for (unsigned i = 0; i < nargs && tempmask >> i; i++)
-            if (tempmask & ((uint64_t)1 << i))
-                sb__temp_release(&temps[i]);
+        for (unsigned i = 0; i < nargs && (i >= 63 || tempmask >> i); i++)
+            if (tempmask & SB_TEMP_BIT(i))
+                sb__temp_release(&temps[i]); /* slots from 63 on were cleared on entry */
     }
     return result;
 }

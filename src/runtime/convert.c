@@ -747,6 +747,279 @@ static int to_func(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
     return type_error(cx, "a sigbind.Callback, a function bound by sigbind, a callable or None", obj);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Wide scalars (SB_CLASS_WIDE and long double): converted in memory.  */
+
+bool sb__type_wide(sb_type t)
+{
+    return !t.ptr && !t.named && (t.kind == SB_K_LDOUBLE || sb__kind((sb_kind)t.kind)->cls == SB_CLASS_WIDE);
+}
+
+/* The two 64-bit halves of a 16-byte integer in memory (lo first on little-endian machines). */
+static void i128_words(const unsigned char *p, uint64_t *lo, uint64_t *hi)
+{
+    const uint16_t one = 1;
+    bool little = *(const unsigned char *)&one == 1;
+    memcpy(lo, p + (little ? 0 : 8), 8);
+    memcpy(hi, p + (little ? 8 : 0), 8);
+}
+
+static void i128_store(unsigned char *p, uint64_t lo, uint64_t hi)
+{
+    const uint16_t one = 1;
+    bool little = *(const unsigned char *)&one == 1;
+    memcpy(p + (little ? 0 : 8), &lo, 8);
+    memcpy(p + (little ? 8 : 0), &hi, 8);
+}
+
+PyObject *sb__wide_get(sb_type t, const void *mem)
+{
+    switch ((sb_kind)t.kind) {
+    case SB_K_LDOUBLE: {
+        long double v;
+        memcpy(&v, mem, sizeof v);
+        return PyFloat_FromDouble((double)v);
+    }
+    case SB_K_CFLOAT: {
+        float v[2];
+        memcpy(v, mem, sizeof v);
+        return PyComplex_FromDoubles(v[0], v[1]);
+    }
+    case SB_K_CDOUBLE: {
+        double v[2];
+        memcpy(v, mem, sizeof v);
+        return PyComplex_FromDoubles(v[0], v[1]);
+    }
+    case SB_K_INT128:
+    case SB_K_UINT128: {
+        uint64_t lo, hi;
+        i128_words(mem, &lo, &hi);
+        PyObject *h = t.kind == SB_K_INT128 ? PyLong_FromLongLong((long long)hi) : PyLong_FromUnsignedLongLong(hi);
+        PyObject *l = PyLong_FromUnsignedLongLong(lo), *sh = PyLong_FromLong(64);
+        PyObject *hs = h && sh ? PyNumber_Lshift(h, sh) : NULL;
+        PyObject *r = hs && l ? PyNumber_Or(hs, l) : NULL;
+        Py_XDECREF(h);
+        Py_XDECREF(l);
+        Py_XDECREF(sh);
+        Py_XDECREF(hs);
+        return r;
+    }
+    case SB_K_FLOAT128: {
+#ifdef SB_FLOAT128
+        SB_FLOAT128 v;
+        memcpy(&v, mem, sizeof v);
+        return PyFloat_FromDouble((double)v);
+#else
+        PyErr_SetString(PyExc_TypeError, "_Float128 is not supported by this build of sigbind");
+        return NULL;
+#endif
+    }
+    default:
+        PyErr_SetString(PyExc_SystemError, "sigbind: not a wide type");
+        return NULL;
+    }
+}
+
+/* obj -> a 128-bit integer at mem, range-checked. */
+static int int128_set(const sb_convctx *cx, bool sign, PyObject *obj, void *mem)
+{
+    PyObject *v = as_index(cx, obj);
+    if (!v)
+        return -1;
+    PyObject *sh = PyLong_FromLong(64);
+    PyObject *h = sh ? PyNumber_Rshift(v, sh) : NULL; /* floor: -1 for small negatives */
+    Py_XDECREF(sh);
+    if (!h) {
+        Py_DECREF(v);
+        return -1;
+    }
+    int overflow = 0;
+    long long hs = 0;
+    unsigned long long hu = 0;
+    if (sign) {
+        hs = PyLong_AsLongLongAndOverflow(h, &overflow);
+    } else if (PyObject_RichCompareBool(h, Py_False, Py_LT) == 1) { /* negative (Py_False == 0) */
+        overflow = 1;
+    } else {
+        hu = PyLong_AsUnsignedLongLong(h);
+        if (hu == (unsigned long long)-1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            overflow = 1;
+        }
+    }
+    Py_DECREF(h);
+    if (overflow || (hs == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        char tn[64];
+        type_text(cx, tn, sizeof tn);
+        PyObject *what = describe(obj);
+        if (what)
+            PyErr_Format(PyExc_OverflowError, "%s (%s) must be in %s, not %U", who(cx), tn,
+                         sign ? "-2**127..2**127-1" : "0..2**128-1", what);
+        Py_XDECREF(what);
+        Py_DECREF(v);
+        return -1;
+    }
+    unsigned long long lo = PyLong_AsUnsignedLongLongMask(v);
+    Py_DECREF(v);
+    if (lo == (unsigned long long)-1 && PyErr_Occurred())
+        return -1;
+    i128_store(mem, lo, sign ? (uint64_t)hs : hu);
+    return 0;
+}
+
+/* obj -> a Python complex (new reference): complex, float, int or anything with __complex__/__float__/__index__. */
+static PyObject *as_complex(const sb_convctx *cx, PyObject *obj)
+{
+    if (PyUnicode_Check(obj) || PyBytes_Check(obj) || obj == Py_None) {
+        type_error(cx, "complex", obj);
+        return NULL;
+    }
+    if (is_pointer(cx, obj)) {
+        pointer_error(cx, "complex");
+        return NULL;
+    }
+    PyObject *c = PyObject_CallFunctionObjArgs((PyObject *)&PyComplex_Type, obj, NULL);
+    if (!c && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Clear();
+        type_error(cx, "complex", obj);
+    }
+    return c;
+}
+
+int sb__wide_set(const sb_convctx *cx, sb_type t, PyObject *obj, void *mem)
+{
+    switch ((sb_kind)t.kind) {
+    case SB_K_LDOUBLE:
+    case SB_K_FLOAT128: {
+        sb_cell c;
+        if (to_double(cx, SB_CV_DOUBLE, obj, &c) < 0)
+            return -1;
+        if (t.kind == SB_K_LDOUBLE) {
+            long double v = c.d;
+            memcpy(mem, &v, sizeof v);
+            return 0;
+        }
+#ifdef SB_FLOAT128
+        SB_FLOAT128 v = c.d;
+        memcpy(mem, &v, sizeof v);
+        return 0;
+#else
+        PyErr_SetString(PyExc_TypeError, "_Float128 is not supported by this build of sigbind");
+        return -1;
+#endif
+    }
+    case SB_K_CFLOAT:
+    case SB_K_CDOUBLE: {
+        PyObject *c = as_complex(cx, obj);
+        if (!c)
+            return -1;
+        double re = PyComplex_RealAsDouble(c), im = PyComplex_ImagAsDouble(c);
+        Py_DECREF(c);
+        if (PyErr_Occurred())
+            return -1;
+        if (t.kind == SB_K_CDOUBLE) {
+            double v[2] = {re, im};
+            memcpy(mem, v, sizeof v);
+            return 0;
+        }
+        if ((isfinite(re) && fabs(re) > FLT_MAX) || (isfinite(im) && fabs(im) > FLT_MAX)) {
+            PyErr_Format(PyExc_OverflowError, "%s (float _Complex) must be within the range of float, not %R",
+                         who(cx), obj);
+            return -1;
+        }
+        float v[2] = {(float)re, (float)im};
+        memcpy(mem, v, sizeof v);
+        return 0;
+    }
+    case SB_K_INT128:
+    case SB_K_UINT128:
+        return int128_set(cx, t.kind == SB_K_INT128, obj, mem);
+    default:
+        PyErr_SetString(PyExc_SystemError, "sigbind: not a wide type");
+        return -1;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Strings of wchar_t, char16_t, char32_t.                             */
+
+static bool is_wide_char(sb_type t)
+{
+    return !t.named && t.ptr == 1 && (t.kind == SB_K_WCHAR || t.kind == SB_K_CHAR16 || t.kind == SB_K_CHAR32);
+}
+
+/* The codec of one code unit of `kind` in this machine's byte order. */
+static const char *wide_codec(sb_kind kind, size_t *unit)
+{
+    const uint16_t one = 1;
+    bool little = *(const unsigned char *)&one == 1;
+    *unit = sb__kind(kind)->size;
+    if (*unit == 2)
+        return little ? "utf-16-le" : "utf-16-be";
+    return little ? "utf-32-le" : "utf-32-be";
+}
+
+/* A str for a `wchar_t *` (char16_t, char32_t): a NUL-terminated copy in the right width, kept in tmp. */
+static int to_wstr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
+{
+    char tn[64];
+    type_text(cx, tn, sizeof tn);
+    if (!tmp) {
+        PyErr_Format(PyExc_TypeError, "%s (%s) cannot keep a str (nothing would own its memory): pass a Pointer",
+                     who(cx), tn);
+        return -1;
+    }
+    size_t unit;
+    const char *codec = wide_codec((sb_kind)type.kind, &unit);
+    PyObject *enc = PyUnicode_AsEncodedString(obj, codec, "strict");
+    if (!enc)
+        return -1;
+    Py_ssize_t n = PyBytes_Size(enc);
+    const char *src = PyBytes_AsString(enc);
+    if (memchr(src, 0, (size_t)n)) {
+        for (Py_ssize_t i = 0; i + (Py_ssize_t)unit <= n; i += (Py_ssize_t)unit) {
+            static const char zero[4];
+            if (!memcmp(src + i, zero, unit)) {
+                Py_DECREF(enc);
+                PyErr_Format(PyExc_ValueError, "%s (%s): embedded null character", who(cx), tn);
+                return -1;
+            }
+        }
+    }
+    PyObject *buf = PyBytes_FromStringAndSize(NULL, n + (Py_ssize_t)unit);
+    if (!buf) {
+        Py_DECREF(enc);
+        return -1;
+    }
+    char *dst = PyBytes_AsString(buf);
+    memcpy(dst, src, (size_t)n);
+    memset(dst + n, 0, unit);
+    Py_DECREF(enc);
+    tmp->obj = buf;
+    cell->p = dst;
+    return 0;
+}
+
+PyObject *sb__wstr_encode(sb_kind kind, PyObject *str)
+{
+    size_t unit;
+    return PyUnicode_AsEncodedString(str, wide_codec(kind, &unit), "strict");
+}
+
+PyObject *sb__wstr_get(sb_kind kind, const void *p, size_t maxunits)
+{
+    size_t unit;
+    const char *codec = wide_codec(kind, &unit);
+    const unsigned char *s = p;
+    size_t n = 0;
+    static const unsigned char zero[4];
+    while (n < maxunits && memcmp(s + n * unit, zero, unit))
+        n++;
+    return PyUnicode_Decode((const char *)s, (Py_ssize_t)(n * unit), codec, unit == 2 ? "surrogatepass" : "strict");
+}
+
 int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb_cell *cell, sb_temp *tmp)
 {
     switch (conv) {
@@ -768,6 +1041,8 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
     case SB_CV_PTR:
         if (type.named && type.named->what == SB_NAMED_OPAQUE)
             return to_handle(cx, type, obj, cell);
+        if (SB_UNLIKELY(PyUnicode_Check(obj)) && is_wide_char(type))
+            return to_wstr(cx, type, obj, cell, tmp);
         return to_ptr(cx, type, obj, cell, tmp);
     case SB_CV_PYOBJ:
         cell->p = obj;
@@ -778,6 +1053,8 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
         return to_func(cx, type, obj, cell, tmp);
     case SB_CV_STRUCT: /* cell->p: storage the call path provides */
         return cx->state->kinds->struct_store(cx, type.named->user, obj, cell->p);
+    case SB_CV_WIDE: /* cell->p: storage the call path provides */
+        return sb__wide_set(cx, type, obj, cell->p);
     default:
         PyErr_SetString(PyExc_SystemError, "sigbind: bad converter");
         return -1;
@@ -854,6 +1131,8 @@ PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *ce
             Py_INCREF(Py_None);
             return Py_None;
         }
+        if (is_wide_char(type)) /* as ctypes' c_wchar_p: the string */
+            return sb__wstr_get((sb_kind)type.kind, cell->p, (size_t)-1 / 4);
         return st->kinds->pointer_new(st, cell->p, type, NULL);
     case SB_CV_PYOBJ:
         /* A PyObject * result is a new reference handed to us. */
@@ -865,6 +1144,8 @@ PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *ce
         return (PyObject *)cell->p;
     case SB_CV_STRUCT: /* cell->p: the returned value */
         return st->kinds->struct_new(st, NULL, type.named->user, NULL, cell->p);
+    case SB_CV_WIDE: /* cell->p: the value */
+        return sb__wide_get(type, cell->p);
     case SB_CV_FUNC: {
         /* A function pointer comes back as an address (a void * Pointer). */
         sb_type vp = {SB_K_VOID, 1, 0, NULL};

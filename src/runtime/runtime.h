@@ -476,6 +476,16 @@ SB_INTERNAL PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const
 SB_INTERNAL void sb__temp_release(sb_temp *tmp);
 /* A value of type t (scalar or pointer) in memory <-> a cell. */
 SB_INTERNAL void sb__cell_load(sb_type t, const void *mem, sb_cell *c);
+/* Wide scalars (long double, float/double _Complex, __int128, _Float128: sb__type_wide) live in
+ * memory, never in a cell: the value at mem as a float, complex or int (new reference, NULL +
+ * exception), and obj stored at mem (0, or -1 + exception naming cx's parameter; mem untouched). */
+SB_INTERNAL bool sb__type_wide(sb_type t);
+SB_INTERNAL PyObject *sb__wide_get(sb_type t, const void *mem);
+SB_INTERNAL int sb__wide_set(const sb_convctx *cx, sb_type t, PyObject *obj, void *mem);
+/* The str of a NUL-terminated wchar_t/char16_t/char32_t string of at most maxunits units (new reference). */
+SB_INTERNAL PyObject *sb__wstr_get(sb_kind kind, const void *p, size_t maxunits);
+/* str -> bytes of its code units of `kind` (no NUL added; new reference, NULL + exception). */
+SB_INTERNAL PyObject *sb__wstr_encode(sb_kind kind, PyObject *str);
 SB_INTERNAL void sb__cell_store(sb_type t, void *mem, const sb_cell *c);
 /* Default literal -> cell (bind time). */
 SB_INTERNAL void sb__default_cell(const sb_literal *lit, uint8_t conv, sb_cell *cell);

@@ -55,6 +55,15 @@ static const expect_kind expected[] = {
     {SB_K_FLOAT, "float", sizeof(float), _Alignof(float), SB_CLASS_FLOAT, 0, 0},
     {SB_K_DOUBLE, "double", sizeof(double), _Alignof(double), SB_CLASS_FLOAT, 0, 0},
     {SB_K_LDOUBLE, "long double", sizeof(long double), _Alignof(long double), SB_CLASS_FLOAT, 0, 0},
+    {SB_K_WCHAR, "wchar_t", sizeof(wchar_t), _Alignof(wchar_t), WCHAR_MIN < 0 ? SB_CLASS_SINT : SB_CLASS_UINT,
+     WCHAR_MIN, WCHAR_MAX},
+    {SB_K_CHAR16, "char16_t", sizeof(uint_least16_t), _Alignof(uint_least16_t), SB_CLASS_UINT, 0, UINT_LEAST16_MAX},
+    {SB_K_CHAR32, "char32_t", sizeof(uint_least32_t), _Alignof(uint_least32_t), SB_CLASS_UINT, 0, UINT_LEAST32_MAX},
+    {SB_K_CFLOAT, "float _Complex", sizeof(float _Complex), _Alignof(float _Complex), SB_CLASS_WIDE, 0, 0},
+    {SB_K_CDOUBLE, "double _Complex", sizeof(double _Complex), _Alignof(double _Complex), SB_CLASS_WIDE, 0, 0},
+    {SB_K_INT128, "__int128", 16, 16, SB_CLASS_WIDE, 0, 0},
+    {SB_K_UINT128, "unsigned __int128", 16, 16, SB_CLASS_WIDE, 0, 0},
+    {SB_K_FLOAT128, "_Float128", 16, 16, SB_CLASS_WIDE, 0, 0},
 };
 enum { NEXPECTED = sizeof expected / sizeof expected[0] };
 
@@ -165,6 +174,12 @@ static void test_ffi_types_match_size_alignment_and_signedness(void **state)
             assert_int_equal(ft->type, expected[i].kind == SB_K_FLOAT    ? FFI_TYPE_FLOAT
                                        : expected[i].kind == SB_K_LDOUBLE ? FFI_TYPE_LONGDOUBLE
                                                                           : FFI_TYPE_DOUBLE);
+            break;
+        case SB_CLASS_WIDE: /* complex where libffi has it; else (and __int128, _Float128) two 8-byte integers */
+            if (SB_HAVE_FFI_COMPLEX && (expected[i].kind == SB_K_CFLOAT || expected[i].kind == SB_K_CDOUBLE))
+                assert_int_equal(ft->type, FFI_TYPE_COMPLEX);
+            else
+                assert_ptr_equal(ft, &sb__ffi_int128);
             break;
         default:
             fail();

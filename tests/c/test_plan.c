@@ -560,11 +560,11 @@ static void test_variadic_plan(void **state)
     assert_null(sb__plan_variadic(p, bad, 1, &e));
     assert_string_equal(e.msg, "an argument for '...' cannot have type float");
     assert_null(sb__plan_variadic(p, bad + 1, 1, &e));
-    sb_type many[64];
-    for (int i = 0; i < 64; i++)
+    static sb_type many[SB_MAX_ARGS];
+    for (int i = 0; i < SB_MAX_ARGS; i++)
         many[i] = ex[0];
-    assert_null(sb__plan_variadic(p, many, 64, &e));
-    assert_string_equal(e.msg, "too many arguments (at most 64 in all)");
+    assert_null(sb__plan_variadic(p, many, SB_MAX_ARGS, &e));
+    assert_string_equal(e.msg, "too many arguments (at most 1024 in all)");
     sb__plan_free(p);
 }
 

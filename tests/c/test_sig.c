@@ -956,8 +956,8 @@ static void test_success_leaves_the_error_cleared(void **state)
 
 ERROR_CASE(test_unknown_type_name_is_reported, "foo f(void)", 0,
            "unknown type name 'foo' (declare it first: a typedef in load() or declare())")
-ERROR_CASE(test_unknown_parameter_type_reports_its_column, "int f(int a, FILE *fp)", 13,
-           "unknown type name 'FILE' (declare it first: a typedef in load() or declare())")
+ERROR_CASE(test_unknown_parameter_type_reports_its_column, "int f(int a, BLOB *fp)", 13,
+           "unknown type name 'BLOB' (declare it first: a typedef in load() or declare())")
 ERROR_CASE(test_struct_is_not_supported_yet, "int f(struct stat *st)", 6,
            "struct 'stat' is not declared (declare it first in load() or declare(): 'struct stat { ... };' or 'typedef struct stat stat;')")
 ERROR_CASE(test_union_is_not_supported_yet, "int f(union u v)", 6,
@@ -973,7 +973,12 @@ ERROR_CASE(test_function_pointer_declarator_is_not_supported_yet, "int (*f)(void
            "function pointer declarators are not supported yet")
 ERROR_CASE(test_long_long_double_is_an_invalid_combination, "long long double f(void)", 0,
            "invalid combination of type specifiers")
-ERROR_CASE(test_complex_is_not_supported, "int f(double _Complex z)", 13, "type '_Complex' is not supported")
+ERROR_CASE(test_long_double_complex_is_not_supported, "int f(long double _Complex z)", 6,
+           "type 'long double _Complex' is not supported (pass a pointer to it)")
+ERROR_CASE(test_complex_int_is_an_invalid_combination, "int f(int _Complex z)", 6,
+           "invalid combination of type specifiers")
+ERROR_CASE(test_signed_float128_is_an_invalid_combination, "int f(unsigned _Float128 z)", 6,
+           "invalid combination of type specifiers")
 ERROR_CASE(test_unsigned_double_is_an_invalid_combination, "unsigned double f(void)", 0,
            "invalid combination of type specifiers")
 ERROR_CASE(test_long_long_long_is_an_invalid_combination, "int f(long long long x)", 6,
@@ -1128,26 +1133,38 @@ ERROR_CASE(test_punctuation_where_a_type_belongs, "int f(int a, = 3)", 13,
 static void test_too_many_parameters_is_reported(void **state)
 {
     (void)state;
-    char buf[2048];
+    static char buf[32768];
     size_t n = (size_t)snprintf(buf, sizeof buf, "int f(");
-    size_t col65 = 0;
-    for (int i = 0; i < 65; i++) {
+    size_t colx = 0;
+    for (int i = 0; i < SB_MAX_ARGS + 1; i++) {
         if (i)
             n += (size_t)snprintf(buf + n, sizeof buf - n, ", ");
-        if (i == 64)
-            col65 = n;
+        if (i == SB_MAX_ARGS)
+            colx = n;
         n += (size_t)snprintf(buf + n, sizeof buf - n, "int a%d", i);
     }
     snprintf(buf + n, sizeof buf - n, ")");
-    check_error_at(buf, strlen(buf), col65, "too many parameters (at most 64)", __LINE__);
+    check_error_at(buf, strlen(buf), colx, "too many parameters (at most 1024)", __LINE__);
 
-    /* The 65th may also be *args or **kwargs. */
+    /* The 1025th may also be *args or **kwargs. */
     n = (size_t)snprintf(buf, sizeof buf, "PyObject *f(");
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < SB_MAX_ARGS; i++)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%sint a%d", i ? ", " : "", i);
-    col65 = n + 2;
+    colx = n + 2;
     snprintf(buf + n, sizeof buf - n, ", **kw)");
-    check_error_at(buf, strlen(buf), col65, "too many parameters (at most 64)", __LINE__);
+    check_error_at(buf, strlen(buf), colx, "too many parameters (at most 1024)", __LINE__);
+
+    /* Exactly the limit parses (the parameters go to the heap beyond 64). */
+    n = (size_t)snprintf(buf, sizeof buf, "int f(");
+    for (int i = 0; i < SB_MAX_ARGS; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%sint a%d", i ? ", " : "", i);
+    snprintf(buf + n, sizeof buf - n, ")");
+    sb_error e;
+    sb_sig *sig = sb__sig_parse(buf, strlen(buf), &e);
+    assert_non_null(sig);
+    assert_int_equal(sig->nparams, SB_MAX_ARGS);
+    assert_string_equal(sig->params[SB_MAX_ARGS - 1].name, "a1023");
+    sb__sig_free(sig);
 }
 
 static void test_first_error_wins(void **state)
@@ -2193,7 +2210,9 @@ int main(void)
         cmocka_unit_test(test_function_pointer_parameter_with_a_bad_type),
         cmocka_unit_test(test_function_pointer_declarator_is_not_supported_yet),
         cmocka_unit_test(test_long_long_double_is_an_invalid_combination),
-        cmocka_unit_test(test_complex_is_not_supported),
+        cmocka_unit_test(test_long_double_complex_is_not_supported),
+        cmocka_unit_test(test_complex_int_is_an_invalid_combination),
+        cmocka_unit_test(test_signed_float128_is_an_invalid_combination),
         cmocka_unit_test(test_unsigned_double_is_an_invalid_combination),
         cmocka_unit_test(test_long_long_long_is_an_invalid_combination),
         cmocka_unit_test(test_short_long_is_an_invalid_combination),

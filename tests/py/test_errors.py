@@ -87,7 +87,7 @@ class SignatureErrors(unittest.TestCase):
             "int f(enum color c)": "enum 'color' is not declared (declare it first: 'enum color { ... };')",
             "sqlite3 *open(void)": "unknown type name 'sqlite3' (declare it first: a typedef in load() or declare())",
             "typedef int myint": "a typedef is a declaration, not a prototype: give it to load() or declare()",
-            "long double f(void)": "long double as a result is not supported yet (pass a pointer to it)",
+            "_Float128 f(void)": "_Float128 as a result cannot be passed by value (libffi has no _Float128 type; pass a pointer to it)",
         }
         for text, reason in cases.items():
             self.assertEqual(self.bad(text).reason, reason, text)

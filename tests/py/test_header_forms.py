@@ -510,13 +510,11 @@ class Types(unittest.TestCase):
         self.assertEqual(list(a), [1.5, 2.5, 3.5])
         self.assertEqual(lib.sizeof("long double"), 16)
 
-    def test_long_double_by_value_is_refused_clearly(self):
-        with self.assertRaises(sigbind.SignatureError) as cm:
-            libc("long double strtold(const char *s, char **end);")
-        self.assertIn("strtold(): long double as a result is not supported yet", str(cm.exception))
-        with self.assertRaises(sigbind.SignatureError) as cm:
-            libc("double nexttoward(double x, long double y);")
-        self.assertIn("long double as a parameter is not supported yet", str(cm.exception))
+    def test_long_double_by_value_in_calls(self):
+        lib = libc("long double strtold(const char *s, char **end);\n"
+                   "long double wcstold(const wchar_t *s, wchar_t **end);")
+        self.assertEqual(lib.strtold(b"1.25", None), 1.25)
+        self.assertEqual(lib.wcstold("-0.5e3", None), -500.0)
 
     def test_standard_and_posix_integer_typedefs(self):
         lib = libc("""
@@ -584,3 +582,46 @@ class Hostile(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LibcTypesACleanedHeaderLeavesOut(unittest.TestCase):
+    """FILE, pthread_*_t, jmp_buf, struct sockaddr...: known like size_t, sized from the C library at build time."""
+
+    def test_file_pointer_is_usable_without_a_declaration(self):
+        lib = libc("FILE *fopen(const char *p, const char *m); int fputs(const char *s, FILE *f);"
+                   "int fclose(FILE *f);")
+        path = os.path.join(tempfile.mkdtemp(), "x.txt")
+        f = lib.fopen(path.encode(), b"w")
+        self.assertIsNotNone(f)
+        self.assertGreaterEqual(lib.fputs("hello", f), 0)
+        self.assertEqual(lib.fclose(f), 0)
+        with open(path) as fh:
+            self.assertEqual(fh.read(), "hello")
+
+    @unittest.skipUnless(platform.system() == "Linux" and platform.machine() == "x86_64", "glibc x86-64 sizes")
+    def test_sized_libc_types_lay_out_structs_as_c(self):
+        lib = libc("struct holder { char c; pthread_mutex_t m; pthread_once_t once; struct sockaddr_storage ss;"
+                   " jmp_buf jb; };")
+        self.assertEqual(lib.sizeof("pthread_mutex_t"), 40)
+        self.assertEqual(lib.sizeof("struct sockaddr"), 16)
+        self.assertEqual(lib.offsetof("struct holder", "m"), 8)
+        self.assertEqual(lib.offsetof("struct holder", "ss"), 56)
+        self.assertEqual(lib.sizeof("struct holder"), 384)
+        # behind a '*' first, a libc struct is incomplete (as in C) until the block defines it
+        lib2 = libc("int getsockname(int fd, struct sockaddr *addr, socklen_t *len);")
+        with self.assertRaises(TypeError):
+            lib2.sizeof("struct sockaddr")
+
+    def test_dir_termios_fd_set_and_time_structs(self):
+        lib = libc("DIR *opendir(const char *p); int closedir(DIR *d);"
+                   "struct tty { struct termios t; fd_set fds; struct timeval tv; struct timespec ts; struct stat st; };")
+        d = lib.opendir(b"/")
+        self.assertIsNotNone(d)
+        self.assertEqual(lib.closedir(d), 0)
+        self.assertGreater(lib.sizeof("struct tty"), lib.sizeof("fd_set"))
+        self.assertEqual(lib.sizeof("struct timespec"), 2 * lib.sizeof("long"))
+
+    def test_a_block_may_still_define_them_itself(self):
+        lib = libc("typedef struct my_file FILE; typedef int pthread_once_t; struct sockaddr { int x; };")
+        self.assertEqual(lib.sizeof("pthread_once_t"), 4)
+        self.assertEqual(lib.sizeof("struct sockaddr"), 4)

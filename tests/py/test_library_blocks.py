@@ -28,7 +28,7 @@ def type_block(n, start=0):
 def steps_for(n):
     lib = sigbind.load(None)
     lib.declare(type_block(n))
-    return lib.__lookup_steps__
+    return sigbind._lookup_steps(lib)
 
 
 class BlocksAreLinear(unittest.TestCase):
@@ -75,6 +75,23 @@ class BlocksAreLinear(unittest.TestCase):
         lib = sigbind.load(None)
         lib.declare("void free(void *p); typedef struct blob blob [[release(free)]]; blob *malloc(size_t n);")
         self.assertIn("blob *", repr(lib.malloc(8)))
+
+    def test_a_failed_block_detaches_the_release_it_gave_an_earlier_handle_type(self):
+        lib = sigbind.load(TESTLIB, "typedef struct thing thing; thing *thing_new(int v); int thing_free(thing *t);"
+                                    "int things_alive(void);")
+        base = lib.things_alive()
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("typedef struct thing thing [[release(thing_free)]]; int broken(")
+        t = lib.thing_new(1)
+        self.assertEqual(lib.things_alive(), base + 1)
+        del t
+        gc.collect()
+        self.assertEqual(lib.things_alive(), base + 1)  # not released: the failed block's [[release]] is gone
+        lib.declare("typedef struct thing thing [[release(thing_free)]];")  # the fixed block attaches it
+        t = lib.thing_new(2)
+        del t
+        gc.collect()
+        self.assertEqual(lib.things_alive(), base + 1)
 
 
 class BlocksAreLikeACompiler(unittest.TestCase):
@@ -321,6 +338,22 @@ class GlobalVariables(unittest.TestCase):
         with self.assertRaises(AttributeError):
             del self.lib.g_counter
 
+    def test_a_const_pointer_global_is_refused_on_write_by_its_type(self):
+        lib = sigbind.load(TESTLIB, "extern const char *const g_greeting;")
+        before = int(lib.g_greeting)
+        with self.assertRaisesRegex(AttributeError, "'g_greeting' is a const global variable"):
+            lib.g_greeting = None  # its memory is writable: only the type says no
+        self.assertEqual(int(lib.g_greeting), before)
+        for decl in ("extern const char * __const g_greeting;", "extern const char *volatile const g_greeting;"):
+            lib2 = sigbind.load(TESTLIB, decl)
+            with self.assertRaises(AttributeError, msg=decl):
+                lib2.g_greeting = None
+        lib3 = sigbind.load(TESTLIB, "extern const char *g_greeting;")  # a pointer to const: writable
+        lib3.g_greeting = None
+        self.assertIsNone(lib3.g_greeting)
+        lib3.g_greeting = before
+        self.assertEqual(int(lib3.g_greeting), before)
+
     def test_an_array_global_is_a_typed_pointer_to_its_elements(self):
         name = self.lib.g_name
         self.assertIsInstance(name, sigbind.Pointer)
@@ -550,7 +583,7 @@ class HeaderEntryPoint(unittest.TestCase):
             lib = sigbind.load(None)
             counts = lib.include(path)
             self.assertEqual(counts, {"declared": 5 * n, "skipped": 0})
-            return lib.__lookup_steps__
+            return sigbind._lookup_steps(lib)
         small, large = steps(500), steps(2000)
         self.assertLess(large / small, 8, "lookups visited %d entries for 500 groups, %d for 2000" % (small, large))
 
@@ -604,3 +637,36 @@ class HeaderEntryPoint(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LookupStepsHook(unittest.TestCase):
+    def test_lookup_counter_is_a_module_test_hook_not_a_library_attribute(self):
+        lib = sigbind.load(None, "typedef struct a A; A *f_never_called(void);")
+        self.assertNotIn("__lookup_steps__", dir(lib))
+        self.assertFalse(hasattr(lib, "__lookup_steps__"))
+        self.assertIsInstance(sigbind._lookup_steps(lib), int)
+        with self.assertRaises(TypeError):
+            sigbind._lookup_steps(object())
+
+
+class EnumsInsideStructs(unittest.TestCase):
+    def test_enumerators_of_an_enum_defined_in_a_struct_are_declared(self):
+        lib = sigbind.load(None, """
+            struct s { enum color { RED, GREEN = 5, BLUE } c; int n; };
+            typedef struct { enum { LOW = 1 << 3, HIGH } lvl; struct in { enum deep { DEEP = 99 } d; } x; } T;
+            enum color pick_unused(void);
+        """)
+        self.assertEqual((lib.RED, lib.GREEN, lib.BLUE, lib.LOW, lib.HIGH, lib.DEEP), (0, 5, 6, 8, 9, 99))
+        self.assertEqual(lib.sizeof("enum color"), 4)
+        self.assertEqual(lib.sizeof("struct s"), 8)
+
+    def test_a_bad_nested_enum_fails_the_block_and_a_failed_block_undoes_them(self):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            sigbind.load(None, "struct bad { enum { X = 1, X = 2 } e; };")
+        self.assertIn("'X' is declared twice", str(cm.exception))
+        lib = sigbind.load(None)
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("struct t { enum { Y1 = 3 } e; }; int broken(")
+        self.assertFalse(hasattr(lib, "Y1"))
+        lib.declare("struct t { enum { Y1 = 3 } e; };")  # the fixed block runs again
+        self.assertEqual(lib.Y1, 3)

@@ -3,6 +3,7 @@ import threading
 import unittest
 
 import sigbind
+from support import TESTLIB
 
 HUGE = """
     struct a { char x[16777216]; };
@@ -160,3 +161,40 @@ class Text(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ManyParameters(unittest.TestCase):
+    """No 64-parameter limit: up to 1024 C arguments, as ctypes allows."""
+
+    def test_300_parameters_through_a_c_function(self):
+        lib = sigbind.load(TESTLIB)
+        params = ", ".join("long a%d" % i for i in range(300))
+        lib.declare("long t_many300(%s);" % params)
+        args = [(-1) ** i * (i + 7) for i in range(300)]
+        self.assertEqual(lib.t_many300(*args), sum(a * (i + 1) for i, a in enumerate(args)))
+        self.assertEqual(lib.t_many300(**{"a%d" % i: a for i, a in enumerate(args)}),
+                         sum(a * (i + 1) for i, a in enumerate(args)))
+        with self.assertRaises(OverflowError) as cm:
+            lib.t_many300(*(args[:299] + [2**63]))
+        self.assertIn("t_many300() argument 'a299' (long)", str(cm.exception))
+
+    def test_temporaries_past_the_63rd_parameter_are_released(self):
+        lib = sigbind.load(TESTLIB)
+        pads = ", ".join("long pad%d" % i for i in range(66))
+        lib.declare("size_t t_many_strs(const char *s0, const char *s1, const char *s2, %s, const char *s70, "
+                    "const char *s71);" % pads)
+        s70, s71 = "x" * 1000 + "é", "yz"
+        self.assertEqual(lib.t_many_strs("a", "bc", "", *range(66), s70, s71), 3 + 1002 * 100 + 2000)
+        with self.assertRaises(TypeError):  # a failing late conversion releases the earlier temporaries
+            lib.t_many_strs("a", "bc", "", *range(66), s70, 5)
+
+    def test_callback_with_300_parameters(self):
+        t = "long (*)(%s)" % ", ".join(["long"] * 300)
+        cb = sigbind.callback(t, lambda *a: sum(a))
+        self.assertEqual(sigbind.cast(t, cb)(*range(300)), sum(range(300)))
+
+    def test_the_limit_is_1024(self):
+        lib = sigbind.load(TESTLIB)
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            lib.declare("void f(%s);" % ", ".join("int a%d" % i for i in range(1025)))
+        self.assertIn("too many parameters (at most 1024)", str(cm.exception))

@@ -327,3 +327,178 @@ class Defaults(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def libm():
+    import ctypes.util
+    return sigbind.load(ctypes.util.find_library("m") or "libm.so.6")
+
+
+def libc_lib():
+    import ctypes.util
+    return sigbind.load(ctypes.util.find_library("c") or "libc.so.6")
+
+
+class WideScalars(unittest.TestCase):
+    """long double, float/double _Complex, __int128, _Float128 (wider than a register cell)."""
+
+    def test_complex_by_value_through_libm(self):
+        m = libm()
+        m.declare("double cabs(double _Complex z); double _Complex csqrt(double _Complex z);"
+                  "float _Complex csqrtf(float _Complex z); _Complex double conj(_Complex double z);"
+                  "double creal(double _Complex z);")
+        self.assertEqual(m.cabs(3 + 4j), 5.0)
+        self.assertEqual(m.csqrt(-4), 2j)
+        self.assertEqual(m.csqrtf(-4 + 0j), 2j)
+        self.assertEqual(m.conj(1 + 2j), 1 - 2j)
+        self.assertEqual(m.creal(2.5), 2.5)  # a float or int is a complex with no imaginary part
+        self.assertIsInstance(m.csqrt(4), complex)
+
+    def test_complex_argument_errors_name_the_parameter(self):
+        m = libm()
+        m.declare("double cabs(double _Complex z); float _Complex csqrtf(float _Complex z);")
+        with self.assertRaises(TypeError) as cm:
+            m.cabs("1+2j")
+        self.assertEqual(str(cm.exception), "cabs() argument 'z' (double _Complex) must be complex, not str")
+        with self.assertRaises(OverflowError) as cm:
+            m.csqrtf(1e300j)
+        self.assertIn("csqrtf() argument 'z' (float _Complex) must be within the range of float", str(cm.exception))
+
+    def test_complex_argument_uses_dunder_complex(self):
+        class Z:
+            def __complex__(self):
+                return 3 + 4j
+        m = libm()
+        m.declare("double cabs(double _Complex z);")
+        self.assertEqual(m.cabs(Z()), 5.0)
+
+    def test_long_double_by_value_loses_precision_to_float(self):
+        m = libm()
+        m.declare("long double fabsl(long double x); long double nextafterl(long double x, long double y);")
+        self.assertEqual(m.fabsl(-2.5), 2.5)
+        # the next long double after 1 is 1 + 2**-63: a Python float rounds it back to 1.0 (as ctypes' c_longdouble)
+        self.assertEqual(m.nextafterl(1, 2), 1.0)
+        with self.assertRaises(TypeError) as cm:
+            m.fabsl("1")
+        self.assertIn("fabsl() argument 'x' (long double) must be float", str(cm.exception))
+
+    def test_wide_values_in_callbacks(self):
+        t = "double _Complex (*)(double _Complex, long double)"
+        cb = sigbind.callback(t, lambda z, x: z * x)
+        f = sigbind.cast(t, cb)
+        self.assertEqual(f(1 + 1j, 3), 3 + 3j)
+        ft = "float _Complex (*)(float _Complex)"
+        cbf = sigbind.callback(ft, lambda z: z.conjugate())
+        self.assertEqual(sigbind.cast(ft, cbf)(1.5 - 2j), 1.5 + 2j)
+        seen = []
+        bad = sigbind.callback("long double (*)(long double)", lambda x: seen.append(x) or "nope")
+        old = getattr(sys, "unraisablehook", None)  # 3.7: the runtime prints the error instead
+        if old:
+            sys.unraisablehook = lambda u: seen.append(type(u.exc_value))
+        try:
+            self.assertEqual(sigbind.cast("long double (*)(long double)", bad)(2.0), 0.0)  # an error returns zeros
+        finally:
+            if old:
+                sys.unraisablehook = old
+        self.assertEqual(seen, [2.0, TypeError] if old else [2.0])
+
+    def test_int128_by_value_is_refused_naming_the_type(self):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libc_lib().declare("__int128 f(unsigned __int128 x);")
+        self.assertIn("unsigned __int128 as a parameter cannot be passed by value (libffi has no 128-bit integer "
+                      "type; pass a pointer to it)", str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            sigbind.callback("__int128 (*)(void)", lambda: 1)
+        self.assertIn("__int128 cannot be passed by value", str(cm.exception))
+        lib = libc_lib()
+        lib.declare("struct hold { __int128 v; }; void *memcpy(void *d, const void *s, size_t n);")
+        with self.assertRaises(sigbind.SignatureError):
+            lib.declare("struct hold get(void);")
+
+    def test_int128_in_memory(self):
+        lib = libc_lib()
+        lib.declare("struct big { char c; __int128 s; unsigned __int128 u; __uint128_t v; };")
+        self.assertEqual((lib.sizeof("__int128"), lib.alignof("__int128")), (16, 16))
+        self.assertEqual(lib.offsetof("struct big", "s"), 16)
+        s = lib.new("struct big")
+        for v in (0, -1, 1, -2**127, 2**127 - 1, 2**64, -2**64 - 7):
+            s.s = v
+            self.assertEqual(s.s, v)
+        s.u = 2**128 - 1
+        self.assertEqual(s.u, 2**128 - 1)
+        with self.assertRaises(OverflowError) as cm:
+            s.s = 2**127
+        self.assertEqual(str(cm.exception), "struct big attribute 's' (__int128) must be in -2**127..2**127-1, "
+                                            "not 170141183460469231731687303715884105728")
+        with self.assertRaises(OverflowError):
+            s.u = -1
+        with self.assertRaises(OverflowError):
+            s.v = 2**128
+        with self.assertRaises(TypeError):
+            s.s = 1.5
+        a = lib.new("unsigned __int128[2]", [3, 2**100])
+        self.assertEqual(list(a), [3, 2**100])
+        raw = ctypes.string_at(int(a), 32)
+        self.assertEqual(raw[:16], (3).to_bytes(16, sys.byteorder))  # C's layout of the value
+
+    def test_complex_and_long_double_members(self):
+        lib = libc_lib()
+        lib.declare("struct w { char c; double _Complex z; float _Complex f; long double ld; };")
+        s = lib.new("struct w", z=1 - 2j, f=0.5j, ld=0.1)
+        self.assertEqual((s.z, s.f, s.ld), (1 - 2j, 0.5j, 0.1))
+        self.assertEqual(lib.offsetof("struct w", "z"), 8)
+        a = lib.new("double _Complex[2]", [1j, 2])
+        self.assertEqual(list(a), [1j, 2 + 0j])
+
+    def test_float128_in_memory_refused_by_value(self):
+        lib = libc_lib()
+        lib.declare("struct q { _Float128 x; };")
+        s = lib.new("struct q", x=2.5)
+        self.assertEqual(s.x, 2.5)
+        self.assertEqual(lib.sizeof("_Float128"), 16)
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            lib.declare("_Float128 strtof128(const char *s, char **end);")
+        self.assertIn("_Float128 as a result cannot be passed by value (libffi has no _Float128 type", str(cm.exception))
+        with self.assertRaises(TypeError):
+            sigbind.callback("void (*)(_Float128)", lambda x: None)
+
+    def test_long_double_complex_is_refused_by_name(self):
+        with self.assertRaises(sigbind.SignatureError) as cm:
+            libm().declare("long double _Complex csqrtl(long double _Complex z);")
+        self.assertIn("'long double _Complex' is not supported", str(cm.exception))
+
+
+class WideStrings(unittest.TestCase):
+    """wchar_t / char16_t / char32_t strings: str in and out, as ctypes' c_wchar_p."""
+
+    def test_wchar_string_in_and_out(self):
+        c = libc_lib()
+        c.declare("size_t wcslen(const wchar_t *s); wchar_t *wcschr(const wchar_t *s, wchar_t c);")
+        self.assertEqual(c.wcslen("héllo😀"), 6)
+        self.assertEqual(c.wcslen(""), 0)
+        self.assertEqual(c.wcschr("abcdef", ord("c")), "cdef")
+        self.assertIsNone(c.wcschr("abc", ord("z")))
+        with self.assertRaises(ValueError) as cm:
+            c.wcslen("a\0b")
+        self.assertIn("wcslen() argument 's' (const wchar_t *): embedded null character", str(cm.exception))
+
+    def test_wchar_array_member_reads_str(self):
+        c = libc_lib()
+        c.declare("struct n { wchar_t name[8]; char16_t u16[4]; char32_t u32[4]; int after; };")
+        s = c.new("struct n", after=7)
+        s.name = "hé😀"
+        s.u16 = "😀a"   # a surrogate pair and one unit
+        s.u32 = "xyz"
+        self.assertEqual((s.name, s.u16, s.u32, s.after), ("hé😀", "😀a", "xyz", 7))
+        s.name = "12345678"  # full: no NUL, read up to the end
+        self.assertEqual(s.name, "12345678")
+        with self.assertRaises(ValueError) as cm:
+            s.name = "123456789"
+        self.assertEqual(str(cm.exception), "struct n attribute 'name' (wchar_t[8]) holds at most 8 characters, not 9")
+        self.assertEqual(s.after, 7)
+        self.assertEqual(c.sizeof("char16_t"), 2)
+
+    def test_wchar_string_in_callback(self):
+        t = "size_t (*)(const char32_t *)"
+        cb = sigbind.callback(t, lambda s: len(s) * 10)
+        self.assertEqual(sigbind.cast(t, cb)("héllo"), 50)
