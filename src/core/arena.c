@@ -1,4 +1,4 @@
-/* arena.c — the per-signature arena, sb__sig_free, and sb__error_set for every plain-C layer (plain C). */
+/* arena.c — the per-signature arena, sb__sig_free, sb__error_set and the growing string for every plain-C layer (plain C). */
 #include "core/internal.h"
 #include "core/parse.h"
 
@@ -153,4 +153,25 @@ void sb__error_set(sb_error *err, size_t col, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
+}
+
+void sb__strbuf_put(sb_strbuf *s, const char *t, size_t n)
+{
+    if (s->oom)
+        return;
+    if (s->n + n + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 128;
+        while (cap < s->n + n + 1)
+            cap *= 2;
+        char *b = realloc(s->b, cap);
+        if (!b) {
+            s->oom = true;
+            return;
+        }
+        s->b = b;
+        s->cap = cap;
+    }
+    memcpy(s->b + s->n, t, n);
+    s->n += n;
+    s->b[s->n] = '\0';
 }

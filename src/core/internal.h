@@ -11,6 +11,19 @@
 #include "sigbind_cc.h"
 
 /* ------------------------------------------------------------------ */
+/* A growing NUL-terminated string (text signatures, docs, stubs;      */
+/* sb__strbuf_put: src/core/arena.c). Zero-initialise; b is malloc'd,  */
+/* the owner frees it; oom stays set after a failed growth.            */
+
+typedef struct sb_strbuf {
+    char *b;
+    size_t n, cap;
+    bool oom;
+} sb_strbuf;
+
+SB_INTERNAL void sb__strbuf_put(sb_strbuf *s, const char *t, size_t n);
+
+/* ------------------------------------------------------------------ */
 /* Errors of the plain-C layers: a status plus an owned message        */
 /* (sb__error_set: src/core/arena.c).                                  */
 

@@ -116,33 +116,9 @@ void sb__plan_free(sb_plan *plan)
     free(plan);
 }
 
-/* Growing string for the text signature and the doc. */
-typedef struct strb {
-    char *b;
-    size_t n, cap;
-    bool oom;
-} strb;
-
-static void sput(strb *s, const char *t, size_t n)
-{
-    if (s->oom)
-        return;
-    if (s->n + n + 1 > s->cap) {
-        size_t cap = (s->cap ? s->cap * 2 : 128);
-        while (cap < s->n + n + 1)
-            cap *= 2;
-        char *b = realloc(s->b, cap);
-        if (!b) {
-            s->oom = true;
-            return;
-        }
-        s->b = b;
-        s->cap = cap;
-    }
-    memcpy(s->b + s->n, t, n);
-    s->n += n;
-    s->b[s->n] = '\0';
-}
+/* Growing string for the text signature and the doc (arena.c). */
+typedef sb_strbuf strb;
+static void sput(strb *s, const char *t, size_t n) { sb__strbuf_put(s, t, n); }
 static void sputs(strb *s, const char *t) { sput(s, t, strlen(t)); }
 
 /* Length of the valid UTF-8 sequence (as CPython decodes it) starting at s, or 0. */

@@ -21,32 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct sbuf {
-    char *b;
-    size_t n, cap;
-    bool oom;
-} sbuf;
+typedef sb_strbuf sbuf; /* arena.c */
 
-static void put(sbuf *s, const char *t)
-{
-    size_t n = strlen(t);
-    if (s->oom)
-        return;
-    if (s->n + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 128;
-        while (cap < s->n + n + 1)
-            cap *= 2;
-        char *b = realloc(s->b, cap);
-        if (!b) {
-            s->oom = true;
-            return;
-        }
-        s->b = b;
-        s->cap = cap;
-    }
-    memcpy(s->b + s->n, t, n + 1);
-    s->n += n;
-}
+static void put(sbuf *s, const char *t) { sb__strbuf_put(s, t, strlen(t)); }
 
 static const char *or_default(const char *s, const char *d) { return s && *s ? s : d; }
 

@@ -297,6 +297,21 @@ static bool release_succeeded(const sb_plan *pl, const sb_cell *r)
     return (r->u & mask) == 0;
 }
 
+/* After a call that ran Python callbacks with the GIL released: the exception
+ * they left becomes the call's (a KeyboardInterrupt/SystemExit first; else what
+ * the C code raised while the GIL was released, cface/raise.c). */
+static void restore_raised(sb_callstate *cs)
+{
+    if (cs->interrupt[0]) {
+        Py_XDECREF(cs->raised[0]);
+        Py_XDECREF(cs->raised[1]);
+        Py_XDECREF(cs->raised[2]);
+        PyErr_Restore(cs->interrupt[0], cs->interrupt[1], cs->interrupt[2]);
+    } else {
+        PyErr_Restore(cs->raised[0], cs->raised[1], cs->raised[2]);
+    }
+}
+
 /* A result not handed to Python (an exception is raised instead): its reference or memory. */
 static void cface_drop_result(const sb_function *f, const sb_cell *r)
 {
@@ -331,14 +346,7 @@ static SB_NOINLINE int call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr)
     if (pl->sig->contract.kind == SB_CONTRACT_ERRNO)
         rr->rdx = (uint64_t)saved_errno; /* a scalar result: rdx is free */
     if (SB_UNLIKELY(cs.interrupt[0] || cs.raised[0])) {
-        if (cs.interrupt[0]) {
-            Py_XDECREF(cs.raised[0]);
-            Py_XDECREF(cs.raised[1]);
-            Py_XDECREF(cs.raised[2]);
-            PyErr_Restore(cs.interrupt[0], cs.interrupt[1], cs.interrupt[2]);
-        } else {
-            PyErr_Restore(cs.raised[0], cs.raised[1], cs.raised[2]);
-        }
+        restore_raised(&cs);
     } else if (!(f->cface && PyErr_Occurred())) {
         return 0;
     }
@@ -807,16 +815,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         sb__callstate = outer_cs;
         sb__current_module = outer;
         if (SB_UNLIKELY(cs.interrupt[0] || cs.raised[0])) {
-            /* a callback's KeyboardInterrupt/SystemExit first; else what the
-             * C code raised while the GIL was released (cface/raise.c) */
-            if (cs.interrupt[0]) {
-                Py_XDECREF(cs.raised[0]);
-                Py_XDECREF(cs.raised[1]);
-                Py_XDECREF(cs.raised[2]);
-                PyErr_Restore(cs.interrupt[0], cs.interrupt[1], cs.interrupt[2]);
-            } else {
-                PyErr_Restore(cs.raised[0], cs.raised[1], cs.raised[2]);
-            }
+            restore_raised(&cs);
             cface_drop_result(f, &r);
             goto done;
         }
