@@ -233,17 +233,18 @@ static bool parse_packed(parser *p, bool *packed)
 
 static sb_layout *parse_struct_body(parser *p, bool is_union, const char *name, int depth, bool packed);
 
-/* "struct tag" / "union tag" for the tag at the current token, into buf
- * (cap > SB_MAX_NAME + 7); a longer tag is an error, never truncated. */
-static bool tag_name(parser *p, bool is_union, char *buf, size_t cap)
+/* "struct tag" / "union tag" for the tag at the current token (any length),
+ * malloc'd for the caller to free; NULL (p failed) when out of memory. */
+static char *tag_name(parser *p, bool is_union)
 {
-    if (p->t.len > SB_MAX_NAME) {
-        fail(p, p->t.pos, "the %s's tag is too long (at most %d characters)", is_union ? "union" : "struct",
-             SB_MAX_NAME);
-        return false;
+    size_t n = p->t.len + 7;
+    char *buf = malloc(n + 1);
+    if (!buf) {
+        fail(p, p->t.pos, "out of memory");
+        return NULL;
     }
-    snprintf(buf, cap, "%s %.*s", is_union ? "union" : "struct", (int)p->t.len, p->s + p->t.pos);
-    return true;
+    snprintf(buf, n + 1, "%s %.*s", is_union ? "union" : "struct", (int)p->t.len, p->s + p->t.pos);
+    return buf;
 }
 
 /* An inline definition at the `struct`/`union` that starts a member of L:
@@ -261,21 +262,23 @@ static int parse_inline_def(parser *p, sb_layout *L, int depth, sb_type *base)
     bool subpacked;
     if (!parse_packed(p, &subpacked))
         return -1;
-    char subname[80];
-    snprintf(subname, sizeof subname, "%s <anonymous>", u ? "union" : "struct");
+    char *subname = NULL;
     if (p->t.kind == T_IDENT) {
-        if (!tag_name(p, u, subname, sizeof subname))
+        if (!(subname = tag_name(p, u)))
             return -1;
         next(p);
     }
     if (!punct_is(p, '{')) {
+        free(subname);
         p->pos = save_pos;
         p->t = save;
         return 0;
     }
     /* GCC: packed lays out the members of the struct it is on, not those of a
      * struct type defined inside it (that one is packed only if it says so). */
-    sb_layout *sub = parse_struct_body(p, u, subname, depth + 1, subpacked);
+    sb_layout *sub = parse_struct_body(p, u, subname ? subname : u ? "union <anonymous>" : "struct <anonymous>",
+                                       depth + 1, subpacked);
+    free(subname);
     if (!sub || sb__layout_add_sub(L, sub, &e) < 0) {
         if (sub)
             fail(p, mstart, "%s", e.msg);
@@ -604,6 +607,25 @@ static bool copy_ident(parser *p, char *dst, size_t cap, const char *what)
     return !p->failed;
 }
 
+/* The identifier at the current token, any length, into *dst (malloc'd, the
+ * caller's to free; *dst must be NULL or is freed first); then the next token. */
+static bool dup_ident(parser *p, char **dst, const char *what)
+{
+    if (p->t.kind != T_IDENT) {
+        expected(p, what);
+        return false;
+    }
+    free(*dst);
+    if (!(*dst = malloc(p->t.len + 1))) {
+        fail(p, p->t.pos, "out of memory");
+        return false;
+    }
+    memcpy(*dst, p->s + p->t.pos, p->t.len);
+    (*dst)[p->t.len] = '\0';
+    next(p);
+    return !p->failed;
+}
+
 /* The rest of a function pointer typedef, at the '(' of
  * `typedef int (*cmp_t)(const void *, const void *)`; tstart: where its
  * result type began. 0, or -1 (p failed). */
@@ -619,14 +641,14 @@ static int typedef_funcptr(parser *p, size_t tstart, sb_typedef *out)
         return -1;
     size_t np = d.name_pos, nl = d.name_len;
     const char *spelling = d.spelling;
-    if (!nl || nl >= sizeof out->name || p->t.kind != T_END) {
+    if (!nl || p->t.kind != T_END || !(out->name = malloc(nl + 1))) {
         sb__sig_free(fsig);
         if (!nl)
             fail(p, np, "a function pointer typedef needs a name: typedef int (*name)(int)");
-        else if (nl >= sizeof out->name)
-            fail(p, np, "the typedef's name is too long");
-        else
+        else if (p->t.kind != T_END)
             expected(p, "the end of the typedef");
+        else
+            fail(p, np, "out of memory");
         return -1;
     }
     memcpy(out->name, p->s + np, nl);
@@ -768,6 +790,7 @@ static bool typedef_more(parser *p, sb_type base, uint32_t bcount, sb_typedef *o
             cap = ncap;
         }
         sb_typedef_more *m = &out->more[out->nmore];
+        m->name = NULL;
         m->type = base;
         if (!sb__parse_pointers(p, &m->type))
             return false;
@@ -777,17 +800,22 @@ static bool typedef_more(parser *p, sb_type base, uint32_t bcount, sb_typedef *o
         }
         size_t name_at = p->t.pos;
         uint8_t ptr = m->type.ptr;
-        if (!copy_ident(p, m->name, sizeof m->name, "the typedef's name"))
+        if (!dup_ident(p, &m->name, "the typedef's name"))
             return false;
+        out->nmore++; /* its name is now freed by sb__typedef_clear */
         if (!typedef_dims(p, name_at, ptr == base.ptr ? bcount : 0, &m->count))
             return false;
-        out->nmore++;
     }
     return true;
 }
 
 void sb__typedef_clear(sb_typedef *td)
 {
+    for (size_t i = 0; i < td->nmore; i++)
+        free(td->more[i].name);
+    free(td->name);
+    free(td->tag);
+    td->name = td->tag = NULL;
     free(td->more);
     td->more = NULL;
     td->nmore = 0;
@@ -833,7 +861,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
         if (!p.failed && p.t.kind == T_IDENT &&
             !(scope && scope->lookup(scope, p.s + p.t.pos, p.t.len, save.len == 6 ? 's' : 'u')) &&
             !brace_follows(&p)) {
-            if (!copy_ident(&p, out->tag, sizeof out->tag, "the struct's tag"))
+            if (!dup_ident(&p, &out->tag, "the struct's tag"))
                 return -1;
             out->opaque = true;
             out->type.kind = SB_K_VOID;
@@ -851,19 +879,25 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
         bool packed;
         if (!parse_packed(&p, &packed))
             return -1;
-        char lname[80] = "";
+        char *lname = NULL;
         if (p.t.kind == T_IDENT) {
-            if (!tag_name(&p, u, lname, sizeof lname))
+            if (!(lname = tag_name(&p, u)))
                 return -1;
-            snprintf(out->tag, sizeof out->tag, "%.*s", (int)p.t.len, p.s + p.t.pos);
-            next(&p);
+            if (!dup_ident(&p, &out->tag, "the struct's tag")) {
+                free(lname);
+                return -1;
+            }
         }
         if (punct_is(&p, '{')) {
-            if (!(out->layout = parse_struct_body(&p, u, lname, 0, packed)))
+            out->layout = parse_struct_body(&p, u, lname ? lname : "", 0, packed);
+            free(lname);
+            if (!out->layout)
                 return -1;
             out->type = (sb_type){SB_K_VOID, 0, 0, &out->layout->named};
         } else {
-            out->tag[0] = '\0';
+            free(lname);
+            free(out->tag);
+            out->tag = NULL;
             p.pos = save_pos;
             p.t = save;
         }
@@ -881,7 +915,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
     if (punct_is(&p, '(') && paren_name(&p)) { /* typedef int (name)(int): a function type */
         size_t lp = p.t.pos;
         next(&p);
-        if (!copy_ident(&p, out->name, sizeof out->name, "the typedef's name"))
+        if (!dup_ident(&p, &out->name, "the typedef's name"))
             return -1;
         next(&p); /* ')' */
         return typedef_function(&p, tstart, lp, out);
@@ -889,7 +923,7 @@ static int typedef_parse(const char *text, size_t len, const sb_scope *scope, sb
     if (punct_is(&p, '('))
         return typedef_funcptr(&p, tstart, out);
     size_t name_at = p.t.pos;
-    if (!copy_ident(&p, out->name, sizeof out->name, "the typedef's name"))
+    if (!dup_ident(&p, &out->name, "the typedef's name"))
         return -1;
     if (punct_is(&p, '('))
         return typedef_function(&p, tstart, name_at, out);
@@ -968,15 +1002,17 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
         expected(&p, u ? "the union's tag" : "the struct's tag");
         return -1;
     }
-    char name[80];
-    if (!tag_name(&p, u, name, sizeof name))
+    char *name = tag_name(&p, u);
+    if (!name)
         return -1;
     next(&p);
     if (!punct_is(&p, '{')) {
+        free(name);
         expected(&p, "'{' and the members");
         return -1;
     }
     sb_layout *L = parse_struct_body(&p, u, name, 0, packed);
+    free(name);
     if (!L)
         return -1;
     if (p.t.kind != T_END) {
@@ -988,7 +1024,7 @@ int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_lay
     return 0;
 }
 
-bool sb__struct_forward(const char *text, size_t len, char *tag, size_t cap, bool *is_union)
+bool sb__struct_forward(const char *text, size_t len, char **tag, bool *is_union)
 {
     parser p = PARSER_INIT(text, len, NULL, NULL, NULL, 0);
     next(&p);
@@ -997,14 +1033,14 @@ bool sb__struct_forward(const char *text, size_t len, char *tag, size_t cap, boo
         return false;
     next(&p);
     bool packed;
-    if (!parse_packed(&p, &packed) || p.t.kind != T_IDENT || p.t.len >= cap || p.t.len > SB_MAX_NAME)
+    if (!parse_packed(&p, &packed) || p.t.kind != T_IDENT)
         return false;
     tok name = p.t;
     next(&p);
-    if (p.failed || p.t.kind != T_END)
+    if (p.failed || p.t.kind != T_END || !(*tag = malloc(name.len + 1)))
         return false;
-    memcpy(tag, text + name.pos, name.len);
-    tag[name.len] = '\0';
+    memcpy(*tag, text + name.pos, name.len);
+    (*tag)[name.len] = '\0';
     *is_union = u;
     return true;
 }
@@ -1326,7 +1362,7 @@ static bool parse_enum(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         return false;
     }
     next(p);
-    if (p->t.kind == T_IDENT && !copy_ident(p, d->tag, sizeof d->tag, "the enum's tag"))
+    if (p->t.kind == T_IDENT && !dup_ident(p, &d->tag, "the enum's tag"))
         return false;
     if (!punct_is(p, '{')) {
         expected(p, "'{' to start the enumerators");
@@ -1375,14 +1411,14 @@ static bool parse_enum(parser *p, cparse *c, sb_constdecl *d, size_t *cap)
         return false;
     next(p); /* '}' */
     if (is_typedef) {
-        if (!copy_ident(p, d->type_name, sizeof d->type_name, "the typedef's name"))
+        if (!dup_ident(p, &d->type_name, "the typedef's name"))
             return false;
     }
     if (p->t.kind != T_END) {
         expected(p, is_typedef ? "the end of the typedef" : "';' after the enum's '}'");
         return false;
     }
-    if (!d->tag[0] && !d->type_name[0] && d->n == 0) {
+    if (!d->tag && !d->type_name && d->n == 0) {
         fail(p, 0, "an enum without a tag, a typedef name or enumerators declares nothing");
         return false;
     }
@@ -1553,6 +1589,9 @@ void sb__constdecl_free(sb_constdecl *d)
         free(d->v[i].name);
     free(d->v);
     free(d->hidx);
+    free(d->tag);
+    free(d->type_name);
+    d->tag = d->type_name = NULL;
     d->v = NULL;
     d->hidx = NULL;
     d->n = d->hcap = 0;

@@ -251,16 +251,14 @@ typedef struct sb_field {
 #define SB_MAX_OBJECT_SIZE (SIZE_MAX >> 4)
 /* The largest struct passed or returned by value (libffi copies it onto the stack). */
 #define SB_MAX_BYVALUE 65536
-/* The longest tag or typedef name (C11 5.2.4.1: 63 significant characters); longer is an error. */
-#define SB_MAX_NAME 63
 
 /* Why a layout cannot be passed by value (sb_layout.bv_why). */
 enum { SB_BV_OK, SB_BV_UNION, SB_BV_BITS, SB_BV_PACKED, SB_BV_LARGE, SB_BV_LIBFFI };
 
 typedef struct sb_layout {
     sb_named named;        /* what = SB_NAMED_STRUCT, user = this */
-    char name[80];         /* "struct point", "union u", or a typedef's name for an untagged one
-                              (tags and names are at most SB_MAX_NAME characters: never truncated) */
+    char *name;            /* "struct point", "union u", or a typedef's name for an untagged one
+                              (any length; malloc'd, freed by sb__layout_free; sb__layout_rename) */
     bool is_union;
     bool packed;           /* [[packed]]: members are not aligned (GCC's packed attribute) */
     uint32_t pack;         /* #pragma pack(N) in force where it was defined: members aligned to at most N; 0 = none */
@@ -299,7 +297,10 @@ static inline bool sb__named_same(const sb_named *a, const sb_named *b)
     return a == b || sb__named_canon(a) == sb__named_canon(b);
 }
 
+/* NULL when out of memory. */
 SB_INTERNAL sb_layout *sb__layout_new(bool is_union, const char *name);
+/* Names L `name` (an untagged struct named by its typedef). -1 when out of memory (name unchanged). */
+SB_INTERNAL int sb__layout_rename(sb_layout *L, const char *name);
 SB_INTERNAL void sb__layout_free(sb_layout *L);
 /* Adds a member (count: array length, 0 = not an array). 0 or -1 with err. */
 SB_INTERNAL int sb__layout_add(sb_layout *L, const char *name, size_t nlen, sb_type t, uint32_t count,
@@ -337,15 +338,16 @@ SB_INTERNAL bool sb__is_struct_def(const char *text, size_t len);
 SB_INTERNAL int sb__struct_parse(const char *text, size_t len, const sb_scope *scope, sb_layout **out,
                                  sb_error *err);
 /* A forward declaration `struct tag` / `union tag` (attributes allowed, no body):
- * true with the tag copied into tag (cap > SB_MAX_NAME) and *is_union set. */
-SB_INTERNAL bool sb__struct_forward(const char *text, size_t len, char *tag, size_t cap, bool *is_union);
+ * true with *tag a malloc'd copy of the tag (any length; the caller frees) and *is_union set. */
+SB_INTERNAL bool sb__struct_forward(const char *text, size_t len, char **tag, bool *is_union);
 
 /* One `typedef` statement of a declaration block (sb__typedef_parse). */
 typedef struct sb_typedef {
-    char name[64];         /* the new type name */
+    char *name;            /* the new type name (any length; malloc'd, sb__typedef_clear frees) */
     sb_type type;          /* what it stands for; for a new opaque type, kind void with named NULL */
     bool opaque;           /* `typedef struct tag name;` with a tag the scope does not know */
-    char tag[64];          /* that tag */
+    char *tag;             /* that tag, or the tag of `typedef struct tag {...} name`; else NULL
+                              (malloc'd, sb__typedef_clear frees) */
     char release[64];      /* [[release(fn)]]: fn frees a handle of this type, else "" */
     struct sb_sig *fsig;   /* a function pointer typedef: its function type, owned by the caller
                               (sb__sig_free); type.named must then be made by the caller too */
@@ -363,12 +365,12 @@ typedef struct sb_typedef {
 } sb_typedef;
 
 typedef struct sb_typedef_more {
-    char name[64];
+    char *name;            /* malloc'd, sb__typedef_clear frees */
     sb_type type;
     uint32_t count;        /* `typedef int I, A[4]`: an array's length, else 0 */
 } sb_typedef_more;
 
-/* Frees what a parsed typedef still owns of its own (more; not layout or fsig). */
+/* Frees what a parsed typedef still owns of its own (names, tag, more; not layout or fsig). */
 SB_INTERNAL void sb__typedef_clear(sb_typedef *td);
 
 /* Writes "const char *" etc. into buf (NUL-terminated, truncated to cap). Returns length. */
@@ -545,8 +547,8 @@ typedef struct sb_constdef {
 
 typedef struct sb_constdecl {
     uint8_t what;          /* sb_decl_what */
-    char tag[64];          /* the enum's tag, or "" */
-    char type_name[64];    /* `typedef enum ... name`: name, else "" */
+    char *tag;             /* the enum's tag, or NULL (any length; malloc'd, sb__constdecl_free frees) */
+    char *type_name;       /* `typedef enum ... name`: name, else NULL (the same) */
     sb_type type;          /* enum: the integer type its values need (int unless one does not fit);
                               const: the declared type; define: long long */
     size_t n;

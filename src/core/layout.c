@@ -6,6 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    return d ? memcpy(d, s, n) : NULL;
+}
+
 sb_layout *sb__layout_new(bool is_union, const char *name)
 {
     sb_layout *L = calloc(1, sizeof *L);
@@ -15,7 +22,10 @@ sb_layout *sb__layout_new(bool is_union, const char *name)
     L->align = 1;
     L->by_value_ok = !is_union;
     L->bv_why = is_union ? SB_BV_UNION : SB_BV_OK;
-    snprintf(L->name, sizeof L->name, "%s", name);
+    if (!(L->name = dupstr(name))) {
+        free(L);
+        return NULL;
+    }
     L->named.what = SB_NAMED_STRUCT;
     L->named.name = L->name;
     L->named.user = L;
@@ -39,7 +49,19 @@ void sb__layout_free(sb_layout *L)
     free(L->subs);
     free(L->fields);
     free(L->elements);
+    free(L->name);
     free(L);
+}
+
+int sb__layout_rename(sb_layout *L, const char *name)
+{
+    char *n = dupstr(name);
+    if (!n)
+        return -1;
+    free(L->name);
+    L->name = n;
+    L->named.name = n;
+    return 0;
 }
 
 static size_t align_up(size_t n, size_t a)

@@ -228,8 +228,9 @@ typedef struct libtype {
     const sb_named *target;  /* what the name stands for: &named, or a struct's &layout->named */
     sb_layout *layout;       /* a struct/union definition, owned */
     sb_sig *fsig;            /* a function pointer typedef's function type, owned */
-    char name[80];           /* "sqlite3", or "struct tag" for a tag met only through a pointer */
-    char tag[64];            /* the struct tag of an opaque type, else "" */
+    char *name;              /* "sqlite3", or "struct tag" for a tag met only through a pointer
+                                (any length; malloc'd, libtype_free) */
+    char *tag;               /* the struct tag of an opaque type, else "" (the same) */
     char release[64];        /* [[release(fn)]], else "" */
     bool is_enum;            /* "enum tag": an alias of its integer type, found by `enum tag` */
     size_t hnext[2];         /* the next older entry (index + 1, 0: none) in its bucket of the name / tag index */
@@ -273,6 +274,20 @@ static size_t key_hash(const char *s, size_t n, bool is_enum)
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 16777619u;
     return h;
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    return d ? memcpy(d, s, n) : NULL;
+}
+
+static void libtype_free(libtype *t)
+{
+    free(t->name);
+    free(t->tag);
+    free(t);
 }
 
 /* The key of entry t in index which (0: name, 1: tag), or NULL when t is not in it. */
@@ -353,7 +368,7 @@ static void libtypes_free(sb_libtypes *ts)
     for (size_t i = 0; i < ts->n; i++) {
         sb__sig_free(ts->v[i]->fsig);
         sb__layout_free(ts->v[i]->layout);
-        free(ts->v[i]);
+        libtype_free(ts->v[i]);
     }
     free(ts->v);
     free(ts->heads[0]);
@@ -383,7 +398,7 @@ static void libtypes_truncate(sb_libtypes *ts, size_t n)
                 ts->rel[i--] = ts->rel[--ts->nrel];
         sb__sig_free(t->fsig);
         sb__layout_free(t->layout);
-        free(t);
+        libtype_free(t);
     }
 }
 
@@ -410,17 +425,18 @@ static libtype *libtype_add(sb_library *lib, const char *name, const char *tag, 
         ts->cap = cap;
     }
     libtype *t = calloc(1, sizeof *t);
-    if (!t)
+    if (!t || !(t->name = dupstr(name)) || !(t->tag = dupstr(tag))) {
+        if (t)
+            libtype_free(t);
         return NULL;
-    snprintf(t->name, sizeof t->name, "%s", name);
-    snprintf(t->tag, sizeof t->tag, "%s", tag);
+    }
     t->is_enum = is_enum;
     t->named.name = t->name;
     t->named.user = t;
     t->target = &t->named;
     ts->v[ts->n] = t;
     if (!index_add(ts, ts->n)) {
-        free(t);
+        libtype_free(t);
         return NULL;
     }
     ts->n++;
@@ -503,11 +519,12 @@ static libtype *add_layout(sb_library *lib, sb_layout *L, const char *tag)
 static const sb_named *lib_forward(const sb_scope *scope, const char *name, size_t len, int tag)
 {
     sb_library *lib = (sb_library *)(uintptr_t)scope->ctx;
-    char sname[80];
-    char stag[64];
-    snprintf(sname, sizeof sname, "%s %.*s", tag == 'u' ? "union" : "struct", (int)(len > 63 ? 63 : len), name);
-    snprintf(stag, sizeof stag, "%.*s", (int)(len > 63 ? 63 : len), name);
-    libtype *t = libtype_add(lib, sname, stag, false);
+    char *sname = malloc(len + 8);
+    if (!sname)
+        return NULL;
+    snprintf(sname, len + 8, "%s %.*s", tag == 'u' ? "union" : "struct", (int)len, name);
+    libtype *t = libtype_add(lib, sname, sname + (tag == 'u' ? 6 : 7), false);
+    free(sname);
     if (!t)
         return NULL;
     t->named.what = SB_NAMED_OPAQUE;
@@ -655,6 +672,9 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
     sb_typedef_more *more = td.more;
     size_t nmore = td.nmore;
     const sb_named *base = NULL;
+    static char none[1]; /* no tag */
+    if (!td.tag)
+        td.tag = none;
     int rc = add_typedef_parsed(lib, text, len, td);
     if (rc == 0 && nmore && td.opaque && !(base = lib_lookup(&lib->scope, td.tag, strlen(td.tag), 's')))
         rc = -1, PyErr_NoMemory();
@@ -663,7 +683,9 @@ static int add_typedef(sb_library *lib, const char *text, size_t len)
             more[i].type.named = base;
         rc = add_alias(lib, text, len, more[i].name, more[i].type, more[i].count);
     }
-    free(more);
+    if (td.tag == none)
+        td.tag = NULL;
+    sb__typedef_clear(&td); /* add_typedef_parsed copied what it keeps */
     return rc;
 }
 
@@ -699,8 +721,10 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
             sb__raise_sigerror(st, text, len, &e, NULL);
             return -1;
         }
-        if (!td.tag[0])
-            snprintf(td.layout->name, sizeof td.layout->name, "%s", td.name); /* untagged: its typedef names it */
+        if (!td.tag[0] && sb__layout_rename(td.layout, td.name) < 0) { /* untagged: its typedef names it */
+            sb__layout_free(td.layout);
+            return PyErr_NoMemory(), -1;
+        }
         if (!add_layout(lib, td.layout, td.tag))
             return -1;
         libtype *a = libtype_add(lib, td.name, "", false);
@@ -751,9 +775,13 @@ static int add_typedef_parsed(sb_library *lib, const char *text, size_t len, sb_
             base->named.what = SB_NAMED_OPAQUE;
         } else {
             /* `typedef struct tag *name;`: an opaque `struct tag`, and name an alias of its pointer */
-            char sname[80];
-            snprintf(sname, sizeof sname, "struct %s", td.tag);
-            if (!(base = libtype_add(lib, sname, td.tag, false)))
+            size_t sl = strlen(td.tag) + 8;
+            char *sname = malloc(sl);
+            if (sname)
+                snprintf(sname, sl, "struct %s", td.tag);
+            base = sname ? libtype_add(lib, sname, td.tag, false) : NULL;
+            free(sname);
+            if (!base)
                 return PyErr_NoMemory(), -1;
             base->named.what = SB_NAMED_OPAQUE;
             td.type.named = &base->named;
@@ -888,11 +916,20 @@ static int add_constdecl(sb_library *lib, const char *text, size_t len, PyObject
             goto done;
     }
     if (d.what == SB_DECL_ENUM) {
-        char ename[80];
-        snprintf(ename, sizeof ename, "enum %s", d.tag);
-        if (d.tag[0] && enum_type(lib, text, len, ename, d.tag, d.type) < 0)
-            goto done;
-        if (d.type_name[0] && enum_type(lib, text, len, d.type_name, NULL, d.type) < 0)
+        if (d.tag) {
+            size_t el = strlen(d.tag) + 6;
+            char *ename = malloc(el);
+            if (!ename) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            snprintf(ename, el, "enum %s", d.tag);
+            int r = enum_type(lib, text, len, ename, d.tag, d.type);
+            free(ename);
+            if (r < 0)
+                goto done;
+        }
+        if (d.type_name && enum_type(lib, text, len, d.type_name, NULL, d.type) < 0)
             goto done;
     }
     rc = 0;
@@ -1546,10 +1583,12 @@ PyObject *sb__library_declare(PyObject *self, PyObject *arg)
             goto fail_at;
         }
         bool td = sb__is_typedef(text + s, e - s), sd = !td && sb__is_struct_def(text + s, e - s);
-        char ftag[64];
+        char *ftag = NULL;
         bool fu;
-        if (!td && !sd && sb__struct_forward(text + s, e - s, ftag, sizeof ftag, &fu)) {
-            if (add_forward(lib, ftag, fu) == 0)
+        if (!td && !sd && sb__struct_forward(text + s, e - s, &ftag, &fu)) {
+            int r = add_forward(lib, ftag, fu);
+            free(ftag);
+            if (r == 0)
                 continue;
             goto fail_at;
         }

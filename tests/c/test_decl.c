@@ -94,18 +94,21 @@ static void test_self_referential_struct_points_to_its_incomplete_tag(void **sta
 static void test_struct_forward_declarations(void **state)
 {
     (void)state;
-    char tag[64];
+    char *tag = NULL;
     bool u = true;
-    assert_true(sb__struct_forward("struct tag", 10, tag, sizeof tag, &u));
+    assert_true(sb__struct_forward("struct tag", 10, &tag, &u));
     assert_string_equal(tag, "tag");
     assert_false(u);
-    assert_true(sb__struct_forward(" union  _u ", 11, tag, sizeof tag, &u));
+    free(tag);
+    assert_true(sb__struct_forward(" union  _u ", 11, &tag, &u));
     assert_string_equal(tag, "_u");
     assert_true(u);
-    assert_false(sb__struct_forward("struct tag *p", 13, tag, sizeof tag, &u));
-    assert_false(sb__struct_forward("struct", 6, tag, sizeof tag, &u));
-    assert_false(sb__struct_forward("struct { int x; }", 17, tag, sizeof tag, &u));
-    assert_false(sb__struct_forward("int x", 5, tag, sizeof tag, &u));
+    free(tag);
+    tag = NULL;
+    assert_false(sb__struct_forward("struct tag *p", 13, &tag, &u));
+    assert_false(sb__struct_forward("struct", 6, &tag, &u));
+    assert_false(sb__struct_forward("struct { int x; }", 17, &tag, &u));
+    assert_false(sb__struct_forward("int x", 5, &tag, &u));
 }
 
 static void test_typedef_struct_with_body_and_tag(void **state)
@@ -232,16 +235,19 @@ static void test_typedef_declarator_forms(void **state)
     assert_true(td.fsig->flags & SB_SIG_VARIADIC);
     assert_string_equal(td.fname, "int (*)(int x, ...)");
     sb__sig_free(td.fsig);
+    sb__typedef_clear(&td);
     const char *c = "typedef void (**pp_t[4])(int)";
     assert_int_equal(sb__typedef_parse(c, strlen(c), NULL, &td, &err), 0);
     assert_false(td.function);
     assert_int_equal(td.type.ptr, 2);
     assert_int_equal(td.count, 4);
     sb__sig_free(td.fsig);
+    sb__typedef_clear(&td);
     const char *d = "typedef void V";
     assert_int_equal(sb__typedef_parse(d, strlen(d), NULL, &td, &err), 0);
     assert_int_equal(td.type.kind, SB_K_VOID);
     assert_int_equal(td.type.ptr, 0);
+    sb__typedef_clear(&td);
 }
 
 static void test_function_returning_function_pointer(void **state)

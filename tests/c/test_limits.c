@@ -226,32 +226,56 @@ static void test_packed_does_not_reach_an_inner_struct_type(void **state)
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
 
-static void test_long_tags_are_errors_not_truncated(void **state)
+static void test_long_names_are_kept_whole(void **state)
 {
     (void)state;
-    char text[300];
-    char tag[80];
-    memset(tag, 't', 64);
-    tag[64] = '\0';
-    snprintf(text, sizeof text, "struct %s { int x; }", tag);
-    STRUCT_ERROR(text, "the struct's tag is too long (at most 63 characters)");
-    snprintf(text, sizeof text, "struct s { union %s { int x; } u; }", tag);
-    STRUCT_ERROR(text, "the union's tag is too long");
-    tag[63] = '\0';
+    char text[1400];
+    char tag[301];
+    memset(tag, 't', 300);
+    tag[300] = '\0';
     snprintf(text, sizeof text, "struct %s { int x; }", tag);
     sb_layout *L = DEFINE(text);
-    assert_int_equal(strlen(L->name), 7 + 63);
+    assert_int_equal(strlen(L->name), 7 + 300);
+    assert_string_equal(L->name + 7, tag);
+    snprintf(text, sizeof text, "struct s { union %s { int x; } u; }", tag);
+    L = DEFINE(text);
+    assert_int_equal(L->nsubs, 1);
+    assert_int_equal(strlen(L->subs[0]->name), 6 + 300);
     forget();
 
     sb_typedef td;
     sb_error err;
-    tag[63] = 't';
-    snprintf(text, sizeof text, "typedef struct %s { int x; } name_t", tag);
-    assert_int_equal(sb__typedef_parse(text, strlen(text), NULL, &td, &err), -1);
-    assert_non_null(strstr(err.msg, "tag is too long"));
-    snprintf(text, sizeof text, "typedef int %s", tag);
-    assert_int_equal(sb__typedef_parse(text, strlen(text), NULL, &td, &err), -1);
-    assert_non_null(strstr(err.msg, "too long"));
+    snprintf(text, sizeof text, "typedef struct %s { int x; } %s_t, *%s_p", tag, tag, tag);
+    assert_int_equal(sb__typedef_parse(text, strlen(text), NULL, &td, &err), 0);
+    assert_string_equal(td.tag, tag);
+    assert_int_equal(strlen(td.name), 302);
+    assert_int_equal(strlen(td.layout->name), 307);
+    assert_int_equal(td.nmore, 1);
+    assert_int_equal(strlen(td.more[0].name), 302);
+    sb__layout_free(td.layout);
+    sb__typedef_clear(&td);
+    assert_null(td.name);
+    snprintf(text, sizeof text, "typedef int (*%s)(int)", tag);
+    assert_int_equal(sb__typedef_parse(text, strlen(text), NULL, &td, &err), 0);
+    assert_string_equal(td.name, tag);
+    sb__sig_free(td.fsig);
+    sb__typedef_clear(&td);
+
+    char *ftag = NULL;
+    bool u = false;
+    snprintf(text, sizeof text, "union %s", tag);
+    assert_true(sb__struct_forward(text, strlen(text), &ftag, &u));
+    assert_true(u);
+    assert_string_equal(ftag, tag);
+    free(ftag);
+
+    sb_constdecl d;
+    snprintf(text, sizeof text, "typedef enum %s { %s_A = 1 } %s_e", tag, tag, tag);
+    assert_int_equal(sb__constdecl_parse(text, strlen(text), NULL, NULL, &d, &err), 0);
+    assert_string_equal(d.tag, tag);
+    assert_int_equal(strlen(d.type_name), 302);
+    assert_int_equal(strlen(d.v[0].name), 302);
+    sb__constdecl_free(&d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -448,7 +472,7 @@ int main(void)
         cmocka_unit_test(test_packed_zero_width_bit_field_goes_to_the_next_unit),
         cmocka_unit_test(test_packed_bit_fields_may_straddle_and_stay_inside),
         cmocka_unit_test(test_packed_does_not_reach_an_inner_struct_type),
-        cmocka_unit_test(test_long_tags_are_errors_not_truncated),
+        cmocka_unit_test(test_long_names_are_kept_whole),
         cmocka_unit_test(test_deep_nesting_is_an_error),
         cmocka_unit_test(test_deep_nesting_on_a_small_thread_stack),
         cmocka_unit_test(test_char_constant_has_char_value),

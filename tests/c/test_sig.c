@@ -1787,15 +1787,18 @@ static void test_typedef_parse_forms(void **state)
     assert_string_equal(td.tag, "sqlite3");
     assert_string_equal(td.release, "sqlite3_close");
     assert_int_equal(td.type.ptr, 0);
+    sb__typedef_clear(&td);
     const char *b = "typedef struct _X *XHandle";
     assert_int_equal(sb__typedef_parse(b, strlen(b), NULL, &td, &err), 0);
     assert_true(td.opaque);
     assert_int_equal(td.type.ptr, 1);
     assert_string_equal(td.tag, "_X");
+    sb__typedef_clear(&td);
     const char *c = "typedef unsigned long uLongf";
     assert_int_equal(sb__typedef_parse(c, strlen(c), NULL, &td, &err), 0);
     assert_false(td.opaque);
     assert_int_equal(td.type.kind, SB_K_ULONG);
+    sb__typedef_clear(&td);
     assert_true(sb__is_typedef(c, strlen(c)));
     assert_false(sb__is_typedef("typedefx y", 10));
     assert_false(sb__is_typedef("int typedef_(void)", 18));
@@ -1806,11 +1809,13 @@ static void test_typedef_parse_forms(void **state)
     assert_string_equal(td.fname, "char *(*)(const char *s, int n)");
     assert_int_equal(td.fsig->nparams, 2);
     sb__sig_free(td.fsig);
+    sb__typedef_clear(&td);
     /* A struct tag the scope knows is not a new opaque type. */
     const char *d = "typedef struct Rect *RectP";
     assert_int_equal(sb__typedef_parse(d, strlen(d), &test_scope, &td, &err), 0);
     assert_false(td.opaque);
     assert_ptr_equal(td.type.named, &scope_rect);
+    sb__typedef_clear(&td);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1887,7 +1892,7 @@ static void test_constdecl_enum(void **state)
     sb_constdecl d = CONSTDECL("enum color { RED, GREEN = 5, BLUE, NEXT = BLUE * 2 + Z_OK7, LAST, }");
     assert_int_equal(d.what, SB_DECL_ENUM);
     assert_string_equal(d.tag, "color");
-    assert_string_equal(d.type_name, "");
+    assert_null(d.type_name);
     assert_int_equal(d.type.kind, SB_K_INT);
     assert_int_equal(d.n, 5);
     static const char *const names[] = {"RED", "GREEN", "BLUE", "NEXT", "LAST"};
@@ -1899,7 +1904,7 @@ static void test_constdecl_enum(void **state)
     }
     sb__constdecl_free(&d);
     d = CONSTDECL("typedef enum { A = 1 << 3, B = A | 1, C = ~0, D = (A + 2) % 3, E = 'x', F = 010 ^ 0x1 } ab_t");
-    assert_string_equal(d.tag, "");
+    assert_null(d.tag);
     assert_string_equal(d.type_name, "ab_t");
     assert_int_equal(d.v[0].value.v, 8);
     assert_int_equal(d.v[1].value.v, 9);
