@@ -20,8 +20,8 @@ sb_layout *sb__layout_new(bool is_union, const char *name)
         return NULL;
     L->is_union = is_union;
     L->align = 1;
-    L->by_value_ok = !is_union;
-    L->bv_why = is_union ? SB_BV_UNION : SB_BV_OK;
+    L->by_value_ok = true; /* a union: until sb__layout_finish classifies it (union_elements) */
+    L->bv_why = SB_BV_OK;
     if (!(L->name = dupstr(name))) {
         free(L);
         return NULL;
@@ -81,7 +81,7 @@ const char *sb__layout_byvalue_why(const sb_layout *L)
 {
     switch (L->by_value_ok ? SB_BV_OK : L->bv_why) {
     case SB_BV_OK: return NULL;
-    case SB_BV_UNION: return "libffi cannot pass unions or structs holding them by value";
+    case SB_BV_UNION: return "a union is passed by value only on x86-64 and without long double, complex or 128-bit members";
     case SB_BV_BITS: return "libffi cannot pass bit-fields by value";
     case SB_BV_PACKED: return "libffi cannot pass packed structs by value";
     case SB_BV_LARGE: return "larger than 64 KiB: too large to pass by value";
@@ -373,6 +373,82 @@ int sb__layout_add_anon(sb_layout *L, sb_layout *sub, sb_error *err)
     return 0;
 }
 
+#if defined(__x86_64__) && !defined(_WIN32)
+/* Marks the bytes [base, base + size of L) that L's members occupy in cls (one
+ * per byte: 1 integer, 2 float/double); false for a member the SysV rules below
+ * do not cover (long double, complex, 128-bit kinds). */
+static bool byte_classes(const sb_layout *L, size_t base, uint8_t *cls, int depth)
+{
+    if (depth > 16)
+        return false;
+    for (uint16_t i = 0; i < L->nfields; i++) {
+        const sb_field *f = &L->fields[i];
+        size_t n = f->count ? f->count : 1, esize, at = base + f->offset;
+        uint8_t c = 1;
+        if (f->flex)
+            continue; /* no room of its own */
+        if (!f->type.ptr && f->type.named) {
+            const sb_layout *sub = f->type.named->user;
+            for (size_t k = 0; k < n; k++)
+                if (!byte_classes(sub, at + k * sub->size, cls, depth + 1))
+                    return false;
+            continue;
+        }
+        if (f->type.ptr) {
+            esize = sizeof(void *);
+        } else {
+            const sb_kindinfo *ki = sb__kind((sb_kind)f->type.kind);
+            if (ki->cls == SB_CLASS_WIDE || f->type.kind == SB_K_LDOUBLE)
+                return false;
+            esize = ki->size;
+            c = ki->cls == SB_CLASS_FLOAT ? 2 : 1;
+        }
+        if (f->bit_width)
+            n = 1;
+        for (size_t b = at; b < at + n * esize && b < 16; b++)
+            cls[b] |= c;
+    }
+    return true;
+}
+
+/* libffi has no union type: a union of at most 16 bytes is given elements of
+ * its alignment that classify its eightbytes as the SysV ABI classifies the
+ * union's (SSE only when every member byte there is float/double, else
+ * INTEGER); a larger one goes in memory, so any elements of its size and
+ * alignment do. false: not passable this way. */
+static bool union_elements(sb_layout *L)
+{
+    static ffi_type *ints[9] = {NULL, &ffi_type_uint8, &ffi_type_uint16, NULL, &ffi_type_uint32,
+                                NULL, NULL, NULL, &ffi_type_uint64};
+    size_t a = L->align;
+    if (a > 8 || !ints[a])
+        return false;
+    uint8_t cls[16] = {0};
+    if (L->size <= 16 && !byte_classes(L, 0, cls, 0))
+        return false;
+    L->nelements = 0;
+    for (size_t off = 0; off < L->size; off += a) {
+        uint8_t c = 0;
+        for (size_t b = off / 8 * 8; L->size <= 16 && b < off / 8 * 8 + 8 && b < L->size; b++)
+            c |= cls[b];
+        ffi_type *e = ints[a];
+        if (c == 2 && a == 8)
+            e = &ffi_type_double;
+        else if (c == 2 && a == 4)
+            e = &ffi_type_float;
+        if (push_element(L, e) < 0)
+            return false;
+    }
+    return true;
+}
+#else
+static bool union_elements(sb_layout *L)
+{
+    (void)L;
+    return false;
+}
+#endif
+
 int sb__layout_finish(sb_layout *L, sb_error *err)
 {
     if (!L->nfields) {
@@ -393,6 +469,8 @@ int sb__layout_finish(sb_layout *L, sb_error *err)
     L->ffi.size = 0; /* libffi computes size and alignment */
     L->ffi.alignment = 0;
     L->ffi.type = FFI_TYPE_STRUCT;
+    if (L->is_union && L->by_value_ok && !union_elements(L))
+        no_by_value(L, SB_BV_UNION);
     L->ffi.elements = L->elements;
     if (L->by_value_ok) {
         /* Let libffi lay it out and check it agrees (it does for the C rules above). */

@@ -170,7 +170,21 @@ static void test_large_struct_is_not_passed_by_value(void **state)
 static void test_by_value_reasons(void **state)
 {
     (void)state;
-    assert_non_null(strstr(sb__layout_byvalue_why(DEFINE("union u { int a; float b; }")), "unions"));
+    assert_non_null(strstr(sb__layout_byvalue_why(DEFINE("union ul { long double x; int i; }")), "a union"));
+#if defined(__x86_64__)
+    assert_null(sb__layout_byvalue_why(DEFINE("union u { int a; float b; }")));
+    sb_layout *L = DEFINE("union uf { float f[2]; double d; }");
+    assert_int_equal(L->nelements, 1);
+    assert_ptr_equal(L->elements[0], &ffi_type_double); /* SSE: only float bytes */
+    L = DEFINE("union ui { float f; char c[5]; }");
+    assert_int_equal(L->nelements, 2);
+    assert_ptr_equal(L->elements[0], &ffi_type_uint32); /* INTEGER: a char shares the eightbyte */
+    L = DEFINE("union ub { long l[3]; double d; }");
+    assert_int_equal(L->nelements, 3);
+    assert_int_equal(L->ffi.size, 24);
+#else
+    assert_non_null(strstr(sb__layout_byvalue_why(DEFINE("union u { int a; float b; }")), "a union"));
+#endif
     assert_non_null(strstr(sb__layout_byvalue_why(DEFINE("struct bf { int a : 3; }")), "bit-fields"));
     assert_non_null(strstr(sb__layout_byvalue_why(DEFINE("struct [[packed]] pk { char c; int i; }")), "packed"));
     forget();

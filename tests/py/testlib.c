@@ -747,3 +747,20 @@ API size_t t_many_strs(const char *s0, const char *s1, const char *s2, long pad0
     (void)pad65;
     return strlen(s0) + strlen(s1) + strlen(s2) + strlen(s70) * 100 + strlen(s71) * 1000;
 }
+
+/* Unions by value (test_unions.py): each class of SysV eightbyte. */
+union u_num { int i; double d; };              /* 8 bytes, INTEGER (an int shares the eightbyte) */
+union u_fd { float f[2]; double d; };          /* 8 bytes, SSE: floating point only */
+union u_fi { float f; int i; };                /* 4 bytes, INTEGER */
+union u_big { long l[3]; double d; };          /* 24 bytes: in memory */
+union u_sigval { int sival_int; void *sival_ptr; };
+struct u_tagged { int kind; union u_num v; float w; };
+API double u_num_double(union u_num u) { return u.d; }
+API union u_num u_num_make(int i) { union u_num u; u.d = 0; u.i = i; return u; }
+API union u_fd u_fd_twice(union u_fd u) { u.d *= 2; return u; }
+API union u_fi u_fi_swap(union u_fi u, float f) { u.f = u.f + f; return u; }
+API long u_big_sum(union u_big u, int n) { return u.l[0] + u.l[1] + u.l[2] + n; }
+API union u_big u_big_make(long a) { union u_big u = {{a, a + 1, a + 2}}; return u; }
+API int u_sigqueue(int pid, int sig, const union u_sigval v) { return pid + sig + v.sival_int; }
+API double u_tagged_get(struct u_tagged t) { return t.kind ? t.v.d + t.w : t.v.i + t.w; }
+API struct u_tagged u_tagged_make(double d) { struct u_tagged t = {1, {0}, 0.5f}; t.v.d = d; return t; }
