@@ -21,6 +21,7 @@ union u_big u_big_make(long a);
 int u_sigqueue(int pid, int sig, const union u_sigval v);
 double u_tagged_get(struct u_tagged t);
 struct u_tagged u_tagged_make(double d);
+double u_fd_call(double (*cb)(union u_fd), double d);
 """
 
 
@@ -68,6 +69,13 @@ class UnionsByValue(unittest.TestCase):
         r = lib.u_fd_twice(a)
         a.d = 100.0
         self.assertEqual(r.d, 6.0)
+
+    def test_callback_receives_union_by_value(self):
+        lib = self.lib
+        seen = []
+        cb = lib.callback("double (union u_fd)", lambda u: seen.append(u.d) or u.d + 1)
+        self.assertEqual(lib.u_fd_call(cb, 2.0), 3.0)
+        self.assertEqual(seen, [2.0])
 
     def test_union_with_long_double_is_refused_by_value(self):
         lib = sigbind.load(TESTLIB, "union u_ld { long double x; int i; };")

@@ -764,3 +764,4 @@ API union u_big u_big_make(long a) { union u_big u = {{a, a + 1, a + 2}}; return
 API int u_sigqueue(int pid, int sig, const union u_sigval v) { return pid + sig + v.sival_int; }
 API double u_tagged_get(struct u_tagged t) { return t.kind ? t.v.d + t.w : t.v.i + t.w; }
 API struct u_tagged u_tagged_make(double d) { struct u_tagged t = {1, {0}, 0.5f}; t.v.d = d; return t; }
+API double u_fd_call(double (*cb)(union u_fd), double d) { union u_fd u; u.d = d; return cb(u); }
