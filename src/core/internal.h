@@ -761,7 +761,7 @@ typedef struct sb_plan {
     ffi_cif cif;
     ffi_type **atypes;           /* nargs */
     char *text_signature;        /* "(x, y=1, /)" style, for __text_signature__ */
-    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)" */
+    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)": in text_signature's block */
     char *names_block;           /* storage of the "argN" names */
 } sb_plan;
 
