@@ -396,10 +396,10 @@ typedef enum sb_lit_kind {
 typedef struct sb_literal {
     uint8_t kind;      /* sb_lit_kind */
     bool neg;
+    uint32_t len;      /* SB_LIT_STRING: s's length (a signature's text is shorter than 4 GiB) */
     uint64_t mag;
     double d;
     const char *s;
-    size_t len;
 } sb_literal;
 
 enum {
@@ -415,15 +415,15 @@ enum {
     SB_PARAM_EXTRA = 1u << 7     /* an argument for '...' in the plan of one variadic call (sb__plan_variadic) */
 };
 
-typedef struct sb_param {
+typedef struct sb_param {  /* fields ordered to leave no padding: a plan keeps one per C parameter */
     const char *name;     /* NULL when the parameter is unnamed */
     sb_type type;
-    uint8_t flags;        /* SB_PARAM_* */
     sb_literal def;       /* default value, kind SB_LIT_NONE when there is none */
     uint32_t col;         /* column where the parameter starts */
     uint32_t def_pos, def_len; /* the default's text, as written */
-    uint16_t len;         /* SB_PARAM_BUFLEN / SB_PARAM_LENGTH: the other parameter's index + 1 */
     uint32_t len_pos, len_len; /* [[len(name)]]: name's span in the text (while parsing) */
+    uint16_t len;         /* SB_PARAM_BUFLEN / SB_PARAM_LENGTH: the other parameter's index + 1 */
+    uint8_t flags;        /* SB_PARAM_* */
 } sb_param;
 
 typedef enum sb_contract_kind {
@@ -660,9 +660,9 @@ typedef struct sb_slot {
 /* One Python-visible parameter. */
 typedef struct sb_pyparam {
     const char *name;    /* keyword name; "argN" for unnamed ones (positional-only) */
-    size_t namelen;
-    int16_t slot;        /* C argument index */
     const sb_literal *def; /* default, or NULL when required */
+    uint32_t namelen;
+    int16_t slot;        /* C argument index */
 } sb_pyparam;
 
 typedef enum sb_fast { SB_FAST_NONE = 0, SB_FAST_REGS } sb_fast;

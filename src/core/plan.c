@@ -516,7 +516,7 @@ static bool python_names(sb_plan *pl, sb_error *err)
         }
     }
     for (uint16_t k = 0; k < pl->npy; k++) {
-        pl->py[k].namelen = strlen(pl->py[k].name);
+        pl->py[k].namelen = (uint32_t)strlen(pl->py[k].name);
         /* Renaming may collide: "int from, int from_". */
         for (uint16_t j = 0; j < k; j++)
             if (!strcmp(pl->py[j].name, pl->py[k].name)) {
