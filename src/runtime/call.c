@@ -593,7 +593,7 @@ static SB_NOINLINE PyObject *bind_fast(sb_function *f, PyObject *const *args, Py
         goto general;
     for (Py_ssize_t k = 0; k < pl->npy; k++)
         vals[k] = k < npos ? args[k] : NULL;
-    PyObject *names = nkw ? sb__function_names(f) : NULL;
+    PyObject *names = !nkw ? NULL : f->names ? f->names : sb__function_names(f);
     if (nkw && !names)
         return NULL;
     for (Py_ssize_t j = 0; j < nkw; j++) {
