@@ -460,12 +460,12 @@ typedef struct sb_sig {
     uint16_t nparams;
     int16_t posonly;       /* params before this index are positional-only ('/'); 0 = none */
     int16_t kwonly;        /* params from this index on are keyword-only ('*'); -1 = none */
-    uint32_t flags;        /* SB_SIG_* */
-    const char *free_fn;   /* [[free(fn)]]; NULL = free() */
-    sb_contract contract;
     uint16_t ret_len;      /* SB_SIG_RETLEN: index + 1 of the parameter holding the result's item count
                               (an integer, or an [[out]] pointer to one) */
-    uint32_t ret_len_pos, ret_len_len; /* its name's span in the text (while parsing) */
+    uint32_t flags;        /* SB_SIG_* */
+    uint32_t ret_len_pos, ret_len_len; /* ret_len's parameter name: its span in the text (while parsing) */
+    const char *free_fn;   /* [[free(fn)]]; NULL = free() */
+    sb_contract contract;
     const char *text;      /* the normalized prototype, e.g. "double cos(double x)" */
     struct sb_arena *arena;
 } sb_sig;
