@@ -398,10 +398,10 @@ typedef enum sb_lit_kind {
 typedef struct sb_literal {
     uint8_t kind;      /* sb_lit_kind */
     bool neg;
+    uint32_t len;      /* SB_LIT_STRING: s's length (a signature's text is shorter than 4 GiB) */
     uint64_t mag;
     double d;
     const char *s;
-    size_t len;
 } sb_literal;
 
 enum {
@@ -417,15 +417,15 @@ enum {
     SB_PARAM_EXTRA = 1u << 7     /* an argument for '...' in the plan of one variadic call (sb__plan_variadic) */
 };
 
-typedef struct sb_param {
+typedef struct sb_param {  /* fields ordered to leave no padding: a plan keeps one per C parameter */
     const char *name;     /* NULL when the parameter is unnamed */
     sb_type type;
-    uint8_t flags;        /* SB_PARAM_* */
     sb_literal def;       /* default value, kind SB_LIT_NONE when there is none */
     uint32_t col;         /* column where the parameter starts */
     uint32_t def_pos, def_len; /* the default's text, as written */
-    uint16_t len;         /* SB_PARAM_BUFLEN / SB_PARAM_LENGTH: the other parameter's index + 1 */
     uint32_t len_pos, len_len; /* [[len(name)]]: name's span in the text (while parsing) */
+    uint16_t len;         /* SB_PARAM_BUFLEN / SB_PARAM_LENGTH: the other parameter's index + 1 */
+    uint8_t flags;        /* SB_PARAM_* */
 } sb_param;
 
 typedef enum sb_contract_kind {
@@ -462,12 +462,12 @@ typedef struct sb_sig {
     uint16_t nparams;
     int16_t posonly;       /* params before this index are positional-only ('/'); 0 = none */
     int16_t kwonly;        /* params from this index on are keyword-only ('*'); -1 = none */
-    uint32_t flags;        /* SB_SIG_* */
-    const char *free_fn;   /* [[free(fn)]]; NULL = free() */
-    sb_contract contract;
     uint16_t ret_len;      /* SB_SIG_RETLEN: index + 1 of the parameter holding the result's item count
                               (an integer, or an [[out]] pointer to one) */
-    uint32_t ret_len_pos, ret_len_len; /* its name's span in the text (while parsing) */
+    uint32_t flags;        /* SB_SIG_* */
+    uint32_t ret_len_pos, ret_len_len; /* ret_len's parameter name: its span in the text (while parsing) */
+    const char *free_fn;   /* [[free(fn)]]; NULL = free() */
+    sb_contract contract;
     const char *text;      /* the normalized prototype, e.g. "double cos(double x)" */
     struct sb_arena *arena;
 } sb_sig;
@@ -662,9 +662,9 @@ typedef struct sb_slot {
 /* One Python-visible parameter. */
 typedef struct sb_pyparam {
     const char *name;    /* keyword name; "argN" for unnamed ones (positional-only) */
-    size_t namelen;
-    int16_t slot;        /* C argument index */
     const sb_literal *def; /* default, or NULL when required */
+    uint32_t namelen;
+    int16_t slot;        /* C argument index */
 } sb_pyparam;
 
 typedef enum sb_fast { SB_FAST_NONE = 0, SB_FAST_REGS } sb_fast;
@@ -763,7 +763,7 @@ typedef struct sb_plan {
     ffi_cif cif;
     ffi_type **atypes;           /* nargs */
     char *text_signature;        /* "(x, y=1, /)" style, for __text_signature__ */
-    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)" */
+    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)": in text_signature's block */
     char *names_block;           /* storage of the "argN" names */
 } sb_plan;
 

@@ -535,7 +535,7 @@ bool sb__parse_literal(parser *p, sb_literal *lit, size_t *span_start, size_t *s
             return false;
         lit->kind = SB_LIT_STRING;
         lit->s = out;
-        lit->len = n;
+        lit->len = (uint32_t)n;
         break;
     }
     case T_IDENT:

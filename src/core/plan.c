@@ -110,8 +110,7 @@ void sb__plan_free(sb_plan *plan)
     if (!plan)
         return;
     sb__sig_free(plan->sig);
-    free(plan->text_signature); /* slots, py and atypes live in the plan's block */
-    free(plan->doc);
+    free(plan->text_signature); /* the doc shares its block; slots, py and atypes live in the plan's */
     free(plan->names_block);
     free(plan);
 }
@@ -517,7 +516,7 @@ static bool python_names(sb_plan *pl, sb_error *err)
         }
     }
     for (uint16_t k = 0; k < pl->npy; k++) {
-        pl->py[k].namelen = strlen(pl->py[k].name);
+        pl->py[k].namelen = (uint32_t)strlen(pl->py[k].name);
         /* Renaming may collide: "int from, int from_". */
         for (uint16_t j = 0; j < k; j++)
             if (!strcmp(pl->py[j].name, pl->py[k].name)) {
@@ -809,18 +808,23 @@ static bool plan_texts(sb_plan *pl, sb_error *err)
         sb__error_set(err, (size_t)-1, "out of memory");
         return false;
     }
-    pl->text_signature = ts.b;
-    strb d = {0};
-    sputs(&d, sig->name);
-    sputs(&d, ts.b);
-    sputs(&d, "\n--\n\n");
-    sputs(&d, sig->text);
-    if (d.oom) {
-        free(d.b);
+    /* One exact block: the text signature, then the doc (what a bound function keeps). */
+    size_t nts = ts.n, nname = strlen(sig->name), ntext = strlen(sig->text);
+    char *b = malloc(nts + 1 + nname + nts + 5 + ntext + 1);
+    if (!b) {
+        free(ts.b);
         sb__error_set(err, (size_t)-1, "out of memory");
         return false;
     }
-    pl->doc = d.b;
+    memcpy(b, ts.b, nts + 1);
+    free(ts.b);
+    char *d = b + nts + 1;
+    memcpy(d, sig->name, nname);
+    memcpy(d + nname, b, nts);
+    memcpy(d + nname + nts, "\n--\n\n", 5);
+    memcpy(d + nname + nts + 5, sig->text, ntext + 1);
+    pl->text_signature = b;
+    pl->doc = d;
     return true;
 }
 

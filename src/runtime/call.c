@@ -31,12 +31,15 @@ static int too_many(const sb_function *f, Py_ssize_t given)
 }
 
 /* Puts a keyword argument into vals. */
-static int bind_keyword(const sb_function *f, PyObject **vals, PyObject *varkw, PyObject *name, PyObject *value)
+static int bind_keyword(sb_function *f, PyObject **vals, PyObject *varkw, PyObject *name, PyObject *value)
 {
     const sb_plan *pl = f->plan;
+    PyObject *names = sb__function_names(f);
+    if (!names)
+        return -1;
     Py_ssize_t k = -1;
     for (uint16_t i = pl->nposonly; i < pl->npy; i++)
-        if (PyTuple_GetItem(f->names, i) == name) {
+        if (PyTuple_GetItem(names, i) == name) {
             k = i;
             break;
         }
@@ -46,7 +49,7 @@ static int bind_keyword(const sb_function *f, PyObject **vals, PyObject *varkw, 
             return -1;
         }
         for (uint16_t i = 0; i < pl->npy; i++)
-            if (PyUnicode_Compare(PyTuple_GetItem(f->names, i), name) == 0) {
+            if (PyUnicode_Compare(PyTuple_GetItem(names, i), name) == 0) {
                 if (i < pl->nposonly) {
                     if (varkw)
                         break; /* like Python: goes to **kwargs */
@@ -590,10 +593,13 @@ static SB_NOINLINE PyObject *bind_fast(sb_function *f, PyObject *const *args, Py
         goto general;
     for (Py_ssize_t k = 0; k < pl->npy; k++)
         vals[k] = k < npos ? args[k] : NULL;
+    PyObject *names = !nkw ? NULL : f->names ? f->names : sb__function_names(f);
+    if (nkw && !names)
+        return NULL;
     for (Py_ssize_t j = 0; j < nkw; j++) {
         PyObject *name = PyTuple_GetItem(kwnames, j);
         Py_ssize_t k = pl->nposonly;
-        while (k < pl->npy && PyTuple_GetItem(f->names, k) != name)
+        while (k < pl->npy && PyTuple_GetItem(names, k) != name)
             k++;
         if (k == pl->npy || vals[k])
             goto general;

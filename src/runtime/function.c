@@ -59,24 +59,16 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
     Py_XINCREF(lib);
     f->library = lib;
     f->adopt = lib ? extra->adopt : NULL;
-    f->names = PyTuple_New(plan->npy);
     bool has_defaults = false; /* the defaults' cells only when there are some */
     for (uint16_t k = 0; k < plan->npy; k++)
         has_defaults |= plan->py[k].def != NULL;
     f->defaults = has_defaults ? PyMem_Calloc(plan->npy, sizeof(sb_cell)) : NULL;
-    if (!f->names || (has_defaults && !f->defaults)) {
-        if (f->names)
-            PyErr_NoMemory();
+    if (has_defaults && !f->defaults) {
+        PyErr_NoMemory();
         Py_DECREF(f);
         return NULL;
     }
     for (uint16_t k = 0; k < plan->npy; k++) {
-        PyObject *name = PyUnicode_InternFromString(plan->py[k].name);
-        if (!name) {
-            Py_DECREF(f);
-            return NULL;
-        }
-        PyTuple_SetItem(f->names, k, name);
         const sb_slot *s = &plan->slots[plan->py[k].slot];
         if (plan->py[k].def)
             sb__default_cell(plan->py[k].def, s->conv, &f->defaults[k]);
@@ -102,6 +94,26 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
     }
     choose_entry(plan, f->cface, &f->def);
     return f;
+}
+
+PyObject *sb__function_names(sb_function *f)
+{
+    if (f->names)
+        return f->names;
+    const sb_plan *plan = f->plan;
+    PyObject *names = PyTuple_New(plan->npy);
+    if (!names)
+        return NULL;
+    for (uint16_t k = 0; k < plan->npy; k++) {
+        PyObject *name = PyUnicode_InternFromString(plan->py[k].name);
+        if (!name) {
+            Py_DECREF(names);
+            return NULL;
+        }
+        PyTuple_SetItem(names, k, name);
+    }
+    f->names = names;
+    return names;
 }
 
 PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void), const sb_fnextra *extra)

@@ -260,7 +260,8 @@ typedef struct sb_function {
                                       function type's named types and keeps the code alive; strong, may be NULL */
     /* Ties a typed handle or struct result to `library` (pyface/library.c), or NULL. */
     PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value, bool owned);
-    PyObject *names;               /* tuple of interned parameter names */
+    PyObject *names;               /* tuple of interned parameter names, made by the first keyword call
+                                      (sb__function_names), else NULL */
     const char *(*status_msg)(int);/* [[status(..., fn)]] */
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
     sb_cell *defaults;             /* per Python parameter, or NULL when none has a default */
@@ -333,6 +334,9 @@ SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan 
  * PyCFunction; classes make method descriptors from it instead). */
 SB_INTERNAL sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
                                            const sb_fnextra *extra);
+/* f's tuple of interned Python parameter names (borrowed; made on first use: only keyword
+ * calls need it, and a function never called by keyword keeps no tuple), or NULL with an exception. */
+SB_INTERNAL PyObject *sb__function_names(sb_function *f);
 SB_INTERNAL extern PyType_Spec sb__function_spec;
 
 /* Is t a C function pointer (`int (*)(int)`, a typedef of one)? */

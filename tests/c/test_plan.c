@@ -732,17 +732,18 @@ static void test_sixty_four_arguments(void **state)
 
 static sb_literal lit_int(bool neg, uint64_t mag)
 {
-    sb_literal l = {SB_LIT_INT, neg, mag, neg ? -(double)mag : (double)mag, NULL, 0};
+    sb_literal l = {.kind = SB_LIT_INT, .neg = neg, .mag = mag, .d = neg ? -(double)mag : (double)mag};
     return l;
 }
 static sb_literal lit_float(double d)
 {
-    sb_literal l = {SB_LIT_FLOAT, false, 0, d, NULL, 0};
+    sb_literal l = {.kind = SB_LIT_FLOAT, .d = d};
     return l;
 }
 static sb_literal lit_of(uint8_t kind, uint64_t mag)
 {
-    sb_literal l = {kind, false, mag, 0, kind == SB_LIT_STRING ? "s" : NULL, kind == SB_LIT_STRING ? 1 : 0};
+    sb_literal l = {.kind = (uint8_t)kind, .mag = mag, .s = kind == SB_LIT_STRING ? "s" : NULL,
+                    .len = kind == SB_LIT_STRING ? 1u : 0u};
     return l;
 }
 

@@ -152,6 +152,30 @@ class KeywordCalls(unittest.TestCase):
         self.assertEqual(str(cm.exception),
                          "t_int() got some positional-only arguments passed as keyword arguments: 'x'")
 
+    def test_first_call_by_keyword_finds_names_on_every_path(self):
+        """The names are looked up at a function's first keyword call (none kept before): a fresh
+        function's very first call may be by keyword, wrong keyword, or a renamed keyword."""
+        libc = sigbind.load(None)
+        proto = "long strtol(const char *s, char **end = NULL, int base = 10)"
+        f = libc.bind(proto)  # register path (bind_fast)
+        self.assertEqual(f(s="21", base=8), 17)
+        f = libc.bind(proto)
+        with self.assertRaises(TypeError) as cm:
+            f("1", bogus=1)  # the first call: a wrong keyword
+        self.assertIn("strtol() got an unexpected keyword argument 'bogus'", str(cm.exception))
+        self.assertEqual(f("1", base=2), 1)  # and the names are there afterwards
+        g = libc.bind("long strtol(const char *s, char **end, int base) [[nogil]]")
+        self.assertEqual(g(**{"".join(["s"]): "z", "end": None, "base": 36}), 35)
+        h = libc.bind("long strtol(const char *from, char **end, int base = 10)")  # 'from' is Python's
+        with self.assertRaises(TypeError) as cm:
+            h(**{"from": "1", "end": None})
+        self.assertIn("unexpected keyword argument 'from'", str(cm.exception))
+        self.assertEqual(h(from_="7", end=None), 7)
+        k = self.lib.bind("int t_int(int x, /)")
+        with self.assertRaises(TypeError) as cm:
+            k(x=1)  # positional-only, first call by keyword
+        self.assertIn("positional-only arguments passed as keyword arguments: 'x'", str(cm.exception))
+
 
 if __name__ == "__main__":
     unittest.main()
