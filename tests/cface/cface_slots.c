@@ -85,6 +85,7 @@ static const sb_method_def vec_methods[] = {
     SB_METHOD(vec_delitem, "void __delitem__(Vec *self, int64_t i)", NULL),
     SB_METHOD(vec_eq, "bool __eq__(Vec *self, Vec *other)", NULL),
     SB_METHOD(vec_call, "int64_t __call__(Vec *self, int64_t x)", NULL),
+    SB_METHOD(vec_call, "int64_t __add__(Vec *self, int64_t k)", NULL), /* obj + 1: the same sum */
     SB_METHOD(vec_iter, "PyObject *__iter__(Vec *self)", NULL),
     SB_END,
 };

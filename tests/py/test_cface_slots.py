@@ -358,6 +358,46 @@ class NumberHostile(unittest.TestCase):
         self.assertEqual(m.Z(4) + I(3), 7)
         self.assertEqual(I(3) + m.Z(4), 3004)  # int declines a Z, then Z.__radd__ converts the int subclass
 
+
+class GetattrSlot(unittest.TestCase):
+    def test_getattr_runs_only_when_lookup_fails(self):
+        n = m.Num(3)
+        self.assertEqual(n.abc, 3)
+        self.assertEqual(n.v, 3)                       # a field: no __getattr__ call
+        self.assertEqual(n.getattr_calls, 1)
+        with self.assertRaises(AttributeError) as cm:
+            n.missing
+        self.assertIn("missing", str(cm.exception))
+        self.assertFalse(hasattr(n, "missing"))
+        self.assertEqual(m.Num.__getattr__(n, "xy"), 2)  # still callable by name
+
+    def test_python_subclass_getattr_wins_and_reaches_super(self):
+        class S(m.Num):
+            def __getattr__(self, name):
+                if name == "mine":
+                    return "S"
+                return ("up", super().__getattr__(name))
+        s = S(1)
+        self.assertEqual(s.mine, "S")
+        self.assertEqual(s.abcd, ("up", 4))
+        self.assertEqual(s.getattr_calls, 1)            # the base's ran once, through super()
+
+    def test_python_subclass_getattribute_then_the_base_getattr(self):
+        class G(m.Num):
+            def __getattribute__(self, name):
+                if name == "zz":
+                    return "G"
+                return super().__getattribute__(name)
+        g = G(1)
+        self.assertEqual((g.zz, g.abc, g.v), ("G", 3, 1))
+        self.assertEqual(g.getattr_calls, 1)
+
+    def test_getattr_with_a_name_that_does_not_convert(self):
+        n = m.Num(1)
+        with self.assertRaises(ValueError) as cm:       # not UTF-8: the const char * conversion refuses it
+            getattr(n, "\udc80")
+        self.assertIn("'name'", str(cm.exception))
+
 class InstanceSlots(unittest.TestCase):
     def test_plain_class_has_no_dict_or_weakref(self):
         p = m.Plain()
