@@ -25,7 +25,6 @@ enum {
     SP_AND = SP_RSHIFT + 3, SP_OR = SP_AND + 3, SP_XOR = SP_OR + 3, SP_MATMUL = SP_XOR + 3,
     SP_DIVMOD = SP_MATMUL + 3, /* and SP_DIVMOD + 1: __rdivmod__ */
     SP_NEG = SP_DIVMOD + 2, SP_POS, SP_ABS, SP_INVERT, SP_BOOL, SP_INDEX, SP_INT, SP_FLOAT,
-    SP_GETATTR,
     SP_N
 };
 
@@ -99,8 +98,8 @@ struct classrec {
 /* between interpreters. The number methods are here too: a binary   */
 /* nb_* slot serves an operator and its reflected form and is called   */
 /* with the instance on either side (sp_binary). Special methods       */
-/* without an entry (__setattr__, __enter__...) are set on the type    */
-/* after creation and reached through CPython's generic slot_*.        */
+/* without an entry (attribute hooks, __enter__...) are set on the     */
+/* type after creation and reached through CPython's generic slot_*.   */
 
 static const char *const sp_names[SP_N] = {
     "__len__", "__contains__", "__getitem__", "__setitem__", "__delitem__", "__iter__", "__next__",
@@ -113,7 +112,6 @@ static const char *const sp_names[SP_N] = {
     "__and__", "__rand__", "__iand__", "__or__", "__ror__", "__ior__", "__xor__", "__rxor__", "__ixor__",
     "__matmul__", "__rmatmul__", "__imatmul__", "__divmod__", "__rdivmod__",
     "__neg__", "__pos__", "__abs__", "__invert__", "__bool__", "__index__", "__int__", "__float__",
-    "__getattr__",
 };
 
 static int sp_index(const char *name)
@@ -1222,34 +1220,6 @@ static int sp_nb_bool(PyObject *self)
     return t;
 }
 
-/* ---- __getattr__ ---- */
-
-/* tp_getattro: the normal lookup, then __getattr__ when it fails with
- * AttributeError. Reached through the __getattribute__ wrapper from a Python
- * subclass that overrides __getattr__ (its slot is CPython's hook, which
- * calls the subclass's __getattr__ itself), it is the normal lookup only. */
-static PyObject *sp_getattro(PyObject *self, PyObject *name)
-{
-    PyObject *r = PyObject_GenericGetAttr(self, name);
-    if (r || !PyErr_ExceptionMatches(PyExc_AttributeError) ||
-        PyType_GetSlot(Py_TYPE(self), Py_tp_getattro) != (void *)sp_getattro)
-        return r;
-    PyErr_Clear();
-    return sp_call2(self, name, SP_GETATTR);
-}
-
-/* Cls.__getattr__ (a slot with no wrapper of CPython's): given with the
- * type's methods at creation, where it does not displace the slot. */
-static PyObject *sp_getattr_method(PyObject *self, PyObject *name)
-{
-    return sp_call2(self, name, SP_GETATTR);
-}
-
-static PyMethodDef sp_getattr_methods[] = {
-    {"__getattr__", sp_getattr_method, METH_O, "Called when the normal attribute lookup fails."},
-    {NULL, NULL, 0, NULL},
-};
-
 /* Adds the number slots of the SP_* in `direct` to slots[*ns]: one nb_* slot
  * for an operator and its reflected form, another for its in-place form. */
 static void sp_number_slots(const spset *direct, PyType_Slot *slots, size_t *ns)
@@ -1328,10 +1298,6 @@ static void sp_slots(const spset *direct, PyType_Slot *slots, size_t *ns)
         SP_ADD(Py_tp_str, sp_str);
     if (sp_has(direct, SP_INIT))
         SP_ADD(Py_tp_init, sp_init);
-    if (sp_has(direct, SP_GETATTR)) {
-        SP_ADD(Py_tp_getattro, sp_getattro);
-        SP_ADD(Py_tp_methods, sp_getattr_methods);
-    }
     sp_number_slots(direct, slots, ns);
 #undef SP_ADD
 }
