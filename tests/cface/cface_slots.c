@@ -372,6 +372,16 @@ static const sb_field_def z_fields[] = {
     SB_END,
 };
 
+static int64_t z_intbool(Z *self)
+{
+    return self->v;
+}
+
+static const sb_method_def zintbool_methods[] = {
+    SB_METHOD(z_intbool, "int64_t __bool__(ZIntBool *self)", NULL), /* not a bool: bool() refuses it, as CPython does */
+    SB_END,
+};
+
 static int64_t zsub_radd(Z *self, Z *other)
 {
     return -(self->v * 1000 + other->v);
@@ -438,6 +448,7 @@ static const sb_class_def classes[] = {
     {.name = "Num", .size = sizeof(Num), .flags = SB_SUBCLASSABLE, .methods = num_methods, .fields = num_fields},
     {.name = "Z", .size = sizeof(Z), .flags = SB_SUBCLASSABLE, .methods = z_methods, .fields = z_fields},
     {.name = "ZSub", .size = sizeof(Z), .base = "Z", .methods = zsub_methods},
+    {.name = "ZIntBool", .size = sizeof(Z), .methods = zintbool_methods},
     {.name = "Pooled", .size = sizeof(Pooled), .flags = SB_SUBCLASSABLE, .methods = pooled_methods,
      .fields = pooled_fields, .freelist = 4},
     {.name = "Plain", .size = sizeof(Plain), .flags = SB_SUBCLASSABLE, .fields = plain_fields},

@@ -315,6 +315,14 @@ class NumberSlots(unittest.TestCase):
             pass
         self.assertEqual((P(2) + 1, 1 + P(2), -P(2), bool(P(7))), (3, 1002, -2, False))
 
+    def test_bool_returning_an_int_is_refused(self):
+        with self.assertRaises(TypeError) as cm:
+            bool(m.ZIntBool())
+        self.assertIn("__bool__ should return bool, returned int", str(cm.exception))
+        with self.assertRaises(TypeError):
+            if m.ZIntBool():
+                pass
+
     def test_index_that_raises_propagates(self):
         with self.assertRaises(ValueError) as cm:
             [1, 2][m.Z(-1)]
