@@ -4,7 +4,7 @@
 
 Per operation, for three implementations of one class (a Vec of up to 16
 int64 items with __init__(n), __len__, __contains__, __getitem__, __iter__
-over a VecIter, __eq__ and __call__(x)):
+over a VecIter, __eq__, __call__(x) and __add__(k) (obj + 1)):
   sigbind  tests/cface/cface_slots.c (build/python/cface_slots.abi3.so)
   hand     bench/slots_hand.c: Py_LIMITED_API 3.7 heap types (PyType_FromSpec),
            built here with gcc -O2 for each interpreter (build/bench/<X.Y.Z>/)
@@ -34,9 +34,10 @@ OPS = [  # (name, setup, statement)
     ("iter0", "v = M.Vec(0)", "for x in v: pass"),
     ("eq", "v = M.Vec(5); w = M.Vec(5)", "v == w"),
     ("call", "v = M.Vec(5)", "v(3)"),
+    ("add", "v = M.Vec(5)", "v + 1"),
     ("new", "C = M.Vec", "C(3)"),
 ]
-SHOWN = ["len", "in", "getitem", "iter/item", "eq", "call", "new"]
+SHOWN = ["len", "in", "getitem", "iter/item", "eq", "call", "add", "new"]
 
 PYCLASS = r'''
 class Vec:
@@ -60,6 +61,10 @@ class Vec:
     __hash__ = None
     def __call__(self, x):
         return self.n + x
+    def __add__(self, k):
+        if not isinstance(k, int):
+            return NotImplemented
+        return self.n + k
     def __iter__(self):
         return VecIter(self)
 class VecIter:

@@ -100,6 +100,17 @@ static PyObject *vec_call(PyObject *self, PyObject *args, PyObject *kwds)
     return PyLong_FromLongLong(((Vec *)self)->n + x);
 }
 
+/* obj + k: a binary slot is called with the instance on either side; only Vec + int is defined. */
+static PyObject *vec_add(PyObject *a, PyObject *b)
+{
+    if (!PyObject_TypeCheck(a, (PyTypeObject *)VecType) || !PyLong_Check(b))
+        Py_RETURN_NOTIMPLEMENTED;
+    long long k = PyLong_AsLongLong(b);
+    if (k == -1 && PyErr_Occurred())
+        return NULL;
+    return PyLong_FromLongLong(((Vec *)a)->n + k);
+}
+
 static PyObject *vec_iter(PyObject *self)
 {
     VecIter *it = PyObject_GC_New(VecIter, (PyTypeObject *)VecIterType);
@@ -159,6 +170,7 @@ static PyType_Slot vec_slots[] = {
     {Py_tp_richcompare, (void *)vec_richcompare},
     {Py_tp_hash, (void *)PyObject_HashNotImplemented},
     {Py_tp_call, (void *)vec_call},
+    {Py_nb_add, (void *)vec_add},
     {Py_tp_iter, (void *)vec_iter},
     {0, NULL},
 };

@@ -12,6 +12,39 @@
 /* static type spec, never freed): what every interpreter's type of a  */
 /* class shares. Nothing here refers to a Python object.               */
 
+/* The special methods with a direct slot entry (see "Direct type slots"
+ * below). The number methods come in threes: the operator, its reflected
+ * form and its in-place form, sharing one nb_* slot (divmod has no in-place
+ * form). */
+enum {
+    SP_LEN, SP_CONTAINS, SP_GETITEM, SP_SETITEM, SP_DELITEM, SP_ITER, SP_NEXT,
+    SP_LT, SP_LE, SP_EQ, SP_NE, SP_GT, SP_GE, /* SP_LT + Py_LT ... SP_LT + Py_GE */
+    SP_HASH, SP_CALL, SP_REPR, SP_STR, SP_INIT,
+    SP_ADD, SP_SUB = SP_ADD + 3, SP_MUL = SP_SUB + 3, SP_TRUEDIV = SP_MUL + 3, SP_FLOORDIV = SP_TRUEDIV + 3,
+    SP_MOD = SP_FLOORDIV + 3, SP_POW = SP_MOD + 3, SP_LSHIFT = SP_POW + 3, SP_RSHIFT = SP_LSHIFT + 3,
+    SP_AND = SP_RSHIFT + 3, SP_OR = SP_AND + 3, SP_XOR = SP_OR + 3, SP_MATMUL = SP_XOR + 3,
+    SP_DIVMOD = SP_MATMUL + 3, /* and SP_DIVMOD + 1: __rdivmod__ */
+    SP_NEG = SP_DIVMOD + 2, SP_POS, SP_ABS, SP_INVERT, SP_BOOL, SP_INDEX, SP_INT, SP_FLOAT,
+    SP_N
+};
+
+typedef struct spset {
+    uint32_t w[(SP_N + 31) / 32];
+} spset;
+
+static inline bool sp_has(const spset *s, int k)
+{
+    return (s->w[k / 32] >> (k % 32)) & 1u;
+}
+
+static inline void sp_put(spset *s, int k, bool on)
+{
+    if (on)
+        s->w[k / 32] |= 1u << (k % 32);
+    else
+        s->w[k / 32] &= ~(1u << (k % 32));
+}
+
 typedef struct classrec classrec;
 
 typedef struct fieldrec {
@@ -36,7 +69,7 @@ struct classrec {
                                class's text signature works; the method is kept as _sigbind_init) */
     bool ctor;              /* it or a base declares __init__: instances are unbuilt until it runs */
     bool pickles;           /* it or a base declares __reduce__, __reduce_ex__ or __getstate__ */
-    unsigned own_sp;        /* the special methods with a direct slot entry it declares (1u << SP_*) */
+    spset own_sp;           /* the special methods with a direct slot entry it declares (SP_*) */
     size_t ngetset;         /* entries of getset (fields and __dict__) */
     size_t nfields;
     fieldrec *fields;
@@ -62,21 +95,23 @@ struct classrec {
 /* version (tp_getset is stored as given and never inherited; a Python */
 /* subclass's is CPython's own, so the walk goes on to its tp_base).   */
 /* Nothing is added to the instance layout and nothing is shared       */
-/* between interpreters. Special methods without an entry here (numbers, */
-/* __bool__, attribute hooks, __enter__...) are set on the type after  */
-/* creation as before and reached through CPython's generic slot_*.    */
-
-enum {
-    SP_LEN, SP_CONTAINS, SP_GETITEM, SP_SETITEM, SP_DELITEM, SP_ITER, SP_NEXT,
-    SP_LT, SP_LE, SP_EQ, SP_NE, SP_GT, SP_GE, /* SP_LT + Py_LT ... SP_LT + Py_GE */
-    SP_HASH, SP_CALL, SP_REPR, SP_STR, SP_INIT, SP_N
-};
-#define SP_CMP_MASK (0x3fu << SP_LT)
+/* between interpreters. The number methods are here too: a binary   */
+/* nb_* slot serves an operator and its reflected form and is called   */
+/* with the instance on either side (sp_binary). Special methods       */
+/* without an entry (attribute hooks, __enter__...) are set on the     */
+/* type after creation and reached through CPython's generic slot_*.   */
 
 static const char *const sp_names[SP_N] = {
     "__len__", "__contains__", "__getitem__", "__setitem__", "__delitem__", "__iter__", "__next__",
     "__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__",
     "__hash__", "__call__", "__repr__", "__str__", "__init__",
+    "__add__", "__radd__", "__iadd__", "__sub__", "__rsub__", "__isub__", "__mul__", "__rmul__", "__imul__",
+    "__truediv__", "__rtruediv__", "__itruediv__", "__floordiv__", "__rfloordiv__", "__ifloordiv__",
+    "__mod__", "__rmod__", "__imod__", "__pow__", "__rpow__", "__ipow__",
+    "__lshift__", "__rlshift__", "__ilshift__", "__rshift__", "__rrshift__", "__irshift__",
+    "__and__", "__rand__", "__iand__", "__or__", "__ror__", "__ior__", "__xor__", "__rxor__", "__ixor__",
+    "__matmul__", "__rmatmul__", "__imatmul__", "__divmod__", "__rdivmod__",
+    "__neg__", "__pos__", "__abs__", "__invert__", "__bool__", "__index__", "__int__", "__float__",
 };
 
 static int sp_index(const char *name)
@@ -89,7 +124,7 @@ static int sp_index(const char *name)
 
 typedef struct classrt {
     const classrec *rec;
-    unsigned direct;        /* SP_* bits whose slots are this type's entries */
+    spset direct;           /* the SP_* whose slots are this type's entries */
     PyTypeObject *type;     /* borrowed: the type this record belongs to (it owns the record) */
     unsigned nfree;         /* dead instances kept in `free` (the class's freelist) */
     PyObject **free;        /* rec->def->freelist slots, or NULL */
@@ -104,21 +139,28 @@ static PyObject *rt_marker(PyObject *self, void *closure)
     return Py_None;
 }
 
-/* The record of tp's nearest sigbind class (NULL, with an exception, when
- * tp is not one nor derives from one). */
-static classrt *rt_of(PyTypeObject *tp)
+/* The record of tp's nearest sigbind class, or NULL (no exception) when tp
+ * is not one nor derives from one (a number slot's other operand may be
+ * anything; a static type is never one, and is not asked for its slots:
+ * PyType_GetSlot refuses static types before 3.10). */
+static classrt *rt_peek(PyTypeObject *tp)
 {
-    while (tp) {
+    while (tp && (PyType_GetFlags(tp) & Py_TPFLAGS_HEAPTYPE)) {
         PyGetSetDef *gs = (PyGetSetDef *)PyType_GetSlot(tp, Py_tp_getset);
         if (SB_LIKELY(gs && gs[0].get == rt_marker))
             return gs[0].closure;
-        if (!(PyType_GetFlags(tp) & Py_TPFLAGS_HEAPTYPE))
-            break;
         tp = (PyTypeObject *)PyType_GetSlot(tp, Py_tp_base);
     }
-    if (!PyErr_Occurred())
-        PyErr_SetString(PyExc_SystemError, "sigbind: not an instance of a sigbind class");
     return NULL;
+}
+
+/* The same, with an exception when there is none. */
+static classrt *rt_of(PyTypeObject *tp)
+{
+    classrt *rt = rt_peek(tp);
+    if (!rt && !PyErr_Occurred())
+        PyErr_SetString(PyExc_SystemError, "sigbind: not an instance of a sigbind class");
+    return rt;
 }
 
 static void rt_free(PyObject *capsule)
@@ -650,7 +692,7 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
                                                 : NULL;
         int k = sig ? sp_index(sig->name) : -1;
         if (k >= 0)
-            rec->own_sp |= 1u << k;
+            sp_put(&rec->own_sp, k, true);
         sb__sig_free(sig);
     }
     rec->tp_doc = ctor_doc(cd->name, ts, cd->doc);
@@ -1047,40 +1089,216 @@ static int sp_init(PyObject *self, PyObject *args, PyObject *kwargs)
     return r ? 0 : -1;
 }
 
+/* ---- Number methods ---- */
+
+
+/* f(self, other), or NotImplemented when `other` would not convert. */
+static PyObject *nb_call(sb_function *f, PyObject *self, PyObject *other)
+{
+    if (!accepts(f, other)) {
+        Py_INCREF(Py_NotImplemented);
+        return Py_NotImplemented;
+    }
+    PyObject *v[2] = {self, other};
+    return sb__call_fast((PyObject *)f, v, 2, NULL);
+}
+
+/* A binary nb_* slot: called as a OP b with either operand the instance
+ * (CPython's binary_op1 calls the one slot both types share once), so it
+ * does what CPython's slot wrapper does for a class written in Python:
+ * a's operator method, then b's reflected one, with b's first when b's
+ * type is a proper subtype of a's that overrides it; the reflected method
+ * is not tried for operands of one type. k is the operator's SP_*. */
+static PyObject *sp_binary(PyObject *a, PyObject *b, int k)
+{
+    PyTypeObject *ta = Py_TYPE(a), *tb = Py_TYPE(b);
+    classrt *ra = rt_peek(ta), *rb = ta == tb ? NULL : rt_peek(tb);
+    sb_function *fa = ra ? ra->fn[k] : NULL, *fb = rb ? rb->fn[k + 1] : NULL;
+    PyObject *r;
+    if (fb && ra && fb != ra->fn[k + 1] && PyType_IsSubtype(tb, ta)) {
+        r = nb_call(fb, b, a);
+        if (r != Py_NotImplemented)
+            return r;
+        Py_DECREF(r);
+        fb = NULL;
+    }
+    if (fa) {
+        r = nb_call(fa, a, b);
+        if (r != Py_NotImplemented || !fb)
+            return r;
+        Py_DECREF(r);
+    }
+    if (fb)
+        return nb_call(fb, b, a);
+    Py_INCREF(Py_NotImplemented);
+    return Py_NotImplemented;
+}
+
+/* An in-place nb_* slot: always called with the instance first. */
+static PyObject *sp_inplace(PyObject *self, PyObject *other, int k)
+{
+    sb_function *f = sp_fn(self, k);
+    return f ? nb_call(f, self, other) : NULL;
+}
+
+#define SP_NB(op, K)                                                                                                  \
+    static PyObject *sp_nb_##op(PyObject *a, PyObject *b)                                                             \
+    {                                                                                                                 \
+        return sp_binary(a, b, K);                                                                                    \
+    }                                                                                                                 \
+    static PyObject *sp_nb_i##op(PyObject *a, PyObject *b)                                                            \
+    {                                                                                                                 \
+        return sp_inplace(a, b, K + 2);                                                                               \
+    }
+SP_NB(add, SP_ADD)
+SP_NB(sub, SP_SUB)
+SP_NB(mul, SP_MUL)
+SP_NB(truediv, SP_TRUEDIV)
+SP_NB(floordiv, SP_FLOORDIV)
+SP_NB(mod, SP_MOD)
+SP_NB(lshift, SP_LSHIFT)
+SP_NB(rshift, SP_RSHIFT)
+SP_NB(and, SP_AND)
+SP_NB(or, SP_OR)
+SP_NB(xor, SP_XOR)
+SP_NB(matmul, SP_MATMUL)
+#undef SP_NB
+
+static PyObject *sp_nb_divmod(PyObject *a, PyObject *b)
+{
+    return sp_binary(a, b, SP_DIVMOD);
+}
+
+/* pow(a, b) as a binary operator; pow(a, b, m) calls a's __pow__ with the
+ * modulus (a reflected __rpow__ is not tried with three arguments, as in
+ * CPython's slot for classes written in Python). */
+static PyObject *sp_nb_pow(PyObject *a, PyObject *b, PyObject *mod)
+{
+    if (mod == Py_None)
+        return sp_binary(a, b, SP_POW);
+    classrt *ra = rt_peek(Py_TYPE(a));
+    sb_function *f = ra ? ra->fn[SP_POW] : NULL;
+    if (!f) {
+        Py_INCREF(Py_NotImplemented);
+        return Py_NotImplemented;
+    }
+    PyObject *v[3] = {a, b, mod};
+    return sb__call_fast((PyObject *)f, v, 3, NULL);
+}
+
+static PyObject *sp_nb_ipow(PyObject *a, PyObject *b, PyObject *mod)
+{
+    if (mod == Py_None)
+        return sp_inplace(a, b, SP_POW + 2);
+    return sp_call3(a, b, mod, SP_POW + 2);
+}
+
+#define SP_NB1(op, K)                                                                                                 \
+    static PyObject *sp_nb_##op(PyObject *self)                                                                       \
+    {                                                                                                                 \
+        return sp_call1(self, K);                                                                                     \
+    }
+SP_NB1(neg, SP_NEG)
+SP_NB1(pos, SP_POS)
+SP_NB1(abs, SP_ABS)
+SP_NB1(invert, SP_INVERT)
+SP_NB1(index, SP_INDEX) /* the callers check the result's type (PyNumber_Index, PyNumber_Long, PyNumber_Float) */
+SP_NB1(int, SP_INT)
+SP_NB1(float, SP_FLOAT)
+#undef SP_NB1
+
+static int sp_nb_bool(PyObject *self)
+{
+    PyObject *r = sp_call1(self, SP_BOOL);
+    if (!r)
+        return -1;
+    int t = r == Py_True ? 1 : r == Py_False ? 0 : -1;
+    if (t < 0)
+        PyErr_Format(PyExc_TypeError, "__bool__ should return bool, returned %s",
+                     PyLong_Check(r) ? "int" : "a non-bool");
+    Py_DECREF(r);
+    return t;
+}
+
+/* Adds the number slots of the SP_* in `direct` to slots[*ns]: one nb_* slot
+ * for an operator and its reflected form, another for its in-place form. */
+static void sp_number_slots(const spset *direct, PyType_Slot *slots, size_t *ns)
+{
+    static const struct {
+        int k, slot, islot;
+        void *fn, *ifn;
+    } bin[] = {
+        {SP_ADD, Py_nb_add, Py_nb_inplace_add, (void *)sp_nb_add, (void *)sp_nb_iadd},
+        {SP_SUB, Py_nb_subtract, Py_nb_inplace_subtract, (void *)sp_nb_sub, (void *)sp_nb_isub},
+        {SP_MUL, Py_nb_multiply, Py_nb_inplace_multiply, (void *)sp_nb_mul, (void *)sp_nb_imul},
+        {SP_TRUEDIV, Py_nb_true_divide, Py_nb_inplace_true_divide, (void *)sp_nb_truediv, (void *)sp_nb_itruediv},
+        {SP_FLOORDIV, Py_nb_floor_divide, Py_nb_inplace_floor_divide, (void *)sp_nb_floordiv, (void *)sp_nb_ifloordiv},
+        {SP_MOD, Py_nb_remainder, Py_nb_inplace_remainder, (void *)sp_nb_mod, (void *)sp_nb_imod},
+        {SP_POW, Py_nb_power, Py_nb_inplace_power, (void *)sp_nb_pow, (void *)sp_nb_ipow},
+        {SP_LSHIFT, Py_nb_lshift, Py_nb_inplace_lshift, (void *)sp_nb_lshift, (void *)sp_nb_ilshift},
+        {SP_RSHIFT, Py_nb_rshift, Py_nb_inplace_rshift, (void *)sp_nb_rshift, (void *)sp_nb_irshift},
+        {SP_AND, Py_nb_and, Py_nb_inplace_and, (void *)sp_nb_and, (void *)sp_nb_iand},
+        {SP_OR, Py_nb_or, Py_nb_inplace_or, (void *)sp_nb_or, (void *)sp_nb_ior},
+        {SP_XOR, Py_nb_xor, Py_nb_inplace_xor, (void *)sp_nb_xor, (void *)sp_nb_ixor},
+        {SP_MATMUL, Py_nb_matrix_multiply, Py_nb_inplace_matrix_multiply, (void *)sp_nb_matmul,
+         (void *)sp_nb_imatmul},
+        {SP_DIVMOD, Py_nb_divmod, 0, (void *)sp_nb_divmod, NULL},
+    };
+    static const struct {
+        int k, slot;
+        void *fn;
+    } un[] = {
+        {SP_NEG, Py_nb_negative, (void *)sp_nb_neg},   {SP_POS, Py_nb_positive, (void *)sp_nb_pos},
+        {SP_ABS, Py_nb_absolute, (void *)sp_nb_abs},   {SP_INVERT, Py_nb_invert, (void *)sp_nb_invert},
+        {SP_BOOL, Py_nb_bool, (void *)sp_nb_bool},     {SP_INDEX, Py_nb_index, (void *)sp_nb_index},
+        {SP_INT, Py_nb_int, (void *)sp_nb_int},        {SP_FLOAT, Py_nb_float, (void *)sp_nb_float},
+    };
+    for (size_t i = 0; i < sizeof bin / sizeof bin[0]; i++) {
+        if (sp_has(direct, bin[i].k) || sp_has(direct, bin[i].k + 1))
+            slots[(*ns)++] = (PyType_Slot){bin[i].slot, bin[i].fn};
+        if (bin[i].islot && sp_has(direct, bin[i].k + 2))
+            slots[(*ns)++] = (PyType_Slot){bin[i].islot, bin[i].ifn};
+    }
+    for (size_t i = 0; i < sizeof un / sizeof un[0]; i++)
+        if (sp_has(direct, un[i].k))
+            slots[(*ns)++] = (PyType_Slot){un[i].slot, un[i].fn};
+}
+
 /* Adds the slots of the SP_* bits in `direct` to slots[*ns]. */
-static void sp_slots(unsigned direct, PyType_Slot *slots, size_t *ns)
+static void sp_slots(const spset *direct, PyType_Slot *slots, size_t *ns)
 {
 #define SP_ADD(id, fn) (slots[(*ns)++] = (PyType_Slot){(id), (void *)(fn)})
-    if (direct & (1u << SP_LEN)) {
+    if (sp_has(direct, SP_LEN)) {
         SP_ADD(Py_sq_length, sp_len);
         SP_ADD(Py_mp_length, sp_len);
     }
-    if (direct & (1u << SP_CONTAINS))
+    if (sp_has(direct, SP_CONTAINS))
         SP_ADD(Py_sq_contains, sp_contains);
-    if (direct & (1u << SP_GETITEM)) {
+    if (sp_has(direct, SP_GETITEM)) {
         SP_ADD(Py_mp_subscript, sp_getitem);
         SP_ADD(Py_sq_item, sp_item);
     }
-    if (direct & ((1u << SP_SETITEM) | (1u << SP_DELITEM))) {
+    if (sp_has(direct, SP_SETITEM) || sp_has(direct, SP_DELITEM)) {
         SP_ADD(Py_mp_ass_subscript, sp_ass_subscript);
         SP_ADD(Py_sq_ass_item, sp_ass_item);
     }
-    if (direct & (1u << SP_ITER))
+    if (sp_has(direct, SP_ITER))
         SP_ADD(Py_tp_iter, sp_iter);
-    if (direct & (1u << SP_NEXT))
+    if (sp_has(direct, SP_NEXT))
         SP_ADD(Py_tp_iternext, sp_iternext);
-    if (direct & SP_CMP_MASK)
+    if (sp_has(direct, SP_EQ)) /* the orderings without __eq__ are not direct */
         SP_ADD(Py_tp_richcompare, sp_richcompare);
-    if (direct & (1u << SP_HASH))
+    if (sp_has(direct, SP_HASH))
         SP_ADD(Py_tp_hash, sp_hash);
-    if (direct & (1u << SP_CALL))
+    if (sp_has(direct, SP_CALL))
         SP_ADD(Py_tp_call, sp_call);
-    if (direct & (1u << SP_REPR))
+    if (sp_has(direct, SP_REPR))
         SP_ADD(Py_tp_repr, sp_repr);
-    if (direct & (1u << SP_STR))
+    if (sp_has(direct, SP_STR))
         SP_ADD(Py_tp_str, sp_str);
-    if (direct & (1u << SP_INIT))
+    if (sp_has(direct, SP_INIT))
         SP_ADD(Py_tp_init, sp_init);
+    sp_number_slots(direct, slots, ns);
 #undef SP_ADD
 }
 
@@ -1381,25 +1599,27 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         PyErr_NoMemory();
         return -1;
     }
-    unsigned defined = rec->own_sp;
+    spset defined = rec->own_sp;
     if (base_rt) {
         memcpy(rt->fn, base_rt->fn, sizeof rt->fn);
         for (int k = 0; k < SP_N; k++)
-            defined |= rt->fn[k] ? 1u << k : 0;
+            if (rt->fn[k])
+                sp_put(&defined, k, true);
     }
-    if ((rec->own_sp & (1u << SP_EQ)) && !(rec->own_sp & (1u << SP_HASH))) {
-        defined &= ~(1u << SP_HASH); /* __eq__ without __hash__: unhashable, as in Python */
+    if (sp_has(&rec->own_sp, SP_EQ) && !sp_has(&rec->own_sp, SP_HASH)) {
+        sp_put(&defined, SP_HASH, false); /* __eq__ without __hash__: unhashable, as in Python */
         rt->fn[SP_HASH] = NULL;
     }
     rt->direct = defined;
-    if (!(defined & (1u << SP_EQ)))
-        rt->direct &= ~SP_CMP_MASK; /* orderings alone keep object's __eq__ and __hash__: generic slots */
+    if (!sp_has(&defined, SP_EQ))
+        for (int k = SP_LT; k <= SP_GE; k++)
+            sp_put(&rt->direct, k, false); /* orderings alone keep object's __eq__ and __hash__: generic slots */
     if (!sb__compat_type_doc_keeps_signature())
-        rt->direct &= ~(1u << SP_INIT); /* 3.7-3.9: __init__ is the method itself (inspect reads it) */
+        sp_put(&rt->direct, SP_INIT, false); /* 3.7-3.9: __init__ is the method itself (inspect reads it) */
     rt->getset[0] = (PyGetSetDef){"_sigbind_class", rt_marker, NULL, "sigbind's record of this class (internal).", rt};
     if (rec->ngetset)
         memcpy(&rt->getset[1], rec->getset, rec->ngetset * sizeof *rec->getset);
-    PyType_Slot slots[sizeof rec->slots / sizeof rec->slots[0] + 2 * SP_N];
+    PyType_Slot slots[sizeof rec->slots / sizeof rec->slots[0] + 2 * SP_N + 4];
     size_t ns = 0;
     while (rec->slots[ns].slot) {
         slots[ns] = rec->slots[ns];
@@ -1408,7 +1628,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
     slots[ns++] = (PyType_Slot){Py_tp_getset, rt->getset};
     if (cd->freelist)
         slots[ns++] = (PyType_Slot){Py_tp_alloc, (void *)freelist_alloc};
-    sp_slots(rt->direct, slots, &ns);
+    sp_slots(&rt->direct, slots, &ns);
     slots[ns] = (PyType_Slot){0, NULL};
     PyType_Spec spec = rec->spec;
     spec.slots = slots;
@@ -1527,7 +1747,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
                 ps->props[k].set = f;
             }
             continue;
-        } else if (sp >= 0 && (rt->direct & (1u << sp)) && sp != SP_INIT) {
+        } else if (sp >= 0 && sp_has(&rt->direct, sp) && sp != SP_INIT) {
             /* In the type's slot already: its slot wrapper is the attribute. */
             has_eq |= sp == SP_EQ;
             has_hash |= sp == SP_HASH;

@@ -85,6 +85,7 @@ static const sb_method_def vec_methods[] = {
     SB_METHOD(vec_delitem, "void __delitem__(Vec *self, int64_t i)", NULL),
     SB_METHOD(vec_eq, "bool __eq__(Vec *self, Vec *other)", NULL),
     SB_METHOD(vec_call, "int64_t __call__(Vec *self, int64_t x)", NULL),
+    SB_METHOD(vec_call, "int64_t __add__(Vec *self, int64_t k)", NULL), /* obj + 1: the same sum */
     SB_METHOD(vec_iter, "PyObject *__iter__(Vec *self)", NULL),
     SB_END,
 };
@@ -241,6 +242,156 @@ static const sb_field_def num_fields[] = {
     SB_END,
 };
 
+/* ---- Z: every number slot (binary, reflected, in-place, unary); ZSub: a C subclass whose __radd__ takes a Z ---- */
+
+typedef struct Z {
+    int64_t v;
+} Z;
+
+static void z_init(Z *self, int64_t v)
+{
+    self->v = v;
+}
+
+#define Z_BINOP(name, expr)                                                                                           \
+    static int64_t z_##name(Z *self, int64_t k)                                                                       \
+    {                                                                                                                 \
+        return (expr);                                                                                                \
+    }
+Z_BINOP(add, self->v + k)
+Z_BINOP(radd, k * 1000 + self->v) /* tells a reflected call from a forward one */
+Z_BINOP(sub, self->v - k)
+Z_BINOP(rsub, k - self->v)
+Z_BINOP(mul, self->v * k)
+Z_BINOP(floordiv, self->v / k)
+Z_BINOP(mod, self->v % k)
+Z_BINOP(pow, self->v * self->v + k)
+Z_BINOP(lshift, self->v << k)
+Z_BINOP(rshift, self->v >> k)
+Z_BINOP(and, self->v & k)
+Z_BINOP(or, self->v | k)
+Z_BINOP(xor, self->v ^ k)
+Z_BINOP(matmul, self->v * 100 + k)
+Z_BINOP(divmod, self->v * 10 + k)
+Z_BINOP(rdivmod, k * 10 + self->v)
+#undef Z_BINOP
+
+static double z_truediv(Z *self, double k)
+{
+    return (double)self->v / k;
+}
+
+static Z *z_iadd(Z *self, int64_t k)
+{
+    self->v += k * 2; /* in place, and not the same as __add__ */
+    return self;
+}
+
+static Z *z_ior(Z *self, int64_t k)
+{
+    self->v |= k;
+    return self;
+}
+
+static int64_t z_neg(Z *self)
+{
+    return -self->v;
+}
+
+static int64_t z_pos(Z *self)
+{
+    return self->v + 1;
+}
+
+static int64_t z_abs(Z *self)
+{
+    return self->v < 0 ? -self->v : self->v;
+}
+
+static int64_t z_invert(Z *self)
+{
+    return ~self->v;
+}
+
+static bool z_bool(Z *self)
+{
+    return self->v != 7;
+}
+
+static int64_t z_index(Z *self)
+{
+    if (self->v == -1)
+        return sb_raise("ValueError", "Z(-1) has no index");
+    return self->v;
+}
+
+static int64_t z_int(Z *self)
+{
+    return self->v * 2;
+}
+
+static double z_float(Z *self)
+{
+    return (double)self->v / 2;
+}
+
+static const sb_method_def z_methods[] = {
+    SB_METHOD(z_init, "void __init__(Z *self, int64_t v = 0)", NULL),
+    SB_METHOD(z_add, "int64_t __add__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_radd, "int64_t __radd__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_iadd, "Z *__iadd__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_sub, "int64_t __sub__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_rsub, "int64_t __rsub__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_mul, "int64_t __mul__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_truediv, "double __truediv__(Z *self, double k)", NULL),
+    SB_METHOD(z_floordiv, "int64_t __floordiv__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_mod, "int64_t __mod__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_pow, "int64_t __pow__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_lshift, "int64_t __lshift__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_rshift, "int64_t __rshift__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_and, "int64_t __and__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_or, "int64_t __or__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_ior, "Z *__ior__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_xor, "int64_t __xor__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_matmul, "int64_t __matmul__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_divmod, "int64_t __divmod__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_rdivmod, "int64_t __rdivmod__(Z *self, int64_t k)", NULL),
+    SB_METHOD(z_neg, "int64_t __neg__(Z *self)", NULL),
+    SB_METHOD(z_pos, "int64_t __pos__(Z *self)", NULL),
+    SB_METHOD(z_abs, "int64_t __abs__(Z *self)", NULL),
+    SB_METHOD(z_invert, "int64_t __invert__(Z *self)", NULL),
+    SB_METHOD(z_bool, "bool __bool__(Z *self)", NULL),
+    SB_METHOD(z_index, "int64_t __index__(Z *self)", NULL),
+    SB_METHOD(z_int, "int64_t __int__(Z *self)", NULL),
+    SB_METHOD(z_float, "double __float__(Z *self)", NULL),
+    SB_END,
+};
+
+static const sb_field_def z_fields[] = {
+    SB_FIELD(Z, v, "int64_t v", SB_READWRITE, NULL),
+    SB_END,
+};
+
+static int64_t z_intbool(Z *self)
+{
+    return self->v;
+}
+
+static const sb_method_def zintbool_methods[] = {
+    SB_METHOD(z_intbool, "int64_t __bool__(ZIntBool *self)", NULL), /* not a bool: bool() refuses it, as CPython does */
+    SB_END,
+};
+
+static int64_t zsub_radd(Z *self, Z *other)
+{
+    return -(self->v * 1000 + other->v);
+}
+
+static const sb_method_def zsub_methods[] = {
+    SB_METHOD(zsub_radd, "int64_t __radd__(ZSub *self, Z *other)", NULL),
+    SB_END,
+};
+
 /* ---- Pooled: a free list of 4; Plain: no __dict__, no __weakref__; Open: both ---- */
 
 typedef struct Pooled {
@@ -295,6 +446,9 @@ static const sb_class_def classes[] = {
     {.name = "Vec", .size = sizeof(Vec), .flags = SB_SUBCLASSABLE, .methods = vec_methods},
     {.name = "VecIter", .size = sizeof(VecIter), .methods = veciter_methods, .fields = veciter_fields},
     {.name = "Num", .size = sizeof(Num), .flags = SB_SUBCLASSABLE, .methods = num_methods, .fields = num_fields},
+    {.name = "Z", .size = sizeof(Z), .flags = SB_SUBCLASSABLE, .methods = z_methods, .fields = z_fields},
+    {.name = "ZSub", .size = sizeof(Z), .base = "Z", .methods = zsub_methods},
+    {.name = "ZIntBool", .size = sizeof(Z), .methods = zintbool_methods},
     {.name = "Pooled", .size = sizeof(Pooled), .flags = SB_SUBCLASSABLE, .methods = pooled_methods,
      .fields = pooled_fields, .freelist = 4},
     {.name = "Plain", .size = sizeof(Plain), .flags = SB_SUBCLASSABLE, .fields = plain_fields},

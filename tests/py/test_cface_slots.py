@@ -236,6 +236,176 @@ class Hostile(unittest.TestCase):
 OFFSETS = sys.version_info >= (3, 9)  # __dictoffset__/__weaklistoffset__ in PyType_FromSpec
 
 
+
+class NumberSlots(unittest.TestCase):
+    def test_each_operator_reaches_its_method(self):
+        z = m.Z(5)
+        self.assertEqual((z + 1, z - 1, z * 3, z / 2, z // 2, z % 3), (6, 4, 15, 2.5, 2, 2))
+        self.assertEqual((z ** 2, z << 1, z >> 1, z & 4, z | 2, z ^ 1, z @ 3), (27, 10, 2, 4, 7, 4, 503))
+        self.assertEqual((divmod(z, 2), divmod(3, z)), (52, 35))
+        self.assertEqual((-z, +z, abs(m.Z(-4)), ~z), (-5, 6, 4, -6))
+        self.assertEqual((int(z), float(z), list(range(10))[z]), (10, 2.5, 5))
+        self.assertTrue(z)
+        self.assertFalse(m.Z(7))
+
+    def test_instance_on_either_side(self):
+        z = m.Z(5)
+        self.assertEqual(z + 1, 6)        # __add__
+        self.assertEqual(1 + z, 1005)     # int declines, then __radd__ with the instance second
+        self.assertEqual(10 - z, 5)       # __rsub__
+        with self.assertRaises(TypeError):
+            3 * z                         # no __rmul__: the shared slot answers NotImplemented
+        self.assertIs(m.Z.__radd__(z, "x"), NotImplemented)
+        self.assertEqual(m.Z.__radd__(z, 2), 2005)
+
+    def test_operands_that_do_not_convert_get_notimplemented(self):
+        z = m.Z(5)
+        for bad in ("a", None, 1.5, m.Num(1)):
+            with self.subTest(bad=bad):
+                with self.assertRaises(TypeError) as cm:
+                    z + bad
+                self.assertIn("unsupported operand", str(cm.exception))
+        self.assertIs(z.__add__("a"), NotImplemented)
+        with self.assertRaises(TypeError):
+            m.Z(1) + m.Z(2)               # one type: __radd__ is not tried, as in Python
+
+    def test_inplace_forms_and_fallback(self):
+        z = m.Z(1)
+        same = z
+        z += 3                            # __iadd__ returns self
+        self.assertIs(z, same)
+        self.assertEqual(z.v, 7)
+        z |= 8
+        self.assertIs(z, same)
+        self.assertEqual(z.v, 15)
+        y = m.Z(4)
+        y -= 1                            # no __isub__: falls back to __sub__
+        self.assertEqual(y, 3)
+        w = m.Z(1)
+        with self.assertRaises(TypeError):
+            w += "a"                      # __iadd__ and __add__ both decline
+
+    def test_pow_with_modulus_passes_it_to_pow(self):
+        with self.assertRaises(TypeError) as cm:
+            pow(m.Z(2), 2, 5)
+        self.assertIn("__pow__", str(cm.exception))
+
+    def test_c_subclass_reflected_method_goes_first(self):
+        self.assertEqual(m.Z(2) + m.ZSub(3), -3002)   # ZSub.__radd__ before Z.__add__
+        self.assertEqual(m.ZSub(3) + 1, 4)             # inherited __add__
+        with self.assertRaises(TypeError):
+            1 + m.ZSub(3)                              # its own __radd__ takes a Z only
+
+    def test_python_subclass_overriding_add(self):
+        class S(m.Z):
+            def __add__(self, o):
+                return ("S", super().__add__(o))
+        self.assertEqual(S(2) + 1, ("S", 3))
+        self.assertEqual(1 + S(2), 1002)               # the inherited __radd__
+        self.assertEqual(m.Z.__add__(S(2), 1), 3)
+
+        class R(m.Z):
+            def __radd__(self, o):
+                return ("R", super().__radd__(o))
+        self.assertEqual(R(2) + 1, 3)
+        self.assertEqual(1 + R(2), ("R", 1002))
+        self.assertEqual(m.Z(1) + R(2), ("R", NotImplemented))  # the subclass's reflected method first
+
+        class P(m.Z):
+            pass
+        self.assertEqual((P(2) + 1, 1 + P(2), -P(2), bool(P(7))), (3, 1002, -2, False))
+
+    def test_bool_returning_an_int_is_refused(self):
+        with self.assertRaises(TypeError) as cm:
+            bool(m.ZIntBool())
+        self.assertIn("__bool__ should return bool, returned int", str(cm.exception))
+        with self.assertRaises(TypeError):
+            if m.ZIntBool():
+                pass
+
+    def test_index_that_raises_propagates(self):
+        with self.assertRaises(ValueError) as cm:
+            [1, 2][m.Z(-1)]
+        self.assertIn("Z(-1) has no index", str(cm.exception))
+        import operator
+        with self.assertRaises(ValueError):
+            operator.index(m.Z(-1))
+
+
+class NumberHostile(unittest.TestCase):
+    def test_operand_whose_index_raises_is_not_converted(self):
+        class Bad:
+            def __index__(self):
+                raise RuntimeError("index called")
+        with self.assertRaises(TypeError) as cm:
+            m.Z(1) + Bad()                 # NotImplemented: the operand is no int, __index__ never runs
+        self.assertIn("unsupported operand", str(cm.exception))
+        with self.assertRaises(TypeError):
+            Bad() - m.Z(1)
+
+    def test_operand_whose_radd_wins(self):
+        class W:
+            def __radd__(self, o):
+                return ("W", o.v)
+            def __rmatmul__(self, o):
+                return "W@"
+        self.assertEqual(m.Z(4) + W(), ("W", 4))
+        self.assertEqual(m.Z(4) @ W(), "W@")
+
+    def test_operand_whose_radd_raises(self):
+        class E:
+            def __radd__(self, o):
+                raise KeyError("radd")
+        with self.assertRaises(KeyError):
+            m.Z(4) + E()
+
+    def test_int_subclass_operand_converts(self):
+        class I(int):
+            def __index__(self):
+                raise RuntimeError("not used for an int")
+        self.assertEqual(m.Z(4) + I(3), 7)
+        self.assertEqual(I(3) + m.Z(4), 3004)  # int declines a Z, then Z.__radd__ converts the int subclass
+
+
+class GetattrSlot(unittest.TestCase):
+    def test_getattr_runs_only_when_lookup_fails(self):
+        n = m.Num(3)
+        self.assertEqual(n.abc, 3)
+        self.assertEqual(n.v, 3)                       # a field: no __getattr__ call
+        self.assertEqual(n.getattr_calls, 1)
+        with self.assertRaises(AttributeError) as cm:
+            n.missing
+        self.assertIn("missing", str(cm.exception))
+        self.assertFalse(hasattr(n, "missing"))
+        self.assertEqual(m.Num.__getattr__(n, "xy"), 2)  # still callable by name
+
+    def test_python_subclass_getattr_wins_and_reaches_super(self):
+        class S(m.Num):
+            def __getattr__(self, name):
+                if name == "mine":
+                    return "S"
+                return ("up", super().__getattr__(name))
+        s = S(1)
+        self.assertEqual(s.mine, "S")
+        self.assertEqual(s.abcd, ("up", 4))
+        self.assertEqual(s.getattr_calls, 1)            # the base's ran once, through super()
+
+    def test_python_subclass_getattribute_then_the_base_getattr(self):
+        class G(m.Num):
+            def __getattribute__(self, name):
+                if name == "zz":
+                    return "G"
+                return super().__getattribute__(name)
+        g = G(1)
+        self.assertEqual((g.zz, g.abc, g.v), ("G", 3, 1))
+        self.assertEqual(g.getattr_calls, 1)
+
+    def test_getattr_with_a_name_that_does_not_convert(self):
+        n = m.Num(1)
+        with self.assertRaises(ValueError) as cm:       # not UTF-8: the const char * conversion refuses it
+            getattr(n, "\udc80")
+        self.assertIn("'name'", str(cm.exception))
+
 class InstanceSlots(unittest.TestCase):
     def test_plain_class_has_no_dict_or_weakref(self):
         p = m.Plain()

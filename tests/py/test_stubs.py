@@ -81,6 +81,11 @@ class ModuleStubs(unittest.TestCase):
                     wrapper = type(object.__init__)
                     cmp = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"}
                     runtime -= {n for n in cmp - stubbed if isinstance(vars(cls).get(n), wrapper)}
+                    # An operator and its reflected form share one nb_* slot: declaring one gives the type
+                    # both wrappers (__add__ alone: an __radd__ that answers NotImplemented).
+                    partner = lambda n: "__" + (n[3:] if n.startswith("__r") else "r" + n[2:])
+                    runtime -= {n for n in runtime - stubbed
+                                if isinstance(vars(cls).get(n), wrapper) and partner(n) in stubbed}
                     init = vars(cls).get("__init__")
                     if "_sigbind_init" in vars(cls) or (init is not None and not isinstance(init, wrapper)):
                         runtime.add("__init__")  # the constructor (3.10+: stored under an internal name)
