@@ -175,3 +175,13 @@ void sb__strbuf_put(sb_strbuf *s, const char *t, size_t n)
     s->n += n;
     s->b[s->n] = '\0';
 }
+
+char *sb__strndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}

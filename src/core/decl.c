@@ -616,12 +616,10 @@ static bool dup_ident(parser *p, char **dst, const char *what)
         return false;
     }
     free(*dst);
-    if (!(*dst = malloc(p->t.len + 1))) {
+    if (!(*dst = sb__strndup(p->s + p->t.pos, p->t.len))) {
         fail(p, p->t.pos, "out of memory");
         return false;
     }
-    memcpy(*dst, p->s + p->t.pos, p->t.len);
-    (*dst)[p->t.len] = '\0';
     next(p);
     return !p->failed;
 }
@@ -1037,10 +1035,8 @@ bool sb__struct_forward(const char *text, size_t len, char **tag, bool *is_union
         return false;
     tok name = p.t;
     next(&p);
-    if (p.failed || p.t.kind != T_END || !(*tag = malloc(name.len + 1)))
+    if (p.failed || p.t.kind != T_END || !(*tag = sb__strndup(text + name.pos, name.len)))
         return false;
-    memcpy(*tag, text + name.pos, name.len);
-    (*tag)[name.len] = '\0';
     *is_union = u;
     return true;
 }
@@ -1274,13 +1270,11 @@ static bool add_const(parser *p, sb_constdecl *d, size_t *cap, size_t at, const 
         fail(p, at, "'%.*s' is declared twice", (int)(n > 64 ? 64 : n), name);
         return false;
     }
-    char *nm = malloc(n + 1);
+    char *nm = sb__strndup(name, n);
     if (!nm) {
         fail(p, at, "out of memory");
         return false;
     }
-    memcpy(nm, name, n);
-    nm[n] = '\0';
     sb_constdef c = {nm, v};
     bool ok = sb__constdecl_push(d, cap, &c);
     free(nm);

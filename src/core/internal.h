@@ -22,6 +22,8 @@ typedef struct sb_strbuf {
 } sb_strbuf;
 
 SB_INTERNAL void sb__strbuf_put(sb_strbuf *s, const char *t, size_t n);
+/* A malloc'd NUL-terminated copy of the n bytes at s (the caller frees it); NULL when out of memory. */
+SB_INTERNAL char *sb__strndup(const char *s, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Errors of the plain-C layers: a status plus an owned message        */

@@ -6,12 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
+static char *dupstr(const char *s) { return sb__strndup(s, strlen(s)); }
 
 sb_layout *sb__layout_new(bool is_union, const char *name)
 {

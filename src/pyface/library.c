@@ -276,12 +276,7 @@ static size_t key_hash(const char *s, size_t n, bool is_enum)
     return h;
 }
 
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
+static char *dupstr(const char *s) { return sb__strndup(s, strlen(s)); }
 
 static void libtype_free(libtype *t)
 {
