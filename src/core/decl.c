@@ -787,7 +787,9 @@ static bool typedef_more(parser *p, sb_type base, uint32_t bcount, sb_typedef *o
             out->more = v;
             cap = ncap;
         }
-        sb_typedef_more *m = &out->more[out->nmore];
+        sb_typedef_more *m = &out->more[out->nmore++]; /* counted now: sb__typedef_clear frees its name
+                                                          * whatever fails below (dup_ident may fail after
+                                                          * storing it, at the token after the name) */
         m->name = NULL;
         m->type = base;
         if (!sb__parse_pointers(p, &m->type))
@@ -800,7 +802,6 @@ static bool typedef_more(parser *p, sb_type base, uint32_t bcount, sb_typedef *o
         uint8_t ptr = m->type.ptr;
         if (!dup_ident(p, &m->name, "the typedef's name"))
             return false;
-        out->nmore++; /* its name is now freed by sb__typedef_clear */
         if (!typedef_dims(p, name_at, ptr == base.ptr ? bcount : 0, &m->count))
             return false;
     }

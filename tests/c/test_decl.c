@@ -141,6 +141,27 @@ static void test_typedef_struct_with_body_and_tag(void **state)
     assert_non_null(strstr(err.msg, "function pointer typedef"));
 }
 
+/* A later typedef name stored just before the lexer fails on the next token
+ * (found by fuzz_sig as a 4-byte leak): the failed parse frees it. Under the
+ * ASan build LeakSanitizer fails this test if the name is not freed. */
+static void test_typedef_more_name_freed_when_next_token_fails(void **state)
+{
+    (void)state;
+    sb_typedef td;
+    sb_error err;
+    const char *a = "typedef int signe, lon' long *2)";
+    assert_int_equal(sb__typedef_parse(a, strlen(a), NULL, &td, &err), -1);
+    assert_null(td.more);
+    assert_int_equal(td.nmore, 0);
+    assert_null(td.name);
+    const char *b = "typedef int A, *B, C";
+    assert_int_equal(sb__typedef_parse(b, strlen(b), NULL, &td, &err), 0);
+    assert_int_equal(td.nmore, 2);
+    assert_string_equal(td.more[0].name, "B");
+    assert_string_equal(td.more[1].name, "C");
+    sb__typedef_clear(&td);
+}
+
 /* ------------------------------------------------------------------ */
 /* Compiler noise                                                      */
 
@@ -316,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_self_referential_struct_points_to_its_incomplete_tag),
         cmocka_unit_test(test_struct_forward_declarations),
         cmocka_unit_test(test_typedef_struct_with_body_and_tag),
+        cmocka_unit_test(test_typedef_more_name_freed_when_next_token_fails),
         cmocka_unit_test(test_asm_label_is_the_symbol),
         cmocka_unit_test(test_decl_next_skips_function_bodies),
         cmocka_unit_test(test_pragma_pack_stack),
