@@ -220,7 +220,7 @@ static inline int convert_arg(const sb_function *f, const sb_slot *s, sb_type vt
             cell->p = NULL;
             return 0;
         }
-        if (PyBytes_CheckExact(v)) {
+        if (PyBytes_CheckExact(v) && !sb__is_wide_char_ptr(s->type)) {
             cell->p = PyBytes_AsString(v);
             return 0;
         }
@@ -480,7 +480,7 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
             else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType && !s->type.named &&
                      sb__pointer_fits(s->type, ((sb_pointer *)v)->type))
                 cell->p = ((sb_pointer *)v)->addr;
-            else if (PyBytes_CheckExact(v) && !s->type.named)
+            else if (PyBytes_CheckExact(v) && !s->type.named && !sb__is_wide_char_ptr(s->type))
                 cell->p = PyBytes_AsString(v); /* immutable, kept alive by the caller: as convert_arg */
             else
                 goto general;

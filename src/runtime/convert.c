@@ -945,7 +945,7 @@ int sb__wide_set(const sb_convctx *cx, sb_type t, PyObject *obj, void *mem)
 /* ------------------------------------------------------------------ */
 /* Strings of wchar_t, char16_t, char32_t.                             */
 
-static bool is_wide_char(sb_type t)
+bool sb__is_wide_char_ptr(sb_type t)
 {
     return !t.named && t.ptr == 1 && (t.kind == SB_K_WCHAR || t.kind == SB_K_CHAR16 || t.kind == SB_K_CHAR32);
 }
@@ -1002,6 +1002,17 @@ static int to_wstr(const sb_convctx *cx, sb_type type, PyObject *obj, sb_cell *c
     return 0;
 }
 
+/* bytes for a `wchar_t *` (char16_t, char32_t): refused, as ctypes' c_wchar_p does; its bytes are
+ * not units of that width and may hold no wide NUL, so C would read past them. */
+static int wstr_refuses_bytes(const sb_convctx *cx)
+{
+    char tn[64];
+    type_text(cx, tn, sizeof tn);
+    PyErr_Format(PyExc_TypeError,
+                 "%s (%s) must be str, a buffer of wide units or a Pointer, not bytes", who(cx), tn);
+    return -1;
+}
+
 PyObject *sb__wstr_encode(sb_kind kind, PyObject *str)
 {
     size_t unit;
@@ -1041,8 +1052,12 @@ int sb__to_c(const sb_convctx *cx, uint8_t conv, sb_type type, PyObject *obj, sb
     case SB_CV_PTR:
         if (type.named && type.named->what == SB_NAMED_OPAQUE)
             return to_handle(cx, type, obj, cell);
-        if (SB_UNLIKELY(PyUnicode_Check(obj)) && is_wide_char(type))
-            return to_wstr(cx, type, obj, cell, tmp);
+        if (SB_UNLIKELY(sb__is_wide_char_ptr(type))) {
+            if (PyUnicode_Check(obj))
+                return to_wstr(cx, type, obj, cell, tmp);
+            if (PyBytes_Check(obj)) /* as ctypes' c_wchar_p: bytes are chars, not wide units */
+                return wstr_refuses_bytes(cx);
+        }
         return to_ptr(cx, type, obj, cell, tmp);
     case SB_CV_PYOBJ:
         cell->p = obj;
@@ -1131,7 +1146,7 @@ PyObject *sb__from_c(sb_state *st, uint8_t conv, sb_type type, const sb_cell *ce
             Py_INCREF(Py_None);
             return Py_None;
         }
-        if (is_wide_char(type)) /* as ctypes' c_wchar_p: the string */
+        if (sb__is_wide_char_ptr(type)) /* as ctypes' c_wchar_p: the string */
             return sb__wstr_get((sb_kind)type.kind, cell->p, (size_t)-1 / 4);
         return st->kinds->pointer_new(st, cell->p, type, NULL);
     case SB_CV_PYOBJ:

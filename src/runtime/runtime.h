@@ -484,6 +484,8 @@ SB_INTERNAL void sb__cell_load(sb_type t, const void *mem, sb_cell *c);
  * memory, never in a cell: the value at mem as a float, complex or int (new reference, NULL +
  * exception), and obj stored at mem (0, or -1 + exception naming cx's parameter; mem untouched). */
 SB_INTERNAL bool sb__type_wide(sb_type t);
+/* `wchar_t *`, `char16_t *`, `char32_t *` (any const): a str converts to a NUL-terminated copy; bytes are refused. */
+SB_INTERNAL bool sb__is_wide_char_ptr(sb_type t);
 SB_INTERNAL PyObject *sb__wide_get(sb_type t, const void *mem);
 SB_INTERNAL int sb__wide_set(const sb_convctx *cx, sb_type t, PyObject *obj, void *mem);
 /* The str of a NUL-terminated wchar_t/char16_t/char32_t string of at most maxunits units (new reference). */

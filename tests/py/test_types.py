@@ -482,6 +482,28 @@ class WideStrings(unittest.TestCase):
             c.wcslen("a\0b")
         self.assertIn("wcslen() argument 's' (const wchar_t *): embedded null character", str(cm.exception))
 
+    def test_bytes_for_a_wide_string_is_refused(self):
+        # bytes hold chars, not wchar_t units, and need not end in a wide NUL: wcslen would read
+        # past them, and wcscpy would write into an immutable object. ctypes' c_wchar_p refuses
+        # bytes too. A writable buffer (storage for C to fill) and str still convert.
+        c = libc_lib()
+        c.declare("size_t wcslen(const wchar_t *s); wchar_t *wcscpy(wchar_t *d, const wchar_t *s);")
+        with self.assertRaises(TypeError) as cm:
+            c.wcslen(b"ab")
+        self.assertEqual(str(cm.exception), "wcslen() argument 's' (const wchar_t *) must be str, "
+                                            "a buffer of wide units or a Pointer, not bytes")
+        frozen = b"x" * 32
+        with self.assertRaises(TypeError) as cm:
+            c.wcscpy(frozen, "hi")
+        self.assertIn("argument 'd' (wchar_t *)", str(cm.exception))
+        self.assertEqual(frozen, b"x" * 32)
+        store = array.array("i" if array.array("i").itemsize == c.sizeof("wchar_t") else "l", [7] * 4)
+        self.assertEqual(c.wcscpy(store, "hi"), "hi")
+        self.assertEqual(list(store[:3]), [ord("h"), ord("i"), 0])
+        for _ in range(3):  # the fast paths (first calls, then the learned ones) refuse it as well
+            with self.assertRaises(TypeError):
+                c.wcslen(b"\0\0\0\0")
+
     def test_wchar_array_member_reads_str(self):
         c = libc_lib()
         c.declare("struct n { wchar_t name[8]; char16_t u16[4]; char32_t u32[4]; int after; };")
