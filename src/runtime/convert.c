@@ -210,9 +210,20 @@ static int to_double(const sb_convctx *cx, uint8_t conv, PyObject *obj, sb_cell 
     } else {
         d = PyFloat_AsDouble(obj); /* __float__ (and __index__ from 3.8) */
         if (d == -1.0 && PyErr_Occurred()) {
-            if (!PyErr_ExceptionMatches(PyExc_TypeError) || PyObject_HasAttrString(obj, "__float__"))
+            if (!PyErr_ExceptionMatches(PyExc_TypeError))
+                return -1;
+            /* Asked with the TypeError put aside: an attribute lookup with an exception set is
+             * undefined (3.13 reports it as unraisable and loses it). */
+            PyObject *et, *ev, *etb;
+            PyErr_Fetch(&et, &ev, &etb);
+            int own = PyObject_HasAttrString((PyObject *)Py_TYPE(obj), "__float__");
+            if (own) {
+                PyErr_Restore(et, ev, etb);
                 return -1; /* its own error, e.g. __float__ returned a non-float */
-            PyErr_Clear();
+            }
+            Py_XDECREF(et);
+            Py_XDECREF(ev);
+            Py_XDECREF(etb);
             /* 3.7's PyFloat_AsDouble does not try __index__ yet: the same on every version. */
             PyObject *i = PyNumber_Index(obj);
             if (!i) {

@@ -227,6 +227,48 @@ class Owners(unittest.TestCase):
         self.assertEqual(list(q[0:2]), [3, 4])
 
 
+class FloatConversionErrors(unittest.TestCase):
+    """A float parameter given a non-number: the TypeError names the parameter, and no attribute
+    lookup runs while the first error is still set (3.13 reported it as 'Exception ignored in
+    PyObject_HasAttrString()' and lost it; found by pyfuzz)."""
+
+    def setUp(self):
+        self.unraisable = []
+        self.old_hook = getattr(sys, "unraisablehook", None)
+        if self.old_hook is not None:
+            sys.unraisablehook = self.unraisable.append
+
+    def tearDown(self):
+        if self.old_hook is not None:
+            sys.unraisablehook = self.old_hook
+
+    def test_non_number_for_a_double_names_the_parameter(self):
+        lib = sigbind.load(None)
+        fabs = lib.bind("double fabs(double x)")
+        p = sigbind.new("double[3]")
+        for bad in ([1], {}, None, object()):
+            with self.assertRaises(TypeError) as cm:
+                fabs(bad)
+            self.assertIn("fabs() argument 'x' (double) must be float, not", str(cm.exception))
+            with self.assertRaises(TypeError) as cm:
+                p[0] = bad
+            self.assertIn("argument 'p[0]' (double) must be float, not", str(cm.exception))
+            with self.assertRaises(TypeError):
+                p[0:1] = [bad]
+        self.assertEqual(list(p), [0.0, 0.0, 0.0])
+        self.assertEqual(self.unraisable, [])
+
+    def test_float_returning_a_non_float_keeps_its_own_error(self):
+        class F:
+            def __float__(self):
+                return "x"
+        p = sigbind.new("double[1]")
+        with self.assertRaises(TypeError) as cm:
+            p[0] = F()
+        self.assertIn("__float__ returned non-float", str(cm.exception))
+        self.assertEqual(self.unraisable, [])
+
+
 class TypeConfusion(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
