@@ -79,6 +79,11 @@ bool sb__arena_adopt(sb_arena *a, sb_sig *kid)
     return true;
 }
 
+bool sb__arena_has_kids(const sb_arena *a)
+{
+    return a && a->kids;
+}
+
 void sb__arena_free(sb_arena *a)
 {
     for (sb_kid *k = a->kids; k; k = k->next)
@@ -140,7 +145,7 @@ sb_sig *sb__sig_compact(sb_sig *sig)
 
 void sb__sig_free(sb_sig *sig)
 {
-    if (sig)
+    if (sig && sig->arena) /* a packed signature (no arena) is freed with its plan */
         sb__arena_free(sig->arena);
 }
 

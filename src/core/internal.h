@@ -471,7 +471,7 @@ typedef struct sb_sig {
     const char *free_fn;   /* [[free(fn)]]; NULL = free() */
     sb_contract contract;
     const char *text;      /* the normalized prototype, e.g. "double cos(double x)" */
-    struct sb_arena *arena;
+    struct sb_arena *arena;/* NULL: packed into its plan's block (plan.c), freed with the plan */
 } sb_sig;
 
 /* Parses one prototype (a trailing ';' is allowed). Returns an arena-owned
@@ -485,6 +485,8 @@ SB_INTERNAL void sb__sig_free(sb_sig *sig);
  * sig itself when there is nothing to gain or no memory. Call it before
  * anything points into the signature (sb__plan_new does, first). */
 SB_INTERNAL sb_sig *sb__sig_compact(sb_sig *sig);
+/* Does a signature's arena own signatures of function types inside it (whose records it holds)? */
+SB_INTERNAL bool sb__arena_has_kids(const struct sb_arena *a);
 /* Parses a type on its own ("const char *"). Returns 0, or -1 with *err filled. */
 SB_INTERNAL int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err);
 SB_INTERNAL int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_type *out, sb_error *err);
@@ -643,22 +645,22 @@ typedef enum sb_conv {
 #define SB_MAX_ARGS 1024       /* C arguments of one call (ctypes' limit); [[len(n)]] lengths among the first 63 */
 #define SB_STACK_ARGS 16       /* calls with up to this many C arguments use no heap */
 
-/* One C argument. */
+/* One C argument (48 bytes: fields ordered to leave no padding; a plan keeps one per C argument). */
 typedef struct sb_slot {
-    uint8_t conv;        /* sb_conv of the value passed (for out params: of the pointee) */
-    uint8_t kind;        /* sb_kind of the (pointee) base type */
-    uint8_t flags;       /* SB_PARAM_* copied from the parameter */
+    sb_type type;        /* the declared C type (of the argument itself) */
+    int64_t min;         /* integer range of the (pointee) value, copied from the kind table */
+    uint64_t max;
+    uint32_t soff;       /* a struct by value (or [[out]]/[[inout]] struct): its storage offset in the call */
     uint16_t store;      /* index of this argument's 8-byte cell in the call's storage */
     uint16_t outcell;    /* [[out]]/[[inout]]: the cell holding the pointed-to value */
     int16_t py;          /* index of the Python parameter feeding it, -1 for pure [[out]] */
-    sb_type type;        /* the declared C type (of the argument itself) */
-    uint32_t soff;       /* a struct by value (or [[out]]/[[inout]] struct): its storage offset in the call */
+    uint8_t conv;        /* sb_conv of the value passed (for out params: of the pointee) */
+    uint8_t kind;        /* sb_kind of the (pointee) base type */
+    uint8_t flags;       /* SB_PARAM_* copied from the parameter */
     uint8_t regcell[2];  /* SB_FAST_REGS, a struct by value: the call cells of its eightbytes (nwords of them:
                             regcell[0] and regcell[1] in registers, or regcell[0] onwards on the stack) */
-    uint8_t nwords;      /* 0: not a struct by value on the register path */
-    bool onstack;        /* its words are consecutive stack cells */
-    int64_t min;         /* integer range of the (pointee) value, copied from the kind table */
-    uint64_t max;
+    uint8_t nwords : 7;  /* 0: not a struct by value on the register path (at most SB_STACK_WORDS) */
+    uint8_t onstack : 1; /* its words are consecutive stack cells */
 } sb_slot;
 
 /* One Python-visible parameter. */
@@ -756,6 +758,8 @@ typedef struct sb_plan {
                                     parameters, at most SB_FAST_CELLS cells, a struct result of at most
                                     SB_FAST_STRUCT_RET bytes; [[nogil]], error contracts and structs by value allowed */
     bool has_structs;            /* a struct passed or returned by value */
+    bool packed;                 /* the plan's block holds everything it points to (sig, params, names, texts;
+                                    sb__plan_new packs it when its signature has no function types of its own) */
     uint32_t struct_bytes;       /* storage a call needs for them (the result's last, at ret_soff) */
     uint32_t ret_soff;
     uint8_t ret_conv;            /* sb_conv of the result */
@@ -765,8 +769,9 @@ typedef struct sb_plan {
     ffi_cif cif;
     ffi_type **atypes;           /* nargs */
     char *text_signature;        /* "(x, y=1, /)" style, for __text_signature__ */
-    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)": in text_signature's block */
-    char *names_block;           /* storage of the "argN" names */
+    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)": in text_signature's block
+                                    (packed: sig->text is the doc's tail) */
+    char *names_block;           /* storage of the "argN" names (NULL when packed) */
 } sb_plan;
 
 /* Builds a plan; the plan takes ownership of sig (also on failure, it is freed).

@@ -109,6 +109,10 @@ void sb__plan_free(sb_plan *plan)
 {
     if (!plan)
         return;
+    if (plan->packed) { /* one block: the signature, its parameters, names and texts inside */
+        free(plan);
+        return;
+    }
     sb__sig_free(plan->sig);
     free(plan->text_signature); /* the doc shares its block; slots, py and atypes live in the plan's */
     free(plan->names_block);
@@ -828,6 +832,88 @@ static bool plan_texts(sb_plan *pl, sb_error *err)
     return true;
 }
 
+/* Copies the NUL-terminated string s (n bytes with its NUL) to *w and moves *w on; NULL stays NULL. */
+static const char *pack_str(char **w, const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    char *d = *w;
+    memcpy(d, s, n);
+    *w += n;
+    return d;
+}
+#define PACK_LEN(s) ((s) ? strlen(s) + 1 : 0)
+static size_t lit_bytes(const sb_literal *l)
+{
+    return !l->s ? 0 : l->kind == SB_LIT_STRING ? (size_t)l->len + 1 : strlen(l->s) + 1;
+}
+
+/* The finished plan in one exact block: the plan, its slots, Python parameters and libffi types, the
+ * signature and its parameters, then every string they point to (byte-exact), the doc last with the
+ * signature's text as its tail. The parser's arena is freed. A signature with function types of its
+ * own (their records and signatures live in its arena) stays as it is; so does everything when out of
+ * memory. Returns the plan to keep (pl, or its packed copy; pl is then freed). */
+static sb_plan *plan_pack(sb_plan *pl)
+{
+    const sb_sig *sig = pl->sig;
+    if (sb__arena_has_kids(sig->arena))
+        return pl;
+    size_t n = sig->nparams, n1 = n ? n : 1;
+    size_t at_slots = sizeof(sb_plan), at_py = at_slots + n1 * sizeof(sb_slot),
+           at_types = at_py + n1 * sizeof(sb_pyparam), at_sig = at_types + n1 * sizeof(ffi_type *),
+           at_params = at_sig + sizeof(sb_sig), at_str = at_params + n * sizeof(sb_param);
+    size_t ntext = strlen(sig->text), ndoc = strlen(pl->doc) + 1;
+    if (ndoc < ntext + 1 || strcmp(pl->doc + ndoc - 1 - ntext, sig->text) != 0)
+        return pl; /* (never: the doc ends with the text) */
+    size_t str = PACK_LEN(sig->name) + PACK_LEN(sig->symbol) + PACK_LEN(sig->free_fn) +
+                 PACK_LEN(sig->contract.msg_fn) + lit_bytes(&sig->contract.value) + PACK_LEN(pl->text_signature) + ndoc;
+    for (size_t i = 0; i < n; i++)
+        str += PACK_LEN(sig->params[i].name) + lit_bytes(&sig->params[i].def);
+    for (uint16_t k = 0; k < pl->npy; k++)
+        if (pl->py[k].name != sig->params[pl->py[k].slot].name)
+            str += strlen(pl->py[k].name) + 1; /* "argN", "from_" */
+    sb_plan *q = malloc(at_str + str);
+    if (!q)
+        return pl;
+    memcpy(q, pl, at_sig); /* the plan, slots, py and atypes: one block already, in this order */
+    q->slots = (sb_slot *)(void *)((char *)q + at_slots);
+    q->py = (sb_pyparam *)(void *)((char *)q + at_py);
+    q->atypes = (ffi_type **)(void *)((char *)q + at_types);
+    q->cif.arg_types = q->atypes;
+    sb_sig *s = (sb_sig *)(void *)((char *)q + at_sig);
+    *s = *sig;
+    s->arena = NULL;
+    s->params = n ? (sb_param *)(void *)((char *)q + at_params) : NULL;
+    if (n)
+        memcpy(s->params, sig->params, n * sizeof(sb_param));
+    char *w = (char *)q + at_str;
+    s->name = pack_str(&w, sig->name, PACK_LEN(sig->name));
+    s->symbol = pack_str(&w, sig->symbol, PACK_LEN(sig->symbol));
+    s->free_fn = pack_str(&w, sig->free_fn, PACK_LEN(sig->free_fn));
+    s->contract.msg_fn = pack_str(&w, sig->contract.msg_fn, PACK_LEN(sig->contract.msg_fn));
+    s->contract.value.s = pack_str(&w, sig->contract.value.s, lit_bytes(&sig->contract.value));
+    for (size_t i = 0; i < n; i++) {
+        s->params[i].name = pack_str(&w, sig->params[i].name, PACK_LEN(sig->params[i].name));
+        s->params[i].def.s = pack_str(&w, sig->params[i].def.s, lit_bytes(&sig->params[i].def));
+    }
+    for (uint16_t k = 0; k < q->npy; k++) {
+        sb_pyparam *pp = &q->py[k];
+        const sb_param *from = &sig->params[pp->slot];
+        pp->name = pp->name == from->name ? s->params[pp->slot].name : pack_str(&w, pp->name, strlen(pp->name) + 1);
+        if (pp->def)
+            pp->def = &s->params[pp->slot].def;
+    }
+    q->text_signature = (char *)pack_str(&w, pl->text_signature, PACK_LEN(pl->text_signature));
+    q->doc = (char *)pack_str(&w, pl->doc, ndoc);
+    s->text = q->doc + ndoc - 1 - ntext;
+    q->names_block = NULL;
+    q->sig = s;
+    q->packed = true;
+    sb__plan_free(pl); /* the parser's arena, the texts' and names' blocks */
+    return q;
+}
+#undef PACK_LEN
+
 sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
 {
     if (!sig) {
@@ -836,7 +922,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     }
     /* One block: the plan, then its slots, Python parameters and libffi types. */
     size_t n1 = sig->nparams ? sig->nparams : 1;
-    size_t at_slots = (sizeof(sb_plan) + 15u) & ~(size_t)15u, at_py = at_slots + n1 * sizeof(sb_slot),
+    size_t at_slots = sizeof(sb_plan), at_py = at_slots + n1 * sizeof(sb_slot),
            at_types = at_py + n1 * sizeof(sb_pyparam);
     sb_plan *pl = calloc(1, at_types + n1 * sizeof(ffi_type *));
     if (!pl) {
@@ -844,8 +930,9 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         sb__error_set(err, (size_t)-1, "out of memory");
         return NULL;
     }
-    sig = sb__sig_compact(sig); /* the plan keeps it: only the bytes it uses */
-    pl->sig = sig;
+    if (sb__arena_has_kids(sig->arena))
+        sig = sb__sig_compact(sig); /* kept as it is: only the bytes it uses (before anything points into it) */
+    pl->sig = sig; /* else packed with the plan at the end (plan_pack) */
     pl->varargs_slot = pl->varkw_slot = -1;
     uint16_t n = sig->nparams;
     pl->nargs = n;
@@ -860,7 +947,7 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     plan_structs(pl);
     if (!plan_cif(pl, err) || !plan_texts(pl, err))
         goto fail;
-    return pl;
+    return plan_pack(pl);
 fail:
     sb__plan_free(pl);
     return NULL;
