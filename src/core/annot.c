@@ -110,8 +110,24 @@ static bool parse_annotation_item(parser *p, annot_ctx *ctx)
                 fail(p, at, "parameter already has [[len]]");
                 return false;
             }
-            if (!len_name(p, &ctx->param->len_pos, &ctx->param->len_len, has_args))
+            uint32_t pos, len;
+            if (!len_name(p, &pos, &len, has_args))
                 return false;
+            if (p->nlens == p->caplens) { /* at most one per parameter: fits a uint16_t */
+                uint16_t cap = p->caplens ? (uint16_t)(2 * p->caplens) : 8;
+                uint32_t(*lens)[2] = sb__arena_alloc(p->a, cap * sizeof *lens);
+                if (!lens) {
+                    fail(p, at, "out of memory");
+                    return false;
+                }
+                if (p->nlens)
+                    memcpy(lens, p->lens, p->nlens * sizeof *lens);
+                p->lens = lens;
+                p->caplens = cap;
+            }
+            p->lens[p->nlens][0] = pos;
+            p->lens[p->nlens][1] = len;
+            ctx->param->len = ++p->nlens;
             ctx->param->flags |= SB_PARAM_BUFLEN;
             return true;
         }
@@ -281,7 +297,7 @@ bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n)
     size_t at = sig->ret_len_pos;
     for (size_t i = 0; i < n && !any; i++)
         if ((any = params[i].flags & SB_PARAM_BUFLEN))
-            at = params[i].len_pos;
+            at = p->lens[params[i].len - 1][0];
     if (!any)
         return true;
     if (sig->flags & SB_SIG_VARIADIC) {
@@ -297,12 +313,13 @@ bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n)
                  b->name ? b->name : "?");
             return false;
         }
-        int k = param_named(p, params, n, b->len_pos, b->len_len);
+        uint32_t len_pos = p->lens[b->len - 1][0];
+        int k = param_named(p, params, n, len_pos, p->lens[b->len - 1][1]);
         if (k < 0)
             return false;
         sb_param *L = &params[k];
-        if (!integer_type(L->type) || (L->flags & ~SB_PARAM_LENGTH) || L->def.kind) {
-            fail(p, b->len_pos, "[[len(%s)]]: '%s' must be a plain integer parameter (no default, no annotation)",
+        if (!integer_type(L->type) || (L->flags & ~SB_PARAM_LENGTH) || L->def) {
+            fail(p, len_pos, "[[len(%s)]]: '%s' must be a plain integer parameter (no default, no annotation)",
                  L->name, L->name);
             return false;
         }

@@ -134,7 +134,11 @@ sb_sig *sb__sig_compact(sb_sig *sig)
     for (uint16_t i = 0; i < s->nparams; i++) {
         R(s->params[i].name);
         R(s->params[i].type.named);
-        R(s->params[i].def.s);
+        R(s->params[i].def);
+        if (s->params[i].def) { /* the default's record moved with the block it is in */
+            sb_default *dv = (sb_default *)(uintptr_t)s->params[i].def;
+            R(dv->lit.s);
+        }
     }
 #undef R
     /* The arena's own sb_named records (function pointer types) point only

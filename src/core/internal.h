@@ -419,14 +419,20 @@ enum {
     SB_PARAM_EXTRA = 1u << 7     /* an argument for '...' in the plan of one variadic call (sb__plan_variadic) */
 };
 
-typedef struct sb_param {  /* fields ordered to leave no padding: a plan keeps one per C parameter */
+/* A parameter's default value (sb_param.def), and its text as written (def_pos, def_len: a span of
+ * the text that was parsed). The literal comes first: &d->lit is what a plan's Python parameter keeps. */
+typedef struct sb_default {
+    sb_literal lit;
+    uint32_t def_pos, def_len;
+} sb_default;
+
+typedef struct sb_param {  /* 40 bytes, no padding: a plan keeps one per C parameter */
     const char *name;     /* NULL when the parameter is unnamed */
     sb_type type;
-    sb_literal def;       /* default value, kind SB_LIT_NONE when there is none */
+    const sb_default *def; /* default value, or NULL when there is none (rare: kept out of line) */
     uint32_t col;         /* column where the parameter starts */
-    uint32_t def_pos, def_len; /* the default's text, as written */
-    uint32_t len_pos, len_len; /* [[len(name)]]: name's span in the text (while parsing) */
-    uint16_t len;         /* SB_PARAM_BUFLEN / SB_PARAM_LENGTH: the other parameter's index + 1 */
+    uint16_t len;         /* SB_PARAM_BUFLEN / SB_PARAM_LENGTH: the other parameter's index + 1 (while parsing,
+                             SB_PARAM_BUFLEN: 1 + the index of its [[len(name)]] name's span in the parser's list) */
     uint8_t flags;        /* SB_PARAM_* */
 } sb_param;
 

@@ -388,7 +388,7 @@ static bool plan_out_param(sb_plan *pl, const sb_param *prm, const char *pn, sb_
         return false;
     }
     pl->nout++;
-    if ((prm->flags & SB_PARAM_OUT) && prm->def.kind) {
+    if ((prm->flags & SB_PARAM_OUT) && prm->def) {
         sb__error_set(err, prm->col, "[[out]] parameter '%s' cannot have a default", pn);
         return false;
     }
@@ -460,16 +460,16 @@ static bool plan_params(sb_plan *pl, int *last_unnamed, sb_error *err)
         pp->name = prm->name; /* unnamed ones are named "argN" below */
         if (!prm->name)
             *last_unnamed = (int)k;
-        if (prm->def.kind) {
+        if (prm->def) {
             sb_type vt = prm->type;
             if (prm->flags & SB_PARAM_INOUT)
                 vt.ptr--;
             sb_error e2;
-            if (sb__literal_check(&prm->def, vt, &e2) < 0) {
-                sb__error_set(err, prm->def_pos, "parameter '%s': %s", pn, e2.msg);
+            if (sb__literal_check(&prm->def->lit, vt, &e2) < 0) {
+                sb__error_set(err, prm->def->def_pos, "parameter '%s': %s", pn, e2.msg);
                 return false;
             }
-            pp->def = &prm->def;
+            pp->def = &prm->def->lit;
         }
     }
     return true;
@@ -861,14 +861,17 @@ static sb_plan *plan_pack(sb_plan *pl)
     size_t n = sig->nparams, n1 = n ? n : 1;
     size_t at_slots = sizeof(sb_plan), at_py = at_slots + n1 * sizeof(sb_slot),
            at_types = at_py + n1 * sizeof(sb_pyparam), at_sig = at_types + n1 * sizeof(ffi_type *),
-           at_params = at_sig + sizeof(sb_sig), at_str = at_params + n * sizeof(sb_param);
+           at_params = at_sig + sizeof(sb_sig), at_defs = at_params + n * sizeof(sb_param), ndefs = 0;
+    for (size_t i = 0; i < n; i++)
+        ndefs += sig->params[i].def != NULL;
+    size_t at_str = at_defs + ndefs * sizeof(sb_default);
     size_t ntext = strlen(sig->text), ndoc = strlen(pl->doc) + 1;
     if (ndoc < ntext + 1 || strcmp(pl->doc + ndoc - 1 - ntext, sig->text) != 0)
         return pl; /* (never: the doc ends with the text) */
     size_t str = PACK_LEN(sig->name) + PACK_LEN(sig->symbol) + PACK_LEN(sig->free_fn) +
                  PACK_LEN(sig->contract.msg_fn) + lit_bytes(&sig->contract.value) + PACK_LEN(pl->text_signature) + ndoc;
     for (size_t i = 0; i < n; i++)
-        str += PACK_LEN(sig->params[i].name) + lit_bytes(&sig->params[i].def);
+        str += PACK_LEN(sig->params[i].name) + (sig->params[i].def ? lit_bytes(&sig->params[i].def->lit) : 0);
     for (uint16_t k = 0; k < pl->npy; k++)
         if (pl->py[k].name != sig->params[pl->py[k].slot].name)
             str += strlen(pl->py[k].name) + 1; /* "argN", "from_" */
@@ -886,6 +889,7 @@ static sb_plan *plan_pack(sb_plan *pl)
     s->params = n ? (sb_param *)(void *)((char *)q + at_params) : NULL;
     if (n)
         memcpy(s->params, sig->params, n * sizeof(sb_param));
+    sb_default *defs = (sb_default *)(void *)((char *)q + at_defs);
     char *w = (char *)q + at_str;
     s->name = pack_str(&w, sig->name, PACK_LEN(sig->name));
     s->symbol = pack_str(&w, sig->symbol, PACK_LEN(sig->symbol));
@@ -894,14 +898,18 @@ static sb_plan *plan_pack(sb_plan *pl)
     s->contract.value.s = pack_str(&w, sig->contract.value.s, lit_bytes(&sig->contract.value));
     for (size_t i = 0; i < n; i++) {
         s->params[i].name = pack_str(&w, sig->params[i].name, PACK_LEN(sig->params[i].name));
-        s->params[i].def.s = pack_str(&w, sig->params[i].def.s, lit_bytes(&sig->params[i].def));
+        if (sig->params[i].def) {
+            *defs = *sig->params[i].def;
+            defs->lit.s = pack_str(&w, defs->lit.s, lit_bytes(&defs->lit));
+            s->params[i].def = defs++;
+        }
     }
     for (uint16_t k = 0; k < q->npy; k++) {
         sb_pyparam *pp = &q->py[k];
         const sb_param *from = &sig->params[pp->slot];
         pp->name = pp->name == from->name ? s->params[pp->slot].name : pack_str(&w, pp->name, strlen(pp->name) + 1);
         if (pp->def)
-            pp->def = &s->params[pp->slot].def;
+            pp->def = &s->params[pp->slot].def->lit;
     }
     q->text_signature = (char *)pack_str(&w, pl->text_signature, PACK_LEN(pl->text_signature));
     q->doc = (char *)pack_str(&w, pl->doc, ndoc);

@@ -495,7 +495,7 @@ static void test_defaults_point_into_the_signature(void **state)
     (void)state;
     sb_plan *p = PLAN("int f(int a, int b = 7)");
     assert_null(p->py[0].def);
-    assert_ptr_equal(p->py[1].def, &p->sig->params[1].def);
+    assert_ptr_equal(p->py[1].def, &p->sig->params[1].def->lit);
     assert_int_equal(p->py[1].def->mag, 7);
     sb__plan_free(p);
 }
