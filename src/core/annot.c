@@ -212,7 +212,7 @@ static bool parse_annotation_item(parser *p, annot_ctx *ctx)
             fail(p, at, "the result already has [[len]]");
             return false;
         }
-        if (!len_name(p, &sig->ret_len_pos, &sig->ret_len_len, has_args))
+        if (!len_name(p, &p->ret_len_pos, &p->ret_len_len, has_args))
             return false;
         sig->flags |= SB_SIG_RETLEN;
         return true;
@@ -294,7 +294,7 @@ static bool integer_type(sb_type t)
 bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n)
 {
     bool any = sig->flags & SB_SIG_RETLEN;
-    size_t at = sig->ret_len_pos;
+    size_t at = p->ret_len_pos;
     for (size_t i = 0; i < n && !any; i++)
         if ((any = params[i].flags & SB_PARAM_BUFLEN))
             at = p->lens[params[i].len - 1][0];
@@ -331,10 +331,10 @@ bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n)
     }
     if (sig->flags & SB_SIG_RETLEN) {
         if (!buffer_item(sig->ret)) {
-            fail(p, sig->ret_len_pos, "[[len]] after the function is for a pointer result (T *f(...) [[len(n)]])");
+            fail(p, p->ret_len_pos, "[[len]] after the function is for a pointer result (T *f(...) [[len(n)]])");
             return false;
         }
-        int k = param_named(p, params, n, sig->ret_len_pos, sig->ret_len_len);
+        int k = param_named(p, params, n, p->ret_len_pos, p->ret_len_len);
         if (k < 0)
             return false;
         sb_param *L = &params[k];
@@ -342,7 +342,7 @@ bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n)
         if (L->flags & SB_PARAM_OUT)
             lt.ptr--;
         if (!integer_type(lt) || (L->flags & (SB_PARAM_INOUT | SB_PARAM_VARARGS | SB_PARAM_VARKW))) {
-            fail(p, sig->ret_len_pos, "[[len(%s)]]: '%s' must be an integer parameter or an [[out]] pointer to one",
+            fail(p, p->ret_len_pos, "[[len(%s)]]: '%s' must be an integer parameter or an [[out]] pointer to one",
                  L->name, L->name);
             return false;
         }

@@ -473,7 +473,6 @@ typedef struct sb_sig {
     uint16_t ret_len;      /* SB_SIG_RETLEN: index + 1 of the parameter holding the result's item count
                               (an integer, or an [[out]] pointer to one) */
     uint32_t flags;        /* SB_SIG_* */
-    uint32_t ret_len_pos, ret_len_len; /* ret_len's parameter name: its span in the text (while parsing) */
     const char *free_fn;   /* [[free(fn)]]; NULL = free() */
     sb_contract contract;
     const char *text;      /* the normalized prototype, e.g. "double cos(double x)" */
@@ -755,6 +754,8 @@ typedef struct sb_plan {
     int16_t varkw_slot;          /* C argument receiving **kwargs (a dict), or -1 */
     uint16_t ncells;             /* storage cells a call needs */
     uint8_t fast;                /* sb_fast */
+    uint8_t ret_conv;            /* sb_conv of the result */
+    uint8_t ret_size;            /* its size in bytes */
     sb_regcall_fn regcall;       /* SB_FAST_REGS: the register stub that fits the arguments */
     uint8_t nstack;              /* SB_FAST_REGS: stack argument words, in cells[SB_REG_CELLS..] */
     uint8_t ret_eb;              /* SB_FAST_REGS, a struct result: eightbytes in rax/rdx/xmm0/xmm1 (0: in memory) */
@@ -768,8 +769,6 @@ typedef struct sb_plan {
                                     sb__plan_new packs it when its signature has no function types of its own) */
     uint32_t struct_bytes;       /* storage a call needs for them (the result's last, at ret_soff) */
     uint32_t ret_soff;
-    uint8_t ret_conv;            /* sb_conv of the result */
-    uint8_t ret_size;            /* its size in bytes */
     sb_slot *slots;              /* nargs (slots, py and atypes: in the plan's own block) */
     sb_pyparam *py;              /* npy */
     ffi_cif cif;

@@ -62,6 +62,7 @@ typedef struct parser {
     size_t nprev;
     uint32_t (*lens)[2];   /* the [[len(name)]] names of parameters: their spans (pos, len), in the arena */
     uint16_t nlens, caplens;
+    uint32_t ret_len_pos, ret_len_len; /* [[len(name)]] after the function: name's span */
 } parser;
 
 #define PARSER_INIT(text_, len_, arena_, err_, scope_, depth_)                                                   \
