@@ -128,7 +128,8 @@ sb_sig *sb__sig_compact(sb_sig *sig)
     R(s->ret.named);
     R(s->free_fn);
     R(s->contract.msg_fn);
-    R(s->contract.value.s);
+    if (s->contract.value.kind == SB_LIT_STRING)
+        R(s->contract.value.s);
     R(s->text);
     R(s->params);
     for (uint16_t i = 0; i < s->nparams; i++) {
@@ -137,7 +138,8 @@ sb_sig *sb__sig_compact(sb_sig *sig)
         R(s->params[i].def);
         if (s->params[i].def) { /* the default's record moved with the block it is in */
             sb_default *dv = (sb_default *)(uintptr_t)s->params[i].def;
-            R(dv->lit.s);
+            if (dv->lit.kind == SB_LIT_STRING)
+                R(dv->lit.s);
         }
     }
 #undef R

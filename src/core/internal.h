@@ -397,14 +397,22 @@ typedef enum sb_lit_kind {
     SB_LIT_BOOL        /* true/false: mag is 0 or 1 */
 } sb_lit_kind;
 
-typedef struct sb_literal {
+typedef struct sb_literal { /* 16 bytes: one value, by kind (a plan keeps one per default and contract) */
     uint8_t kind;      /* sb_lit_kind */
-    bool neg;
+    bool neg;          /* SB_LIT_INT: negative (never for 0) */
     uint32_t len;      /* SB_LIT_STRING: s's length (a signature's text is shorter than 4 GiB) */
-    uint64_t mag;
-    double d;
-    const char *s;
+    union {
+        uint64_t mag;  /* SB_LIT_INT: the magnitude; SB_LIT_BOOL: 0 or 1 */
+        double d;      /* SB_LIT_FLOAT (an integer's value as a double: sb__literal_double) */
+        const char *s; /* SB_LIT_STRING */
+    };
 } sb_literal;
+
+/* The value of an SB_LIT_INT, SB_LIT_BOOL or SB_LIT_FLOAT literal as a double (a `double x = 3` default). */
+static inline double sb__literal_double(const sb_literal *l)
+{
+    return l->kind == SB_LIT_FLOAT ? l->d : l->neg ? -(double)l->mag : (double)l->mag;
+}
 
 enum {
     SB_PARAM_OUT = 1u << 0,      /* [[out]]: storage made by the call, value returned */

@@ -81,7 +81,8 @@ int sb__literal_check(const sb_literal *lit, sb_type t, sb_error *err)
     case SB_CV_FLOAT:
     case SB_CV_DOUBLE:
         if (lit->kind == SB_LIT_INT || lit->kind == SB_LIT_FLOAT) {
-            if (t.kind == SB_K_FLOAT && isfinite(lit->d) && fabs(lit->d) > FLT_MAX) {
+            double v = sb__literal_double(lit);
+            if (t.kind == SB_K_FLOAT && isfinite(v) && fabs(v) > FLT_MAX) {
                 sb__error_set(err, (size_t)-1, "default %s does not fit float", lv);
                 return -1;
             }
@@ -845,7 +846,7 @@ static const char *pack_str(char **w, const char *s, size_t n)
 #define PACK_LEN(s) ((s) ? strlen(s) + 1 : 0)
 static size_t lit_bytes(const sb_literal *l)
 {
-    return !l->s ? 0 : l->kind == SB_LIT_STRING ? (size_t)l->len + 1 : strlen(l->s) + 1;
+    return l->kind == SB_LIT_STRING && l->s ? (size_t)l->len + 1 : 0;
 }
 
 /* The finished plan in one exact block: the plan, its slots, Python parameters and libffi types, the
@@ -895,12 +896,14 @@ static sb_plan *plan_pack(sb_plan *pl)
     s->symbol = pack_str(&w, sig->symbol, PACK_LEN(sig->symbol));
     s->free_fn = pack_str(&w, sig->free_fn, PACK_LEN(sig->free_fn));
     s->contract.msg_fn = pack_str(&w, sig->contract.msg_fn, PACK_LEN(sig->contract.msg_fn));
-    s->contract.value.s = pack_str(&w, sig->contract.value.s, lit_bytes(&sig->contract.value));
+    if (sig->contract.value.kind == SB_LIT_STRING) /* (never: a contract compares with an integer or NULL) */
+        s->contract.value.s = pack_str(&w, sig->contract.value.s, lit_bytes(&sig->contract.value));
     for (size_t i = 0; i < n; i++) {
         s->params[i].name = pack_str(&w, sig->params[i].name, PACK_LEN(sig->params[i].name));
         if (sig->params[i].def) {
             *defs = *sig->params[i].def;
-            defs->lit.s = pack_str(&w, defs->lit.s, lit_bytes(&defs->lit));
+            if (defs->lit.kind == SB_LIT_STRING)
+                defs->lit.s = pack_str(&w, defs->lit.s, lit_bytes(&defs->lit));
             s->params[i].def = defs++;
         }
     }

@@ -732,7 +732,7 @@ static void test_sixty_four_arguments(void **state)
 
 static sb_literal lit_int(bool neg, uint64_t mag)
 {
-    sb_literal l = {.kind = SB_LIT_INT, .neg = neg, .mag = mag, .d = neg ? -(double)mag : (double)mag};
+    sb_literal l = {.kind = SB_LIT_INT, .neg = neg, .mag = mag};
     return l;
 }
 static sb_literal lit_float(double d)
@@ -742,8 +742,11 @@ static sb_literal lit_float(double d)
 }
 static sb_literal lit_of(uint8_t kind, uint64_t mag)
 {
-    sb_literal l = {.kind = (uint8_t)kind, .mag = mag, .s = kind == SB_LIT_STRING ? "s" : NULL,
-                    .len = kind == SB_LIT_STRING ? 1u : 0u};
+    sb_literal l = {.kind = (uint8_t)kind, .len = kind == SB_LIT_STRING ? 1u : 0u};
+    if (kind == SB_LIT_STRING)
+        l.s = "s";
+    else
+        l.mag = mag;
     return l;
 }
 

@@ -348,7 +348,7 @@ static void test_decimal_default(void **state)
     assert_int_equal(l.kind, SB_LIT_INT);
     assert_false(l.neg);
     assert_int_equal(l.mag, 42);
-    assert_true(l.d == 42.0);
+    assert_true(sb__literal_double(&l) == 42.0);
     assert_int_equal(s->params[0].def->def_pos, 14);
     assert_int_equal(s->params[0].def->def_len, 2);
     sb__sig_free(s);
@@ -399,7 +399,7 @@ static void test_negative_default(void **state)
     assert_int_equal(l.kind, SB_LIT_INT);
     assert_true(l.neg);
     assert_int_equal(l.mag, 5);
-    assert_true(l.d == -5.0);
+    assert_true(sb__literal_double(&l) == -5.0);
     sb__sig_free(s);
     l = first_default_at("int f(int a = -0)", &s, __LINE__);
     assert_false(l.neg); /* -0 is 0 */
@@ -445,7 +445,7 @@ static void test_float_defaults(void **state)
     assert_true(s->params[3].def->lit.d == 0.25);
     assert_true(s->params[4].def->lit.d == 0.25);
     assert_int_equal(s->params[5].def->lit.kind, SB_LIT_INT); /* an integer; plan accepts it for double */
-    assert_true(s->params[5].def->lit.d == 3.0);
+    assert_true(sb__literal_double(&s->params[5].def->lit) == 3.0);
     sb__sig_free(s);
 }
 
