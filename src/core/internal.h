@@ -777,14 +777,12 @@ typedef struct sb_plan {
                                     sb__plan_new packs it when its signature has no function types of its own) */
     uint32_t struct_bytes;       /* storage a call needs for them (the result's last, at ret_soff) */
     uint32_t ret_soff;
-    sb_slot *slots;              /* nargs (slots, py and atypes: in the plan's own block) */
+    sb_slot *slots;              /* nargs (slots, py, the libffi types and made names: in the plan's own block) */
     sb_pyparam *py;              /* npy */
-    ffi_cif cif;
-    ffi_type **atypes;           /* nargs */
+    ffi_cif cif;                 /* cif.arg_types: the nargs libffi types */
     char *text_signature;        /* "(x, y=1, /)" style, for __text_signature__ */
     char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)": in text_signature's block
                                     (packed: sig->text is the doc's tail) */
-    char *names_block;           /* storage of the "argN" names (NULL when packed) */
 } sb_plan;
 
 /* Builds a plan; the plan takes ownership of sig (also on failure, it is freed).

@@ -115,8 +115,7 @@ void sb__plan_free(sb_plan *plan)
         return;
     }
     sb__sig_free(plan->sig);
-    free(plan->text_signature); /* the doc shares its block; slots, py and atypes live in the plan's */
-    free(plan->names_block);
+    free(plan->text_signature); /* the doc shares its block; slots, py, types and names live in the plan's */
     free(plan);
 }
 
@@ -419,7 +418,7 @@ static bool plan_params(sb_plan *pl, int *last_unnamed, sb_error *err)
             s->kind = prm->type.kind;
             s->conv = SB_CV_PYOBJ;
             s->py = -1;
-            pl->atypes[i] = sb__type_ffi(prm->type);
+            pl->cif.arg_types[i] = sb__type_ffi(prm->type);
             if (prm->flags & SB_PARAM_VARARGS)
                 pl->varargs_slot = (int16_t)i;
             else
@@ -432,7 +431,7 @@ static bool plan_params(sb_plan *pl, int *last_unnamed, sb_error *err)
         s->type = prm->type;
         s->flags = prm->flags;
         s->kind = prm->type.kind;
-        pl->atypes[i] = sb__type_ffi(prm->type);
+        pl->cif.arg_types[i] = sb__type_ffi(prm->type);
         if (prm->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) {
             if (!plan_out_param(pl, prm, pn, s, err))
                 return false;
@@ -479,22 +478,26 @@ static bool plan_params(sb_plan *pl, int *last_unnamed, sb_error *err)
 /* Python names: "argN" (N = C position) for unnamed parameters, and a
  * trailing '_' for C names that are Python keywords ("from" -> "from_",
  * the PEP 8 spelling), so keywords and __text_signature__ work. One block. */
-static bool python_names(sb_plan *pl, sb_error *err)
+/* The room the names made for a signature's parameters take at most (python_names). */
+static size_t made_names_bytes(const sb_sig *sig)
+{
+    size_t need = 0;
+    for (uint16_t i = 0; i < sig->nparams; i++)
+        if (!sig->params[i].name)
+            need += 8;
+        else if (is_python_keyword(sig->params[i].name))
+            need += strlen(sig->params[i].name) + 2;
+    return need;
+}
+
+/* names: made_names_bytes(sig) bytes in the plan's block. */
+static bool python_names(sb_plan *pl, char *names, sb_error *err)
 {
     const sb_sig *sig = pl->sig;
-    size_t need = 0;
+    bool need = false;
     for (uint16_t k = 0; k < pl->npy; k++)
-        if (!pl->py[k].name)
-            need += 8;
-        else if (is_python_keyword(pl->py[k].name))
-            need += strlen(pl->py[k].name) + 2;
+        need |= !pl->py[k].name || is_python_keyword(pl->py[k].name);
     if (need) {
-        char *names = malloc(need);
-        if (!names) {
-            sb__error_set(err, (size_t)-1, "out of memory");
-            return false;
-        }
-        pl->names_block = names; /* freed with the plan, also on failure */
         char *w = names;
         for (uint16_t k = 0; k < pl->npy; k++) {
             if (pl->py[k].name) {
@@ -748,8 +751,8 @@ static bool plan_cif(sb_plan *pl, sb_error *err)
     while (nfixed && (sig->params[nfixed - 1].flags & SB_PARAM_EXTRA))
         nfixed--;
     ffi_status st = (sig->flags & SB_SIG_VARIADIC)
-                        ? ffi_prep_cif_var(&pl->cif, FFI_DEFAULT_ABI, nfixed, n, sb__type_ffi(sig->ret), pl->atypes)
-                        : ffi_prep_cif(&pl->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(sig->ret), pl->atypes);
+                        ? ffi_prep_cif_var(&pl->cif, FFI_DEFAULT_ABI, nfixed, n, sb__type_ffi(sig->ret), pl->cif.arg_types)
+                        : ffi_prep_cif(&pl->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(sig->ret), pl->cif.arg_types);
     if (st != FFI_OK) {
         sb__error_set(err, (size_t)-1, "libffi cannot prepare a call of this signature (status %d)", (int)st);
         return false;
@@ -879,11 +882,10 @@ static sb_plan *plan_pack(sb_plan *pl)
     sb_plan *q = malloc(at_str + str);
     if (!q)
         return pl;
-    memcpy(q, pl, at_sig); /* the plan, slots, py and atypes: one block already, in this order */
+    memcpy(q, pl, at_sig); /* the plan, slots, py and libffi types: one block already, in this order */
     q->slots = (sb_slot *)(void *)((char *)q + at_slots);
     q->py = (sb_pyparam *)(void *)((char *)q + at_py);
-    q->atypes = (ffi_type **)(void *)((char *)q + at_types);
-    q->cif.arg_types = q->atypes;
+    q->cif.arg_types = (ffi_type **)(void *)((char *)q + at_types);
     sb_sig *s = (sb_sig *)(void *)((char *)q + at_sig);
     *s = *sig;
     s->arena = NULL;
@@ -917,7 +919,6 @@ static sb_plan *plan_pack(sb_plan *pl)
     q->text_signature = (char *)pack_str(&w, pl->text_signature, PACK_LEN(pl->text_signature));
     q->doc = (char *)pack_str(&w, pl->doc, ndoc);
     s->text = q->doc + ndoc - 1 - ntext;
-    q->names_block = NULL;
     q->sig = s;
     q->packed = true;
     sb__plan_free(pl); /* the parser's arena, the texts' and names' blocks */
@@ -931,11 +932,11 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         sb__error_set(err, (size_t)-1, "no signature");
         return NULL;
     }
-    /* One block: the plan, then its slots, Python parameters and libffi types. */
+    /* One block: the plan, then its slots, Python parameters, libffi types and the names it makes. */
     size_t n1 = sig->nparams ? sig->nparams : 1;
     size_t at_slots = sizeof(sb_plan), at_py = at_slots + n1 * sizeof(sb_slot),
-           at_types = at_py + n1 * sizeof(sb_pyparam);
-    sb_plan *pl = calloc(1, at_types + n1 * sizeof(ffi_type *));
+           at_types = at_py + n1 * sizeof(sb_pyparam), at_names = at_types + n1 * sizeof(ffi_type *);
+    sb_plan *pl = calloc(1, at_names + made_names_bytes(sig));
     if (!pl) {
         sb__sig_free(sig);
         sb__error_set(err, (size_t)-1, "out of memory");
@@ -949,10 +950,10 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
     pl->nargs = n;
     pl->slots = (sb_slot *)(void *)((char *)pl + at_slots);
     pl->py = (sb_pyparam *)(void *)((char *)pl + at_py);
-    pl->atypes = (ffi_type **)(void *)((char *)pl + at_types);
+    pl->cif.arg_types = (ffi_type **)(void *)((char *)pl + at_types); /* filled by plan_params */
     int last_unnamed;
     if (!check_sig(sig, err) || !plan_result(pl, err) || !plan_params(pl, &last_unnamed, err) ||
-        !python_names(pl, err) || !py_boundaries(pl, last_unnamed, err))
+        !python_names(pl, (char *)pl + at_names, err) || !py_boundaries(pl, last_unnamed, err))
         goto fail;
     plan_cells(pl);
     plan_structs(pl);

@@ -122,7 +122,7 @@ static void test_double_of_double_uses_registers(void **state)
         assert_int_equal(p->slots[0].store, SB_REG_INT); /* xmm0's cell */
         assert_int_equal(p->ncells, SB_REG_CELLS);
     }
-    assert_ptr_equal(p->atypes[0], &ffi_type_double);
+    assert_ptr_equal(p->cif.arg_types[0], &ffi_type_double);
     assert_int_equal(p->cif.nargs, 1);
     assert_ptr_equal(p->cif.rtype, &ffi_type_double);
     check_cells(p);
@@ -272,7 +272,7 @@ static void test_slot_converters_follow_the_type(void **state)
         }
         assert_int_equal(p->slots[i].kind, p->sig->params[i].type.kind);
         assert_int_equal(p->slots[i].type.ptr, p->sig->params[i].type.ptr);
-        assert_ptr_equal(p->atypes[i], sb__type_ffi(p->sig->params[i].type));
+        assert_ptr_equal(p->cif.arg_types[i], sb__type_ffi(p->sig->params[i].type));
     }
     assert_int_equal(p->ret_conv, SB_CV_VOID);
     sb__plan_free(p);
@@ -310,7 +310,7 @@ static void test_out_parameter_is_not_a_python_parameter(void **state)
     assert_int_equal(p->slots[1].kind, SB_K_INT);
     assert_int_equal(p->slots[1].type.ptr, 1);
     assert_int_equal(p->slots[1].flags, SB_PARAM_OUT);
-    assert_ptr_equal(p->atypes[1], &ffi_type_pointer);
+    assert_ptr_equal(p->cif.arg_types[1], &ffi_type_pointer);
     assert_string_equal(p->text_signature, "(x)");
     if (SB_HAVE_CALLREGS) {
         assert_int_equal(p->fast, SB_FAST_REGS);
