@@ -780,15 +780,18 @@ typedef struct sb_plan {
     sb_slot *slots;              /* nargs (slots, py, the libffi types and made names: in the plan's own block) */
     sb_pyparam *py;              /* npy */
     ffi_cif cif;                 /* cif.arg_types: the nargs libffi types */
-    char *text_signature;        /* "(x, y=1, /)" style, for __text_signature__ */
-    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)": in text_signature's block
-                                    (packed: sig->text is the doc's tail) */
+    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)": the name, the text signature
+                                    (sb__plan_text_signature), then the prototype (packed: sig->text is the
+                                    doc's tail; else a malloc'd block of its own) */
 } sb_plan;
 
 /* Builds a plan; the plan takes ownership of sig (also on failure, it is freed).
  * Returns NULL with *err filled (e.g. unsupported feature, default out of range). */
 SB_INTERNAL sb_plan *sb__plan_new(sb_sig *sig, sb_error *err);
 SB_INTERNAL void sb__plan_free(sb_plan *plan);
+/* The plan's text signature for __text_signature__, "(x, y=1, /)", inside its doc (not NUL-terminated):
+ * its first byte, and *len its length. */
+SB_INTERNAL const char *sb__plan_text_signature(const sb_plan *plan, size_t *len);
 
 /* The plan of one call of a variadic function with extra arguments of these
  * (already promoted) types: base's fixed part plus the extras, its cif made by

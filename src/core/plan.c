@@ -115,7 +115,7 @@ void sb__plan_free(sb_plan *plan)
         return;
     }
     sb__sig_free(plan->sig);
-    free(plan->text_signature); /* the doc shares its block; slots, py, types and names live in the plan's */
+    free(plan->doc); /* slots, py, types and names live in the plan's block */
     free(plan);
 }
 
@@ -816,24 +816,30 @@ static bool plan_texts(sb_plan *pl, sb_error *err)
         sb__error_set(err, (size_t)-1, "out of memory");
         return false;
     }
-    /* One exact block: the text signature, then the doc (what a bound function keeps). */
+    /* One exact block: the doc, whose text signature is __text_signature__ (what a bound function keeps). */
     size_t nts = ts.n, nname = strlen(sig->name), ntext = strlen(sig->text);
-    char *b = malloc(nts + 1 + nname + nts + 5 + ntext + 1);
-    if (!b) {
+    char *d = malloc(nname + nts + 5 + ntext + 1);
+    if (!d) {
         free(ts.b);
         sb__error_set(err, (size_t)-1, "out of memory");
         return false;
     }
-    memcpy(b, ts.b, nts + 1);
-    free(ts.b);
-    char *d = b + nts + 1;
     memcpy(d, sig->name, nname);
-    memcpy(d + nname, b, nts);
+    memcpy(d + nname, ts.b, nts);
+    free(ts.b);
     memcpy(d + nname + nts, "\n--\n\n", 5);
     memcpy(d + nname + nts + 5, sig->text, ntext + 1);
-    pl->text_signature = b;
     pl->doc = d;
     return true;
+}
+
+const char *sb__plan_text_signature(const sb_plan *pl, size_t *len)
+{
+    /* The doc is "name(...)\n--\n\n...": a default's control characters are escaped in the text signature, so
+     * its first "\n--\n\n" ends it (as CPython finds it). */
+    const char *ts = pl->doc + strlen(pl->sig->name), *end = strstr(ts, "\n--\n\n");
+    *len = end ? (size_t)(end - ts) : strlen(ts);
+    return ts;
 }
 
 /* Copies the NUL-terminated string s (n bytes with its NUL) to *w and moves *w on; NULL stays NULL. */
@@ -873,7 +879,7 @@ static sb_plan *plan_pack(sb_plan *pl)
     if (ndoc < ntext + 1 || strcmp(pl->doc + ndoc - 1 - ntext, sig->text) != 0)
         return pl; /* (never: the doc ends with the text) */
     size_t str = PACK_LEN(sig->name) + PACK_LEN(sig->symbol) + PACK_LEN(sig->free_fn) +
-                 PACK_LEN(sig->contract.msg_fn) + lit_bytes(&sig->contract.value) + PACK_LEN(pl->text_signature) + ndoc;
+                 PACK_LEN(sig->contract.msg_fn) + lit_bytes(&sig->contract.value) + ndoc;
     for (size_t i = 0; i < n; i++)
         str += PACK_LEN(sig->params[i].name) + (sig->params[i].def ? lit_bytes(&sig->params[i].def->lit) : 0);
     for (uint16_t k = 0; k < pl->npy; k++)
@@ -916,7 +922,6 @@ static sb_plan *plan_pack(sb_plan *pl)
         if (pp->def)
             pp->def = &s->params[pp->slot].def->lit;
     }
-    q->text_signature = (char *)pack_str(&w, pl->text_signature, PACK_LEN(pl->text_signature));
     q->doc = (char *)pack_str(&w, pl->doc, ndoc);
     s->text = q->doc + ndoc - 1 - ntext;
     q->sig = s;
