@@ -1016,9 +1016,95 @@ static void test_method_plan_binds_self_positionally(void **state)
     assert_non_null(strstr(e.msg, "[[free]] cannot apply to a Rect * result"));
 }
 
+/* ------------------------------------------------------------------ */
+/* Fixed costs: what a plan keeps per bound function                   */
+
+/* The records a plan keeps per parameter and per function stay this small (issue 15: at most
+ * 1 KB of heap per bound function in all); a field added to one of them has to fit. */
+static void test_plan_records_stay_small(void **state)
+{
+    (void)state;
+    assert_true(sizeof(sb_literal) <= 16);
+    assert_true(sizeof(sb_default) <= 24);
+    assert_true(sizeof(sb_param) <= 40);
+    assert_true(sizeof(sb_slot) <= 48);
+    assert_true(sizeof(sb_pyparam) <= 24);
+    assert_true(sizeof(sb_contract) <= 32);
+    assert_true(sizeof(sb_sig) <= 112);
+    assert_true(sizeof(sb_plan) <= 112);
+}
+
+static bool inside(const void *p, const void *lo, const void *hi)
+{
+    return (const char *)p >= (const char *)lo && (const char *)p < (const char *)hi;
+}
+
+/* A finished plan is one block: its signature, parameters, defaults, the names it made and its doc
+ * (the doc last, the signature's text its tail); the parser's arena is gone. */
+static void test_a_plan_is_one_block_with_its_signature(void **state)
+{
+    (void)state;
+    sb_plan *p = PLAN("int64_t f(int, double from, int b = -3, const char *s = \"x\\0y\", double d = 2) "
+                      "[[errno(-1)]]");
+    assert_true(p->packed);
+    assert_null(p->sig->arena);
+    const char *end = p->doc + strlen(p->doc) + 1;
+    assert_true(inside(p->sig, p, end));
+    assert_true(inside(p->sig->params, p, end));
+    assert_true(inside(p->sig->name, p, end));
+    assert_true(inside(p->cif.arg_types, p, end));
+    assert_ptr_equal(p->sig->text, end - 1 - strlen(p->sig->text));
+    assert_string_equal(p->sig->text, "int64_t f(int, double from, int b = -3, const char *s = \"x\\0y\", double d = 2) "
+                                      "[[errno(-1)]]");
+    assert_string_equal(p->sig->name, "f");
+    assert_int_equal(p->npy, 5);
+    assert_string_equal(p->py[0].name, "arg0");
+    assert_string_equal(p->py[1].name, "from_");
+    for (uint16_t k = 0; k < p->npy; k++) {
+        assert_true(inside(p->py[k].name, p, end));
+        if (p->py[k].def) {
+            assert_true(inside(p->py[k].def, p, end));
+            assert_ptr_equal(p->py[k].def, &p->sig->params[p->py[k].slot].def->lit);
+        }
+    }
+    assert_null(p->py[0].def);
+    assert_null(p->py[1].def);
+    assert_int_equal(p->py[2].def->kind, SB_LIT_INT);
+    assert_true(p->py[2].def->neg);
+    assert_int_equal(p->py[2].def->mag, 3);
+    assert_int_equal(p->py[3].def->kind, SB_LIT_STRING);
+    assert_int_equal(p->py[3].def->len, 3);
+    assert_memory_equal(p->py[3].def->s, "x\0y", 4); /* the string's bytes and its NUL, copied by length */
+    assert_true(inside(p->py[3].def->s, p, end));
+    assert_true(sb__literal_double(p->py[4].def) == 2.0);
+    assert_int_equal(p->sig->contract.kind, SB_CONTRACT_ERRNO);
+    assert_true(p->sig->contract.value.neg);
+    assert_int_equal(p->sig->contract.value.mag, 1);
+    assert_string_equal(text_sig(p), "(arg0, /, from_, b=-3, s='x\\x00y', d=2)");
+    sb__plan_free(p);
+}
+
+/* A signature with a function type of its own keeps its arena (the type's records live there). */
+static void test_a_plan_with_a_function_type_keeps_its_arena(void **state)
+{
+    (void)state;
+    sb_plan *p = PLAN("int apply(int (*cb)(int v), int x = 4)");
+    assert_false(p->packed);
+    assert_non_null(p->sig->arena);
+    assert_int_equal(p->sig->params[0].type.named->what, SB_NAMED_FUNC);
+    assert_string_equal(p->py[0].name, "cb");
+    assert_int_equal(p->py[1].def->mag, 4);
+    assert_string_equal(text_sig(p), "(cb, x=4)");
+    assert_string_equal(p->sig->text, "int apply(int (*cb)(int v), int x = 4)");
+    sb__plan_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plan_records_stay_small),
+        cmocka_unit_test(test_a_plan_is_one_block_with_its_signature),
+        cmocka_unit_test(test_a_plan_with_a_function_type_keeps_its_arena),
         cmocka_unit_test(test_double_of_double_uses_registers),
         cmocka_unit_test(test_two_int64_use_registers),
         cmocka_unit_test(test_six_ints_and_eight_doubles_use_registers),
