@@ -1498,8 +1498,10 @@ static int bind_entry(sb_function *f, bool binop, bool closure)
     if (!closure)
         return 0;
     void *code = NULL;
-    f->closure = make_closure(fast ? &cif_fast : &cif_varargs, fast ? closure_fast : closure_varargs, f, &code);
-    if (!f->closure) {
+    if (!sb__function_more(f))
+        return -1;
+    f->more->closure = make_closure(fast ? &cif_fast : &cif_varargs, fast ? closure_fast : closure_varargs, f, &code);
+    if (!f->more->closure) {
         PyErr_SetString(PyExc_MemoryError, "sigbind: libffi cannot make a closure");
         return -1;
     }

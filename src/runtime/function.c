@@ -218,9 +218,9 @@ static void function_dealloc(PyObject *self)
     PyMem_Free(f->defaults);
     if (f->own_doc)
         PyMem_Free((void *)(uintptr_t)f->def.ml_doc);
-    PyMem_Free(f->more); /* emptied by function_clear */
-    if (f->closure)
-        ffi_closure_free(f->closure);
+    if (f->more && f->more->closure)
+        ffi_closure_free(f->more->closure);
+    PyMem_Free(f->more); /* its references dropped by function_clear */
     sb__tramp_release(f->tramp);
     sb__plan_free(f->plan);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);

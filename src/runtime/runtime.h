@@ -263,7 +263,6 @@ typedef struct sb_function {
     const char *(*status_msg)(int);/* [[status(..., fn)]] */
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
     sb_cell *defaults;             /* per Python parameter, or NULL when none has a default */
-    void *closure;                 /* a method's ffi_closure (its ml_meth), freed with the object; else NULL */
     struct sb_fnmore *more;        /* what few functions have (sb__function_more), or NULL */
     bool cface;                    /* a C-face module function: may raise; sees sb__current_module */
     bool constructs;               /* a class's __init__ or __setstate__: its first argument may be an instance
@@ -334,11 +333,13 @@ SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan 
  * PyCFunction; classes make method descriptors from it instead). */
 SB_INTERNAL sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
                                            const sb_fnextra *extra);
-/* What few functions have, kept out of the object (144 bytes for every function otherwise). */
+/* What few functions have, kept out of the object (sb_function: 144 bytes). */
 typedef struct sb_fnmore {
     PyObject *keep;                /* a function made for a C address (sb__function_at): what owns its
                                       function type's named types and keeps the code alive; strong, may be NULL */
     struct sb_varcache *varcache;  /* variadic functions: one call plan per list of extra types (variadic.c), or NULL */
+    void *closure;                 /* a method's ffi_closure (its ml_meth) when the trampolines are used up,
+                                      freed with the object; else NULL */
 } sb_fnmore;
 /* f->more, made zeroed when f has none yet; NULL with MemoryError. */
 SB_INTERNAL sb_fnmore *sb__function_more(sb_function *f);
