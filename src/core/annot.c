@@ -60,6 +60,28 @@ static bool len_name(parser *p, uint32_t *pos, uint32_t *len, bool has_args)
     return !p->failed;
 }
 
+/* Keeps a parameter's [[len(name)]] name span (pos, len) in the parser's list, in the arena (at most one
+ * per parameter: the count fits a uint16_t). */
+static bool len_span_keep(parser *p, uint32_t pos, uint32_t len, size_t at)
+{
+    if (p->nlens == p->caplens) {
+        uint16_t cap = p->caplens ? (uint16_t)(2 * p->caplens) : 8;
+        uint32_t(*lens)[2] = sb__arena_alloc(p->a, cap * sizeof *lens);
+        if (!lens) {
+            fail(p, at, "out of memory");
+            return false;
+        }
+        if (p->nlens)
+            memcpy(lens, p->lens, p->nlens * sizeof *lens);
+        p->lens = lens;
+        p->caplens = cap;
+    }
+    p->lens[p->nlens][0] = pos;
+    p->lens[p->nlens][1] = len;
+    p->nlens++;
+    return true;
+}
+
 static bool parse_annotation_item(parser *p, annot_ctx *ctx)
 {
     if (p->t.kind != T_IDENT) {
@@ -111,23 +133,9 @@ static bool parse_annotation_item(parser *p, annot_ctx *ctx)
                 return false;
             }
             uint32_t pos, len;
-            if (!len_name(p, &pos, &len, has_args))
+            if (!len_name(p, &pos, &len, has_args) || !len_span_keep(p, pos, len, at))
                 return false;
-            if (p->nlens == p->caplens) { /* at most one per parameter: fits a uint16_t */
-                uint16_t cap = p->caplens ? (uint16_t)(2 * p->caplens) : 8;
-                uint32_t(*lens)[2] = sb__arena_alloc(p->a, cap * sizeof *lens);
-                if (!lens) {
-                    fail(p, at, "out of memory");
-                    return false;
-                }
-                if (p->nlens)
-                    memcpy(lens, p->lens, p->nlens * sizeof *lens);
-                p->lens = lens;
-                p->caplens = cap;
-            }
-            p->lens[p->nlens][0] = pos;
-            p->lens[p->nlens][1] = len;
-            ctx->param->len = ++p->nlens;
+            ctx->param->len = p->nlens; /* its span's index + 1, until sb__resolve_lengths */
             ctx->param->flags |= SB_PARAM_BUFLEN;
             return true;
         }
