@@ -507,23 +507,23 @@ PyTypeObject *sb__class_find(void *records, sb_state *st, const char *name, bool
     return NULL;
 }
 
-/* "(w, h=1)" from the constructor's "($self, /, w, h=1)". */
-static char *ctor_doc(const char *name, const char *ts, const char *doc)
+/* "(w, h=1)" from the constructor's "($self, /, w, h=1)" (ts: tslen bytes, or NULL). */
+static char *ctor_doc(const char *name, const char *ts, size_t tslen, const char *doc)
 {
-    const char *rest = "";
-    if (ts && strncmp(ts, "($self", 6) == 0) {
+    const char *rest = ")";
+    size_t nrest = 1;
+    if (ts && tslen >= 6 && strncmp(ts, "($self", 6) == 0) {
         rest = ts + 6;
-        if (strncmp(rest, ", /", 3) == 0)
-            rest += 3;
-        if (strncmp(rest, ", ", 2) == 0)
-            rest += 2;
-    } else {
-        rest = ")";
+        nrest = tslen - 6;
+        if (nrest >= 3 && strncmp(rest, ", /", 3) == 0)
+            rest += 3, nrest -= 3;
+        if (nrest >= 2 && strncmp(rest, ", ", 2) == 0)
+            rest += 2, nrest -= 2;
     }
-    size_t n = strlen(name) + strlen(rest) + (doc ? strlen(doc) : 0) + 8;
+    size_t n = strlen(name) + nrest + (doc ? strlen(doc) : 0) + 8;
     char *d = malloc(n);
     if (d)
-        snprintf(d, n, "%s(%s\n--\n\n%s", name, rest, doc ? doc : "");
+        snprintf(d, n, "%s(%.*s\n--\n\n%s", name, (int)nrest, rest, doc ? doc : "");
     return d;
 }
 
@@ -661,6 +661,7 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
     }
     snprintf(rec->tp_name, tn, "%s.%s", def->name, cd->name);
     const char *ts = NULL;
+    size_t tslen = 0;
     sb_plan *init = NULL;
     for (const sb_method_def *m = cd->methods; m && m->signature; m++) {
         sb_error err;
@@ -673,7 +674,7 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
         sb__sig_free(sig);
     }
     if (init) {
-        ts = init->text_signature;
+        ts = sb__plan_text_signature(init, &tslen);
         rec->has_init = sb__compat_type_doc_keeps_signature();
     }
     rec->ctor = init != NULL || (rec->base && rec->base->ctor);
@@ -695,7 +696,7 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
             sp_put(&rec->own_sp, k, true);
         sb__sig_free(sig);
     }
-    rec->tp_doc = ctor_doc(cd->name, ts, cd->doc);
+    rec->tp_doc = ctor_doc(cd->name, ts, tslen, cd->doc);
     sb__plan_free(init);
     if (!rec->tp_doc) {
         PyErr_NoMemory();
@@ -1418,7 +1419,9 @@ static PyObject *method_get_doc(PyObject *self, void *c)
 static PyObject *method_get_text_signature(PyObject *self, void *c)
 {
     (void)c;
-    return PyUnicode_FromString(((sb_method *)self)->f->plan->text_signature);
+    size_t n;
+    const char *ts = sb__plan_text_signature(((sb_method *)self)->f->plan, &n);
+    return PyUnicode_FromStringAndSize(ts, (Py_ssize_t)n);
 }
 
 static PyObject *method_repr(PyObject *self)
@@ -1495,8 +1498,10 @@ static int bind_entry(sb_function *f, bool binop, bool closure)
     if (!closure)
         return 0;
     void *code = NULL;
-    f->closure = make_closure(fast ? &cif_fast : &cif_varargs, fast ? closure_fast : closure_varargs, f, &code);
-    if (!f->closure) {
+    if (!sb__function_more(f))
+        return -1;
+    f->more->closure = make_closure(fast ? &cif_fast : &cif_varargs, fast ? closure_fast : closure_varargs, f, &code);
+    if (!f->more->closure) {
         PyErr_SetString(PyExc_MemoryError, "sigbind: libffi cannot make a closure");
         return -1;
     }

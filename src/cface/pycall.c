@@ -170,8 +170,8 @@ static sb_sig *parse_params(const char *fname, const char *params, pl_use use)
             why = "*args and **kwargs are not supported here (every parameter is one C value)";
         else if (prm->flags & (SB_PARAM_OUT | SB_PARAM_INOUT))
             why = "[[out]] and [[inout]] have no meaning here (every parameter is a C value passed in)";
-        else if (prm->def.kind != SB_LIT_NONE)
-            col = prm->def_pos - PREFIX_LEN, why = "parameters take no default here (every value is an argument)";
+        else if (prm->def)
+            col = prm->def->def_pos - PREFIX_LEN, why = "parameters take no default here (every value is an argument)";
         else if (use == USE_CALL && sig->kwonly >= 0 && k >= sig->kwonly && !prm->name)
             why = "a keyword-only parameter needs a name (it is the keyword)";
         else if (use == USE_DICT && !prm->name)

@@ -60,6 +60,28 @@ static bool len_name(parser *p, uint32_t *pos, uint32_t *len, bool has_args)
     return !p->failed;
 }
 
+/* Keeps a parameter's [[len(name)]] name span (pos, len) in the parser's list, in the arena (at most one
+ * per parameter: the count fits a uint16_t). */
+static bool len_span_keep(parser *p, uint32_t pos, uint32_t len, size_t at)
+{
+    if (p->nlens == p->caplens) {
+        uint16_t cap = p->caplens ? (uint16_t)(2 * p->caplens) : 8;
+        uint32_t(*lens)[2] = sb__arena_alloc(p->a, cap * sizeof *lens);
+        if (!lens) {
+            fail(p, at, "out of memory");
+            return false;
+        }
+        if (p->nlens)
+            memcpy(lens, p->lens, p->nlens * sizeof *lens);
+        p->lens = lens;
+        p->caplens = cap;
+    }
+    p->lens[p->nlens][0] = pos;
+    p->lens[p->nlens][1] = len;
+    p->nlens++;
+    return true;
+}
+
 static bool parse_annotation_item(parser *p, annot_ctx *ctx)
 {
     if (p->t.kind != T_IDENT) {
@@ -110,8 +132,10 @@ static bool parse_annotation_item(parser *p, annot_ctx *ctx)
                 fail(p, at, "parameter already has [[len]]");
                 return false;
             }
-            if (!len_name(p, &ctx->param->len_pos, &ctx->param->len_len, has_args))
+            uint32_t pos, len;
+            if (!len_name(p, &pos, &len, has_args) || !len_span_keep(p, pos, len, at))
                 return false;
+            ctx->param->len = p->nlens; /* its span's index + 1, until sb__resolve_lengths */
             ctx->param->flags |= SB_PARAM_BUFLEN;
             return true;
         }
@@ -196,7 +220,7 @@ static bool parse_annotation_item(parser *p, annot_ctx *ctx)
             fail(p, at, "the result already has [[len]]");
             return false;
         }
-        if (!len_name(p, &sig->ret_len_pos, &sig->ret_len_len, has_args))
+        if (!len_name(p, &p->ret_len_pos, &p->ret_len_len, has_args))
             return false;
         sig->flags |= SB_SIG_RETLEN;
         return true;
@@ -278,10 +302,10 @@ static bool integer_type(sb_type t)
 bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n)
 {
     bool any = sig->flags & SB_SIG_RETLEN;
-    size_t at = sig->ret_len_pos;
+    size_t at = p->ret_len_pos;
     for (size_t i = 0; i < n && !any; i++)
         if ((any = params[i].flags & SB_PARAM_BUFLEN))
-            at = params[i].len_pos;
+            at = p->lens[params[i].len - 1][0];
     if (!any)
         return true;
     if (sig->flags & SB_SIG_VARIADIC) {
@@ -297,12 +321,13 @@ bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n)
                  b->name ? b->name : "?");
             return false;
         }
-        int k = param_named(p, params, n, b->len_pos, b->len_len);
+        uint32_t len_pos = p->lens[b->len - 1][0];
+        int k = param_named(p, params, n, len_pos, p->lens[b->len - 1][1]);
         if (k < 0)
             return false;
         sb_param *L = &params[k];
-        if (!integer_type(L->type) || (L->flags & ~SB_PARAM_LENGTH) || L->def.kind) {
-            fail(p, b->len_pos, "[[len(%s)]]: '%s' must be a plain integer parameter (no default, no annotation)",
+        if (!integer_type(L->type) || (L->flags & ~SB_PARAM_LENGTH) || L->def) {
+            fail(p, len_pos, "[[len(%s)]]: '%s' must be a plain integer parameter (no default, no annotation)",
                  L->name, L->name);
             return false;
         }
@@ -314,10 +339,10 @@ bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n)
     }
     if (sig->flags & SB_SIG_RETLEN) {
         if (!buffer_item(sig->ret)) {
-            fail(p, sig->ret_len_pos, "[[len]] after the function is for a pointer result (T *f(...) [[len(n)]])");
+            fail(p, p->ret_len_pos, "[[len]] after the function is for a pointer result (T *f(...) [[len(n)]])");
             return false;
         }
-        int k = param_named(p, params, n, sig->ret_len_pos, sig->ret_len_len);
+        int k = param_named(p, params, n, p->ret_len_pos, p->ret_len_len);
         if (k < 0)
             return false;
         sb_param *L = &params[k];
@@ -325,7 +350,7 @@ bool sb__resolve_lengths(parser *p, sb_sig *sig, sb_param *params, size_t n)
         if (L->flags & SB_PARAM_OUT)
             lt.ptr--;
         if (!integer_type(lt) || (L->flags & (SB_PARAM_INOUT | SB_PARAM_VARARGS | SB_PARAM_VARKW))) {
-            fail(p, sig->ret_len_pos, "[[len(%s)]]: '%s' must be an integer parameter or an [[out]] pointer to one",
+            fail(p, p->ret_len_pos, "[[len(%s)]]: '%s' must be an integer parameter or an [[out]] pointer to one",
                  L->name, L->name);
             return false;
         }

@@ -79,6 +79,11 @@ bool sb__arena_adopt(sb_arena *a, sb_sig *kid)
     return true;
 }
 
+bool sb__arena_has_kids(const sb_arena *a)
+{
+    return a && a->kids;
+}
+
 void sb__arena_free(sb_arena *a)
 {
     for (sb_kid *k = a->kids; k; k = k->next)
@@ -123,13 +128,19 @@ sb_sig *sb__sig_compact(sb_sig *sig)
     R(s->ret.named);
     R(s->free_fn);
     R(s->contract.msg_fn);
-    R(s->contract.value.s);
+    if (s->contract.value.kind == SB_LIT_STRING)
+        R(s->contract.value.s);
     R(s->text);
     R(s->params);
     for (uint16_t i = 0; i < s->nparams; i++) {
         R(s->params[i].name);
         R(s->params[i].type.named);
-        R(s->params[i].def.s);
+        R(s->params[i].def);
+        if (s->params[i].def) { /* the default's record moved with the block it is in */
+            sb_default *dv = (sb_default *)(uintptr_t)s->params[i].def;
+            if (dv->lit.kind == SB_LIT_STRING)
+                R(dv->lit.s);
+        }
     }
 #undef R
     /* The arena's own sb_named records (function pointer types) point only
@@ -140,7 +151,7 @@ sb_sig *sb__sig_compact(sb_sig *sig)
 
 void sb__sig_free(sb_sig *sig)
 {
-    if (sig)
+    if (sig && sig->arena) /* a packed signature (no arena) is freed with its plan */
         sb__arena_free(sig->arena);
 }
 

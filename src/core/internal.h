@@ -397,14 +397,22 @@ typedef enum sb_lit_kind {
     SB_LIT_BOOL        /* true/false: mag is 0 or 1 */
 } sb_lit_kind;
 
-typedef struct sb_literal {
+typedef struct sb_literal { /* 16 bytes: one value, by kind (a plan keeps one per default and contract) */
     uint8_t kind;      /* sb_lit_kind */
-    bool neg;
+    bool neg;          /* SB_LIT_INT: negative (never for 0) */
     uint32_t len;      /* SB_LIT_STRING: s's length (a signature's text is shorter than 4 GiB) */
-    uint64_t mag;
-    double d;
-    const char *s;
+    union {
+        uint64_t mag;  /* SB_LIT_INT: the magnitude; SB_LIT_BOOL: 0 or 1 */
+        double d;      /* SB_LIT_FLOAT (an integer's value as a double: sb__literal_double) */
+        const char *s; /* SB_LIT_STRING */
+    };
 } sb_literal;
+
+/* The value of an SB_LIT_INT, SB_LIT_BOOL or SB_LIT_FLOAT literal as a double (a `double x = 3` default). */
+static inline double sb__literal_double(const sb_literal *l)
+{
+    return l->kind == SB_LIT_FLOAT ? l->d : l->neg ? -(double)l->mag : (double)l->mag;
+}
 
 enum {
     SB_PARAM_OUT = 1u << 0,      /* [[out]]: storage made by the call, value returned */
@@ -419,14 +427,20 @@ enum {
     SB_PARAM_EXTRA = 1u << 7     /* an argument for '...' in the plan of one variadic call (sb__plan_variadic) */
 };
 
-typedef struct sb_param {  /* fields ordered to leave no padding: a plan keeps one per C parameter */
+/* A parameter's default value (sb_param.def), and its text as written (def_pos, def_len: a span of
+ * the text that was parsed). The literal comes first: &d->lit is what a plan's Python parameter keeps. */
+typedef struct sb_default {
+    sb_literal lit;
+    uint32_t def_pos, def_len;
+} sb_default;
+
+typedef struct sb_param {  /* 40 bytes, no padding: a plan keeps one per C parameter */
     const char *name;     /* NULL when the parameter is unnamed */
     sb_type type;
-    sb_literal def;       /* default value, kind SB_LIT_NONE when there is none */
+    const sb_default *def; /* default value, or NULL when there is none (rare: kept out of line) */
     uint32_t col;         /* column where the parameter starts */
-    uint32_t def_pos, def_len; /* the default's text, as written */
-    uint32_t len_pos, len_len; /* [[len(name)]]: name's span in the text (while parsing) */
-    uint16_t len;         /* SB_PARAM_BUFLEN / SB_PARAM_LENGTH: the other parameter's index + 1 */
+    uint16_t len;         /* SB_PARAM_BUFLEN / SB_PARAM_LENGTH: the other parameter's index + 1 (while parsing,
+                             SB_PARAM_BUFLEN: 1 + the index of its [[len(name)]] name's span in the parser's list) */
     uint8_t flags;        /* SB_PARAM_* */
 } sb_param;
 
@@ -467,11 +481,10 @@ typedef struct sb_sig {
     uint16_t ret_len;      /* SB_SIG_RETLEN: index + 1 of the parameter holding the result's item count
                               (an integer, or an [[out]] pointer to one) */
     uint32_t flags;        /* SB_SIG_* */
-    uint32_t ret_len_pos, ret_len_len; /* ret_len's parameter name: its span in the text (while parsing) */
     const char *free_fn;   /* [[free(fn)]]; NULL = free() */
     sb_contract contract;
     const char *text;      /* the normalized prototype, e.g. "double cos(double x)" */
-    struct sb_arena *arena;
+    struct sb_arena *arena;/* NULL: packed into its plan's block (plan.c), freed with the plan */
 } sb_sig;
 
 /* Parses one prototype (a trailing ';' is allowed). Returns an arena-owned
@@ -485,6 +498,8 @@ SB_INTERNAL void sb__sig_free(sb_sig *sig);
  * sig itself when there is nothing to gain or no memory. Call it before
  * anything points into the signature (sb__plan_new does, first). */
 SB_INTERNAL sb_sig *sb__sig_compact(sb_sig *sig);
+/* Does a signature's arena own signatures of function types inside it (whose records it holds)? */
+SB_INTERNAL bool sb__arena_has_kids(const struct sb_arena *a);
 /* Parses a type on its own ("const char *"). Returns 0, or -1 with *err filled. */
 SB_INTERNAL int sb__type_parse(const char *text, size_t len, sb_type *out, sb_error *err);
 SB_INTERNAL int sb__type_parse_in(const char *text, size_t len, const sb_scope *scope, sb_type *out, sb_error *err);
@@ -643,22 +658,22 @@ typedef enum sb_conv {
 #define SB_MAX_ARGS 1024       /* C arguments of one call (ctypes' limit); [[len(n)]] lengths among the first 63 */
 #define SB_STACK_ARGS 16       /* calls with up to this many C arguments use no heap */
 
-/* One C argument. */
+/* One C argument (48 bytes: fields ordered to leave no padding; a plan keeps one per C argument). */
 typedef struct sb_slot {
-    uint8_t conv;        /* sb_conv of the value passed (for out params: of the pointee) */
-    uint8_t kind;        /* sb_kind of the (pointee) base type */
-    uint8_t flags;       /* SB_PARAM_* copied from the parameter */
+    sb_type type;        /* the declared C type (of the argument itself) */
+    int64_t min;         /* integer range of the (pointee) value, copied from the kind table */
+    uint64_t max;
+    uint32_t soff;       /* a struct by value (or [[out]]/[[inout]] struct): its storage offset in the call */
     uint16_t store;      /* index of this argument's 8-byte cell in the call's storage */
     uint16_t outcell;    /* [[out]]/[[inout]]: the cell holding the pointed-to value */
     int16_t py;          /* index of the Python parameter feeding it, -1 for pure [[out]] */
-    sb_type type;        /* the declared C type (of the argument itself) */
-    uint32_t soff;       /* a struct by value (or [[out]]/[[inout]] struct): its storage offset in the call */
+    uint8_t conv;        /* sb_conv of the value passed (for out params: of the pointee) */
+    uint8_t kind;        /* sb_kind of the (pointee) base type */
+    uint8_t flags;       /* SB_PARAM_* copied from the parameter */
     uint8_t regcell[2];  /* SB_FAST_REGS, a struct by value: the call cells of its eightbytes (nwords of them:
                             regcell[0] and regcell[1] in registers, or regcell[0] onwards on the stack) */
-    uint8_t nwords;      /* 0: not a struct by value on the register path */
-    bool onstack;        /* its words are consecutive stack cells */
-    int64_t min;         /* integer range of the (pointee) value, copied from the kind table */
-    uint64_t max;
+    uint8_t nwords : 7;  /* 0: not a struct by value on the register path (at most SB_STACK_WORDS) */
+    uint8_t onstack : 1; /* its words are consecutive stack cells */
 } sb_slot;
 
 /* One Python-visible parameter. */
@@ -747,6 +762,8 @@ typedef struct sb_plan {
     int16_t varkw_slot;          /* C argument receiving **kwargs (a dict), or -1 */
     uint16_t ncells;             /* storage cells a call needs */
     uint8_t fast;                /* sb_fast */
+    uint8_t ret_conv;            /* sb_conv of the result */
+    uint8_t ret_size;            /* its size in bytes */
     sb_regcall_fn regcall;       /* SB_FAST_REGS: the register stub that fits the arguments */
     uint8_t nstack;              /* SB_FAST_REGS: stack argument words, in cells[SB_REG_CELLS..] */
     uint8_t ret_eb;              /* SB_FAST_REGS, a struct result: eightbytes in rax/rdx/xmm0/xmm1 (0: in memory) */
@@ -756,23 +773,25 @@ typedef struct sb_plan {
                                     parameters, at most SB_FAST_CELLS cells, a struct result of at most
                                     SB_FAST_STRUCT_RET bytes; [[nogil]], error contracts and structs by value allowed */
     bool has_structs;            /* a struct passed or returned by value */
+    bool packed;                 /* the plan's block holds everything it points to (sig, params, names, texts;
+                                    sb__plan_new packs it when its signature has no function types of its own) */
     uint32_t struct_bytes;       /* storage a call needs for them (the result's last, at ret_soff) */
     uint32_t ret_soff;
-    uint8_t ret_conv;            /* sb_conv of the result */
-    uint8_t ret_size;            /* its size in bytes */
-    sb_slot *slots;              /* nargs (slots, py and atypes: in the plan's own block) */
+    sb_slot *slots;              /* nargs (slots, py, the libffi types and made names: in the plan's own block) */
     sb_pyparam *py;              /* npy */
-    ffi_cif cif;
-    ffi_type **atypes;           /* nargs */
-    char *text_signature;        /* "(x, y=1, /)" style, for __text_signature__ */
-    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)": in text_signature's block */
-    char *names_block;           /* storage of the "argN" names */
+    ffi_cif cif;                 /* cif.arg_types: the nargs libffi types */
+    char *doc;                   /* "cos(x)\n--\n\ndouble cos(double x)": the name, the text signature
+                                    (sb__plan_text_signature), then the prototype (packed: sig->text is the
+                                    doc's tail; else a malloc'd block of its own) */
 } sb_plan;
 
 /* Builds a plan; the plan takes ownership of sig (also on failure, it is freed).
  * Returns NULL with *err filled (e.g. unsupported feature, default out of range). */
 SB_INTERNAL sb_plan *sb__plan_new(sb_sig *sig, sb_error *err);
 SB_INTERNAL void sb__plan_free(sb_plan *plan);
+/* The plan's text signature for __text_signature__, "(x, y=1, /)", inside its doc (not NUL-terminated):
+ * its first byte, and *len its length. */
+SB_INTERNAL const char *sb__plan_text_signature(const sb_plan *plan, size_t *len);
 
 /* The plan of one call of a variadic function with extra arguments of these
  * (already promoted) types: base's fixed part plus the extras, its cif made by

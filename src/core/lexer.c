@@ -488,7 +488,6 @@ bool sb__parse_literal(parser *p, sb_literal *lit, size_t *span_start, size_t *s
             return false;
         if (lit->mag == 0)
             lit->neg = false;
-        lit->d = neg ? -(double)lit->mag : (double)lit->mag;
         break;
     case T_FLOAT: {
         char buf[64];
@@ -519,7 +518,6 @@ bool sb__parse_literal(parser *p, sb_literal *lit, size_t *span_start, size_t *s
         lit->kind = SB_LIT_INT;
         lit->mag = ch;
         lit->neg = neg && lit->mag;
-        lit->d = neg ? -(double)lit->mag : (double)lit->mag;
         break;
     }
     case T_STRING: {

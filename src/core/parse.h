@@ -60,6 +60,9 @@ typedef struct parser {
     size_t asm_pos, asm_len; /* the last __asm__("label") seen: the text inside its parentheses */
     const struct sb_param *prev; /* the parameters before the one being read (`int a[n]` may name them) */
     size_t nprev;
+    uint32_t (*lens)[2];   /* the [[len(name)]] names of parameters: their spans (pos, len), in the arena */
+    uint16_t nlens, caplens;
+    uint32_t ret_len_pos, ret_len_len; /* [[len(name)]] after the function: name's span */
 } parser;
 
 #define PARSER_INIT(text_, len_, arena_, err_, scope_, depth_)                                                   \

@@ -81,7 +81,8 @@ int sb__literal_check(const sb_literal *lit, sb_type t, sb_error *err)
     case SB_CV_FLOAT:
     case SB_CV_DOUBLE:
         if (lit->kind == SB_LIT_INT || lit->kind == SB_LIT_FLOAT) {
-            if (t.kind == SB_K_FLOAT && isfinite(lit->d) && fabs(lit->d) > FLT_MAX) {
+            double v = sb__literal_double(lit);
+            if (t.kind == SB_K_FLOAT && isfinite(v) && fabs(v) > FLT_MAX) {
                 sb__error_set(err, (size_t)-1, "default %s does not fit float", lv);
                 return -1;
             }
@@ -109,9 +110,12 @@ void sb__plan_free(sb_plan *plan)
 {
     if (!plan)
         return;
+    if (plan->packed) { /* one block: the signature, its parameters, names and texts inside */
+        free(plan);
+        return;
+    }
     sb__sig_free(plan->sig);
-    free(plan->text_signature); /* the doc shares its block; slots, py and atypes live in the plan's */
-    free(plan->names_block);
+    free(plan->doc); /* slots, py, types and names live in the plan's block */
     free(plan);
 }
 
@@ -384,7 +388,7 @@ static bool plan_out_param(sb_plan *pl, const sb_param *prm, const char *pn, sb_
         return false;
     }
     pl->nout++;
-    if ((prm->flags & SB_PARAM_OUT) && prm->def.kind) {
+    if ((prm->flags & SB_PARAM_OUT) && prm->def) {
         sb__error_set(err, prm->col, "[[out]] parameter '%s' cannot have a default", pn);
         return false;
     }
@@ -414,7 +418,7 @@ static bool plan_params(sb_plan *pl, int *last_unnamed, sb_error *err)
             s->kind = prm->type.kind;
             s->conv = SB_CV_PYOBJ;
             s->py = -1;
-            pl->atypes[i] = sb__type_ffi(prm->type);
+            pl->cif.arg_types[i] = sb__type_ffi(prm->type);
             if (prm->flags & SB_PARAM_VARARGS)
                 pl->varargs_slot = (int16_t)i;
             else
@@ -427,7 +431,7 @@ static bool plan_params(sb_plan *pl, int *last_unnamed, sb_error *err)
         s->type = prm->type;
         s->flags = prm->flags;
         s->kind = prm->type.kind;
-        pl->atypes[i] = sb__type_ffi(prm->type);
+        pl->cif.arg_types[i] = sb__type_ffi(prm->type);
         if (prm->flags & (SB_PARAM_OUT | SB_PARAM_INOUT)) {
             if (!plan_out_param(pl, prm, pn, s, err))
                 return false;
@@ -456,16 +460,16 @@ static bool plan_params(sb_plan *pl, int *last_unnamed, sb_error *err)
         pp->name = prm->name; /* unnamed ones are named "argN" below */
         if (!prm->name)
             *last_unnamed = (int)k;
-        if (prm->def.kind) {
+        if (prm->def) {
             sb_type vt = prm->type;
             if (prm->flags & SB_PARAM_INOUT)
                 vt.ptr--;
             sb_error e2;
-            if (sb__literal_check(&prm->def, vt, &e2) < 0) {
-                sb__error_set(err, prm->def_pos, "parameter '%s': %s", pn, e2.msg);
+            if (sb__literal_check(&prm->def->lit, vt, &e2) < 0) {
+                sb__error_set(err, prm->def->def_pos, "parameter '%s': %s", pn, e2.msg);
                 return false;
             }
-            pp->def = &prm->def;
+            pp->def = &prm->def->lit;
         }
     }
     return true;
@@ -474,22 +478,26 @@ static bool plan_params(sb_plan *pl, int *last_unnamed, sb_error *err)
 /* Python names: "argN" (N = C position) for unnamed parameters, and a
  * trailing '_' for C names that are Python keywords ("from" -> "from_",
  * the PEP 8 spelling), so keywords and __text_signature__ work. One block. */
-static bool python_names(sb_plan *pl, sb_error *err)
+/* The room the names made for a signature's parameters take at most (python_names). */
+static size_t made_names_bytes(const sb_sig *sig)
+{
+    size_t need = 0;
+    for (uint16_t i = 0; i < sig->nparams; i++)
+        if (!sig->params[i].name)
+            need += 8;
+        else if (is_python_keyword(sig->params[i].name))
+            need += strlen(sig->params[i].name) + 2;
+    return need;
+}
+
+/* names: made_names_bytes(sig) bytes in the plan's block. */
+static bool python_names(sb_plan *pl, char *names, sb_error *err)
 {
     const sb_sig *sig = pl->sig;
-    size_t need = 0;
+    bool need = false;
     for (uint16_t k = 0; k < pl->npy; k++)
-        if (!pl->py[k].name)
-            need += 8;
-        else if (is_python_keyword(pl->py[k].name))
-            need += strlen(pl->py[k].name) + 2;
+        need |= !pl->py[k].name || is_python_keyword(pl->py[k].name);
     if (need) {
-        char *names = malloc(need);
-        if (!names) {
-            sb__error_set(err, (size_t)-1, "out of memory");
-            return false;
-        }
-        pl->names_block = names; /* freed with the plan, also on failure */
         char *w = names;
         for (uint16_t k = 0; k < pl->npy; k++) {
             if (pl->py[k].name) {
@@ -743,8 +751,8 @@ static bool plan_cif(sb_plan *pl, sb_error *err)
     while (nfixed && (sig->params[nfixed - 1].flags & SB_PARAM_EXTRA))
         nfixed--;
     ffi_status st = (sig->flags & SB_SIG_VARIADIC)
-                        ? ffi_prep_cif_var(&pl->cif, FFI_DEFAULT_ABI, nfixed, n, sb__type_ffi(sig->ret), pl->atypes)
-                        : ffi_prep_cif(&pl->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(sig->ret), pl->atypes);
+                        ? ffi_prep_cif_var(&pl->cif, FFI_DEFAULT_ABI, nfixed, n, sb__type_ffi(sig->ret), pl->cif.arg_types)
+                        : ffi_prep_cif(&pl->cif, FFI_DEFAULT_ABI, n, sb__type_ffi(sig->ret), pl->cif.arg_types);
     if (st != FFI_OK) {
         sb__error_set(err, (size_t)-1, "libffi cannot prepare a call of this signature (status %d)", (int)st);
         return false;
@@ -808,25 +816,120 @@ static bool plan_texts(sb_plan *pl, sb_error *err)
         sb__error_set(err, (size_t)-1, "out of memory");
         return false;
     }
-    /* One exact block: the text signature, then the doc (what a bound function keeps). */
+    /* One exact block: the doc, whose text signature is __text_signature__ (what a bound function keeps). */
     size_t nts = ts.n, nname = strlen(sig->name), ntext = strlen(sig->text);
-    char *b = malloc(nts + 1 + nname + nts + 5 + ntext + 1);
-    if (!b) {
+    char *d = malloc(nname + nts + 5 + ntext + 1);
+    if (!d) {
         free(ts.b);
         sb__error_set(err, (size_t)-1, "out of memory");
         return false;
     }
-    memcpy(b, ts.b, nts + 1);
-    free(ts.b);
-    char *d = b + nts + 1;
     memcpy(d, sig->name, nname);
-    memcpy(d + nname, b, nts);
+    memcpy(d + nname, ts.b, nts);
+    free(ts.b);
     memcpy(d + nname + nts, "\n--\n\n", 5);
     memcpy(d + nname + nts + 5, sig->text, ntext + 1);
-    pl->text_signature = b;
     pl->doc = d;
     return true;
 }
+
+const char *sb__plan_text_signature(const sb_plan *pl, size_t *len)
+{
+    /* The doc is "name(...)\n--\n\n...": a default's control characters are escaped in the text signature, so
+     * its first "\n--\n\n" ends it (as CPython finds it). */
+    const char *ts = pl->doc + strlen(pl->sig->name), *end = strstr(ts, "\n--\n\n");
+    *len = end ? (size_t)(end - ts) : strlen(ts);
+    return ts;
+}
+
+/* Copies the NUL-terminated string s (n bytes with its NUL) to *w and moves *w on; NULL stays NULL. */
+static const char *pack_str(char **w, const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    char *d = *w;
+    memcpy(d, s, n);
+    *w += n;
+    return d;
+}
+#define PACK_LEN(s) ((s) ? strlen(s) + 1 : 0)
+static size_t lit_bytes(const sb_literal *l)
+{
+    return l->kind == SB_LIT_STRING && l->s ? (size_t)l->len + 1 : 0;
+}
+
+/* The finished plan in one exact block: the plan, its slots, Python parameters and libffi types, the
+ * signature and its parameters, then every string they point to (byte-exact), the doc last with the
+ * signature's text as its tail. The parser's arena is freed. A signature with function types of its
+ * own (their records and signatures live in its arena) stays as it is; so does everything when out of
+ * memory. Returns the plan to keep (pl, or its packed copy; pl is then freed). */
+static sb_plan *plan_pack(sb_plan *pl)
+{
+    const sb_sig *sig = pl->sig;
+    if (sb__arena_has_kids(sig->arena))
+        return pl;
+    size_t n = sig->nparams, n1 = n ? n : 1;
+    size_t at_slots = sizeof(sb_plan), at_py = at_slots + n1 * sizeof(sb_slot),
+           at_types = at_py + n1 * sizeof(sb_pyparam), at_sig = at_types + n1 * sizeof(ffi_type *),
+           at_params = at_sig + sizeof(sb_sig), at_defs = at_params + n * sizeof(sb_param), ndefs = 0;
+    for (size_t i = 0; i < n; i++)
+        ndefs += sig->params[i].def != NULL;
+    size_t at_str = at_defs + ndefs * sizeof(sb_default);
+    size_t ntext = strlen(sig->text), ndoc = strlen(pl->doc) + 1;
+    if (ndoc < ntext + 1 || strcmp(pl->doc + ndoc - 1 - ntext, sig->text) != 0)
+        return pl; /* (never: the doc ends with the text) */
+    size_t str = PACK_LEN(sig->name) + PACK_LEN(sig->symbol) + PACK_LEN(sig->free_fn) +
+                 PACK_LEN(sig->contract.msg_fn) + lit_bytes(&sig->contract.value) + ndoc;
+    for (size_t i = 0; i < n; i++)
+        str += PACK_LEN(sig->params[i].name) + (sig->params[i].def ? lit_bytes(&sig->params[i].def->lit) : 0);
+    for (uint16_t k = 0; k < pl->npy; k++)
+        if (pl->py[k].name != sig->params[pl->py[k].slot].name)
+            str += strlen(pl->py[k].name) + 1; /* "argN", "from_" */
+    sb_plan *q = malloc(at_str + str);
+    if (!q)
+        return pl;
+    memcpy(q, pl, at_sig); /* the plan, slots, py and libffi types: one block already, in this order */
+    q->slots = (sb_slot *)(void *)((char *)q + at_slots);
+    q->py = (sb_pyparam *)(void *)((char *)q + at_py);
+    q->cif.arg_types = (ffi_type **)(void *)((char *)q + at_types);
+    sb_sig *s = (sb_sig *)(void *)((char *)q + at_sig);
+    *s = *sig;
+    s->arena = NULL;
+    s->params = n ? (sb_param *)(void *)((char *)q + at_params) : NULL;
+    if (n)
+        memcpy(s->params, sig->params, n * sizeof(sb_param));
+    sb_default *defs = (sb_default *)(void *)((char *)q + at_defs);
+    char *w = (char *)q + at_str;
+    s->name = pack_str(&w, sig->name, PACK_LEN(sig->name));
+    s->symbol = pack_str(&w, sig->symbol, PACK_LEN(sig->symbol));
+    s->free_fn = pack_str(&w, sig->free_fn, PACK_LEN(sig->free_fn));
+    s->contract.msg_fn = pack_str(&w, sig->contract.msg_fn, PACK_LEN(sig->contract.msg_fn));
+    if (sig->contract.value.kind == SB_LIT_STRING) /* (never: a contract compares with an integer or NULL) */
+        s->contract.value.s = pack_str(&w, sig->contract.value.s, lit_bytes(&sig->contract.value));
+    for (size_t i = 0; i < n; i++) {
+        s->params[i].name = pack_str(&w, sig->params[i].name, PACK_LEN(sig->params[i].name));
+        if (sig->params[i].def) {
+            *defs = *sig->params[i].def;
+            if (defs->lit.kind == SB_LIT_STRING)
+                defs->lit.s = pack_str(&w, defs->lit.s, lit_bytes(&defs->lit));
+            s->params[i].def = defs++;
+        }
+    }
+    for (uint16_t k = 0; k < q->npy; k++) {
+        sb_pyparam *pp = &q->py[k];
+        const sb_param *from = &sig->params[pp->slot];
+        pp->name = pp->name == from->name ? s->params[pp->slot].name : pack_str(&w, pp->name, strlen(pp->name) + 1);
+        if (pp->def)
+            pp->def = &s->params[pp->slot].def->lit;
+    }
+    q->doc = (char *)pack_str(&w, pl->doc, ndoc);
+    s->text = q->doc + ndoc - 1 - ntext;
+    q->sig = s;
+    q->packed = true;
+    sb__plan_free(pl); /* the parser's arena, the texts' and names' blocks */
+    return q;
+}
+#undef PACK_LEN
 
 sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
 {
@@ -834,33 +937,34 @@ sb_plan *sb__plan_new(sb_sig *sig, sb_error *err)
         sb__error_set(err, (size_t)-1, "no signature");
         return NULL;
     }
-    /* One block: the plan, then its slots, Python parameters and libffi types. */
+    /* One block: the plan, then its slots, Python parameters, libffi types and the names it makes. */
     size_t n1 = sig->nparams ? sig->nparams : 1;
-    size_t at_slots = (sizeof(sb_plan) + 15u) & ~(size_t)15u, at_py = at_slots + n1 * sizeof(sb_slot),
-           at_types = at_py + n1 * sizeof(sb_pyparam);
-    sb_plan *pl = calloc(1, at_types + n1 * sizeof(ffi_type *));
+    size_t at_slots = sizeof(sb_plan), at_py = at_slots + n1 * sizeof(sb_slot),
+           at_types = at_py + n1 * sizeof(sb_pyparam), at_names = at_types + n1 * sizeof(ffi_type *);
+    sb_plan *pl = calloc(1, at_names + made_names_bytes(sig));
     if (!pl) {
         sb__sig_free(sig);
         sb__error_set(err, (size_t)-1, "out of memory");
         return NULL;
     }
-    sig = sb__sig_compact(sig); /* the plan keeps it: only the bytes it uses */
-    pl->sig = sig;
+    if (sb__arena_has_kids(sig->arena))
+        sig = sb__sig_compact(sig); /* kept as it is: only the bytes it uses (before anything points into it) */
+    pl->sig = sig; /* else packed with the plan at the end (plan_pack) */
     pl->varargs_slot = pl->varkw_slot = -1;
     uint16_t n = sig->nparams;
     pl->nargs = n;
     pl->slots = (sb_slot *)(void *)((char *)pl + at_slots);
     pl->py = (sb_pyparam *)(void *)((char *)pl + at_py);
-    pl->atypes = (ffi_type **)(void *)((char *)pl + at_types);
+    pl->cif.arg_types = (ffi_type **)(void *)((char *)pl + at_types); /* filled by plan_params */
     int last_unnamed;
     if (!check_sig(sig, err) || !plan_result(pl, err) || !plan_params(pl, &last_unnamed, err) ||
-        !python_names(pl, err) || !py_boundaries(pl, last_unnamed, err))
+        !python_names(pl, (char *)pl + at_names, err) || !py_boundaries(pl, last_unnamed, err))
         goto fail;
     plan_cells(pl);
     plan_structs(pl);
     if (!plan_cif(pl, err) || !plan_texts(pl, err))
         goto fail;
-    return pl;
+    return plan_pack(pl);
 fail:
     sb__plan_free(pl);
     return NULL;

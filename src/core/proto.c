@@ -229,7 +229,7 @@ static sb_sig *fp_build(parser *p, size_t lp, const char *buf, size_t n, const c
         return NULL;
     }
     for (uint16_t i = 0; i < fsig->nparams; i++)
-        if (fsig->params[i].flags || fsig->params[i].def.kind) {
+        if (fsig->params[i].flags || fsig->params[i].def) {
             sb__sig_free(fsig);
             fail(p, lp, "a function pointer type's parameters take no defaults, annotations, *args or **kwargs");
             return NULL;
@@ -371,10 +371,17 @@ static bool parse_param(parser *p, sb_param *prm)
     if (punct_is(p, '=')) {
         next(p);
         size_t a, b;
-        if (!sb__parse_literal(p, &prm->def, &a, &b))
+        sb_default *d = sb__arena_alloc(p->a, sizeof *d);
+        if (!d) {
+            fail(p, p->t.pos, "out of memory");
             return false;
-        prm->def_pos = (uint32_t)a;
-        prm->def_len = (uint32_t)(b - a);
+        }
+        memset(d, 0, sizeof *d);
+        prm->def = d;
+        if (!sb__parse_literal(p, &d->lit, &a, &b))
+            return false;
+        d->def_pos = (uint32_t)a;
+        d->def_len = (uint32_t)(b - a);
         if (!sb__parse_annotations(p, &ctx))
             return false;
     }
@@ -779,9 +786,9 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
                 puts_(&o, star + 2);
                 if (prm->flags & SB_PARAM_NOESCAPE)
                     puts_(&o, " [[noescape]]");
-                if (prm->def.kind) {
+                if (prm->def) {
                     put(&o, " = ", 3);
-                    put(&o, src + prm->def_pos, prm->def_len);
+                    put(&o, src + prm->def->def_pos, prm->def->def_len);
                 }
             } else {
                 put_type(&o, prm->type);
@@ -799,9 +806,9 @@ static char *format_sig(sb_sig *sig, const char *src, sb_arena *a)
                     puts_(&o, sig->params[prm->len - 1].name);
                     puts_(&o, ")]]");
                 }
-                if (prm->def.kind) {
+                if (prm->def) {
                     put(&o, " = ", 3);
-                    put(&o, src + prm->def_pos, prm->def_len);
+                    put(&o, src + prm->def->def_pos, prm->def->def_len);
                 }
             }
             if (sig->posonly == (int16_t)(i + 1))
@@ -988,8 +995,7 @@ static sb_sig *sig_derive(const sb_sig *base, const sb_type *extra, uint16_t n, 
             params[i] = base->params[i];
             params[i].name = arena_strdup0(a, base->params[i].name, &oom);
             /* given positionally before the extras (a function type has no defaults) */
-            memset(&params[i].def, 0, sizeof params[i].def);
-            params[i].def_pos = params[i].def_len = 0;
+            params[i].def = NULL;
         }
         for (uint16_t i = 0; i < n; i++) {
             sb_param *q = &params[base->nparams + i];
@@ -1184,7 +1190,7 @@ sb_sig *sb__functype_parse(const char *text, size_t len, const sb_scope *scope, 
         return NULL;
     }
     for (uint16_t k = 0; sig && k < sig->nparams; k++)
-        if (sig->params[k].flags || sig->params[k].def.kind) {
+        if (sig->params[k].flags || sig->params[k].def) {
             sb__sig_free(sig);
             sb__error_set(err, (size_t)-1, "a callback's parameters take no defaults, annotations, *args or **kwargs");
             return NULL;

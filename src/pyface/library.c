@@ -1229,7 +1229,7 @@ static int parse_global(sb_library *lib, const char *t, size_t len, size_t at, l
             err->col = err->col >= plen ? err->col - plen + at : at;
         return -1;
     }
-    if (sig->nparams != 1 || !sig->params[0].name || sig->params[0].def.kind != SB_LIT_NONE) {
+    if (sig->nparams != 1 || !sig->params[0].name || sig->params[0].def) {
         sb__sig_free(sig);
         sb__error_set(err, at, "expected one variable ('extern int x;') or a function prototype");
         return -1;

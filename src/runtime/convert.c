@@ -1198,10 +1198,10 @@ void sb__default_cell(const sb_literal *lit, uint8_t conv, sb_cell *cell)
     cell->u = 0;
     switch (conv) {
     case SB_CV_DOUBLE:
-        cell->d = lit->d;
+        cell->d = sb__literal_double(lit);
         break;
     case SB_CV_FLOAT:
-        cell->f = (float)lit->d;
+        cell->f = (float)sb__literal_double(lit);
         break;
     case SB_CV_SINT:
     case SB_CV_UINT:

@@ -80,20 +80,28 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
         size_t n1 = strlen(plan->doc), n2 = strlen(extra->doc);
         const char *proto = strstr(plan->doc, "\n--\n\n");
         size_t head = proto ? (size_t)(proto - plan->doc) + 5 : 0;
-        f->doc = PyMem_Malloc(n1 + n2 + 8);
-        if (!f->doc) {
+        char *doc = PyMem_Malloc(n1 + n2 + 8);
+        if (!doc) {
             PyErr_NoMemory();
             Py_DECREF(f);
             return NULL;
         }
-        memcpy(f->doc, plan->doc, head);
-        memcpy(f->doc + head, extra->doc, n2);
-        memcpy(f->doc + head + n2, "\n\nC: ", 5);
-        memcpy(f->doc + head + n2 + 5, plan->doc + head, n1 - head + 1);
-        f->def.ml_doc = f->doc;
+        memcpy(doc, plan->doc, head);
+        memcpy(doc + head, extra->doc, n2);
+        memcpy(doc + head + n2, "\n\nC: ", 5);
+        memcpy(doc + head + n2 + 5, plan->doc + head, n1 - head + 1);
+        f->def.ml_doc = doc;
+        f->own_doc = true;
     }
     choose_entry(plan, f->cface, &f->def);
     return f;
+}
+
+sb_fnmore *sb__function_more(sb_function *f)
+{
+    if (!f->more && !(f->more = PyMem_Calloc(1, sizeof *f->more)))
+        PyErr_NoMemory();
+    return f->more;
 }
 
 PyObject *sb__function_names(sb_function *f)
@@ -156,8 +164,14 @@ PyObject *sb__function_at(sb_state *st, sb_type ftype, void *addr, const char *n
     sb_function *f = sb__function_make(st->module, lib, plan, (void (*)(void))(uintptr_t)addr, &extra);
     if (!f)
         return NULL;
-    Py_XINCREF(keep);
-    f->keep = keep;
+    if (keep) {
+        if (!sb__function_more(f)) {
+            Py_DECREF(f);
+            return NULL;
+        }
+        Py_INCREF(keep);
+        f->more->keep = keep;
+    }
     PyObject *callable = PyCFunction_NewEx(&f->def, (PyObject *)f, NULL);
     Py_DECREF(f); /* the callable holds it */
     return callable;
@@ -175,7 +189,8 @@ static int function_traverse(PyObject *self, visitproc visit, void *arg)
     sb_function *f = (sb_function *)self;
     Py_VISIT(f->module);
     Py_VISIT(f->library);
-    Py_VISIT(f->keep);
+    if (f->more)
+        Py_VISIT(f->more->keep);
     int r = sb__varcache_traverse(f, visit, arg);
     if (r)
         return r;
@@ -187,7 +202,8 @@ static int function_clear(PyObject *self)
     sb_function *f = (sb_function *)self;
     sb__varcache_clear(f);
     Py_CLEAR(f->library);
-    Py_CLEAR(f->keep);
+    if (f->more)
+        Py_CLEAR(f->more->keep);
     Py_CLEAR(f->module);
     return 0;
 }
@@ -200,9 +216,11 @@ static void function_dealloc(PyObject *self)
     function_clear(self);
     Py_CLEAR(f->names);
     PyMem_Free(f->defaults);
-    PyMem_Free(f->doc);
-    if (f->closure)
-        ffi_closure_free(f->closure);
+    if (f->own_doc)
+        PyMem_Free((void *)(uintptr_t)f->def.ml_doc);
+    if (f->more && f->more->closure)
+        ffi_closure_free(f->more->closure);
+    PyMem_Free(f->more); /* its references dropped by function_clear */
     sb__tramp_release(f->tramp);
     sb__plan_free(f->plan);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);

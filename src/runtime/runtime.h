@@ -256,8 +256,6 @@ typedef struct sb_function {
     PyObject *module;              /* the sigbind module; strong */
     sb_state *state;               /* its state (lives as long as module) */
     PyObject *library;             /* keeps the library loaded; strong, may be NULL */
-    PyObject *keep;                /* a function made for a C address (sb__function_at): what owns its
-                                      function type's named types and keeps the code alive; strong, may be NULL */
     /* Ties a typed handle or struct result to `library` (pyface/library.c), or NULL. */
     PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value, bool owned);
     PyObject *names;               /* tuple of interned parameter names, made by the first keyword call
@@ -265,17 +263,18 @@ typedef struct sb_function {
     const char *(*status_msg)(int);/* [[status(..., fn)]] */
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
     sb_cell *defaults;             /* per Python parameter, or NULL when none has a default */
+    struct sb_fnmore *more;        /* what few functions have (sb__function_more), or NULL */
     bool cface;                    /* a C-face module function: may raise; sees sb__current_module */
     bool constructs;               /* a class's __init__ or __setstate__: its first argument may be an instance
                                       whose constructor has not run; it is marked SB_INST_BUILT just
                                       before the C function runs */
     bool stop_on_null;             /* __next__: a NULL PyObject * result without an exception ends the iteration */
     bool releases;                 /* the [[release]] function of a handle type: marks its first argument released */
-    void *closure;                 /* a method's ffi_closure (its ml_meth), freed with the object; else NULL */
-    unsigned tramp;                /* a method's trampoline pool slot + 1 (its ml_meth), given back with the object; else 0 */
     bool tramp_binop;              /* that method is a binary operator: NotImplemented for a foreign operand */
-    char *doc;                     /* C face: the composed docstring (owned), else NULL */
-    struct sb_varcache *varcache;  /* variadic functions: one call plan per list of extra types (variadic.c), or NULL */
+    bool own_doc;                  /* def.ml_doc is the C face's composed docstring (PyMem_Malloc'd, owned), not
+                                      the plan's doc */
+    uint16_t tramp;                /* a method's trampoline pool slot + 1 (its ml_meth; SB_TRAMP_POOL of them),
+                                      given back with the object; else 0 */
     PyMethodDef def;               /* what the PyCFunction calls; lives here */
 } sb_function;
 
@@ -334,6 +333,17 @@ SB_INTERNAL PyObject *sb__function_new(PyObject *module, PyObject *lib, sb_plan 
  * PyCFunction; classes make method descriptors from it instead). */
 SB_INTERNAL sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, void (*fn)(void),
                                            const sb_fnextra *extra);
+/* What few functions have, kept out of the object (sb_function: 144 bytes). */
+typedef struct sb_fnmore {
+    PyObject *keep;                /* a function made for a C address (sb__function_at): what owns its
+                                      function type's named types and keeps the code alive; strong, may be NULL */
+    struct sb_varcache *varcache;  /* variadic functions: one call plan per list of extra types (variadic.c), or NULL */
+    void *closure;                 /* a method's ffi_closure (its ml_meth) when the trampolines are used up,
+                                      freed with the object; else NULL */
+} sb_fnmore;
+/* f->more, made zeroed when f has none yet; NULL with MemoryError. */
+SB_INTERNAL sb_fnmore *sb__function_more(sb_function *f);
+
 /* f's tuple of interned Python parameter names (borrowed; made on first use: only keyword
  * calls need it, and a function never called by keyword keeps no tuple), or NULL with an exception. */
 SB_INTERNAL PyObject *sb__function_names(sb_function *f);

@@ -295,7 +295,7 @@ sb_function *sb__variadic_prepare(sb_function *f, PyObject *const *pos, Py_ssize
      * cache meanwhile: it is searched again right before the entry goes in,
      * with no Python code in between. The caller holds its own reference for
      * the call, so an entry evicted during the call stays alive. */
-    sb_function *hit = cache_find(f->varcache, types, n);
+    sb_function *hit = cache_find(f->more ? f->more->varcache : NULL, types, n);
     if (hit) {
         Py_INCREF(hit);
         return hit;
@@ -314,23 +314,23 @@ sb_function *sb__variadic_prepare(sb_function *f, PyObject *const *pos, Py_ssize
         return NULL;
     call->releases = f->releases;
     sb_type *keep = PyMem_Malloc(sizeof(sb_type) * (n ? n : 1));
-    if (!f->varcache)
-        f->varcache = PyMem_Calloc(1, sizeof(sb_varcache));
-    if (!keep || !f->varcache) { /* not cached; the call still works */
+    if (keep && sb__function_more(f) && !f->more->varcache)
+        f->more->varcache = PyMem_Calloc(1, sizeof(sb_varcache));
+    if (!keep || !f->more || !f->more->varcache) { /* not cached; the call still works */
         PyMem_Free(keep);
         PyErr_Clear();
         return call;
     }
     memcpy(keep, types, sizeof(sb_type) * n);
     /* --- no Python code from here to the insertion --- */
-    hit = cache_find(f->varcache, types, n);
+    hit = cache_find(f->more->varcache, types, n);
     if (hit) {
         Py_INCREF(hit);
         Py_DECREF(call);
         PyMem_Free(keep);
         return hit;
     }
-    sb_varcache *vc = f->varcache;
+    sb_varcache *vc = f->more->varcache;
     unsigned at = vc->count < SB_VARCACHE_MAX ? vc->count++ : vc->next++ % SB_VARCACHE_MAX; /* bounded */
     sb_varentry old = vc->e[at];
     vc->e[at].n = n;
@@ -346,7 +346,7 @@ sb_function *sb__variadic_prepare(sb_function *f, PyObject *const *pos, Py_ssize
 
 int sb__varcache_traverse(sb_function *f, visitproc visit, void *arg)
 {
-    sb_varcache *vc = f->varcache;
+    sb_varcache *vc = f->more ? f->more->varcache : NULL;
     for (unsigned i = 0; vc && i < vc->count; i++)
         Py_VISIT((PyObject *)vc->e[i].fn);
     return 0;
@@ -354,10 +354,10 @@ int sb__varcache_traverse(sb_function *f, visitproc visit, void *arg)
 
 void sb__varcache_clear(sb_function *f)
 {
-    sb_varcache *vc = f->varcache;
+    sb_varcache *vc = f->more ? f->more->varcache : NULL;
     if (!vc)
         return;
-    f->varcache = NULL;
+    f->more->varcache = NULL;
     for (unsigned i = 0; i < vc->count; i++) {
         PyMem_Free(vc->e[i].types);
         Py_DECREF(vc->e[i].fn);
@@ -367,5 +367,5 @@ void sb__varcache_clear(sb_function *f)
 
 Py_ssize_t sb__varcache_size(const sb_function *f)
 {
-    return f->varcache ? (Py_ssize_t)f->varcache->count : 0;
+    return f->more && f->more->varcache ? (Py_ssize_t)f->more->varcache->count : 0;
 }

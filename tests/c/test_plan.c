@@ -62,12 +62,22 @@ static void plan_error_at(const char *text, size_t col, const char *msg, int lin
         PLAN_ERROR(text, col, msg);                                                          \
     }
 
+/* The plan's text signature as a string (in a static buffer: one at a time). */
+static const char *text_sig(const sb_plan *p)
+{
+    static char buf[4096];
+    size_t n;
+    const char *ts = sb__plan_text_signature(p, &n);
+    snprintf(buf, sizeof buf, "%.*s", (int)n, ts);
+    return buf;
+}
+
 static void check_ts_at(const char *text, const char *want, int line)
 {
     sb_plan *p = plan_at(text, line);
-    if (strcmp(p->text_signature, want) != 0) {
+    if (strcmp(text_sig(p), want) != 0) {
         print_error("line %d: \"%s\"\n   text_signature \"%s\"\n   want           \"%s\"\n", line, text,
-                    p->text_signature, want);
+                    text_sig(p), want);
         sb__plan_free(p);
         _fail(__FILE__, line);
     }
@@ -122,7 +132,7 @@ static void test_double_of_double_uses_registers(void **state)
         assert_int_equal(p->slots[0].store, SB_REG_INT); /* xmm0's cell */
         assert_int_equal(p->ncells, SB_REG_CELLS);
     }
-    assert_ptr_equal(p->atypes[0], &ffi_type_double);
+    assert_ptr_equal(p->cif.arg_types[0], &ffi_type_double);
     assert_int_equal(p->cif.nargs, 1);
     assert_ptr_equal(p->cif.rtype, &ffi_type_double);
     check_cells(p);
@@ -229,7 +239,7 @@ static void test_no_arguments_uses_registers(void **state)
     assert_int_equal(p->nargs, 0);
     assert_int_equal(p->npy, 0);
     assert_int_equal(p->fast, fast_regs);
-    assert_string_equal(p->text_signature, "()");
+    assert_string_equal(text_sig(p), "()");
     assert_string_equal(p->doc, "getpid()\n--\n\nint getpid(void)");
     sb__plan_free(p);
 }
@@ -272,7 +282,7 @@ static void test_slot_converters_follow_the_type(void **state)
         }
         assert_int_equal(p->slots[i].kind, p->sig->params[i].type.kind);
         assert_int_equal(p->slots[i].type.ptr, p->sig->params[i].type.ptr);
-        assert_ptr_equal(p->atypes[i], sb__type_ffi(p->sig->params[i].type));
+        assert_ptr_equal(p->cif.arg_types[i], sb__type_ffi(p->sig->params[i].type));
     }
     assert_int_equal(p->ret_conv, SB_CV_VOID);
     sb__plan_free(p);
@@ -310,8 +320,8 @@ static void test_out_parameter_is_not_a_python_parameter(void **state)
     assert_int_equal(p->slots[1].kind, SB_K_INT);
     assert_int_equal(p->slots[1].type.ptr, 1);
     assert_int_equal(p->slots[1].flags, SB_PARAM_OUT);
-    assert_ptr_equal(p->atypes[1], &ffi_type_pointer);
-    assert_string_equal(p->text_signature, "(x)");
+    assert_ptr_equal(p->cif.arg_types[1], &ffi_type_pointer);
+    assert_string_equal(text_sig(p), "(x)");
     if (SB_HAVE_CALLREGS) {
         assert_int_equal(p->fast, SB_FAST_REGS);
         assert_int_equal(p->slots[1].store, 0); /* the pointer goes in rdi */
@@ -342,7 +352,7 @@ static void test_several_out_and_inout_parameters_get_distinct_cells(void **stat
     assert_string_equal(p->py[2].name, "g");
     assert_non_null(p->py[2].def);
     assert_int_equal(p->nrequired, 2);
-    assert_string_equal(p->text_signature, "(b, n, g=1.5)");
+    assert_string_equal(text_sig(p), "(b, n, g=1.5)");
     check_cells(p);
     uint8_t cells[4] = {p->slots[0].outcell, p->slots[1].outcell, p->slots[2].outcell, p->slots[4].outcell};
     for (int i = 0; i < 4; i++)
@@ -373,7 +383,7 @@ static void test_unnamed_parameters_become_positional_only_argN(void **state)
     assert_string_equal(p->py[0].name, "arg0");
     assert_string_equal(p->py[1].name, "arg1");
     assert_int_equal(p->nposonly, 2);
-    assert_string_equal(p->text_signature, "(arg0, arg1, /)");
+    assert_string_equal(text_sig(p), "(arg0, arg1, /)");
     sb__plan_free(p);
 
     /* N is the C position; a later unnamed parameter makes the earlier named ones positional-only too. */
@@ -382,12 +392,12 @@ static void test_unnamed_parameters_become_positional_only_argN(void **state)
     assert_string_equal(p->py[0].name, "a");
     assert_string_equal(p->py[1].name, "arg2");
     assert_int_equal(p->nposonly, 2);
-    assert_string_equal(p->text_signature, "(a, arg2, /)");
+    assert_string_equal(text_sig(p), "(a, arg2, /)");
     sb__plan_free(p);
 
     p = PLAN("int f(int, double y)");
     assert_int_equal(p->nposonly, 1);
-    assert_string_equal(p->text_signature, "(arg0, /, y)");
+    assert_string_equal(text_sig(p), "(arg0, /, y)");
     sb__plan_free(p);
 }
 
@@ -399,7 +409,7 @@ static void test_markers_set_positional_and_keyword_counts(void **state)
     assert_int_equal(p->nposonly, 1);
     assert_int_equal(p->npositional, 2);
     assert_int_equal(p->nrequired, 2);
-    assert_string_equal(p->text_signature, "(a, /, b, *, c=None)");
+    assert_string_equal(text_sig(p), "(a, /, b, *, c=None)");
     sb__plan_free(p);
 
     p = PLAN("int f(int a, int b = 1, *, int c, int d = 2)");
@@ -407,19 +417,19 @@ static void test_markers_set_positional_and_keyword_counts(void **state)
     assert_int_equal(p->nposonly, 0);
     assert_int_equal(p->npositional, 2);
     assert_int_equal(p->nrequired, 1);
-    assert_string_equal(p->text_signature, "(a, b=1, *, c, d=2)");
+    assert_string_equal(text_sig(p), "(a, b=1, *, c, d=2)");
     sb__plan_free(p);
 
     p = PLAN("int f(*, int a)");
     assert_int_equal(p->npositional, 0);
     assert_int_equal(p->nrequired, 0);
-    assert_string_equal(p->text_signature, "(*, a)");
+    assert_string_equal(text_sig(p), "(*, a)");
     sb__plan_free(p);
 
     p = PLAN("int f(int a, int b, /, *, int c)");
     assert_int_equal(p->nposonly, 2);
     assert_int_equal(p->npositional, 2);
-    assert_string_equal(p->text_signature, "(a, b, /, *, c)");
+    assert_string_equal(text_sig(p), "(a, b, /, *, c)");
     sb__plan_free(p);
 }
 
@@ -431,7 +441,7 @@ static void test_markers_skip_out_parameters(void **state)
     assert_int_equal(p->npy, 3);
     assert_int_equal(p->nposonly, 1);
     assert_int_equal(p->npositional, 2);
-    assert_string_equal(p->text_signature, "(a, /, b, *, c)");
+    assert_string_equal(text_sig(p), "(a, /, b, *, c)");
     sb__plan_free(p);
 }
 
@@ -495,7 +505,7 @@ static void test_defaults_point_into_the_signature(void **state)
     (void)state;
     sb_plan *p = PLAN("int f(int a, int b = 7)");
     assert_null(p->py[0].def);
-    assert_ptr_equal(p->py[1].def, &p->sig->params[1].def);
+    assert_ptr_equal(p->py[1].def, &p->sig->params[1].def->lit);
     assert_int_equal(p->py[1].def->mag, 7);
     sb__plan_free(p);
 }
@@ -536,7 +546,7 @@ static void test_variadic_plan(void **state)
     assert_false(p->simple);
     assert_int_equal(p->npy, 1);
     assert_int_equal(p->cif.nargs, 1);
-    assert_string_equal(p->text_signature, "(fmt, *args)");
+    assert_string_equal(text_sig(p), "(fmt, *args)");
     assert_string_equal(p->doc, "printf(fmt, *args)\n--\n\nint printf(const char *fmt, ...)");
 
     sb_type ex[3] = {{SB_K_INT, 0, 0, NULL}, {SB_K_DOUBLE, 0, 0, NULL}, {SB_K_CHAR, 1, 1, NULL}};
@@ -572,7 +582,7 @@ static void test_variadic_plan_drops_defaults_and_keeps_outs(void **state)
 {
     (void)state;
     sb_plan *p = PLAN("int f(int *n [[out]], const char *k, int flags = 3, ...) [[errno(< 0)]]");
-    assert_string_equal(p->text_signature, "(k, flags=3, *args)");
+    assert_string_equal(text_sig(p), "(k, flags=3, *args)");
     sb_type ex[1] = {{SB_K_LLONG, 0, 0, NULL}};
     sb_error e;
     sb_plan *v = sb__plan_variadic(p, ex, 1, &e);
@@ -732,7 +742,7 @@ static void test_sixty_four_arguments(void **state)
 
 static sb_literal lit_int(bool neg, uint64_t mag)
 {
-    sb_literal l = {.kind = SB_LIT_INT, .neg = neg, .mag = mag, .d = neg ? -(double)mag : (double)mag};
+    sb_literal l = {.kind = SB_LIT_INT, .neg = neg, .mag = mag};
     return l;
 }
 static sb_literal lit_float(double d)
@@ -742,8 +752,11 @@ static sb_literal lit_float(double d)
 }
 static sb_literal lit_of(uint8_t kind, uint64_t mag)
 {
-    sb_literal l = {.kind = (uint8_t)kind, .mag = mag, .s = kind == SB_LIT_STRING ? "s" : NULL,
-                    .len = kind == SB_LIT_STRING ? 1u : 0u};
+    sb_literal l = {.kind = (uint8_t)kind, .len = kind == SB_LIT_STRING ? 1u : 0u};
+    if (kind == SB_LIT_STRING)
+        l.s = "s";
+    else
+        l.mag = mag;
     return l;
 }
 
@@ -951,7 +964,7 @@ static void test_plans_of_parsable_prefixes_fail_cleanly(void **state)
                 continue;
             sb_plan *p = sb__plan_new(s, &e);
             if (p) {
-                assert_non_null(p->text_signature);
+                assert_non_null(text_sig(p));
                 assert_non_null(p->doc);
                 check_cells(p);
                 sb__plan_free(p);
@@ -988,7 +1001,7 @@ static void test_method_plan_binds_self_positionally(void **state)
     sb_error e;
     sb_plan *p = method_plan("int64_t resize(Rect *self, int64_t w, int64_t h = 1)", &e);
     assert_non_null(p);
-    assert_string_equal(p->text_signature, "($self, /, w, h=1)");
+    assert_string_equal(text_sig(p), "($self, /, w, h=1)");
     assert_int_equal(p->nposonly, 1);
     assert_int_equal(p->slots[0].conv, SB_CV_INST);
     assert_int_equal(p->slots[1].conv, SB_CV_SINT);
@@ -996,16 +1009,102 @@ static void test_method_plan_binds_self_positionally(void **state)
     p = method_plan("Rect *__iter__(Rect *self)", &e);
     assert_non_null(p);
     assert_int_equal(p->ret_conv, SB_CV_INST);
-    assert_string_equal(p->text_signature, "($self, /)");
+    assert_string_equal(text_sig(p), "($self, /)");
     sb__plan_free(p);
     p = method_plan("Rect *me(Rect *self) [[free]]", &e);
     assert_null(p);
     assert_non_null(strstr(e.msg, "[[free]] cannot apply to a Rect * result"));
 }
 
+/* ------------------------------------------------------------------ */
+/* Fixed costs: what a plan keeps per bound function                   */
+
+/* The records a plan keeps per parameter and per function stay this small (issue 15: at most
+ * 1 KB of heap per bound function in all); a field added to one of them has to fit. */
+static void test_plan_records_stay_small(void **state)
+{
+    (void)state;
+    assert_true(sizeof(sb_literal) <= 16);
+    assert_true(sizeof(sb_default) <= 24);
+    assert_true(sizeof(sb_param) <= 40);
+    assert_true(sizeof(sb_slot) <= 48);
+    assert_true(sizeof(sb_pyparam) <= 24);
+    assert_true(sizeof(sb_contract) <= 32);
+    assert_true(sizeof(sb_sig) <= 112);
+    assert_true(sizeof(sb_plan) <= 112);
+}
+
+static bool inside(const void *p, const void *lo, const void *hi)
+{
+    return (const char *)p >= (const char *)lo && (const char *)p < (const char *)hi;
+}
+
+/* A finished plan is one block: its signature, parameters, defaults, the names it made and its doc
+ * (the doc last, the signature's text its tail); the parser's arena is gone. */
+static void test_a_plan_is_one_block_with_its_signature(void **state)
+{
+    (void)state;
+    sb_plan *p = PLAN("int64_t f(int, double from, int b = -3, const char *s = \"x\\0y\", double d = 2) "
+                      "[[errno(-1)]]");
+    assert_true(p->packed);
+    assert_null(p->sig->arena);
+    const char *end = p->doc + strlen(p->doc) + 1;
+    assert_true(inside(p->sig, p, end));
+    assert_true(inside(p->sig->params, p, end));
+    assert_true(inside(p->sig->name, p, end));
+    assert_true(inside(p->cif.arg_types, p, end));
+    assert_ptr_equal(p->sig->text, end - 1 - strlen(p->sig->text));
+    assert_string_equal(p->sig->text, "int64_t f(int, double from, int b = -3, const char *s = \"x\\0y\", double d = 2) "
+                                      "[[errno(-1)]]");
+    assert_string_equal(p->sig->name, "f");
+    assert_int_equal(p->npy, 5);
+    assert_string_equal(p->py[0].name, "arg0");
+    assert_string_equal(p->py[1].name, "from_");
+    for (uint16_t k = 0; k < p->npy; k++) {
+        assert_true(inside(p->py[k].name, p, end));
+        if (p->py[k].def) {
+            assert_true(inside(p->py[k].def, p, end));
+            assert_ptr_equal(p->py[k].def, &p->sig->params[p->py[k].slot].def->lit);
+        }
+    }
+    assert_null(p->py[0].def);
+    assert_null(p->py[1].def);
+    assert_int_equal(p->py[2].def->kind, SB_LIT_INT);
+    assert_true(p->py[2].def->neg);
+    assert_int_equal(p->py[2].def->mag, 3);
+    assert_int_equal(p->py[3].def->kind, SB_LIT_STRING);
+    assert_int_equal(p->py[3].def->len, 3);
+    assert_memory_equal(p->py[3].def->s, "x\0y", 4); /* the string's bytes and its NUL, copied by length */
+    assert_true(inside(p->py[3].def->s, p, end));
+    assert_true(sb__literal_double(p->py[4].def) == 2.0);
+    assert_int_equal(p->sig->contract.kind, SB_CONTRACT_ERRNO);
+    assert_true(p->sig->contract.value.neg);
+    assert_int_equal(p->sig->contract.value.mag, 1);
+    assert_string_equal(text_sig(p), "(arg0, /, from_, b=-3, s='x\\x00y', d=2)");
+    sb__plan_free(p);
+}
+
+/* A signature with a function type of its own keeps its arena (the type's records live there). */
+static void test_a_plan_with_a_function_type_keeps_its_arena(void **state)
+{
+    (void)state;
+    sb_plan *p = PLAN("int apply(int (*cb)(int v), int x = 4)");
+    assert_false(p->packed);
+    assert_non_null(p->sig->arena);
+    assert_int_equal(p->sig->params[0].type.named->what, SB_NAMED_FUNC);
+    assert_string_equal(p->py[0].name, "cb");
+    assert_int_equal(p->py[1].def->mag, 4);
+    assert_string_equal(text_sig(p), "(cb, x=4)");
+    assert_string_equal(p->sig->text, "int apply(int (*cb)(int v), int x = 4)");
+    sb__plan_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plan_records_stay_small),
+        cmocka_unit_test(test_a_plan_is_one_block_with_its_signature),
+        cmocka_unit_test(test_a_plan_with_a_function_type_keeps_its_arena),
         cmocka_unit_test(test_double_of_double_uses_registers),
         cmocka_unit_test(test_two_int64_use_registers),
         cmocka_unit_test(test_six_ints_and_eight_doubles_use_registers),

@@ -107,7 +107,11 @@ static sb_literal first_default_at(const char *text, sb_sig **keep, int line)
         _fail(__FILE__, line);
     }
     *keep = s;
-    return s->params[0].def;
+    if (!s->params[0].def) {
+        print_error("line %d: \"%s\": no default\n", line, text);
+        _fail(__FILE__, line);
+    }
+    return s->params[0].def->lit;
 }
 
 /* ------------------------------------------------------------------ */
@@ -344,9 +348,9 @@ static void test_decimal_default(void **state)
     assert_int_equal(l.kind, SB_LIT_INT);
     assert_false(l.neg);
     assert_int_equal(l.mag, 42);
-    assert_true(l.d == 42.0);
-    assert_int_equal(s->params[0].def_pos, 14);
-    assert_int_equal(s->params[0].def_len, 2);
+    assert_true(sb__literal_double(&l) == 42.0);
+    assert_int_equal(s->params[0].def->def_pos, 14);
+    assert_int_equal(s->params[0].def->def_len, 2);
     sb__sig_free(s);
 }
 
@@ -395,7 +399,7 @@ static void test_negative_default(void **state)
     assert_int_equal(l.kind, SB_LIT_INT);
     assert_true(l.neg);
     assert_int_equal(l.mag, 5);
-    assert_true(l.d == -5.0);
+    assert_true(sb__literal_double(&l) == -5.0);
     sb__sig_free(s);
     l = first_default_at("int f(int a = -0)", &s, __LINE__);
     assert_false(l.neg); /* -0 is 0 */
@@ -418,8 +422,8 @@ static void test_integer_suffixes_are_accepted(void **state)
     assert_int_equal(s->nparams, 6);
     uint64_t want[] = {10, 10, 10, 10, 10, 16};
     for (int i = 0; i < 6; i++) {
-        assert_int_equal(s->params[i].def.kind, SB_LIT_INT);
-        assert_int_equal(s->params[i].def.mag, want[i]);
+        assert_int_equal(s->params[i].def->lit.kind, SB_LIT_INT);
+        assert_int_equal(s->params[i].def->lit.mag, want[i]);
     }
     /* The default is kept as written in the normalized text. */
     assert_string_equal(s->text, "int f(unsigned int a = 10u, unsigned long b = 10UL, unsigned long long c = 10ull, "
@@ -432,16 +436,16 @@ static void test_float_defaults(void **state)
     (void)state;
     sb_sig *s = PARSE("int f(double a = 1.5, double b = 1e3, float c = -2.5f, double d = .25, double e = 2.5E-1, "
                       "double g = 3)");
-    assert_int_equal(s->params[0].def.kind, SB_LIT_FLOAT);
-    assert_true(s->params[0].def.d == 1.5);
-    assert_int_equal(s->params[1].def.kind, SB_LIT_FLOAT);
-    assert_true(s->params[1].def.d == 1000.0);
-    assert_int_equal(s->params[2].def.kind, SB_LIT_FLOAT);
-    assert_true(s->params[2].def.d == -2.5);
-    assert_true(s->params[3].def.d == 0.25);
-    assert_true(s->params[4].def.d == 0.25);
-    assert_int_equal(s->params[5].def.kind, SB_LIT_INT); /* an integer; plan accepts it for double */
-    assert_true(s->params[5].def.d == 3.0);
+    assert_int_equal(s->params[0].def->lit.kind, SB_LIT_FLOAT);
+    assert_true(s->params[0].def->lit.d == 1.5);
+    assert_int_equal(s->params[1].def->lit.kind, SB_LIT_FLOAT);
+    assert_true(s->params[1].def->lit.d == 1000.0);
+    assert_int_equal(s->params[2].def->lit.kind, SB_LIT_FLOAT);
+    assert_true(s->params[2].def->lit.d == -2.5);
+    assert_true(s->params[3].def->lit.d == 0.25);
+    assert_true(s->params[4].def->lit.d == 0.25);
+    assert_int_equal(s->params[5].def->lit.kind, SB_LIT_INT); /* an integer; plan accepts it for double */
+    assert_true(sb__literal_double(&s->params[5].def->lit) == 3.0);
     sb__sig_free(s);
 }
 
@@ -505,7 +509,7 @@ static void test_null_and_none_defaults(void **state)
     (void)state;
     sb_sig *s = PARSE("int f(int *a = NULL, int *b = None, int *c = nullptr)");
     for (int i = 0; i < 3; i++)
-        assert_int_equal(s->params[i].def.kind, SB_LIT_NULL);
+        assert_int_equal(s->params[i].def->lit.kind, SB_LIT_NULL);
     assert_string_equal(s->text, "int f(int *a = NULL, int *b = None, int *c = nullptr)");
     sb__sig_free(s);
 }
@@ -516,8 +520,8 @@ static void test_bool_defaults(void **state)
     sb_sig *s = PARSE("int f(bool a = true, bool b = false, bool c = True, bool d = False)");
     int want[] = {1, 0, 1, 0};
     for (int i = 0; i < 4; i++) {
-        assert_int_equal(s->params[i].def.kind, SB_LIT_BOOL);
-        assert_int_equal(s->params[i].def.mag, want[i]);
+        assert_int_equal(s->params[i].def->lit.kind, SB_LIT_BOOL);
+        assert_int_equal(s->params[i].def->lit.mag, want[i]);
     }
     sb__sig_free(s);
 }
@@ -526,8 +530,8 @@ static void test_parameter_without_default_has_kind_none(void **state)
 {
     (void)state;
     sb_sig *s = PARSE("int f(int a, int b = 1)");
-    assert_int_equal(s->params[0].def.kind, SB_LIT_NONE);
-    assert_int_equal(s->params[1].def.kind, SB_LIT_INT);
+    assert_null(s->params[0].def); /* no default: no record */
+    assert_int_equal(s->params[1].def->lit.kind, SB_LIT_INT);
     sb__sig_free(s);
 }
 
@@ -670,13 +674,13 @@ static void test_out_and_inout_parameter_annotations(void **state)
     assert_int_equal(s->params[0].flags, 0);
     assert_int_equal(s->params[1].flags, SB_PARAM_OUT);
     assert_int_equal(s->params[2].flags, SB_PARAM_INOUT);
-    assert_int_equal(s->params[2].def.kind, SB_LIT_FLOAT);
+    assert_int_equal(s->params[2].def->lit.kind, SB_LIT_FLOAT);
     assert_string_equal(s->text, "double frexp(double x, int *exp [[out]], double *acc [[inout]] = 0.5)");
     sb__sig_free(s);
     /* After the default too; and on an unnamed parameter. */
     s = PARSE("int f(int *x = NULL [[inout]], int * [[out]])");
     assert_int_equal(s->params[0].flags, SB_PARAM_INOUT);
-    assert_int_equal(s->params[0].def.kind, SB_LIT_NULL);
+    assert_int_equal(s->params[0].def->lit.kind, SB_LIT_NULL);
     assert_int_equal(s->params[1].flags, SB_PARAM_OUT);
     assert_null(s->params[1].name);
     sb__sig_free(s);
@@ -2017,7 +2021,7 @@ static void test_sig_variadic(void **state)
     assert_int_equal(v->nparams, 4);
     assert_string_equal(v->name, "f");
     assert_string_equal(v->params[1].name, "fmt");
-    assert_int_equal(v->params[1].def.kind, SB_LIT_NONE);
+    assert_null(v->params[1].def); /* given positionally: no default */
     assert_null(v->params[2].name);
     assert_int_equal(v->params[3].flags, SB_PARAM_EXTRA);
     assert_true(v->flags & SB_SIG_VARIADIC);

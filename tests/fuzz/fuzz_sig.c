@@ -79,8 +79,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sb_plan *plan = sb__plan_new(sig, &err); /* takes sig */
         if (plan) {
             /* __text_signature__ reaches Python through ml_doc: it must decode. */
-            if (!plan->text_signature || !plan->doc || !valid_utf8((const unsigned char *)plan->text_signature))
+            size_t tsn;
+            const char *ts = plan->doc ? sb__plan_text_signature(plan, &tsn) : NULL;
+            char *tsz = ts ? sb__strndup(ts, tsn) : NULL;
+            if (!tsz || tsn < 2 || ts[0] != '(' || ts[tsn - 1] != ')' || !valid_utf8((const unsigned char *)tsz))
                 abort();
+            free(tsz);
             sb__plan_free(plan);
         } else if (!err.msg[0]) {
             abort();

@@ -121,6 +121,39 @@ class Introspection(unittest.TestCase):
         self.assertEqual(str(inspect.signature(f)), "(from_, lambda_)")
         self.assertEqual(f(from_=1.0, lambda_=3), 8.0)
 
+    def test_a_default_that_spells_the_doc_separator_stays_in_the_text_signature(self):
+        # The text signature lives inside the docstring, ended by its first "\n--\n\n": a default's
+        # control characters are escaped, so a string default spelling it cannot end it early.
+        f = sigbind.load(None).bind('size_t strlen(const char *s = "a\\n--\\n\\nb")')
+        self.assertEqual(f.__text_signature__, "(s='a\\x0a--\\x0a\\x0ab')")
+        self.assertEqual(inspect.signature(f).parameters["s"].default, "a\n--\n\nb")
+        self.assertEqual(f.__doc__, 'size_t strlen(const char *s = "a\\n--\\n\\nb")')
+        self.assertEqual(f(), 7)
+        self.assertEqual(f("xy"), 2)
+
+    def test_defaults_outlive_the_text_they_were_parsed_from(self):
+        # A plan keeps its own copy of everything (one block; the parser's arena is freed): the
+        # defaults of many bindings, made from texts that are then dropped, are still right.
+        libm, libc = sigbind.load("m"), sigbind.load(None)
+        fns = []
+        for i in range(200):
+            fns.append((libm.bind("double ldexp(double x = %d.5, int e = -%d)" % (i, i % 3)),
+                        (i + 0.5) / 2 ** (i % 3)))
+            fns.append((libc.bind('size_t strlen(const char *s = "%s")' % ("\\x01" * (i % 7) + "z" * i)),
+                        i % 7 + i))
+            fns.append((libm.bind("double fabs(double x = -%d)" % i), float(i)))  # an integer default for a double
+        import gc
+        gc.collect()
+        for f, want in fns:
+            self.assertEqual(f(), want)
+
+    def test_unnamed_and_keyword_named_parameters_keep_their_made_names(self):
+        f = sigbind.load("m").bind("double ldexp(double, int from)")
+        self.assertEqual(f.__text_signature__, "(arg0, /, from_)")
+        self.assertEqual(f(1.0, from_=2), 4.0)
+        with self.assertRaises(TypeError):
+            f(arg0=1.0, from_=2)
+
     def test_library_dir_lists_declared_functions(self):
         libz = sigbind.load("z", "unsigned long adler32(unsigned long a, const void *b, unsigned int n);")
         self.assertIn("adler32", dir(libz))
