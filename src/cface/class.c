@@ -122,6 +122,26 @@ static int sp_index(const char *name)
     return -1;
 }
 
+/* A typed direct entry (see "Typed entries" below): the special method's C
+ * function called straight from its slot, for a method of the instance and
+ * at most one int, bool, `PyObject *` or instance argument. */
+enum { TA_NONE, TA_INT, TA_BOOL, TA_OBJ, TA_INST };  /* the argument after self */
+enum { TR_VOID, TR_SINT, TR_UINT, TR_BOOL, TR_OBJ }; /* the result */
+#define SP_NTYPED SP_ADD /* the slots before the number methods */
+
+typedef struct sptyped {
+    void (*cfn)(void);      /* the C function; NULL: the slot calls the method's Function (generic) */
+    PyObject *module;       /* its module (sb__current_module during the call); borrowed from the Function */
+    uint8_t arg, ret;       /* TA_*, TR_* */
+    uint8_t rsize;          /* TR_SINT/TR_UINT: the result's size in bytes */
+    bool self_ctor;         /* self's class has a constructor: only a built instance takes this way */
+    bool arg_ctor;          /* TA_INST: the argument's class has one */
+    bool constructs;        /* __init__: marks self built before the call */
+    int64_t amin;           /* TA_INT: the parameter's range */
+    uint64_t amax;
+    PyTypeObject *atype;    /* TA_INST: the argument's exact type (borrowed: the module state keeps it) */
+} sptyped;
+
 typedef struct classrt {
     const classrec *rec;
     spset direct;           /* the SP_* whose slots are this type's entries */
@@ -129,6 +149,7 @@ typedef struct classrt {
     unsigned nfree;         /* dead instances kept in `free` (the class's freelist) */
     PyObject **free;        /* rec->def->freelist slots, or NULL */
     sb_function *fn[SP_N];  /* borrowed: kept by the defining class's _sigbind_keep (a base's by its type) */
+    sptyped ty[SP_NTYPED];  /* per fn[k] of the slots before the number methods: its typed entry, if any */
     PyGetSetDef getset[];   /* [0]: the marker; then the record's getset; NULL-terminated */
 } classrt;
 
@@ -161,6 +182,33 @@ static classrt *rt_of(PyTypeObject *tp)
     if (!rt && !PyErr_Occurred())
         PyErr_SetString(PyExc_SystemError, "sigbind: not an instance of a sigbind class");
     return rt;
+}
+
+/* The record of an instance's class, cached in the instance: the word after
+ * the state word is padding up to the struct (SB_INST_OFFSET, runtime.h),
+ * zero from the allocation (and from the free list). The cache is believed
+ * only while its record's type is the instance's type, so a Python subclass's
+ * instance (whose record is its sigbind base's) and one whose __class__ was
+ * assigned take the walk each time; a record lives as long as its module's
+ * state, as its type does. */
+#define INST_RT(obj) (*(classrt **)(void *)((char *)(obj) + SB_INST_STATE_OFFSET + sizeof(uintptr_t)))
+_Static_assert(SB_INST_STATE_OFFSET + sizeof(uintptr_t) + sizeof(classrt *) <= SB_INST_OFFSET,
+               "the instance record cache lies in the padding before the struct");
+
+static SB_NOINLINE classrt *rt_self_slow(PyObject *self)
+{
+    classrt *rt = rt_of(Py_TYPE(self));
+    if (rt && rt->type == Py_TYPE(self))
+        INST_RT(self) = rt;
+    return rt;
+}
+
+static SB_ALWAYS_INLINE classrt *rt_self(PyObject *self)
+{
+    classrt *rt = INST_RT(self);
+    if (SB_LIKELY(rt && rt->type == Py_TYPE(self)))
+        return rt;
+    return rt_self_slow(self);
 }
 
 static void rt_free(PyObject *capsule)
@@ -889,11 +937,217 @@ static PyObject *binop_varargs(void *user, PyObject *self, PyObject *tuple, PyOb
     return method_varargs(user, self, tuple, kwargs);
 }
 
+
+/* ---- Typed entries ----
+ * A special method of the instance with at most one more parameter, of an
+ * integer, bool, `PyObject *` or class pointer type, a result of an integer,
+ * bool, `PyObject *` or void type and nothing else in its signature (no
+ * [[nogil]], error contract, [[free]], default, out or length parameter) is
+ * called from its slot without its Function: the argument converts inline
+ * (exact types only: an int subclass, __index__, a bool for an int, an
+ * instance of a subclass or of an unbuilt instance take the generic way
+ * below, which converts or reports them), the C function is called through
+ * a plain `uint64_t (*)(void *, uint64_t)` -- exact for such a function under
+ * the x86-64 System V convention (integer and pointer arguments in rdi and
+ * rsi, an unused extra argument ignored, the result in rax; only the
+ * result's own width is read) and so only where the register call path is
+ * (SB_HAVE_CALLREGS) -- and the result converts straight into what the slot
+ * returns (len() gets a Py_ssize_t, `in` a truth value, no int object made).
+ * sb__current_module is set around the call (one TLS address per call), and
+ * an exception the C code set is checked with PyErr_Occurred as for every C
+ * face call (sigbind.h: a function may raise and return any value). */
+
+#if SB_HAVE_CALLREGS
+typedef uint64_t (*sp_cfn)(void *self, uint64_t arg);
+
+/* Whether f's plan fits a typed entry; fills *t. */
+static bool sp_typed_plan(sb_state *st, sb_function *f, sptyped *t)
+{
+    const sb_plan *pl = f->plan;
+    const sb_sig *sig = pl->sig;
+    memset(t, 0, sizeof *t);
+    if (pl->fast != SB_FAST_REGS || !pl->simple || pl->nout || pl->varargs_slot >= 0 || pl->varkw_slot >= 0 ||
+        (sig->flags & ~(unsigned)SB_SIG_METHOD) || sig->contract.kind != SB_CONTRACT_NONE || f->defaults ||
+        pl->nargs < 1 || pl->nargs > 2 || pl->npy != pl->nargs || f->releases ||
+        f->adopt || !f->cface)
+        return false;
+    const sb_slot *s0 = &pl->slots[0];
+    if (s0->conv != SB_CV_INST || s0->type.ptr != 1 || s0->flags || !s0->type.named)
+        return false;
+    t->self_ctor = (s0->type.named->flags & SB_NAMED_CTOR) != 0;
+    if (pl->nargs == 2) {
+        const sb_slot *s = &pl->slots[1];
+        if (s->flags || s->py != 1)
+            return false;
+        switch (s->conv) {
+        case SB_CV_SINT:
+        case SB_CV_UINT:
+            t->arg = TA_INT;
+            t->amin = s->min;
+            t->amax = s->max;
+            break;
+        case SB_CV_BOOL:
+            t->arg = TA_BOOL;
+            break;
+        case SB_CV_PYOBJ:
+            t->arg = TA_OBJ;
+            break;
+        case SB_CV_INST:
+            if (s->type.ptr != 1 || !s->type.named || (Py_ssize_t)s->type.named->index >= PyList_Size(st->classes))
+                return false;
+            t->arg = TA_INST;
+            t->atype = (PyTypeObject *)PyList_GetItem(st->classes, (Py_ssize_t)s->type.named->index);
+            t->arg_ctor = (s->type.named->flags & SB_NAMED_CTOR) != 0;
+            if (!t->atype)
+                return false;
+            break;
+        default:
+            return false;
+        }
+    }
+    switch (pl->ret_conv) {
+    case SB_CV_VOID:
+        t->ret = TR_VOID;
+        break;
+    case SB_CV_SINT:
+    case SB_CV_UINT:
+        if (pl->ret_size != 1 && pl->ret_size != 2 && pl->ret_size != 4 && pl->ret_size != 8)
+            return false;
+        t->ret = pl->ret_conv == SB_CV_SINT ? TR_SINT : TR_UINT;
+        t->rsize = pl->ret_size;
+        break;
+    case SB_CV_BOOL:
+        t->ret = TR_BOOL;
+        break;
+    case SB_CV_PYOBJ:
+        t->ret = TR_OBJ;
+        break;
+    default:
+        return false;
+    }
+    t->constructs = f->constructs;
+    t->module = f->module;
+    t->cfn = f->fn;
+    return true;
+}
+
+/* The argument in its register word, or false: the generic way converts it. */
+static SB_ALWAYS_INLINE bool sp_targ(const sptyped *t, PyObject *v, uint64_t *out)
+{
+    switch (t->arg) {
+    case TA_INT: {
+        if (SB_UNLIKELY(!PyLong_CheckExact(v)))
+            return false;
+        int overflow;
+        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (SB_UNLIKELY(overflow || x < t->amin || (x > 0 && (uint64_t)x > t->amax)))
+            return false;
+        *out = (uint64_t)x;
+        return true;
+    }
+    case TA_BOOL:
+        if (v != Py_True && v != Py_False)
+            return false;
+        *out = v == Py_True;
+        return true;
+    case TA_OBJ:
+        *out = (uint64_t)(uintptr_t)v;
+        return true;
+    case TA_INST:
+        if (SB_UNLIKELY(Py_TYPE(v) != t->atype || (t->arg_ctor && SB_INST_STATE(v) != SB_INST_BUILT)))
+            return false;
+        *out = (uint64_t)(uintptr_t)SB_INST_STRUCT(v);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether self may take the typed entry (an unbuilt instance: the generic
+ * way reports it). */
+static SB_ALWAYS_INLINE bool sp_tself(const sptyped *t, PyObject *self)
+{
+    return t->cfn && (!t->self_ctor || t->constructs || SB_INST_STATE(self) == SB_INST_BUILT);
+}
+
+/* The call: the C function's result word, read at its own width. *failed:
+ * the C code set an exception (a PyObject * result is dropped then). */
+static SB_ALWAYS_INLINE uint64_t sp_tcall(const sptyped *t, PyObject *self, uint64_t arg, bool *failed)
+{
+    PyObject **cur = &sb__current_module;
+    PyObject *outer = *cur;
+    *cur = t->module;
+    if (t->constructs)
+        SB_INST_STATE(self) = SB_INST_BUILT; /* the constructor runs */
+    uint64_t r = ((sp_cfn)t->cfn)(SB_INST_STRUCT(self), arg);
+    *cur = outer;
+    if (SB_UNLIKELY(PyErr_Occurred())) {
+        if (t->ret == TR_OBJ)
+            Py_XDECREF((PyObject *)(uintptr_t)r);
+        *failed = true;
+        return 0;
+    }
+    *failed = false;
+    switch (t->ret) {
+    case TR_BOOL:
+        return (uint8_t)r != 0;
+    case TR_SINT:
+        return t->rsize == 8 ? r
+               : t->rsize == 4 ? (uint64_t)(int64_t)(int32_t)r
+               : t->rsize == 2 ? (uint64_t)(int64_t)(int16_t)r
+                               : (uint64_t)(int64_t)(int8_t)r;
+    case TR_UINT:
+        return t->rsize == 8 ? r : t->rsize == 4 ? (uint32_t)r : t->rsize == 2 ? (uint16_t)r : (uint8_t)r;
+    default:
+        return r;
+    }
+}
+
+/* A result as an object (a new reference), as the Function's result would be. */
+static SB_ALWAYS_INLINE PyObject *sp_tbox(const sptyped *t, uint64_t r, bool next)
+{
+    switch (t->ret) {
+    case TR_VOID:
+        Py_INCREF(Py_None);
+        return Py_None;
+    case TR_BOOL:
+        return PyBool_FromLong((long)r);
+    case TR_SINT:
+        return PyLong_FromLongLong((long long)r);
+    case TR_UINT:
+        return PyLong_FromUnsignedLongLong(r);
+    default:
+        if (SB_UNLIKELY(!r)) { /* no exception: the end of an iteration, or an error */
+            if (next)
+                PyErr_SetNone(PyExc_StopIteration);
+            else
+                PyErr_SetString(PyExc_SystemError, "a PyObject * result was NULL without an exception set");
+        }
+        return (PyObject *)(uintptr_t)r;
+    }
+}
+
+/* A call's one positional argument (borrowed) from its tuple and dict, or
+ * false when the call is not that (the generic way binds it). */
+static SB_ALWAYS_INLINE bool sp_targs(const sptyped *t, PyObject *args, PyObject *kwargs, uint64_t *out)
+{
+    if (kwargs && PyDict_Size(kwargs))
+        return false;
+    Py_ssize_t n = PyTuple_Size(args);
+    if (t->arg == TA_NONE)
+        return n == 0;
+    return n == 1 && sp_targ(t, PyTuple_GetItem(args, 0), out);
+}
+#define SP_TYPED(rt, k) (&(rt)->ty[(k)])
+#else
+typedef struct sptyped_unused sptyped_unused;
+#endif
+
 /* ---- The direct slot entries ---- */
 
 static sb_function *sp_fn(PyObject *self, int k)
 {
-    classrt *rt = rt_of(Py_TYPE(self));
+    classrt *rt = rt_self(self);
     sb_function *f = rt ? rt->fn[k] : NULL;
     if (SB_UNLIKELY(!f) && rt) {
         if (k == SP_SETITEM || k == SP_DELITEM)
@@ -965,6 +1219,26 @@ done:
 
 static Py_ssize_t sp_len(PyObject *self)
 {
+#if SB_HAVE_CALLREGS
+    classrt *rt = rt_self(self);
+    if (!rt)
+        return -1;
+    const sptyped *t = SP_TYPED(rt, SP_LEN);
+    if (SB_LIKELY(sp_tself(t, self) && t->ret != TR_OBJ && t->ret != TR_VOID)) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, 0, &failed);
+        if (SB_UNLIKELY(failed))
+            return -1;
+        if (SB_UNLIKELY(t->ret == TR_UINT ? v > (uint64_t)PY_SSIZE_T_MAX : (int64_t)v < 0)) {
+            if (t->ret == TR_UINT) /* as PyNumber_AsSsize_t says it for the int __len__ returned */
+                PyErr_SetString(PyExc_OverflowError, "cannot fit 'int' into an index-sized integer");
+            else
+                PyErr_SetString(PyExc_ValueError, "__len__() should return >= 0");
+            return -1;
+        }
+        return (Py_ssize_t)v;
+    }
+#endif
     PyObject *r = sp_call1(self, SP_LEN);
     if (!r)
         return -1;
@@ -977,21 +1251,56 @@ static Py_ssize_t sp_len(PyObject *self)
 
 static int sp_contains(PyObject *self, PyObject *item)
 {
+#if SB_HAVE_CALLREGS
+    classrt *rt = rt_self(self);
+    if (!rt)
+        return -1;
+    const sptyped *t = SP_TYPED(rt, SP_CONTAINS);
+    uint64_t a;
+    if (SB_LIKELY(sp_tself(t, self) && t->ret != TR_OBJ && t->ret != TR_VOID && sp_targ(t, item, &a))) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, a, &failed);
+        return failed ? -1 : v != 0;
+    }
+#endif
     PyObject *r = sp_call2(self, item, SP_CONTAINS);
     if (!r)
         return -1;
-    int t = PyObject_IsTrue(r);
+    int truth = PyObject_IsTrue(r);
     Py_DECREF(r);
-    return t;
+    return truth;
 }
 
 static PyObject *sp_getitem(PyObject *self, PyObject *key)
 {
+#if SB_HAVE_CALLREGS
+    classrt *rt = rt_self(self);
+    if (!rt)
+        return NULL;
+    const sptyped *t = SP_TYPED(rt, SP_GETITEM);
+    uint64_t a;
+    if (SB_LIKELY(sp_tself(t, self) && t->arg != TA_NONE && sp_targ(t, key, &a))) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, a, &failed);
+        return failed ? NULL : sp_tbox(t, v, false);
+    }
+#endif
     return sp_call2(self, key, SP_GETITEM);
 }
 
 static PyObject *sp_item(PyObject *self, Py_ssize_t i)
 {
+#if SB_HAVE_CALLREGS
+    classrt *rt = rt_self(self);
+    if (!rt)
+        return NULL;
+    const sptyped *t = SP_TYPED(rt, SP_GETITEM);
+    if (sp_tself(t, self) && t->arg == TA_INT && (int64_t)i >= t->amin && (i < 0 || (uint64_t)i <= t->amax)) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, (uint64_t)(int64_t)i, &failed);
+        return failed ? NULL : sp_tbox(t, v, false);
+    }
+#endif
     PyObject *key = PyLong_FromSsize_t(i);
     PyObject *r = key ? sp_call2(self, key, SP_GETITEM) : NULL;
     Py_XDECREF(key);
@@ -1020,15 +1329,35 @@ static PyObject *sp_iter(PyObject *self)
 
 static PyObject *sp_iternext(PyObject *self)
 {
+#if SB_HAVE_CALLREGS
+    classrt *rt = rt_self(self);
+    if (!rt)
+        return NULL;
+    const sptyped *t = SP_TYPED(rt, SP_NEXT);
+    if (SB_LIKELY(sp_tself(t, self) && t->arg == TA_NONE)) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, 0, &failed);
+        return failed ? NULL : sp_tbox(t, v, true);
+    }
+#endif
     return sp_call1(self, SP_NEXT);
 }
 
 static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
 {
-    classrt *rt = rt_of(Py_TYPE(self));
+    classrt *rt = rt_self(self);
     if (!rt || op < Py_LT || op > Py_GE)
         return NULL;
     sb_function *f = rt->fn[SP_LT + op];
+#if SB_HAVE_CALLREGS
+    const sptyped *t = SP_TYPED(rt, SP_LT + op);
+    uint64_t a;
+    if (f && sp_tself(t, self) && t->arg != TA_NONE && sp_targ(t, other, &a)) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, a, &failed);
+        return failed ? NULL : sp_tbox(t, v, false);
+    }
+#endif
     if (f) {
         if (!accepts(f, other)) {
             Py_INCREF(Py_NotImplemented);
@@ -1050,6 +1379,26 @@ static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
 
 static Py_hash_t sp_hash(PyObject *self)
 {
+#if SB_HAVE_CALLREGS
+    classrt *rt = rt_self(self);
+    if (!rt)
+        return -1;
+    const sptyped *t = SP_TYPED(rt, SP_HASH);
+    if (SB_LIKELY(sp_tself(t, self) && t->arg == TA_NONE && t->ret != TR_OBJ && t->ret != TR_VOID)) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, 0, &failed);
+        if (failed)
+            return -1;
+        if (SB_UNLIKELY(t->ret == TR_UINT && v > (uint64_t)INT64_MAX)) { /* the int's own hash, as CPython */
+            PyObject *n = PyLong_FromUnsignedLongLong(v);
+            Py_hash_t h = n ? PyObject_Hash(n) : -1;
+            Py_XDECREF(n);
+            return h;
+        }
+        Py_hash_t h = (Py_hash_t)(int64_t)v;
+        return h == -1 ? -2 : h;
+    }
+#endif
     PyObject *r = sp_call1(self, SP_HASH);
     if (!r)
         return -1;
@@ -1069,6 +1418,18 @@ static Py_hash_t sp_hash(PyObject *self)
 
 static PyObject *sp_call(PyObject *self, PyObject *args, PyObject *kwargs)
 {
+#if SB_HAVE_CALLREGS
+    classrt *rt = rt_self(self);
+    if (!rt)
+        return NULL;
+    const sptyped *t = SP_TYPED(rt, SP_CALL);
+    uint64_t a = 0;
+    if (SB_LIKELY(sp_tself(t, self) && sp_targs(t, args, kwargs, &a))) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, a, &failed);
+        return failed ? NULL : sp_tbox(t, v, false);
+    }
+#endif
     return sp_call_args(self, args, kwargs, SP_CALL);
 }
 
@@ -1084,6 +1445,18 @@ static PyObject *sp_str(PyObject *self)
 
 static int sp_init(PyObject *self, PyObject *args, PyObject *kwargs)
 {
+#if SB_HAVE_CALLREGS
+    classrt *rt = rt_self(self);
+    if (!rt)
+        return -1;
+    const sptyped *t = SP_TYPED(rt, SP_INIT);
+    uint64_t a = 0;
+    if (SB_LIKELY(sp_tself(t, self) && t->ret == TR_VOID && sp_targs(t, args, kwargs, &a))) {
+        bool failed;
+        sp_tcall(t, self, a, &failed);
+        return failed ? -1 : 0;
+    }
+#endif
     PyObject *r = sp_call_args(self, args, kwargs, SP_INIT);
     Py_XDECREF(r);
     return r ? 0 : -1;
@@ -1602,6 +1975,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
     spset defined = rec->own_sp;
     if (base_rt) {
         memcpy(rt->fn, base_rt->fn, sizeof rt->fn);
+        memcpy(rt->ty, base_rt->ty, sizeof rt->ty);
         for (int k = 0; k < SP_N; k++)
             if (rt->fn[k])
                 sp_put(&defined, k, true);
@@ -1609,6 +1983,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
     if (sp_has(&rec->own_sp, SP_EQ) && !sp_has(&rec->own_sp, SP_HASH)) {
         sp_put(&defined, SP_HASH, false); /* __eq__ without __hash__: unhashable, as in Python */
         rt->fn[SP_HASH] = NULL;
+        rt->ty[SP_HASH].cfn = NULL;
     }
     rt->direct = defined;
     if (!sp_has(&defined, SP_EQ))
@@ -1721,6 +2096,14 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         /* __init__ builds an unbuilt instance; so does __setstate__ (unpickling
          * makes the instance with cls.__new__, then sets its state). */
         f->constructs = m->kind == SB_M_INSTANCE && (!strcmp(name, "__init__") || !strcmp(name, "__setstate__"));
+        if (sp >= 0 && sp < SP_NTYPED) {
+#if SB_HAVE_CALLREGS
+            if (!sp_typed_plan(st, f, &rt->ty[sp]))
+                rt->ty[sp].cfn = NULL;
+#else
+            rt->ty[sp].cfn = NULL;
+#endif
+        }
         PyObject *attr = NULL;
         if (m->kind == SB_M_STATIC) {
             PyObject *fn = PyCFunction_NewEx(&f->def, (PyObject *)f, modname);
