@@ -1075,6 +1075,7 @@ static SB_ALWAYS_INLINE bool sp_tself(const sptyped *t, PyObject *self)
 static SB_ALWAYS_INLINE uint64_t sp_tcall(const sptyped *t, PyObject *self, uint64_t arg, bool *failed)
 {
     PyObject **cur = &sb__current_module;
+    SB_OPAQUE(cur); /* one TLS address lookup for the call, not one per access */
     PyObject *outer = *cur;
     *cur = t->module;
     if (t->constructs)
