@@ -132,14 +132,14 @@ enum { TR_VOID, TR_SINT, TR_UINT, TR_BOOL, TR_OBJ }; /* the result */
 typedef struct sptyped {
     void (*cfn)(void);      /* the C function; NULL: the slot calls the method's Function (generic) */
     PyObject *module;       /* its module (sb__current_module during the call); borrowed from the Function */
-    uint8_t arg, ret;       /* TA_*, TR_* */
-    uint8_t rsize;          /* TR_SINT/TR_UINT: the result's size in bytes */
-    bool self_ctor;         /* self's class has a constructor: only a built instance takes this way */
-    bool arg_ctor;          /* TA_INST: the argument's class has one */
-    bool constructs;        /* __init__: marks self built before the call */
+    uint64_t rmask, rsign;  /* the result from its register word: ((r & rmask) ^ rsign) - rsign (its own
+                               width, sign-extended for a signed type; a bool is 0 or 1) */
     int64_t amin;           /* TA_INT: the parameter's range */
     uint64_t amax;
     PyTypeObject *atype;    /* TA_INST: the argument's exact type (borrowed: the module state keeps it) */
+    uint8_t arg, ret;       /* TA_*, TR_* */
+    bool needbuilt;         /* self's class has a constructor and this is not it: self must be built */
+    bool arg_ctor;          /* TA_INST: the argument's class has a constructor (it must be built) */
 } sptyped;
 
 typedef struct classrt {
@@ -960,21 +960,20 @@ static PyObject *binop_varargs(void *user, PyObject *self, PyObject *tuple, PyOb
 #if SB_HAVE_CALLREGS
 typedef uint64_t (*sp_cfn)(void *self, uint64_t arg);
 
-/* Whether f's plan fits a typed entry; fills *t. */
-static bool sp_typed_plan(sb_state *st, sb_function *f, sptyped *t)
+/* Whether f (the method of slot k) fits a typed entry; fills *t. */
+static bool sp_typed_plan(sb_state *st, sb_function *f, int k, sptyped *t)
 {
     const sb_plan *pl = f->plan;
     const sb_sig *sig = pl->sig;
     memset(t, 0, sizeof *t);
     if (pl->fast != SB_FAST_REGS || !pl->simple || pl->nout || pl->varargs_slot >= 0 || pl->varkw_slot >= 0 ||
         (sig->flags & ~(unsigned)SB_SIG_METHOD) || sig->contract.kind != SB_CONTRACT_NONE || f->defaults ||
-        pl->nargs < 1 || pl->nargs > 2 || pl->npy != pl->nargs || f->releases ||
-        f->adopt || !f->cface)
+        pl->nargs < 1 || pl->nargs > 2 || pl->npy != pl->nargs || f->releases || f->adopt || !f->cface)
         return false;
     const sb_slot *s0 = &pl->slots[0];
     if (s0->conv != SB_CV_INST || s0->type.ptr != 1 || s0->flags || !s0->type.named)
         return false;
-    t->self_ctor = (s0->type.named->flags & SB_NAMED_CTOR) != 0;
+    t->needbuilt = (s0->type.named->flags & SB_NAMED_CTOR) && !f->constructs;
     if (pl->nargs == 2) {
         const sb_slot *s = &pl->slots[1];
         if (s->flags || s->py != 1)
@@ -1014,21 +1013,67 @@ static bool sp_typed_plan(sb_state *st, sb_function *f, sptyped *t)
         if (pl->ret_size != 1 && pl->ret_size != 2 && pl->ret_size != 4 && pl->ret_size != 8)
             return false;
         t->ret = pl->ret_conv == SB_CV_SINT ? TR_SINT : TR_UINT;
-        t->rsize = pl->ret_size;
+        t->rmask = pl->ret_size == 8 ? UINT64_MAX : ((uint64_t)1 << (8 * pl->ret_size)) - 1;
+        t->rsign = t->ret == TR_SINT ? (uint64_t)1 << (8 * pl->ret_size - 1) : 0;
         break;
     case SB_CV_BOOL:
         t->ret = TR_BOOL;
+        t->rmask = 0xff; /* a C bool is 0 or 1 in its low byte */
         break;
     case SB_CV_PYOBJ:
         t->ret = TR_OBJ;
+        t->rmask = UINT64_MAX;
         break;
     default:
         return false;
     }
-    t->constructs = f->constructs;
+    bool num = t->ret == TR_SINT || t->ret == TR_UINT || t->ret == TR_BOOL;
+    switch (k) { /* what each slot's entry takes; the rest go the generic way */
+    case SP_LEN:
+    case SP_HASH:
+        if (t->arg != TA_NONE || !num)
+            return false;
+        break;
+    case SP_CONTAINS:
+        if (t->arg == TA_NONE || !num)
+            return false;
+        break;
+    case SP_GETITEM:
+    case SP_LT:
+    case SP_LE:
+    case SP_EQ:
+    case SP_NE:
+    case SP_GT:
+    case SP_GE:
+        if (t->arg == TA_NONE)
+            return false;
+        break;
+    case SP_NEXT:
+        if (t->arg != TA_NONE)
+            return false;
+        break;
+    case SP_CALL:
+    case SP_INIT:
+        break;
+    default:
+        return false;
+    }
     t->module = f->module;
     t->cfn = f->fn;
     return true;
+}
+
+/* The typed entry of slot k for self, or NULL: the generic way (no typed
+ * entry, an unbuilt instance, or no record: the generic way reports it). */
+static SB_ALWAYS_INLINE const sptyped *sp_typed(PyObject *self, int k)
+{
+    classrt *rt = INST_RT(self);
+    if (SB_UNLIKELY(!rt || rt->type != Py_TYPE(self)) && !(rt = rt_self_slow(self)))
+        return NULL;
+    const sptyped *t = &rt->ty[k];
+    if (SB_UNLIKELY(!t->cfn) || (t->needbuilt && SB_UNLIKELY(SB_INST_STATE(self) != SB_INST_BUILT)))
+        return NULL;
+    return t;
 }
 
 /* The argument in its register word, or false: the generic way converts it. */
@@ -1063,45 +1108,40 @@ static SB_ALWAYS_INLINE bool sp_targ(const sptyped *t, PyObject *v, uint64_t *ou
     }
 }
 
-/* Whether self may take the typed entry (an unbuilt instance: the generic
- * way reports it). */
-static SB_ALWAYS_INLINE bool sp_tself(const sptyped *t, PyObject *self)
+/* A typed call that failed: drops a PyObject * result. */
+static SB_NOINLINE void sp_tfail(const sptyped *t, uint64_t r)
 {
-    return t->cfn && (!t->self_ctor || t->constructs || SB_INST_STATE(self) == SB_INST_BUILT);
+    if (t->ret == TR_OBJ)
+        Py_XDECREF((PyObject *)(uintptr_t)r);
 }
 
-/* The call: the C function's result word, read at its own width. *failed:
- * the C code set an exception (a PyObject * result is dropped then). */
+/* The call: the C function's result at its own width (sign-extended).
+ * *failed: the C code set an exception (a PyObject * result is dropped). */
 static SB_ALWAYS_INLINE uint64_t sp_tcall(const sptyped *t, PyObject *self, uint64_t arg, bool *failed)
 {
     PyObject **cur = &sb__current_module;
     SB_OPAQUE(cur); /* one TLS address lookup for the call, not one per access */
     PyObject *outer = *cur;
     *cur = t->module;
-    if (t->constructs)
-        SB_INST_STATE(self) = SB_INST_BUILT; /* the constructor runs */
     uint64_t r = ((sp_cfn)t->cfn)(SB_INST_STRUCT(self), arg);
     *cur = outer;
     if (SB_UNLIKELY(PyErr_Occurred())) {
-        if (t->ret == TR_OBJ)
-            Py_XDECREF((PyObject *)(uintptr_t)r);
+        sp_tfail(t, r);
         *failed = true;
         return 0;
     }
     *failed = false;
-    switch (t->ret) {
-    case TR_BOOL:
-        return (uint8_t)r != 0;
-    case TR_SINT:
-        return t->rsize == 8 ? r
-               : t->rsize == 4 ? (uint64_t)(int64_t)(int32_t)r
-               : t->rsize == 2 ? (uint64_t)(int64_t)(int16_t)r
-                               : (uint64_t)(int64_t)(int8_t)r;
-    case TR_UINT:
-        return t->rsize == 8 ? r : t->rsize == 4 ? (uint32_t)r : t->rsize == 2 ? (uint16_t)r : (uint8_t)r;
-    default:
-        return r;
-    }
+    return ((r & t->rmask) ^ t->rsign) - t->rsign;
+}
+
+/* A NULL PyObject * result without an exception: the end of an iteration, or an error. */
+static SB_NOINLINE PyObject *sp_tnull(bool next)
+{
+    if (next)
+        PyErr_SetNone(PyExc_StopIteration);
+    else
+        PyErr_SetString(PyExc_SystemError, "a PyObject * result was NULL without an exception set");
+    return NULL;
 }
 
 /* A result as an object (a new reference), as the Function's result would be. */
@@ -1118,13 +1158,7 @@ static SB_ALWAYS_INLINE PyObject *sp_tbox(const sptyped *t, uint64_t r, bool nex
     case TR_UINT:
         return PyLong_FromUnsignedLongLong(r);
     default:
-        if (SB_UNLIKELY(!r)) { /* no exception: the end of an iteration, or an error */
-            if (next)
-                PyErr_SetNone(PyExc_StopIteration);
-            else
-                PyErr_SetString(PyExc_SystemError, "a PyObject * result was NULL without an exception set");
-        }
-        return (PyObject *)(uintptr_t)r;
+        return SB_LIKELY(r) ? (PyObject *)(uintptr_t)r : sp_tnull(next);
     }
 }
 
@@ -1139,9 +1173,6 @@ static SB_ALWAYS_INLINE bool sp_targs(const sptyped *t, PyObject *args, PyObject
         return n == 0;
     return n == 1 && sp_targ(t, PyTuple_GetItem(args, 0), out);
 }
-#define SP_TYPED(rt, k) (&(rt)->ty[(k)])
-#else
-typedef struct sptyped_unused sptyped_unused;
 #endif
 
 /* ---- The direct slot entries ---- */
@@ -1218,28 +1249,11 @@ done:
     return r;
 }
 
-static Py_ssize_t sp_len(PyObject *self)
+/* Each entry: the typed way when there is one (SB_HAVE_CALLREGS), else the
+ * generic one (a NOINLINE body of its own, so that the typed way stays small). */
+
+static SB_NOINLINE Py_ssize_t sp_len_g(PyObject *self)
 {
-#if SB_HAVE_CALLREGS
-    classrt *rt = rt_self(self);
-    if (!rt)
-        return -1;
-    const sptyped *t = SP_TYPED(rt, SP_LEN);
-    if (SB_LIKELY(sp_tself(t, self) && t->ret != TR_OBJ && t->ret != TR_VOID)) {
-        bool failed;
-        uint64_t v = sp_tcall(t, self, 0, &failed);
-        if (SB_UNLIKELY(failed))
-            return -1;
-        if (SB_UNLIKELY(t->ret == TR_UINT ? v > (uint64_t)PY_SSIZE_T_MAX : (int64_t)v < 0)) {
-            if (t->ret == TR_UINT) /* as PyNumber_AsSsize_t says it for the int __len__ returned */
-                PyErr_SetString(PyExc_OverflowError, "cannot fit 'int' into an index-sized integer");
-            else
-                PyErr_SetString(PyExc_ValueError, "__len__() should return >= 0");
-            return -1;
-        }
-        return (Py_ssize_t)v;
-    }
-#endif
     PyObject *r = sp_call1(self, SP_LEN);
     if (!r)
         return -1;
@@ -1250,20 +1264,37 @@ static Py_ssize_t sp_len(PyObject *self)
     return n;
 }
 
-static int sp_contains(PyObject *self, PyObject *item)
+#if SB_HAVE_CALLREGS
+/* A typed __len__'s result that is not a length: the error CPython gives for the same int. */
+static SB_NOINLINE Py_ssize_t sp_len_bad(const sptyped *t)
+{
+    if (t->ret == TR_UINT) /* as PyNumber_AsSsize_t says it for the int __len__ returned */
+        PyErr_SetString(PyExc_OverflowError, "cannot fit 'int' into an index-sized integer");
+    else
+        PyErr_SetString(PyExc_ValueError, "__len__() should return >= 0");
+    return -1;
+}
+#endif
+
+static Py_ssize_t sp_len(PyObject *self)
 {
 #if SB_HAVE_CALLREGS
-    classrt *rt = rt_self(self);
-    if (!rt)
-        return -1;
-    const sptyped *t = SP_TYPED(rt, SP_CONTAINS);
-    uint64_t a;
-    if (SB_LIKELY(sp_tself(t, self) && t->ret != TR_OBJ && t->ret != TR_VOID && sp_targ(t, item, &a))) {
+    const sptyped *t = sp_typed(self, SP_LEN);
+    if (SB_LIKELY(t != NULL)) {
         bool failed;
-        uint64_t v = sp_tcall(t, self, a, &failed);
-        return failed ? -1 : v != 0;
+        uint64_t v = sp_tcall(t, self, 0, &failed);
+        if (SB_UNLIKELY(failed))
+            return -1;
+        if (SB_UNLIKELY((int64_t)v < 0)) /* negative, or an unsigned value past PY_SSIZE_T_MAX */
+            return sp_len_bad(t);
+        return (Py_ssize_t)v;
     }
 #endif
+    return sp_len_g(self);
+}
+
+static SB_NOINLINE int sp_contains_g(PyObject *self, PyObject *item)
+{
     PyObject *r = sp_call2(self, item, SP_CONTAINS);
     if (!r)
         return -1;
@@ -1272,31 +1303,44 @@ static int sp_contains(PyObject *self, PyObject *item)
     return truth;
 }
 
+static int sp_contains(PyObject *self, PyObject *item)
+{
+#if SB_HAVE_CALLREGS
+    const sptyped *t = sp_typed(self, SP_CONTAINS);
+    uint64_t a;
+    if (SB_LIKELY(t != NULL) && sp_targ(t, item, &a)) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, a, &failed);
+        return failed ? -1 : v != 0;
+    }
+#endif
+    return sp_contains_g(self, item);
+}
+
+static SB_NOINLINE PyObject *sp_getitem_g(PyObject *self, PyObject *key)
+{
+    return sp_call2(self, key, SP_GETITEM);
+}
+
 static PyObject *sp_getitem(PyObject *self, PyObject *key)
 {
 #if SB_HAVE_CALLREGS
-    classrt *rt = rt_self(self);
-    if (!rt)
-        return NULL;
-    const sptyped *t = SP_TYPED(rt, SP_GETITEM);
+    const sptyped *t = sp_typed(self, SP_GETITEM);
     uint64_t a;
-    if (SB_LIKELY(sp_tself(t, self) && t->arg != TA_NONE && sp_targ(t, key, &a))) {
+    if (SB_LIKELY(t != NULL) && sp_targ(t, key, &a)) {
         bool failed;
         uint64_t v = sp_tcall(t, self, a, &failed);
         return failed ? NULL : sp_tbox(t, v, false);
     }
 #endif
-    return sp_call2(self, key, SP_GETITEM);
+    return sp_getitem_g(self, key);
 }
 
 static PyObject *sp_item(PyObject *self, Py_ssize_t i)
 {
 #if SB_HAVE_CALLREGS
-    classrt *rt = rt_self(self);
-    if (!rt)
-        return NULL;
-    const sptyped *t = SP_TYPED(rt, SP_GETITEM);
-    if (sp_tself(t, self) && t->arg == TA_INT && (int64_t)i >= t->amin && (i < 0 || (uint64_t)i <= t->amax)) {
+    const sptyped *t = sp_typed(self, SP_GETITEM);
+    if (t && t->arg == TA_INT && (int64_t)i >= t->amin && (i < 0 || (uint64_t)i <= t->amax)) {
         bool failed;
         uint64_t v = sp_tcall(t, self, (uint64_t)(int64_t)i, &failed);
         return failed ? NULL : sp_tbox(t, v, false);
@@ -1328,37 +1372,30 @@ static PyObject *sp_iter(PyObject *self)
     return sp_call1(self, SP_ITER);
 }
 
+static SB_NOINLINE PyObject *sp_iternext_g(PyObject *self)
+{
+    return sp_call1(self, SP_NEXT);
+}
+
 static PyObject *sp_iternext(PyObject *self)
 {
 #if SB_HAVE_CALLREGS
-    classrt *rt = rt_self(self);
-    if (!rt)
-        return NULL;
-    const sptyped *t = SP_TYPED(rt, SP_NEXT);
-    if (SB_LIKELY(sp_tself(t, self) && t->arg == TA_NONE)) {
+    const sptyped *t = sp_typed(self, SP_NEXT);
+    if (SB_LIKELY(t != NULL)) {
         bool failed;
         uint64_t v = sp_tcall(t, self, 0, &failed);
         return failed ? NULL : sp_tbox(t, v, true);
     }
 #endif
-    return sp_call1(self, SP_NEXT);
+    return sp_iternext_g(self);
 }
 
-static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
+static SB_NOINLINE PyObject *sp_richcompare_g(PyObject *self, PyObject *other, int op)
 {
     classrt *rt = rt_self(self);
     if (!rt || op < Py_LT || op > Py_GE)
         return NULL;
     sb_function *f = rt->fn[SP_LT + op];
-#if SB_HAVE_CALLREGS
-    const sptyped *t = SP_TYPED(rt, SP_LT + op);
-    uint64_t a;
-    if (f && sp_tself(t, self) && t->arg != TA_NONE && sp_targ(t, other, &a)) {
-        bool failed;
-        uint64_t v = sp_tcall(t, self, a, &failed);
-        return failed ? NULL : sp_tbox(t, v, false);
-    }
-#endif
     if (f) {
         if (!accepts(f, other)) {
             Py_INCREF(Py_NotImplemented);
@@ -1367,7 +1404,7 @@ static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
         return sp_call2(self, other, SP_LT + op);
     }
     if (op == Py_NE && rt->fn[SP_EQ]) { /* object.__ne__: the inverse of __eq__ */
-        PyObject *r = sp_richcompare(self, other, Py_EQ);
+        PyObject *r = sp_richcompare_g(self, other, Py_EQ);
         if (!r || r == Py_NotImplemented)
             return r;
         int t = PyObject_IsTrue(r);
@@ -1378,28 +1415,22 @@ static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
     return Py_NotImplemented;
 }
 
-static Py_hash_t sp_hash(PyObject *self)
+static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
 {
 #if SB_HAVE_CALLREGS
-    classrt *rt = rt_self(self);
-    if (!rt)
-        return -1;
-    const sptyped *t = SP_TYPED(rt, SP_HASH);
-    if (SB_LIKELY(sp_tself(t, self) && t->arg == TA_NONE && t->ret != TR_OBJ && t->ret != TR_VOID)) {
+    const sptyped *t = (unsigned)op <= Py_GE ? sp_typed(self, SP_LT + op) : NULL;
+    uint64_t a;
+    if (t && sp_targ(t, other, &a)) {
         bool failed;
-        uint64_t v = sp_tcall(t, self, 0, &failed);
-        if (failed)
-            return -1;
-        if (SB_UNLIKELY(t->ret == TR_UINT && v > (uint64_t)INT64_MAX)) { /* the int's own hash, as CPython */
-            PyObject *n = PyLong_FromUnsignedLongLong(v);
-            Py_hash_t h = n ? PyObject_Hash(n) : -1;
-            Py_XDECREF(n);
-            return h;
-        }
-        Py_hash_t h = (Py_hash_t)(int64_t)v;
-        return h == -1 ? -2 : h;
+        uint64_t v = sp_tcall(t, self, a, &failed);
+        return failed ? NULL : sp_tbox(t, v, false);
     }
 #endif
+    return sp_richcompare_g(self, other, op);
+}
+
+static SB_NOINLINE Py_hash_t sp_hash_g(PyObject *self)
+{
     PyObject *r = sp_call1(self, SP_HASH);
     if (!r)
         return -1;
@@ -1417,21 +1448,52 @@ static Py_hash_t sp_hash(PyObject *self)
     return h == -1 && !PyErr_Occurred() ? -2 : h;
 }
 
+#if SB_HAVE_CALLREGS
+/* The hash of an unsigned result past INT64_MAX: the int's own, as CPython does. */
+static SB_NOINLINE Py_hash_t sp_hash_big(uint64_t v)
+{
+    PyObject *n = PyLong_FromUnsignedLongLong(v);
+    Py_hash_t h = n ? PyObject_Hash(n) : -1;
+    Py_XDECREF(n);
+    return h;
+}
+#endif
+
+static Py_hash_t sp_hash(PyObject *self)
+{
+#if SB_HAVE_CALLREGS
+    const sptyped *t = sp_typed(self, SP_HASH);
+    if (SB_LIKELY(t != NULL)) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, 0, &failed);
+        if (failed)
+            return -1;
+        if (SB_UNLIKELY((int64_t)v < 0 && t->ret == TR_UINT))
+            return sp_hash_big(v);
+        Py_hash_t h = (Py_hash_t)(int64_t)v;
+        return h == -1 ? -2 : h;
+    }
+#endif
+    return sp_hash_g(self);
+}
+
+static SB_NOINLINE PyObject *sp_call_g(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    return sp_call_args(self, args, kwargs, SP_CALL);
+}
+
 static PyObject *sp_call(PyObject *self, PyObject *args, PyObject *kwargs)
 {
 #if SB_HAVE_CALLREGS
-    classrt *rt = rt_self(self);
-    if (!rt)
-        return NULL;
-    const sptyped *t = SP_TYPED(rt, SP_CALL);
+    const sptyped *t = sp_typed(self, SP_CALL);
     uint64_t a = 0;
-    if (SB_LIKELY(sp_tself(t, self) && sp_targs(t, args, kwargs, &a))) {
+    if (SB_LIKELY(t != NULL) && sp_targs(t, args, kwargs, &a)) {
         bool failed;
         uint64_t v = sp_tcall(t, self, a, &failed);
         return failed ? NULL : sp_tbox(t, v, false);
     }
 #endif
-    return sp_call_args(self, args, kwargs, SP_CALL);
+    return sp_call_g(self, args, kwargs);
 }
 
 static PyObject *sp_repr(PyObject *self)
@@ -1444,23 +1506,26 @@ static PyObject *sp_str(PyObject *self)
     return sp_call1(self, SP_STR);
 }
 
+static SB_NOINLINE int sp_init_g(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    PyObject *r = sp_call_args(self, args, kwargs, SP_INIT);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
 static int sp_init(PyObject *self, PyObject *args, PyObject *kwargs)
 {
 #if SB_HAVE_CALLREGS
-    classrt *rt = rt_self(self);
-    if (!rt)
-        return -1;
-    const sptyped *t = SP_TYPED(rt, SP_INIT);
+    const sptyped *t = sp_typed(self, SP_INIT);
     uint64_t a = 0;
-    if (SB_LIKELY(sp_tself(t, self) && t->ret == TR_VOID && sp_targs(t, args, kwargs, &a))) {
+    if (SB_LIKELY(t != NULL) && sp_targs(t, args, kwargs, &a)) {
         bool failed;
+        SB_INST_STATE(self) = SB_INST_BUILT; /* the constructor runs */
         sp_tcall(t, self, a, &failed);
         return failed ? -1 : 0;
     }
 #endif
-    PyObject *r = sp_call_args(self, args, kwargs, SP_INIT);
-    Py_XDECREF(r);
-    return r ? 0 : -1;
+    return sp_init_g(self, args, kwargs);
 }
 
 /* ---- Number methods ---- */
@@ -2099,7 +2164,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         f->constructs = m->kind == SB_M_INSTANCE && (!strcmp(name, "__init__") || !strcmp(name, "__setstate__"));
         if (sp >= 0 && sp < SP_NTYPED) {
 #if SB_HAVE_CALLREGS
-            if (!sp_typed_plan(st, f, &rt->ty[sp]))
+            if (!sp_typed_plan(st, f, sp, &rt->ty[sp]))
                 rt->ty[sp].cfn = NULL;
 #else
             rt->ty[sp].cfn = NULL;
