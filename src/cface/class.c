@@ -134,6 +134,9 @@ typedef struct sptyped {
     PyObject *module;       /* its module (sb__current_module during the call); borrowed from the Function */
     uint64_t rmask, rsign;  /* the result from its register word: ((r & rmask) ^ rsign) - rsign (its own
                                width, sign-extended for a signed type; a bool is 0 or 1) */
+    uint64_t errv;          /* SB_ERRVALUE: the error value (r & rmask), the only result after which the call
+                               looks for an exception */
+    bool always;            /* look for an exception after every call (no SB_ERRVALUE, or a void result) */
     int64_t amin;           /* TA_INT: the parameter's range */
     uint64_t amax;
     PyTypeObject *atype;    /* TA_INST: the argument's exact type (borrowed: the module state keeps it) */
@@ -198,8 +201,8 @@ _Static_assert(SB_INST_STATE_OFFSET + sizeof(uintptr_t) + sizeof(classrt *) <= S
 static SB_NOINLINE classrt *rt_self_slow(PyObject *self)
 {
     classrt *rt = rt_of(Py_TYPE(self));
-    if (rt && rt->type == Py_TYPE(self))
-        INST_RT(self) = rt;
+    if (rt && rt->type == Py_TYPE(self) && (!rt->rec->ctor || SB_INST_STATE(self) == SB_INST_BUILT))
+        INST_RT(self) = rt; /* only once built (see BUILT): a cached record also says "built" (sp_typed) */
     return rt;
 }
 
@@ -953,15 +956,22 @@ static PyObject *binop_varargs(void *user, PyObject *self, PyObject *tuple, PyOb
  * result's own width is read) and so only where the register call path is
  * (SB_HAVE_CALLREGS) -- and the result converts straight into what the slot
  * returns (len() gets a Py_ssize_t, `in` a truth value, no int object made).
- * sb__current_module is set around the call (one TLS address per call), and
- * an exception the C code set is checked with PyErr_Occurred as for every C
- * face call (sigbind.h: a function may raise and return any value). */
+ * The class record comes from the instance's cache word (INST_RT), not from
+ * PyType_GetSlot. sb__current_module is set around the call (one TLS address
+ * per call; a TLS descriptor access, see CMakeLists.txt), and an exception
+ * the C code set is looked for with PyErr_Occurred after every call (a
+ * C-face function may raise and return any value, sigbind.h), or, for a
+ * class declared SB_ERRVALUE, only after a call that returned its result
+ * type's error value (-1, all bits, false, NULL; void: always). The generic way
+ * stays the reference: SIGBIND_GENERIC_SLOTS=1 in the
+ * environment when a class is made turns its typed entries off (the suite
+ * compares both, tests/py/test_cface_slots.py TypedEntries). */
 
 #if SB_HAVE_CALLREGS
 typedef uint64_t (*sp_cfn)(void *self, uint64_t arg);
 
 /* Whether f (the method of slot k) fits a typed entry; fills *t. */
-static bool sp_typed_plan(sb_state *st, sb_function *f, int k, sptyped *t)
+static bool sp_typed_plan(sb_state *st, sb_function *f, int k, bool errvalue, sptyped *t)
 {
     const sb_plan *pl = f->plan;
     const sb_sig *sig = pl->sig;
@@ -1058,22 +1068,36 @@ static bool sp_typed_plan(sb_state *st, sb_function *f, int k, sptyped *t)
     default:
         return false;
     }
+    t->always = !errvalue || t->ret == TR_VOID;
+    t->errv = t->ret == TR_SINT || t->ret == TR_UINT ? t->rmask : 0; /* -1 at its width, all bits; false; NULL */
     t->module = f->module;
     t->cfn = f->fn;
     return true;
 }
 
+/* sp_typed without the instance's cached record (a subclass's instance, an
+ * unbuilt one, the first call). */
+static SB_NOINLINE const sptyped *sp_typed_slow(PyObject *self, int k)
+{
+    classrt *rt = rt_self_slow(self);
+    if (!rt)
+        return NULL;
+    const sptyped *t = &rt->ty[k];
+    if (!t->cfn || (t->needbuilt && SB_INST_STATE(self) != SB_INST_BUILT))
+        return NULL;
+    return t;
+}
+
 /* The typed entry of slot k for self, or NULL: the generic way (no typed
- * entry, an unbuilt instance, or no record: the generic way reports it). */
+ * entry, an unbuilt instance, or no record: the generic way reports it). A
+ * record cached in the instance means it is built (rt_self_slow). */
 static SB_ALWAYS_INLINE const sptyped *sp_typed(PyObject *self, int k)
 {
     classrt *rt = INST_RT(self);
-    if (SB_UNLIKELY(!rt || rt->type != Py_TYPE(self)) && !(rt = rt_self_slow(self)))
-        return NULL;
+    if (SB_UNLIKELY(!rt || rt->type != Py_TYPE(self)))
+        return sp_typed_slow(self, k);
     const sptyped *t = &rt->ty[k];
-    if (SB_UNLIKELY(!t->cfn) || (t->needbuilt && SB_UNLIKELY(SB_INST_STATE(self) != SB_INST_BUILT)))
-        return NULL;
-    return t;
+    return SB_LIKELY(t->cfn != NULL) ? t : NULL;
 }
 
 /* The argument in its register word, or false: the generic way converts it. */
@@ -1125,7 +1149,7 @@ static SB_ALWAYS_INLINE uint64_t sp_tcall(const sptyped *t, PyObject *self, uint
     *cur = t->module;
     uint64_t r = ((sp_cfn)t->cfn)(SB_INST_STRUCT(self), arg);
     *cur = outer;
-    if (SB_UNLIKELY(PyErr_Occurred())) {
+    if ((t->always || (r & t->rmask) == t->errv) && SB_UNLIKELY(PyErr_Occurred() != NULL)) {
         sp_tfail(t, r);
         *failed = true;
         return 0;
@@ -2166,7 +2190,7 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
 #if SB_HAVE_CALLREGS
             /* SIGBIND_GENERIC_SLOTS=1 (read at class creation): no typed entries, the suite's oracle */
             const char *generic = getenv("SIGBIND_GENERIC_SLOTS");
-            if ((generic && *generic && strcmp(generic, "0")) || !sp_typed_plan(st, f, sp, &rt->ty[sp]))
+            if ((generic && *generic && strcmp(generic, "0")) || !sp_typed_plan(st, f, sp, (cd->flags & SB_ERRVALUE) != 0, &rt->ty[sp]))
                 rt->ty[sp].cfn = NULL;
 #else
             rt->ty[sp].cfn = NULL;

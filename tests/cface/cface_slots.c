@@ -600,9 +600,63 @@ static const sb_field_def tywide_fields[] = {
     SB_END,
 };
 
+/* TyErr: SB_ERRVALUE, errors reported as a hand-written slot does (raise and return the error value). */
+typedef struct TyErr {
+    int64_t v;
+} TyErr;
+
+static int64_t tyerr_len(TyErr *self)
+{
+    if (self->v < 0)
+        return sb_raise("RuntimeError", "len of TyErr(%lld)", (long long)self->v);
+    return self->v;
+}
+
+static bool tyerr_contains(TyErr *self, int64_t x)
+{
+    if (x < 0) {
+        sb_raise("RuntimeError", "negative in TyErr");
+        return false;
+    }
+    return x == self->v;
+}
+
+static int64_t tyerr_getitem(TyErr *self, int64_t i)
+{
+    if (i == 7)
+        return sb_raise("IndexError", "TyErr index 7");
+    return i == 0 ? -1 : self->v * i; /* -1 without an exception is a result */
+}
+
+static PyObject *tyerr_call(TyErr *self, PyObject *arg)
+{
+    if (sb_is_none(arg)) {
+        sb_raise("TypeError", "TyErr(None)");
+        return NULL;
+    }
+    (void)self;
+    sb_incref(arg);
+    return arg;
+}
+
+static const sb_method_def tyerr_methods[] = {
+    SB_METHOD(tyerr_len, "int64_t __len__(TyErr *self)", NULL),
+    SB_METHOD(tyerr_contains, "bool __contains__(TyErr *self, int64_t x)", NULL),
+    SB_METHOD(tyerr_getitem, "int64_t __getitem__(TyErr *self, int64_t i)", NULL),
+    SB_METHOD(tyerr_call, "PyObject *__call__(TyErr *self, PyObject *arg)", NULL),
+    SB_END,
+};
+
+static const sb_field_def tyerr_fields[] = {
+    SB_FIELD(TyErr, v, "int64_t v", SB_READWRITE, NULL),
+    SB_END,
+};
+
 static const sb_class_def classes[] = {
-    {.name = "Vec", .size = sizeof(Vec), .flags = SB_SUBCLASSABLE, .methods = vec_methods},
-    {.name = "VecIter", .size = sizeof(VecIter), .methods = veciter_methods, .fields = veciter_fields},
+    /* SB_ERRVALUE: errors come with the error value, as in bench/slots_hand.c */
+    {.name = "Vec", .size = sizeof(Vec), .flags = SB_SUBCLASSABLE | SB_ERRVALUE, .methods = vec_methods},
+    {.name = "VecIter", .size = sizeof(VecIter), .flags = SB_ERRVALUE, .methods = veciter_methods,
+     .fields = veciter_fields},
     {.name = "Num", .size = sizeof(Num), .flags = SB_SUBCLASSABLE, .methods = num_methods, .fields = num_fields},
     {.name = "Z", .size = sizeof(Z), .flags = SB_SUBCLASSABLE, .methods = z_methods, .fields = z_fields},
     {.name = "ZSub", .size = sizeof(Z), .base = "Z", .methods = zsub_methods},
@@ -614,6 +668,7 @@ static const sb_class_def classes[] = {
     {.name = "OpenSub", .size = sizeof(OpenSub), .base = "Open", .fields = opensub_fields},
     {.name = "Ty", .size = sizeof(Ty), .flags = SB_SUBCLASSABLE, .methods = ty_methods, .fields = ty_fields},
     {.name = "TyWide", .size = sizeof(TyWide), .methods = tywide_methods, .fields = tywide_fields},
+    {.name = "TyErr", .size = sizeof(TyErr), .flags = SB_ERRVALUE, .methods = tyerr_methods, .fields = tyerr_fields},
     SB_END,
 };
 

@@ -534,6 +534,10 @@ w = m.TyWide()
 def wv(v):
     w.v = v
     return w
+e = m.TyErr()
+def ev(v):
+    e.v = v
+    return e
 out = []
 for e in sys.argv[1:]:
     try:
@@ -557,6 +561,8 @@ ORACLE_EXPRS = [
     "wv(2)()", "wv(1)(1)",
     "m.Ty(3).v", "m.Ty(v=4).v", "m.Ty('3')", "m.Ty(2**64)", "m.Ty()", "m.Ty(99)", "m.Ty(I(5)).v",
     "len(m.Ty.__new__(m.Ty))", "m.Ty.__new__(m.Ty) == t", "t == m.Ty.__new__(m.Ty)",
+    "len(e)", "len(ev(-3))", "3 in ev(3)", "2 in ev(3)", "-1 in ev(3)", "ev(3)[0]", "ev(3)[2]", "ev(3)[7]",
+    "ev(3)[-1]", "e(5)", "e(None)", "m.Vec(3)[5]", "m.Vec(17)", "list(m.Vec(3))",
 ]
 
 
@@ -581,6 +587,25 @@ class TypedEntries(unittest.TestCase):
         for expr, a, b in zip(ORACLE_EXPRS, typed, generic):
             self.assertEqual(a, b, expr)
         self.assertEqual(len(typed), len(ORACLE_EXPRS))
+
+    def test_errvalue_classes_report_errors_returned_with_the_error_value(self):
+        e = m.TyErr()
+        e.v = 3
+        self.assertEqual(len(e), 3)
+        self.assertIn(3, e)
+        self.assertNotIn(2, e)
+        self.assertEqual(e[0], -1)  # the error value without an exception is a result
+        self.assertEqual(e[2], 6)
+        self.assertIs(e(e), e)
+        e.v = -3
+        with self.assertRaisesRegex(RuntimeError, r"len of TyErr\(-3\)"):
+            len(e)
+        with self.assertRaisesRegex(RuntimeError, "negative in TyErr"):
+            -1 in e
+        with self.assertRaisesRegex(IndexError, "TyErr index 7"):
+            e[7]
+        with self.assertRaisesRegex(TypeError, r"TyErr\(None\)"):
+            e(None)
 
     def test_len_gives_the_length_and_refuses_negative_and_too_large(self):
         self.assertEqual(len(m.Ty(5)), 5)
