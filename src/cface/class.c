@@ -1103,8 +1103,7 @@ static SB_ALWAYS_INLINE const sptyped *sp_typed(PyObject *self, int k)
 /* The argument in its register word, or false: the generic way converts it. */
 static SB_ALWAYS_INLINE bool sp_targ(const sptyped *t, PyObject *v, uint64_t *out)
 {
-    switch (t->arg) {
-    case TA_INT: {
+    if (SB_LIKELY(t->arg == TA_INT)) { /* the common case first: one test, not a switch */
         if (SB_UNLIKELY(!PyLong_CheckExact(v)))
             return false;
         int overflow;
@@ -1114,6 +1113,7 @@ static SB_ALWAYS_INLINE bool sp_targ(const sptyped *t, PyObject *v, uint64_t *ou
         *out = (uint64_t)x;
         return true;
     }
+    switch (t->arg) {
     case TA_BOOL:
         if (v != Py_True && v != Py_False)
             return false;
@@ -1171,6 +1171,8 @@ static SB_NOINLINE PyObject *sp_tnull(bool next)
 /* A result as an object (a new reference), as the Function's result would be. */
 static SB_ALWAYS_INLINE PyObject *sp_tbox(const sptyped *t, uint64_t r, bool next)
 {
+    if (SB_LIKELY(t->ret == TR_SINT))
+        return PyLong_FromLongLong((long long)r);
     switch (t->ret) {
     case TR_VOID:
         Py_INCREF(Py_None);
