@@ -204,7 +204,7 @@ enum {
     /* Its special methods report an error by raising (sb_raise or any CPython API) AND returning the
      * error value of their result type, as a hand-written slot does: -1 for a signed integer, all bits
      * set for an unsigned one, NULL for PyObject *, false for bool. A special method called straight
-     * from its slot (src/cface/README.md "Typed slot entries") then looks for an exception only when
+     * from its slot (README.md "Classes: a C struct as a Python class") then looks for an exception only when
      * it returns that value (a void one: always), which saves about 20 instructions a call. Without
      * the flag a method may raise and return any value, as every C-face function. With it, raising
      * and returning another value leaves the exception set on a successful call: undefined. */
