@@ -1451,6 +1451,15 @@ static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
         uint64_t v = sp_tcall(t, self, a, &failed);
         return failed ? NULL : sp_tbox(t, v, false);
     }
+    if (op == Py_NE && !t) { /* no __ne__: the inverse of a typed bool __eq__ (object.__ne__) */
+        classrt *rt = INST_RT(self);
+        t = rt && rt->type == Py_TYPE(self) && !rt->fn[SP_NE] ? &rt->ty[SP_EQ] : NULL;
+        if (t && t->cfn && t->ret == TR_BOOL && sp_targ(t, other, &a)) {
+            bool failed;
+            uint64_t v = sp_tcall(t, self, a, &failed);
+            return failed ? NULL : PyBool_FromLong(!v);
+        }
+    }
 #endif
     return sp_richcompare_g(self, other, op);
 }
