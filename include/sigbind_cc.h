@@ -12,6 +12,9 @@
 #define SB_ALWAYS_INLINE inline __attribute__((always_inline))
 #define SB_NOINLINE __attribute__((noinline))
 #define SB_CONSTRUCTOR __attribute__((constructor))
+/* Hides a value's origin from the optimiser, so that it is kept in a register
+ * rather than computed again (a thread-local's address across a call). */
+#define SB_OPAQUE(x) __asm__("" : "+r"(x))
 #ifdef __SIZEOF_FLOAT128__
 #define SB_FLOAT128 __float128 /* _Float128 values in memory (read and written as a double) */
 #endif
@@ -25,6 +28,7 @@
 #define SB_ALWAYS_INLINE inline
 #define SB_NOINLINE
 #define SB_CONSTRUCTOR
+#define SB_OPAQUE(x) ((void)0)
 #endif
 
 /* glibc symbol-version pins (manylinux2014: nothing newer than GLIBC_2.17).

@@ -442,9 +442,221 @@ static const sb_field_def opensub_fields[] = {
     SB_END,
 };
 
+/* ---- Ty, TyWide: one special method per typed slot entry (src/cface/class.c "Typed entries"), each also
+ * raising from C while returning an ordinary value (a C-face function may raise and return any value) ---- */
+
+typedef struct Ty {
+    int64_t v;
+} Ty;
+
+static void ty_init(Ty *self, int64_t v)
+{
+    if (v == 99) {
+        sb_raise("ValueError", "Ty(99) refused");
+        return;
+    }
+    self->v = v;
+}
+
+static int64_t ty_len(Ty *self)
+{
+    if (self->v == 1000)
+        sb_raise("RuntimeError", "len of Ty(1000)"); /* and returns a valid length */
+    return self->v;
+}
+
+static bool ty_contains(Ty *self, int32_t x)
+{
+    if (x == 1000) {
+        sb_raise("RuntimeError", "1000 in Ty");
+        return true;
+    }
+    return x == self->v;
+}
+
+static PyObject *ty_getitem(Ty *self, PyObject *key)
+{
+    (void)self;
+    if (sb_is_none(key) || sb_isinstance(key, "bytes") == 1) {
+        sb_raise("KeyError", "None or bytes");
+        sb_incref(key);
+        return key; /* a new reference with an exception set: dropped by the caller */
+    }
+    sb_incref(key);
+    return key;
+}
+
+static int64_t ty_next(Ty *self)
+{
+    if (self->v <= 0)
+        return sb_stop_iteration();
+    if (self->v == 500) {
+        self->v = 0;
+        sb_raise("RuntimeError", "next of Ty(500)");
+        return 7;
+    }
+    return self->v--;
+}
+
+static Ty *ty_iter(Ty *self)
+{
+    return self;
+}
+
+static bool ty_eq(Ty *self, Ty *other)
+{
+    if (other->v == 1000) {
+        sb_raise("RuntimeError", "Ty(1000) compared");
+        return true;
+    }
+    return self->v == other->v;
+}
+
+static bool ty_lt(Ty *self, int64_t other)
+{
+    return self->v < other;
+}
+
+static int64_t ty_hash(Ty *self)
+{
+    return self->v; /* -1 becomes -2, as CPython does */
+}
+
+static int32_t ty_call(Ty *self, bool neg)
+{
+    return neg ? (int32_t)-self->v : (int32_t)self->v; /* a 32-bit result, sign-extended */
+}
+
+static const sb_method_def ty_methods[] = {
+    SB_METHOD(ty_init, "void __init__(Ty *self, int64_t v)", NULL),
+    SB_METHOD(ty_len, "int64_t __len__(Ty *self)", NULL),
+    SB_METHOD(ty_contains, "bool __contains__(Ty *self, int32_t x)", NULL),
+    SB_METHOD(ty_getitem, "PyObject *__getitem__(Ty *self, PyObject *key)", NULL),
+    SB_METHOD(ty_iter, "Ty *__iter__(Ty *self)", NULL),
+    SB_METHOD(ty_next, "int64_t __next__(Ty *self)", NULL),
+    SB_METHOD(ty_eq, "bool __eq__(Ty *self, Ty *other)", NULL),
+    SB_METHOD(ty_lt, "bool __lt__(Ty *self, int64_t other)", NULL),
+    SB_METHOD(ty_hash, "int64_t __hash__(Ty *self)", NULL),
+    SB_METHOD(ty_call, "int32_t __call__(Ty *self, bool neg)", NULL),
+    SB_END,
+};
+
+static const sb_field_def ty_fields[] = {
+    SB_FIELD(Ty, v, "int64_t v", SB_READWRITE, NULL),
+    SB_END,
+};
+
+/* Results of other widths and signedness; no constructor (instances are usable from Cls.__new__). */
+typedef struct TyWide {
+    uint64_t v;
+} TyWide;
+
+static size_t tywide_len(TyWide *self)
+{
+    return (size_t)self->v;
+}
+
+static uint64_t tywide_hash(TyWide *self)
+{
+    return self->v;
+}
+
+static int8_t tywide_getitem(TyWide *self, uint8_t i)
+{
+    (void)self;
+    return (int8_t)-(int)(i & 0x7f);
+}
+
+static uint16_t tywide_call(TyWide *self)
+{
+    return (uint16_t)(self->v + 65535u); /* 16 bits: wraps */
+}
+
+static PyObject *tywide_next(TyWide *self)
+{
+    if (!self->v)
+        return NULL; /* no exception: the end */
+    self->v--;
+    return sb_value("int64_t", (int64_t)self->v);
+}
+
+static TyWide *tywide_iter(TyWide *self)
+{
+    return self;
+}
+
+static const sb_method_def tywide_methods[] = {
+    SB_METHOD(tywide_len, "size_t __len__(TyWide *self)", NULL),
+    SB_METHOD(tywide_hash, "uint64_t __hash__(TyWide *self)", NULL),
+    SB_METHOD(tywide_getitem, "int8_t __getitem__(TyWide *self, uint8_t i)", NULL),
+    SB_METHOD(tywide_call, "uint16_t __call__(TyWide *self)", NULL),
+    SB_METHOD(tywide_iter, "TyWide *__iter__(TyWide *self)", NULL),
+    SB_METHOD(tywide_next, "PyObject *__next__(TyWide *self)", NULL),
+    SB_END,
+};
+
+static const sb_field_def tywide_fields[] = {
+    SB_FIELD(TyWide, v, "uint64_t v", SB_READWRITE, NULL),
+    SB_END,
+};
+
+/* TyErr: SB_ERRVALUE, errors reported as a hand-written slot does (raise and return the error value). */
+typedef struct TyErr {
+    int64_t v;
+} TyErr;
+
+static int64_t tyerr_len(TyErr *self)
+{
+    if (self->v < 0)
+        return sb_raise("RuntimeError", "len of TyErr(%lld)", (long long)self->v);
+    return self->v;
+}
+
+static bool tyerr_contains(TyErr *self, int64_t x)
+{
+    if (x < 0) {
+        sb_raise("RuntimeError", "negative in TyErr");
+        return false;
+    }
+    return x == self->v;
+}
+
+static int64_t tyerr_getitem(TyErr *self, int64_t i)
+{
+    if (i == 7)
+        return sb_raise("IndexError", "TyErr index 7");
+    return i == 0 ? -1 : self->v * i; /* -1 without an exception is a result */
+}
+
+static PyObject *tyerr_call(TyErr *self, PyObject *arg)
+{
+    if (sb_is_none(arg)) {
+        sb_raise("TypeError", "TyErr(None)");
+        return NULL;
+    }
+    (void)self;
+    sb_incref(arg);
+    return arg;
+}
+
+static const sb_method_def tyerr_methods[] = {
+    SB_METHOD(tyerr_len, "int64_t __len__(TyErr *self)", NULL),
+    SB_METHOD(tyerr_contains, "bool __contains__(TyErr *self, int64_t x)", NULL),
+    SB_METHOD(tyerr_getitem, "int64_t __getitem__(TyErr *self, int64_t i)", NULL),
+    SB_METHOD(tyerr_call, "PyObject *__call__(TyErr *self, PyObject *arg)", NULL),
+    SB_END,
+};
+
+static const sb_field_def tyerr_fields[] = {
+    SB_FIELD(TyErr, v, "int64_t v", SB_READWRITE, NULL),
+    SB_END,
+};
+
 static const sb_class_def classes[] = {
-    {.name = "Vec", .size = sizeof(Vec), .flags = SB_SUBCLASSABLE, .methods = vec_methods},
-    {.name = "VecIter", .size = sizeof(VecIter), .methods = veciter_methods, .fields = veciter_fields},
+    /* SB_ERRVALUE: errors come with the error value, as in bench/slots_hand.c */
+    {.name = "Vec", .size = sizeof(Vec), .flags = SB_SUBCLASSABLE | SB_ERRVALUE, .methods = vec_methods},
+    {.name = "VecIter", .size = sizeof(VecIter), .flags = SB_ERRVALUE, .methods = veciter_methods,
+     .fields = veciter_fields},
     {.name = "Num", .size = sizeof(Num), .flags = SB_SUBCLASSABLE, .methods = num_methods, .fields = num_fields},
     {.name = "Z", .size = sizeof(Z), .flags = SB_SUBCLASSABLE, .methods = z_methods, .fields = z_fields},
     {.name = "ZSub", .size = sizeof(Z), .base = "Z", .methods = zsub_methods},
@@ -454,6 +666,9 @@ static const sb_class_def classes[] = {
     {.name = "Plain", .size = sizeof(Plain), .flags = SB_SUBCLASSABLE, .fields = plain_fields},
     {.name = "Open", .size = sizeof(Plain), .flags = SB_SUBCLASSABLE | SB_DICT | SB_WEAKREF, .fields = plain_fields},
     {.name = "OpenSub", .size = sizeof(OpenSub), .base = "Open", .fields = opensub_fields},
+    {.name = "Ty", .size = sizeof(Ty), .flags = SB_SUBCLASSABLE, .methods = ty_methods, .fields = ty_fields},
+    {.name = "TyWide", .size = sizeof(TyWide), .methods = tywide_methods, .fields = tywide_fields},
+    {.name = "TyErr", .size = sizeof(TyErr), .flags = SB_ERRVALUE, .methods = tyerr_methods, .fields = tyerr_fields},
     SB_END,
 };
 

@@ -516,5 +516,323 @@ class FreeList(unittest.TestCase):
         self.assertEqual(P(2).a, 2)
 
 
+# Expressions whose outcome (result or exception type and message) must not depend on whether the
+# slots are typed entries (class.c "Typed entries") or the generic way (SIGBIND_GENERIC_SLOTS=1).
+ORACLE = r"""
+import json, sys
+import cface_slots as m
+class I(int):
+    pass
+class Idx:
+    def __index__(self):
+        t.v = 9
+        return 3
+class S(m.Ty):
+    pass
+t = m.Ty(3)
+w = m.TyWide()
+def wv(v):
+    w.v = v
+    return w
+e = m.TyErr()
+def ev(v):
+    e.v = v
+    return e
+out = []
+for e in sys.argv[1:]:
+    try:
+        r = eval(e)
+        out.append(["ok", repr(r)])
+    except Exception as x:
+        out.append([type(x).__name__, str(x)])
+print(json.dumps(out))
+"""
+
+ORACLE_EXPRS = [
+    "len(m.Ty(5))", "len(m.Ty(-1))", "len(m.Ty(1000))", "len(wv(2**63 - 1))", "len(wv(2**64 - 1))",
+    "3 in t", "4 in t", "2**31 in t", "-2**31 - 1 in t", "2**70 in t", "'3' in t", "3.0 in t", "None in t",
+    "True in t", "1000 in t", "I(3) in t", "Idx() in t",
+    "t[1]", "t['k']", "t[None]", "t[b'x']", "wv(0)[5]", "wv(0)[255]", "wv(0)[256]", "wv(0)[-1]", "wv(0)['x']", "wv(0)[I(3)]",
+    "list(m.Ty(4))", "list(wv(3))", "next(m.Ty(500))",
+    "t == m.Ty(3)", "t == m.Ty(4)", "t != m.Ty(3)", "t == 3", "t == 'x'", "t == wv(1)", "t == S(3)", "S(3) == t",
+    "t == m.Ty(1000)", "t != m.Ty(1000)", "t != m.Ty(4)", "t != 3", "t != S(3)", "m.Ty.__new__(m.Ty) != t",
+    "t != m.Ty.__new__(m.Ty)", "t < 4", "t < 'x'", "t.__lt__(2**70)",
+    "hash(m.Ty(5))", "hash(m.Ty(-1))", "hash(wv(2**64 - 1))", "hash(wv(2**63))", "hash(wv(7))",
+    "t(True)", "t(False)", "t(1)", "t(None)", "t()", "t(True, False)", "t(neg=True)", "t(x=True)", "wv(1)()",
+    "wv(2)()", "wv(1)(1)",
+    "m.Ty(3).v", "m.Ty(v=4).v", "m.Ty('3')", "m.Ty(2**64)", "m.Ty()", "m.Ty(99)", "m.Ty(I(5)).v",
+    "len(m.Ty.__new__(m.Ty))", "m.Ty.__new__(m.Ty) == t", "t == m.Ty.__new__(m.Ty)",
+    "len(e)", "len(ev(-3))", "3 in ev(3)", "2 in ev(3)", "-1 in ev(3)", "ev(3)[0]", "ev(3)[2]", "ev(3)[7]",
+    "ev(3)[-1]", "e(5)", "e(None)", "m.Vec(3)[5]", "m.Vec(17)", "list(m.Vec(3))",
+]
+
+
+def outcomes(generic):
+    import json
+    import os
+    import subprocess
+    env = dict(os.environ)
+    env.pop("SIGBIND_GENERIC_SLOTS", None)
+    if generic:
+        env["SIGBIND_GENERIC_SLOTS"] = "1"
+    out = subprocess.check_output([sys.executable, "-c", ORACLE] + ORACLE_EXPRS, env=env)
+    return json.loads(out.decode())
+
+
+class TypedEntries(unittest.TestCase):
+    """Slots whose method is self plus at most one int/bool/PyObject */instance argument are called
+    straight from the slot (class.c "Typed entries"): same results and errors as the generic way."""
+
+    def test_every_outcome_is_the_generic_ones(self):
+        typed, generic = outcomes(False), outcomes(True)
+        for expr, a, b in zip(ORACLE_EXPRS, typed, generic):
+            self.assertEqual(a, b, expr)
+        self.assertEqual(len(typed), len(ORACLE_EXPRS))
+
+    def test_errvalue_classes_report_errors_returned_with_the_error_value(self):
+        e = m.TyErr()
+        e.v = 3
+        self.assertEqual(len(e), 3)
+        self.assertIn(3, e)
+        self.assertNotIn(2, e)
+        self.assertEqual(e[0], -1)  # the error value without an exception is a result
+        self.assertEqual(e[2], 6)
+        self.assertIs(e(e), e)
+        e.v = -3
+        with self.assertRaisesRegex(RuntimeError, r"len of TyErr\(-3\)"):
+            len(e)
+        with self.assertRaisesRegex(RuntimeError, "negative in TyErr"):
+            -1 in e
+        with self.assertRaisesRegex(IndexError, "TyErr index 7"):
+            e[7]
+        with self.assertRaisesRegex(TypeError, r"TyErr\(None\)"):
+            e(None)
+
+    def test_len_gives_the_length_and_refuses_negative_and_too_large(self):
+        self.assertEqual(len(m.Ty(5)), 5)
+        self.assertEqual(len(m.Ty(0)), 0)
+        with self.assertRaisesRegex(ValueError, r"__len__\(\) should return >= 0"):
+            len(m.Ty(-1))
+        w = m.TyWide()
+        w.v = 2**63 - 1
+        self.assertEqual(len(w), 2**63 - 1)
+        w.v = 2**64 - 1
+        with self.assertRaisesRegex(OverflowError, "cannot fit 'int' into an index-sized integer"):
+            len(w)
+
+        class P:  # CPython's own wording for the same results
+            def __init__(self, n):
+                self.n = n
+
+            def __len__(self):
+                return self.n
+
+        for n in (-1, 2**64 - 1):
+            with self.assertRaises(Exception) as mine:
+                len(m.Ty(n) if n < 0 else w)
+            with self.assertRaises(Exception) as theirs:
+                len(P(n))
+            self.assertEqual((type(mine.exception), str(mine.exception)),
+                             (type(theirs.exception), str(theirs.exception)))
+
+    def test_an_exception_raised_in_c_wins_over_any_result(self):
+        with self.assertRaisesRegex(RuntimeError, r"len of Ty\(1000\)"):
+            len(m.Ty(1000))
+        with self.assertRaisesRegex(RuntimeError, "1000 in Ty"):
+            1000 in m.Ty(1)
+        with self.assertRaisesRegex(RuntimeError, r"Ty\(1000\) compared"):
+            m.Ty(1) == m.Ty(1000)
+        with self.assertRaisesRegex(KeyError, "None or bytes"):
+            m.Ty(1)[None]
+        t = m.Ty(500)
+        with self.assertRaisesRegex(RuntimeError, r"next of Ty\(500\)"):
+            next(t)
+        self.assertEqual(list(t), [])
+        with self.assertRaisesRegex(ValueError, r"Ty\(99\) refused"):
+            m.Ty(99)
+
+    def test_contains_converts_like_the_function(self):
+        t = m.Ty(3)
+        self.assertIn(3, t)
+        self.assertNotIn(4, t)
+        with self.assertRaises(OverflowError):
+            2**31 in t
+        with self.assertRaises(TypeError):
+            "3" in t
+
+    def test_getitem_of_any_object_returns_it_and_drops_the_result_of_a_failed_call(self):
+        t = m.Ty(1)
+        key = object()
+        before = sys.getrefcount(key)
+        self.assertIs(t[key], key)
+        self.assertEqual(sys.getrefcount(key), before)
+        boom = b"boom"
+        before = sys.getrefcount(boom)
+        for _ in range(100):
+            with self.assertRaises(KeyError):
+                t[boom]
+        self.assertEqual(sys.getrefcount(boom), before)
+        with self.assertRaises(KeyError):
+            t[None]
+
+    def test_narrow_results_keep_their_width_and_sign(self):
+        w = m.TyWide()
+        self.assertEqual(w[5], -5)
+        self.assertEqual(w[0], 0)
+        self.assertEqual(w[255], -127)
+        with self.assertRaises(OverflowError):
+            w[256]
+        w.v = 1
+        self.assertEqual(w(), 0)  # (1 + 65535) as uint16_t
+        w.v = 2
+        self.assertEqual(w(), 1)
+        t = m.Ty(7)
+        self.assertEqual(t(False), 7)
+        self.assertEqual(t(True), -7)
+        t.v = 2**32 + 5
+        self.assertEqual(t(False), 5)  # int32_t of the value
+        self.assertEqual(t(True), -5)
+
+    def test_iteration_ends_on_stop_iteration_and_on_a_null_result(self):
+        self.assertEqual(list(m.Ty(4)), [4, 3, 2, 1])
+        w = m.TyWide()
+        w.v = 3
+        self.assertEqual(list(w), [2, 1, 0])
+        self.assertEqual(list(w), [])
+
+    def test_eq_of_another_type_is_not_implemented(self):
+        a, b = m.Ty(2), m.Ty(2)
+        self.assertTrue(a == b)
+        self.assertFalse(a != b)
+        self.assertFalse(a == m.Ty(3))
+        self.assertIs(a.__eq__(2), NotImplemented)
+        self.assertIs(a.__eq__(m.TyWide()), NotImplemented)
+        self.assertFalse(a == "2")
+        self.assertTrue(a != None)  # noqa: E711 - the operator is the point
+        self.assertTrue(a < 3)
+        self.assertIs(a.__lt__("3"), NotImplemented)
+        with self.assertRaises(TypeError):
+            a < "3"
+
+    def test_eq_with_a_subclass_instance_takes_the_generic_way_with_the_same_result(self):
+        class S(m.Ty):
+            pass
+
+        a, s = m.Ty(2), S(2)
+        self.assertTrue(a == s)
+        self.assertTrue(s == a)
+        self.assertFalse(a == S(1))
+        self.assertEqual(len(S(3)), 3)
+        self.assertEqual(list(S(2)), [2, 1])
+
+    def test_hash_minus_one_is_minus_two_and_wide_hashes_are_the_ints(self):
+        self.assertEqual(hash(m.Ty(5)), 5)
+        self.assertEqual(hash(m.Ty(-1)), -2)
+        self.assertEqual(hash(m.Ty(-2)), -2)
+        w = m.TyWide()
+        w.v = 2**64 - 1
+        self.assertEqual(hash(w), hash(2**64 - 1))
+        w.v = 2**63
+        self.assertEqual(hash(w), hash(2**63))
+        w.v = 12
+        self.assertEqual(hash(w), 12)
+
+    def test_call_binds_like_the_function(self):
+        t = m.Ty(4)
+        with self.assertRaises(TypeError):
+            t()
+        with self.assertRaises(TypeError):
+            t(True, False)
+        self.assertEqual(t(neg=True), -4)
+        with self.assertRaises(TypeError):
+            t(x=True)
+        w = m.TyWide()
+        with self.assertRaises(TypeError):
+            w(1)
+
+    def test_init_converts_and_marks_the_instance_built(self):
+        self.assertEqual(m.Ty(3).v, 3)
+        self.assertEqual(m.Ty(v=4).v, 4)
+        with self.assertRaises(TypeError):
+            m.Ty("3")
+        with self.assertRaises(OverflowError):
+            m.Ty(2**64)
+        with self.assertRaises(TypeError):
+            m.Ty()
+        t = m.Ty.__new__(m.Ty)
+        with self.assertRaisesRegex(TypeError, "not initialised"):
+            len(t)
+        with self.assertRaisesRegex(TypeError, "not initialised"):
+            t == m.Ty(1)
+        with self.assertRaisesRegex(TypeError, "not initialised"):
+            m.Ty(1) == t
+        t.__init__(6)
+        self.assertEqual(len(t), 6)
+        self.assertTrue(t == m.Ty(6))
+
+    def test_hostile_index_and_int_subclasses_convert_through_the_generic_way(self):
+        class I(int):
+            pass
+
+        class Idx:
+            def __init__(self):
+                self.calls = 0
+
+            def __index__(self):
+                self.calls += 1
+                t.v = 9  # mutates the container during the conversion
+                return 9
+
+        t = m.Ty(3)
+        self.assertIn(I(3), t)
+        ix = Idx()
+        self.assertIn(ix, t)  # converted first, then the method sees the mutated container
+        self.assertEqual(t.v, 9)
+        self.assertEqual(ix.calls, 1)
+        w = m.TyWide()
+        self.assertEqual(w[I(3)], -3)
+
+    def test_instances_survive_class_reassignment_and_threads(self):
+        import threading
+
+        class S(m.Ty):
+            def __len__(self):
+                return 42
+
+        t = S(2)
+        self.assertEqual(len(t), 42)
+
+        class S2(m.Ty):
+            pass
+
+        u = m.Ty(2)
+        self.assertEqual(len(u), 2)
+        v = S2(3)
+        self.assertEqual(len(v), 3)
+        try:
+            v.__class__ = S
+        except TypeError:
+            pass
+        else:
+            self.assertEqual(len(v), 42)
+        errors = []
+
+        def work():
+            try:
+                for i in range(2000):
+                    x = m.Ty(i % 50)
+                    if len(x) != i % 50 or (i % 50) not in x or x != m.Ty(i % 50) or hash(x) != (i % 50):
+                        errors.append(i)
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        self.assertEqual(errors, [])
+
+
 if __name__ == "__main__":
     unittest.main()
