@@ -951,11 +951,10 @@ static PyObject *binop_varargs(void *user, PyObject *self, PyObject *tuple, PyOb
  * (exact types only: an int subclass, __index__, a bool for an int, an
  * instance of a subclass or of an unbuilt instance take the generic way
  * below, which converts or reports them), the C function is called through
- * a plain `uint64_t (*)(void *, uint64_t)` -- exact for such a function under
- * the x86-64 System V convention (integer and pointer arguments in rdi and
- * rsi, an unused extra argument ignored, the result in rax; only the
- * result's own width is read) and so only where the register call path is
- * (SB_HAVE_CALLREGS) -- and the result converts straight into what the slot
+ * the register stub sb__callregs_2 (callregs_x86_64.S: the two words to rdi
+ * and rsi, then a jump to it; x86-64 System V, so only where the register
+ * call path is, SB_HAVE_CALLREGS; no C function is called through a pointer
+ * of another type; only the result's own width is read) -- and the result converts straight into what the slot
  * returns (len() gets a Py_ssize_t, `in` a truth value, no int object made).
  * The class record comes from the instance's cache word (INST_RT), not from
  * PyType_GetSlot. sb__current_module is set around the call (one TLS address
@@ -969,7 +968,6 @@ static PyObject *binop_varargs(void *user, PyObject *self, PyObject *tuple, PyOb
  * compares both, tests/py/test_cface_slots.py TypedEntries). */
 
 #if SB_HAVE_CALLREGS
-typedef uint64_t (*sp_cfn)(void *self, uint64_t arg);
 
 /* Whether f (the method of slot k) fits a typed entry; fills *t. */
 static bool sp_typed_plan(sb_state *st, sb_function *f, int k, bool errvalue, sptyped *t)
@@ -1148,7 +1146,7 @@ static SB_ALWAYS_INLINE uint64_t sp_tcall(const sptyped *t, PyObject *self, uint
     SB_OPAQUE(cur); /* one TLS address lookup for the call, not one per access */
     PyObject *outer = *cur;
     *cur = t->module;
-    uint64_t r = ((sp_cfn)t->cfn)(SB_INST_STRUCT(self), arg);
+    uint64_t r = sb__callregs_2(t->cfn, (uint64_t)(uintptr_t)SB_INST_STRUCT(self), arg);
     *cur = outer;
     if ((t->always || (r & t->rmask) == t->errv) && SB_UNLIKELY(PyErr_Occurred() != NULL)) {
         sp_tfail(t, r);

@@ -118,4 +118,23 @@ sb__callregs_stack:
     .cfi_endproc
     .size sb__callregs_stack, .-sb__callregs_stack
 
+/* uint64_t sb__callregs_2(void (*fn)(void), uint64_t a0, uint64_t a1): fn(a0, a1) for a function
+ * of at most two INTEGER-class arguments and an INTEGER-class (or no) result: the two words move
+ * to rdi and rsi and the stub jumps to fn, which returns to the caller (rax: the result; only its
+ * own width is meaningful). The typed slot entries (cface/class.c) call C methods through it, so
+ * no C function is called through a pointer of another type. */
+    .p2align 4
+    .globl sb__callregs_2
+    .hidden sb__callregs_2
+    .type sb__callregs_2, @function
+sb__callregs_2:
+    .cfi_startproc
+    movq %rdi, %r11
+    movq %rsi, %rdi
+    movq %rdx, %rsi
+    jmp *%r11
+    .cfi_endproc
+    .size sb__callregs_2, .-sb__callregs_2
+
     .section .note.GNU-stack, "", @progbits
+
