@@ -227,6 +227,9 @@ SB_INTERNAL bool sb__format_fits(const char *format, sb_type elem);
 SB_INTERNAL const char *sb__format_of(sb_type elem);
 /* The interpreter of this thread's current thread state (GIL held), on every version. */
 SB_INTERNAL PyInterpreterState *sb__compat_interp(void);
+/* No module on this runtime was ever initialised outside the main interpreter
+ * (then a sigbind call in progress on this thread is in the main one). */
+SB_INTERNAL bool sb__compat_only_main_interp(void);
 /* UTF-8 of a str without a temporary (>= 3.10); NULL + no exception when the
  * version lacks it (caller falls back to PyUnicode_AsUTF8String). */
 SB_INTERNAL const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable);
@@ -290,6 +293,7 @@ typedef struct sb_pointer {
     void (*release)(void *);       /* frees addr when the Pointer dies ([[free]] results), or NULL */
     PyObject *releaser;            /* a typed handle's [[release(fn)]] function (bound), or NULL */
     bool released;                 /* that function ran on it: the handle is dead */
+    uint8_t elem_fa;               /* objects/objects.h: SB_FA_* of its element type, 0 = not looked up yet */
     char *lo;                      /* typed memory: the region known valid around addr (owned by new(),
                                       from_buffer(), or derived from those), or NULL when unknown */
     size_t span;                   /* its size in bytes */
