@@ -8,9 +8,8 @@
 
 /* More arguments than this take libffi (the stub's entry keeps their addresses on the stack). */
 #define SB_CB_STUB_MAXARGS 32
-/* More arguments than this are passed to the callable in a tuple (3.12+; below, SB_CB_OBJARGS_MAX). */
+/* More arguments than this are passed to the callable in a tuple (3.12+; below, always a tuple). */
 #define SB_CB_VECTORCALL_MAXARGS 11
-#define SB_CB_OBJARGS_MAX 5
 
 typedef struct sb_callback {
     PyObject_HEAD
@@ -236,28 +235,13 @@ static PyObject *arg_slow(sb_callback *cb, uint16_t i, const void *p)
     return sb__from_c(cb->state, cb->convs[i], sig->params[i].type, &c);
 }
 
-/* Calls the callable with up to SB_CB_OBJARGS_MAX arguments and no tuple
- * (below 3.12): PyObject_CallFunctionObjArgs passes them on from a small
- * array on CPython's stack (3.7: _PyObject_FastCall; 3.8+: vectorcall).
- * The arguments are stack[1..n]. */
-static PyObject *call_objargs(PyObject *f, PyObject *const *stack, uint16_t n)
-{
-    PyObject *const *a = stack + 1;
-    switch (n) {
-    case 0: return PyObject_CallFunctionObjArgs(f, NULL);
-    case 1: return PyObject_CallFunctionObjArgs(f, a[0], NULL);
-    case 2: return PyObject_CallFunctionObjArgs(f, a[0], a[1], NULL);
-    case 3: return PyObject_CallFunctionObjArgs(f, a[0], a[1], a[2], NULL);
-    case 4: return PyObject_CallFunctionObjArgs(f, a[0], a[1], a[2], a[3], NULL);
-    default: return PyObject_CallFunctionObjArgs(f, a[0], a[1], a[2], a[3], a[4], NULL);
-    }
-}
-
 /* Calls the callable with the C arguments (libffi's pointers `args`, or with
- * a stub, `frame` + argoff[i]), converted straight into an array: passed by
- * vectorcall where the stable ABI has it (3.12+), else as separate arguments
- * up to SB_CB_OBJARGS_MAX; more go in a tuple, the Callback's own when the
- * last call left it unshared (it then holds None items between calls). */
+ * a stub, `frame` + argoff[i]): converted straight into an array passed by
+ * vectorcall where the stable ABI has it (3.12+); else in a tuple, the
+ * Callback's own when the last call left it unshared (it then holds None
+ * items between calls). Below 3.12, PyObject_CallFunctionObjArgs was tried
+ * instead of the tuple: its va_list walk costs more (3.11: +30 instructions
+ * per call) than the kept tuple's two PyTuple_SetItem per argument. */
 static SB_ALWAYS_INLINE PyObject *call_callable(sb_callback *cb, void **args, const char *frame)
 {
     uint16_t n = cb->sig->nparams;
@@ -266,17 +250,16 @@ static SB_ALWAYS_INLINE PyObject *call_callable(sb_callback *cb, void **args, co
         PyErr_SetString(PyExc_ValueError, "the callback was cleared");
         return NULL;
     }
-    if (n <= (cb->vectorcall ? SB_CB_VECTORCALL_MAXARGS : SB_CB_OBJARGS_MAX)) {
+    if (cb->vectorcall && n <= SB_CB_VECTORCALL_MAXARGS) {
         /* stack[0] is the callee's to use (SB_VECTORCALL_ARGUMENTS_OFFSET) */
         PyObject *stack[SB_CB_VECTORCALL_MAXARGS + 1], *r = NULL;
         uint16_t i;
-        stack[0] = NULL;
+        stack[1] = NULL; /* n = 0: nothing is read; one store keeps gcc's -Wmaybe-uninitialized quiet */
         for (i = 0; i < n; i++)
             if (!(stack[i + 1] = arg_object(cb, i, frame ? frame + cb->argoff[i] : args[i])))
                 break;
         if (i == n)
-            r = cb->vectorcall ? cb->vectorcall(f, stack + 1, n | SB_VECTORCALL_ARGUMENTS_OFFSET, NULL)
-                               : call_objargs(f, stack, n);
+            r = cb->vectorcall(f, stack + 1, n | SB_VECTORCALL_ARGUMENTS_OFFSET, NULL);
         while (i)
             Py_DECREF(stack[i--]);
         return r;
