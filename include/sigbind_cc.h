@@ -12,10 +12,6 @@
 #define SB_ALWAYS_INLINE inline __attribute__((always_inline))
 #define SB_NOINLINE __attribute__((noinline))
 #define SB_CONSTRUCTOR __attribute__((constructor))
-/* A hot thread-local reached by one %fs-relative load instead of a
- * __tls_get_addr call: the module takes its few bytes from the static TLS
- * surplus glibc keeps for libraries loaded with dlopen. */
-#define SB_TLS_INITIAL_EXEC __attribute__((tls_model("initial-exec")))
 #ifdef __SIZEOF_FLOAT128__
 #define SB_FLOAT128 __float128 /* _Float128 values in memory (read and written as a double) */
 #endif
@@ -29,7 +25,6 @@
 #define SB_ALWAYS_INLINE inline
 #define SB_NOINLINE
 #define SB_CONSTRUCTOR
-#define SB_TLS_INITIAL_EXEC
 #endif
 
 /* glibc symbol-version pins (manylinux2014: nothing newer than GLIBC_2.17).

@@ -12,7 +12,7 @@
  * this same thread needs no PyGILState_Ensure (which cannot work in a
  * subinterpreter); when the call released the GIL ([[nogil]]), the callback
  * takes it back with the saved thread state. */
-_Thread_local sb_callstate *sb__callstate SB_TLS_INITIAL_EXEC;
+_Thread_local sb_callstate *sb__callstate;
 
 static const char *fname(const sb_function *f)
 {

@@ -315,7 +315,7 @@ typedef struct sb_callstate {
      * set again once the GIL is back (type, value, traceback). */
     PyObject *raised[3];
 } sb_callstate;
-SB_INTERNAL extern _Thread_local sb_callstate *sb__callstate SB_TLS_INITIAL_EXEC;
+SB_INTERNAL extern _Thread_local sb_callstate *sb__callstate;
 
 /* function.c: the Function type; makes the Python callable for a plan (taking ownership of it,
  * also on failure). lib may be NULL. C face: doc (may be NULL) comes before the
