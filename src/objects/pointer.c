@@ -7,7 +7,21 @@
 
 PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, PyObject *owner)
 {
-    PyObject *p = sb__pointer_make((PyTypeObject *)st->PointerType, addr, type, owner);
+    PyObject *p;
+    if (st->nptr_free) { /* one of the state's dead Pointers (pointer_dealloc), its fields zeros */
+        p = st->ptr_free[--st->nptr_free];
+        PyTypeObject *tp = Py_TYPE(p);
+        sb__compat_object_reinit(p, tp);
+        Py_DECREF(tp); /* reinit took a type reference; the dead Pointer had kept its own */
+        sb_pointer *q = (sb_pointer *)p;
+        q->addr = addr;
+        q->type = type;
+        Py_XINCREF(owner);
+        q->owner = owner;
+        PyObject_GC_Track(p);
+    } else {
+        p = sb__pointer_make((PyTypeObject *)st->PointerType, addr, type, owner);
+    }
     if (p && st->module) {
         Py_INCREF(st->module);
         ((sb_pointer *)p)->module = st->module;
@@ -123,6 +137,17 @@ static void pointer_dealloc(PyObject *self)
         release_handle(p);
     Py_CLEAR(p->releaser);
     Py_CLEAR(p->owner);
+    /* Kept for reuse by its module's state while the free list has room (and
+     * the state still has this type: not after its clear). The module
+     * reference goes last: it may be the module's last, which frees the list. */
+    PyObject *m = p->module;
+    sb_state *st = m ? sb__state(m) : NULL;
+    if (st && (PyObject *)tp == st->PointerType && st->nptr_free < SB_PTR_FREE_MAX) {
+        memset((char *)p + sizeof(PyObject), 0, sizeof *p - sizeof(PyObject));
+        st->ptr_free[st->nptr_free++] = self;
+        Py_DECREF(m);
+        return;
+    }
     Py_CLEAR(p->module);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);

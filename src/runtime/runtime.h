@@ -43,6 +43,8 @@ typedef struct sb_kinds {
     const sb_sig *(*callback_sig)(PyObject *obj);
 } sb_kinds;
 
+#define SB_PTR_FREE_MAX 16
+
 struct sb_state {
     const sb_kinds *kinds;         /* the object layer's constructors (see above) */
     PyObject *module;              /* the module this state is in (borrowed: it outlives its state); set by
@@ -79,6 +81,12 @@ struct sb_state {
         PyObject *cap;
     } fn_memo[4];
     unsigned fn_memo_next;
+    /* objects/pointer.c: dead Pointers of PointerType kept for reuse (a Pointer
+     * per typed pointer argument of every callback call): untracked, fields
+     * cleared, each still holding its reference to the type. The state owns
+     * them: traverse visits those type references, clear frees them. */
+    PyObject *ptr_free[SB_PTR_FREE_MAX];
+    unsigned nptr_free;
 };
 
 /* A C-face class instance is the object header, a state word, then the

@@ -190,6 +190,29 @@ class FastCallbacks(unittest.TestCase):
         x, y = sigbind.new("int", 20), sigbind.new("int", 22)
         self.assertEqual(fn(x, y), 42)
 
+    def test_reused_pointers_never_alias_kept_ones_or_keep_a_stale_element_type(self):
+        # Dead Pointers are kept for reuse by the module (pointer.c's free list):
+        # one kept by Python stays itself, a reused one takes its new type.
+        kept = []
+        ints = sigbind.callback("int (const int *a, const int *b)", lambda a, b: kept.append((a, b, a[0], b[0])) or 0)
+        mem = sigbind.new("double[2]", [2.5, -1.0])
+        seen = []
+        doubles = sigbind.callback("int (const double *a, const double *b)",
+                                   lambda a, b: seen.append((a.type, a[0], b[0])) or 0)
+        fn = sigbind.cast("int (*)(const double *, const double *)", doubles.address)
+        for i in range(40):
+            self.lib.cb_ptr_int(ints, i, -i)
+            fn(mem, mem + 1)
+        self.assertEqual(len({id(a) for a, _, _, _ in kept} | {id(b) for _, b, _, _ in kept}), 80)
+        self.assertEqual([(x, y) for _, _, x, y in kept], [(i, -i) for i in range(40)])
+        self.assertTrue(all(a.type == "const int *" and b.type == "const int *" for a, b, _, _ in kept))
+        self.assertEqual(seen, [("const double *", 2.5, -1.0)] * 40)
+        del kept[:]
+        gc.collect()
+        for _ in range(3):
+            fn(mem, mem + 1)
+        self.assertEqual(seen[-1], ("const double *", 2.5, -1.0))
+
     def test_fast_entry_does_not_leak(self):
         cb = sigbind.callback("int (const int *a, const int *b)", lambda a, b: a[0] - b[0])
         f = self.lib.cb_ptr_int
