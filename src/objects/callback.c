@@ -25,7 +25,9 @@ typedef struct sb_callback {
     uint8_t *convs;                /* nparams + 1: the result's converter last */
     uint8_t *fa;                   /* nparams + 1: SB_FA_* or CB_FA_PTR (in the same block as convs) */
     uint8_t *efa;                  /* nparams: for a CB_FA_PTR argument, its Pointer's elem_fa (same block) */
-    PyObject *argt;                /* below 3.12: the argument tuple kept between calls (None items), or NULL */
+    PyObject *argt;                /* below 3.12: the argument tuple kept between calls (None items, or
+                                      with `plain`, the last call's arguments), or NULL */
+    bool plain;                    /* every argument is a number, bool or Pointer (SB_FA_*, CB_FA_PTR) */
     sb_vectorcall_fn vectorcall;   /* PyObject_Vectorcall (3.12+), or NULL */
     void *closure;                 /* ffi_closure, or NULL when entered through a stub */
     int stub;                      /* the entry stub's slot (core/cbstubs.c), or -1 */
@@ -278,15 +280,19 @@ static SB_ALWAYS_INLINE PyObject *call_callable(sb_callback *cb, void **args, co
         PyTuple_SetItem(argt, i, v);
     }
     PyObject *r = PyObject_Call(f, argt, NULL);
-    if (Py_REFCNT(argt) == 1 && n) {
-        for (uint16_t i = 0; i < n; i++) { /* an argument's destructor may run code, even this Callback */
+    /* Numbers and Pointers stay in the kept tuple until the next call replaces
+     * them (their destructors run no Python code); anything else is replaced
+     * by None now: its destructor may run code, even this Callback, and a
+     * PyObject * argument must not outlive the call in our hands. */
+    if (Py_REFCNT(argt) == 1 && n && !cb->plain) {
+        for (uint16_t i = 0; i < n; i++) {
             Py_INCREF(Py_None);
             PyTuple_SetItem(argt, i, Py_None);
         }
-        if (!cb->argt) {
-            cb->argt = argt;
-            argt = NULL;
-        }
+    }
+    if (Py_REFCNT(argt) == 1 && n && !cb->argt) {
+        cb->argt = argt;
+        argt = NULL;
     }
     Py_XDECREF(argt);
     return r;
@@ -604,10 +610,13 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     cb->convs[n] = conv_for(sig->ret);
     cb->fa = cb->convs + n + 1;
     cb->efa = cb->fa + n + 1;
+    cb->plain = true;
     for (uint16_t i = 0; i < n; i++) {
         cb->fa[i] = fast_for(sig->params[i].type);
         if (cb->fa[i] == CB_FA_PTR)
             cb->efa[i] = sb__elem_fa(sig->params[i].type);
+        if (cb->fa[i] == SB_FA_NONE)
+            cb->plain = false;
     }
     cb->fa[n] = fast_for(sig->ret);
     for (uint16_t i = 0; i <= n; i++) {

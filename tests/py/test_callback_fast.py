@@ -213,6 +213,16 @@ class FastCallbacks(unittest.TestCase):
             fn(mem, mem + 1)
         self.assertEqual(seen[-1], ("const double *", 2.5, -1.0))
 
+    def test_a_pyobject_argument_is_not_kept_after_the_call(self):
+        # Below 3.12 the Callback keeps its argument tuple between calls; only
+        # numbers and Pointers may stay in it, never an object C lent it.
+        obj = object()
+        cb = sigbind.callback("int (PyObject *o, int x)", lambda o, x: x + (o is obj))
+        fn = sigbind.cast("int (*)(PyObject *, int)", cb.address)
+        before = sys.getrefcount(obj)
+        self.assertEqual(fn(obj, 4), 5)
+        self.assertEqual(sys.getrefcount(obj), before)
+
     def test_fast_entry_does_not_leak(self):
         cb = sigbind.callback("int (const int *a, const int *b)", lambda a, b: a[0] - b[0])
         f = self.lib.cb_ptr_int
