@@ -111,19 +111,17 @@ class FastCallbacks(unittest.TestCase):
             def __index__(self):
                 Shifty.calls += 1
                 gc.collect()  # runs arbitrary code mid-subscript
-                return 1
+                return 0
 
         class MyInt(int):
             pass
 
         seen = []
         cb = sigbind.callback("int (const int *a, const int *b)",
-                              lambda a, b: seen.append((a[Shifty()], a[MyInt(0)], a[True], a[False])) or 0)
+                              lambda a, b: seen.append((a[Shifty()], a[MyInt(0)], b[False])) or 0)
         self.lib.cb_ptr_int(cb, 5, 6)
         self.assertEqual(Shifty.calls, 1)
-        # a[1] reads past a (the C stack's next int): only its type is certain
-        self.assertIsInstance(seen[0][0], int)
-        self.assertEqual(seen[0][1:], (5, seen[0][2], 5))
+        self.assertEqual(seen, [(5, 5, 6)])
 
     def test_a_pointer_kept_after_the_call_keeps_its_address_and_type(self):
         kept = []
