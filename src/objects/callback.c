@@ -8,7 +8,7 @@
 
 /* More arguments than this take libffi (the stub's entry keeps their addresses on the stack). */
 #define SB_CB_STUB_MAXARGS 32
-/* More arguments than this are passed to the callable in a tuple. */
+/* More arguments than this are passed to the callable in a tuple (3.12+; below, always a tuple). */
 #define SB_CB_VECTORCALL_MAXARGS 11
 
 typedef struct sb_callback {
@@ -23,8 +23,11 @@ typedef struct sb_callback {
     ffi_cif cif;
     ffi_type **atypes;             /* nparams */
     uint8_t *convs;                /* nparams + 1: the result's converter last */
-    uint8_t *fa;                   /* nparams + 1: FA_* (in the same block as convs) */
-    PyObject *argt;                /* below 3.12: the argument tuple kept between calls (None items), or NULL */
+    uint8_t *fa;                   /* nparams + 1: SB_FA_* or CB_FA_PTR (in the same block as convs) */
+    uint8_t *efa;                  /* nparams: for a CB_FA_PTR argument, its Pointer's elem_fa (same block) */
+    PyObject *argt;                /* below 3.12: the argument tuple kept between calls (None items, or
+                                      with `plain`, the last call's arguments), or NULL */
+    bool plain;                    /* every argument is a number, bool or Pointer (SB_FA_*, CB_FA_PTR) */
     sb_vectorcall_fn vectorcall;   /* PyObject_Vectorcall (3.12+), or NULL */
     void *closure;                 /* ffi_closure, or NULL when entered through a stub */
     int stub;                      /* the entry stub's slot (core/cbstubs.c), or -1 */
@@ -87,22 +90,30 @@ static uint8_t conv_for(sb_type t)
     }
 }
 
-/* How arguments and the result of the common scalar types convert without the cells. */
-enum { FA_NONE, FA_I8, FA_I16, FA_I32, FA_I64, FA_U8, FA_U16, FA_U32, FA_U64, FA_BOOL, FA_F32, FA_F64 };
+/* How arguments and the result of the common scalar types convert without
+ * the cells: SB_FA_* (objects.h), or for an argument a typed pointer (not a
+ * function pointer, PyObject *, char * or wide string): a Pointer made
+ * directly, its element's SB_FA_* (efa) filled in so p[i] is cheap. */
+enum { CB_FA_PTR = 0x40 };
 
 static uint8_t fast_for(sb_type t)
 {
-    if (t.ptr || struct_of(t))
-        return FA_NONE;
+    if (struct_of(t))
+        return SB_FA_NONE;
+    if (t.ptr)
+        return conv_for(t) == SB_CV_PTR && !(t.ptr == 1 && !t.named && (t.kind == SB_K_WCHAR || t.kind == SB_K_CHAR16 ||
+               t.kind == SB_K_CHAR32)) ? CB_FA_PTR : SB_FA_NONE;
     const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
     uint8_t size = ki->size;
     switch (conv_for(t)) {
-    case SB_CV_SINT: return size == 1 ? FA_I8 : size == 2 ? FA_I16 : size == 4 ? FA_I32 : size == 8 ? FA_I64 : FA_NONE;
-    case SB_CV_UINT: return size == 1 ? FA_U8 : size == 2 ? FA_U16 : size == 4 ? FA_U32 : size == 8 ? FA_U64 : FA_NONE;
-    case SB_CV_BOOL: return size == 1 ? FA_BOOL : FA_NONE;
-    case SB_CV_FLOAT: return size == 4 ? FA_F32 : FA_NONE;
-    case SB_CV_DOUBLE: return size == 8 && ki->ffi == &ffi_type_double ? FA_F64 : FA_NONE;
-    default: return FA_NONE;
+    case SB_CV_SINT:
+        return size == 1 ? SB_FA_I8 : size == 2 ? SB_FA_I16 : size == 4 ? SB_FA_I32 : size == 8 ? SB_FA_I64 : SB_FA_NONE;
+    case SB_CV_UINT:
+        return size == 1 ? SB_FA_U8 : size == 2 ? SB_FA_U16 : size == 4 ? SB_FA_U32 : size == 8 ? SB_FA_U64 : SB_FA_NONE;
+    case SB_CV_BOOL: return size == 1 ? SB_FA_BOOL : SB_FA_NONE;
+    case SB_CV_FLOAT: return size == 4 ? SB_FA_F32 : SB_FA_NONE;
+    case SB_CV_DOUBLE: return size == 8 && ki->ffi == &ffi_type_double ? SB_FA_F64 : SB_FA_NONE;
+    default: return SB_FA_NONE;
     }
 }
 
@@ -175,24 +186,38 @@ static void report_error(sb_callback *cb)
     PyErr_WriteUnraisable((PyObject *)cb);
 }
 
-/* One argument as a Python object (new reference or NULL + exception): the
- * common scalar types straight from C memory, the rest through the cells. */
-static PyObject *arg_object(sb_callback *cb, uint16_t i, const void *p)
+/* A typed pointer argument: a Pointer with its element's code cached, or None. */
+static PyObject *ptr_arg(sb_callback *cb, uint16_t i, const void *p)
 {
-    switch (cb->fa[i]) {
-    case FA_I8: return PyLong_FromLong(*(const int8_t *)p);
-    case FA_I16: return PyLong_FromLong(*(const int16_t *)p);
-    case FA_I32: return PyLong_FromLong(*(const int32_t *)p);
-    case FA_I64: return PyLong_FromLongLong(*(const int64_t *)p);
-    case FA_U8: return PyLong_FromLong(*(const uint8_t *)p);
-    case FA_U16: return PyLong_FromLong(*(const uint16_t *)p);
-    case FA_U32: return PyLong_FromUnsignedLong(*(const uint32_t *)p);
-    case FA_U64: return PyLong_FromUnsignedLongLong(*(const uint64_t *)p);
-    case FA_BOOL: return PyBool_FromLong(*(const uint8_t *)p);
-    case FA_F32: return PyFloat_FromDouble(*(const float *)p);
-    case FA_F64: return PyFloat_FromDouble(*(const double *)p);
-    default: break;
+    void *a;
+    memcpy(&a, p, sizeof a);
+    if (!a) {
+        Py_INCREF(Py_None);
+        return Py_None;
     }
+    PyObject *o = sb__pointer_new(cb->state, a, cb->sig->params[i].type, NULL);
+    if (o)
+        ((sb_pointer *)o)->elem_fa = cb->efa[i];
+    return o;
+}
+
+static PyObject *arg_slow(sb_callback *cb, uint16_t i, const void *p);
+
+/* One argument as a Python object (new reference or NULL + exception): the
+ * common scalar types and typed pointers straight from C memory, the rest
+ * through the cells. */
+static SB_ALWAYS_INLINE PyObject *arg_object(sb_callback *cb, uint16_t i, const void *p)
+{
+    uint8_t fa = cb->fa[i];
+    if (SB_LIKELY(fa - 1u < SB_FA_F64))
+        return sb__fa_get(fa, p);
+    if (fa == CB_FA_PTR)
+        return ptr_arg(cb, i, p);
+    return arg_slow(cb, i, p);
+}
+
+static PyObject *arg_slow(sb_callback *cb, uint16_t i, const void *p)
+{
     const sb_sig *sig = cb->sig;
     if (cb->convs[i] == SB_CV_STRUCT) /* a copy: the argument dies when the callback returns */
         return sb__struct_new(cb->state, cb->module, struct_of(sig->params[i].type), NULL, p);
@@ -212,25 +237,31 @@ static PyObject *arg_object(sb_callback *cb, uint16_t i, const void *p)
     return sb__from_c(cb->state, cb->convs[i], sig->params[i].type, &c);
 }
 
-/* Calls the callable with the C arguments: vectorcall where the stable ABI has
- * it (3.12+), else with a tuple, the Callback's own when the last call left it
- * unshared (it then holds None items between calls). */
-static PyObject *call_callable(sb_callback *cb, void **args)
+/* Calls the callable with the C arguments (libffi's pointers `args`, or with
+ * a stub, `frame` + argoff[i]): converted straight into an array passed by
+ * vectorcall where the stable ABI has it (3.12+); else in a tuple, the
+ * Callback's own when the last call left it unshared (it then holds None
+ * items between calls). Below 3.12, PyObject_CallFunctionObjArgs was tried
+ * instead of the tuple: its va_list walk costs more (3.11: +30 instructions
+ * per call) than the kept tuple's two PyTuple_SetItem per argument. */
+static SB_ALWAYS_INLINE PyObject *call_callable(sb_callback *cb, void **args, const char *frame)
 {
     uint16_t n = cb->sig->nparams;
-    if (SB_UNLIKELY(!cb->callable)) {
+    PyObject *f = cb->callable;
+    if (SB_UNLIKELY(!f)) {
         PyErr_SetString(PyExc_ValueError, "the callback was cleared");
         return NULL;
     }
     if (cb->vectorcall && n <= SB_CB_VECTORCALL_MAXARGS) {
         /* stack[0] is the callee's to use (SB_VECTORCALL_ARGUMENTS_OFFSET) */
-        PyObject *stack[SB_CB_VECTORCALL_MAXARGS + 1] = {NULL}, *r = NULL;
+        PyObject *stack[SB_CB_VECTORCALL_MAXARGS + 1], *r = NULL;
         uint16_t i;
+        stack[1] = NULL; /* n = 0: nothing is read; one store keeps gcc's -Wmaybe-uninitialized quiet */
         for (i = 0; i < n; i++)
-            if (!(stack[i + 1] = arg_object(cb, i, args[i])))
+            if (!(stack[i + 1] = arg_object(cb, i, frame ? frame + cb->argoff[i] : args[i])))
                 break;
         if (i == n)
-            r = cb->vectorcall(cb->callable, stack + 1, n | SB_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            r = cb->vectorcall(f, stack + 1, n | SB_VECTORCALL_ARGUMENTS_OFFSET, NULL);
         while (i)
             Py_DECREF(stack[i--]);
         return r;
@@ -241,23 +272,27 @@ static PyObject *call_callable(sb_callback *cb, void **args)
     else if (!(argt = PyTuple_New(n)))
         return NULL;
     for (uint16_t i = 0; i < n; i++) {
-        PyObject *v = arg_object(cb, i, args[i]);
+        PyObject *v = arg_object(cb, i, frame ? frame + cb->argoff[i] : args[i]);
         if (!v) {
             Py_DECREF(argt);
             return NULL;
         }
         PyTuple_SetItem(argt, i, v);
     }
-    PyObject *r = PyObject_Call(cb->callable, argt, NULL);
-    if (Py_REFCNT(argt) == 1 && n) {
-        for (uint16_t i = 0; i < n; i++) { /* an argument's destructor may run code, even this Callback */
+    PyObject *r = PyObject_Call(f, argt, NULL);
+    /* Numbers and Pointers stay in the kept tuple until the next call replaces
+     * them (their destructors run no Python code); anything else is replaced
+     * by None now: its destructor may run code, even this Callback, and a
+     * PyObject * argument must not outlive the call in our hands. */
+    if (Py_REFCNT(argt) == 1 && n && !cb->plain) {
+        for (uint16_t i = 0; i < n; i++) {
             Py_INCREF(Py_None);
             PyTuple_SetItem(argt, i, Py_None);
         }
-        if (!cb->argt) {
-            cb->argt = argt;
-            argt = NULL;
-        }
+    }
+    if (Py_REFCNT(argt) == 1 && n && !cb->argt) {
+        cb->argt = argt;
+        argt = NULL;
     }
     Py_XDECREF(argt);
     return r;
@@ -266,20 +301,20 @@ static PyObject *call_callable(sb_callback *cb, void **args)
 /* The result straight into *ret when it is an exact int in range of an
  * integer result, or an exact float for a double one; false: convert it in
  * full (and report what does not fit). */
-static bool result_fast(const sb_callback *cb, PyObject *r, void *ret)
+static SB_ALWAYS_INLINE bool result_fast(const sb_callback *cb, PyObject *r, void *ret)
 {
-    static const int64_t lo[] = {[FA_I8] = INT8_MIN, [FA_I16] = INT16_MIN, [FA_I32] = INT32_MIN,
-                                 [FA_I64] = INT64_MIN, [FA_U8] = 0, [FA_U16] = 0, [FA_U32] = 0, [FA_U64] = 0};
-    static const int64_t hi[] = {[FA_I8] = INT8_MAX, [FA_I16] = INT16_MAX, [FA_I32] = INT32_MAX,
-                                 [FA_I64] = INT64_MAX, [FA_U8] = UINT8_MAX, [FA_U16] = UINT16_MAX,
-                                 [FA_U32] = UINT32_MAX, [FA_U64] = INT64_MAX};
+    static const int64_t lo[] = {[SB_FA_I8] = INT8_MIN, [SB_FA_I16] = INT16_MIN, [SB_FA_I32] = INT32_MIN,
+                                 [SB_FA_I64] = INT64_MIN, [SB_FA_U8] = 0, [SB_FA_U16] = 0, [SB_FA_U32] = 0, [SB_FA_U64] = 0};
+    static const int64_t hi[] = {[SB_FA_I8] = INT8_MAX, [SB_FA_I16] = INT16_MAX, [SB_FA_I32] = INT32_MAX,
+                                 [SB_FA_I64] = INT64_MAX, [SB_FA_U8] = UINT8_MAX, [SB_FA_U16] = UINT16_MAX,
+                                 [SB_FA_U32] = UINT32_MAX, [SB_FA_U64] = INT64_MAX};
     uint8_t fa = cb->fa[cb->sig->nparams];
-    if (fa == FA_F64 && PyFloat_CheckExact(r)) {
+    if (fa == SB_FA_F64 && PyFloat_CheckExact(r)) {
         double d = PyFloat_AsDouble(r);
         memcpy(ret, &d, sizeof d);
         return true;
     }
-    if (fa < FA_I8 || fa > FA_U64 || !PyLong_CheckExact(r))
+    if (fa < SB_FA_I8 || fa > SB_FA_U64 || !PyLong_CheckExact(r))
         return false;
     int overflow;
     long long v = PyLong_AsLongLongAndOverflow(r, &overflow);
@@ -290,17 +325,11 @@ static bool result_fast(const sb_callback *cb, PyObject *r, void *ret)
     return true;
 }
 
-/* Runs the Python callable with the GIL held. */
-static void run_callable(sb_callback *cb, void *ret, void **args)
+/* The callable's result r (a reference it takes; NULL: it raised) into *ret,
+ * in full: what result_fast does not take, and errors. */
+static void result_slow(sb_callback *cb, PyObject *r, void *ret)
 {
-    Py_INCREF(cb); /* the callable may drop the Callback's last reference */
     const sb_sig *sig = cb->sig;
-    PyObject *r = call_callable(cb, args);
-    if (r && result_fast(cb, r, ret)) {
-        Py_DECREF(r);
-        Py_DECREF(cb);
-        return;
-    }
     uint8_t rconv = cb->convs[sig->nparams];
     sb_cell out;
     out.u = 0;
@@ -352,8 +381,25 @@ static void run_callable(sb_callback *cb, void *ret, void **args)
     Py_XDECREF(r);
     if (!SB_CV_IN_MEMORY(rconv))
         store_result(cb, &out, ret);
+}
+
+/* Runs the Python callable with the GIL held (arguments as call_callable takes them). */
+static SB_ALWAYS_INLINE void run_inline(sb_callback *cb, void *ret, void **args, const char *frame)
+{
+    Py_INCREF(cb); /* the callable may drop the Callback's last reference */
+    PyObject *r = call_callable(cb, args, frame);
+    if (SB_LIKELY(r != NULL) && result_fast(cb, r, ret))
+        Py_DECREF(r);
+    else
+        result_slow(cb, r, ret);
     Py_DECREF(cb);
 }
+
+static void run_callable(sb_callback *cb, void *ret, void **args)
+{
+    run_inline(cb, ret, args, NULL);
+}
+
 
 /* After a callback on a thread without a sigbind call to raise from. */
 static void interrupt_elsewhere(sb_callback *cb, sb_callstate *mine)
@@ -455,6 +501,14 @@ static void handler(ffi_cif *cif, void *ret, void **args, void *user)
 static void stub_entry(void *user, sb_cbframe *frame)
 {
     sb_callback *cb = user;
+    sb_callstate *cs = sb__callstate;
+    /* The common case first: called back during a sigbind call on this thread,
+     * the GIL held, in the main interpreter (the Callback's, and the only one
+     * sigbind ever ran in): straight from the frame, no argument array. */
+    if (SB_LIKELY(cs && cs->held && cb->main_interp) && SB_LIKELY(sb__compat_only_main_interp())) {
+        run_inline(cb, frame->ret, NULL, (const char *)frame);
+        return;
+    }
     void *args[SB_CB_STUB_MAXARGS];
     for (uint16_t i = 0; i < cb->sig->nparams; i++)
         args[i] = (char *)frame + cb->argoff[i];
@@ -537,7 +591,7 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     cb->main_interp = cb->interp && PyInterpreterState_GetID(cb->interp) == 0;
     uint16_t n = sig->nparams;
     cb->atypes = PyMem_Calloc(n ? n : 1, sizeof *cb->atypes);
-    cb->convs = PyMem_Calloc(2 * (n + 1u), 1);
+    cb->convs = PyMem_Calloc(3 * (n + 1u), 1);
     cb->vectorcall = sb__compat_vectorcall();
     if (!cb->atypes || !cb->convs) {
         Py_DECREF(cb);
@@ -555,8 +609,15 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
     }
     cb->convs[n] = conv_for(sig->ret);
     cb->fa = cb->convs + n + 1;
-    for (uint16_t i = 0; i < n; i++)
+    cb->efa = cb->fa + n + 1;
+    cb->plain = true;
+    for (uint16_t i = 0; i < n; i++) {
         cb->fa[i] = fast_for(sig->params[i].type);
+        if (cb->fa[i] == CB_FA_PTR)
+            cb->efa[i] = sb__elem_fa(sig->params[i].type);
+        if (cb->fa[i] == SB_FA_NONE)
+            cb->plain = false;
+    }
     cb->fa[n] = fast_for(sig->ret);
     for (uint16_t i = 0; i <= n; i++) {
         sb_type t = i < n ? sig->params[i].type : sig->ret;

@@ -4,6 +4,8 @@
 
 #include "runtime/runtime.h"
 
+#include <string.h>
+
 SB_INTERNAL extern PyType_Spec sb__pointer_spec;
 SB_INTERNAL extern PyType_Spec sb__callback_spec;
 SB_INTERNAL extern PyType_Spec sb__struct_spec;
@@ -26,6 +28,36 @@ SB_INTERNAL Py_ssize_t sb__pointer_known(const sb_pointer *p, size_t size);
 #define SB_NULL_PAGE 4096u
 /* A typed handle's release function ran on obj (if it is a Pointer): mark it dead. */
 SB_INTERNAL void sb__pointer_released(sb_state *st, PyObject *obj);
+
+/* Scalars that convert straight between C memory and Python objects, without
+ * the cells (callback arguments and results, typed Pointer elements p[i]).
+ * SB_FA_NONE: the general path. A Pointer's elem_fa caches its element's code
+ * (0 = not looked up yet; SB_FA_SLOW = the general path). */
+enum { SB_FA_NONE, SB_FA_I8, SB_FA_I16, SB_FA_I32, SB_FA_I64, SB_FA_U8, SB_FA_U16, SB_FA_U32, SB_FA_U64,
+       SB_FA_BOOL, SB_FA_F32, SB_FA_F64, SB_FA_SLOW = 0xff };
+
+/* The value of code fa (SB_FA_I8..SB_FA_F64) at p (aligned or not) as a new reference, or NULL + exception. */
+static SB_ALWAYS_INLINE PyObject *sb__fa_get(uint8_t fa, const void *p)
+{
+    union { int8_t i8; int16_t i16; int32_t i32; int64_t i64; uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64;
+            float f; double d; } v;
+    switch (fa) {
+    case SB_FA_I8: memcpy(&v.i8, p, 1); return PyLong_FromLong(v.i8);
+    case SB_FA_I16: memcpy(&v.i16, p, 2); return PyLong_FromLong(v.i16);
+    case SB_FA_I32: memcpy(&v.i32, p, 4); return PyLong_FromLong(v.i32);
+    case SB_FA_I64: memcpy(&v.i64, p, 8); return PyLong_FromLongLong(v.i64);
+    case SB_FA_U8: memcpy(&v.u8, p, 1); return PyLong_FromLong(v.u8);
+    case SB_FA_U16: memcpy(&v.u16, p, 2); return PyLong_FromLong(v.u16);
+    case SB_FA_U32: memcpy(&v.u32, p, 4); return PyLong_FromUnsignedLong(v.u32);
+    case SB_FA_U64: memcpy(&v.u64, p, 8); return PyLong_FromUnsignedLongLong(v.u64);
+    case SB_FA_BOOL: memcpy(&v.u8, p, 1); return PyBool_FromLong(v.u8);
+    case SB_FA_F32: memcpy(&v.f, p, 4); return PyFloat_FromDouble(v.f);
+    default: memcpy(&v.d, p, 8); return PyFloat_FromDouble(v.d);
+    }
+}
+
+/* typedmem.c: the SB_FA_* code of elements of type e read through a Pointer, or SB_FA_SLOW. */
+SB_INTERNAL uint8_t sb__elem_fa(sb_type e);
 
 /* typedmem.c: elements of typed memory (scalars and pointers; struct types plug in here). */
 /* The element type of pointer type t and its size; TypeError naming `what` when

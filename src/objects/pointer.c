@@ -7,7 +7,21 @@
 
 PyObject *sb__pointer_new(sb_state *st, void *addr, sb_type type, PyObject *owner)
 {
-    PyObject *p = sb__pointer_make((PyTypeObject *)st->PointerType, addr, type, owner);
+    PyObject *p;
+    if (st->nptr_free) { /* one of the state's dead Pointers (pointer_dealloc), its fields zeros */
+        p = st->ptr_free[--st->nptr_free];
+        PyTypeObject *tp = Py_TYPE(p);
+        sb__compat_object_reinit(p, tp);
+        Py_DECREF(tp); /* reinit took a type reference; the dead Pointer had kept its own */
+        sb_pointer *q = (sb_pointer *)p;
+        q->addr = addr;
+        q->type = type;
+        Py_XINCREF(owner);
+        q->owner = owner;
+        PyObject_GC_Track(p);
+    } else {
+        p = sb__pointer_make((PyTypeObject *)st->PointerType, addr, type, owner);
+    }
     if (p && st->module) {
         Py_INCREF(st->module);
         ((sb_pointer *)p)->module = st->module;
@@ -123,6 +137,17 @@ static void pointer_dealloc(PyObject *self)
         release_handle(p);
     Py_CLEAR(p->releaser);
     Py_CLEAR(p->owner);
+    /* Kept for reuse by its module's state while the free list has room (and
+     * the state still has this type: not after its clear). The module
+     * reference goes last: it may be the module's last, which frees the list. */
+    PyObject *m = p->module;
+    sb_state *st = m ? sb__state(m) : NULL;
+    if (st && (PyObject *)tp == st->PointerType && st->nptr_free < SB_PTR_FREE_MAX) {
+        memset((char *)p + sizeof(PyObject), 0, sizeof *p - sizeof(PyObject));
+        st->ptr_free[st->nptr_free++] = self;
+        Py_DECREF(m);
+        return;
+    }
     Py_CLEAR(p->module);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tfree(self);
@@ -301,9 +326,41 @@ static int slice_range(sb_pointer *p, PyObject *key, size_t size, Py_ssize_t *st
     return 0;
 }
 
+/* p[i] for an exact int i of a Pointer to a common scalar, where the element
+ * is plainly inside what is known (no region, or inside it), above the NULL
+ * page: read straight from memory. NULL (no exception): take the general
+ * path, which also reports every error. */
+static SB_ALWAYS_INLINE PyObject *item_fast(sb_pointer *p, PyObject *key)
+{
+    static const uint8_t size[] = {[SB_FA_I8] = 1, [SB_FA_I16] = 2, [SB_FA_I32] = 4, [SB_FA_I64] = 8,
+                                   [SB_FA_U8] = 1, [SB_FA_U16] = 2, [SB_FA_U32] = 4, [SB_FA_U64] = 8,
+                                   [SB_FA_BOOL] = 1, [SB_FA_F32] = 4, [SB_FA_F64] = 8};
+    uint8_t fa = p->elem_fa;
+    if (SB_UNLIKELY(!fa))
+        p->elem_fa = fa = sb__elem_fa(p->type);
+    if (fa == SB_FA_SLOW)
+        return NULL;
+    int overflow;
+    long i = PyLong_AsLongAndOverflow(key, &overflow);
+    /* 2**31 elements at most here: no address arithmetic can wrap */
+    if (overflow || i < 0 || i > INT32_MAX)
+        return NULL;
+    uintptr_t a = (uintptr_t)p->addr, off = (uintptr_t)i * size[fa];
+    if (a < SB_NULL_PAGE || a > UINTPTR_MAX - off - 8)
+        return NULL;
+    if (p->lo && (a < (uintptr_t)p->lo || a + off + size[fa] > (uintptr_t)p->lo + p->span))
+        return NULL;
+    return sb__fa_get(fa, (const char *)a + off);
+}
+
 static PyObject *pointer_subscript(PyObject *self, PyObject *key)
 {
     sb_pointer *p = (sb_pointer *)self;
+    if (PyLong_CheckExact(key)) {
+        PyObject *v = item_fast(p, key);
+        if (v || PyErr_Occurred())
+            return v;
+    }
     if (!PySlice_Check(key)) {
         Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
         if (i == -1 && PyErr_Occurred())

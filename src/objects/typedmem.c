@@ -89,6 +89,28 @@ static bool is_struct(sb_type e)
     return e.ptr == 0 && e.named && e.named->what == SB_NAMED_STRUCT;
 }
 
+uint8_t sb__elem_fa(sb_type t)
+{
+    if (t.ptr == 0)
+        return SB_FA_SLOW;
+    t.ptr--;
+    if (t.ptr || t.named || sb__elem_is_char(t) || sb__type_wide(t))
+        return SB_FA_SLOW;
+    const sb_kindinfo *ki = sb__kind((sb_kind)t.kind);
+    switch (conv_of(t)) {
+    case SB_CV_SINT:
+        return ki->size == 1 ? SB_FA_I8 : ki->size == 2 ? SB_FA_I16 : ki->size == 4 ? SB_FA_I32
+               : ki->size == 8 ? SB_FA_I64 : SB_FA_SLOW;
+    case SB_CV_UINT:
+        return ki->size == 1 ? SB_FA_U8 : ki->size == 2 ? SB_FA_U16 : ki->size == 4 ? SB_FA_U32
+               : ki->size == 8 ? SB_FA_U64 : SB_FA_SLOW;
+    case SB_CV_BOOL: return ki->size == 1 ? SB_FA_BOOL : SB_FA_SLOW;
+    case SB_CV_FLOAT: return ki->size == 4 ? SB_FA_F32 : SB_FA_SLOW;
+    case SB_CV_DOUBLE: return ki->size == 8 && ki->ffi == &ffi_type_double ? SB_FA_F64 : SB_FA_SLOW;
+    default: return SB_FA_SLOW;
+    }
+}
+
 PyObject *sb__elem_get_in(PyObject *base, PyTypeObject *ptrtype, sb_type e, const char *a)
 {
     sb_pointer *bp = base && Py_TYPE(base) == ptrtype ? (sb_pointer *)base : NULL;

@@ -43,6 +43,8 @@ typedef struct sb_kinds {
     const sb_sig *(*callback_sig)(PyObject *obj);
 } sb_kinds;
 
+#define SB_PTR_FREE_MAX 16
+
 struct sb_state {
     const sb_kinds *kinds;         /* the object layer's constructors (see above) */
     PyObject *module;              /* the module this state is in (borrowed: it outlives its state); set by
@@ -79,6 +81,12 @@ struct sb_state {
         PyObject *cap;
     } fn_memo[4];
     unsigned fn_memo_next;
+    /* objects/pointer.c: dead Pointers of PointerType kept for reuse (a Pointer
+     * per typed pointer argument of every callback call): untracked, fields
+     * cleared, each still holding its reference to the type. The state owns
+     * them: traverse visits those type references, clear frees them. */
+    PyObject *ptr_free[SB_PTR_FREE_MAX];
+    unsigned nptr_free;
 };
 
 /* A C-face class instance is the object header, a state word, then the
@@ -227,6 +235,9 @@ SB_INTERNAL bool sb__format_fits(const char *format, sb_type elem);
 SB_INTERNAL const char *sb__format_of(sb_type elem);
 /* The interpreter of this thread's current thread state (GIL held), on every version. */
 SB_INTERNAL PyInterpreterState *sb__compat_interp(void);
+/* No module on this runtime was ever initialised outside the main interpreter
+ * (then a sigbind call in progress on this thread is in the main one). */
+SB_INTERNAL bool sb__compat_only_main_interp(void);
 /* UTF-8 of a str without a temporary (>= 3.10); NULL + no exception when the
  * version lacks it (caller falls back to PyUnicode_AsUTF8String). */
 SB_INTERNAL const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable);
@@ -289,6 +300,7 @@ typedef struct sb_pointer {
     void (*release)(void *);       /* frees addr when the Pointer dies ([[free]] results), or NULL */
     PyObject *releaser;            /* a typed handle's [[release(fn)]] function (bound), or NULL */
     bool released;                 /* that function ran on it: the handle is dead */
+    uint8_t elem_fa;               /* objects/objects.h: SB_FA_* of its element type, 0 = not looked up yet */
     char *lo;                      /* typed memory: the region known valid around addr (owned by new(),
                                       from_buffer(), or derived from those), or NULL when unknown */
     size_t span;                   /* its size in bytes */

@@ -19,6 +19,8 @@ int sb__state_traverse(PyObject *module, visitproc visit, void *arg)
         return 0;
     Py_VISIT(st->FunctionType);
     Py_VISIT(st->LibraryType);
+    for (unsigned i = 0; i < st->nptr_free; i++)
+        Py_VISIT((PyObject *)Py_TYPE(st->ptr_free[i]));
     Py_VISIT(st->PointerType);
     Py_VISIT(st->SignatureError);
     Py_VISIT(st->SymbolNotFoundError);
@@ -43,7 +45,13 @@ int sb__state_clear(PyObject *module)
         return 0;
     Py_CLEAR(st->FunctionType);
     Py_CLEAR(st->LibraryType);
-    Py_CLEAR(st->PointerType);
+    Py_CLEAR(st->PointerType); /* no Pointer joins the free list from now on */
+    while (st->nptr_free) {
+        PyObject *o = st->ptr_free[--st->nptr_free];
+        PyTypeObject *tp = Py_TYPE(o);
+        PyObject_GC_Del(o);
+        sb__compat_dealloc_type(tp);
+    }
     Py_CLEAR(st->SignatureError);
     Py_CLEAR(st->SymbolNotFoundError);
     Py_CLEAR(st->StatusError);

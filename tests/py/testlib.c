@@ -256,6 +256,46 @@ API int cb_call_in_thread(int (*f)(int), int x)
     return j.result;
 }
 
+/* Typed pointer arguments (the callbacks' fast entry): f(&a, &b), and f on
+ * arrays of each common element type (i8, u16, i32, u64, float, double, bool). */
+API int cb_ptr_int(int (*f)(const int *, const int *), int a, int b) { return f(&a, &b); }
+API int cb_ptr_null(int (*f)(const int *, const int *), int a) { return f(&a, NULL); }
+API double cb_ptr_kinds(double (*f)(const int8_t *, const uint16_t *, const int32_t *, const uint64_t *,
+                                    const float *, const double *, const bool *))
+{
+    static const int8_t i8[] = {-128, 5};
+    static const uint16_t u16[] = {65535, 7};
+    static const int32_t i32[] = {-2147483647 - 1, 9};
+    static const uint64_t u64[] = {18446744073709551615u, 11};
+    static const float f32[] = {0.5f, -2.25f};
+    static const double f64[] = {1e300, -0.125};
+    static const bool b[] = {true, false};
+    return f(i8, u16, i32, u64, f32, f64, b);
+}
+
+struct cb_ptr_job {
+    int (*f)(const int *, const int *);
+    int a, b, result;
+};
+
+static void *cb_ptr_thread_main(void *arg)
+{
+    struct cb_ptr_job *j = arg;
+    j->result = j->f(&j->a, &j->b);
+    return NULL;
+}
+
+/* f(&a, &b) on a new thread (one Python never saw). */
+API int cb_ptr_in_thread(int (*f)(const int *, const int *), int a, int b)
+{
+    struct cb_ptr_job j = {f, a, b, 0};
+    pthread_t t;
+    if (pthread_create(&t, NULL, cb_ptr_thread_main, &j) != 0)
+        return -1;
+    pthread_join(t, NULL);
+    return j.result;
+}
+
 /* n threads at once, each calling f(i) 100 times; returns the sum of all results. */
 static void *cb_thread_loop(void *arg)
 {
