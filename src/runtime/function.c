@@ -93,6 +93,15 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
         f->def.ml_doc = f->doc;
     }
     choose_entry(plan, f->cface, &f->def);
+    /* The plan's kernel: the entry point unless a shape kernel is (which hands it what it cannot do). */
+    int kr = sb__kernel_prepare(f);
+    if (kr < 0) {
+        Py_DECREF(f);
+        return NULL;
+    }
+    bool defaults = f->defaults != NULL; /* a shape kernel would hand every call omitting one on */
+    if (kr > 0 && (f->def.ml_meth == (PyCFunction)(void (*)(void))sb__call_fast || defaults))
+        f->def.ml_meth = (PyCFunction)(void (*)(void))sb__kernel_entry(f);
     return f;
 }
 
@@ -200,6 +209,7 @@ static void function_dealloc(PyObject *self)
     function_clear(self);
     Py_CLEAR(f->names);
     PyMem_Free(f->defaults);
+    sb__kernel_free(f);
     PyMem_Free(f->doc);
     if (f->closure)
         ffi_closure_free(f->closure);

@@ -277,6 +277,7 @@ typedef struct sb_function {
     char *doc;                     /* C face: the composed docstring (owned), else NULL */
     struct sb_varcache *varcache;  /* variadic functions: one call plan per list of extra types (variadic.c), or NULL */
     PyMethodDef def;               /* what the PyCFunction calls; lives here */
+    struct sb_kern *kern;          /* the call kernel prepared at bind time (kernels.c; owned), or NULL */
 } sb_function;
 
 /* A Pointer's fields (its type and behaviour: objects/pointer.c). The call
@@ -412,6 +413,25 @@ SB_INTERNAL PyObject *sb__call_fast(PyObject *self, PyObject *const *args, Py_ss
 SB_INTERNAL PyObject *sb__call_varargs(PyObject *self, PyObject *args, PyObject *kwargs);
 SB_INTERNAL PyObject *sb__call_o(PyObject *self, PyObject *arg);
 SB_INTERNAL PyObject *sb__call_noargs(PyObject *self, PyObject *unused);
+
+/* call.c, for the kernels (kernels.c): a scalar result under an error contract
+ * (the exception, or the result: None for a status); a result kind the kernels
+ * do not box inline; a struct result from its registers or sret; a [[nogil]]
+ * register call (-1 with an exception: what a callback or the C code raised). */
+SB_INTERNAL PyObject *sb__call_contract(sb_function *f, const sb_cell *r, int saved_errno);
+SB_INTERNAL PyObject *sb__call_result(sb_function *f, const sb_cell *r);
+SB_INTERNAL PyObject *sb__call_struct_result(sb_function *f, const sb_regret *rr, unsigned char *sret);
+SB_INTERNAL int sb__call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr);
+
+/* kernels.c: prepares f's call kernel (f->kern) when its plan has one:
+ * 1; 0 when it has none (nothing changed); -1 + MemoryError. sb__kernel_call
+ * is the METH_FASTCALL entry of a function with f->kern set. */
+SB_INTERNAL int sb__kernel_prepare(sb_function *f);
+SB_INTERNAL void sb__kernel_free(sb_function *f);
+SB_INTERNAL PyObject *sb__kernel_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+/* The entry point specialised for f's kernel (f->kern set): sb__kernel_call or a leaner one. */
+typedef PyObject *(*sb_fastcallfn)(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+SB_INTERNAL sb_fastcallfn sb__kernel_entry(const sb_function *f);
 
 /* shapes.c: the exactly-typed METH_FASTCALL kernel for this plan (the C-face
  * flavour checks for a raise after the call), or NULL. */

@@ -46,7 +46,10 @@ static inline bool arg_cstr(PyObject *v, Py_UCS4 *buf, const char **out)
 
 #define FN(self) (((sb_function *)(self))->fn)
 
-#define GENERIC() return sb__call_fast(self, args, nargs, kwnames)
+/* The plan's kernel (kernels.c) binds keywords and defaults; else the general entry. */
+#define GENERIC()                                                                                                 \
+    return ((sb_function *)self)->kern ? sb__kernel_entry((sb_function *)self)(self, args, nargs, kwnames)          \
+                                       : sb__call_fast(self, args, nargs, kwnames)
 #define CHECK(n)                                                                                                  \
     if (SB_UNLIKELY(kwnames != NULL || nargs != (n)))                                                              \
         GENERIC();
