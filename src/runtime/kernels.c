@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #if SB_HAVE_CALLREGS
@@ -36,34 +37,29 @@ typedef struct sb_kop {
 } sb_kop;
 
 typedef struct sb_kern {
+    sb_khead h;         /* first: SB_KHEAD reads it */
     uint8_t n;          /* C parameters (ops) */
-    uint8_t npy;        /* Python parameters */
     uint8_t rop;        /* KR_* */
     uint8_t rshift;     /* KR_SMALL: 64 - bits of a signed result (sign-extends), 0 for unsigned */
     uint8_t ckind;      /* sb_contract_kind */
-    bool cinv;          /* the contract fails outside [clo, clo + cspan] (!=) */
     bool nogil;
     bool has_value;     /* the result is returned (not void, not a status) */
     uint8_t nout;       /* [[out]] parameters: their values follow the result */
-    uint64_t cmask;     /* the contract reads the result's bits at its width, */
-    uint64_t csext;     /* sign-extends them (its sign bit; 0 when unsigned), */
-    uint64_t cbias;     /* orders them as unsigned (1 << 63 when signed), */
-    uint64_t clo, cspan;/* and fails in [clo, clo + cspan] (see failed) */
     uint64_t rmask;     /* KR_SMALL unsigned: the result's bits */
     sb_fastcallfn entry; /* the kernel specialised for this plan */
+    bool kwready;       /* kwn filled (by the first keyword call) */
+    PyObject **kwn;     /* npy interned parameter names (borrowed from f->names), after ops */
+    PyObject **defobj;  /* npy defaults as Python objects (owned; NULL: none), after kwn */
     sb_kop ops[];
 } sb_kern;
 
-#define KMAX 32 /* C parameters a kernel takes (SB_STACK_WORDS stack words + registers cover them) */
+_Static_assert(offsetof(sb_kern, h) == 0, "SB_KHEAD reads the head at the kernel's start");
 
-/* Does the result fail the contract? call.c's contract_failed, precomputed:
- * the result at its width, sign-extended when signed (^ csext, - csext), then
- * biased (^ cbias) so that unsigned order is the result's order; failure is
- * then one unsigned range [clo, clo + cspan], or outside it (cinv: !=). */
+#define KMAX SB_KMAX
+
 static SB_ALWAYS_INLINE bool failed(const sb_kern *k, uint64_t u)
 {
-    uint64_t w = ((((u & k->cmask) ^ k->csext) - k->csext) ^ k->cbias) - k->clo;
-    return (w <= k->cspan) != k->cinv;
+    return sb__kcheck_failed(&k->h.check, u);
 }
 
 static SB_ALWAYS_INLINE PyObject *box(const sb_kern *k, uint8_t rop, sb_function *f, const sb_regret *rr,
@@ -92,39 +88,48 @@ static SB_ALWAYS_INLINE PyObject *box(const sb_kern *k, uint8_t rop, sb_function
     }
 }
 
-/* Binds keywords and omitted defaults into vals (one per Python parameter;
- * NULL: take the default). false: something the general path must report or
- * do (an unknown or repeated keyword, a missing argument, too many). */
-static SB_NOINLINE bool bind(sb_function *f, const sb_kern *k, PyObject *const *args, Py_ssize_t npos,
-                             PyObject *kwnames, PyObject **vals)
+bool sb__kernel_positional(sb_function *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                           PyObject **vals)
 {
+    sb_kern *k = f->kern;
     const sb_plan *pl = f->plan;
-    if (npos > k->npy)
+    const Py_ssize_t npy = k->h.npy;
+    if (!kwnames && nargs >= k->h.nmin && nargs < npy) { /* only trailing defaults left out */
+        memcpy(vals, args, sizeof *vals * (size_t)nargs);
+        memcpy(vals + nargs, k->defobj + nargs, sizeof *vals * (size_t)(npy - nargs));
+        return true;
+    }
+    if (nargs > npy)
         return false;
     Py_ssize_t i = 0;
-    for (; i < npos; i++)
+    for (; i < nargs; i++)
         vals[i] = args[i];
-    for (; i < k->npy; i++)
+    for (; i < npy; i++)
         vals[i] = NULL;
     if (kwnames) {
         Py_ssize_t nkw = PyTuple_Size(kwnames);
-        PyObject *names = f->names ? f->names : sb__function_names(f);
-        if (!names) {
-            PyErr_Clear(); /* the general path makes them again and reports */
-            return false;
+        if (nkw && SB_UNLIKELY(!k->kwready)) { /* the interned names, borrowed from f->names (kept until f dies) */
+            PyObject *names = f->names ? f->names : sb__function_names(f);
+            if (!names) {
+                PyErr_Clear(); /* the general path makes them again and reports */
+                return false;
+            }
+            for (i = 0; i < npy; i++)
+                k->kwn[i] = PyTuple_GetItem(names, i);
+            k->kwready = true;
         }
         for (Py_ssize_t j = 0; j < nkw; j++) {
             PyObject *name = PyTuple_GetItem(kwnames, j);
             Py_ssize_t m = pl->nposonly;
-            while (m < k->npy && PyTuple_GetItem(names, m) != name)
+            while (m < npy && k->kwn[m] != name)
                 m++;
-            if (m == k->npy || vals[m])
+            if (m == npy || vals[m])
                 return false;
-            vals[m] = args[npos + j];
+            vals[m] = args[nargs + j];
         }
     }
-    for (i = 0; i < k->npy; i++)
-        if (!vals[i] && !pl->py[i].def)
+    for (i = 0; i < npy; i++)
+        if (!vals[i] && !(vals[i] = k->defobj[i]))
             return false;
     return true;
 }
@@ -186,13 +191,9 @@ static SB_ALWAYS_INLINE PyObject *run(PyObject *self, PyObject *const *args, Py_
     const sb_kern *k = f->kern;
     PyObject *bound[KMAX];
     PyObject *const *vals = args;
-    if (SB_UNLIKELY(kwnames != NULL || nargs != k->npy || f->releases)) {
-        if (f->releases) /* made a handle type's release function after binding: the general path marks it */
-            return sb__call_fast(self, args, nargs, kwnames);
-        if (kwnames && PyTuple_Size(kwnames) == 0)
-            kwnames = NULL;
-        if (!bind(f, k, args, nargs, kwnames, bound))
-            return sb__call_fast(self, args, nargs, kwnames);
+    if (SB_UNLIKELY(kwnames != NULL || nargs != k->h.npy || f->releases)) {
+        if (f->releases || !sb__kernel_positional(f, args, nargs, kwnames, bound))
+            return sb__call_fast(self, args, nargs, kwnames); /* the general path binds (and reports) */
         vals = bound;
     }
     sb_cell cells[SB_FAST_CELLS];
@@ -212,10 +213,6 @@ static SB_ALWAYS_INLINE PyObject *run(PyObject *self, PyObject *const *args, Py_
         }
         const unsigned py = uni == UNI_F64 || uni == UNI_INT ? i : (unsigned)op->py;
         PyObject *v = vals[py];
-        if (SB_UNLIKELY(!v)) {
-            *cell = f->defaults[py]; /* bind checked there is one */
-            continue;
-        }
         if (uni == UNI_INT || (uni == UNI_SCALAR && op->op == KOP_IRANGE) || (uni == UNI_ANY && op->op == KOP_IRANGE) ||
             (uni != UNI_F64 && op->op == KOP_I64)) {
             if (SB_UNLIKELY(!PyLong_CheckExact(v)))
@@ -396,21 +393,43 @@ int sb__kernel_prepare(sb_function *f)
         return 0; /* a typed handle result: adopted by the general path */
     if (pl->ret_conv == SB_CV_STRUCT && f->adopt)
         return 0;
-    sb_kern *k = PyMem_Calloc(1, sizeof *k + sizeof(sb_kop) * pl->nargs);
+    sb_kern *k = PyMem_Calloc(1, sizeof *k + sizeof(sb_kop) * pl->nargs + 2 * sizeof(PyObject *) * pl->npy);
     if (!k) {
         PyErr_NoMemory();
         return -1;
     }
     k->n = (uint8_t)pl->nargs;
-    k->npy = (uint8_t)pl->npy;
+    k->h.npy = (uint8_t)pl->npy;
+    k->kwn = (PyObject **)(void *)(k->ops + pl->nargs);
+    k->defobj = k->kwn + pl->npy;
+    /* The trailing defaults a call may omit: those the fast paths take as they are (a number, a bool, NULL). */
+    k->h.nmin = (uint8_t)pl->npy;
+    while (k->h.nmin > 0 && pl->py[k->h.nmin - 1].def) {
+        uint16_t p = k->h.nmin - 1;
+        if (pl->py[p].slot < 0)
+            break;
+        const sb_slot *s = &pl->slots[pl->py[p].slot];
+        const sb_cell *c = &f->defaults[p];
+        bool plain = s->conv == SB_CV_SINT || s->conv == SB_CV_UINT || s->conv == SB_CV_DOUBLE ||
+                     s->conv == SB_CV_FLOAT || s->conv == SB_CV_BOOL ||
+                     ((s->conv == SB_CV_CSTR || (s->conv == SB_CV_PTR && !s->type.named)) && !c->p);
+        if (!plain || s->flags)
+            break;
+        PyObject *o = s->conv == SB_CV_CSTR || s->conv == SB_CV_PTR ? (Py_INCREF(Py_None), Py_None)
+                                                                   : sb__from_c(f->state, s->conv, s->type, c);
+        if (!o) {
+            PyErr_Clear();
+            break;
+        }
+        k->defobj[p] = o;
+        k->h.nmin--;
+    }
     for (uint16_t i = 0; i < pl->nargs; i++) {
         const sb_slot *s = &pl->slots[i];
         sb_kop *op = &k->ops[i];
         int o = op_of(s, op);
-        if (o < 0 || s->store >= SB_FAST_CELLS || (o == KOP_OUT && s->outcell >= SB_FAST_CELLS)) {
-            PyMem_Free(k);
-            return 0;
-        }
+        if (o < 0 || s->store >= SB_FAST_CELLS || (o == KOP_OUT && s->outcell >= SB_FAST_CELLS))
+            goto none;
         op->op = (uint8_t)o;
         op->cell = (uint8_t)s->store;
         op->out = (uint8_t)(o == KOP_OUT ? s->outcell : 0);
@@ -450,33 +469,35 @@ int sb__kernel_prepare(sb_function *f)
             pl->ret_conv == SB_CV_FLOAT || pl->ret_conv == SB_CV_STRUCT)
             goto none; /* call.c's contract_failed decides those */
         uint64_t lit = 0;
-        k->cmask = UINT64_MAX;
+        k->h.check.mask = UINT64_MAX;
         if (c->value.kind != SB_LIT_NULL && ki) {
             lit = c->value.neg ? (uint64_t)0 - c->value.mag : c->value.mag;
             if (ki->size < 8)
-                k->cmask = ((uint64_t)1 << (ki->size * 8)) - 1;
+                k->h.check.mask = ((uint64_t)1 << (ki->size * 8)) - 1;
             if (ki->cls == SB_CLASS_SINT) {
-                k->csext = (uint64_t)1 << (ki->size * 8 - 1);
-                k->cbias = (uint64_t)1 << 63;
+                k->h.check.sext = (uint64_t)1 << (ki->size * 8 - 1);
+                k->h.check.bias = (uint64_t)1 << 63;
             } else {
-                lit &= k->cmask;
+                lit &= k->h.check.mask;
             }
         }
-        uint64_t l = lit ^ k->cbias; /* the literal in the biased order (a signed literal is 64-bit already) */
+        uint64_t l = lit ^ k->h.check.bias; /* the literal in the biased order (a signed literal is 64-bit already) */
         switch (c->cmp) {
-        case SB_CMP_EQ: k->clo = l; k->cspan = 0; break;
-        case SB_CMP_NE: k->clo = l; k->cspan = 0; k->cinv = true; break;
+        case SB_CMP_EQ: k->h.check.lo = l; k->h.check.span = 0; break;
+        case SB_CMP_NE: k->h.check.lo = l; k->h.check.span = 0; k->h.check.inv = true; break;
         case SB_CMP_LT:
             if (l == 0)
                 goto none; /* never fails: leave it to call.c */
-            k->clo = 0; k->cspan = l - 1; break;
-        case SB_CMP_LE: k->clo = 0; k->cspan = l; break;
+            k->h.check.lo = 0; k->h.check.span = l - 1; break;
+        case SB_CMP_LE: k->h.check.lo = 0; k->h.check.span = l; break;
         case SB_CMP_GT:
             if (l == UINT64_MAX)
                 goto none;
-            k->clo = l + 1; k->cspan = UINT64_MAX - l - 1; break;
-        default: k->clo = l; k->cspan = UINT64_MAX - l; break;
+            k->h.check.lo = l + 1; k->h.check.span = UINT64_MAX - l - 1; break;
+        default: k->h.check.lo = l; k->h.check.span = UINT64_MAX - l; break;
         }
+        k->h.check.on = true;
+        k->h.check.status = k->ckind == SB_CONTRACT_STATUS;
     }
     /* The leanest kernel that does all the plan needs. */
     int uni = UNI_INT;
@@ -504,7 +525,8 @@ int sb__kernel_prepare(sb_function *f)
     f->kern = k;
     return 1;
 none:
-    PyMem_Free(k);
+    f->kern = k;
+    sb__kernel_free(f);
     return 0;
 }
 
@@ -514,6 +536,13 @@ int sb__kernel_prepare(sb_function *f)
 {
     (void)f;
     return 0;
+}
+
+bool sb__kernel_positional(sb_function *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                           PyObject **vals)
+{
+    (void)f, (void)args, (void)nargs, (void)kwnames, (void)vals;
+    return false;
 }
 
 PyObject *sb__kernel_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -535,6 +564,15 @@ sb_fastcallfn sb__kernel_entry(const sb_function *f)
 
 void sb__kernel_free(sb_function *f)
 {
-    PyMem_Free(f->kern);
+#if SB_HAVE_CALLREGS
+    sb_kern *k = f->kern;
+    if (!k)
+        return;
     f->kern = NULL;
+    for (unsigned i = 0; i < k->h.npy; i++)
+        Py_XDECREF(k->defobj[i]);
+    PyMem_Free(k);
+#else
+    (void)f;
+#endif
 }
