@@ -309,7 +309,7 @@ static bool release_succeeded(const sb_plan *pl, const sb_cell *r)
 /* After a call that ran Python callbacks with the GIL released: the exception
  * they left becomes the call's (a KeyboardInterrupt/SystemExit first; else what
  * the C code raised while the GIL was released, cface/raise.c). */
-static void restore_raised(sb_callstate *cs)
+void sb__call_restore_raised(sb_callstate *cs)
 {
     if (cs->interrupt[0]) {
         Py_XDECREF(cs->raised[0]);
@@ -358,7 +358,7 @@ SB_NOINLINE int sb__call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr)
     if (pl->sig->contract.kind == SB_CONTRACT_ERRNO)
         rr->rdx = (uint64_t)saved_errno; /* a scalar result: rdx is free */
     if (SB_UNLIKELY(cs.interrupt[0] || cs.raised[0])) {
-        restore_raised(&cs);
+        sb__call_restore_raised(&cs);
     } else if (!(f->cface && PyErr_Occurred())) {
         return 0;
     }
@@ -830,7 +830,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         sb__callstate = outer_cs;
         sb__current_module = outer;
         if (SB_UNLIKELY(cs.interrupt[0] || cs.raised[0])) {
-            restore_raised(&cs);
+            sb__call_restore_raised(&cs);
             cface_drop_result(f, &r);
             goto done;
         }

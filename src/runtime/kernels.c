@@ -182,10 +182,10 @@ static SB_NOINLINE PyObject *with_outs(sb_function *f, const sb_kern *k, const s
  * plan of integers only compiles to a loop without a switch), `contract`
  * whether a result check follows, `extras` whether [[nogil]], [[out]], a
  * struct result or a str argument can (their code and stack only there). */
-enum { UNI_ANY, UNI_INT, UNI_F64, UNI_SCALAR };
+enum { UNI_ANY, UNI_INT, UNI_F64, UNI_SCALAR, UNI_I64 };
 
 static SB_ALWAYS_INLINE PyObject *run(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                                      const int uni, const bool contract, const bool extras)
+                                      const int uni, const bool contract, const bool extras, const bool nogil)
 {
     sb_function *f = (sb_function *)self;
     const sb_kern *k = f->kern;
@@ -203,23 +203,23 @@ static SB_ALWAYS_INLINE PyObject *run(PyObject *self, PyObject *const *args, Py_
     for (unsigned i = 0; i < n; i++) {
         const sb_kop *op = &k->ops[i];
         /* Uniform plans: argument i is Python parameter i, in register or stack cell order. */
-        sb_cell *cell = uni == UNI_F64 ? &cells[SB_REG_INT + i]
-                        : uni == UNI_INT ? &cells[i < SB_REG_INT ? i : i + SB_REG_SSE]
+        sb_cell *cell = uni == UNI_F64                     ? &cells[SB_REG_INT + i]
+                        : uni == UNI_INT || uni == UNI_I64 ? &cells[i < SB_REG_INT ? i : i + SB_REG_SSE]
                                          : &cells[op->cell];
         if (extras && op->op == KOP_OUT) {
             cells[op->out].u = 0;
             cell->p = &cells[op->out];
             continue;
         }
-        const unsigned py = uni == UNI_F64 || uni == UNI_INT ? i : (unsigned)op->py;
+        const unsigned py = uni == UNI_F64 || uni == UNI_INT || uni == UNI_I64 ? i : (unsigned)op->py;
         PyObject *v = vals[py];
-        if (uni == UNI_INT || (uni == UNI_SCALAR && op->op == KOP_IRANGE) || (uni == UNI_ANY && op->op == KOP_IRANGE) ||
-            (uni != UNI_F64 && op->op == KOP_I64)) {
+        if (uni == UNI_INT || uni == UNI_I64 || (uni == UNI_SCALAR && op->op == KOP_IRANGE) ||
+            (uni == UNI_ANY && op->op == KOP_IRANGE) || (uni != UNI_F64 && op->op == KOP_I64)) {
             if (SB_UNLIKELY(!PyLong_CheckExact(v)))
                 goto general;
             int overflow;
             long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
-            if (SB_UNLIKELY(overflow || x < op->min || (x > 0 && (uint64_t)x > op->max)))
+            if (SB_UNLIKELY(overflow || (uni != UNI_I64 && (x < op->min || (x > 0 && (uint64_t)x > op->max)))))
                 goto general;
             cell->i = x;
             continue;
@@ -294,6 +294,17 @@ static SB_ALWAYS_INLINE PyObject *run(PyObject *self, PyObject *const *args, Py_
         if (sb__call_nogil(f, cells, &rr) < 0)
             return NULL;
         saved_errno = (int)rr.rdx;
+    } else if (nogil) { /* the GIL released around the call only; callbacks find the call state */
+        sb_callstate cs = {false, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}}, *outer_cs = sb__callstate;
+        sb__callstate = &cs;
+        cs.saved = PyEval_SaveThread();
+        pl->regcall(f->fn, (const uint64_t *)cells, &rr, pl->nstack);
+        PyEval_RestoreThread(cs.saved);
+        sb__callstate = outer_cs;
+        if (SB_UNLIKELY(cs.interrupt[0] || cs.raised[0])) {
+            sb__call_restore_raised(&cs);
+            return NULL; /* a scalar result owns nothing */
+        }
     } else {
         pl->regcall(f->fn, (const uint64_t *)cells, &rr, pl->nstack);
         if (contract && k->ckind == SB_CONTRACT_ERRNO)
@@ -321,20 +332,24 @@ general:
     return sb__call_fast(self, args, nargs, kwnames);
 }
 
-#define KERNEL(name, uni, contract, extras)                                                                       \
+#define KERNEL(name, uni, contract, extras, nogil)                                                                \
     static PyObject *name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)             \
     {                                                                                                              \
-        return run(self, args, nargs, kwnames, uni, contract, extras);                                             \
+        return run(self, args, nargs, kwnames, uni, contract, extras, nogil);                                      \
     }
-KERNEL(k_int, UNI_INT, false, false)
-KERNEL(k_int_contract, UNI_INT, true, false)
-KERNEL(k_f64, UNI_F64, false, false)
-KERNEL(k_scalar, UNI_SCALAR, false, false)
-KERNEL(k_scalar_contract, UNI_SCALAR, true, false)
+KERNEL(k_i64, UNI_I64, false, false, false)
+KERNEL(k_int, UNI_INT, false, false, false)
+KERNEL(k_int_contract, UNI_INT, true, false, false)
+KERNEL(k_f64, UNI_F64, false, false, false)
+KERNEL(k_scalar, UNI_SCALAR, false, false, false)
+KERNEL(k_scalar_contract, UNI_SCALAR, true, false, false)
+KERNEL(k_int_nogil, UNI_INT, false, false, true)
+KERNEL(k_f64_nogil, UNI_F64, false, false, true)
+KERNEL(k_scalar_nogil, UNI_SCALAR, false, false, true)
 
 PyObject *sb__kernel_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    return run(self, args, nargs, kwnames, UNI_ANY, true, true);
+    return run(self, args, nargs, kwnames, UNI_ANY, true, true, false);
 }
 
 /* The op for slot s, or -1 when the kernel cannot take it. */
@@ -501,7 +516,7 @@ int sb__kernel_prepare(sb_function *f)
     }
     /* The leanest kernel that does all the plan needs. */
     int uni = UNI_INT;
-    bool extras = k->nogil || k->nout || k->rop == KR_STRUCT || pl->ret_mem, allf64 = k->n > 0;
+    bool extras = (k->nogil && k->ckind) || k->nout || k->rop == KR_STRUCT || pl->ret_mem, allf64 = k->n > 0;
     for (unsigned i = 0; i < k->n; i++) {
         uint8_t o = k->ops[i].op;
         allf64 &= o == KOP_F64;
@@ -516,8 +531,15 @@ int sb__kernel_prepare(sb_function *f)
         if (k->ops[i].py != (int16_t)i ||
             k->ops[i].cell != (uni == UNI_F64 ? SB_REG_INT + i : i < SB_REG_INT ? i : i + SB_REG_SSE))
             uni = UNI_SCALAR;
+    bool all64 = k->n > 0;
+    for (unsigned i = 0; i < k->n; i++)
+        all64 &= k->ops[i].op == KOP_I64;
     if (extras)
         k->entry = sb__kernel_call;
+    else if (k->nogil)
+        k->entry = uni == UNI_INT ? k_int_nogil : uni == UNI_F64 ? k_f64_nogil : k_scalar_nogil;
+    else if (uni == UNI_INT && all64 && !k->ckind)
+        k->entry = k_i64;
     else if (k->ckind)
         k->entry = uni == UNI_INT ? k_int_contract : k_scalar_contract;
     else

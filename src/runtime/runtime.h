@@ -422,6 +422,8 @@ SB_INTERNAL PyObject *sb__call_contract(sb_function *f, const sb_cell *r, int sa
 SB_INTERNAL PyObject *sb__call_result(sb_function *f, const sb_cell *r);
 SB_INTERNAL PyObject *sb__call_struct_result(sb_function *f, const sb_regret *rr, unsigned char *sret);
 SB_INTERNAL int sb__call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr);
+/* After a call that released the GIL: what its callbacks or C code raised becomes the call's exception. */
+SB_INTERNAL void sb__call_restore_raised(sb_callstate *cs);
 
 /* kernels.c: the head of f->kern, which shape kernels (shapes.c) read too.
  * check: the plan's error contract, precomputed: the result's bits at its
