@@ -49,7 +49,7 @@ typedef struct sb_kern {
     sb_fastcallfn entry; /* the kernel specialised for this plan */
     bool kwready;       /* kwn filled (by the first keyword call) */
     PyObject **kwn;     /* npy interned parameter names (borrowed from f->names), after ops */
-    PyObject **defobj;  /* npy defaults as Python objects (owned; NULL: none), after kwn */
+    PyObject **defobj;  /* npy defaults as Python objects (owned; NULL: none), after kwn; h.defobj too */
     sb_kop ops[];
 } sb_kern;
 
@@ -417,6 +417,7 @@ int sb__kernel_prepare(sb_function *f)
     k->h.npy = (uint8_t)pl->npy;
     k->kwn = (PyObject **)(void *)(k->ops + pl->nargs);
     k->defobj = k->kwn + pl->npy;
+    k->h.defobj = k->defobj;
     /* The trailing defaults a call may omit: those the fast paths take as they are (a number, a bool, NULL). */
     k->h.nmin = (uint8_t)pl->npy;
     while (k->h.nmin > 0 && pl->py[k->h.nmin - 1].def) {

@@ -441,6 +441,7 @@ typedef struct sb_khead {
     sb_kcheck check;
     uint8_t npy;        /* Python parameters */
     uint8_t nmin;       /* positional arguments a call needs at least (the rest have defaults in defobj) */
+    PyObject *const *defobj; /* npy defaults as Python objects (owned by the kernel; NULL: none) */
 } sb_khead;
 static inline bool sb__kcheck_failed(const sb_kcheck *c, uint64_t u)
 {

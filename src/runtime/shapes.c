@@ -57,7 +57,16 @@ static SB_NOINLINE PyObject *generic(PyObject *self, PyObject *const *args, Py_s
 {
     sb_function *f = (sb_function *)self;
     PyObject *vals[SB_KMAX];
-    if (f->kern && (kwnames || nargs != n) && sb__kernel_positional(f, args, nargs, kwnames, vals))
+    const sb_khead *h = f->kern ? SB_KHEAD(f) : NULL;
+    if (h && !kwnames && nargs < n && nargs >= h->nmin) { /* trailing defaults left out */
+        Py_ssize_t i = 0;
+        for (; i < nargs; i++)
+            vals[i] = args[i];
+        for (; i < n; i++)
+            vals[i] = h->defobj[i];
+        return ((sb_fastcallfn)(void (*)(void))again)(self, vals, n, NULL);
+    }
+    if (h && (kwnames || nargs != n) && sb__kernel_positional(f, args, nargs, kwnames, vals))
         return ((sb_fastcallfn)(void (*)(void))again)(self, vals, n, NULL);
     return sb__call_fast(self, args, nargs, kwnames);
 }
