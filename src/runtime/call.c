@@ -369,6 +369,8 @@ SB_NOINLINE int sb__call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr)
     return -1;
 }
 
+#endif /* the contract check below: also what shape kernels link against without the register path */
+
 /* The fast path's error contract on a scalar result: the exception, or the
  * result (None for a status code, which says only "success"). */
 SB_NOINLINE PyObject *sb__call_contract(sb_function *f, const sb_cell *r, int saved_errno)
@@ -390,6 +392,7 @@ SB_NOINLINE PyObject *sb__call_contract(sb_function *f, const sb_cell *r, int sa
     return convert_result(f, pl, r);
 }
 
+#if SB_HAVE_CALLREGS
 static SB_NOINLINE void struct_from_regs(const sb_plan *pl, const sb_regret *rr, void *dst);
 
 /* The fast path's struct result: from its registers (or the memory the
