@@ -286,6 +286,12 @@ static inline PyObject *convert_result(const sb_function *f, const sb_plan *pl, 
     return sb__from_c(f->state, pl->ret_conv, pl->sig->ret, r);
 }
 
+/* The result of a call made by a kernel (shapes.c) in a kind it does not box inline. */
+SB_NOINLINE PyObject *sb__call_result(sb_function *f, const sb_cell *r)
+{
+    return convert_result(f, f->plan, r);
+}
+
 /* A C-face function returned with an exception set: release what its result
  * owns ([[free]] memory, a PyObject * reference) and report the exception. */
 /* Did a handle type's release function release its handle? A declared error
@@ -303,7 +309,7 @@ static bool release_succeeded(const sb_plan *pl, const sb_cell *r)
 /* After a call that ran Python callbacks with the GIL released: the exception
  * they left becomes the call's (a KeyboardInterrupt/SystemExit first; else what
  * the C code raised while the GIL was released, cface/raise.c). */
-static void restore_raised(sb_callstate *cs)
+void sb__call_restore_raised(sb_callstate *cs)
 {
     if (cs->interrupt[0]) {
         Py_XDECREF(cs->raised[0]);
@@ -332,12 +338,14 @@ static SB_NOINLINE PyObject *invoke(sb_function *f, PyObject *const *pos, Py_ssi
 /* The fast path's [[nogil]] call: the GIL released around it, and the call
  * state a callback run by the C code on this thread finds (as run() does).
  * -1 with an exception set: what a callback or the C code raised. */
-static SB_NOINLINE int call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr)
+SB_NOINLINE int sb__call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr)
 {
     const sb_plan *pl = f->plan;
-    PyObject *outer = sb__current_module;
-    if (f->cface)
+    PyObject *outer = NULL;
+    if (f->cface) { /* only a C-face function sees (and pays for) the current module */
+        outer = sb__current_module;
         sb__current_module = f->module;
+    }
     sb_callstate cs = {false, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}}, *outer_cs = sb__callstate;
     sb__callstate = &cs;
     cs.saved = PyEval_SaveThread();
@@ -345,11 +353,12 @@ static SB_NOINLINE int call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr)
     int saved_errno = errno;
     PyEval_RestoreThread(cs.saved);
     sb__callstate = outer_cs;
-    sb__current_module = outer;
+    if (f->cface)
+        sb__current_module = outer;
     if (pl->sig->contract.kind == SB_CONTRACT_ERRNO)
         rr->rdx = (uint64_t)saved_errno; /* a scalar result: rdx is free */
     if (SB_UNLIKELY(cs.interrupt[0] || cs.raised[0])) {
-        restore_raised(&cs);
+        sb__call_restore_raised(&cs);
     } else if (!(f->cface && PyErr_Occurred())) {
         return 0;
     }
@@ -360,9 +369,11 @@ static SB_NOINLINE int call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr)
     return -1;
 }
 
+#endif /* the contract check below: also what shape kernels link against without the register path */
+
 /* The fast path's error contract on a scalar result: the exception, or the
  * result (None for a status code, which says only "success"). */
-static SB_NOINLINE PyObject *fast_contract(sb_function *f, const sb_cell *r, int saved_errno)
+SB_NOINLINE PyObject *sb__call_contract(sb_function *f, const sb_cell *r, int saved_errno)
 {
     const sb_plan *pl = f->plan;
     if (contract_failed(pl, r)) {
@@ -381,11 +392,12 @@ static SB_NOINLINE PyObject *fast_contract(sb_function *f, const sb_cell *r, int
     return convert_result(f, pl, r);
 }
 
+#if SB_HAVE_CALLREGS
 static SB_NOINLINE void struct_from_regs(const sb_plan *pl, const sb_regret *rr, void *dst);
 
 /* The fast path's struct result: from its registers (or the memory the
  * hidden pointer gave) into a Struct, tied to its Library. */
-static SB_NOINLINE PyObject *fast_struct_result(sb_function *f, const sb_regret *rr, unsigned char *sret)
+SB_NOINLINE PyObject *sb__call_struct_result(sb_function *f, const sb_regret *rr, unsigned char *sret)
 {
     const sb_plan *pl = f->plan;
     if (!pl->ret_mem)
@@ -528,7 +540,7 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
     if (SB_UNLIKELY(pl->ret_mem))
         cells[0].p = sret; /* the hidden pointer of a result in memory */
     if (SB_UNLIKELY(pl->sig->flags & SB_SIG_NOGIL)) {
-        if (call_nogil(f, cells, &rr) < 0)
+        if (sb__call_nogil(f, cells, &rr) < 0)
             return NULL;
     } else if (f->cface) {
         /* C-face functions may raise (sb_raise) and may call sb_raise's name lookup. */
@@ -557,7 +569,7 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
         Py_INCREF(Py_None);
         return Py_None;
     case SB_CV_STRUCT:
-        return fast_struct_result(f, &rr, sret);
+        return sb__call_struct_result(f, &rr, sret);
     default: {
         sb_cell r;
         if (pl->ret_conv == SB_CV_FLOAT)
@@ -565,7 +577,7 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
         else
             r.u = rr.rax;
         if (SB_UNLIKELY(pl->sig->contract.kind))
-            return fast_contract(f, &r, (int)rr.rdx);
+            return sb__call_contract(f, &r, (int)rr.rdx);
         return convert_result(f, pl, &r);
     }
     }
@@ -821,7 +833,7 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
         sb__callstate = outer_cs;
         sb__current_module = outer;
         if (SB_UNLIKELY(cs.interrupt[0] || cs.raised[0])) {
-            restore_raised(&cs);
+            sb__call_restore_raised(&cs);
             cface_drop_result(f, &r);
             goto done;
         }

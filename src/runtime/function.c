@@ -10,11 +10,11 @@
  * allows (no argument tuple is built for those) and METH_VARARGS |
  * METH_KEYWORDS otherwise. METH_O is only right for a single positional-only
  * required parameter: it rejects keywords. */
-static void choose_entry(const sb_plan *plan, bool cface, PyMethodDef *def)
+static void choose_entry(const sb_plan *plan, bool cface, const sb_kcheck *check, PyMethodDef *def)
 {
     int fast = sb__compat_function_flags(); /* METH_FASTCALL | METH_KEYWORDS, or METH_VARARGS | ... */
     if (!(fast & METH_VARARGS)) {
-        PyCFunction kernel = sb__shape_kernel(plan, cface);
+        PyCFunction kernel = sb__shape_kernel(plan, cface, check);
         def->ml_meth = kernel ? kernel : (PyCFunction)(void (*)(void))sb__call_fast;
         def->ml_flags = fast;
     } else if (plan->npy == 0 && plan->varargs_slot < 0 && plan->varkw_slot < 0 &&
@@ -93,7 +93,15 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
         f->def.ml_doc = doc;
         f->own_doc = true;
     }
-    choose_entry(plan, f->cface, &f->def);
+    /* The plan's kernel: the entry point unless a shape kernel is (which hands it what it cannot do). */
+    int kr = sb__kernel_prepare(f);
+    if (kr < 0) {
+        Py_DECREF(f);
+        return NULL;
+    }
+    choose_entry(plan, f->cface, kr > 0 && SB_KCHECK(f)->on ? SB_KCHECK(f) : NULL, &f->def);
+    if (kr > 0 && f->def.ml_meth == (PyCFunction)(void (*)(void))sb__call_fast)
+        f->def.ml_meth = (PyCFunction)(void (*)(void))sb__kernel_entry(f);
     return f;
 }
 
@@ -221,6 +229,7 @@ static void function_dealloc(PyObject *self)
     if (f->more && f->more->closure)
         ffi_closure_free(f->more->closure);
     PyMem_Free(f->more); /* its references dropped by function_clear */
+    sb__kernel_free(f);
     sb__tramp_release(f->tramp);
     sb__plan_free(f->plan);
     freefunc tfree = (freefunc)PyType_GetSlot(tp, Py_tp_free);

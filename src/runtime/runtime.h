@@ -287,6 +287,7 @@ typedef struct sb_function {
     uint16_t tramp;                /* a method's trampoline pool slot + 1 (its ml_meth; SB_TRAMP_POOL of them),
                                       given back with the object; else 0 */
     PyMethodDef def;               /* what the PyCFunction calls; lives here */
+    struct sb_kern *kern;          /* the call kernel prepared at bind time (kernels.c; owned), or NULL */
 } sb_function;
 
 /* A Pointer's fields (its type and behaviour: objects/pointer.c). The call
@@ -435,9 +436,62 @@ SB_INTERNAL PyObject *sb__call_varargs(PyObject *self, PyObject *args, PyObject 
 SB_INTERNAL PyObject *sb__call_o(PyObject *self, PyObject *arg);
 SB_INTERNAL PyObject *sb__call_noargs(PyObject *self, PyObject *unused);
 
+/* call.c, for the kernels (kernels.c): a scalar result under an error contract
+ * (the exception, or the result: None for a status); a result kind the kernels
+ * do not box inline; a struct result from its registers or sret; a [[nogil]]
+ * register call (-1 with an exception: what a callback or the C code raised). */
+SB_INTERNAL PyObject *sb__call_contract(sb_function *f, const sb_cell *r, int saved_errno);
+SB_INTERNAL PyObject *sb__call_result(sb_function *f, const sb_cell *r);
+SB_INTERNAL PyObject *sb__call_struct_result(sb_function *f, const sb_regret *rr, unsigned char *sret);
+SB_INTERNAL int sb__call_nogil(sb_function *f, sb_cell *cells, sb_regret *rr);
+/* After a call that released the GIL: what its callbacks or C code raised becomes the call's exception. */
+SB_INTERNAL void sb__call_restore_raised(sb_callstate *cs);
+
+/* kernels.c: the head of f->kern, which shape kernels (shapes.c) read too.
+ * check: the plan's error contract, precomputed: the result's bits at its
+ * width (& mask), sign-extended when signed (^ sext, - sext), biased so that
+ * unsigned order is the result's order (^ bias); the contract fails when that
+ * lies in [lo, lo + span], or outside it when inv (!=). status: a [[status]]
+ * contract (success returns None). */
+typedef struct sb_kcheck {
+    uint64_t mask, sext, bias, lo, span;
+    bool inv;
+    bool status;
+    bool on;            /* the plan has a contract and this check decides it */
+} sb_kcheck;
+typedef struct sb_khead {
+    sb_kcheck check;
+    uint8_t npy;        /* Python parameters */
+    uint8_t nmin;       /* positional arguments a call needs at least (the rest have defaults in defobj) */
+    PyObject *const *defobj; /* npy defaults as Python objects (owned by the kernel; NULL: none) */
+} sb_khead;
+static inline bool sb__kcheck_failed(const sb_kcheck *c, uint64_t u)
+{
+    uint64_t w = ((((u & c->mask) ^ c->sext) - c->sext) ^ c->bias) - c->lo;
+    return (w <= c->span) != c->inv;
+}
+/* A call with keywords or omitted defaults as one positional argument per
+ * Python parameter (vals, npy of them; defaults as Python objects made at
+ * bind time). false: the general path must bind it (and report what is wrong). */
+SB_INTERNAL bool sb__kernel_positional(sb_function *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                                       PyObject **vals);
+#define SB_KMAX 32 /* C parameters a kernel takes */
+#define SB_KHEAD(f) ((const sb_khead *)(const void *)(f)->kern)
+#define SB_KCHECK(f) (&SB_KHEAD(f)->check)
+
+/* kernels.c: prepares f's call kernel (f->kern) when its plan has one:
+ * 1; 0 when it has none (nothing changed); -1 + MemoryError. sb__kernel_call
+ * is the METH_FASTCALL entry of a function with f->kern set. */
+SB_INTERNAL int sb__kernel_prepare(sb_function *f);
+SB_INTERNAL void sb__kernel_free(sb_function *f);
+SB_INTERNAL PyObject *sb__kernel_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+/* The entry point specialised for f's kernel (f->kern set): sb__kernel_call or a leaner one. */
+typedef PyObject *(*sb_fastcallfn)(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
+SB_INTERNAL sb_fastcallfn sb__kernel_entry(const sb_function *f);
+
 /* shapes.c: the exactly-typed METH_FASTCALL kernel for this plan (the C-face
  * flavour checks for a raise after the call), or NULL. */
-SB_INTERNAL PyCFunction sb__shape_kernel(const sb_plan *plan, bool cface);
+SB_INTERNAL PyCFunction sb__shape_kernel(const sb_plan *plan, bool cface, const sb_kcheck *check);
 
 /* convert.c */
 typedef struct sb_temp {

@@ -1,4 +1,5 @@
 # test_fastpath.py — the compiled call paths give the same results and errors as the general path on every version: str arguments encoded without a temporary (3.7-3.9), keyword calls of METH_FASTCALL functions.
+import errno
 import functools
 import unittest
 
@@ -175,6 +176,181 @@ class KeywordCalls(unittest.TestCase):
         with self.assertRaises(TypeError) as cm:
             k(x=1)  # positional-only, first call by keyword
         self.assertIn("positional-only arguments passed as keyword arguments: 'x'", str(cm.exception))
+
+
+class Kernels(unittest.TestCase):
+    """The call kernels prepared at bind time (kernels.c) give the general path's results and errors: every
+    argument class, defaults and keywords, error contracts, [[out]], [[nogil]], many arguments, and hostile
+    values that are not of the exact type (those go to the general path, which names what is wrong)."""
+
+    @classmethod
+    def setUpClass(cls):
+        lib = cls.lib = testlib()
+        cls.sum8 = lib.bind("int64_t t_sum8(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, "
+                            "int64_t g = 7, int64_t h = 8)")
+        cls.many = lib.bind("int t_many(int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7, int a8, "
+                            "int a9, int a10, int a11)")
+        cls.sumd10 = lib.bind("double t_sumd10(double a, double b, double c, double d, double e, double f, "
+                              "double g, double h, double i, double j = 10.0)")
+        cls.mix = lib.bind("double t_mix(int8_t a, double b, uint16_t c, float d, int64_t e, double f)")
+        cls.u8 = lib.bind("uint8_t t_u8(uint8_t x)")
+        cls.fadd = lib.bind("float t_fadd(float a, float b = 0.5)")
+        cls.fail_errno = lib.bind("int t_fail_errno(int e) [[errno(-1)]]")
+        cls.null_errno = lib.bind("void *t_null_errno(int e) [[errno(NULL)]]")
+        cls.errno_u = lib.bind("unsigned int t_errno_u(int e) [[errno(== 4294967295)]]")
+        cls.status = lib.bind("int t_status(int s) [[status(!= 0)]]")
+        cls.status_lt = lib.bind("int t_status(int s) [[status(< 0)]]")
+        cls.divmod = lib.bind("void t_divmod(int a, int b, int *q [[out]], int *r [[out]])")
+        cls.split = lib.bind("int t_split(double x, double *ipart [[out]])")
+        cls.status_out = lib.bind("int t_status_out(int s, int *value [[out]]) [[status(!= 0)]]")
+        cls.nogil = lib.bind("double t_double(double x) [[nogil]]")
+        cls.nogil_errno = lib.bind("int t_fail_errno(int e) [[errno(-1), nogil]]")
+
+    def test_kernel_results_match_the_arithmetic(self):
+        self.assertEqual(self.sum8(1, 2, 3, 4, 5, 6, 7, 8), 204)
+        self.assertEqual(self.many(*range(12)), 66)
+        self.assertEqual(self.sumd10(*[1.0] * 10), 55.0)
+        self.assertEqual(self.mix(-3, 0.5, 65535, 0.25, -(2 ** 40), 1.25), -3 + 0.5 + 65535 + 0.25 - 2 ** 40 + 1.25)
+        self.assertEqual(self.u8(255), 255)
+        self.assertEqual(self.fadd(1.5, 2.25), 3.75)
+
+    def test_kernel_defaults_and_keywords_bind_like_python(self):
+        self.assertEqual(self.sum8(1, 2, 3, 4, 5, 6), 204)
+        self.assertEqual(self.sum8(1, 2, 3, 4, 5, 6, h=0), 140)
+        self.assertEqual(self.sum8(h=1, g=1, f=1, e=1, d=1, c=1, b=1, a=1), 36)
+        self.assertEqual(self.sumd10(*[1.0] * 9), 45.0 + 100.0)
+        self.assertEqual(self.fadd(1.0), 1.5)
+        self.assertEqual(self.fadd(b=1.0, a=2.0), 3.0)
+        self.assertEqual(self.fadd(1.0, **{}), 1.5)
+
+    def test_kernel_binding_errors_are_the_general_paths(self):
+        with self.assertRaises(TypeError) as cm:
+            self.sum8(1, 2, 3, 4, 5, 6, 7, 8, 9)
+        self.assertIn("t_sum8() takes at most 8 positional arguments (9 given)", str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            self.sum8(1, 2, 3, 4, 5, 6, a=1)
+        self.assertIn("multiple values for argument 'a'", str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            self.sum8(1, 2, 3)
+        self.assertIn("t_sum8() missing required argument 'd' (pos 4)", str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            self.fadd(1.0, c=2.0)
+        self.assertIn("unexpected keyword argument 'c'", str(cm.exception))
+
+    def test_kernel_conversion_errors_name_function_parameter_and_type(self):
+        cases = ((self.u8, (256,), OverflowError, "t_u8() argument 'x' (uint8_t)"),
+                 (self.u8, (-1,), OverflowError, "t_u8() argument 'x' (uint8_t)"),
+                 (self.u8, ("1",), TypeError, "t_u8() argument 'x' (uint8_t)"),
+                 (self.many, tuple(range(11)) + (2 ** 31,), OverflowError, "t_many() argument 'a11' (int)"),
+                 (self.mix, (128, 0.5, 1, 1.0, 1, 1.0), OverflowError, "t_mix() argument 'a' (int8_t)"),
+                 (self.mix, (1, 0.5, 65536, 1.0, 1, 1.0), OverflowError, "t_mix() argument 'c' (uint16_t)"),
+                 (self.mix, (1, 0.5, 1, 1e300, 1, 1.0), OverflowError, "t_mix() argument 'd' (float)"),
+                 (self.sum8, (1, 2, 3, 4, 5, 6, 2 ** 63), OverflowError, "t_sum8() argument 'g' (int64_t)"),
+                 (self.sumd10, (1.0,) * 9 + ("x",), TypeError, "t_sumd10() argument 'j' (double)"),
+                 (self.fail_errno, (None,), TypeError, "t_fail_errno() argument 'e' (int)"))
+        for f, args, exc, head in cases:
+            with self.subTest(f=f, args=args):
+                with self.assertRaises(exc) as cm:
+                    f(*args)
+                self.assertIn(head, str(cm.exception))
+
+    def test_kernel_subclasses_and_index_convert_through_the_general_path(self):
+        class I(int):
+            pass
+
+        class Idx:
+            def __index__(self):
+                return 5
+
+        class F(float):
+            pass
+
+        self.assertEqual(self.u8(I(7)), 7)
+        self.assertEqual(self.u8(Idx()), 5)
+        self.assertEqual(self.fadd(F(1.0), F(2.0)), 3.0)
+        self.assertEqual(self.many(*([Idx()] * 12)), 60)
+        self.assertEqual(self.sum8(True, 0, 0, 0, 0, 0, 0, 0), 1)
+
+    def test_kernel_hostile_index_mutating_and_freeing_arguments(self):
+        victims = [[1] * 4 for _ in range(12)]
+        args = []
+
+        class Evil:
+            def __index__(self):
+                victims.clear()    # frees the lists the other arguments referenced
+                args.clear()
+                return 3
+
+        args.extend([Evil()] + [Idx2(v) for v in victims[1:12]])
+        self.assertEqual(self.many(*args), 3 + 11 * 4)
+        self.assertEqual(self.sum8(Evil(), 1, 1, 1, 1, 1, g=Evil()), 3 + 2 + 3 + 4 + 5 + 6 + 21 + 64)
+
+    def test_kernel_error_contracts(self):
+        self.assertEqual(self.fail_errno(0), 7)
+        with self.assertRaises(OSError) as cm:
+            self.fail_errno(errno.ENOENT)
+        self.assertEqual(cm.exception.errno, errno.ENOENT)
+        self.assertIsNotNone(self.null_errno(0))
+        with self.assertRaises(OSError) as cm:
+            self.null_errno(errno.EACCES)
+        self.assertEqual(cm.exception.errno, errno.EACCES)
+        self.assertEqual(self.errno_u(0), 5)
+        with self.assertRaises(OSError) as cm:
+            self.errno_u(errno.EINVAL)
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        self.assertIsNone(self.status(0))
+        with self.assertRaises(sigbind.StatusError) as cm:
+            self.status(-2)
+        self.assertEqual(cm.exception.status, -2)
+        self.assertIsNone(self.status_lt(5))
+        with self.assertRaises(sigbind.StatusError):
+            self.status_lt(-1)
+
+    def test_kernel_out_parameters(self):
+        self.assertEqual(self.divmod(17, 5), (3, 2))
+        self.assertEqual(self.divmod(b=4, a=-9), (-2, -1))
+        self.assertEqual(self.split(-2.5), (-1, -2.0))
+        self.assertEqual(self.status_out(0), 99)
+        with self.assertRaises(sigbind.StatusError):
+            self.status_out(1)
+
+    def test_kernel_nogil_calls_from_threads(self):
+        import threading
+        errors = []
+
+        def worker(k):
+            try:
+                for i in range(2000):
+                    x = float(i + k)
+                    if self.nogil(x) != x:
+                        errors.append((k, i))
+                    try:
+                        self.nogil_errno(errno.EAGAIN)
+                    except OSError as e:
+                        if e.errno != errno.EAGAIN:
+                            errors.append(e)
+                    else:
+                        errors.append("no OSError")
+            except BaseException as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(self.nogil_errno(0), 7)
+
+
+class Idx2:
+    """An __index__ that reads a list another argument's conversion may free."""
+
+    def __init__(self, lst):
+        self.lst = lst
+
+    def __index__(self):
+        return len(self.lst)
 
 
 if __name__ == "__main__":
