@@ -379,7 +379,7 @@ static int op_of(const sb_slot *s, sb_kop *op)
     case SB_CV_UINT: return KOP_IRANGE;
     case SB_CV_BOOL: return KOP_BOOL;
     case SB_CV_CSTR: return KOP_CSTR;
-    case SB_CV_PTR: return s->type.named ? -1 : KOP_PTR;
+    case SB_CV_PTR: return s->type.named || sb__is_wide_char_ptr(s->type) ? -1 : KOP_PTR; /* wide: bytes refused */
     case SB_CV_PYOBJ: return KOP_PYOBJ;
     default: return -1;
     }
