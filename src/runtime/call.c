@@ -1057,6 +1057,12 @@ static SB_NOINLINE PyObject *call_variadic(sb_function *f, PyObject *const *pos,
 PyObject *sb__call_fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     sb_function *f = (sb_function *)self;
+    if (SB_UNLIKELY(f->kern_pending)) { /* the first call: the kernel made, then its entry */
+        if (sb__function_kernel(f) < 0)
+            return NULL;
+        if (f->def.ml_meth != (PyCFunction)(void (*)(void))sb__call_fast)
+            return ((sb_fastcallfn)(void (*)(void))f->def.ml_meth)(self, args, nargs, kwnames);
+    }
     if (SB_LIKELY(!kwnames && SB_SIMPLE(f->plan, nargs)))
         return run_fast(f, args, nargs);
     if (SB_BINDS_FAST(f->plan))

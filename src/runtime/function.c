@@ -93,16 +93,30 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
         f->def.ml_doc = doc;
         f->own_doc = true;
     }
-    /* The plan's kernel: the entry point unless a shape kernel is (which hands it what it cannot do). */
-    int kr = sb__kernel_prepare(f);
-    if (kr < 0) {
-        Py_DECREF(f);
-        return NULL;
-    }
-    choose_entry(plan, f->cface, kr > 0 && SB_KCHECK(f)->on ? SB_KCHECK(f) : NULL, &f->def);
-    if (kr > 0 && f->def.ml_meth == (PyCFunction)(void (*)(void))sb__call_fast)
-        f->def.ml_meth = (PyCFunction)(void (*)(void))sb__kernel_entry(f);
+    choose_entry(plan, f->cface, NULL, &f->def);
+    /* The plan's kernel is made by the first call that reaches sb__call_fast or a shape kernel's
+     * hand-over (sb__function_kernel): what it decides is the same then as now, and the many
+     * functions a header binds but a program never calls keep no kernel. */
+    f->kern_pending = !f->cface && plan->fast == SB_FAST_REGS && !(sb__compat_function_flags() & METH_VARARGS);
     return f;
+}
+
+int sb__function_kernel(sb_function *f)
+{
+    f->kern_pending = false;
+    int kr = sb__kernel_prepare(f);
+    if (kr <= 0)
+        return kr;
+    /* The entry the kernel allows: a shape kernel (a contract's _checked flavour) or the kernel's own
+     * entry where the general one was; the calling convention (ml_flags) stays what the
+     * PyCFunction was made with. */
+    PyMethodDef d = f->def;
+    choose_entry(f->plan, f->cface, SB_KCHECK(f)->on ? SB_KCHECK(f) : NULL, &d);
+    if (d.ml_meth == (PyCFunction)(void (*)(void))sb__call_fast)
+        d.ml_meth = (PyCFunction)(void (*)(void))sb__kernel_entry(f);
+    if (d.ml_flags == f->def.ml_flags)
+        f->def.ml_meth = d.ml_meth;
+    return 0;
 }
 
 sb_fnmore *sb__function_more(sb_function *f)

@@ -275,19 +275,21 @@ typedef struct sb_function {
     void (*free_fn)(void *);       /* [[free(fn)]] or free */
     sb_cell *defaults;             /* per Python parameter, or NULL when none has a default */
     struct sb_fnmore *more;        /* what few functions have (sb__function_more), or NULL */
-    bool cface;                    /* a C-face module function: may raise; sees sb__current_module */
-    bool constructs;               /* a class's __init__ or __setstate__: its first argument may be an instance
+    bool cface : 1;                /* a C-face module function: may raise; sees sb__current_module */
+    bool constructs : 1;           /* a class's __init__ or __setstate__: its first argument may be an instance
                                       whose constructor has not run; it is marked SB_INST_BUILT just
                                       before the C function runs */
-    bool stop_on_null;             /* __next__: a NULL PyObject * result without an exception ends the iteration */
-    bool releases;                 /* the [[release]] function of a handle type: marks its first argument released */
-    bool tramp_binop;              /* that method is a binary operator: NotImplemented for a foreign operand */
-    bool own_doc;                  /* def.ml_doc is the C face's composed docstring (PyMem_Malloc'd, owned), not
+    bool stop_on_null : 1;         /* __next__: a NULL PyObject * result without an exception ends the iteration */
+    bool releases : 1;             /* the [[release]] function of a handle type: marks its first argument released */
+    bool tramp_binop : 1;          /* that method is a binary operator: NotImplemented for a foreign operand */
+    bool own_doc : 1;              /* def.ml_doc is the C face's composed docstring (PyMem_Malloc'd, owned), not
                                       the plan's doc */
+    bool kern_pending : 1;         /* its call kernel is made on its first call (sb__function_kernel): a bound
+                                      function never called costs no kernel */
     uint16_t tramp;                /* a method's trampoline pool slot + 1 (its ml_meth; SB_TRAMP_POOL of them),
                                       given back with the object; else 0 */
     PyMethodDef def;               /* what the PyCFunction calls; lives here */
-    struct sb_kern *kern;          /* the call kernel prepared at bind time (kernels.c; owned), or NULL */
+    struct sb_kern *kern;          /* the call kernel (kernels.c; owned), made by the first call, or NULL */
 } sb_function;
 
 /* A Pointer's fields (its type and behaviour: objects/pointer.c). The call
@@ -488,6 +490,10 @@ SB_INTERNAL PyObject *sb__kernel_call(PyObject *self, PyObject *const *args, Py_
 /* The entry point specialised for f's kernel (f->kern set): sb__kernel_call or a leaner one. */
 typedef PyObject *(*sb_fastcallfn)(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);
 SB_INTERNAL sb_fastcallfn sb__kernel_entry(const sb_function *f);
+/* function.c: f's kernel made now (the first call of f, f->kern_pending; GIL held) and
+ * f->def.ml_meth set to the entry it allows (the caller then calls that entry, or goes on
+ * where it is when it is its own). 0, or -1 + MemoryError. */
+SB_INTERNAL int sb__function_kernel(sb_function *f);
 
 /* shapes.c: the exactly-typed METH_FASTCALL kernel for this plan (the C-face
  * flavour checks for a raise after the call), or NULL. */

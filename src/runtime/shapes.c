@@ -57,6 +57,8 @@ static SB_NOINLINE PyObject *generic(PyObject *self, PyObject *const *args, Py_s
 {
     sb_function *f = (sb_function *)self;
     PyObject *vals[SB_KMAX];
+    if (SB_UNLIKELY(f->kern_pending) && sb__function_kernel(f) < 0) /* the first call that needs it */
+        return NULL;
     const sb_khead *h = f->kern ? SB_KHEAD(f) : NULL;
     if (h && !kwnames && nargs < n && nargs >= h->nmin) { /* trailing defaults left out */
         Py_ssize_t i = 0;
