@@ -1,4 +1,4 @@
-/* kernels.c — the call kernel of a register plan, prepared at bind time: per-parameter converters, the error-contract check, [[out]] cells and [[nogil]] decided once, so a call does no per-argument classification. */
+/* kernels.c — the call kernel of a register plan, prepared by the function's first call: per-parameter converters, the error-contract check, [[out]] cells and [[nogil]] decided once, so a call does no per-argument classification. */
 #include "runtime/runtime.h"
 
 #include <errno.h>
@@ -9,7 +9,7 @@
 
 #if SB_HAVE_CALLREGS
 
-/* What a kernel does with one C parameter; chosen at bind time from its slot. */
+/* What a kernel does with one C parameter; chosen once (the first call) from its slot. */
 enum {
     KOP_F64,   /* double: an exact float */
     KOP_F32,   /* float: an exact float in float's range */

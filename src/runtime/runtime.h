@@ -473,8 +473,8 @@ static inline bool sb__kcheck_failed(const sb_kcheck *c, uint64_t u)
     return (w <= c->span) != c->inv;
 }
 /* A call with keywords or omitted defaults as one positional argument per
- * Python parameter (vals, npy of them; defaults as Python objects made at
- * bind time). false: the general path must bind it (and report what is wrong). */
+ * Python parameter (vals, npy of them; defaults as Python objects made with
+ * the kernel). false: the general path must bind it (and report what is wrong). */
 SB_INTERNAL bool sb__kernel_positional(sb_function *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
                                        PyObject **vals);
 #define SB_KMAX 32 /* C parameters a kernel takes */

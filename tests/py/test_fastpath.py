@@ -223,6 +223,45 @@ class Kernels(unittest.TestCase):
         self.assertEqual(self.fadd(b=1.0, a=2.0), 3.0)
         self.assertEqual(self.fadd(1.0, **{}), 1.5)
 
+    def test_first_call_of_any_form_makes_the_kernel(self):
+        # A kernel is made by a function's first call (a bound function never called keeps none):
+        # whatever form that first call takes -- keywords, an omitted default, a conversion error, a
+        # failing contract, a GIL-releasing call -- it and every later call give the same results.
+        lib = self.lib
+        protos = {
+            "kw": "float t_fadd(float a, float b = 0.5)",
+            "default": "int64_t t_sum8(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, "
+                       "int64_t g = 7, int64_t h = 8)",
+            "error": "double t_sumd10(double a, double b, double c, double d, double e, double f, "
+                     "double g, double h, double i, double j = 10.0)",
+            "contract": "int t_fail_errno(int e) [[errno(-1)]]",
+            "nogil": "double t_double(double x) [[nogil]]",
+        }
+        for _ in range(2):
+            fadd = lib.bind(protos["kw"])
+            self.assertEqual(fadd(b=1.0, a=2.0), 3.0)
+            self.assertEqual(fadd(1.0), 1.5)
+            self.assertEqual(fadd(1.0, 2.0), 3.0)
+            sum8 = lib.bind(protos["default"])
+            self.assertEqual(sum8(1, 2, 3, 4, 5, 6), 204)  # as test_kernel_defaults_and_keywords_bind_like_python
+            self.assertEqual(sum8(1, 2, 3, 4, 5, 6, h=0), 140)
+            self.assertEqual(sum8(1, 2, 3, 4, 5, 6, 7, 8), 204)
+            sumd10 = lib.bind(protos["error"])
+            with self.assertRaises(TypeError) as cm:
+                sumd10("x", *[1.0] * 8)
+            self.assertIn("t_sumd10() argument 'a' (double)", str(cm.exception))
+            self.assertEqual(sumd10(*[1.0] * 9), 45.0 + 100.0)
+            fail = lib.bind(protos["contract"])
+            with self.assertRaises(OSError) as cm:
+                fail(errno.ENOENT)
+            self.assertEqual(cm.exception.errno, errno.ENOENT)
+            self.assertEqual(fail(0), 7)
+            nogil = lib.bind(protos["nogil"])
+            self.assertEqual(nogil(2.5), nogil(2.5))
+            f2 = lib.bind(protos["kw"])  # a second binding's first call by position
+            self.assertEqual(f2(1.0, 2.0), 3.0)
+            self.assertEqual(f2(a=1.0), 1.5)
+
     def test_kernel_binding_errors_are_the_general_paths(self):
         with self.assertRaises(TypeError) as cm:
             self.sum8(1, 2, 3, 4, 5, 6, 7, 8, 9)
