@@ -441,22 +441,12 @@ static SB_ALWAYS_INLINE PyObject *run_fast_vals(sb_function *f, PyObject *const 
                 goto general;
             cell->d = PyFloat_AsDouble(v);
             break;
-        case SB_CV_FLOAT: {
-            if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
+        case SB_CV_FLOAT:
+            if (!sb__cell_exact_float(v, cell))
                 goto general;
-            double d = PyFloat_AsDouble(v);
-            if (SB_UNLIKELY(d > FLT_MAX || d < -FLT_MAX) && isfinite(d))
-                goto general; /* the converter reports it */
-            cell->u = 0;
-            cell->f = (float)d;
             break;
-        }
         case SB_CV_BOOL:
-            if (v == Py_True)
-                cell->u = 1;
-            else if (v == Py_False)
-                cell->u = 0;
-            else
+            if (!sb__cell_exact_bool(v, cell))
                 goto general;
             break;
         case SB_CV_SINT:

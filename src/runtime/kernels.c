@@ -231,22 +231,12 @@ static SB_ALWAYS_INLINE PyObject *run(PyObject *self, PyObject *const *args, Py_
             continue;
         }
         switch (op->op) {
-        case KOP_F32: {
-            if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
+        case KOP_F32:
+            if (!sb__cell_exact_float(v, cell))
                 goto general;
-            double d = PyFloat_AsDouble(v);
-            if (SB_UNLIKELY(d > FLT_MAX || d < -FLT_MAX) && isfinite(d))
-                goto general; /* the converter reports it */
-            cell->u = 0;
-            cell->f = (float)d;
             break;
-        }
         case KOP_BOOL:
-            if (v == Py_True)
-                cell->u = 1;
-            else if (v == Py_False)
-                cell->u = 0;
-            else
+            if (!sb__cell_exact_bool(v, cell))
                 goto general;
             break;
         case KOP_CSTR:

@@ -10,6 +10,9 @@
 
 #include "core/internal.h"
 
+#include <float.h>
+#include <math.h>
+
 /* ------------------------------------------------------------------ */
 /* Module state: every Python object the module owns lives here.       */
 
@@ -259,6 +262,30 @@ typedef union sb_cell {
     float f;
     void *p;
 } sb_cell;
+
+/* The exact-type conversions both register call paths (call.c's run_fast, kernels.c) make
+ * inline: true and the cell filled, or false with nothing set -- the caller hands the call to
+ * the general converter, which converts or reports it (a float subclass, __float__, a float
+ * out of float's range, an int for a bool). */
+static SB_ALWAYS_INLINE bool sb__cell_exact_float(PyObject *v, sb_cell *cell)
+{
+    if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
+        return false;
+    double d = PyFloat_AsDouble(v);
+    if (SB_UNLIKELY(d > FLT_MAX || d < -FLT_MAX) && isfinite(d))
+        return false;
+    cell->u = 0;
+    cell->f = (float)d;
+    return true;
+}
+
+static SB_ALWAYS_INLINE bool sb__cell_exact_bool(PyObject *v, sb_cell *cell)
+{
+    if (v != Py_True && v != Py_False)
+        return false;
+    cell->u = v == Py_True;
+    return true;
+}
 
 typedef struct sb_function {
     PyObject_HEAD
