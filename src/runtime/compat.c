@@ -407,7 +407,7 @@ bool sb__compat_have_vectorcall_methods(void)
      * (class.c sp_vcall): from 3.12 a heap type's instance may carry its
      * vectorcallfunc (NULL there means tp_call, Include/cpython/abstract.h
      * _PyVectorcall_FunctionInline), and assigning __call__ on a Python
-     * subclass clears the flag (typeobject.c, update_one_slot). */
+     * subclass clears the flag (What's New in 3.12, gh-93274). */
     return version >= 0x030C00;
 }
 
