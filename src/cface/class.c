@@ -145,12 +145,20 @@ typedef struct sptyped {
     bool arg_ctor;          /* TA_INST: the argument's class has a constructor (it must be built) */
 } sptyped;
 
+/* Py_TPFLAGS_HAVE_VECTORCALL (Include/object.h: 1UL << 11 since 3.8, in the limited API from 3.12) */
+#define SB_TPFLAGS_HAVE_VECTORCALL (1UL << 11)
+typedef PyObject *(*sb_vcallfn)(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames);
+
 typedef struct classrt {
     const classrec *rec;
     spset direct;           /* the SP_* whose slots are this type's entries */
     PyTypeObject *type;     /* borrowed: the type this record belongs to (it owns the record) */
     unsigned nfree;         /* dead instances kept in `free` (the class's freelist) */
     PyObject **free;        /* rec->def->freelist slots, or NULL */
+    Py_ssize_t basicsize;   /* the type's instance size (rec->spec.basicsize, plus the vectorcall word) */
+    Py_ssize_t vcoff;       /* >= 3.12, a class with a direct __call__: where the instance's vectorcallfunc
+                               word is (its __vectorcalloffset__), set by class_alloc; else 0 */
+    PyMemberDef members[4]; /* the record's members, then __vectorcalloffset__ when vcoff */
     sb_function *fn[SP_N];  /* borrowed: kept by the defining class's _sigbind_keep (a base's by its type) */
     sptyped ty[SP_NTYPED];  /* per fn[k] of the slots before the number methods: its typed entry, if any */
     PyGetSetDef getset[];   /* [0]: the marker; then the record's getset; NULL-terminated */
@@ -225,19 +233,32 @@ static void rt_free(PyObject *capsule)
     free(rt);
 }
 
-/* tp_alloc of a class with a free list: a kept instance when there is one. */
-static PyObject *freelist_alloc(PyTypeObject *tp, Py_ssize_t nitems)
+static PyObject *sp_vcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames);
+
+/* tp_alloc of a class with a free list (a kept instance when there is one)
+ * or a vectorcall __call__ (>= 3.12: the instance's vectorcallfunc word is
+ * set, for an instance of exactly this class: a Python subclass allocates
+ * with PyType_GenericAlloc, so its instances keep the word NULL, which
+ * CPython takes as "call tp_call"). A reused instance is zeroed first, the
+ * word included, then set again. */
+static PyObject *class_alloc(PyTypeObject *tp, Py_ssize_t nitems)
 {
     classrt *rt = rt_of(tp);
     if (!rt)
         return NULL;
-    if (rt->type != tp || !rt->nfree)
-        return PyType_GenericAlloc(tp, nitems);
-    PyObject *obj = rt->free[--rt->nfree];
-    memset((char *)obj + sizeof(PyObject), 0, (size_t)rt->rec->spec.basicsize - sizeof(PyObject));
-    sb__compat_object_reinit(obj, tp);
-    if (rt->rec->gc)
-        PyObject_GC_Track(obj);
+    PyObject *obj;
+    if (rt->type != tp || !rt->nfree) {
+        if (!(obj = PyType_GenericAlloc(tp, nitems)))
+            return NULL;
+    } else {
+        obj = rt->free[--rt->nfree];
+        memset((char *)obj + sizeof(PyObject), 0, (size_t)rt->basicsize - sizeof(PyObject));
+        sb__compat_object_reinit(obj, tp);
+        if (rt->rec->gc)
+            PyObject_GC_Track(obj);
+    }
+    if (rt->vcoff && rt->type == tp)
+        *(sb_vcallfn *)(void *)((char *)obj + rt->vcoff) = sp_vcall;
     return obj;
 }
 
@@ -1530,6 +1551,67 @@ static PyObject *sp_call(PyObject *self, PyObject *args, PyObject *kwargs)
     return sp_call_g(self, args, kwargs);
 }
 
+/* >= 3.12: __call__ through vectorcall (the instance's word, class_alloc).
+ * The same entries as sp_call: one positional argument, no keywords, a typed
+ * entry: straight to the C function; anything else through the Function (the
+ * same binding and messages). An instance whose type is not its word's
+ * (__class__ assigned; CPython refuses that for these immutable types, but
+ * the word is not believed) calls its type's tp_call. */
+static SB_NOINLINE PyObject *sp_vcall_other(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    ternaryfunc call = (ternaryfunc)PyType_GetSlot(Py_TYPE(self), Py_tp_call);
+    Py_ssize_t nkw = kwnames ? PyTuple_Size(kwnames) : 0;
+    PyObject *tuple = PyTuple_New(nargs), *kw = nkw ? PyDict_New() : NULL, *r = NULL;
+    if (!tuple || (nkw && !kw))
+        goto done;
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        Py_INCREF(args[i]);
+        PyTuple_SetItem(tuple, i, args[i]);
+    }
+    for (Py_ssize_t i = 0; i < nkw; i++)
+        if (PyDict_SetItem(kw, PyTuple_GetItem(kwnames, i), args[nargs + i]) < 0)
+            goto done;
+    if (!call)
+        PyErr_SetString(PyExc_TypeError, "sigbind: the object's type has no __call__");
+    else
+        r = call(self, tuple, kw);
+done:
+    Py_XDECREF(tuple);
+    Py_XDECREF(kw);
+    return r;
+}
+
+static PyObject *sp_vcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = (Py_ssize_t)(nargsf & ~SB_VECTORCALL_ARGUMENTS_OFFSET);
+    classrt *rt = rt_self(self);
+    if (SB_UNLIKELY(!rt || rt->type != Py_TYPE(self)))
+        return rt ? sp_vcall_other(self, args, nargs, kwnames) : NULL;
+#if SB_HAVE_CALLREGS
+    const sptyped *t = sp_typed(self, SP_CALL);
+    uint64_t a = 0;
+    if (SB_LIKELY(t != NULL) && !kwnames &&
+        (t->arg == TA_NONE ? nargs == 0 : nargs == 1 && sp_targ(t, args[0], &a))) {
+        bool failed;
+        uint64_t v = sp_tcall(t, self, a, &failed);
+        return failed ? NULL : sp_tbox(t, v, false);
+    }
+#endif
+    sb_function *f = sp_fn(self, SP_CALL);
+    if (!f)
+        return NULL;
+    Py_ssize_t nkw = kwnames ? PyTuple_Size(kwnames) : 0;
+    PyObject *stack[STACK_ARGS], **v = stack, *r;
+    if (nargs + nkw + 1 > STACK_ARGS && !(v = PyMem_Malloc(sizeof *v * (size_t)(nargs + nkw + 1))))
+        return PyErr_NoMemory();
+    v[0] = self;
+    memcpy(v + 1, args, sizeof *v * (size_t)(nargs + nkw)); /* borrowed: the caller holds them for the call */
+    r = sb__call_fast((PyObject *)f, v, nargs + 1, kwnames);
+    if (v != stack)
+        PyMem_Free(v);
+    return r;
+}
+
 static PyObject *sp_repr(PyObject *self)
 {
     return sp_call1(self, SP_REPR);
@@ -1796,7 +1878,6 @@ static void closure_varargs(ffi_cif *cif, void *ret, void **args, void *user)
 /* >= 3.12: instance methods as our own vectorcall method descriptors. The
  * interpreter calls them with the instance first (no bound object, no
  * closure): straight into the call path. */
-#define SB_TPFLAGS_HAVE_VECTORCALL (1UL << 11)
 #define SB_TPFLAGS_METHOD_DESCRIPTOR (1UL << 17)
 #define SB_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
 
@@ -2105,11 +2186,30 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
         ns++;
     }
     slots[ns++] = (PyType_Slot){Py_tp_getset, rt->getset};
-    if (cd->freelist)
-        slots[ns++] = (PyType_Slot){Py_tp_alloc, (void *)freelist_alloc};
+    PyType_Spec spec = rec->spec;
+    rt->basicsize = spec.basicsize;
+    if (sp_has(&rt->direct, SP_CALL) && sb__compat_have_vectorcall_methods()) {
+        /* >= 3.12: __call__ by vectorcall: a word after the instance's
+         * layout, named by __vectorcalloffset__ (a subclass made here puts
+         * its own after its own struct, as with __dict__). */
+        size_t nm = 0;
+        for (size_t i = 0; i < ns; i++)
+            if (slots[i].slot == Py_tp_members) {
+                for (const PyMemberDef *m = slots[i].pfunc; m->name; m++)
+                    rt->members[nm++] = *m;
+                slots[i--] = slots[--ns];
+            }
+        rt->vcoff = rt->basicsize;
+        rt->basicsize += (Py_ssize_t)sizeof(sb_vcallfn);
+        rt->members[nm++] = (PyMemberDef){"__vectorcalloffset__", T_PYSSIZET, rt->vcoff, READONLY, NULL};
+        slots[ns++] = (PyType_Slot){Py_tp_members, rt->members};
+        spec.basicsize = (int)rt->basicsize;
+        spec.flags |= (unsigned)SB_TPFLAGS_HAVE_VECTORCALL;
+    }
+    if (cd->freelist || rt->vcoff)
+        slots[ns++] = (PyType_Slot){Py_tp_alloc, (void *)class_alloc};
     sp_slots(&rt->direct, slots, &ns);
     slots[ns] = (PyType_Slot){0, NULL};
-    PyType_Spec spec = rec->spec;
     spec.slots = slots;
     PyObject *type = PyType_FromSpecWithBases(&spec, bases);
     Py_XDECREF(bases);

@@ -402,7 +402,12 @@ bool sb__compat_have_vectorcall_methods(void)
      * the limited API from 3.12 (PEP 590's flags joined it then); with
      * Py_TPFLAGS_METHOD_DESCRIPTOR the interpreter calls such a descriptor with
      * the instance as the first argument and binds nothing (class.c uses them
-     * past the trampoline pool; earlier versions use closures there). */
+     * past the trampoline pool; earlier versions use closures there). The
+     * same gate gives C-face classes with __call__ a vectorcall entry
+     * (class.c sp_vcall): from 3.12 a heap type's instance may carry its
+     * vectorcallfunc (NULL there means tp_call, Include/cpython/abstract.h
+     * _PyVectorcall_FunctionInline), and assigning __call__ on a Python
+     * subclass clears the flag (What's New in 3.12, gh-93274). */
     return version >= 0x030C00;
 }
 

@@ -409,9 +409,15 @@ static uint64_t pooled_addr(Pooled *self)
     return (uint64_t)(uintptr_t)sb_self(self);
 }
 
+static int64_t pooled_call(Pooled *self, int64_t x)
+{
+    return self->a + x;
+}
+
 static const sb_method_def pooled_methods[] = {
     SB_METHOD(pooled_init, "void __init__(Pooled *self, int64_t a = 0)", NULL),
     SB_METHOD(pooled_addr, "uint64_t addr(Pooled *self)", NULL),
+    SB_METHOD(pooled_call, "int64_t __call__(Pooled *self, int64_t x)", NULL), /* a free list with vectorcall */
     SB_END,
 };
 

@@ -834,5 +834,155 @@ class TypedEntries(unittest.TestCase):
         self.assertEqual(errors, [])
 
 
+
+
+def _outcome(fn, *a, **k):
+    try:
+        return ("ok", repr(fn(*a, **k)))
+    except Exception as x:
+        return (type(x).__name__, str(x))
+
+
+HAVE_VECTORCALL = sys.version_info >= (3, 12)
+VECTORCALL_FLAG = 1 << 11  # Py_TPFLAGS_HAVE_VECTORCALL
+
+
+class VectorcallCall(unittest.TestCase):
+    """obj(...) of a class with __call__: through vectorcall on 3.12+ (class.c sp_vcall), tp_call
+    below; the outcome is always that of the type's tp_call (reached as Cls.__call__(obj, ...),
+    CPython's slot wrapper)."""
+
+    def test_classes_with_call_are_vectorcall_from_312_only(self):
+        for cls in (m.Vec, m.Ty, m.TyWide, m.TyErr, m.Pooled):
+            self.assertEqual(bool(cls.__flags__ & VECTORCALL_FLAG), HAVE_VECTORCALL, cls)
+            self.assertEqual(hasattr(cls, "__vectorcalloffset__"), HAVE_VECTORCALL, cls)
+        self.assertFalse(m.Plain.__flags__ & VECTORCALL_FLAG)  # no __call__: no word, no flag
+
+    def test_results_and_errors_equal_the_tp_call_ones(self):
+        class I(int):
+            pass
+        cases = [(), (True,), (False,), (1,), (0,), (None,), ("a",), (2**70,), (-2**63,), (I(4),),
+                 (True, False), (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)]
+        kwcases = [{"neg": True}, {"x": 3}, {"arg": 1}, {"x": True, "y": 1}, {"neg": None}]
+        w = m.TyWide()
+        w.v = 2
+        e = m.TyErr()
+        for obj in (m.Vec(5), m.Ty(3), m.Ty(-7), w, e, m.Pooled(4), m.Ty.__new__(m.Ty), m.Vec.__new__(m.Vec)):
+            call = type(obj).__call__
+            for a in cases:
+                self.assertEqual(_outcome(obj, *a), _outcome(call, obj, *a), (obj, a))
+            for k in kwcases:
+                self.assertEqual(_outcome(obj, **k), _outcome(call, obj, **k), (obj, k))
+                self.assertEqual(_outcome(obj, 1, **k), _outcome(call, obj, 1, **k), (obj, k))
+
+    def test_keyword_arguments(self):
+        self.assertEqual(m.Vec(5)(x=3), 8)
+        self.assertEqual(m.Ty(3)(neg=True), -3)
+        self.assertEqual(m.Pooled(2)(x=40), 42)
+        with self.assertRaisesRegex(TypeError, r"__call__\(\).*'y'"):
+            m.Vec(5)(y=3)
+        with self.assertRaisesRegex(TypeError, r"__call__\(\).*'x'"):
+            m.Vec(5)(3, x=3)
+
+    def test_wrong_arity_messages(self):
+        with self.assertRaisesRegex(TypeError, r"__call__\(\) missing required argument 'x'"):
+            m.Vec(5)()
+        with self.assertRaisesRegex(TypeError, r"__call__\(\) takes at most 2 positional arguments \(3 given\)"):
+            m.Vec(5)(1, 2)
+        with self.assertRaisesRegex(TypeError, r"__call__\(\) argument 'x' \(int64_t\) must be int, not str"):
+            m.Vec(5)("a")
+
+    def test_exception_raised_from_c(self):
+        e = m.TyErr()
+        with self.assertRaisesRegex(TypeError, r"TyErr\(None\)"):
+            e(None)
+        with self.assertRaisesRegex(TypeError, r"TyErr\(None\)"):
+            e(arg=None)
+        self.assertIs(e(e), e)
+
+    def test_python_subclass_override_wins(self):
+        class S(m.Vec):
+            def __call__(self, x):
+                return ("S", x)
+        s = S(5)
+        for _ in range(3):  # past any warm-up of the call sites
+            self.assertEqual(s(3), ("S", 3))
+            self.assertEqual(s(x=3), ("S", 3))
+
+    def test_assigning_call_on_a_python_subclass_wins(self):
+        class T(m.Vec):
+            pass
+        t = T(5)
+        for _ in range(3):
+            self.assertEqual(t(3), 8)
+        T.__call__ = lambda self, x: ("T", x)
+        for _ in range(3):
+            self.assertEqual(t(3), ("T", 3))
+            self.assertEqual(T(1)(2), ("T", 2))
+        del T.__call__
+        self.assertEqual(t(3), 8)
+        self.assertEqual(m.Vec(5)(3), 8)  # the base is untouched
+
+    def test_class_assignment_leaves_no_stale_entry(self):
+        class S(m.Vec):
+            __slots__ = ()
+            def __call__(self, x):
+                return ("S", x)
+        class U(m.Vec):
+            __slots__ = ()
+        v = m.Vec(5)
+        self.assertEqual(v(3), 8)
+        try:
+            v.__class__ = S
+        except TypeError:
+            self.assertIs(type(v), m.Vec)  # immutable type (3.10+): refused, the entry stays right
+            self.assertEqual(v(3), 8)
+        else:
+            self.assertEqual(v(3), ("S", 3))
+        u = U(5)
+        self.assertEqual(u(3), 8)
+        u.__class__ = S
+        self.assertEqual(u(3), ("S", 3))
+        u.__class__ = U
+        self.assertEqual(u(3), 8)
+
+    def test_free_list_reuse_resets_the_entry(self):
+        for round in range(3):
+            made = [m.Pooled(i) for i in range(10)]
+            self.assertEqual([p(100) for p in made], [100 + i for i in range(10)])
+            del made
+        class P(m.Pooled):
+            def __call__(self, x):
+                return ("P", x)
+        p = m.Pooled(1)
+        del p
+        q = P(2)  # a subclass's instance is never a kept one
+        self.assertEqual(q(1), ("P", 1))
+        r = m.Pooled(3)
+        self.assertEqual(r(1), 4)
+        self.assertEqual(m.Pooled.__new__(m.Pooled).__class__, m.Pooled)
+        with self.assertRaises(Exception):  # unbuilt: refused, as through tp_call
+            m.Pooled.__new__(m.Pooled)(1)
+
+    def test_threads_calling_one_instance(self):
+        import threading
+        v = m.Vec(5)
+        errors = []
+        def work(k):
+            try:
+                for i in range(2000):
+                    if v(i) != 5 + i or v(x=k) != 5 + k:
+                        errors.append((k, i))
+                        return
+            except Exception as x:
+                errors.append(x)
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+
+
 if __name__ == "__main__":
     unittest.main()
