@@ -1087,7 +1087,7 @@ PyObject *sb__call_o(PyObject *self, PyObject *arg)
     sb_function *f = (sb_function *)self;
     if (SB_LIKELY(SB_SIMPLE(f->plan, 1)))
         return run_fast(f, &arg, 1);
-    return invoke((sb_function *)self, &arg, 1, NULL, NULL, NULL);
+    return invoke(f, &arg, 1, NULL, NULL, NULL);
 }
 
 PyObject *sb__call_noargs(PyObject *self, PyObject *unused)
@@ -1096,5 +1096,5 @@ PyObject *sb__call_noargs(PyObject *self, PyObject *unused)
     sb_function *f = (sb_function *)self;
     if (SB_LIKELY(SB_SIMPLE(f->plan, 0)))
         return run_fast(f, NULL, 0);
-    return invoke((sb_function *)self, NULL, 0, NULL, NULL, NULL);
+    return invoke(f, NULL, 0, NULL, NULL, NULL);
 }
