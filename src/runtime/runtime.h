@@ -491,19 +491,55 @@ typedef struct sb_kcheck {
 typedef struct sb_khead {
     sb_kcheck check;
     uint8_t npy;        /* Python parameters */
-    uint8_t nmin;       /* positional arguments a call needs at least (the rest have defaults in defobj) */
-    PyObject *const *defobj; /* npy defaults as Python objects (owned by the kernel; NULL: none) */
+    uint8_t nmin;       /* arguments a call gives at least (the parameters from nmin on have defaults) */
+    uint8_t nkw;        /* kwtuple's size */
+    PyObject *kwtuple;  /* the keyword names of the last call with keywords (strong; NULL: none yet), */
+    uint8_t *kwslot;    /* and the parameter each names (npy of them, after the kernel's names) */
 } sb_khead;
 static inline bool sb__kcheck_failed(const sb_kcheck *c, uint64_t u)
 {
     uint64_t w = ((((u & c->mask) ^ c->sext) - c->sext) ^ c->bias) - c->lo;
     return (w <= c->span) != c->inv;
 }
-/* A call with keywords or omitted defaults as one positional argument per
- * Python parameter (vals, npy of them; defaults as Python objects made with
- * the kernel). false: the general path must bind it (and report what is wrong). */
-SB_INTERNAL bool sb__kernel_positional(sb_function *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                                       PyObject **vals);
+/* kernels.c: kwnames (not f's kwtuple) matched to f's parameters, by identity with the interned
+ * names, else by an equal exact str, and kept as f's kwtuple. false: a name that is not a parameter
+ * that may be given by keyword (the general path reports). */
+SB_INTERNAL bool sb__kernel_keywords(sb_function *f, PyObject *kwnames);
+/* A call with keywords or arguments left out, bound to one value per Python parameter (vals, npy of
+ * them; NULL: left out, it takes its default's cell, f->defaults, as the general path does). Keyword
+ * names are matched once per call site: CPython passes the same tuple each time, kept by the kernel.
+ * false: the general path must bind it (and report what is wrong). f->kern set. */
+static SB_ALWAYS_INLINE bool sb__kbind(sb_function *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                                       PyObject **vals, Py_ssize_t npy)
+{
+    const sb_khead *h = (const sb_khead *)(const void *)f->kern;
+    if (SB_UNLIKELY(nargs > npy))
+        return false;
+    Py_ssize_t i = 0, given = nargs;
+    for (; i < nargs; i++)
+        vals[i] = args[i];
+    for (; i < npy; i++) {
+        vals[i] = NULL;
+        SB_OPAQUE(i); /* a loop of a few stores, not a call of memset */
+    }
+    if (kwnames) {
+        if (SB_UNLIKELY(kwnames != h->kwtuple) && !sb__kernel_keywords(f, kwnames))
+            return false;
+        const Py_ssize_t nkw = h->nkw;
+        for (Py_ssize_t j = 0; j < nkw; j++) {
+            PyObject **at = &vals[h->kwslot[j]];
+            if (*at)
+                return false; /* given twice: the general path reports */
+            *at = args[nargs + j];
+        }
+        given += nkw;
+    }
+    if (given < npy) /* the ones left out must have defaults: those from nmin on */
+        for (i = 0; i < h->nmin; i++)
+            if (!vals[i])
+                return false;
+    return true;
+}
 #define SB_KMAX 32 /* C parameters a kernel takes */
 #define SB_KHEAD(f) ((const sb_khead *)(const void *)(f)->kern)
 #define SB_KCHECK(f) (&SB_KHEAD(f)->check)
