@@ -186,93 +186,111 @@ static SB_NOINLINE PyObject *with_outs(sb_function *f, const sb_kern *k, const s
  * struct result or a str argument can (their code and stack only there). */
 enum { UNI_ANY, UNI_INT, UNI_F64, UNI_SCALAR, UNI_I64 };
 
+/* Argument i of a kernel's call into its cell: true, or false when the general path must do it (nothing
+ * done so far has side effects). */
+static SB_ALWAYS_INLINE bool arg(sb_function *f, const sb_kern *k, unsigned i, PyObject *const *vals, const bool bound,
+                                 sb_cell *cells, Py_UCS4 *strbuf, Py_ssize_t *strusedp, const int uni,
+                                 const bool extras)
+{
+    const sb_kop *op = &k->ops[i];
+    /* Uniform plans: argument i is Python parameter i, in register or stack cell order. */
+    sb_cell *cell = uni == UNI_F64                     ? &cells[SB_REG_INT + i]
+                    : uni == UNI_INT || uni == UNI_I64 ? &cells[i < SB_REG_INT ? i : i + SB_REG_SSE]
+                                     : &cells[op->cell];
+    if (extras && op->op == KOP_OUT) {
+        cells[op->out].u = 0;
+        cell->p = &cells[op->out];
+        return true;
+    }
+    const unsigned py = uni == UNI_F64 || uni == UNI_INT || uni == UNI_I64 ? i : (unsigned)op->py;
+    PyObject *v = vals[py];
+    if (bound && !v) { /* left out: its default, converted when the function was bound (as the general path) */
+        *cell = f->defaults[py];
+        return true;
+    }
+    if (uni == UNI_INT || uni == UNI_I64 || (uni == UNI_SCALAR && op->op == KOP_IRANGE) ||
+        (uni == UNI_ANY && op->op == KOP_IRANGE) || (uni != UNI_F64 && op->op == KOP_I64)) {
+        if (SB_UNLIKELY(!PyLong_CheckExact(v)))
+            return false;
+        int overflow;
+        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (SB_UNLIKELY(overflow || (uni != UNI_I64 && (x < op->min || (x > 0 && (uint64_t)x > op->max)))))
+            return false;
+        cell->i = x;
+        return true;
+    }
+    if (uni == UNI_F64 || op->op == KOP_F64) {
+        if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
+            return false;
+        cell->d = PyFloat_AsDouble(v);
+        return true;
+    }
+    switch (op->op) {
+    case KOP_F32:
+        if (!sb__cell_exact_float(v, cell))
+            return false;
+        break;
+    case KOP_BOOL:
+        if (!sb__cell_exact_bool(v, cell))
+            return false;
+        break;
+    case KOP_CSTR:
+        if (!extras)
+            return false;
+        if (PyUnicode_CheckExact(v)) {
+            Py_ssize_t len;
+            const char *u = sb__compat_utf8_fast(v, strbuf + (*strusedp), SB_STRBUF - (*strusedp), &len);
+            if (SB_UNLIKELY(!u))
+                return false;
+            if ((void *)u == (void *)(strbuf + (*strusedp)))
+                *strusedp += (len + 4) / 4;
+            cell->p = (void *)u;
+        } else if (v == Py_None) {
+            cell->p = NULL;
+        } else {
+            return false;
+        }
+        break;
+    case KOP_PTR:
+        if (v == Py_None)
+            cell->p = NULL;
+        else if (PyBytes_CheckExact(v))
+            cell->p = PyBytes_AsString(v); /* immutable, kept alive by the caller */
+        else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType &&
+                 sb__pointer_fits(f->plan->slots[op->slot].type, ((sb_pointer *)v)->type))
+            cell->p = ((sb_pointer *)v)->addr;
+        else
+            return false;
+        break;
+    case KOP_PYOBJ:
+        cell->p = v;
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
+
 static SB_ALWAYS_INLINE PyObject *run(PyObject *self, PyObject *const *vals, const bool bound, PyObject *const *args,
                                       Py_ssize_t nargs, PyObject *kwnames, const int uni, const bool contract,
-                                      const bool extras, const bool nogil)
+                                      const bool extras, const bool nogil, const unsigned cn)
 {
     sb_function *f = (sb_function *)self;
     const sb_kern *k = f->kern;
     sb_cell cells[SB_FAST_CELLS];
     Py_UCS4 strbuf[SB_STRBUF]; /* str arguments' UTF-8 on 3.7-3.9 */
     Py_ssize_t strused = 0;
-    const unsigned n = k->n;
-    for (unsigned i = 0; i < n; i++) {
-        const sb_kop *op = &k->ops[i];
-        /* Uniform plans: argument i is Python parameter i, in register or stack cell order. */
-        sb_cell *cell = uni == UNI_F64                     ? &cells[SB_REG_INT + i]
-                        : uni == UNI_INT || uni == UNI_I64 ? &cells[i < SB_REG_INT ? i : i + SB_REG_SSE]
-                                         : &cells[op->cell];
-        if (extras && op->op == KOP_OUT) {
-            cells[op->out].u = 0;
-            cell->p = &cells[op->out];
-            continue;
-        }
-        const unsigned py = uni == UNI_F64 || uni == UNI_INT || uni == UNI_I64 ? i : (unsigned)op->py;
-        PyObject *v = vals[py];
-        if (bound && !v) { /* left out: its default, converted when the function was bound (as the general path) */
-            *cell = f->defaults[py];
-            continue;
-        }
-        if (uni == UNI_INT || uni == UNI_I64 || (uni == UNI_SCALAR && op->op == KOP_IRANGE) ||
-            (uni == UNI_ANY && op->op == KOP_IRANGE) || (uni != UNI_F64 && op->op == KOP_I64)) {
-            if (SB_UNLIKELY(!PyLong_CheckExact(v)))
-                goto general;
-            int overflow;
-            long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
-            if (SB_UNLIKELY(overflow || (uni != UNI_I64 && (x < op->min || (x > 0 && (uint64_t)x > op->max)))))
-                goto general;
-            cell->i = x;
-            continue;
-        }
-        if (uni == UNI_F64 || op->op == KOP_F64) {
-            if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
-                goto general;
-            cell->d = PyFloat_AsDouble(v);
-            continue;
-        }
-        switch (op->op) {
-        case KOP_F32:
-            if (!sb__cell_exact_float(v, cell))
-                goto general;
-            break;
-        case KOP_BOOL:
-            if (!sb__cell_exact_bool(v, cell))
-                goto general;
-            break;
-        case KOP_CSTR:
-            if (!extras)
-                goto general;
-            if (PyUnicode_CheckExact(v)) {
-                Py_ssize_t len;
-                const char *u = sb__compat_utf8_fast(v, strbuf + strused, SB_STRBUF - strused, &len);
-                if (SB_UNLIKELY(!u))
-                    goto general;
-                if ((void *)u == (void *)(strbuf + strused))
-                    strused += (len + 4) / 4;
-                cell->p = (void *)u;
-            } else if (v == Py_None) {
-                cell->p = NULL;
-            } else {
-                goto general;
-            }
-            break;
-        case KOP_PTR:
-            if (v == Py_None)
-                cell->p = NULL;
-            else if (PyBytes_CheckExact(v))
-                cell->p = PyBytes_AsString(v); /* immutable, kept alive by the caller */
-            else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType &&
-                     sb__pointer_fits(f->plan->slots[op->slot].type, ((sb_pointer *)v)->type))
-                cell->p = ((sb_pointer *)v)->addr;
-            else
-                goto general;
-            break;
-        case KOP_PYOBJ:
-            cell->p = v;
-            break;
-        default:
+    if (cn) { /* a constant count: unrolled, every op's fields at a constant offset */
+        if (!arg(f, k, 0, vals, bound, cells, strbuf, &strused, uni, extras) ||
+            (cn > 1 && !arg(f, k, 1, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 2 && !arg(f, k, 2, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 3 && !arg(f, k, 3, vals, bound, cells, strbuf, &strused, uni, extras)))
             goto general;
-        }
+    } else {
+        const unsigned n = k->n;
+        for (unsigned i = 0; i < n; i++)
+            if (!arg(f, k, i, vals, bound, cells, strbuf, &strused, uni, extras))
+                goto general;
     }
     const sb_plan *pl = f->plan;
     sb_regret rr;
@@ -325,38 +343,44 @@ general:
 /* A call with keywords or arguments left out: bound to one value per parameter (NULL: its
  * default) and run by the same kernel; what does not bind goes to the general path, which reports. */
 static SB_ALWAYS_INLINE PyObject *run_bound(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                                            const int uni, const bool contract, const bool extras, const bool nogil)
+                                            const int uni, const bool contract, const bool extras, const bool nogil,
+                                            const unsigned cn)
 {
     sb_function *f = (sb_function *)self;
     PyObject *vals[KMAX];
     if (f->releases || !sb__kbind(f, args, nargs, kwnames, vals, f->kern->h.npy))
         return sb__call_fast(self, args, nargs, kwnames);
-    return run(self, vals, true, args, nargs, kwnames, uni, contract, extras, nogil);
+    return run(self, vals, true, args, nargs, kwnames, uni, contract, extras, nogil, cn);
 }
 
-#define KERNEL(name, uni, contract, extras, nogil)                                                                \
+/* cn: the plan's parameter count when the kernel is made for one (its ops unrolled), else 0. */
+#define KERNEL(name, uni, contract, extras, nogil, cn)                                                            \
     static SB_NOINLINE PyObject *name##_bound(PyObject *self, PyObject *const *args, Py_ssize_t nargs,           \
                                               PyObject *kwnames)                                                  \
     {                                                                                                              \
-        return run_bound(self, args, nargs, kwnames, uni, contract, extras, nogil);                                \
+        return run_bound(self, args, nargs, kwnames, uni, contract, extras, nogil, cn);                            \
     }                                                                                                              \
     static PyObject *name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)             \
     {                                                                                                              \
         sb_function *f = (sb_function *)self;                                                                      \
         if (SB_UNLIKELY(kwnames != NULL || nargs != f->kern->h.npy || f->releases))                                \
             return name##_bound(self, args, nargs, kwnames);                                                       \
-        return run(self, args, false, args, nargs, kwnames, uni, contract, extras, nogil);                         \
+        return run(self, args, false, args, nargs, kwnames, uni, contract, extras, nogil, cn);                     \
     }
-KERNEL(k_i64, UNI_I64, false, false, false)
-KERNEL(k_int, UNI_INT, false, false, false)
-KERNEL(k_int_contract, UNI_INT, true, false, false)
-KERNEL(k_f64, UNI_F64, false, false, false)
-KERNEL(k_scalar, UNI_SCALAR, false, false, false)
-KERNEL(k_scalar_contract, UNI_SCALAR, true, false, false)
-KERNEL(k_int_nogil, UNI_INT, false, false, true)
-KERNEL(k_f64_nogil, UNI_F64, false, false, true)
-KERNEL(k_scalar_nogil, UNI_SCALAR, false, false, true)
-KERNEL(k_any, UNI_ANY, true, true, false)
+KERNEL(k_i64, UNI_I64, false, false, false, 0)
+KERNEL(k_int, UNI_INT, false, false, false, 0)
+KERNEL(k_int_contract, UNI_INT, true, false, false, 0)
+KERNEL(k_f64, UNI_F64, false, false, false, 0)
+KERNEL(k_scalar, UNI_SCALAR, false, false, false, 0)
+KERNEL(k_scalar1, UNI_SCALAR, false, false, false, 1)
+KERNEL(k_scalar2, UNI_SCALAR, false, false, false, 2)
+KERNEL(k_scalar3, UNI_SCALAR, false, false, false, 3)
+KERNEL(k_scalar4, UNI_SCALAR, false, false, false, 4)
+KERNEL(k_scalar_contract, UNI_SCALAR, true, false, false, 0)
+KERNEL(k_int_nogil, UNI_INT, false, false, true, 0)
+KERNEL(k_f64_nogil, UNI_F64, false, false, true, 0)
+KERNEL(k_scalar_nogil, UNI_SCALAR, false, false, true, 0)
+KERNEL(k_any, UNI_ANY, true, true, false, 0)
 
 PyObject *sb__kernel_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -533,6 +557,8 @@ int sb__kernel_prepare(sb_function *f)
         k->entry = k_i64;
     else if (k->ckind)
         k->entry = uni == UNI_INT ? k_int_contract : k_scalar_contract;
+    else if (uni == UNI_SCALAR && k->n >= 1 && k->n <= 4) /* a few scalars: unrolled */
+        k->entry = k->n == 1 ? k_scalar1 : k->n == 2 ? k_scalar2 : k->n == 3 ? k_scalar3 : k_scalar4;
     else
         k->entry = uni == UNI_INT ? k_int : uni == UNI_F64 ? k_f64 : k_scalar;
     f->kern = k;
