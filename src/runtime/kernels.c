@@ -32,8 +32,8 @@ typedef struct sb_kop {
     uint8_t conv;       /* KOP_OUT: sb_conv of the value */
     int16_t py;         /* the Python parameter feeding it (-1: [[out]]) */
     uint16_t slot;      /* the C parameter */
-    int64_t min;        /* KOP_IRANGE */
-    uint64_t max;
+    int64_t min;        /* KOP_IRANGE: the range [min, min + span] of a long long (above INT64_MAX: */
+    uint64_t span;      /* the general path), as one unsigned compare */
 } sb_kop;
 
 typedef struct sb_kern {
@@ -214,7 +214,7 @@ static SB_ALWAYS_INLINE bool arg(sb_function *f, const sb_kern *k, unsigned i, P
             return false;
         int overflow;
         long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
-        if (SB_UNLIKELY(overflow || (uni != UNI_I64 && (x < op->min || (x > 0 && (uint64_t)x > op->max)))))
+        if (SB_UNLIKELY(overflow || (uni != UNI_I64 && (uint64_t)x - (uint64_t)op->min > op->span)))
             return false;
         cell->i = x;
         return true;
@@ -363,7 +363,7 @@ static SB_ALWAYS_INLINE PyObject *run_bound(PyObject *self, PyObject *const *arg
     static PyObject *name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)             \
     {                                                                                                              \
         sb_function *f = (sb_function *)self;                                                                      \
-        if (SB_UNLIKELY(kwnames != NULL || nargs != f->kern->h.npy || f->releases))                                \
+        if (SB_UNLIKELY(kwnames != NULL || nargs != f->kern->h.npy)) /* a release function has no kernel entry */ \
             return name##_bound(self, args, nargs, kwnames);                                                       \
         return run(self, args, false, args, nargs, kwnames, uni, contract, extras, nogil, cn);                     \
     }
@@ -391,7 +391,7 @@ PyObject *sb__kernel_call(PyObject *self, PyObject *const *args, Py_ssize_t narg
 static int op_of(const sb_slot *s, sb_kop *op)
 {
     op->min = s->min;
-    op->max = s->max;
+    op->span = (s->max > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : s->max) - (uint64_t)s->min;
     if (s->flags & SB_PARAM_OUT) {
         if (s->nwords || s->type.ptr != 1 || s->type.named)
             return -1;

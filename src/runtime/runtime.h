@@ -272,7 +272,7 @@ static SB_ALWAYS_INLINE bool sb__cell_exact_float(PyObject *v, sb_cell *cell)
     if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
         return false;
     double d = PyFloat_AsDouble(v);
-    if (SB_UNLIKELY(d > FLT_MAX || d < -FLT_MAX) && isfinite(d))
+    if (SB_UNLIKELY(fabs(d) > FLT_MAX) && isfinite(d)) /* NaN and infinities convert */
         return false;
     cell->u = 0;
     cell->f = (float)d;
@@ -557,6 +557,10 @@ SB_INTERNAL sb_fastcallfn sb__kernel_entry(const sb_function *f);
  * f->def.ml_meth set to the entry it allows (the caller then calls that entry, or goes on
  * where it is when it is its own). 0, or -1 + MemoryError. */
 SB_INTERNAL int sb__function_kernel(sb_function *f);
+/* function.c: f becomes the [[release]] function of a handle type (pyface/library.c): the general path
+ * marks the handle after each call, so f's calls go there from now on (its kernel, if any, is no
+ * longer its entry; a kernel never checks). */
+SB_INTERNAL void sb__function_releases(sb_function *f);
 
 /* shapes.c: the exactly-typed METH_FASTCALL kernel for this plan (the C-face
  * flavour checks for a raise after the call), or NULL. */
