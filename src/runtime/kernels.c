@@ -284,7 +284,11 @@ static SB_ALWAYS_INLINE PyObject *run(PyObject *self, PyObject *const *vals, con
         if (!arg(f, k, 0, vals, bound, cells, strbuf, &strused, uni, extras) ||
             (cn > 1 && !arg(f, k, 1, vals, bound, cells, strbuf, &strused, uni, extras)) ||
             (cn > 2 && !arg(f, k, 2, vals, bound, cells, strbuf, &strused, uni, extras)) ||
-            (cn > 3 && !arg(f, k, 3, vals, bound, cells, strbuf, &strused, uni, extras)))
+            (cn > 3 && !arg(f, k, 3, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 4 && !arg(f, k, 4, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 5 && !arg(f, k, 5, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 6 && !arg(f, k, 6, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 7 && !arg(f, k, 7, vals, bound, cells, strbuf, &strused, uni, extras)))
             goto general;
     } else {
         const unsigned n = k->n;
@@ -371,6 +375,12 @@ KERNEL(k_i64, UNI_I64, false, false, false, 0)
 KERNEL(k_int, UNI_INT, false, false, false, 0)
 KERNEL(k_int_contract, UNI_INT, true, false, false, 0)
 KERNEL(k_f64, UNI_F64, false, false, false, 0)
+KERNEL(k_f64_3, UNI_F64, false, false, false, 3)
+KERNEL(k_f64_4, UNI_F64, false, false, false, 4)
+KERNEL(k_f64_5, UNI_F64, false, false, false, 5)
+KERNEL(k_f64_6, UNI_F64, false, false, false, 6)
+KERNEL(k_f64_7, UNI_F64, false, false, false, 7)
+KERNEL(k_f64_8, UNI_F64, false, false, false, 8)
 KERNEL(k_scalar, UNI_SCALAR, false, false, false, 0)
 KERNEL(k_scalar1, UNI_SCALAR, false, false, false, 1)
 KERNEL(k_scalar2, UNI_SCALAR, false, false, false, 2)
@@ -559,6 +569,10 @@ int sb__kernel_prepare(sb_function *f)
         k->entry = uni == UNI_INT ? k_int_contract : k_scalar_contract;
     else if (uni == UNI_SCALAR && k->n >= 1 && k->n <= 4) /* a few scalars: unrolled */
         k->entry = k->n == 1 ? k_scalar1 : k->n == 2 ? k_scalar2 : k->n == 3 ? k_scalar3 : k_scalar4;
+    else if (uni == UNI_F64 && k->n >= 3 && k->n <= SB_REG_SSE) { /* the SSE registers' worth: unrolled */
+        static const sb_fastcallfn f64[] = {k_f64_3, k_f64_4, k_f64_5, k_f64_6, k_f64_7, k_f64_8};
+        k->entry = f64[k->n - 3];
+    }
     else
         k->entry = uni == UNI_INT ? k_int : uni == UNI_F64 ? k_f64 : k_scalar;
     f->kern = k;
