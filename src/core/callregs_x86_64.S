@@ -47,13 +47,16 @@
     movq 40(%r10), %r9
 .endm
 
-.macro SB_EPILOGUE name
+/* pair = 0: no struct result (rax and xmm0 are all the result there is; rdx and xmm1 not stored). */
+.macro SB_EPILOGUE name, pair=1
     movl $8, %eax
     call *%r11
     movq %rax, 0(%rbx)
     movsd %xmm0, 8(%rbx)
+.if \pair
     movq %rdx, 16(%rbx)
     movsd %xmm1, 24(%rbx)
+.endif
     popq %rbx
     .cfi_def_cfa_offset 8
     ret
@@ -74,21 +77,12 @@
     SB_LOAD_SSE
     SB_EPILOGUE sb__callregs_sse
 
-/* No struct result (plan.c): rax and xmm0 are all the result there is; rdx and xmm1 are not stored. */
-    SB_PROLOGUE sb__callregs_few
+    SB_PROLOGUE sb__callregs_few /* never a struct result (plan.c) */
     movq 0(%r10), %rdi
     movq 8(%r10), %rsi
     movsd 48(%r10), %xmm0
     movsd 56(%r10), %xmm1
-    movl $8, %eax
-    call *%r11
-    movq %rax, 0(%rbx)
-    movsd %xmm0, 8(%rbx)
-    popq %rbx
-    .cfi_def_cfa_offset 8
-    ret
-    .cfi_endproc
-    .size sb__callregs_few, .-sb__callregs_few
+    SB_EPILOGUE sb__callregs_few, 0
 
 /* With stack arguments: a frame (rbp) whose stack area holds rcx words. */
     .p2align 4
