@@ -117,6 +117,7 @@ bool sb__kernel_keywords(sb_function *f, PyObject *kwnames)
             k->kwn[i] = PyTuple_GetItem(names, i);
         k->kwready = true;
     }
+    uint8_t slot[KMAX]; /* the kept tuple's slots stay as they are until every name matched */
     for (Py_ssize_t j = 0; j < nkw; j++) {
         PyObject *name = PyTuple_GetItem(kwnames, j);
         Py_ssize_t m = from;
@@ -124,8 +125,9 @@ bool sb__kernel_keywords(sb_function *f, PyObject *kwnames)
             m++;
         if (SB_UNLIKELY(m == npy) && (m = keyword_equal(k, from, name)) < 0)
             return false; /* unknown or positional-only: nothing cached */
-        k->h.kwslot[j] = (uint8_t)m;
+        slot[j] = (uint8_t)m;
     }
+    memcpy(k->h.kwslot, slot, (size_t)nkw);
     /* Kept (a strong reference: its address is not reused while cached): the next call from the same
      * call site passes the same tuple. Dropping the last one runs no Python code (a tuple of strs). */
     PyObject *old = k->h.kwtuple;

@@ -431,6 +431,18 @@ class KernelBinding(unittest.TestCase):
                 else:
                     self.assertEqual(self.u8f(**kw), expect)
 
+    def test_kernel_failed_keyword_call_leaves_the_kept_names_intact(self):
+        # Each call site below passes its own keyword tuple; the failing one (an unknown name after a
+        # known one) must not disturb what the kept tuple binds to.
+        g = self.lib.bind("double t_sumd6(double a, double b, double c, double d, double e = 5.0, double f = 6.0)")
+        expect = 1 + 2 * 2 + 3 * 3 + 4 * 4.0 + 5 * 5 + 6 * 0.5
+        for _ in range(3):
+            self.assertEqual(g(1.0, 2.0, 3.0, f=0.5, d=4.0), expect)
+            with self.assertRaises(TypeError) as cm:
+                g(1.0, 2.0, 3.0, 4.0, e=1.0, zzz=1.0)
+            self.assertIn("t_sumd6() got an unexpected keyword argument 'zzz'", str(cm.exception))
+            self.assertEqual(g(1.0, 2.0, 3.0, f=0.5, d=4.0), expect)
+
     def test_kernel_keywords_not_interned_bind_by_equal_str(self):
         interned = sys.intern("alpha")
         name = "".join(["al", "pha"])  # equal, another object, not interned
