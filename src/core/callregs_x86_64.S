@@ -2,7 +2,8 @@
 /* void sb__callregs(void (*fn)(void), const uint64_t cells[14], sb_regret *ret, size_t nstack)
  * cells[0..5] -> rdi rsi rdx rcx r8 r9, cells[6..13] -> xmm0..xmm7.
  * sb__callregs_int loads only the integer registers, sb__callregs_sse only the
- * SSE ones; those three ignore nstack. sb__callregs_stack loads all of them
+ * SSE ones, sb__callregs_few only rdi, rsi, xmm0 and xmm1 (at most two of
+ * each, no struct result: it stores only rax and xmm0); those four ignore nstack. sb__callregs_stack loads all of them
  * and also passes cells[14..14+nstack) as the words of the stack argument
  * area (the first at the lowest address, 16-byte aligned at the call).
  * Registers no argument uses hold whatever the cells hold; the callee
@@ -46,13 +47,16 @@
     movq 40(%r10), %r9
 .endm
 
-.macro SB_EPILOGUE name
+/* pair = 0: no struct result (rax and xmm0 are all the result there is; rdx and xmm1 not stored). */
+.macro SB_EPILOGUE name, pair=1
     movl $8, %eax
     call *%r11
     movq %rax, 0(%rbx)
     movsd %xmm0, 8(%rbx)
+.if \pair
     movq %rdx, 16(%rbx)
     movsd %xmm1, 24(%rbx)
+.endif
     popq %rbx
     .cfi_def_cfa_offset 8
     ret
@@ -72,6 +76,13 @@
     SB_PROLOGUE sb__callregs_sse
     SB_LOAD_SSE
     SB_EPILOGUE sb__callregs_sse
+
+    SB_PROLOGUE sb__callregs_few /* never a struct result (plan.c) */
+    movq 0(%r10), %rdi
+    movq 8(%r10), %rsi
+    movsd 48(%r10), %xmm0
+    movsd 56(%r10), %xmm1
+    SB_EPILOGUE sb__callregs_few, 0
 
 /* With stack arguments: a frame (rbp) whose stack area holds rcx words. */
     .p2align 4

@@ -706,10 +706,11 @@ typedef struct sb_regret {
 typedef void (*sb_regcall_fn)(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
 #if defined(__x86_64__) && !defined(_WIN32) && !defined(SB_NO_CALLREGS)
 #define SB_HAVE_CALLREGS 1
-/* All 14 argument registers; only the 6 integer ones; only the 8 SSE ones. */
+/* All 14 argument registers; only the 6 integer ones; only the 8 SSE ones; rdi, rsi, xmm0, xmm1. */
 SB_INTERNAL void sb__callregs(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
 SB_INTERNAL void sb__callregs_int(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
 SB_INTERNAL void sb__callregs_sse(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
+SB_INTERNAL void sb__callregs_few(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
 /* All 14 and nstack words on the stack (cells[14..14+nstack)). */
 SB_INTERNAL void sb__callregs_stack(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
 /* fn(a0, a1) for at most two INTEGER-class arguments and an INTEGER-class or void result (rax). */

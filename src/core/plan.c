@@ -671,6 +671,7 @@ static void plan_regs(sb_plan *pl)
         if (pl->slots[i].nwords)
             pl->slots[i].store = (uint8_t)pl->ncells++; /* the pointer to its storage */
     pl->regcall = ns || structs || pl->ret_conv == SB_CV_STRUCT ? sb__callregs_stack
+                  : ni <= 2 && nf <= 2                         ? sb__callregs_few
                   : nf == 0                                    ? sb__callregs_int
                   : ni == 0                                    ? sb__callregs_sse
                                                                : sb__callregs;

@@ -479,10 +479,8 @@ static void mark_release(sb_library *lib, const char *name)
 {
     PyObject *fn = PyDict_GetItemString(lib->funcs, name); /* borrowed */
     sb_function *f = fn ? (sb_function *)PyCFunction_GetSelf(fn) : NULL;
-    if (f) {
-        f->releases = true;
-        f->plan->simple = false; /* the general path marks the handle afterwards */
-    }
+    if (f)
+        sb__function_releases(f); /* the general path marks the handle afterwards */
     PyErr_Clear();
 }
 
@@ -1074,10 +1072,8 @@ static PyObject *bind_text(sb_library *lib, const char *text, size_t len, PyObje
     if (callable && lib->types) {
         sb_function *f = (sb_function *)PyCFunction_GetSelf(callable);
         for (size_t i = 0; f && i < lib->types->nrel; i++)
-            if (!strcmp(lib->types->rel[i]->release, f->plan->sig->name)) {
-                f->releases = true;
-                f->plan->simple = false;
-            }
+            if (!strcmp(lib->types->rel[i]->release, f->plan->sig->name))
+                sb__function_releases(f);
     }
     return callable;
 }

@@ -119,6 +119,15 @@ int sb__function_kernel(sb_function *f)
     return 0;
 }
 
+void sb__function_releases(sb_function *f)
+{
+    f->releases = true;
+    f->plan->simple = false;
+    f->kern_pending = false; /* no kernel from now on (kernels.c would make none either) */
+    if (!(f->def.ml_flags & METH_VARARGS) && f->def.ml_flags == sb__compat_function_flags()) /* fast call */
+        f->def.ml_meth = (PyCFunction)(void (*)(void))sb__call_fast;
+}
+
 sb_fnmore *sb__function_more(sb_function *f)
 {
     if (!f->more && !(f->more = PyMem_Calloc(1, sizeof *f->more)))

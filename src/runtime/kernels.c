@@ -32,8 +32,8 @@ typedef struct sb_kop {
     uint8_t conv;       /* KOP_OUT: sb_conv of the value */
     int16_t py;         /* the Python parameter feeding it (-1: [[out]]) */
     uint16_t slot;      /* the C parameter */
-    int64_t min;        /* KOP_IRANGE */
-    uint64_t max;
+    int64_t min;        /* KOP_IRANGE: the range [min, min + span] of a long long (above INT64_MAX: */
+    uint64_t span;      /* the general path), as one unsigned compare */
 } sb_kop;
 
 typedef struct sb_kern {
@@ -49,7 +49,6 @@ typedef struct sb_kern {
     sb_fastcallfn entry; /* the kernel specialised for this plan */
     bool kwready;       /* kwn filled (by the first keyword call) */
     PyObject **kwn;     /* npy interned parameter names (borrowed from f->names), after ops */
-    PyObject **defobj;  /* npy defaults as Python objects (owned; NULL: none), after kwn; h.defobj too */
     sb_kop ops[];
 } sb_kern;
 
@@ -88,49 +87,54 @@ static SB_ALWAYS_INLINE PyObject *box(const sb_kern *k, uint8_t rop, sb_function
     }
 }
 
-bool sb__kernel_positional(sb_function *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                           PyObject **vals)
+/* A keyword that is not the interned name itself: an equal exact str names the same parameter
+ * (as the general path's bind_keyword matches it); -1 when none does (the general path reports). */
+static SB_NOINLINE Py_ssize_t keyword_equal(const sb_kern *k, Py_ssize_t from, PyObject *name)
+{
+    if (!PyUnicode_CheckExact(name))
+        return -1;
+    for (Py_ssize_t m = from; m < k->h.npy; m++)
+        if (PyUnicode_Compare(k->kwn[m], name) == 0) /* exact strs: no error, no Python code */
+            return m;
+    return -1;
+}
+
+bool sb__kernel_keywords(sb_function *f, PyObject *kwnames)
 {
     sb_kern *k = f->kern;
-    const sb_plan *pl = f->plan;
-    const Py_ssize_t npy = k->h.npy;
-    if (!kwnames && nargs >= k->h.nmin && nargs < npy) { /* only trailing defaults left out */
-        memcpy(vals, args, sizeof *vals * (size_t)nargs);
-        memcpy(vals + nargs, k->defobj + nargs, sizeof *vals * (size_t)(npy - nargs));
-        return true;
+    const Py_ssize_t npy = k->h.npy, from = f->plan->nposonly, nkw = PyTuple_Size(kwnames);
+    if (nkw < 0 || nkw > npy) {
+        PyErr_Clear();
+        return false; /* more keywords than parameters: the general path reports */
     }
-    if (nargs > npy)
-        return false;
-    Py_ssize_t i = 0;
-    for (; i < nargs; i++)
-        vals[i] = args[i];
-    for (; i < npy; i++)
-        vals[i] = NULL;
-    if (kwnames) {
-        Py_ssize_t nkw = PyTuple_Size(kwnames);
-        if (nkw && SB_UNLIKELY(!k->kwready)) { /* the interned names, borrowed from f->names (kept until f dies) */
-            PyObject *names = f->names ? f->names : sb__function_names(f);
-            if (!names) {
-                PyErr_Clear(); /* the general path makes them again and reports */
-                return false;
-            }
-            for (i = 0; i < npy; i++)
-                k->kwn[i] = PyTuple_GetItem(names, i);
-            k->kwready = true;
-        }
-        for (Py_ssize_t j = 0; j < nkw; j++) {
-            PyObject *name = PyTuple_GetItem(kwnames, j);
-            Py_ssize_t m = pl->nposonly;
-            while (m < npy && k->kwn[m] != name)
-                m++;
-            if (m == npy || vals[m])
-                return false;
-            vals[m] = args[nargs + j];
-        }
-    }
-    for (i = 0; i < npy; i++)
-        if (!vals[i] && !(vals[i] = k->defobj[i]))
+    if (SB_UNLIKELY(!k->kwready)) { /* the interned names, borrowed from f->names (kept until f dies) */
+        PyObject *names = f->names ? f->names : sb__function_names(f);
+        if (!names) {
+            PyErr_Clear(); /* the general path makes them again and reports */
             return false;
+        }
+        for (Py_ssize_t i = 0; i < npy; i++)
+            k->kwn[i] = PyTuple_GetItem(names, i);
+        k->kwready = true;
+    }
+    uint8_t slot[KMAX]; /* the kept tuple's slots stay as they are until every name matched */
+    for (Py_ssize_t j = 0; j < nkw; j++) {
+        PyObject *name = PyTuple_GetItem(kwnames, j);
+        Py_ssize_t m = from;
+        while (m < npy && k->kwn[m] != name)
+            m++;
+        if (SB_UNLIKELY(m == npy) && (m = keyword_equal(k, from, name)) < 0)
+            return false; /* unknown or positional-only: nothing cached */
+        slot[j] = (uint8_t)m;
+    }
+    memcpy(k->h.kwslot, slot, (size_t)nkw);
+    /* Kept (a strong reference: its address is not reused while cached): the next call from the same
+     * call site passes the same tuple. Dropping the last one runs no Python code (a tuple of strs). */
+    PyObject *old = k->h.kwtuple;
+    Py_INCREF(kwnames);
+    k->h.kwtuple = kwnames;
+    k->h.nkw = (uint8_t)nkw;
+    Py_XDECREF(old);
     return true;
 }
 
@@ -184,95 +188,115 @@ static SB_NOINLINE PyObject *with_outs(sb_function *f, const sb_kern *k, const s
  * struct result or a str argument can (their code and stack only there). */
 enum { UNI_ANY, UNI_INT, UNI_F64, UNI_SCALAR, UNI_I64 };
 
-static SB_ALWAYS_INLINE PyObject *run(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                                      const int uni, const bool contract, const bool extras, const bool nogil)
+/* Argument i of a kernel's call into its cell: true, or false when the general path must do it (nothing
+ * done so far has side effects). */
+static SB_ALWAYS_INLINE bool arg(sb_function *f, const sb_kern *k, unsigned i, PyObject *const *vals, const bool bound,
+                                 sb_cell *cells, Py_UCS4 *strbuf, Py_ssize_t *strusedp, const int uni,
+                                 const bool extras)
+{
+    const sb_kop *op = &k->ops[i];
+    /* Uniform plans: argument i is Python parameter i, in register or stack cell order. */
+    sb_cell *cell = uni == UNI_F64                     ? &cells[SB_REG_INT + i]
+                    : uni == UNI_INT || uni == UNI_I64 ? &cells[i < SB_REG_INT ? i : i + SB_REG_SSE]
+                                     : &cells[op->cell];
+    if (extras && op->op == KOP_OUT) {
+        cells[op->out].u = 0;
+        cell->p = &cells[op->out];
+        return true;
+    }
+    const unsigned py = uni == UNI_F64 || uni == UNI_INT || uni == UNI_I64 ? i : (unsigned)op->py;
+    PyObject *v = vals[py];
+    if (bound && !v) { /* left out: its default, converted when the function was bound (as the general path) */
+        *cell = f->defaults[py];
+        return true;
+    }
+    if (uni == UNI_INT || uni == UNI_I64 || (uni == UNI_SCALAR && op->op == KOP_IRANGE) ||
+        (uni == UNI_ANY && op->op == KOP_IRANGE) || (uni != UNI_F64 && op->op == KOP_I64)) {
+        if (SB_UNLIKELY(!PyLong_CheckExact(v)))
+            return false;
+        int overflow;
+        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (SB_UNLIKELY(overflow || (uni != UNI_I64 && (uint64_t)x - (uint64_t)op->min > op->span)))
+            return false;
+        cell->i = x;
+        return true;
+    }
+    if (uni == UNI_F64 || op->op == KOP_F64) {
+        if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
+            return false;
+        cell->d = PyFloat_AsDouble(v);
+        return true;
+    }
+    switch (op->op) {
+    case KOP_F32:
+        if (!sb__cell_exact_float(v, cell))
+            return false;
+        break;
+    case KOP_BOOL:
+        if (!sb__cell_exact_bool(v, cell))
+            return false;
+        break;
+    case KOP_CSTR:
+        if (!extras)
+            return false;
+        if (PyUnicode_CheckExact(v)) {
+            Py_ssize_t len;
+            const char *u = sb__compat_utf8_fast(v, strbuf + (*strusedp), SB_STRBUF - (*strusedp), &len);
+            if (SB_UNLIKELY(!u))
+                return false;
+            if ((void *)u == (void *)(strbuf + (*strusedp)))
+                *strusedp += (len + 4) / 4;
+            cell->p = (void *)u;
+        } else if (v == Py_None) {
+            cell->p = NULL;
+        } else {
+            return false;
+        }
+        break;
+    case KOP_PTR:
+        if (v == Py_None)
+            cell->p = NULL;
+        else if (PyBytes_CheckExact(v))
+            cell->p = PyBytes_AsString(v); /* immutable, kept alive by the caller */
+        else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType &&
+                 sb__pointer_fits(f->plan->slots[op->slot].type, ((sb_pointer *)v)->type))
+            cell->p = ((sb_pointer *)v)->addr;
+        else
+            return false;
+        break;
+    case KOP_PYOBJ:
+        cell->p = v;
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
+
+static SB_ALWAYS_INLINE PyObject *run(PyObject *self, PyObject *const *vals, const bool bound, PyObject *const *args,
+                                      Py_ssize_t nargs, PyObject *kwnames, const int uni, const bool contract,
+                                      const bool extras, const bool nogil, const unsigned cn)
 {
     sb_function *f = (sb_function *)self;
     const sb_kern *k = f->kern;
-    PyObject *bound[KMAX];
-    PyObject *const *vals = args;
-    if (SB_UNLIKELY(kwnames != NULL || nargs != k->h.npy || f->releases)) {
-        if (f->releases || !sb__kernel_positional(f, args, nargs, kwnames, bound))
-            return sb__call_fast(self, args, nargs, kwnames); /* the general path binds (and reports) */
-        vals = bound;
-    }
     sb_cell cells[SB_FAST_CELLS];
     Py_UCS4 strbuf[SB_STRBUF]; /* str arguments' UTF-8 on 3.7-3.9 */
     Py_ssize_t strused = 0;
-    const unsigned n = k->n;
-    for (unsigned i = 0; i < n; i++) {
-        const sb_kop *op = &k->ops[i];
-        /* Uniform plans: argument i is Python parameter i, in register or stack cell order. */
-        sb_cell *cell = uni == UNI_F64                     ? &cells[SB_REG_INT + i]
-                        : uni == UNI_INT || uni == UNI_I64 ? &cells[i < SB_REG_INT ? i : i + SB_REG_SSE]
-                                         : &cells[op->cell];
-        if (extras && op->op == KOP_OUT) {
-            cells[op->out].u = 0;
-            cell->p = &cells[op->out];
-            continue;
-        }
-        const unsigned py = uni == UNI_F64 || uni == UNI_INT || uni == UNI_I64 ? i : (unsigned)op->py;
-        PyObject *v = vals[py];
-        if (uni == UNI_INT || uni == UNI_I64 || (uni == UNI_SCALAR && op->op == KOP_IRANGE) ||
-            (uni == UNI_ANY && op->op == KOP_IRANGE) || (uni != UNI_F64 && op->op == KOP_I64)) {
-            if (SB_UNLIKELY(!PyLong_CheckExact(v)))
-                goto general;
-            int overflow;
-            long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
-            if (SB_UNLIKELY(overflow || (uni != UNI_I64 && (x < op->min || (x > 0 && (uint64_t)x > op->max)))))
-                goto general;
-            cell->i = x;
-            continue;
-        }
-        if (uni == UNI_F64 || op->op == KOP_F64) {
-            if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
-                goto general;
-            cell->d = PyFloat_AsDouble(v);
-            continue;
-        }
-        switch (op->op) {
-        case KOP_F32:
-            if (!sb__cell_exact_float(v, cell))
-                goto general;
-            break;
-        case KOP_BOOL:
-            if (!sb__cell_exact_bool(v, cell))
-                goto general;
-            break;
-        case KOP_CSTR:
-            if (!extras)
-                goto general;
-            if (PyUnicode_CheckExact(v)) {
-                Py_ssize_t len;
-                const char *u = sb__compat_utf8_fast(v, strbuf + strused, SB_STRBUF - strused, &len);
-                if (SB_UNLIKELY(!u))
-                    goto general;
-                if ((void *)u == (void *)(strbuf + strused))
-                    strused += (len + 4) / 4;
-                cell->p = (void *)u;
-            } else if (v == Py_None) {
-                cell->p = NULL;
-            } else {
-                goto general;
-            }
-            break;
-        case KOP_PTR:
-            if (v == Py_None)
-                cell->p = NULL;
-            else if (PyBytes_CheckExact(v))
-                cell->p = PyBytes_AsString(v); /* immutable, kept alive by the caller */
-            else if (Py_TYPE(v) == (PyTypeObject *)f->state->PointerType &&
-                     sb__pointer_fits(f->plan->slots[op->slot].type, ((sb_pointer *)v)->type))
-                cell->p = ((sb_pointer *)v)->addr;
-            else
-                goto general;
-            break;
-        case KOP_PYOBJ:
-            cell->p = v;
-            break;
-        default:
+    if (cn) { /* a constant count: unrolled, every op's fields at a constant offset */
+        if (!arg(f, k, 0, vals, bound, cells, strbuf, &strused, uni, extras) ||
+            (cn > 1 && !arg(f, k, 1, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 2 && !arg(f, k, 2, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 3 && !arg(f, k, 3, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 4 && !arg(f, k, 4, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 5 && !arg(f, k, 5, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 6 && !arg(f, k, 6, vals, bound, cells, strbuf, &strused, uni, extras)) ||
+            (cn > 7 && !arg(f, k, 7, vals, bound, cells, strbuf, &strused, uni, extras)))
             goto general;
-        }
+    } else {
+        const unsigned n = k->n;
+        for (unsigned i = 0; i < n; i++)
+            if (!arg(f, k, i, vals, bound, cells, strbuf, &strused, uni, extras))
+                goto general;
     }
     const sb_plan *pl = f->plan;
     sb_regret rr;
@@ -322,31 +346,64 @@ general:
     return sb__call_fast(self, args, nargs, kwnames);
 }
 
-#define KERNEL(name, uni, contract, extras, nogil)                                                                \
+/* A call with keywords or arguments left out: bound to one value per parameter (NULL: its
+ * default) and run by the same kernel; what does not bind goes to the general path, which reports. */
+static SB_ALWAYS_INLINE PyObject *run_bound(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                                            const int uni, const bool contract, const bool extras, const bool nogil,
+                                            const unsigned cn)
+{
+    sb_function *f = (sb_function *)self;
+    PyObject *vals[KMAX];
+    if (f->releases || !sb__kbind(f, args, nargs, kwnames, vals, f->kern->h.npy))
+        return sb__call_fast(self, args, nargs, kwnames);
+    return run(self, vals, true, args, nargs, kwnames, uni, contract, extras, nogil, cn);
+}
+
+/* cn: the plan's parameter count when the kernel is made for one (its ops unrolled), else 0. */
+#define KERNEL(name, uni, contract, extras, nogil, cn)                                                            \
+    static SB_NOINLINE PyObject *name##_bound(PyObject *self, PyObject *const *args, Py_ssize_t nargs,           \
+                                              PyObject *kwnames)                                                  \
+    {                                                                                                              \
+        return run_bound(self, args, nargs, kwnames, uni, contract, extras, nogil, cn);                            \
+    }                                                                                                              \
     static PyObject *name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)             \
     {                                                                                                              \
-        return run(self, args, nargs, kwnames, uni, contract, extras, nogil);                                      \
+        sb_function *f = (sb_function *)self;                                                                      \
+        if (SB_UNLIKELY(kwnames != NULL || nargs != f->kern->h.npy)) /* a release function has no kernel entry */ \
+            return name##_bound(self, args, nargs, kwnames);                                                       \
+        return run(self, args, false, args, nargs, kwnames, uni, contract, extras, nogil, cn);                     \
     }
-KERNEL(k_i64, UNI_I64, false, false, false)
-KERNEL(k_int, UNI_INT, false, false, false)
-KERNEL(k_int_contract, UNI_INT, true, false, false)
-KERNEL(k_f64, UNI_F64, false, false, false)
-KERNEL(k_scalar, UNI_SCALAR, false, false, false)
-KERNEL(k_scalar_contract, UNI_SCALAR, true, false, false)
-KERNEL(k_int_nogil, UNI_INT, false, false, true)
-KERNEL(k_f64_nogil, UNI_F64, false, false, true)
-KERNEL(k_scalar_nogil, UNI_SCALAR, false, false, true)
+KERNEL(k_i64, UNI_I64, false, false, false, 0)
+KERNEL(k_int, UNI_INT, false, false, false, 0)
+KERNEL(k_int_contract, UNI_INT, true, false, false, 0)
+KERNEL(k_f64, UNI_F64, false, false, false, 0)
+KERNEL(k_f64_3, UNI_F64, false, false, false, 3)
+KERNEL(k_f64_4, UNI_F64, false, false, false, 4)
+KERNEL(k_f64_5, UNI_F64, false, false, false, 5)
+KERNEL(k_f64_6, UNI_F64, false, false, false, 6)
+KERNEL(k_f64_7, UNI_F64, false, false, false, 7)
+KERNEL(k_f64_8, UNI_F64, false, false, false, 8)
+KERNEL(k_scalar, UNI_SCALAR, false, false, false, 0)
+KERNEL(k_scalar1, UNI_SCALAR, false, false, false, 1)
+KERNEL(k_scalar2, UNI_SCALAR, false, false, false, 2)
+KERNEL(k_scalar3, UNI_SCALAR, false, false, false, 3)
+KERNEL(k_scalar4, UNI_SCALAR, false, false, false, 4)
+KERNEL(k_scalar_contract, UNI_SCALAR, true, false, false, 0)
+KERNEL(k_int_nogil, UNI_INT, false, false, true, 0)
+KERNEL(k_f64_nogil, UNI_F64, false, false, true, 0)
+KERNEL(k_scalar_nogil, UNI_SCALAR, false, false, true, 0)
+KERNEL(k_any, UNI_ANY, true, true, false, 0)
 
 PyObject *sb__kernel_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    return run(self, args, nargs, kwnames, UNI_ANY, true, true, false);
+    return k_any(self, args, nargs, kwnames);
 }
 
 /* The op for slot s, or -1 when the kernel cannot take it. */
 static int op_of(const sb_slot *s, sb_kop *op)
 {
     op->min = s->min;
-    op->max = s->max;
+    op->span = (s->max > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : s->max) - (uint64_t)s->min;
     if (s->flags & SB_PARAM_OUT) {
         if (s->nwords || s->type.ptr != 1 || s->type.named)
             return -1;
@@ -398,7 +455,7 @@ int sb__kernel_prepare(sb_function *f)
         return 0; /* a typed handle result: adopted by the general path */
     if (pl->ret_conv == SB_CV_STRUCT && f->adopt)
         return 0;
-    sb_kern *k = PyMem_Calloc(1, sizeof *k + sizeof(sb_kop) * pl->nargs + 2 * sizeof(PyObject *) * pl->npy);
+    sb_kern *k = PyMem_Calloc(1, sizeof *k + sizeof(sb_kop) * pl->nargs + (sizeof(PyObject *) + 1) * pl->npy);
     if (!k) {
         PyErr_NoMemory();
         return -1;
@@ -406,30 +463,9 @@ int sb__kernel_prepare(sb_function *f)
     k->n = (uint8_t)pl->nargs;
     k->h.npy = (uint8_t)pl->npy;
     k->kwn = (PyObject **)(void *)(k->ops + pl->nargs);
-    k->defobj = k->kwn + pl->npy;
-    k->h.defobj = k->defobj;
-    /* The trailing defaults a call may omit: those the fast paths take as they are (a number, a bool, NULL). */
-    k->h.nmin = (uint8_t)pl->npy;
-    while (k->h.nmin > 0 && pl->py[k->h.nmin - 1].def) {
-        uint16_t p = k->h.nmin - 1;
-        if (pl->py[p].slot < 0)
-            break;
-        const sb_slot *s = &pl->slots[pl->py[p].slot];
-        const sb_cell *c = &f->defaults[p];
-        bool plain = s->conv == SB_CV_SINT || s->conv == SB_CV_UINT || s->conv == SB_CV_DOUBLE ||
-                     s->conv == SB_CV_FLOAT || s->conv == SB_CV_BOOL ||
-                     ((s->conv == SB_CV_CSTR || (s->conv == SB_CV_PTR && !s->type.named)) && !c->p);
-        if (!plain || s->flags)
-            break;
-        PyObject *o = s->conv == SB_CV_CSTR || s->conv == SB_CV_PTR ? (Py_INCREF(Py_None), Py_None)
-                                                                   : sb__from_c(f->state, s->conv, s->type, c);
-        if (!o) {
-            PyErr_Clear();
-            break;
-        }
-        k->defobj[p] = o;
-        k->h.nmin--;
-    }
+    k->h.kwslot = (uint8_t *)(void *)(k->kwn + pl->npy);
+    /* The trailing parameters a call may leave out: those with a default (their cells, f->defaults). */
+    k->h.nmin = (uint8_t)pl->nrequired;
     for (uint16_t i = 0; i < pl->nargs; i++) {
         const sb_slot *s = &pl->slots[i];
         sb_kop *op = &k->ops[i];
@@ -526,13 +562,19 @@ int sb__kernel_prepare(sb_function *f)
     for (unsigned i = 0; i < k->n; i++)
         all64 &= k->ops[i].op == KOP_I64;
     if (extras)
-        k->entry = sb__kernel_call;
+        k->entry = k_any;
     else if (k->nogil)
         k->entry = uni == UNI_INT ? k_int_nogil : uni == UNI_F64 ? k_f64_nogil : k_scalar_nogil;
     else if (uni == UNI_INT && all64 && !k->ckind)
         k->entry = k_i64;
     else if (k->ckind)
         k->entry = uni == UNI_INT ? k_int_contract : k_scalar_contract;
+    else if (uni == UNI_SCALAR && k->n >= 1 && k->n <= 4) /* a few scalars: unrolled */
+        k->entry = k->n == 1 ? k_scalar1 : k->n == 2 ? k_scalar2 : k->n == 3 ? k_scalar3 : k_scalar4;
+    else if (uni == UNI_F64 && k->n >= 3 && k->n <= SB_REG_SSE) { /* the SSE registers' worth: unrolled */
+        static const sb_fastcallfn f64[] = {k_f64_3, k_f64_4, k_f64_5, k_f64_6, k_f64_7, k_f64_8};
+        k->entry = f64[k->n - 3];
+    }
     else
         k->entry = uni == UNI_INT ? k_int : uni == UNI_F64 ? k_f64 : k_scalar;
     f->kern = k;
@@ -551,10 +593,9 @@ int sb__kernel_prepare(sb_function *f)
     return 0;
 }
 
-bool sb__kernel_positional(sb_function *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                           PyObject **vals)
+bool sb__kernel_keywords(sb_function *f, PyObject *kwnames)
 {
-    (void)f, (void)args, (void)nargs, (void)kwnames, (void)vals;
+    (void)f, (void)kwnames;
     return false;
 }
 
@@ -582,8 +623,7 @@ void sb__kernel_free(sb_function *f)
     if (!k)
         return;
     f->kern = NULL;
-    for (unsigned i = 0; i < k->h.npy; i++)
-        Py_XDECREF(k->defobj[i]);
+    Py_XDECREF(k->h.kwtuple);
     PyMem_Free(k);
 #else
     (void)f;

@@ -272,7 +272,7 @@ static SB_ALWAYS_INLINE bool sb__cell_exact_float(PyObject *v, sb_cell *cell)
     if (SB_UNLIKELY(!PyFloat_CheckExact(v)))
         return false;
     double d = PyFloat_AsDouble(v);
-    if (SB_UNLIKELY(d > FLT_MAX || d < -FLT_MAX) && isfinite(d))
+    if (SB_UNLIKELY(fabs(d) > FLT_MAX) && isfinite(d)) /* NaN and infinities convert */
         return false;
     cell->u = 0;
     cell->f = (float)d;
@@ -491,19 +491,55 @@ typedef struct sb_kcheck {
 typedef struct sb_khead {
     sb_kcheck check;
     uint8_t npy;        /* Python parameters */
-    uint8_t nmin;       /* positional arguments a call needs at least (the rest have defaults in defobj) */
-    PyObject *const *defobj; /* npy defaults as Python objects (owned by the kernel; NULL: none) */
+    uint8_t nmin;       /* arguments a call gives at least (the parameters from nmin on have defaults) */
+    uint8_t nkw;        /* kwtuple's size */
+    PyObject *kwtuple;  /* the keyword names of the last call with keywords (strong; NULL: none yet), */
+    uint8_t *kwslot;    /* and the parameter each names (npy of them, after the kernel's names) */
 } sb_khead;
 static inline bool sb__kcheck_failed(const sb_kcheck *c, uint64_t u)
 {
     uint64_t w = ((((u & c->mask) ^ c->sext) - c->sext) ^ c->bias) - c->lo;
     return (w <= c->span) != c->inv;
 }
-/* A call with keywords or omitted defaults as one positional argument per
- * Python parameter (vals, npy of them; defaults as Python objects made with
- * the kernel). false: the general path must bind it (and report what is wrong). */
-SB_INTERNAL bool sb__kernel_positional(sb_function *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                                       PyObject **vals);
+/* kernels.c: kwnames (not f's kwtuple) matched to f's parameters, by identity with the interned
+ * names, else by an equal exact str, and kept as f's kwtuple. false: a name that is not a parameter
+ * that may be given by keyword (the general path reports). */
+SB_INTERNAL bool sb__kernel_keywords(sb_function *f, PyObject *kwnames);
+/* A call with keywords or arguments left out, bound to one value per Python parameter (vals, npy of
+ * them; NULL: left out, it takes its default's cell, f->defaults, as the general path does). Keyword
+ * names are matched once per call site: CPython passes the same tuple each time, kept by the kernel.
+ * false: the general path must bind it (and report what is wrong). f->kern set. */
+static SB_ALWAYS_INLINE bool sb__kbind(sb_function *f, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                                       PyObject **vals, Py_ssize_t npy)
+{
+    const sb_khead *h = (const sb_khead *)(const void *)f->kern;
+    if (SB_UNLIKELY(nargs > npy))
+        return false;
+    Py_ssize_t i = 0, given = nargs;
+    for (; i < nargs; i++)
+        vals[i] = args[i];
+    for (; i < npy; i++) {
+        vals[i] = NULL;
+        SB_OPAQUE(i); /* a loop of a few stores, not a call of memset */
+    }
+    if (kwnames) {
+        if (SB_UNLIKELY(kwnames != h->kwtuple) && !sb__kernel_keywords(f, kwnames))
+            return false;
+        const Py_ssize_t nkw = h->nkw;
+        for (Py_ssize_t j = 0; j < nkw; j++) {
+            PyObject **at = &vals[h->kwslot[j]];
+            if (*at)
+                return false; /* given twice: the general path reports */
+            *at = args[nargs + j];
+        }
+        given += nkw;
+    }
+    if (given < npy) /* the ones left out must have defaults: those from nmin on */
+        for (i = 0; i < h->nmin; i++)
+            if (!vals[i])
+                return false;
+    return true;
+}
 #define SB_KMAX 32 /* C parameters a kernel takes */
 #define SB_KHEAD(f) ((const sb_khead *)(const void *)(f)->kern)
 #define SB_KCHECK(f) (&SB_KHEAD(f)->check)
@@ -521,6 +557,10 @@ SB_INTERNAL sb_fastcallfn sb__kernel_entry(const sb_function *f);
  * f->def.ml_meth set to the entry it allows (the caller then calls that entry, or goes on
  * where it is when it is its own). 0, or -1 + MemoryError. */
 SB_INTERNAL int sb__function_kernel(sb_function *f);
+/* function.c: f becomes the [[release]] function of a handle type (pyface/library.c): the general path
+ * marks the handle after each call, so f's calls go there from now on (its kernel, if any, is no
+ * longer its entry; a kernel never checks). */
+SB_INTERNAL void sb__function_releases(sb_function *f);
 
 /* shapes.c: the exactly-typed METH_FASTCALL kernel for this plan (the C-face
  * flavour checks for a raise after the call), or NULL. */

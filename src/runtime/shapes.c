@@ -47,35 +47,27 @@ static inline bool arg_cstr(PyObject *v, Py_UCS4 *buf, const char **out)
 
 #define FN(self) (((sb_function *)(self))->fn)
 
-/* Keywords or omitted defaults: the plan's kernel head (kernels.c) binds them
- * into one positional argument per parameter and the same kernel runs again
- * on those; anything else (or a call already positional) goes to the general
- * entry. */
-#define GENERIC() return generic(self, args, nargs, kwnames, n_, self_)
-static SB_NOINLINE PyObject *generic(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                                     Py_ssize_t n, PyCFunction again)
+/* Parameter `at`'s value into x: vals[at], or with `bound` (a call with keywords or arguments left
+ * out) its default's cell when it was left out (at >= given, or a NULL value when `holes`), as the
+ * general path passes it. */
+#define DEF(at) (((sb_function *)self)->defaults[at])
+#define LEFT_OUT(at) (bound && ((at) >= given || (holes && !vals[at])))
+#define A_DOUBLE(at, x) (LEFT_OUT(at) ? ((x) = DEF(at).d, true) : arg_double(vals[at], &(x)))
+#define A_INT(at, lo, hi, x) (LEFT_OUT(at) ? ((x) = DEF(at).i, true) : arg_int(vals[at], lo, hi, &(x)))
+#define A_CSTR(at, buf, x) (LEFT_OUT(at) ? ((x) = DEF(at).p, true) : arg_cstr(vals[at], buf, &(x)))
+
+/* Keywords: bound by the plan's kernel head (kernels.c, made by the first such call) into one value
+ * per parameter, NULL for a default. 1: bound; 0: the general entry binds it (and reports what is
+ * wrong); -1: an error. */
+static SB_ALWAYS_INLINE int bind(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                                 PyObject **vals, const Py_ssize_t n)
 {
     sb_function *f = (sb_function *)self;
-    PyObject *vals[SB_KMAX];
     if (SB_UNLIKELY(f->kern_pending) && sb__function_kernel(f) < 0) /* the first call that needs it */
-        return NULL;
-    const sb_khead *h = f->kern ? SB_KHEAD(f) : NULL;
-    if (h && !kwnames && nargs < n && nargs >= h->nmin) { /* trailing defaults left out */
-        Py_ssize_t i = 0;
-        for (; i < nargs; i++)
-            vals[i] = args[i];
-        for (; i < n; i++)
-            vals[i] = h->defobj[i];
-        return ((sb_fastcallfn)(void (*)(void))again)(self, vals, n, NULL);
-    }
-    if (h && (kwnames || nargs != n) && sb__kernel_positional(f, args, nargs, kwnames, vals))
-        return ((sb_fastcallfn)(void (*)(void))again)(self, vals, n, NULL);
-    return sb__call_fast(self, args, nargs, kwnames);
+        return -1;
+    return f->kern && sb__kbind(f, args, nargs, kwnames, vals, n);
 }
 #define NONE_RESULT (Py_INCREF(Py_None), Py_None)
-#define CHECK(n)                                                                                                  \
-    if (SB_UNLIKELY(kwnames != NULL || nargs != (n)))                                                              \
-        GENERIC();
 
 /* Each kernel comes in two flavours from one body: `_lib` for library
  * functions, and `_cface` for C-face module functions, which may raise: those
@@ -105,16 +97,41 @@ static SB_NOINLINE PyObject *generic(PyObject *self, PyObject *const *args, Py_s
     if (check_->status)                                                                                            \
         return NONE_RESULT;
 
+/* Three functions per kernel and flavour: the entry (every argument given positionally: `run` with
+ * the arguments themselves), `_bound` for keywords and arguments left out (not inlined: the entry
+ * keeps its registers), and `run`, the one body they inline: vals, of which the first `given` were
+ * given (NULL ones too when `holes`), the rest take their defaults. Arguments left out without
+ * keywords need no binding: the parameters from plan->nrequired on have defaults (a simple plan's
+ * are all positional). */
 #define KERNEL(name, flavour, n, decls, parse, T, call, box)                                                      \
+    static SB_ALWAYS_INLINE PyObject *name##_##flavour##_run(                                                      \
+        PyObject *self, PyObject *const *vals, Py_ssize_t given, const bool bound, const bool holes,              \
+        PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)                                               \
+    {                                                                                                              \
+        decls;                                                                                                     \
+        if (!(parse))                                                                                              \
+            return sb__call_fast(self, args, nargs, kwnames);                                                     \
+        CALL_##flavour(T, r, call) return box;                                                                     \
+    }                                                                                                              \
+    static SB_NOINLINE PyObject *name##_##flavour##_bound(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
+                                                          PyObject *kwnames)                                      \
+    {                                                                                                              \
+        if (!kwnames) {                                                                                            \
+            if (nargs > (n) || nargs < ((sb_function *)self)->plan->nrequired)                                    \
+                return sb__call_fast(self, args, nargs, kwnames);                                                 \
+            return name##_##flavour##_run(self, args, nargs, true, false, args, nargs, kwnames);                  \
+        }                                                                                                          \
+        PyObject *vals[(n) ? (n) : 1];                                                                             \
+        int b = bind(self, args, nargs, kwnames, vals, n);                                                         \
+        if (b <= 0)                                                                                                \
+            return b < 0 ? NULL : sb__call_fast(self, args, nargs, kwnames);                                       \
+        return name##_##flavour##_run(self, vals, n, true, true, args, nargs, kwnames);                            \
+    }                                                                                                              \
     static PyObject *name##_##flavour(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)  \
     {                                                                                                              \
-        const Py_ssize_t n_ = (n);                                                                                 \
-        const PyCFunction self_ = (PyCFunction)(void (*)(void))name##_##flavour;                                   \
-        decls;                                                                                                     \
-        CHECK(n);                                                                                                  \
-        if (!(parse))                                                                                              \
-            GENERIC();                                                                                             \
-        CALL_##flavour(T, r, call) return box;                                                                     \
+        if (SB_UNLIKELY(kwnames != NULL || nargs != (n)))                                                          \
+            return name##_##flavour##_bound(self, args, nargs, kwnames);                                           \
+        return name##_##flavour##_run(self, args, n, false, false, args, nargs, kwnames);                          \
     }
 #define KERNELS(name, n, decls, parse, T, call, box)                                                              \
     KERNEL(name, lib, n, decls, parse, T, call, box)                                                              \
@@ -125,31 +142,31 @@ static SB_NOINLINE PyObject *generic(PyObject *self, PyObject *const *args, Py_s
     KERNEL(name, checked, n, decls, parse, T, call, box)
 
 
-KERNELS(k_void_void, 0, (void)args, 1, int, (((void (*)(void))FN(self))(), 0), ((void)r, NONE_RESULT))
-KERNELS3(k_int_void, 0, (void)args, 1, int, ((int (*)(void))FN(self))(), PyLong_FromLong(r))
-KERNELS(k_double_double, 1, double x, arg_double(args[0], &x), double, ((double (*)(double))FN(self))(x),
+KERNELS(k_void_void, 0, (void)vals; (void)given; (void)bound; (void)holes, 1, int, (((void (*)(void))FN(self))(), 0), ((void)r, NONE_RESULT))
+KERNELS3(k_int_void, 0, (void)vals; (void)given; (void)bound; (void)holes, 1, int, ((int (*)(void))FN(self))(), PyLong_FromLong(r))
+KERNELS(k_double_double, 1, double x, A_DOUBLE(0, x), double, ((double (*)(double))FN(self))(x),
         PyFloat_FromDouble(r))
-KERNELS(k_double_double_double, 2, double x; double y, arg_double(args[0], &x) && arg_double(args[1], &y), double,
+KERNELS(k_double_double_double, 2, double x; double y, A_DOUBLE(0, x) && A_DOUBLE(1, y), double,
         ((double (*)(double, double))FN(self))(x, y), PyFloat_FromDouble(r))
-KERNELS3(k_int_int, 1, long long x, arg_int(args[0], INT_MIN, INT_MAX, &x), int,
+KERNELS3(k_int_int, 1, long long x, A_INT(0, INT_MIN, INT_MAX, x), int,
         ((int (*)(int))FN(self))((int)x), PyLong_FromLong(r))
 KERNELS3(k_int_int_int, 2, long long x; long long y,
-        arg_int(args[0], INT_MIN, INT_MAX, &x) && arg_int(args[1], INT_MIN, INT_MAX, &y), int,
+        A_INT(0, INT_MIN, INT_MAX, x) && A_INT(1, INT_MIN, INT_MAX, y), int,
         ((int (*)(int, int))FN(self))((int)x, (int)y), PyLong_FromLong(r))
-KERNELS3(k_long_long, 1, long long x, arg_int(args[0], LONG_MIN, LONG_MAX, &x), long,
+KERNELS3(k_long_long, 1, long long x, A_INT(0, LONG_MIN, LONG_MAX, x), long,
         ((long (*)(long))FN(self))((long)x), PyLong_FromLong(r))
 KERNELS3(k_long_long_long, 2, long long x; long long y,
-        arg_int(args[0], LONG_MIN, LONG_MAX, &x) && arg_int(args[1], LONG_MIN, LONG_MAX, &y), long,
+        A_INT(0, LONG_MIN, LONG_MAX, x) && A_INT(1, LONG_MIN, LONG_MAX, y), long,
         ((long (*)(long, long))FN(self))((long)x, (long)y), PyLong_FromLong(r))
-KERNELS3(k_i64_void, 0, (void)args, 1, int64_t, ((int64_t (*)(void))FN(self))(), PyLong_FromLongLong(r))
-KERNELS3(k_i64_i64, 1, long long x, arg_int(args[0], INT64_MIN, INT64_MAX, &x), int64_t,
+KERNELS3(k_i64_void, 0, (void)vals; (void)given; (void)bound; (void)holes, 1, int64_t, ((int64_t (*)(void))FN(self))(), PyLong_FromLongLong(r))
+KERNELS3(k_i64_i64, 1, long long x, A_INT(0, INT64_MIN, INT64_MAX, x), int64_t,
         ((int64_t (*)(int64_t))FN(self))((int64_t)x), PyLong_FromLongLong(r))
 KERNELS3(k_i64_i64_i64, 2, long long x; long long y,
-        arg_int(args[0], INT64_MIN, INT64_MAX, &x) && arg_int(args[1], INT64_MIN, INT64_MAX, &y), int64_t,
+        A_INT(0, INT64_MIN, INT64_MAX, x) && A_INT(1, INT64_MIN, INT64_MAX, y), int64_t,
         ((int64_t (*)(int64_t, int64_t))FN(self))((int64_t)x, (int64_t)y), PyLong_FromLongLong(r))
-KERNELS3(k_int_cstr, 1, const char *s; Py_UCS4 buf[SB_STRBUF], arg_cstr(args[0], buf, &s), int, ((int (*)(const char *))FN(self))(s),
+KERNELS3(k_int_cstr, 1, const char *s; Py_UCS4 buf[SB_STRBUF], A_CSTR(0, buf, s), int, ((int (*)(const char *))FN(self))(s),
         PyLong_FromLong(r))
-KERNELS3(k_size_cstr, 1, const char *s; Py_UCS4 buf[SB_STRBUF], arg_cstr(args[0], buf, &s), size_t, ((size_t (*)(const char *))FN(self))(s),
+KERNELS3(k_size_cstr, 1, const char *s; Py_UCS4 buf[SB_STRBUF], A_CSTR(0, buf, s), size_t, ((size_t (*)(const char *))FN(self))(s),
         PyLong_FromSize_t(r))
 
 /* The shapes: result type, then parameter types, exactly as C spells them. */

@@ -1,6 +1,7 @@
 # test_fastpath.py — the compiled call paths give the same results and errors as the general path on every version: str arguments encoded without a temporary (3.7-3.9), keyword calls of METH_FASTCALL functions.
 import errno
 import functools
+import sys
 import unittest
 
 import sigbind
@@ -380,6 +381,178 @@ class Kernels(unittest.TestCase):
             t.join()
         self.assertEqual(errors, [])
         self.assertEqual(self.nogil_errno(0), 7)
+
+
+class KernelBinding(unittest.TestCase):
+    """Keywords and omitted defaults on the kernels' own binding (kernels.c sb__kbind, shapes.c): keyword names
+    matched once per call site (the keyword tuple kept), by identity or by an equal str made at run time;
+    omitted defaults taken from the cells the general path uses; unrolled scalar and double kernels; and
+    the same errors as the general path, also from hostile objects in the middle."""
+
+    @classmethod
+    def setUpClass(cls):
+        lib = cls.lib = testlib()
+        cls.u8f = lib.bind("double t_u8f(uint8_t alpha, float beta = 0.25)")  # a scalar kernel, unrolled
+        cls.scal4 = lib.bind("double t_scal4(int8_t a, uint64_t b, uint16_t c = 7, float d = 0.5)")
+        cls.sumd6 = lib.bind("double t_sumd6(double a, double b, double c, double d, double e = 5.0, double f = 6.0)")
+        cls.i64 = lib.bind("int64_t t_i64(int64_t value = -9223372036854775807)")  # a shape kernel
+        cls.pow_ = sigbind.load("m").bind("double pow(double base, double exponent = 2.0)")  # a shape kernel
+
+    def test_kernel_binding_results_positional_keyword_and_defaults(self):
+        weighted = lambda *v: sum((i + 1) * x for i, x in enumerate(v))
+        for _ in range(3):  # the first call makes the kernel, later ones reuse the kept keyword tuple
+            self.assertEqual(self.u8f(3, 1.5), 4.5)
+            self.assertEqual(self.u8f(3), 3.25)
+            self.assertEqual(self.u8f(alpha=255), 255.25)
+            self.assertEqual(self.u8f(beta=2.0, alpha=1), 3.0)
+            self.assertEqual(self.u8f(1, beta=-1.0), 0.0)
+            self.assertEqual(self.scal4(-128, 2 ** 63 - 1, 65535, 1.0), -128 + float(2 ** 63 - 1) + 65535 + 1.0)
+            self.assertEqual(self.scal4(1, 2), 1 + 2 + 7 + 0.5)
+            self.assertEqual(self.scal4(1, 2, d=0.0), 10.0)
+            self.assertEqual(self.scal4(d=0.0, c=0, b=0, a=127), 127.0)
+            self.assertEqual(self.sumd6(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), weighted(1, 2, 3, 4, 5, 6))
+            self.assertEqual(self.sumd6(1.0, 1.0, 1.0, 1.0), weighted(1, 1, 1, 1, 5, 6))
+            self.assertEqual(self.sumd6(1.0, 1.0, 1.0, 1.0, f=0.0), weighted(1, 1, 1, 1, 5, 0))
+            self.assertEqual(self.i64(), -9223372036854775807)
+            self.assertEqual(self.i64(value=5), 5)
+            self.assertEqual(self.pow_(3.0), 9.0)
+            self.assertEqual(self.pow_(exponent=3.0, base=2.0), 8.0)
+
+    def test_kernel_keyword_tuples_alternating_at_one_call_site(self):
+        # One call site, keyword tuples of other names and orders in turn: each binds by its own names.
+        calls = [({"alpha": 1, "beta": 2.0}, 3.0), ({"beta": 0.5, "alpha": 2}, 2.5), ({"alpha": 4}, 4.25),
+                 ({"beta": 1.0}, None)]
+        for _ in range(3):
+            for kw, expect in calls:
+                if expect is None:
+                    with self.assertRaises(TypeError) as cm:
+                        self.u8f(**kw)
+                    self.assertIn("t_u8f() missing required argument 'alpha'", str(cm.exception))
+                else:
+                    self.assertEqual(self.u8f(**kw), expect)
+
+    def test_kernel_failed_keyword_call_leaves_the_kept_names_intact(self):
+        # Each call site below passes its own keyword tuple; the failing one (an unknown name after a
+        # known one) must not disturb what the kept tuple binds to.
+        g = self.lib.bind("double t_sumd6(double a, double b, double c, double d, double e = 5.0, double f = 6.0)")
+        expect = 1 + 2 * 2 + 3 * 3 + 4 * 4.0 + 5 * 5 + 6 * 0.5
+        for _ in range(3):
+            self.assertEqual(g(1.0, 2.0, 3.0, f=0.5, d=4.0), expect)
+            with self.assertRaises(TypeError) as cm:
+                g(1.0, 2.0, 3.0, 4.0, e=1.0, zzz=1.0)
+            self.assertIn("t_sumd6() got an unexpected keyword argument 'zzz'", str(cm.exception))
+            self.assertEqual(g(1.0, 2.0, 3.0, f=0.5, d=4.0), expect)
+
+    def test_kernel_keywords_not_interned_bind_by_equal_str(self):
+        interned = sys.intern("alpha")
+        name = "".join(["al", "pha"])  # equal, another object, not interned
+        self.assertIsNot(name, interned)
+        other = "".join(["be", "ta"])
+        for f in (self.u8f, self.lib.bind("double t_u8f(uint8_t alpha, float beta = 0.25)")):  # made by this call
+            for _ in range(3):
+                self.assertEqual(f(**{name: 2}), 2.25)
+                self.assertEqual(f(1, **{other: 3.0}), 4.0)
+                self.assertEqual(f(**{other: 1.0, name: 1}), 2.0)
+        base = "".join(["ba", "se"])
+        self.assertEqual(self.pow_(**{base: 5.0}), 25.0)
+        i64 = self.lib.bind("int64_t t_i64(int64_t value = 1)")
+        self.assertEqual(i64(**{"".join(["val", "ue"]): 9}), 9)
+
+    def test_kernel_keyword_str_subclass_binds_without_running_its_eq(self):
+        ran = []
+
+        class S(str):
+            def __eq__(self, other):
+                ran.append(other)
+                return False
+
+            __hash__ = str.__hash__
+
+        self.assertEqual(self.u8f(**{S("alpha"): 6}), 6.25)
+        self.assertEqual(self.pow_(2.0, **{S("exponent"): 3.0}), 8.0)
+        self.assertEqual(ran, [])
+
+    def test_kernel_binding_errors_are_the_general_paths(self):
+        name = "".join(["al", "pha"])
+        cases = ((lambda: self.u8f(1, alpha=2), TypeError, "t_u8f() got multiple values for argument 'alpha'"),
+                 (lambda: self.u8f(1, **{name: 2}), TypeError, "t_u8f() got multiple values for argument 'alpha'"),
+                 (lambda: self.u8f(1, gamma=2), TypeError, "t_u8f() got an unexpected keyword argument 'gamma'"),
+                 (lambda: self.u8f(), TypeError, "t_u8f() missing required argument 'alpha'"),
+                 (lambda: self.u8f(1, 2.0, 3), TypeError, "t_u8f() takes at most 2 positional arguments (3 given)"),
+                 (lambda: self.u8f(alpha=256), OverflowError, "t_u8f() argument 'alpha' (uint8_t)"),
+                 (lambda: self.u8f(1, beta=1e300), OverflowError, "t_u8f() argument 'beta' (float)"),
+                 (lambda: self.scal4(1, 2, c=-1), OverflowError, "t_scal4() argument 'c' (uint16_t)"),
+                 (lambda: self.sumd6(1.0, 1.0, 1.0, d="x"), TypeError, "t_sumd6() argument 'd' (double)"),
+                 (lambda: self.sumd6(1.0, 1.0, 1.0), TypeError, "t_sumd6() missing required argument 'd'"),
+                 (lambda: self.i64(value=2 ** 63), OverflowError, "t_i64() argument 'value' (int64_t)"),
+                 (lambda: self.pow_(2.0, exponent=None), TypeError, "pow() argument 'exponent' (double)"),
+                 (lambda: self.pow_(exponent=1.0), TypeError, "pow() missing required argument 'base'"))
+        for _ in range(2):
+            for call, exc, text in cases:
+                with self.subTest(text=text):
+                    with self.assertRaises(exc) as cm:
+                        call()
+                    self.assertIn(text, str(cm.exception))
+        posonly = self.lib.bind("double t_u8f(uint8_t alpha, /, float beta = 0.25)")
+        self.assertEqual(posonly(1, beta=1.0), 2.0)
+        with self.assertRaises(TypeError) as cm:
+            posonly(**{name: 1})
+        self.assertIn("positional-only arguments passed as keyword arguments: 'alpha'", str(cm.exception))
+
+    def test_kernel_integer_ranges_at_their_edges(self):
+        for a, ok in ((-128, True), (127, True), (-129, False), (128, False)):
+            with self.subTest(a=a):
+                if ok:
+                    self.assertEqual(self.scal4(a, 0, 0, 0.0), float(a))
+                else:
+                    self.assertRaises(OverflowError, self.scal4, a, 0, 0, 0.0)
+        for b, ok in ((0, True), (2 ** 63 - 1, True), (2 ** 63, True), (2 ** 64 - 1, True), (-1, False),
+                      (2 ** 64, False)):
+            with self.subTest(b=b):
+                if ok:
+                    self.assertEqual(self.scal4(0, b, 0, 0.0), float(b))
+                else:
+                    self.assertRaises(OverflowError, self.scal4, 0, b, 0, 0.0)
+        for a, ok in ((0, True), (255, True), (-1, False), (256, False), (-2 ** 63, False), (2 ** 63 - 1, False)):
+            with self.subTest(alpha=a):
+                if ok:
+                    self.assertEqual(self.u8f(a, 0.0), float(a))
+                    self.assertEqual(self.u8f(alpha=a), a + 0.25)
+                else:
+                    self.assertRaises(OverflowError, self.u8f, a, 0.0)
+                    self.assertRaises(OverflowError, lambda: self.u8f(alpha=a))
+
+    def test_kernel_hostile_index_and_float_with_keywords_and_defaults(self):
+        f = self.u8f
+
+        class Reenter:
+            """__index__ calls the same function with other keywords (the kept keyword tuple changes)."""
+
+            def __index__(self):
+                self.inner = (f(beta=1.0, alpha=1), f(**{"".join(["al", "pha"]): 2}), f(3))
+                return 9
+
+        class EvilFloat:
+            def __init__(self, victims):
+                self.victims = victims
+
+            def __float__(self):
+                self.victims.clear()
+                raise ValueError("no float today")
+
+        r = Reenter()
+        self.assertEqual(f(alpha=r, beta=0.5), 9.5)
+        self.assertEqual(r.inner, (2.0, 2.25, 3.25))
+        self.assertEqual(f(beta=0.5, alpha=r), 9.5)
+        victims = [1, 2, 3]
+        with self.assertRaises(ValueError):
+            f(alpha=1, beta=EvilFloat(victims))
+        self.assertEqual(victims, [])
+        with self.assertRaises(ValueError):
+            self.sumd6(1.0, 1.0, 1.0, d=EvilFloat([1]))
+        self.assertEqual(self.sumd6(1.0, 1.0, 1.0, d=Idx2([1, 2])), 1 + 2 + 3 + 8 + 25 + 36)
+        self.assertEqual(f(3, beta=Idx2([0] * 4)), 7.0)
+        self.assertEqual(f(3), 3.25)  # the default after all of that
 
 
 class Idx2:

@@ -58,6 +58,13 @@ API int t_many(int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7, i
     return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
 }
 API float t_fadd(float a, float b) { return a + b; }
+/* Scalar plans the kernels unroll (kernels.c): small integers and a float; six weighted doubles. */
+API double t_u8f(uint8_t a, float b) { return a + (double)b; }
+API double t_scal4(int8_t a, uint64_t b, uint16_t c, float d) { return (double)a + (double)b + c + (double)d; }
+API double t_sumd6(double a, double b, double c, double d, double e, double f)
+{
+    return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f;
+}
 
 /* Text. */
 API size_t t_strlen(const char *s) { return s ? strlen(s) : (size_t)-1; }
