@@ -515,6 +515,52 @@ static void stub_entry(void *user, sb_cbframe *frame)
     handler(NULL, frame->ret, args, cb);
 }
 
+/* The result r of the callable (not NULL) into *ret when the common cases
+ * allow: None from a void callback, or what result_fast takes. False: r is
+ * still the caller's to convert in full. */
+static SB_ALWAYS_INLINE bool result_quick(const sb_callback *cb, PyObject *r, void *ret)
+{
+    if (cb->convs[cb->sig->nparams] == SB_CV_VOID)
+        return r == Py_None;
+    return result_fast(cb, r, ret);
+}
+
+/* The entry of a Callback whose every argument is a number or a typed
+ * pointer, made in the main interpreter, where PyObject_Vectorcall exists
+ * (compat.c: 3.11+), with at most SB_CB_VECTORCALL_MAXARGS arguments: when
+ * called back during a sigbind call on this thread (GIL held) and no other
+ * interpreter ever imported sigbind, the arguments go from the stub's frame
+ * straight into the vectorcall array; anything else takes stub_entry. */
+static void fast_entry(void *user, sb_cbframe *frame)
+{
+    sb_callback *cb = user;
+    sb_callstate *cs = sb__callstate;
+    PyObject *f = cb->callable;
+    if (SB_UNLIKELY(!cs || !cs->held || !f) || SB_UNLIKELY(!sb__compat_only_main_interp())) {
+        stub_entry(user, frame);
+        return;
+    }
+    PyObject *stack[SB_CB_VECTORCALL_MAXARGS + 1], *r = NULL;
+    unsigned n = cb->sig->nparams, i;
+    Py_INCREF(cb); /* the callable may drop the Callback's last reference */
+    stack[1] = NULL;
+    for (i = 0; i < n; i++) {
+        const char *p = (const char *)frame + cb->argoff[i];
+        uint8_t fa = cb->fa[i];
+        if (!(stack[i + 1] = SB_LIKELY(fa - 1u < SB_FA_F64) ? sb__fa_get(fa, p) : ptr_arg(cb, (uint16_t)i, p)))
+            break;
+    }
+    if (SB_LIKELY(i == n))
+        r = cb->vectorcall(f, stack + 1, n | SB_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    while (i)
+        Py_DECREF(stack[i--]);
+    if (SB_LIKELY(r != NULL) && result_quick(cb, r, frame->ret))
+        Py_DECREF(r);
+    else
+        result_slow(cb, r, frame->ret);
+    Py_DECREF(cb);
+}
+
 /* What a collected Callback's stub runs from then on (user: the message). */
 static void dead_stub_entry(void *user, sb_cbframe *frame)
 {
@@ -561,7 +607,10 @@ static bool take_stub(sb_callback *cb)
         else
             off[i] = (uint16_t)(offsetof(sb_cbframe, stack) + 8 * stack++);
     }
-    cb->stub = sb__cbstub_take(stub_entry, cb, &cb->code);
+    bool fast = cb->main_interp && cb->vectorcall && n <= SB_CB_VECTORCALL_MAXARGS;
+    for (uint16_t i = 0; i < n; i++)
+        fast = fast && (cb->fa[i] - 1u < SB_FA_F64 || cb->fa[i] == CB_FA_PTR);
+    cb->stub = sb__cbstub_take(fast ? fast_entry : stub_entry, cb, &cb->code);
     if (cb->stub < 0) {
         PyMem_Free(off);
         return false;

@@ -146,7 +146,7 @@ SB_INTERNAL int sb__compat_method_flags(void);
 SB_INTERNAL int sb__compat_function_flags(void);
 /* Does a PyType_FromSpec type's __text_signature__ come from its tp_doc? */
 SB_INTERNAL bool sb__compat_type_doc_keeps_signature(void);
-/* PyObject_Vectorcall where the stable ABI has it (3.12+), else NULL (call with a tuple).
+/* PyObject_Vectorcall where the stable ABI has it (3.12+) or 3.11 exports it, else NULL (call with a tuple).
  * args[-1] may be used by the callee when nargsf has SB_VECTORCALL_ARGUMENTS_OFFSET. */
 typedef PyObject *(*sb_vectorcall_fn)(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames);
 #define SB_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
