@@ -14,7 +14,7 @@ static unsigned first_free;                /* index + 1; 0 = none free (after th
 static unsigned filled;                    /* slots handed out at least once: [0, filled) */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-int sb__cbstub_take(sb_cbstub_fn fn, void *user, void **code)
+int sb__cbstub_take(sb_cbstub_fn fn, void *user, bool gp, void **code)
 {
     int slot = -1;
     pthread_mutex_lock(&lock);
@@ -27,7 +27,7 @@ int sb__cbstub_take(sb_cbstub_fn fn, void *user, void **code)
     if (slot >= 0) {
         sb__cbstub_slots[slot].fn = fn;
         sb__cbstub_slots[slot].user = user;
-        *code = (void *)((char *)(uintptr_t)sb__cbstub_code + (size_t)slot * SB_CBSTUB_SIZE);
+        *code = (void *)((char *)(uintptr_t)(gp ? sb__cbstub_code_gp : sb__cbstub_code) + (size_t)slot * SB_CBSTUB_SIZE);
     }
     pthread_mutex_unlock(&lock);
     return slot;
@@ -51,9 +51,9 @@ void sb__cbstub_give(int slot)
     pthread_mutex_unlock(&lock);
 }
 #else
-int sb__cbstub_take(sb_cbstub_fn fn, void *user, void **code)
+int sb__cbstub_take(sb_cbstub_fn fn, void *user, bool gp, void **code)
 {
-    (void)fn, (void)user, (void)code;
+    (void)fn, (void)user, (void)gp, (void)code;
     return -1;
 }
 
@@ -69,5 +69,5 @@ void sb__cbstub_give(int slot)
 #endif
 
 #include <stddef.h>
-_Static_assert(offsetof(sb_cbframe, sse) == 48 && offsetof(sb_cbframe, ret) == 112 &&
-               offsetof(sb_cbframe, stack) == 144, "sb_cbframe must match cbstubs_x86_64.S");
+_Static_assert(offsetof(sb_cbframe, sse) == 48 && sizeof(sb_cbframe) + 16 == SB_CBFRAME_STACK &&
+               offsetof(sb_cbframe, sse) + 16 == SB_CBFRAME_GP_STACK, "sb_cbframe must match cbstubs_x86_64.S");

@@ -718,20 +718,21 @@ SB_INTERNAL uint64_t sb__callregs_2(void (*fn)(void), uint64_t a0, uint64_t a1);
 #define SB_HAVE_CALLREGS 0
 #endif
 
-/* The callback entry stubs (src/core/cbstubs_x86_64.S, cbstubs.c): SB_CBSTUB_POOL
- * read-only entry points, each a C function pointer of its own. A stub saves the
- * argument registers into an sb_cbframe and calls its slot's fn(user, frame);
- * fn leaves the result in frame->ret (returned in rax/rdx and xmm0/xmm1). Stack
- * arguments start at frame->stack. No GIL involved; thread-safe. */
+/* The callback entry stubs (src/core/cbstubs_x86_64.S, cbstubs.c): two tables of
+ * SB_CBSTUB_POOL read-only entry points sharing one pool of slots, each a C function
+ * pointer of its own. A stub saves the argument registers into an sb_cbframe and
+ * calls its slot's fn(user, frame); fn returns the result's 8 bytes (returned to C
+ * in rax and xmm0). The stubs of the "gp" table save only the integer registers
+ * (frame->sse is not there): for callbacks without float or double arguments. The
+ * caller's stack arguments start SB_CBFRAME_STACK (SB_CBFRAME_GP_STACK) bytes into
+ * the frame. No GIL involved; thread-safe. */
 typedef struct sb_cbframe {
     uint64_t gp[SB_REG_INT];     /* rdi rsi rdx rcx r8 r9 */
-    uint64_t sse[SB_REG_SSE];    /* xmm0..xmm7, low 8 bytes */
-    uint64_t ret[2];             /* the result: rax, rdx (and xmm0, xmm1); zero on entry */
-    uint64_t pad;
-    uint64_t retaddr;
-    uint64_t stack[];            /* the caller's stack arguments, 8 bytes each */
+    uint64_t sse[SB_REG_SSE];    /* xmm0..xmm7, low 8 bytes (the full table only) */
 } sb_cbframe;
-typedef void (*sb_cbstub_fn)(void *user, sb_cbframe *frame);
+#define SB_CBFRAME_STACK 128     /* past the frame, the padding and the return address */
+#define SB_CBFRAME_GP_STACK 64   /* past gp[], the padding and the return address */
+typedef uint64_t (*sb_cbstub_fn)(void *user, const sb_cbframe *frame);
 typedef struct sb_cbstub_slot {
     sb_cbstub_fn fn;
     void *user;
@@ -742,11 +743,13 @@ typedef struct sb_cbstub_slot {
 #define SB_HAVE_CBSTUBS 1
 SB_INTERNAL extern sb_cbstub_slot sb__cbstub_slots[SB_CBSTUB_POOL];
 SB_INTERNAL void sb__cbstub_code(void);
+SB_INTERNAL void sb__cbstub_code_gp(void);
 #else
 #define SB_HAVE_CBSTUBS 0
 #endif
-/* A free stub for fn(user): its slot number and *code, or -1 when the pool is used up (or there is none). */
-SB_INTERNAL int sb__cbstub_take(sb_cbstub_fn fn, void *user, void **code);
+/* A free stub for fn(user): its slot number and *code (of the gp table when `gp`), or -1 when the
+ * pool is used up (or there is none). */
+SB_INTERNAL int sb__cbstub_take(sb_cbstub_fn fn, void *user, bool gp, void **code);
 /* Points a taken stub at another fn(user) (a retired Callback's stub that is never handed out again). */
 SB_INTERNAL void sb__cbstub_set(int slot, sb_cbstub_fn fn, void *user);
 /* Gives a stub back to the pool: the next sb__cbstub_take may hand out its address. */

@@ -86,21 +86,16 @@ static void read_version(void)
 /* Set (for good) once a module on this runtime was initialised in an
  * interpreter other than the main one; until then every sigbind call, and so
  * every callback made during one, runs in the main interpreter. */
-static atomic_bool subinterp_seen;
-
-bool sb__compat_only_main_interp(void)
-{
-    return !atomic_load_explicit(&subinterp_seen, memory_order_relaxed);
-}
+atomic_bool sb__compat_subinterp_seen;
 
 int sb__compat_init(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT, ascii_once = PTHREAD_ONCE_INIT;
     pthread_once(&once, read_version);
-    if (!atomic_load_explicit(&subinterp_seen, memory_order_relaxed)) {
+    if (!atomic_load_explicit(&sb__compat_subinterp_seen, memory_order_relaxed)) {
         PyInterpreterState *interp = sb__compat_interp();
         if (!interp || PyInterpreterState_GetID(interp) != 0)
-            atomic_store_explicit(&subinterp_seen, true, memory_order_relaxed);
+            atomic_store_explicit(&sb__compat_subinterp_seen, true, memory_order_relaxed);
     }
     if (version && version < 0x030A00)
         pthread_once(&ascii_once, ascii_layout_check); /* with the GIL: it makes two str */
