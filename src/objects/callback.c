@@ -36,7 +36,7 @@ typedef struct sb_callback {
     uint16_t nargs;                /* sig->nparams */
     uint8_t rfa;                   /* fa[nargs], or CB_FA_VOID for a void result */
     sb_vectorcall_fn vectorcall;   /* PyObject_Vectorcall (3.11+), or NULL */
-    bool fast;                     /* its stub enters a fast_entry (fget/foff below are filled) */
+    bool fast;                     /* its stub enters a fast entry (fget/foff below are filled) */
     cb_getfn fget[SB_CB_VECTORCALL_MAXARGS]; /* with `fast`: argument i as a Python object */
     uint16_t foff[SB_CB_VECTORCALL_MAXARGS]; /* with `fast`: argoff[i] */
     void *closure;                 /* ffi_closure, or NULL when entered through a stub */
@@ -308,9 +308,10 @@ static SB_ALWAYS_INLINE PyObject *call_callable(sb_callback *cb, void **args, co
     return r;
 }
 
-/* The result straight into *ret when it is an exact int in range of an
- * integer result (fa, the result's SB_FA_*), or an exact float for a double
- * one; false: convert it in full (and report what does not fit). */
+/* The result straight into *ret when it is an int in range of an integer
+ * result (fa, the result's SB_FA_*; an exact int, or any int for a 64-bit
+ * one), or an exact float for a double one; false: convert it in full (and
+ * report what does not fit). */
 static SB_ALWAYS_INLINE bool result_fast(uint8_t fa, PyObject *r, void *ret)
 {
     static const int64_t lo[] = {[SB_FA_I8] = INT8_MIN, [SB_FA_I16] = INT16_MIN, [SB_FA_I32] = INT32_MIN,
@@ -321,12 +322,12 @@ static SB_ALWAYS_INLINE bool result_fast(uint8_t fa, PyObject *r, void *ret)
     int overflow;
     long long v;
     if (fa == SB_FA_I64) {
-        /* long, int64_t, ssize_t...: Py_ssize_t is 64 bits wherever there are
-         * stubs (x86-64), and PyLong_AsSsize_t is CPython's shortest path for
-         * a small int (no overflow flag). Too big: -1 and OverflowError, then
-         * the full conversion reports it. */
-        if (!PyLong_CheckExact(r))
-            return false;
+        /* long, int64_t, ssize_t...: PyLong_AsSsize_t is CPython's shortest
+         * path for a small int (no overflow flag, its own PyLong_Check). Not
+         * an int, or too big for Py_ssize_t (64 bits on x86-64): -1 and
+         * TypeError or OverflowError, and the full conversion takes over. It
+         * runs no Python code (no __index__), and an int subclass (bool)
+         * converts as the full conversion would. */
         Py_ssize_t z = PyLong_AsSsize_t(r);
         if (SB_UNLIKELY(z == -1) && PyErr_Occurred()) {
             PyErr_Clear();
@@ -595,17 +596,21 @@ static cb_getfn getter_for(uint8_t fa)
     return fa == CB_FA_PTR ? get_ptr : by_fa[fa];
 }
 
-/* The body of the fast entries, for n arguments (a constant in each entry
- * but the last): when called back during a sigbind call on this thread (GIL
- * held) and no other interpreter ever imported sigbind, the arguments go
- * from the stub's frame straight into the vectorcall array; anything else
- * takes stub_entry (threads, interpreters). A Callback whose callable was
- * cleared has its stub pointed at stub_entry (callback_clear), and the
- * reference taken first keeps it uncleared (reachable) until the end. */
-static SB_ALWAYS_INLINE uint64_t fast_run(sb_callback *cb, const sb_cbframe *frame, unsigned n)
+/* The body of the fast entries, for n arguments and a result of code rfa
+ * (constants in each entry but the last): when called back during a sigbind
+ * call on this thread (GIL held), the arguments go from the stub's frame
+ * straight into the vectorcall array; anything else takes stub_entry
+ * (threads Python never saw, other threads, callbacks outside a sigbind
+ * call). A fast entry is only used while sigbind has run in the main
+ * interpreter alone (the Callback's): the first module initialised elsewhere
+ * points every stub at stub_entry (sb__cbstub_general, from compat.c). A
+ * Callback whose callable was cleared has its stub pointed at stub_entry
+ * (callback_clear), and the reference taken first keeps it reachable, so
+ * uncleared, until the end. */
+static SB_ALWAYS_INLINE uint64_t fast_run(sb_callback *cb, const sb_cbframe *frame, unsigned n, uint8_t rfa)
 {
     sb_callstate *cs = sb__callstate;
-    if (SB_UNLIKELY(!cs || !cs->held) || SB_UNLIKELY(!sb__compat_only_main_interp()))
+    if (SB_UNLIKELY(!cs || !cs->held))
         return stub_entry(cb, frame);
     PyObject *stack[SB_CB_VECTORCALL_MAXARGS + 1], *r = NULL;
     uint64_t ret = 0;
@@ -623,7 +628,7 @@ static SB_ALWAYS_INLINE uint64_t fast_run(sb_callback *cb, const sb_cbframe *fra
         r = cb->vectorcall(cb->callable, stack + 1, n | SB_VECTORCALL_ARGUMENTS_OFFSET, NULL);
     while (i)
         Py_DECREF(stack[i--]);
-    if (SB_LIKELY(r != NULL) && result_quick(cb->rfa, r, &ret))
+    if (SB_LIKELY(r != NULL) && result_quick(rfa, r, &ret))
         Py_DECREF(r);
     else
         ret = result_value(cb, r);
@@ -631,34 +636,26 @@ static SB_ALWAYS_INLINE uint64_t fast_run(sb_callback *cb, const sb_cbframe *fra
     return ret;
 }
 
-/* The fast entries: one per small argument count, then any count up to
+/* The fast entries: for 0..3 arguments with a 64-bit integer result (long,
+ * int64_t, ssize_t...), for 0..3 with any result, and for any count up to
  * SB_CB_VECTORCALL_MAXARGS. A Callback gets one when every argument is a
  * number or a typed pointer, it was made in the main interpreter, and
  * PyObject_Vectorcall exists (compat.c: 3.11+). */
-static uint64_t fast_entry0(void *user, const sb_cbframe *frame)
-{
-    return fast_run(user, frame, 0);
-}
-
-static uint64_t fast_entry1(void *user, const sb_cbframe *frame)
-{
-    return fast_run(user, frame, 1);
-}
-
-static uint64_t fast_entry2(void *user, const sb_cbframe *frame)
-{
-    return fast_run(user, frame, 2);
-}
-
-static uint64_t fast_entry3(void *user, const sb_cbframe *frame)
-{
-    return fast_run(user, frame, 3);
-}
-
-static uint64_t fast_entry(void *user, const sb_cbframe *frame)
-{
-    return fast_run(user, frame, ((sb_callback *)user)->nargs);
-}
+#define CB_FAST_ENTRY(name, n, rfa)                                       \
+    static uint64_t name(void *user, const sb_cbframe *frame)             \
+    {                                                                     \
+        return fast_run(user, frame, n, rfa);                             \
+    }
+CB_FAST_ENTRY(fast_l0, 0, SB_FA_I64)
+CB_FAST_ENTRY(fast_l1, 1, SB_FA_I64)
+CB_FAST_ENTRY(fast_l2, 2, SB_FA_I64)
+CB_FAST_ENTRY(fast_l3, 3, SB_FA_I64)
+CB_FAST_ENTRY(fast_0, 0, ((sb_callback *)user)->rfa)
+CB_FAST_ENTRY(fast_1, 1, ((sb_callback *)user)->rfa)
+CB_FAST_ENTRY(fast_2, 2, ((sb_callback *)user)->rfa)
+CB_FAST_ENTRY(fast_3, 3, ((sb_callback *)user)->rfa)
+CB_FAST_ENTRY(fast_n, ((sb_callback *)user)->nargs, ((sb_callback *)user)->rfa)
+#undef CB_FAST_ENTRY
 
 /* What a collected Callback's stub runs from then on (user: the message). */
 static uint64_t dead_stub_entry(void *user, const sb_cbframe *frame)
@@ -693,7 +690,7 @@ static bool take_stub(sb_callback *cb)
     if (!off)
         return false;
     unsigned gp = 0, sse = 0, stack = 0;
-    bool floats = false; /* any float or double argument: the stub must save the SSE registers */
+    bool floats = false; /* any float or double argument: the stub saves every register */
     for (uint16_t i = 0; i < n; i++) {
         sb_type t = sig->params[i].type;
         if (!stub_scalar(t)) {
@@ -720,10 +717,12 @@ static bool take_stub(sb_callback *cb)
             cb->foff[i] = off[i];
         }
     }
-    static const sb_cbstub_fn by_count[] = {fast_entry0, fast_entry1, fast_entry2, fast_entry3};
-    sb_cbstub_fn entry = !fast ? stub_entry : n < sizeof by_count / sizeof *by_count ? by_count[n] : fast_entry;
+    static const sb_cbstub_fn by_count[2][4] = {{fast_0, fast_1, fast_2, fast_3}, {fast_l0, fast_l1, fast_l2, fast_l3}};
+    sb_cbstub_fn entry = !fast ? stub_entry : n < 4 ? by_count[cb->rfa == SB_FA_I64][n] : fast_n;
+    uint8_t rc = cb->convs[n];
     cb->fast = fast;
-    cb->stub = sb__cbstub_take(entry, cb, !floats, &cb->code);
+    cb->stub = sb__cbstub_take(entry, fast ? stub_entry : NULL, cb, floats ? SB_CBSTUB_ALL : stack ? SB_CBSTUB_GP6 : (int)gp,
+                               rc == SB_CV_DOUBLE || rc == SB_CV_FLOAT, &cb->code);
     if (cb->stub < 0) {
         PyMem_Free(off);
         return false;

@@ -94,8 +94,10 @@ int sb__compat_init(void)
     pthread_once(&once, read_version);
     if (!atomic_load_explicit(&sb__compat_subinterp_seen, memory_order_relaxed)) {
         PyInterpreterState *interp = sb__compat_interp();
-        if (!interp || PyInterpreterState_GetID(interp) != 0)
+        if (!interp || PyInterpreterState_GetID(interp) != 0) {
             atomic_store_explicit(&sb__compat_subinterp_seen, true, memory_order_relaxed);
+            sb__cbstub_general(); /* callback stubs leave their main-interpreter-only fast entries */
+        }
     }
     if (version && version < 0x030A00)
         pthread_once(&ascii_once, ascii_layout_check); /* with the GIL: it makes two str */
