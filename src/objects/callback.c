@@ -607,7 +607,8 @@ static cb_getfn getter_for(uint8_t fa)
  * Callback whose callable was cleared has its stub pointed at stub_entry
  * (callback_clear), and the reference taken first keeps it reachable, so
  * uncleared, until the end. */
-static SB_ALWAYS_INLINE uint64_t fast_run(sb_callback *cb, const sb_cbframe *frame, unsigned n, uint8_t rfa)
+static SB_ALWAYS_INLINE uint64_t fast_run(sb_callback *cb, const sb_cbframe *frame, unsigned n, uint8_t rfa,
+                                           bool longs)
 {
     sb_callstate *cs = sb__callstate;
     if (SB_UNLIKELY(!cs || !cs->held))
@@ -620,8 +621,11 @@ static SB_ALWAYS_INLINE uint64_t fast_run(sb_callback *cb, const sb_cbframe *fra
         stack[1] = NULL; /* nothing is read; one store keeps gcc's -Wmaybe-uninitialized quiet */
     for (i = 0; i < n; i++) {
         uint64_t v;
-        memcpy(&v, (const char *)frame + cb->foff[i], sizeof v);
-        if (!(stack[i + 1] = cb->fget[i](cb, i, v)))
+        if (longs) /* every argument a 64-bit signed integer: argument i is in gp[i] */
+            stack[i + 1] = PyLong_FromLongLong((long long)frame->gp[i]);
+        else
+            memcpy(&v, (const char *)frame + cb->foff[i], sizeof v), stack[i + 1] = cb->fget[i](cb, i, v);
+        if (!stack[i + 1])
             break;
     }
     if (SB_LIKELY(i == n))
@@ -636,25 +640,34 @@ static SB_ALWAYS_INLINE uint64_t fast_run(sb_callback *cb, const sb_cbframe *fra
     return ret;
 }
 
-/* The fast entries: for 0..3 arguments with a 64-bit integer result (long,
- * int64_t, ssize_t...), for 0..3 with any result, and for any count up to
+/* The fast entries: for 1..3 arguments that are all 64-bit signed integers
+ * (long, int64_t, ssize_t...), with such a result or any; for 0..3 arguments
+ * of any fast type with such a result or any; and for any count up to
  * SB_CB_VECTORCALL_MAXARGS. A Callback gets one when every argument is a
  * number or a typed pointer, it was made in the main interpreter, and
  * PyObject_Vectorcall exists (compat.c: 3.11+). */
-#define CB_FAST_ENTRY(name, n, rfa)                                       \
+#define CB_FAST_ENTRY(name, n, rfa, longs)                                \
     static uint64_t name(void *user, const sb_cbframe *frame)             \
     {                                                                     \
-        return fast_run(user, frame, n, rfa);                             \
+        return fast_run(user, frame, n, rfa, longs);                      \
     }
-CB_FAST_ENTRY(fast_l0, 0, SB_FA_I64)
-CB_FAST_ENTRY(fast_l1, 1, SB_FA_I64)
-CB_FAST_ENTRY(fast_l2, 2, SB_FA_I64)
-CB_FAST_ENTRY(fast_l3, 3, SB_FA_I64)
-CB_FAST_ENTRY(fast_0, 0, ((sb_callback *)user)->rfa)
-CB_FAST_ENTRY(fast_1, 1, ((sb_callback *)user)->rfa)
-CB_FAST_ENTRY(fast_2, 2, ((sb_callback *)user)->rfa)
-CB_FAST_ENTRY(fast_3, 3, ((sb_callback *)user)->rfa)
-CB_FAST_ENTRY(fast_n, ((sb_callback *)user)->nargs, ((sb_callback *)user)->rfa)
+#define CB_RFA (((sb_callback *)user)->rfa)
+CB_FAST_ENTRY(fast_ll1, 1, SB_FA_I64, true)
+CB_FAST_ENTRY(fast_ll2, 2, SB_FA_I64, true)
+CB_FAST_ENTRY(fast_ll3, 3, SB_FA_I64, true)
+CB_FAST_ENTRY(fast_xl1, 1, CB_RFA, true)
+CB_FAST_ENTRY(fast_xl2, 2, CB_RFA, true)
+CB_FAST_ENTRY(fast_xl3, 3, CB_RFA, true)
+CB_FAST_ENTRY(fast_l0, 0, SB_FA_I64, false)
+CB_FAST_ENTRY(fast_l1, 1, SB_FA_I64, false)
+CB_FAST_ENTRY(fast_l2, 2, SB_FA_I64, false)
+CB_FAST_ENTRY(fast_l3, 3, SB_FA_I64, false)
+CB_FAST_ENTRY(fast_0, 0, CB_RFA, false)
+CB_FAST_ENTRY(fast_1, 1, CB_RFA, false)
+CB_FAST_ENTRY(fast_2, 2, CB_RFA, false)
+CB_FAST_ENTRY(fast_3, 3, CB_RFA, false)
+CB_FAST_ENTRY(fast_n, ((sb_callback *)user)->nargs, CB_RFA, false)
+#undef CB_RFA
 #undef CB_FAST_ENTRY
 
 /* What a collected Callback's stub runs from then on (user: the message). */
@@ -717,8 +730,14 @@ static bool take_stub(sb_callback *cb)
             cb->foff[i] = off[i];
         }
     }
-    static const sb_cbstub_fn by_count[2][4] = {{fast_0, fast_1, fast_2, fast_3}, {fast_l0, fast_l1, fast_l2, fast_l3}};
-    sb_cbstub_fn entry = !fast ? stub_entry : n < 4 ? by_count[cb->rfa == SB_FA_I64][n] : fast_n;
+    /* [64-bit integer arguments][64-bit integer result][n] */
+    static const sb_cbstub_fn by_count[2][2][4] = {{{fast_0, fast_1, fast_2, fast_3}, {fast_l0, fast_l1, fast_l2, fast_l3}},
+                                                   {{fast_0, fast_xl1, fast_xl2, fast_xl3},
+                                                    {fast_l0, fast_ll1, fast_ll2, fast_ll3}}};
+    bool longs = true;
+    for (uint16_t i = 0; i < n; i++)
+        longs = longs && cb->fa[i] == SB_FA_I64;
+    sb_cbstub_fn entry = !fast ? stub_entry : n < 4 ? by_count[longs][cb->rfa == SB_FA_I64][n] : fast_n;
     uint8_t rc = cb->convs[n];
     cb->fast = fast;
     cb->stub = sb__cbstub_take(entry, fast ? stub_entry : NULL, cb, floats ? SB_CBSTUB_ALL : stack ? SB_CBSTUB_GP6 : (int)gp,
