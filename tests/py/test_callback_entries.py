@@ -9,25 +9,13 @@ import unittest
 import sigbind
 
 from support import TESTLIB, assert_flat
+from test_callback_stubs import Unraisable
 
 DECLS = """
 long cb_long1(long (*f)(long a) [[noescape]], long a);
 long cb_long3(long (*f)(long a, long b, long c) [[noescape]], long a, long b, long c);
 long cb_long_in_threads(long (*f)(long a) [[noescape]], int n) [[nogil]];
 """
-
-
-class Unraisable:
-    def __enter__(self):
-        self.seen = []
-        self.old = getattr(sys, "unraisablehook", None)
-        if self.old is not None:
-            sys.unraisablehook = lambda u: self.seen.append((u.exc_type, str(u.exc_value)))
-        return self
-
-    def __exit__(self, *exc):
-        if self.old is not None:
-            sys.unraisablehook = self.old
 
 
 def through_ctypes(cb, restype, argtypes):
