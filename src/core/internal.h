@@ -721,21 +721,27 @@ SB_INTERNAL uint64_t sb__callregs_2(void (*fn)(void), uint64_t a0, uint64_t a1);
 
 /* The callback entry stubs (src/core/cbstubs_x86_64.S, cbstubs.c): SB_CBSTUB_POOL
  * read-only entry points, each a C function pointer of its own. A stub saves the
- * argument registers into an sb_cbframe and calls its slot's fn(user, frame);
- * fn leaves the result in frame->ret (returned in rax/rdx and xmm0/xmm1). Stack
- * arguments start at frame->stack. No GIL involved; thread-safe. */
+ * argument registers its Callback uses into an sb_cbframe and calls its slot's
+ * fn(user, frame); fn returns the result's 8 bytes (returned to C in rax, and in
+ * xmm0 for a float or double result). Which registers are saved is chosen when the
+ * stub is taken (`regs`): SB_CBSTUB_ALL (every argument register; stack arguments
+ * from SB_CBFRAME_STACK), SB_CBSTUB_GP6 (rdi..r9 only, frame->sse is not there;
+ * stack arguments from SB_CBFRAME_GP_STACK), or 0..3: the first that many of rdi,
+ * rsi, rdx (no other argument). No GIL involved; thread-safe. */
 typedef struct sb_cbframe {
-    uint64_t gp[SB_REG_INT];     /* rdi rsi rdx rcx r8 r9 */
-    uint64_t sse[SB_REG_SSE];    /* xmm0..xmm7, low 8 bytes */
-    uint64_t ret[2];             /* the result: rax, rdx (and xmm0, xmm1); zero on entry */
-    uint64_t pad;
-    uint64_t retaddr;
-    uint64_t stack[];            /* the caller's stack arguments, 8 bytes each */
+    uint64_t gp[SB_REG_INT];     /* rdi rsi rdx rcx r8 r9 (those saved) */
+    uint64_t sse[SB_REG_SSE];    /* xmm0..xmm7, low 8 bytes (SB_CBSTUB_ALL only) */
 } sb_cbframe;
-typedef void (*sb_cbstub_fn)(void *user, sb_cbframe *frame);
+#define SB_CBFRAME_STACK 128     /* past the frame, the padding and the return address */
+#define SB_CBFRAME_GP_STACK 64   /* past gp[], the padding and the return address */
+#define SB_CBSTUB_ALL (-1)
+#define SB_CBSTUB_GP6 6
+typedef uint64_t (*sb_cbstub_fn)(void *user, const sb_cbframe *frame);
 typedef struct sb_cbstub_slot {
     sb_cbstub_fn fn;
     void *user;
+    void (*enter)(void);         /* the entry of cbstubs_x86_64.S that saves the registers (read by the stub) */
+    sb_cbstub_fn general;        /* what replaces fn once sb__cbstub_general() ran, or NULL: fn stays */
 } sb_cbstub_slot;
 #define SB_CBSTUB_POOL 1024      /* the .rept count of cbstubs_x86_64.S */
 #define SB_CBSTUB_SIZE 16
@@ -743,15 +749,27 @@ typedef struct sb_cbstub_slot {
 #define SB_HAVE_CBSTUBS 1
 SB_INTERNAL extern sb_cbstub_slot sb__cbstub_slots[SB_CBSTUB_POOL];
 SB_INTERNAL void sb__cbstub_code(void);
+SB_INTERNAL void sb__cbstub_enter_all_i(void), sb__cbstub_enter_gp6_i(void), sb__cbstub_enter_gp3_i(void),
+    sb__cbstub_enter_gp2_i(void), sb__cbstub_enter_gp1_i(void), sb__cbstub_enter_gp0_i(void);
+SB_INTERNAL void sb__cbstub_enter_all_f(void), sb__cbstub_enter_gp6_f(void), sb__cbstub_enter_gp3_f(void),
+    sb__cbstub_enter_gp2_f(void), sb__cbstub_enter_gp1_f(void), sb__cbstub_enter_gp0_f(void);
 #else
 #define SB_HAVE_CBSTUBS 0
 #endif
-/* A free stub for fn(user): its slot number and *code, or -1 when the pool is used up (or there is none). */
-SB_INTERNAL int sb__cbstub_take(sb_cbstub_fn fn, void *user, void **code);
-/* Points a taken stub at another fn(user) (a retired Callback's stub that is never handed out again). */
+/* A free stub for fn(user) saving `regs` (SB_CBSTUB_ALL, SB_CBSTUB_GP6 or 0..3), with the result
+ * also in xmm0 when `fret`: its slot number and *code, or -1 when the pool is used up (or there
+ * is none). `general` (or NULL) is the fn that works in every case: it replaces fn once
+ * sb__cbstub_general() ran (then also at once). */
+SB_INTERNAL int sb__cbstub_take(sb_cbstub_fn fn, sb_cbstub_fn general, void *user, int regs, bool fret,
+                                void **code);
+/* Points a taken stub at another fn(user) (a retired Callback's stub that is never handed out
+ * again, a cleared one); it has no `general` from then on. */
 SB_INTERNAL void sb__cbstub_set(int slot, sb_cbstub_fn fn, void *user);
 /* Gives a stub back to the pool: the next sb__cbstub_take may hand out its address. */
 SB_INTERNAL void sb__cbstub_give(int slot);
+/* From now on every stub with a `general` fn runs it (the runtime calls this once a module was
+ * initialised outside the main interpreter: fast entries assume the main one). */
+SB_INTERNAL void sb__cbstub_general(void);
 
 typedef struct sb_plan {
     sb_sig *sig;                 /* owned */

@@ -11,6 +11,11 @@
 /* More arguments than this are passed to the callable in a tuple (3.12+; below, always a tuple). */
 #define SB_CB_VECTORCALL_MAXARGS 11
 
+struct sb_callback;
+/* Argument i of a Callback's fast entry from the 8 bytes of its register or
+ * stack slot (the value in the low bytes): new reference or NULL + exception. */
+typedef PyObject *(*cb_getfn)(struct sb_callback *cb, unsigned i, uint64_t v);
+
 typedef struct sb_callback {
     PyObject_HEAD
     sb_sig *sig;                   /* the function type; owned when `owns_sig` */
@@ -28,7 +33,12 @@ typedef struct sb_callback {
     PyObject *argt;                /* below 3.12: the argument tuple kept between calls (None items, or
                                       with `plain`, the last call's arguments), or NULL */
     bool plain;                    /* every argument is a number, bool or Pointer (SB_FA_*, CB_FA_PTR) */
-    sb_vectorcall_fn vectorcall;   /* PyObject_Vectorcall (3.12+), or NULL */
+    uint16_t nargs;                /* sig->nparams */
+    uint8_t rfa;                   /* fa[nargs], or CB_FA_VOID for a void result */
+    sb_vectorcall_fn vectorcall;   /* PyObject_Vectorcall (3.11+), or NULL */
+    bool fast;                     /* its stub enters a fast entry (fget/foff below are filled) */
+    cb_getfn fget[SB_CB_VECTORCALL_MAXARGS]; /* with `fast`: argument i as a Python object */
+    uint16_t foff[SB_CB_VECTORCALL_MAXARGS]; /* with `fast`: argoff[i] */
     void *closure;                 /* ffi_closure, or NULL when entered through a stub */
     int stub;                      /* the entry stub's slot (core/cbstubs.c), or -1 */
     uint16_t *argoff;              /* with a stub: where each argument is in the entry's sb_cbframe (bytes) */
@@ -94,7 +104,7 @@ static uint8_t conv_for(sb_type t)
  * the cells: SB_FA_* (objects.h), or for an argument a typed pointer (not a
  * function pointer, PyObject *, char * or wide string): a Pointer made
  * directly, its element's SB_FA_* (efa) filled in so p[i] is cheap. */
-enum { CB_FA_PTR = 0x40 };
+enum { CB_FA_PTR = 0x40, CB_FA_VOID = 0x41 /* a void result (rfa) */ };
 
 static uint8_t fast_for(sb_type t)
 {
@@ -298,17 +308,35 @@ static SB_ALWAYS_INLINE PyObject *call_callable(sb_callback *cb, void **args, co
     return r;
 }
 
-/* The result straight into *ret when it is an exact int in range of an
- * integer result, or an exact float for a double one; false: convert it in
- * full (and report what does not fit). */
-static SB_ALWAYS_INLINE bool result_fast(const sb_callback *cb, PyObject *r, void *ret)
+/* The result straight into *ret when it is an int in range of an integer
+ * result (fa, the result's SB_FA_*; an exact int, or any int for a 64-bit
+ * one), or an exact float for a double one; false: convert it in full (and
+ * report what does not fit). */
+static SB_ALWAYS_INLINE bool result_fast(uint8_t fa, PyObject *r, void *ret)
 {
     static const int64_t lo[] = {[SB_FA_I8] = INT8_MIN, [SB_FA_I16] = INT16_MIN, [SB_FA_I32] = INT32_MIN,
                                  [SB_FA_I64] = INT64_MIN, [SB_FA_U8] = 0, [SB_FA_U16] = 0, [SB_FA_U32] = 0, [SB_FA_U64] = 0};
     static const int64_t hi[] = {[SB_FA_I8] = INT8_MAX, [SB_FA_I16] = INT16_MAX, [SB_FA_I32] = INT32_MAX,
                                  [SB_FA_I64] = INT64_MAX, [SB_FA_U8] = UINT8_MAX, [SB_FA_U16] = UINT16_MAX,
                                  [SB_FA_U32] = UINT32_MAX, [SB_FA_U64] = INT64_MAX};
-    uint8_t fa = cb->fa[cb->sig->nparams];
+    int overflow;
+    long long v;
+    if (fa == SB_FA_I64) {
+        /* long, int64_t, ssize_t...: PyLong_AsSsize_t is CPython's shortest
+         * path for a small int (no overflow flag, its own PyLong_Check). Not
+         * an int, or too big for Py_ssize_t (64 bits on x86-64): -1 and
+         * TypeError or OverflowError, and the full conversion takes over. It
+         * runs no Python code (no __index__), and an int subclass (bool)
+         * converts as the full conversion would. */
+        Py_ssize_t z = PyLong_AsSsize_t(r);
+        if (SB_UNLIKELY(z == -1) && PyErr_Occurred()) {
+            PyErr_Clear();
+            return false;
+        }
+        int64_t w = z;
+        memcpy(ret, &w, sizeof w);
+        return true;
+    }
     if (fa == SB_FA_F64 && PyFloat_CheckExact(r)) {
         double d = PyFloat_AsDouble(r);
         memcpy(ret, &d, sizeof d);
@@ -316,8 +344,7 @@ static SB_ALWAYS_INLINE bool result_fast(const sb_callback *cb, PyObject *r, voi
     }
     if (fa < SB_FA_I8 || fa > SB_FA_U64 || !PyLong_CheckExact(r))
         return false;
-    int overflow;
-    long long v = PyLong_AsLongLongAndOverflow(r, &overflow);
+    v = PyLong_AsLongLongAndOverflow(r, &overflow);
     if (overflow || v < lo[fa] || v > hi[fa])
         return false;
     int64_t w = v; /* ffi_arg-wide, as libffi returns it */
@@ -388,7 +415,7 @@ static SB_ALWAYS_INLINE void run_inline(sb_callback *cb, void *ret, void **args,
 {
     Py_INCREF(cb); /* the callable may drop the Callback's last reference */
     PyObject *r = call_callable(cb, args, frame);
-    if (SB_LIKELY(r != NULL) && result_fast(cb, r, ret))
+    if (SB_LIKELY(r != NULL) && result_fast(cb->fa[cb->sig->nparams], r, ret))
         Py_DECREF(r);
     else
         result_slow(cb, r, ret);
@@ -498,28 +525,157 @@ static void handler(ffi_cif *cif, void *ret, void **args, void *user)
 
 /* The entry of a Callback that has a stub: the arguments are in the frame
  * the stub saved (registers, then the caller's stack), where argoff says. */
-static void stub_entry(void *user, sb_cbframe *frame)
+static uint64_t stub_entry(void *user, const sb_cbframe *frame)
 {
     sb_callback *cb = user;
     sb_callstate *cs = sb__callstate;
+    uint64_t ret[2] = {0, 0};
     /* The common case first: called back during a sigbind call on this thread,
      * the GIL held, in the main interpreter (the Callback's, and the only one
      * sigbind ever ran in): straight from the frame, no argument array. */
     if (SB_LIKELY(cs && cs->held && cb->main_interp) && SB_LIKELY(sb__compat_only_main_interp())) {
-        run_inline(cb, frame->ret, NULL, (const char *)frame);
-        return;
+        run_inline(cb, ret, NULL, (const char *)frame);
+        return ret[0];
     }
     void *args[SB_CB_STUB_MAXARGS];
     for (uint16_t i = 0; i < cb->sig->nparams; i++)
-        args[i] = (char *)frame + cb->argoff[i];
-    handler(NULL, frame->ret, args, cb);
+        args[i] = (char *)(uintptr_t)frame + cb->argoff[i];
+    handler(NULL, ret, args, cb);
+    return ret[0];
 }
 
+/* The result r of the callable (not NULL) into *ret when the common cases
+ * allow (fa: the result's SB_FA_*, or CB_FA_VOID): None from a void
+ * callback, or what result_fast takes. False: r is still the caller's to
+ * convert in full. */
+static SB_ALWAYS_INLINE bool result_quick(uint8_t fa, PyObject *r, void *ret)
+{
+    if (SB_LIKELY(fa == SB_FA_I64) || fa != CB_FA_VOID)
+        return result_fast(fa, r, ret);
+    return r == Py_None;
+}
+
+/* result_slow for a stub's result (8 bytes, returned). */
+static SB_NOINLINE uint64_t result_value(sb_callback *cb, PyObject *r)
+{
+    uint64_t ret[2] = {0, 0};
+    result_slow(cb, r, ret);
+    return ret[0];
+}
+
+/* The getters of fast entries (cb_getfn), one per SB_FA_* and typed pointers. */
+#define CB_GETTER(name, FA)                                                 \
+    static PyObject *name(sb_callback *cb, unsigned i, uint64_t v)          \
+    {                                                                       \
+        (void)cb, (void)i;                                                  \
+        return sb__fa_get(FA, &v);                                          \
+    }
+CB_GETTER(get_i8, SB_FA_I8)
+CB_GETTER(get_i16, SB_FA_I16)
+CB_GETTER(get_i32, SB_FA_I32)
+CB_GETTER(get_i64, SB_FA_I64)
+CB_GETTER(get_u8, SB_FA_U8)
+CB_GETTER(get_u16, SB_FA_U16)
+CB_GETTER(get_u32, SB_FA_U32)
+CB_GETTER(get_u64, SB_FA_U64)
+CB_GETTER(get_bool, SB_FA_BOOL)
+CB_GETTER(get_f32, SB_FA_F32)
+CB_GETTER(get_f64, SB_FA_F64)
+#undef CB_GETTER
+
+static PyObject *get_ptr(sb_callback *cb, unsigned i, uint64_t v)
+{
+    return ptr_arg(cb, (uint16_t)i, &v);
+}
+
+/* The getter of an argument whose fa is SB_FA_I8..SB_FA_F64 or CB_FA_PTR. */
+static cb_getfn getter_for(uint8_t fa)
+{
+    static const cb_getfn by_fa[] = {NULL, get_i8, get_i16, get_i32, get_i64, get_u8, get_u16, get_u32, get_u64,
+                                     get_bool, get_f32, get_f64};
+    return fa == CB_FA_PTR ? get_ptr : by_fa[fa];
+}
+
+/* The body of the fast entries, for n arguments and a result of code rfa
+ * (constants in each entry but the last): when called back during a sigbind
+ * call on this thread (GIL held), the arguments go from the stub's frame
+ * straight into the vectorcall array; anything else takes stub_entry
+ * (threads Python never saw, other threads, callbacks outside a sigbind
+ * call). A fast entry is only used while sigbind has run in the main
+ * interpreter alone (the Callback's): the first module initialised elsewhere
+ * points every stub at stub_entry (sb__cbstub_general, from compat.c). A
+ * Callback whose callable was cleared has its stub pointed at stub_entry
+ * (callback_clear), and the reference taken first keeps it reachable, so
+ * uncleared, until the end. */
+static SB_ALWAYS_INLINE uint64_t fast_run(sb_callback *cb, const sb_cbframe *frame, unsigned n, uint8_t rfa,
+                                           bool longs)
+{
+    sb_callstate *cs = sb__callstate;
+    if (SB_UNLIKELY(!cs || !cs->held))
+        return stub_entry(cb, frame);
+    PyObject *stack[SB_CB_VECTORCALL_MAXARGS + 1], *r = NULL;
+    uint64_t ret = 0;
+    unsigned i;
+    Py_INCREF(cb); /* the callable may drop the Callback's last reference */
+    if (!n)
+        stack[1] = NULL; /* nothing is read; one store keeps gcc's -Wmaybe-uninitialized quiet */
+    for (i = 0; i < n; i++) {
+        uint64_t v;
+        if (longs) /* every argument a 64-bit signed integer: argument i is in gp[i] */
+            stack[i + 1] = PyLong_FromLongLong((long long)frame->gp[i]);
+        else
+            memcpy(&v, (const char *)frame + cb->foff[i], sizeof v), stack[i + 1] = cb->fget[i](cb, i, v);
+        if (!stack[i + 1])
+            break;
+    }
+    if (SB_LIKELY(i == n))
+        r = cb->vectorcall(cb->callable, stack + 1, n | SB_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    while (i)
+        Py_DECREF(stack[i--]);
+    if (SB_LIKELY(r != NULL) && result_quick(rfa, r, &ret))
+        Py_DECREF(r);
+    else
+        ret = result_value(cb, r);
+    Py_DECREF(cb);
+    return ret;
+}
+
+/* The fast entries: for 1..3 arguments that are all 64-bit signed integers
+ * (long, int64_t, ssize_t...), with such a result or any; for 0..3 arguments
+ * of any fast type with such a result or any; and for any count up to
+ * SB_CB_VECTORCALL_MAXARGS. A Callback gets one when every argument is a
+ * number or a typed pointer, it was made in the main interpreter, and
+ * PyObject_Vectorcall exists (compat.c: 3.11+). */
+#define CB_FAST_ENTRY(name, n, rfa, longs)                                \
+    static uint64_t name(void *user, const sb_cbframe *frame)             \
+    {                                                                     \
+        return fast_run(user, frame, n, rfa, longs);                      \
+    }
+#define CB_RFA (((sb_callback *)user)->rfa)
+CB_FAST_ENTRY(fast_ll1, 1, SB_FA_I64, true)
+CB_FAST_ENTRY(fast_ll2, 2, SB_FA_I64, true)
+CB_FAST_ENTRY(fast_ll3, 3, SB_FA_I64, true)
+CB_FAST_ENTRY(fast_xl1, 1, CB_RFA, true)
+CB_FAST_ENTRY(fast_xl2, 2, CB_RFA, true)
+CB_FAST_ENTRY(fast_xl3, 3, CB_RFA, true)
+CB_FAST_ENTRY(fast_l0, 0, SB_FA_I64, false)
+CB_FAST_ENTRY(fast_l1, 1, SB_FA_I64, false)
+CB_FAST_ENTRY(fast_l2, 2, SB_FA_I64, false)
+CB_FAST_ENTRY(fast_l3, 3, SB_FA_I64, false)
+CB_FAST_ENTRY(fast_0, 0, CB_RFA, false)
+CB_FAST_ENTRY(fast_1, 1, CB_RFA, false)
+CB_FAST_ENTRY(fast_2, 2, CB_RFA, false)
+CB_FAST_ENTRY(fast_3, 3, CB_RFA, false)
+CB_FAST_ENTRY(fast_n, ((sb_callback *)user)->nargs, CB_RFA, false)
+#undef CB_RFA
+#undef CB_FAST_ENTRY
+
 /* What a collected Callback's stub runs from then on (user: the message). */
-static void dead_stub_entry(void *user, sb_cbframe *frame)
+static uint64_t dead_stub_entry(void *user, const sb_cbframe *frame)
 {
     (void)frame;
     dead_handler(NULL, NULL, NULL, user);
+    return 0;
 }
 
 /* Can type t go through a stub: a scalar or pointer that one 8-byte register
@@ -547,6 +703,7 @@ static bool take_stub(sb_callback *cb)
     if (!off)
         return false;
     unsigned gp = 0, sse = 0, stack = 0;
+    bool floats = false; /* any float or double argument: the stub saves every register */
     for (uint16_t i = 0; i < n; i++) {
         sb_type t = sig->params[i].type;
         if (!stub_scalar(t)) {
@@ -554,14 +711,37 @@ static bool take_stub(sb_callback *cb)
             return false;
         }
         uint8_t c = conv_for(t);
+        floats = floats || c == SB_CV_DOUBLE || c == SB_CV_FLOAT;
+    }
+    for (uint16_t i = 0; i < n; i++) {
+        uint8_t c = conv_for(sig->params[i].type);
         if ((c == SB_CV_DOUBLE || c == SB_CV_FLOAT) && sse < SB_REG_SSE)
             off[i] = (uint16_t)(offsetof(sb_cbframe, sse) + 8 * sse++);
         else if (c != SB_CV_DOUBLE && c != SB_CV_FLOAT && gp < SB_REG_INT)
             off[i] = (uint16_t)(offsetof(sb_cbframe, gp) + 8 * gp++);
         else
-            off[i] = (uint16_t)(offsetof(sb_cbframe, stack) + 8 * stack++);
+            off[i] = (uint16_t)((floats ? SB_CBFRAME_STACK : SB_CBFRAME_GP_STACK) + 8 * stack++);
     }
-    cb->stub = sb__cbstub_take(stub_entry, cb, &cb->code);
+    bool fast = cb->main_interp && cb->vectorcall && n <= SB_CB_VECTORCALL_MAXARGS;
+    for (uint16_t i = 0; i < n && fast; i++) {
+        fast = cb->fa[i] - 1u < SB_FA_F64 || cb->fa[i] == CB_FA_PTR;
+        if (fast) {
+            cb->fget[i] = getter_for(cb->fa[i]);
+            cb->foff[i] = off[i];
+        }
+    }
+    /* [64-bit integer arguments][64-bit integer result][n] */
+    static const sb_cbstub_fn by_count[2][2][4] = {{{fast_0, fast_1, fast_2, fast_3}, {fast_l0, fast_l1, fast_l2, fast_l3}},
+                                                   {{fast_0, fast_xl1, fast_xl2, fast_xl3},
+                                                    {fast_l0, fast_ll1, fast_ll2, fast_ll3}}};
+    bool longs = true;
+    for (uint16_t i = 0; i < n; i++)
+        longs = longs && cb->fa[i] == SB_FA_I64;
+    sb_cbstub_fn entry = !fast ? stub_entry : n < 4 ? by_count[longs][cb->rfa == SB_FA_I64][n] : fast_n;
+    uint8_t rc = cb->convs[n];
+    cb->fast = fast;
+    cb->stub = sb__cbstub_take(entry, fast ? stub_entry : NULL, cb, floats ? SB_CBSTUB_ALL : stack ? SB_CBSTUB_GP6 : (int)gp,
+                               rc == SB_CV_DOUBLE || rc == SB_CV_FLOAT, &cb->code);
     if (cb->stub < 0) {
         PyMem_Free(off);
         return false;
@@ -619,6 +799,8 @@ PyObject *sb__callback_new(sb_state *st, PyObject *module, sb_sig *sig, bool own
             cb->plain = false;
     }
     cb->fa[n] = fast_for(sig->ret);
+    cb->nargs = n;
+    cb->rfa = cb->convs[n] == SB_CV_VOID ? (uint8_t)CB_FA_VOID : cb->fa[n];
     for (uint16_t i = 0; i <= n; i++) {
         sb_type t = i < n ? sig->params[i].type : sig->ret;
         const sb_layout *L = struct_of(t);
@@ -725,6 +907,10 @@ static int callback_traverse(PyObject *self, visitproc visit, void *arg)
 static int callback_clear(PyObject *self)
 {
     sb_callback *cb = (sb_callback *)self;
+    if (cb->fast && cb->stub >= 0) {
+        sb__cbstub_set(cb->stub, stub_entry, cb); /* the fast entries assume a callable */
+        cb->fast = false;
+    }
     Py_CLEAR(cb->callable);
     Py_CLEAR(cb->error_result);
     Py_CLEAR(cb->argt);

@@ -34,7 +34,7 @@ static aswrite_fn p_aswrite;           /* PyObject_AsWriteBuffer: stable ABI (ab
 static asread_fn p_asread;             /* PyObject_AsReadBuffer: likewise */
 typedef PyInterpreterState *(*interp_fn)(void);
 static interp_fn p_interp_get;         /* PyInterpreterState_Get: stable ABI from 3.9 */
-static sb_vectorcall_fn p_vectorcall;  /* PyObject_Vectorcall: stable ABI from 3.12 */
+static sb_vectorcall_fn p_vectorcall;  /* PyObject_Vectorcall: stable ABI from 3.12, exported from 3.11 */
 
 static void ascii_layout_check(void);
 
@@ -71,9 +71,14 @@ static void read_version(void)
     if (v >= 0x030900)
         p_interp_get = (interp_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyInterpreterState_Get");
     /* Gate: PyObject_Vectorcall (and PY_VECTORCALL_ARGUMENTS_OFFSET) joined the
-     * stable ABI in 3.12 (PEP 590's calling convention, the same from 3.8);
-     * older versions call with an argument tuple. */
-    if (v >= 0x030C00)
+     * stable ABI in 3.12 (PEP 590's calling convention, the same from 3.8).
+     * 3.11 already exports it as a function with that signature and meaning
+     * (Objects/call.c; documented API since 3.9, where 3.9 and 3.10 have it
+     * only as a static inline function): 3.11 is frozen, so the gate takes it
+     * there too (callbacks: ~60 instructions less than a tuple and
+     * PyObject_Call; test_callback_stubs proves it on 3.11). Older versions
+     * call with an argument tuple. */
+    if (v >= 0x030B00)
         p_vectorcall = (sb_vectorcall_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyObject_Vectorcall");
     version = v;
 }
@@ -81,21 +86,18 @@ static void read_version(void)
 /* Set (for good) once a module on this runtime was initialised in an
  * interpreter other than the main one; until then every sigbind call, and so
  * every callback made during one, runs in the main interpreter. */
-static atomic_bool subinterp_seen;
-
-bool sb__compat_only_main_interp(void)
-{
-    return !atomic_load_explicit(&subinterp_seen, memory_order_relaxed);
-}
+atomic_bool sb__compat_subinterp_seen;
 
 int sb__compat_init(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT, ascii_once = PTHREAD_ONCE_INIT;
     pthread_once(&once, read_version);
-    if (!atomic_load_explicit(&subinterp_seen, memory_order_relaxed)) {
+    if (!atomic_load_explicit(&sb__compat_subinterp_seen, memory_order_relaxed)) {
         PyInterpreterState *interp = sb__compat_interp();
-        if (!interp || PyInterpreterState_GetID(interp) != 0)
-            atomic_store_explicit(&subinterp_seen, true, memory_order_relaxed);
+        if (!interp || PyInterpreterState_GetID(interp) != 0) {
+            atomic_store_explicit(&sb__compat_subinterp_seen, true, memory_order_relaxed);
+            sb__cbstub_general(); /* callback stubs leave their main-interpreter-only fast entries */
+        }
     }
     if (version && version < 0x030A00)
         pthread_once(&ascii_once, ascii_layout_check); /* with the GIL: it makes two str */

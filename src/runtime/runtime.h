@@ -11,6 +11,7 @@
 #include "core/internal.h"
 
 #include <float.h>
+#include <stdatomic.h>
 #include <math.h>
 
 /* ------------------------------------------------------------------ */
@@ -146,7 +147,7 @@ SB_INTERNAL int sb__compat_method_flags(void);
 SB_INTERNAL int sb__compat_function_flags(void);
 /* Does a PyType_FromSpec type's __text_signature__ come from its tp_doc? */
 SB_INTERNAL bool sb__compat_type_doc_keeps_signature(void);
-/* PyObject_Vectorcall where the stable ABI has it (3.12+), else NULL (call with a tuple).
+/* PyObject_Vectorcall where the stable ABI has it (3.12+) or 3.11 exports it, else NULL (call with a tuple).
  * args[-1] may be used by the callee when nargsf has SB_VECTORCALL_ARGUMENTS_OFFSET. */
 typedef PyObject *(*sb_vectorcall_fn)(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames);
 #define SB_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
@@ -239,8 +240,13 @@ SB_INTERNAL const char *sb__format_of(sb_type elem);
 /* The interpreter of this thread's current thread state (GIL held), on every version. */
 SB_INTERNAL PyInterpreterState *sb__compat_interp(void);
 /* No module on this runtime was ever initialised outside the main interpreter
- * (then a sigbind call in progress on this thread is in the main one). */
-SB_INTERNAL bool sb__compat_only_main_interp(void);
+ * (then a sigbind call in progress on this thread is in the main one). Inline:
+ * every callback asks (compat.c sets the flag). */
+SB_INTERNAL extern atomic_bool sb__compat_subinterp_seen;
+static inline bool sb__compat_only_main_interp(void)
+{
+    return !atomic_load_explicit(&sb__compat_subinterp_seen, memory_order_relaxed);
+}
 /* UTF-8 of a str without a temporary (>= 3.10); NULL + no exception when the
  * version lacks it (caller falls back to PyUnicode_AsUTF8String). */
 SB_INTERNAL const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *unavailable);

@@ -331,6 +331,43 @@ API long cb_call_in_threads(int (*f)(int), int n)
     return sum;
 }
 
+/* 64-bit integer callbacks (the callbacks' entries for long arguments): here, and from n new
+ * threads at once, each calling f(i) 200 times (returns the sum of all results). */
+API long cb_long1(long (*f)(long), long a) { return f(a); }
+API long cb_long3(long (*f)(long, long, long), long a, long b, long c) { return f(a, b, c); }
+
+struct cb_long_job {
+    long (*f)(long);
+    long x, result;
+};
+
+static void *cb_long_loop(void *arg)
+{
+    struct cb_long_job *j = arg;
+    for (int k = 0; k < 200; k++)
+        j->result += j->f(j->x);
+    return NULL;
+}
+
+API long cb_long_in_threads(long (*f)(long), int n)
+{
+    enum { MAXT = 16 };
+    struct cb_long_job jobs[MAXT];
+    pthread_t t[MAXT];
+    if (n > MAXT)
+        n = MAXT;
+    for (int i = 0; i < n; i++) {
+        jobs[i] = (struct cb_long_job){f, i, 0};
+        pthread_create(&t[i], NULL, cb_long_loop, &jobs[i]);
+    }
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+        pthread_join(t[i], NULL);
+        sum += jobs[i].result;
+    }
+    return sum;
+}
+
 /* Structs: layouts the tests compare with sigbind's, by value and by pointer. */
 struct point {
     int x;
