@@ -1278,11 +1278,15 @@ static SB_ALWAYS_INLINE const sptyped *sp_spec(PyObject *self, int k, int kind)
 /* The call with the module current: the C function's raw result word. */
 static SB_ALWAYS_INLINE uint64_t sp_scall(const sptyped *t, PyObject *self, uint64_t a)
 {
+    void (*fn)(void) = t->cfn;
+    PyObject *module = t->module;
+    SB_OPAQUE(fn); /* both read before the TLS address: t need not stay live */
+    SB_OPAQUE(module);
     PyObject **cur = &sb__current_module;
     SB_OPAQUE(cur); /* one TLS address lookup for the call */
     PyObject *outer = *cur;
-    *cur = t->module;
-    uint64_t r = sb__callregs_j((uint64_t)(uintptr_t)SB_INST_STRUCT(self), a, t->cfn);
+    *cur = module;
+    uint64_t r = sb__callregs_j((uint64_t)(uintptr_t)SB_INST_STRUCT(self), a, fn);
     *cur = outer;
     return r;
 }
@@ -1648,18 +1652,36 @@ static SB_NOINLINE PyObject *sp_richcompare_t(PyObject *self, PyObject *other, i
     return sp_richcompare_g(self, other, op);
 }
 
-static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
-{
 #if SB_HAVE_CALLREGS
-    const sptyped *t = (unsigned)op <= Py_GE ? sp_spec(self, SP_LT + op, SK_CMP) : NULL;
+/* A specialised comparison (SK_CMP) of slot k, or NULL with *taken false: not this entry's case. */
+static SB_ALWAYS_INLINE PyObject *sp_cmp_spec(PyObject *self, PyObject *other, int k, bool *taken)
+{
+    const sptyped *t = sp_spec(self, k, SK_CMP);
     if (SB_LIKELY(t != NULL) && SB_LIKELY(Py_TYPE(other) == t->atype) &&
         (!t->arg_ctor || SB_INST_STATE(other) == SB_INST_BUILT)) {
+        *taken = true;
         if (SB_LIKELY((uint8_t)sp_scall(t, self, (uint64_t)(uintptr_t)SB_INST_STRUCT(other)) != 0)) {
             Py_INCREF(Py_True);
             return Py_True;
         }
         return sp_sfalse();
     }
+    *taken = false;
+    return NULL;
+}
+#endif
+
+static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
+{
+#if SB_HAVE_CALLREGS
+    bool taken = false;
+    PyObject *r = NULL;
+    if (SB_LIKELY(op == Py_EQ)) /* the commonest, with its record offset a constant */
+        r = sp_cmp_spec(self, other, SP_EQ, &taken);
+    else if ((unsigned)op <= Py_GE)
+        r = sp_cmp_spec(self, other, SP_LT + op, &taken);
+    if (SB_LIKELY(taken))
+        return r;
 #endif
     return sp_richcompare_t(self, other, op);
 }
