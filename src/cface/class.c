@@ -127,7 +127,7 @@ static int sp_index(const char *name)
  * at most one int, bool, `PyObject *` or instance argument. */
 enum { TA_NONE, TA_INT, TA_BOOL, TA_OBJ, TA_INST };  /* the argument after self */
 enum { TR_VOID, TR_SINT, TR_UINT, TR_BOOL, TR_OBJ }; /* the result */
-#define SP_NTYPED SP_ADD /* the slots before the number methods */
+#define SP_NTYPED SP_DIVMOD /* the slots before divmod and the unary number methods */
 /* The specialised typed entries (see "Specialised entries"): one per slot and
  * exact signature kind, for a class declared SB_ERRVALUE. */
 enum {
@@ -138,6 +138,7 @@ enum {
     SK_NEXT_INT, /* __next__(self) -> an 8-byte signed integer */
     SK_NEXT_OBJ, /* __next__(self) -> PyObject * */
     SK_CMP,      /* __eq__ and the others (self, an instance) -> bool */
+    SK_BIN_INT,  /* __add__, __sub__, ... but __pow__ (self, a signed integer of 32 bits or more) -> 8-byte signed */
 };
 
 typedef struct sptyped {
@@ -172,7 +173,7 @@ typedef struct classrt {
                                word is (its __vectorcalloffset__), set by class_alloc; else 0 */
     PyMemberDef members[4]; /* the record's members, then __vectorcalloffset__ when vcoff */
     sb_function *fn[SP_N];  /* borrowed: kept by the defining class's _sigbind_keep (a base's by its type) */
-    sptyped ty[SP_NTYPED];  /* per fn[k] of the slots before the number methods: its typed entry, if any */
+    sptyped ty[SP_NTYPED];  /* per fn[k] of the slots before divmod: its typed entry, if any */
     PyGetSetDef getset[];   /* [0]: the marker; then the record's getset; NULL-terminated */
 } classrt;
 
@@ -1097,8 +1098,11 @@ static bool sp_typed_plan(sb_state *st, sb_function *f, int k, bool errvalue, sp
     case SP_CALL:
     case SP_INIT:
         break;
-    default:
-        return false;
+    default: /* a binary number method: only its specialised entry (sp_binary) */
+        if (k < SP_ADD || (k - SP_ADD) % 3 || k == SP_POW || !errvalue || t->ret != TR_SINT ||
+            t->rmask != UINT64_MAX || t->arg != TA_INT || t->amin > -(INT64_C(1) << 31))
+            return false;
+        break;
     }
     t->always = !errvalue || t->ret == TR_VOID;
     t->errv = t->ret == TR_SINT || t->ret == TR_UINT ? t->rmask : 0; /* -1 at its width, all bits; false; NULL */
@@ -1116,6 +1120,8 @@ static bool sp_typed_plan(sb_state *st, sb_function *f, int k, bool errvalue, sp
             t->spec = SK_NEXT_OBJ;
         else if (k >= SP_LT && k <= SP_GE && t->ret == TR_BOOL && t->arg == TA_INST)
             t->spec = SK_CMP;
+        else if (k >= SP_ADD)
+            t->spec = SK_BIN_INT;
     }
     t->module = f->module;
     t->cfn = f->fn;
@@ -1868,6 +1874,21 @@ static PyObject *nb_call(sb_function *f, PyObject *self, PyObject *other)
  * is not tried for operands of one type. k is the operator's SP_*. */
 static PyObject *sp_binary(PyObject *a, PyObject *b, int k)
 {
+#if SB_HAVE_CALLREGS
+    /* instance + exact int (SK_BIN_INT): with an exact int on the right the slot was a's type's, so
+     * a is an instance of a sigbind class or of a subclass (its cache word is there to read), and
+     * int has no reflected method of ours: the plain call below is what the general way would make */
+    uint64_t x;
+    if (PyLong_CheckExact(b)) {
+        const sptyped *t = sp_spec(a, k, SK_BIN_INT);
+        if (SB_LIKELY(t != NULL) && SB_LIKELY(sp_sarg(b, &x))) {
+            uint64_t r = sp_scall(t, a, x);
+            if (SB_UNLIKELY(r == UINT64_MAX) && sp_sfailed())
+                return NULL;
+            return PyLong_FromLongLong((long long)r);
+        }
+    }
+#endif
     PyTypeObject *ta = Py_TYPE(a), *tb = Py_TYPE(b);
     classrt *ra = rt_peek(ta), *rb = ta == tb ? NULL : rt_peek(tb);
     sb_function *fa = ra ? ra->fn[k] : NULL, *fb = rb ? rb->fn[k + 1] : NULL;

@@ -720,6 +720,18 @@ static bool tyspec_lt(TySpec *self, TySpec *other)
     return self->v < other->v;
 }
 
+static int64_t tyspec_add(TySpec *self, int64_t k)
+{
+    if (k == 7)
+        return sb_raise("ValueError", "TySpec + 7");
+    return k == 0 ? -1 : self->v + k; /* + 0 is -1 without an exception: a result */
+}
+
+static int64_t tyspec_sub(TySpec *self, int32_t k)
+{
+    return self->v - k;
+}
+
 static const sb_method_def tyspec_methods[] = {
     SB_METHOD(tyspec_init, "void __init__(TySpec *self, int64_t v)", NULL),
     SB_METHOD(tyspec_len, "size_t __len__(TySpec *self)", NULL),
@@ -729,6 +741,8 @@ static const sb_method_def tyspec_methods[] = {
     SB_METHOD(tyspec_next, "int64_t __next__(TySpec *self)", NULL),
     SB_METHOD(tyspec_eq, "bool __eq__(TySpec *self, TySpec *other)", NULL),
     SB_METHOD(tyspec_lt, "bool __lt__(TySpec *self, TySpec *other)", NULL),
+    SB_METHOD(tyspec_add, "int64_t __add__(TySpec *self, int64_t k)", NULL),
+    SB_METHOD(tyspec_sub, "int64_t __sub__(TySpec *self, int32_t k)", NULL),
     SB_END,
 };
 

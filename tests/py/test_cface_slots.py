@@ -591,6 +591,9 @@ ORACLE_EXPRS = [
     "sp == m.TySpec(3)", "sp == m.TySpec(4)", "sp == m.TySpec(1000)", "sp != m.TySpec(3)", "sp != m.TySpec(4)",
     "sp == 3", "sp == None", "sp == SS(3)", "SS(3) == sp", "SS(3) == SS(3)", "sp == unbuilt()", "unbuilt() == sp",
     "sp < m.TySpec(4)", "sp < m.TySpec(2)", "sp > m.TySpec(1)", "sp < 3", "sp <= m.TySpec(3)", "sp == t",
+    "sp + 1", "sp + 0", "sp + 7", "sp + -5", "sp + 2**30", "sp + 2**63", "sp + True", "sp + I(2)", "sp + 1.5",
+    "sp + None", "1 + sp", "sp - 1", "sp - -2**30", "sp - 2**31", "SS(3) + 1", "unbuilt() + 1",
+    "(lambda s: (s + IdxS(s), s.v))(m.TySpec(3))", "m.Vec(3) + 4", "m.Vec(3) + 2**40",
 ]
 
 
@@ -953,6 +956,28 @@ class SpecialisedEntries(unittest.TestCase):
         self.assertIn(4, S(4))
         self.assertEqual(S(3)[2], 6)
         self.assertEqual(list(S(2)), [2, -1])
+
+    def test_binary_number_methods_with_an_int_on_the_right(self):
+        s = m.TySpec(3)
+        self.assertEqual(s + 1, 4)
+        self.assertEqual(s + 0, -1)  # the error value without an exception is a result
+        self.assertEqual(s + 2**40, 3 + 2**40)  # wider than one digit: the general way
+        self.assertEqual(s - 2**30, 3 - 2**30)
+        with self.assertRaisesRegex(ValueError, r"TySpec \+ 7"):
+            s + 7
+        with self.assertRaises(OverflowError):
+            s - 2**31
+        with self.assertRaises(TypeError):
+            s + 1.5
+        with self.assertRaises(TypeError):
+            1 + s
+
+        class S(m.TySpec):
+            def __radd__(self, other):
+                return "radd"
+        self.assertEqual(S(3) + 1, 4)
+        self.assertEqual(1 + S(3), "radd")
+        self.assertEqual(m.Vec(3) + 4, 7)
 
     def test_unbuilt_instances_are_refused_as_by_the_generic_way(self):
         u = m.TySpec.__new__(m.TySpec)
