@@ -1880,6 +1880,8 @@ static PyObject *sp_binary(PyObject *a, PyObject *b, int k)
      * int has no reflected method of ours: the plain call below is what the general way would make */
     uint64_t x;
     if (PyLong_CheckExact(b)) {
+        if (SB_UNLIKELY(!INST_RT(a)) && !rt_self_slow(a)) /* the cache word is filled by the first call */
+            return NULL;
         const sptyped *t = sp_spec(a, k, SK_BIN_INT);
         if (SB_LIKELY(t != NULL) && SB_LIKELY(sp_sarg(b, &x))) {
             uint64_t r = sp_scall(t, a, x);
