@@ -1313,6 +1313,14 @@ static SB_NOINLINE bool sp_sfailed(void)
     return PyErr_Occurred() != NULL;
 }
 
+/* An 8-byte signed result as an int, or NULL: its error value with an exception. */
+static SB_ALWAYS_INLINE PyObject *sp_sint(uint64_t r)
+{
+    if (SB_UNLIKELY(r == UINT64_MAX) && sp_sfailed())
+        return NULL;
+    return PyLong_FromLongLong((long long)r);
+}
+
 /* A bool result that was false, from a slot returning an object: NULL (an exception), or False. */
 static SB_NOINLINE PyObject *sp_sfalse(void)
 {
@@ -1526,10 +1534,7 @@ static PyObject *sp_getitem(PyObject *self, PyObject *key)
     const sptyped *t = sp_spec(self, SP_GETITEM, SK_GETITEM);
     uint64_t a;
     if (SB_LIKELY(t != NULL) && SB_LIKELY(sp_sarg(key, &a))) {
-        uint64_t r = sp_scall(t, self, a);
-        if (SB_UNLIKELY(r == UINT64_MAX) && sp_sfailed())
-            return NULL;
-        return PyLong_FromLongLong((long long)r);
+        return sp_sint(sp_scall(t, self, a));
     }
 #endif
     return sp_getitem_t(self, key);
@@ -1596,10 +1601,7 @@ static PyObject *sp_iternext(PyObject *self)
     if (SB_LIKELY(rt != NULL) && SB_LIKELY(rt->type == Py_TYPE(self))) {
         const sptyped *t = &rt->ty[SP_NEXT];
         if (SB_LIKELY(t->spec == SK_NEXT_INT)) {
-            uint64_t r = sp_scall(t, self, 0);
-            if (SB_UNLIKELY(r == UINT64_MAX) && sp_sfailed())
-                return NULL;
-            return PyLong_FromLongLong((long long)r);
+            return sp_sint(sp_scall(t, self, 0));
         }
         if (t->spec == SK_NEXT_OBJ) {
             PyObject *r = (PyObject *)(uintptr_t)sp_scall(t, self, 0);
@@ -1879,15 +1881,12 @@ static PyObject *sp_binary(PyObject *a, PyObject *b, int k)
      * a is an instance of a sigbind class or of a subclass (its cache word is there to read), and
      * int has no reflected method of ours: the plain call below is what the general way would make */
     uint64_t x;
-    if (PyLong_CheckExact(b)) {
+    if (k < SP_NTYPED && PyLong_CheckExact(b)) { /* divmod has no typed entry */
         if (SB_UNLIKELY(!INST_RT(a)) && !rt_self_slow(a)) /* the cache word is filled by the first call */
             return NULL;
         const sptyped *t = sp_spec(a, k, SK_BIN_INT);
         if (SB_LIKELY(t != NULL) && SB_LIKELY(sp_sarg(b, &x))) {
-            uint64_t r = sp_scall(t, a, x);
-            if (SB_UNLIKELY(r == UINT64_MAX) && sp_sfailed())
-                return NULL;
-            return PyLong_FromLongLong((long long)r);
+            return sp_sint(sp_scall(t, a, x));
         }
     }
 #endif

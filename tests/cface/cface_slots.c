@@ -660,9 +660,7 @@ static const sb_field_def tyerr_fields[] = {
 
 /* TySpec, TySpecIt: SB_ERRVALUE classes whose special methods have the specialised entries
  * (class.c "Specialised entries"): results, the error values with and without an exception. */
-typedef struct TySpec {
-    int64_t v;
-} TySpec;
+typedef TyErr TySpec; /* its __getitem__ is TyErr's */
 
 static void tyspec_init(TySpec *self, int64_t v)
 {
@@ -683,13 +681,6 @@ static bool tyspec_contains(TySpec *self, int32_t x)
         return false;
     }
     return x == self->v;
-}
-
-static int64_t tyspec_getitem(TySpec *self, int64_t i)
-{
-    if (i == 7)
-        return sb_raise("IndexError", "TySpec index 7");
-    return i == 0 ? -1 : self->v * i; /* -1 without an exception is a result */
 }
 
 static TySpec *tyspec_iter(TySpec *self)
@@ -736,7 +727,7 @@ static const sb_method_def tyspec_methods[] = {
     SB_METHOD(tyspec_init, "void __init__(TySpec *self, int64_t v)", NULL),
     SB_METHOD(tyspec_len, "size_t __len__(TySpec *self)", NULL),
     SB_METHOD(tyspec_contains, "bool __contains__(TySpec *self, int32_t x)", NULL),
-    SB_METHOD(tyspec_getitem, "int64_t __getitem__(TySpec *self, int64_t i)", NULL),
+    SB_METHOD(tyerr_getitem, "int64_t __getitem__(TySpec *self, int64_t i)", NULL),
     SB_METHOD(tyspec_iter, "TySpec *__iter__(TySpec *self)", NULL),
     SB_METHOD(tyspec_next, "int64_t __next__(TySpec *self)", NULL),
     SB_METHOD(tyspec_eq, "bool __eq__(TySpec *self, TySpec *other)", NULL),

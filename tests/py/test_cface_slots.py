@@ -918,7 +918,7 @@ class SpecialisedEntries(unittest.TestCase):
         self.assertEqual(s[2**30], 3 * 2**30)
         self.assertEqual(s[-(2**30)], -3 * 2**30)
         self.assertEqual(s[2**40], 3 * 2**40)
-        with self.assertRaisesRegex(IndexError, "TySpec index 7"):
+        with self.assertRaisesRegex(IndexError, "TyErr index 7"):  # TyErr's __getitem__
             s[7]
         with self.assertRaises(OverflowError):
             s[2**63]
