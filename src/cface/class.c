@@ -1281,8 +1281,9 @@ static SB_ALWAYS_INLINE const sptyped *sp_spec(PyObject *self, int k, int kind)
     return NULL;
 }
 
-/* The call with the module current: the C function's raw result word. */
-static SB_ALWAYS_INLINE uint64_t sp_scall(const sptyped *t, PyObject *self, uint64_t a)
+/* The call with the module current: the C function's raw result word. nargs:
+ * the C function's (1: the struct alone; 2: and a). */
+static SB_ALWAYS_INLINE uint64_t sp_scall_n(const sptyped *t, PyObject *self, int nargs, uint64_t a)
 {
     void (*fn)(void) = t->cfn;
     PyObject *module = t->module;
@@ -1292,9 +1293,20 @@ static SB_ALWAYS_INLINE uint64_t sp_scall(const sptyped *t, PyObject *self, uint
     SB_OPAQUE(cur); /* one TLS address lookup for the call */
     PyObject *outer = *cur;
     *cur = module;
-    uint64_t r = sb__callregs_j((uint64_t)(uintptr_t)SB_INST_STRUCT(self), a, fn);
+    uint64_t st = (uint64_t)(uintptr_t)SB_INST_STRUCT(self);
+    uint64_t r = nargs == 1 ? sb__callregs_j1(st, fn) : sb__callregs_j(st, a, fn);
     *cur = outer;
     return r;
+}
+
+static SB_ALWAYS_INLINE uint64_t sp_scall(const sptyped *t, PyObject *self, uint64_t a)
+{
+    return sp_scall_n(t, self, 2, a);
+}
+
+static SB_ALWAYS_INLINE uint64_t sp_scall0(const sptyped *t, PyObject *self)
+{
+    return sp_scall_n(t, self, 1, 0);
 }
 
 /* An int argument for a signed parameter of 32 bits or more: an exact int of one digit (or zero). */
@@ -1464,7 +1476,7 @@ static Py_ssize_t sp_len(PyObject *self)
 #if SB_HAVE_CALLREGS
     const sptyped *t = sp_spec(self, SP_LEN, SK_LEN);
     if (SB_LIKELY(t != NULL)) {
-        uint64_t r = sp_scall(t, self, 0);
+        uint64_t r = sp_scall0(t, self);
         return SB_LIKELY((int64_t)r >= 0) ? (Py_ssize_t)r : sp_len_neg(t, r);
     }
 #endif
@@ -1601,10 +1613,10 @@ static PyObject *sp_iternext(PyObject *self)
     if (SB_LIKELY(rt != NULL) && SB_LIKELY(rt->type == Py_TYPE(self))) {
         const sptyped *t = &rt->ty[SP_NEXT];
         if (SB_LIKELY(t->spec == SK_NEXT_INT)) {
-            return sp_sint(sp_scall(t, self, 0));
+            return sp_sint(sp_scall0(t, self));
         }
         if (t->spec == SK_NEXT_OBJ) {
-            PyObject *r = (PyObject *)(uintptr_t)sp_scall(t, self, 0);
+            PyObject *r = (PyObject *)(uintptr_t)sp_scall0(t, self);
             return SB_LIKELY(r != NULL) ? r : sp_sfailed() ? NULL : sp_tnull(true);
         }
     }

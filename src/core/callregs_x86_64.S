@@ -149,5 +149,16 @@ sb__callregs_j:
     .cfi_endproc
     .size sb__callregs_j, .-sb__callregs_j
 
+/* uint64_t sb__callregs_j1(uint64_t a0, void (*fn)(void)): fn(a0), one jump (a0 is already in rdi). */
+    .p2align 4
+    .globl sb__callregs_j1
+    .hidden sb__callregs_j1
+    .type sb__callregs_j1, @function
+sb__callregs_j1:
+    .cfi_startproc
+    jmp *%rsi
+    .cfi_endproc
+    .size sb__callregs_j1, .-sb__callregs_j1
+
     .section .note.GNU-stack, "", @progbits
 

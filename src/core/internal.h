@@ -716,6 +716,8 @@ SB_INTERNAL void sb__callregs_stack(void (*fn)(void), const uint64_t *cells, sb_
 SB_INTERNAL uint64_t sb__callregs_2(void (*fn)(void), uint64_t a0, uint64_t a1);
 /* The same, the function last: fn(a0, a1) by one jump (a0 and a1 are already in rdi and rsi). */
 SB_INTERNAL uint64_t sb__callregs_j(uint64_t a0, uint64_t a1, void (*fn)(void));
+/* fn(a0), the same way. */
+SB_INTERNAL uint64_t sb__callregs_j1(uint64_t a0, void (*fn)(void));
 #else
 #define SB_HAVE_CALLREGS 0
 #endif
