@@ -270,7 +270,7 @@ static void ascii_layout_check(void)
  * used only on those versions and only after ints made for the purpose read
  * back right (one digit of either sign, zero, and ints of two or more digits
  * that must not be taken for one); else SB_INT_API: the callers convert with
- * PyLong_AsLongLongAndOverflow. Proven on 3.7.16, 3.8.18, 3.9.18, 3.10,
+ * PyLong_AsLongLongAndOverflow. Proven on 3.7.16, 3.8.18, 3.9.18, 3.10.13,
  * 3.11.7, 3.12.1, 3.13.0. */
 int sb__compat_int_layout = SB_INT_API;
 
