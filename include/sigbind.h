@@ -205,7 +205,8 @@ enum {
      * error value of their result type, as a hand-written slot does: -1 for a signed integer, all bits
      * set for an unsigned one, NULL for PyObject *, false for bool. A special method called straight
      * from its slot (README.md "Classes: a C struct as a Python class") then looks for an exception only when
-     * it returns that value (a void one: always), which saves about 20 instructions a call. Without
+     * it returns that value (a void one: always), which saves about 20 instructions a call, and the
+     * commonest slot signatures get a specialised entry (README.md, same section). Without
      * the flag a method may raise and return any value, as every C-face function. With it, raising
      * and returning another value leaves the exception set on a successful call: undefined. */
     SB_ERRVALUE = 1u << 3

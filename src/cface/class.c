@@ -127,7 +127,19 @@ static int sp_index(const char *name)
  * at most one int, bool, `PyObject *` or instance argument. */
 enum { TA_NONE, TA_INT, TA_BOOL, TA_OBJ, TA_INST };  /* the argument after self */
 enum { TR_VOID, TR_SINT, TR_UINT, TR_BOOL, TR_OBJ }; /* the result */
-#define SP_NTYPED SP_ADD /* the slots before the number methods */
+#define SP_NTYPED SP_DIVMOD /* the slots before divmod and the unary number methods */
+/* The specialised typed entries (see "Specialised entries"): one per slot and
+ * exact signature kind, for a class declared SB_ERRVALUE. */
+enum {
+    SK_NONE,
+    SK_LEN,      /* __len__(self) -> an 8-byte integer */
+    SK_CONTAINS, /* __contains__(self, a signed integer of 32 bits or more) -> bool */
+    SK_GETITEM,  /* __getitem__(self, a signed integer of 32 bits or more) -> int64_t-wide signed */
+    SK_NEXT_INT, /* __next__(self) -> an 8-byte signed integer */
+    SK_NEXT_OBJ, /* __next__(self) -> PyObject * */
+    SK_CMP,      /* __eq__ and the others (self, an instance) -> bool */
+    SK_BIN_INT,  /* __add__, __sub__, ... but __pow__ (self, a signed integer of 32 bits or more) -> 8-byte signed */
+};
 
 typedef struct sptyped {
     void (*cfn)(void);      /* the C function; NULL: the slot calls the method's Function (generic) */
@@ -143,6 +155,7 @@ typedef struct sptyped {
     uint8_t arg, ret;       /* TA_*, TR_* */
     bool needbuilt;         /* self's class has a constructor and this is not it: self must be built */
     bool arg_ctor;          /* TA_INST: the argument's class has a constructor (it must be built) */
+    uint8_t spec;           /* SK_*: the specialised entry of its slot and signature, or SK_NONE */
 } sptyped;
 
 /* Py_TPFLAGS_HAVE_VECTORCALL (Include/object.h: 1UL << 11 since 3.8, in the limited API from 3.12) */
@@ -160,7 +173,7 @@ typedef struct classrt {
                                word is (its __vectorcalloffset__), set by class_alloc; else 0 */
     PyMemberDef members[4]; /* the record's members, then __vectorcalloffset__ when vcoff */
     sb_function *fn[SP_N];  /* borrowed: kept by the defining class's _sigbind_keep (a base's by its type) */
-    sptyped ty[SP_NTYPED];  /* per fn[k] of the slots before the number methods: its typed entry, if any */
+    sptyped ty[SP_NTYPED];  /* per fn[k] of the slots before divmod: its typed entry, if any */
     PyGetSetDef getset[];   /* [0]: the marker; then the record's getset; NULL-terminated */
 } classrt;
 
@@ -1085,11 +1098,31 @@ static bool sp_typed_plan(sb_state *st, sb_function *f, int k, bool errvalue, sp
     case SP_CALL:
     case SP_INIT:
         break;
-    default:
-        return false;
+    default: /* a binary number method: only its specialised entry (sp_binary) */
+        if (k < SP_ADD || (k - SP_ADD) % 3 || k == SP_POW || !errvalue || t->ret != TR_SINT ||
+            t->rmask != UINT64_MAX || t->arg != TA_INT || t->amin > -(INT64_C(1) << 31))
+            return false;
+        break;
     }
     t->always = !errvalue || t->ret == TR_VOID;
     t->errv = t->ret == TR_SINT || t->ret == TR_UINT ? t->rmask : 0; /* -1 at its width, all bits; false; NULL */
+    bool wide = t->rmask == UINT64_MAX, sarg = t->arg == TA_INT && t->amin <= -(INT64_C(1) << 31);
+    if (errvalue) {
+        if (k == SP_LEN && (t->ret == TR_SINT || t->ret == TR_UINT) && wide)
+            t->spec = SK_LEN;
+        else if (k == SP_CONTAINS && t->ret == TR_BOOL && sarg)
+            t->spec = SK_CONTAINS;
+        else if (k == SP_GETITEM && t->ret == TR_SINT && wide && sarg)
+            t->spec = SK_GETITEM;
+        else if (k == SP_NEXT && t->ret == TR_SINT && wide)
+            t->spec = SK_NEXT_INT;
+        else if (k == SP_NEXT && t->ret == TR_OBJ)
+            t->spec = SK_NEXT_OBJ;
+        else if (k >= SP_LT && k <= SP_GE && t->ret == TR_BOOL && t->arg == TA_INST)
+            t->spec = SK_CMP;
+        else if (k >= SP_ADD)
+            t->spec = SK_BIN_INT;
+    }
     t->module = f->module;
     t->cfn = f->fn;
     return true;
@@ -1126,9 +1159,14 @@ static SB_ALWAYS_INLINE bool sp_targ(const sptyped *t, PyObject *v, uint64_t *ou
     if (SB_LIKELY(t->arg == TA_INT)) { /* the common case first: one test, not a switch */
         if (SB_UNLIKELY(!PyLong_CheckExact(v)))
             return false;
-        int overflow;
-        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
-        if (SB_UNLIKELY(overflow || x < t->amin || (x > 0 && (uint64_t)x > t->amax)))
+        int64_t x;
+        if (SB_UNLIKELY(!sb__compat_small_int(v, &x))) {
+            int overflow;
+            x = PyLong_AsLongLongAndOverflow(v, &overflow);
+            if (overflow)
+                return false;
+        }
+        if (SB_UNLIKELY(x < t->amin || (x > 0 && (uint64_t)x > t->amax)))
             return false;
         *out = (uint64_t)x;
         return true;
@@ -1218,6 +1256,90 @@ static SB_ALWAYS_INLINE bool sp_targs(const sptyped *t, PyObject *args, PyObject
     if (t->arg == TA_NONE)
         return n == 0;
     return n == 1 && sp_targ(t, PyTuple_GetItem(args, 0), out);
+}
+
+/* ---- Specialised entries ----
+ * For a class declared SB_ERRVALUE, the commonest slot signatures (sptyped.spec,
+ * SK_*) have an entry of their own in front of the typed one: the cached record
+ * and its type checked, the spec byte compared, the C function reached by one
+ * jump (sb__callregs_j), and the result tested the one way its type allows
+ * (a length's sign, a bool's byte, -1, NULL); an int argument of one digit is
+ * read in place (sb__compat_small_int). Anything else -- another spec, no
+ * cached record (a subclass's instance, an unbuilt one), an argument of
+ * another type or size -- goes on to the typed entry, which goes on to the
+ * generic one: each entry only takes the cases it is sure of, so results and
+ * errors are the typed entry's (tests/py/test_cface_slots.py TypedEntries,
+ * SpecialisedEntries). */
+
+/* The slot's typed entry when it is of the given kind, for an instance
+ * whose cached record is its type's (so built), or NULL. */
+static SB_ALWAYS_INLINE const sptyped *sp_spec(PyObject *self, int k, int kind)
+{
+    classrt *rt = INST_RT(self);
+    if (SB_LIKELY(rt != NULL) && SB_LIKELY(rt->type == Py_TYPE(self)) && SB_LIKELY(rt->ty[k].spec == kind))
+        return &rt->ty[k];
+    return NULL;
+}
+
+/* The call with the module current: the C function's raw result word. nargs:
+ * the C function's (1: the struct alone; 2: and a). */
+static SB_ALWAYS_INLINE uint64_t sp_scall_n(const sptyped *t, PyObject *self, int nargs, uint64_t a)
+{
+    void (*fn)(void) = t->cfn;
+    PyObject *module = t->module;
+    SB_OPAQUE(fn); /* both read before the TLS address: t need not stay live */
+    SB_OPAQUE(module);
+    PyObject **cur = &sb__current_module;
+    SB_OPAQUE(cur); /* one TLS address lookup for the call */
+    PyObject *outer = *cur;
+    *cur = module;
+    uint64_t st = (uint64_t)(uintptr_t)SB_INST_STRUCT(self);
+    uint64_t r = nargs == 1 ? sb__callregs_j1(st, fn) : sb__callregs_j(st, a, fn);
+    *cur = outer;
+    return r;
+}
+
+static SB_ALWAYS_INLINE uint64_t sp_scall(const sptyped *t, PyObject *self, uint64_t a)
+{
+    return sp_scall_n(t, self, 2, a);
+}
+
+static SB_ALWAYS_INLINE uint64_t sp_scall0(const sptyped *t, PyObject *self)
+{
+    return sp_scall_n(t, self, 1, 0);
+}
+
+/* An int argument for a signed parameter of 32 bits or more: an exact int of one digit (or zero). */
+static SB_ALWAYS_INLINE bool sp_sarg(PyObject *v, uint64_t *out)
+{
+    int64_t x;
+    if (SB_UNLIKELY(!PyLong_CheckExact(v)) || SB_UNLIKELY(!sb__compat_small_int(v, &x)))
+        return false;
+    *out = (uint64_t)x;
+    return true;
+}
+
+/* A result equal to its type's error value: was an exception set? */
+static SB_NOINLINE bool sp_sfailed(void)
+{
+    return PyErr_Occurred() != NULL;
+}
+
+/* An 8-byte signed result as an int, or NULL: its error value with an exception. */
+static SB_ALWAYS_INLINE PyObject *sp_sint(uint64_t r)
+{
+    if (SB_UNLIKELY(r == UINT64_MAX) && sp_sfailed())
+        return NULL;
+    return PyLong_FromLongLong((long long)r);
+}
+
+/* A bool result that was false, from a slot returning an object: NULL (an exception), or False. */
+static SB_NOINLINE PyObject *sp_sfalse(void)
+{
+    if (PyErr_Occurred())
+        return NULL;
+    Py_INCREF(Py_False);
+    return Py_False;
 }
 #endif
 
@@ -1322,7 +1444,17 @@ static SB_NOINLINE Py_ssize_t sp_len_bad(const sptyped *t)
 }
 #endif
 
-static Py_ssize_t sp_len(PyObject *self)
+#if SB_HAVE_CALLREGS
+/* A specialised __len__'s negative result: its error value with an exception, or not a length. */
+static SB_NOINLINE Py_ssize_t sp_len_neg(const sptyped *t, uint64_t r)
+{
+    if (r == UINT64_MAX && PyErr_Occurred())
+        return -1;
+    return sp_len_bad(t);
+}
+#endif
+
+static SB_NOINLINE Py_ssize_t sp_len_t(PyObject *self)
 {
 #if SB_HAVE_CALLREGS
     const sptyped *t = sp_typed(self, SP_LEN);
@@ -1339,6 +1471,18 @@ static Py_ssize_t sp_len(PyObject *self)
     return sp_len_g(self);
 }
 
+static Py_ssize_t sp_len(PyObject *self)
+{
+#if SB_HAVE_CALLREGS
+    const sptyped *t = sp_spec(self, SP_LEN, SK_LEN);
+    if (SB_LIKELY(t != NULL)) {
+        uint64_t r = sp_scall0(t, self);
+        return SB_LIKELY((int64_t)r >= 0) ? (Py_ssize_t)r : sp_len_neg(t, r);
+    }
+#endif
+    return sp_len_t(self);
+}
+
 static SB_NOINLINE int sp_contains_g(PyObject *self, PyObject *item)
 {
     PyObject *r = sp_call2(self, item, SP_CONTAINS);
@@ -1349,7 +1493,7 @@ static SB_NOINLINE int sp_contains_g(PyObject *self, PyObject *item)
     return truth;
 }
 
-static int sp_contains(PyObject *self, PyObject *item)
+static SB_NOINLINE int sp_contains_t(PyObject *self, PyObject *item)
 {
 #if SB_HAVE_CALLREGS
     const sptyped *t = sp_typed(self, SP_CONTAINS);
@@ -1363,12 +1507,26 @@ static int sp_contains(PyObject *self, PyObject *item)
     return sp_contains_g(self, item);
 }
 
+static int sp_contains(PyObject *self, PyObject *item)
+{
+#if SB_HAVE_CALLREGS
+    const sptyped *t = sp_spec(self, SP_CONTAINS, SK_CONTAINS);
+    uint64_t a;
+    if (SB_LIKELY(t != NULL) && SB_LIKELY(sp_sarg(item, &a))) {
+        if (SB_LIKELY((uint8_t)sp_scall(t, self, a) != 0))
+            return 1;
+        return sp_sfailed() ? -1 : 0;
+    }
+#endif
+    return sp_contains_t(self, item);
+}
+
 static SB_NOINLINE PyObject *sp_getitem_g(PyObject *self, PyObject *key)
 {
     return sp_call2(self, key, SP_GETITEM);
 }
 
-static PyObject *sp_getitem(PyObject *self, PyObject *key)
+static SB_NOINLINE PyObject *sp_getitem_t(PyObject *self, PyObject *key)
 {
 #if SB_HAVE_CALLREGS
     const sptyped *t = sp_typed(self, SP_GETITEM);
@@ -1380,6 +1538,18 @@ static PyObject *sp_getitem(PyObject *self, PyObject *key)
     }
 #endif
     return sp_getitem_g(self, key);
+}
+
+static PyObject *sp_getitem(PyObject *self, PyObject *key)
+{
+#if SB_HAVE_CALLREGS
+    const sptyped *t = sp_spec(self, SP_GETITEM, SK_GETITEM);
+    uint64_t a;
+    if (SB_LIKELY(t != NULL) && SB_LIKELY(sp_sarg(key, &a))) {
+        return sp_sint(sp_scall(t, self, a));
+    }
+#endif
+    return sp_getitem_t(self, key);
 }
 
 static PyObject *sp_item(PyObject *self, Py_ssize_t i)
@@ -1423,7 +1593,7 @@ static SB_NOINLINE PyObject *sp_iternext_g(PyObject *self)
     return sp_call1(self, SP_NEXT);
 }
 
-static PyObject *sp_iternext(PyObject *self)
+static SB_NOINLINE PyObject *sp_iternext_t(PyObject *self)
 {
 #if SB_HAVE_CALLREGS
     const sptyped *t = sp_typed(self, SP_NEXT);
@@ -1434,6 +1604,24 @@ static PyObject *sp_iternext(PyObject *self)
     }
 #endif
     return sp_iternext_g(self);
+}
+
+static PyObject *sp_iternext(PyObject *self)
+{
+#if SB_HAVE_CALLREGS
+    classrt *rt = INST_RT(self);
+    if (SB_LIKELY(rt != NULL) && SB_LIKELY(rt->type == Py_TYPE(self))) {
+        const sptyped *t = &rt->ty[SP_NEXT];
+        if (SB_LIKELY(t->spec == SK_NEXT_INT)) {
+            return sp_sint(sp_scall0(t, self));
+        }
+        if (t->spec == SK_NEXT_OBJ) {
+            PyObject *r = (PyObject *)(uintptr_t)sp_scall0(t, self);
+            return SB_LIKELY(r != NULL) ? r : sp_sfailed() ? NULL : sp_tnull(true);
+        }
+    }
+#endif
+    return sp_iternext_t(self);
 }
 
 static SB_NOINLINE PyObject *sp_richcompare_g(PyObject *self, PyObject *other, int op)
@@ -1461,7 +1649,7 @@ static SB_NOINLINE PyObject *sp_richcompare_g(PyObject *self, PyObject *other, i
     return Py_NotImplemented;
 }
 
-static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
+static SB_NOINLINE PyObject *sp_richcompare_t(PyObject *self, PyObject *other, int op)
 {
 #if SB_HAVE_CALLREGS
     const sptyped *t = (unsigned)op <= Py_GE ? sp_typed(self, SP_LT + op) : NULL;
@@ -1482,6 +1670,40 @@ static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
     }
 #endif
     return sp_richcompare_g(self, other, op);
+}
+
+#if SB_HAVE_CALLREGS
+/* A specialised comparison (SK_CMP) of slot k, or NULL with *taken false: not this entry's case. */
+static SB_ALWAYS_INLINE PyObject *sp_cmp_spec(PyObject *self, PyObject *other, int k, bool *taken)
+{
+    const sptyped *t = sp_spec(self, k, SK_CMP);
+    if (SB_LIKELY(t != NULL) && SB_LIKELY(Py_TYPE(other) == t->atype) &&
+        (!t->arg_ctor || SB_INST_STATE(other) == SB_INST_BUILT)) {
+        *taken = true;
+        if (SB_LIKELY((uint8_t)sp_scall(t, self, (uint64_t)(uintptr_t)SB_INST_STRUCT(other)) != 0)) {
+            Py_INCREF(Py_True);
+            return Py_True;
+        }
+        return sp_sfalse();
+    }
+    *taken = false;
+    return NULL;
+}
+#endif
+
+static PyObject *sp_richcompare(PyObject *self, PyObject *other, int op)
+{
+#if SB_HAVE_CALLREGS
+    bool taken = false;
+    PyObject *r = NULL;
+    if (SB_LIKELY(op == Py_EQ)) /* the commonest, with its record offset a constant */
+        r = sp_cmp_spec(self, other, SP_EQ, &taken);
+    else if ((unsigned)op <= Py_GE)
+        r = sp_cmp_spec(self, other, SP_LT + op, &taken);
+    if (SB_LIKELY(taken))
+        return r;
+#endif
+    return sp_richcompare_t(self, other, op);
 }
 
 static SB_NOINLINE Py_hash_t sp_hash_g(PyObject *self)
@@ -1666,6 +1888,20 @@ static PyObject *nb_call(sb_function *f, PyObject *self, PyObject *other)
  * is not tried for operands of one type. k is the operator's SP_*. */
 static PyObject *sp_binary(PyObject *a, PyObject *b, int k)
 {
+#if SB_HAVE_CALLREGS
+    /* instance + exact int (SK_BIN_INT): with an exact int on the right the slot was a's type's, so
+     * a is an instance of a sigbind class or of a subclass (its cache word is there to read), and
+     * int has no reflected method of ours: the plain call below is what the general way would make */
+    uint64_t x;
+    if (k < SP_NTYPED && PyLong_CheckExact(b)) { /* divmod has no typed entry */
+        if (SB_UNLIKELY(!INST_RT(a)) && !rt_self_slow(a)) /* the cache word is filled by the first call */
+            return NULL;
+        const sptyped *t = sp_spec(a, k, SK_BIN_INT);
+        if (SB_LIKELY(t != NULL) && SB_LIKELY(sp_sarg(b, &x))) {
+            return sp_sint(sp_scall(t, a, x));
+        }
+    }
+#endif
     PyTypeObject *ta = Py_TYPE(a), *tb = Py_TYPE(b);
     classrt *ra = rt_peek(ta), *rb = ta == tb ? NULL : rt_peek(tb);
     sb_function *fa = ra ? ra->fn[k] : NULL, *fb = rb ? rb->fn[k + 1] : NULL;

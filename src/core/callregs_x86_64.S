@@ -147,5 +147,29 @@ sb__callregs_2:
     .cfi_endproc
     .size sb__callregs_2, .-sb__callregs_2
 
+/* uint64_t sb__callregs_j(uint64_t a0, uint64_t a1, void (*fn)(void)): the same call as sb__callregs_2
+ * with the function last, so that the two words are already in rdi and rsi: one jump. The
+ * specialised typed slot entries (cface/class.c) call through it. */
+    .p2align 4
+    .globl sb__callregs_j
+    .hidden sb__callregs_j
+    .type sb__callregs_j, @function
+sb__callregs_j:
+    .cfi_startproc
+    jmp *%rdx
+    .cfi_endproc
+    .size sb__callregs_j, .-sb__callregs_j
+
+/* uint64_t sb__callregs_j1(uint64_t a0, void (*fn)(void)): fn(a0), one jump (a0 is already in rdi). */
+    .p2align 4
+    .globl sb__callregs_j1
+    .hidden sb__callregs_j1
+    .type sb__callregs_j1, @function
+sb__callregs_j1:
+    .cfi_startproc
+    jmp *%rsi
+    .cfi_endproc
+    .size sb__callregs_j1, .-sb__callregs_j1
+
     .section .note.GNU-stack, "", @progbits
 

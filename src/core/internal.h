@@ -715,6 +715,10 @@ SB_INTERNAL void sb__callregs_few(void (*fn)(void), const uint64_t *cells, sb_re
 SB_INTERNAL void sb__callregs_stack(void (*fn)(void), const uint64_t *cells, sb_regret *ret, size_t nstack);
 /* fn(a0, a1) for at most two INTEGER-class arguments and an INTEGER-class or void result (rax). */
 SB_INTERNAL uint64_t sb__callregs_2(void (*fn)(void), uint64_t a0, uint64_t a1);
+/* The same, the function last: fn(a0, a1) by one jump (a0 and a1 are already in rdi and rsi). */
+SB_INTERNAL uint64_t sb__callregs_j(uint64_t a0, uint64_t a1, void (*fn)(void));
+/* fn(a0), the same way. */
+SB_INTERNAL uint64_t sb__callregs_j1(uint64_t a0, void (*fn)(void));
 #else
 #define SB_HAVE_CALLREGS 0
 #endif

@@ -37,6 +37,7 @@ static interp_fn p_interp_get;         /* PyInterpreterState_Get: stable ABI fro
 static sb_vectorcall_fn p_vectorcall;  /* PyObject_Vectorcall: stable ABI from 3.12, exported from 3.11 */
 
 static void ascii_layout_check(void);
+static void int_layout_check(void);
 
 /* Runs once per process (pthread_once): interpreters with their own GIL may
  * import the module at the same time. */
@@ -90,7 +91,7 @@ atomic_bool sb__compat_subinterp_seen;
 
 int sb__compat_init(void)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT, ascii_once = PTHREAD_ONCE_INIT;
+    static pthread_once_t once = PTHREAD_ONCE_INIT, ascii_once = PTHREAD_ONCE_INIT, int_once = PTHREAD_ONCE_INIT;
     pthread_once(&once, read_version);
     if (!atomic_load_explicit(&sb__compat_subinterp_seen, memory_order_relaxed)) {
         PyInterpreterState *interp = sb__compat_interp();
@@ -101,6 +102,8 @@ int sb__compat_init(void)
     }
     if (version && version < 0x030A00)
         pthread_once(&ascii_once, ascii_layout_check); /* with the GIL: it makes two str */
+    if (version)
+        pthread_once(&int_once, int_layout_check); /* with the GIL: it makes ints */
     if (!version) {
         PyErr_SetString(PyExc_ImportError, "sigbind: cannot read the Python version");
         return -1;
@@ -256,6 +259,41 @@ static void ascii_layout_check(void)
     }
     Py_XDECREF(a);
     Py_XDECREF(b);
+    PyErr_Clear();
+}
+
+/* Gate: an int's layout, for sb__compat_small_int (runtime.h). 3.7-3.11:
+ * PyLongObject {ob_refcnt, ob_type, ob_size, ob_digit[]} (Include/longintrepr.h,
+ * Include/cpython/longintrepr.h of 3.11): |ob_size| digits, the int's sign in
+ * ob_size's. 3.12 and 3.13: {ob_refcnt, ob_type, lv_tag, ob_digit[]}
+ * (Include/cpython/longintrepr.h): lv_tag = ndigits << 3 | sign (0 positive,
+ * 1 zero, 2 negative). Digits of 30 bits in a uint32_t (PYLONG_BITS_IN_DIGIT,
+ * 30 on 64-bit builds). Neither is part of the stable ABI, so the layout is
+ * used only on those versions and only after ints made for the purpose read
+ * back right (one digit of either sign, zero, and ints of two or more digits
+ * that must not be taken for one); else SB_INT_API: the callers convert with
+ * PyLong_AsLongLongAndOverflow. Proven on 3.7.16, 3.8.18, 3.9.18, 3.10.13,
+ * 3.11.7, 3.12.1, 3.13.0. */
+int sb__compat_int_layout = SB_INT_API;
+
+static void int_layout_check(void)
+{
+    static const long long small[] = {0, 1, -1, 5, -7, 1000, (1LL << 30) - 1, -((1LL << 30) - 1)};
+    static const long long big[] = {1LL << 30, -(1LL << 30), 1LL << 45, -(1LL << 62), INT64_MAX, INT64_MIN};
+    if (sizeof(void *) != 8 || version < 0x030700 || version >= 0x030E00)
+        return;
+    sb__compat_int_layout = version >= 0x030C00 ? SB_INT_TAGGED : SB_INT_SIZED;
+    bool ok = true;
+    for (size_t i = 0; ok && i < sizeof small / sizeof small[0] + sizeof big / sizeof big[0]; i++) {
+        bool is_small = i < sizeof small / sizeof small[0];
+        long long want = is_small ? small[i] : big[i - sizeof small / sizeof small[0]];
+        PyObject *v = PyLong_FromLongLong(want);
+        int64_t got = 0;
+        ok = v && sb__compat_small_int(v, &got) == is_small && (!is_small || got == want);
+        Py_XDECREF(v);
+    }
+    if (!ok)
+        sb__compat_int_layout = SB_INT_API;
     PyErr_Clear();
 }
 

@@ -258,6 +258,37 @@ SB_INTERNAL const char *sb__compat_utf8(PyObject *str, Py_ssize_t *size, int *un
 #define SB_STRBUF 128
 SB_INTERNAL const char *sb__compat_utf8_fast(PyObject *str, Py_UCS4 *buf, Py_ssize_t cap, Py_ssize_t *size);
 
+/* An exact int of one 30-bit digit or zero read in place (the typed slot
+ * entries, cface/class.c): true and *out, or false (more digits, or the
+ * layout not checked: the caller converts through the API). The layout is
+ * compat.c's to know: sb__compat_int_layout is set there, once, only after
+ * probes made for the purpose read back right (see its gate); this reader
+ * only applies it. v must be an exact int (PyLong_CheckExact). */
+enum { SB_INT_API, SB_INT_SIZED, SB_INT_TAGGED };
+SB_INTERNAL extern int sb__compat_int_layout;
+static SB_ALWAYS_INLINE bool sb__compat_small_int(PyObject *v, int64_t *out)
+{
+    intptr_t w;
+    uint32_t d;
+    memcpy(&w, (const char *)v + 2 * sizeof(void *), sizeof w); /* ob_size, or lv_tag */
+    if (SB_LIKELY(sb__compat_int_layout == SB_INT_TAGGED)) {
+        if ((uintptr_t)w >= 16) /* two digits or more */
+            return false;
+        memcpy(&d, (const char *)v + 3 * sizeof(void *), sizeof d);
+        *out = (1 - (int64_t)(w & 3)) * (int64_t)d; /* sign bits: 0 positive, 1 zero, 2 negative */
+        return true;
+    }
+    if (sb__compat_int_layout != SB_INT_SIZED || (uintptr_t)(w + 1) > 2) /* not -1, 0, 1 digits */
+        return false;
+    if (w == 0) { /* zero: no digit is read (it may have none) */
+        *out = 0;
+        return true;
+    }
+    memcpy(&d, (const char *)v + 3 * sizeof(void *), sizeof d);
+    *out = w > 0 ? (int64_t)d : -(int64_t)d;
+    return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Values and the Function object                                      */
 

@@ -658,6 +658,123 @@ static const sb_field_def tyerr_fields[] = {
     SB_END,
 };
 
+/* TySpec, TySpecIt: SB_ERRVALUE classes whose special methods have the specialised entries
+ * (class.c "Specialised entries"): results, the error values with and without an exception. */
+typedef TyErr TySpec; /* its __getitem__ is TyErr's */
+
+static void tyspec_init(TySpec *self, int64_t v)
+{
+    self->v = v;
+}
+
+static size_t tyspec_len(TySpec *self)
+{
+    if (self->v == 1000)
+        return (size_t)sb_raise("RuntimeError", "len of TySpec(1000)");
+    return (size_t)self->v; /* -1: the error value without an exception; other negatives: too large */
+}
+
+static bool tyspec_contains(TySpec *self, int32_t x)
+{
+    if (x < 0) {
+        sb_raise("RuntimeError", "negative in TySpec");
+        return false;
+    }
+    return x == self->v;
+}
+
+static TySpec *tyspec_iter(TySpec *self)
+{
+    return self;
+}
+
+static int64_t tyspec_next(TySpec *self)
+{
+    if (self->v == 500)
+        return sb_raise("RuntimeError", "next of TySpec(500)");
+    if (self->v <= 0)
+        return sb_stop_iteration();
+    return self->v-- == 1 ? -1 : self->v + 1; /* 1 comes back as -1: the error value as a result */
+}
+
+static bool tyspec_eq(TySpec *self, TySpec *other)
+{
+    if (other->v == 1000) {
+        sb_raise("RuntimeError", "TySpec(1000) compared");
+        return false;
+    }
+    return self->v == other->v;
+}
+
+static bool tyspec_lt(TySpec *self, TySpec *other)
+{
+    return self->v < other->v;
+}
+
+static int64_t tyspec_add(TySpec *self, int64_t k)
+{
+    if (k == 7)
+        return sb_raise("ValueError", "TySpec + 7");
+    return k == 0 ? -1 : self->v + k; /* + 0 is -1 without an exception: a result */
+}
+
+static int64_t tyspec_sub(TySpec *self, int32_t k)
+{
+    return self->v - k;
+}
+
+static const sb_method_def tyspec_methods[] = {
+    SB_METHOD(tyspec_init, "void __init__(TySpec *self, int64_t v)", NULL),
+    SB_METHOD(tyspec_len, "size_t __len__(TySpec *self)", NULL),
+    SB_METHOD(tyspec_contains, "bool __contains__(TySpec *self, int32_t x)", NULL),
+    SB_METHOD(tyerr_getitem, "int64_t __getitem__(TySpec *self, int64_t i)", NULL),
+    SB_METHOD(tyspec_iter, "TySpec *__iter__(TySpec *self)", NULL),
+    SB_METHOD(tyspec_next, "int64_t __next__(TySpec *self)", NULL),
+    SB_METHOD(tyspec_eq, "bool __eq__(TySpec *self, TySpec *other)", NULL),
+    SB_METHOD(tyspec_lt, "bool __lt__(TySpec *self, TySpec *other)", NULL),
+    SB_METHOD(tyspec_add, "int64_t __add__(TySpec *self, int64_t k)", NULL),
+    SB_METHOD(tyspec_sub, "int64_t __sub__(TySpec *self, int32_t k)", NULL),
+    SB_END,
+};
+
+static const sb_field_def tyspec_fields[] = {
+    SB_FIELD(TySpec, v, "int64_t v", SB_READWRITE, NULL),
+    SB_END,
+};
+
+typedef struct TySpecIt {
+    int64_t v;
+} TySpecIt;
+
+static void tyspecit_init(TySpecIt *self, int64_t v)
+{
+    self->v = v;
+}
+
+static TySpecIt *tyspecit_iter(TySpecIt *self)
+{
+    return self;
+}
+
+static PyObject *tyspecit_next(TySpecIt *self)
+{
+    if (self->v == 500) {
+        sb_raise("RuntimeError", "next of TySpecIt(500)");
+        return NULL;
+    }
+    if (self->v <= 0)
+        return NULL; /* no exception: the end */
+    self->v--;
+    return sb_value("int64_t", (int64_t)self->v);
+}
+
+static const sb_method_def tyspecit_methods[] = {
+    SB_METHOD(tyspecit_init, "void __init__(TySpecIt *self, int64_t v)", NULL),
+    SB_METHOD(tyspecit_iter, "TySpecIt *__iter__(TySpecIt *self)", NULL),
+    SB_METHOD(tyspecit_next, "PyObject *__next__(TySpecIt *self)", NULL),
+    SB_END,
+};
+
 static const sb_class_def classes[] = {
     /* SB_ERRVALUE: errors come with the error value, as in bench/slots_hand.c */
     {.name = "Vec", .size = sizeof(Vec), .flags = SB_SUBCLASSABLE | SB_ERRVALUE, .methods = vec_methods},
@@ -675,6 +792,9 @@ static const sb_class_def classes[] = {
     {.name = "Ty", .size = sizeof(Ty), .flags = SB_SUBCLASSABLE, .methods = ty_methods, .fields = ty_fields},
     {.name = "TyWide", .size = sizeof(TyWide), .methods = tywide_methods, .fields = tywide_fields},
     {.name = "TyErr", .size = sizeof(TyErr), .flags = SB_ERRVALUE, .methods = tyerr_methods, .fields = tyerr_fields},
+    {.name = "TySpec", .size = sizeof(TySpec), .flags = SB_SUBCLASSABLE | SB_ERRVALUE, .methods = tyspec_methods,
+     .fields = tyspec_fields},
+    {.name = "TySpecIt", .size = sizeof(TySpecIt), .flags = SB_ERRVALUE, .methods = tyspecit_methods},
     SB_END,
 };
 

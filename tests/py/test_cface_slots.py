@@ -534,6 +534,17 @@ w = m.TyWide()
 def wv(v):
     w.v = v
     return w
+sp = m.TySpec(3)
+class SS(m.TySpec):
+    pass
+class IdxS:  # hostile: changes the instance being indexed, then gives an index
+    def __init__(self, s):
+        self.s = s
+    def __index__(self):
+        self.s.v = 9
+        return 2
+def unbuilt():
+    return m.TySpec.__new__(m.TySpec)
 e = m.TyErr()
 def ev(v):
     e.v = v
@@ -564,6 +575,25 @@ ORACLE_EXPRS = [
     "len(m.Ty.__new__(m.Ty))", "m.Ty.__new__(m.Ty) == t", "t == m.Ty.__new__(m.Ty)",
     "len(e)", "len(ev(-3))", "3 in ev(3)", "2 in ev(3)", "-1 in ev(3)", "ev(3)[0]", "ev(3)[2]", "ev(3)[7]",
     "ev(3)[-1]", "e(5)", "e(None)", "m.Vec(3)[5]", "m.Vec(17)", "list(m.Vec(3))",
+    # the specialised entries (SB_ERRVALUE TySpec, TySpecIt) and everything they hand on
+    "len(m.TySpec(5))", "len(m.TySpec(0))", "len(m.TySpec(1000))", "len(m.TySpec(-1))", "len(m.TySpec(-5))",
+    "len(m.TySpec(2**62))", "len(SS(4))", "len(unbuilt())",
+    "3 in sp", "2 in sp", "0 in m.TySpec(0)", "-1 in sp", "2**30 - 1 in m.TySpec(2**30 - 1)", "2**30 in m.TySpec(2**30)",
+    "-2**30 in sp", "2**31 - 1 in m.TySpec(2**31 - 1)", "2**31 in sp", "-2**31 - 1 in sp", "2**70 in sp",
+    "True in m.TySpec(1)", "I(3) in sp", "'3' in sp", "3.0 in sp", "None in sp", "3 in SS(3)", "3 in unbuilt()",
+    "(lambda s: (IdxS(s) in s, s.v))(m.TySpec(3))",
+    "sp[0]", "sp[2]", "sp[7]", "sp[-1]", "sp[-2**30 + 1]", "sp[2**30 - 1]", "sp[2**30]", "sp[-2**30]", "sp[2**40]",
+    "sp[2**63]", "sp[-2**40]", "sp[-2**63 - 1]", "sp[True]", "sp[I(2)]", "sp['x']", "sp[None]", "sp[2.0]",
+    "SS(3)[2]", "unbuilt()[1]", "(lambda s: (s[IdxS(s)], s.v))(m.TySpec(3))",
+    "list(m.TySpec(4))", "list(m.TySpec(0))", "list(m.TySpec(1))", "next(m.TySpec(500))", "list(SS(3))",
+    "next(unbuilt())", "list(m.TySpecIt(3))", "next(m.TySpecIt(500))", "next(m.TySpecIt(0))",
+    "next(m.TySpecIt.__new__(m.TySpecIt))",
+    "sp == m.TySpec(3)", "sp == m.TySpec(4)", "sp == m.TySpec(1000)", "sp != m.TySpec(3)", "sp != m.TySpec(4)",
+    "sp == 3", "sp == None", "sp == SS(3)", "SS(3) == sp", "SS(3) == SS(3)", "sp == unbuilt()", "unbuilt() == sp",
+    "sp < m.TySpec(4)", "sp < m.TySpec(2)", "sp > m.TySpec(1)", "sp < 3", "sp <= m.TySpec(3)", "sp == t",
+    "sp + 1", "sp + 0", "sp + 7", "sp + -5", "sp + 2**30", "sp + 2**63", "sp + True", "sp + I(2)", "sp + 1.5",
+    "sp + None", "1 + sp", "sp - 1", "sp - -2**30", "sp - 2**31", "SS(3) + 1", "unbuilt() + 1",
+    "(lambda s: (s + IdxS(s), s.v))(m.TySpec(3))", "m.Vec(3) + 4", "m.Vec(3) + 2**40",
 ]
 
 
@@ -845,6 +875,123 @@ def _outcome(fn, *a, **k):
 
 HAVE_VECTORCALL = sys.version_info >= (3, 12)
 VECTORCALL_FLAG = 1 << 11  # Py_TPFLAGS_HAVE_VECTORCALL
+
+
+class SpecialisedEntries(unittest.TestCase):
+    """SB_ERRVALUE classes: the commonest slot signatures have an entry of their own in front of the
+    typed one (class.c "Specialised entries"); everything they do not take goes on to it. Their
+    outcomes against the generic way: TypedEntries.test_every_outcome_is_the_generic_ones."""
+
+    def test_len_results_and_errors(self):
+        self.assertEqual(len(m.TySpec(5)), 5)
+        self.assertEqual(len(m.TySpec(0)), 0)
+        self.assertEqual(len(m.TySpec(2**62)), 2**62)
+        with self.assertRaisesRegex(RuntimeError, r"len of TySpec\(1000\)"):
+            len(m.TySpec(1000))
+        for v in (-1, -5):  # a size_t past PY_SSIZE_T_MAX, the error value among them, without an exception
+            with self.assertRaisesRegex(OverflowError, "cannot fit 'int' into an index-sized integer"):
+                len(m.TySpec(v))
+
+    def test_contains_takes_one_digit_ints_and_hands_the_rest_on(self):
+        s = m.TySpec(3)
+        self.assertIn(3, s)
+        self.assertNotIn(2, s)
+        self.assertIn(2**30 - 1, m.TySpec(2**30 - 1))  # the largest one-digit int
+        self.assertIn(2**30, m.TySpec(2**30))  # two digits: the typed entry converts it
+        self.assertIn(2**31 - 1, m.TySpec(2**31 - 1))
+        with self.assertRaisesRegex(RuntimeError, "negative in TySpec"):
+            -1 in s
+        with self.assertRaises(OverflowError):
+            2**31 in s
+        with self.assertRaises(TypeError):
+            "3" in s
+
+        class I(int):
+            pass
+        self.assertIn(I(3), s)
+
+    def test_getitem_of_one_digit_ints_either_sign_and_of_wider_ones(self):
+        s = m.TySpec(3)
+        self.assertEqual(s[2], 6)
+        self.assertEqual(s[0], -1)  # the error value without an exception is a result
+        self.assertEqual(s[-(2**30 - 1)], -3 * (2**30 - 1))
+        self.assertEqual(s[2**30], 3 * 2**30)
+        self.assertEqual(s[-(2**30)], -3 * 2**30)
+        self.assertEqual(s[2**40], 3 * 2**40)
+        with self.assertRaisesRegex(IndexError, "TyErr index 7"):  # TyErr's __getitem__
+            s[7]
+        with self.assertRaises(OverflowError):
+            s[2**63]
+
+        class Idx:  # hostile: changes the instance being indexed
+            def __index__(self):
+                s.v = 9
+                return 2
+        self.assertEqual(s[Idx()], 18)
+
+    def test_iteration_by_int_and_object_results(self):
+        self.assertEqual(list(m.TySpec(4)), [4, 3, 2, -1])  # 1 comes back as the error value, a result
+        self.assertEqual(list(m.TySpec(0)), [])
+        with self.assertRaisesRegex(RuntimeError, r"next of TySpec\(500\)"):
+            next(m.TySpec(500))
+        self.assertEqual(list(m.TySpecIt(3)), [2, 1, 0])
+        with self.assertRaisesRegex(RuntimeError, r"next of TySpecIt\(500\)"):
+            next(m.TySpecIt(500))
+        with self.assertRaises(StopIteration):
+            next(m.TySpecIt(0))
+
+    def test_comparisons_of_exactly_the_class_and_of_others(self):
+        s = m.TySpec(3)
+        self.assertIs(s == m.TySpec(3), True)
+        self.assertIs(s == m.TySpec(4), False)
+        self.assertIs(s != m.TySpec(4), True)
+        self.assertIs(s < m.TySpec(4), True)
+        self.assertIs(s == 3, False)
+        with self.assertRaisesRegex(RuntimeError, r"TySpec\(1000\) compared"):
+            s == m.TySpec(1000)
+
+        class S(m.TySpec):
+            pass
+        self.assertEqual(len(S(4)), 4)
+        self.assertIn(4, S(4))
+        self.assertEqual(S(3)[2], 6)
+        self.assertEqual(list(S(2)), [2, -1])
+
+    def test_binary_number_methods_with_an_int_on_the_right(self):
+        s = m.TySpec(3)
+        self.assertEqual(s + 1, 4)
+        self.assertEqual(s + 0, -1)  # the error value without an exception is a result
+        self.assertEqual(s + 2**40, 3 + 2**40)  # wider than one digit: the general way
+        self.assertEqual(s - 2**30, 3 - 2**30)
+        with self.assertRaisesRegex(ValueError, r"TySpec \+ 7"):
+            s + 7
+        with self.assertRaises(OverflowError):
+            s - 2**31
+        with self.assertRaises(TypeError):
+            s + 1.5
+        with self.assertRaises(TypeError):
+            1 + s
+
+        class S(m.TySpec):
+            def __radd__(self, other):
+                return "radd"
+        self.assertEqual(S(3) + 1, 4)
+        self.assertEqual(1 + S(3), "radd")
+        self.assertEqual(m.Vec(3) + 4, 7)
+
+    def test_unbuilt_instances_are_refused_as_by_the_generic_way(self):
+        u = m.TySpec.__new__(m.TySpec)
+        for f in (len, lambda u: 3 in u, lambda u: u[1], next, lambda u: u == m.TySpec(3),
+                  lambda u: m.TySpec(3) == u):
+            with self.assertRaises(Exception):
+                f(u)
+
+    def test_a_changed_int_layout_is_not_relied_on(self):
+        # the in-place read is checked once per process against ints made for the purpose
+        # (compat.c int_layout_check); big, negative and subclass ints all come out right
+        s = m.TySpec(1)
+        for k in (0, 1, -1, 2**30 - 1, -(2**30 - 1), 2**30, -(2**30), 2**45, -(2**45), 2**62):
+            self.assertEqual(s[k], -1 if k == 0 else k)
 
 
 class VectorcallCall(unittest.TestCase):
