@@ -79,8 +79,8 @@ struct classrec {
     PyMemberDef members[3];
     PyType_Slot slots[12];  /* the slots every interpreter's type shares; make_class adds the rest */
     PyType_Spec spec;
-    void *closures[4];      /* tp_dealloc, tp_traverse, tp_clear, bf_getbuffer */
-    void *code[4];
+    void *closures[4];      /* tp_dealloc, tp_traverse, tp_clear, bf_getbuffer: libffi closures, or NULL */
+    void *code[4];          /* their entries (a closure's or a pool stub's, make_entry) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -334,7 +334,7 @@ static void *make_closure(ffi_cif *cif, void (*fn)(ffi_cif *, void *, void **, v
 }
 
 /* ------------------------------------------------------------------ */
-/* Instances: dealloc, traverse, clear (closures bound to the record). */
+/* Instances: dealloc, traverse, clear (entries bound to the record, make_entry). */
 
 /* May C code see the struct (the class has no constructor, or it ran)? */
 #define BUILT(self, rec) (!(rec)->ctor || SB_INST_STATE(self) == SB_INST_BUILT)
@@ -414,16 +414,19 @@ static void tramp_traverse(ffi_cif *cif, void *ret, void **args, void *user)
     *(ffi_sarg *)ret = do_traverse(*(PyObject **)args[0], *(visitproc *)args[1], *(void **)args[2], user);
 }
 
-static void tramp_clear(ffi_cif *cif, void *ret, void **args, void *user)
+static int do_clear(PyObject *self, const classrec *rec)
 {
-    (void)cif;
-    PyObject *self = *(PyObject **)args[0];
-    const classrec *rec = user;
     for (const classrec *r = rec; r && BUILT(self, rec); r = r->base)
         if (r->def->clear)
             r->def->clear(SB_INST_STRUCT(self));
     clear_fields(self, rec);
-    *(ffi_sarg *)ret = 0;
+    return 0;
+}
+
+static void tramp_clear(ffi_cif *cif, void *ret, void **args, void *user)
+{
+    (void)cif;
+    *(ffi_sarg *)ret = do_clear(*(PyObject **)args[0], user);
 }
 
 /* ------------------------------------------------------------------ */
@@ -474,6 +477,60 @@ static void tramp_getbuffer(ffi_cif *cif, void *ret, void **args, void *user)
 {
     (void)cif;
     *(ffi_sarg *)ret = do_getbuffer(*(PyObject **)args[0], *(sb_buffer **)args[1], *(int *)args[2], user);
+}
+
+/* The same four entries through the callback stub pool (cbstubs.c): a stub
+ * bound to the record saves the argument registers and calls these, about a
+ * tenth of a libffi closure's cost (an instance's dealloc is part of every
+ * construction that is dropped). Used while the pool has a free stub, else
+ * the closures above. */
+#if SB_HAVE_CBSTUBS
+static PyObject *frame_obj(const sb_cbframe *frame, int i)
+{
+    return (PyObject *)(uintptr_t)frame->gp[i];
+}
+
+static uint64_t stub_dealloc(void *user, const sb_cbframe *frame)
+{
+    do_dealloc(frame_obj(frame, 0), user);
+    return 0;
+}
+
+static uint64_t stub_traverse(void *user, const sb_cbframe *frame)
+{
+    visitproc visit = (visitproc)(uintptr_t)frame->gp[1];
+    return (uint64_t)(int64_t)do_traverse(frame_obj(frame, 0), visit, (void *)(uintptr_t)frame->gp[2], user);
+}
+
+static uint64_t stub_clear(void *user, const sb_cbframe *frame)
+{
+    return (uint64_t)(int64_t)do_clear(frame_obj(frame, 0), user);
+}
+
+static uint64_t stub_getbuffer(void *user, const sb_cbframe *frame)
+{
+    sb_buffer *view = (sb_buffer *)(uintptr_t)frame->gp[1];
+    return (uint64_t)(int64_t)do_getbuffer(frame_obj(frame, 0), view, (int)(uint32_t)frame->gp[2], user);
+}
+#endif
+
+enum { ENTRY_DEALLOC, ENTRY_TRAVERSE, ENTRY_CLEAR, ENTRY_GETBUFFER };
+
+/* rec->code[i]: entry i bound to rec, a pool stub or else a libffi closure
+ * (rec->closures[i]); false when neither can be had. Both are kept for the
+ * life of the process, as the record is. */
+static bool make_entry(classrec *rec, int i)
+{
+    static ffi_cif *const cifs[4] = {&cif_dealloc, &cif_traverse, &cif_clear, &cif_getbuffer};
+    static void (*const tramps[4])(ffi_cif *, void *, void **, void *) = {tramp_dealloc, tramp_traverse,
+                                                                          tramp_clear, tramp_getbuffer};
+#if SB_HAVE_CBSTUBS
+    static const sb_cbstub_fn stubs[4] = {stub_dealloc, stub_traverse, stub_clear, stub_getbuffer};
+    static const int regs[4] = {1, 3, 1, 3};
+    if (!getenv("SIGBIND_CLOSURE_ENTRIES") && sb__cbstub_take(stubs[i], NULL, rec, regs[i], false, &rec->code[i]) >= 0)
+        return true;
+#endif
+    return cifs_ok && (rec->closures[i] = make_closure(cifs[i], tramps[i], rec, &rec->code[i])) != NULL;
 }
 
 static void class_releasebuffer(PyObject *self, sb_buffer *view)
@@ -789,9 +846,8 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
     }
     /* Slots: closures bound to this record. */
     pthread_once(&cifs_once, prep_cifs);
-    if (!cifs_ok || !(rec->closures[0] = make_closure(&cif_dealloc, tramp_dealloc, rec, &rec->code[0])) ||
-        (rec->gc && (!(rec->closures[1] = make_closure(&cif_traverse, tramp_traverse, rec, &rec->code[1])) ||
-                     !(rec->closures[2] = make_closure(&cif_clear, tramp_clear, rec, &rec->code[2]))))) {
+    if (!make_entry(rec, ENTRY_DEALLOC) ||
+        (rec->gc && (!make_entry(rec, ENTRY_TRAVERSE) || !make_entry(rec, ENTRY_CLEAR)))) {
         PyErr_SetString(PyExc_MemoryError, "sigbind: libffi cannot make a closure");
         return -1;
     }
@@ -799,7 +855,7 @@ static int build_record(sb_state *st, const sb_module_def *def, classset *set, s
     for (const classrec *r = rec; r; r = r->base)
         buffer |= r->def->buffer != NULL;
     buffer = buffer && sb__compat_have_buffer();
-    if (buffer && !(rec->closures[3] = make_closure(&cif_getbuffer, tramp_getbuffer, rec, &rec->code[3]))) {
+    if (buffer && !make_entry(rec, ENTRY_GETBUFFER)) {
         PyErr_SetString(PyExc_MemoryError, "sigbind: libffi cannot make a closure");
         return -1;
     }

@@ -1133,3 +1133,50 @@ class VectorcallCall(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class InstanceEntries(unittest.TestCase):
+    """A class's tp_dealloc, tp_traverse, tp_clear and bf_getbuffer are entries bound to its record:
+    a stub of the callback stub pool where there is one (x86-64), else a libffi closure
+    (SIGBIND_CLOSURE_ENTRIES=1 forces the closures): both give the same behaviour."""
+
+    def entry_in_module_text(self, cls, offset):
+        """Whether the type's slot at `offset` (a PyTypeObject field, same on 3.7-3.13) points into
+        cface_slots' own mapped file (the stubs are text there) rather than anonymous memory."""
+        import ctypes
+        addr = ctypes.c_void_p.from_address(id(cls) + offset).value
+        so = m.__file__
+        with open("/proc/self/maps") as f:
+            for line in f:
+                parts = line.split()
+                lo, hi = (int(x, 16) for x in parts[0].split("-"))
+                if lo <= addr < hi:
+                    return len(parts) >= 6 and parts[5] == so
+        return False
+
+    @unittest.skipUnless(sys.platform.startswith("linux") and __import__("platform").machine() == "x86_64",
+                         "the stub pool is x86-64 System V only")
+    def test_dealloc_and_gc_entries_are_pool_stubs_not_closures(self):
+        tp_dealloc, tp_traverse, tp_clear = 48, 184, 192  # offsets in PyTypeObject (stable from 3.7 to 3.13)
+        self.assertTrue(self.entry_in_module_text(m.Vec, tp_dealloc))
+        self.assertTrue(self.entry_in_module_text(m.VecIter, tp_traverse))
+        self.assertTrue(self.entry_in_module_text(m.VecIter, tp_clear))
+
+    def test_closure_entries_pass_the_class_suites(self):
+        import os
+        import subprocess
+        env = dict(os.environ, SIGBIND_CLOSURE_ENTRIES="1")
+        here = os.path.dirname(os.path.abspath(__file__))
+        probe = ("import cface_slots as m, ctypes, sys; "
+                 "a = ctypes.c_void_p.from_address(id(m.Vec) + 48).value; "
+                 "print(any(l.split()[-1] == m.__file__ for l in open('/proc/self/maps') "
+                 "if int(l.split()[0].split('-')[0], 16) <= a < int(l.split()[0].split('-')[1], 16)))")
+        out = subprocess.run([sys.executable, "-c", probe], env=env, cwd=here, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        self.assertEqual(out.stdout.decode().strip(), "False")  # a closure: anonymous memory
+        r = subprocess.run([sys.executable, "-m", "unittest", "test_classes", "test_cface_slots.InstanceSlots",
+                            "test_cface_slots.FreeList", "test_cface_slots.PythonSubclasses",
+                            "test_cface_slots.Hostile"],
+                           env=env, cwd=here, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.assertEqual(r.returncode, 0, r.stdout.decode()[-3000:])
+        self.assertIn("OK", r.stdout.decode())
