@@ -15,6 +15,12 @@ SB_INTERNAL const sb_scope *sb__classes_scope(void *records);
 SB_INTERNAL PyTypeObject *sb__class_find(void *records, sb_state *st, const char *name, bool *ctor);
 /* module.c: a C-face module's class records (NULL: none, or not a C-face module). */
 SB_INTERNAL void *sb__module_records(PyObject *module);
+/* The C-face module whose code runs on this thread: sb__current_module when set, else the sole
+ * module (module.c) when this thread is in its interpreter, else NULL. Borrowed; with the GIL. */
+SB_INTERNAL PyObject *sb__module_now(void);
+/* Turns the specialised slot entries of the module's classes off (class.c): from then on their
+ * typed entries, which set sb__current_module, serve those slots. With the GIL. */
+SB_INTERNAL void sb__classes_despecialise(sb_state *st);
 
 /* raise.c: on a thread whose sigbind call released the GIL ([[nogil]],
  * sb_allow_threads), takes it back with the call's saved thread state and

@@ -156,6 +156,9 @@ typedef struct sptyped {
     bool needbuilt;         /* self's class has a constructor and this is not it: self must be built */
     bool arg_ctor;          /* TA_INST: the argument's class has a constructor (it must be built) */
     uint8_t spec;           /* SK_*: the specialised entry of its slot and signature, or SK_NONE */
+    PyTypeObject *stype;    /* the type (the record's) whose instances take the specialised entry when spec is
+                               the slot's one kind (SK_NEXT_INT for __next__, not SK_NEXT_OBJ), else NULL: one
+                               compare with the instance's type tests both (sp_spec) */
 } sptyped;
 
 /* Py_TPFLAGS_HAVE_VECTORCALL (Include/object.h: 1UL << 11 since 3.8, in the limited API from 3.12) */
@@ -636,6 +639,20 @@ const sb_scope *sb__classes_scope(void *records)
 {
     classset *set = records;
     return set && set->n ? &set->scope : NULL;
+}
+
+void sb__classes_despecialise(sb_state *st)
+{
+    Py_ssize_t n = st && st->classes ? PyList_Size(st->classes) : 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyTypeObject *tp = (PyTypeObject *)PyList_GetItem(st->classes, i);
+        classrt *rt = tp ? rt_peek(tp) : NULL;
+        if (rt && rt->type == tp)
+            for (int k = 0; k < SP_NTYPED; k++) {
+                rt->ty[k].spec = SK_NONE;
+                rt->ty[k].stype = NULL;
+            }
+    }
 }
 
 PyTypeObject *sb__class_find(void *records, sb_state *st, const char *name, bool *ctor)
@@ -1163,7 +1180,7 @@ static bool sp_typed_plan(sb_state *st, sb_function *f, int k, bool errvalue, sp
     t->always = !errvalue || t->ret == TR_VOID;
     t->errv = t->ret == TR_SINT || t->ret == TR_UINT ? t->rmask : 0; /* -1 at its width, all bits; false; NULL */
     bool wide = t->rmask == UINT64_MAX, sarg = t->arg == TA_INT && t->amin <= -(INT64_C(1) << 31);
-    if (errvalue) {
+    if (errvalue && st->cface_sole) { /* the sole module's classes only (sp_scall_n) */
         if (k == SP_LEN && (t->ret == TR_SINT || t->ret == TR_UINT) && wide)
             t->spec = SK_LEN;
         else if (k == SP_CONTAINS && t->ret == TR_BOOL && sarg)
@@ -1328,31 +1345,32 @@ static SB_ALWAYS_INLINE bool sp_targs(const sptyped *t, PyObject *args, PyObject
  * SpecialisedEntries). */
 
 /* The slot's typed entry when it is of the given kind, for an instance
- * whose cached record is its type's (so built), or NULL. */
+ * whose cached record is its type's (so built), or NULL. Each slot has one
+ * such kind but __next__ (SK_NEXT_INT; SK_NEXT_OBJ is tested apart), so
+ * stype stands for "rt->type == Py_TYPE(self) && spec == kind". */
 static SB_ALWAYS_INLINE const sptyped *sp_spec(PyObject *self, int k, int kind)
 {
     classrt *rt = INST_RT(self);
-    if (SB_LIKELY(rt != NULL) && SB_LIKELY(rt->type == Py_TYPE(self)) && SB_LIKELY(rt->ty[k].spec == kind))
+    if (SB_LIKELY(rt != NULL) && SB_LIKELY(rt->ty[k].stype == Py_TYPE(self))) {
+        assert(rt->ty[k].spec == kind);
         return &rt->ty[k];
+    }
+    (void)kind;
     return NULL;
 }
 
-/* The call with the module current: the C function's raw result word. nargs:
- * the C function's (1: the struct alone; 2: and a). */
+/* The call: the C function's raw result word. nargs: the C function's (1: the
+ * struct alone; 2: and a). sb__current_module is left as it is: only classes
+ * of the sole module (cface/module.c) have specialised entries, and while they
+ * do, no other C-face module of this runtime runs in the main interpreter, so
+ * the variable is either unset (sb__module_now() then gives the sole module)
+ * or already the sole module; a second module turns them off first
+ * (sb__classes_despecialise). That saves a TLS access and a save/restore per call. */
 static SB_ALWAYS_INLINE uint64_t sp_scall_n(const sptyped *t, PyObject *self, int nargs, uint64_t a)
 {
     void (*fn)(void) = t->cfn;
-    PyObject *module = t->module;
-    SB_OPAQUE(fn); /* both read before the TLS address: t need not stay live */
-    SB_OPAQUE(module);
-    PyObject **cur = &sb__current_module;
-    SB_OPAQUE(cur); /* one TLS address lookup for the call */
-    PyObject *outer = *cur;
-    *cur = module;
     uint64_t st = (uint64_t)(uintptr_t)SB_INST_STRUCT(self);
-    uint64_t r = nargs == 1 ? sb__callregs_j1(st, fn) : sb__callregs_j(st, a, fn);
-    *cur = outer;
-    return r;
+    return nargs == 1 ? sb__callregs_j1(st, fn) : sb__callregs_j(st, a, fn);
 }
 
 static SB_ALWAYS_INLINE uint64_t sp_scall(const sptyped *t, PyObject *self, uint64_t a)
@@ -1665,12 +1683,12 @@ static SB_NOINLINE PyObject *sp_iternext_t(PyObject *self)
 static PyObject *sp_iternext(PyObject *self)
 {
 #if SB_HAVE_CALLREGS
+    const sptyped *t = sp_spec(self, SP_NEXT, SK_NEXT_INT);
+    if (SB_LIKELY(t != NULL))
+        return sp_sint(sp_scall0(t, self));
     classrt *rt = INST_RT(self);
-    if (SB_LIKELY(rt != NULL) && SB_LIKELY(rt->type == Py_TYPE(self))) {
-        const sptyped *t = &rt->ty[SP_NEXT];
-        if (SB_LIKELY(t->spec == SK_NEXT_INT)) {
-            return sp_sint(sp_scall0(t, self));
-        }
+    if (rt != NULL && rt->type == Py_TYPE(self)) {
+        t = &rt->ty[SP_NEXT];
         if (t->spec == SK_NEXT_OBJ) {
             PyObject *r = (PyObject *)(uintptr_t)sp_scall0(t, self);
             return SB_LIKELY(r != NULL) ? r : sp_sfailed() ? NULL : sp_tnull(true);
@@ -2598,6 +2616,8 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
             const char *generic = getenv("SIGBIND_GENERIC_SLOTS");
             if ((generic && *generic && strcmp(generic, "0")) || !sp_typed_plan(st, f, sp, (cd->flags & SB_ERRVALUE) != 0, &rt->ty[sp]))
                 rt->ty[sp].cfn = NULL;
+            else if (rt->ty[sp].spec != SK_NONE && rt->ty[sp].spec != SK_NEXT_OBJ)
+                rt->ty[sp].stype = rt->type;
 #else
             rt->ty[sp].cfn = NULL;
 #endif

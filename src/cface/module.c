@@ -2,6 +2,7 @@
 #include "cface/cface.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,82 @@ static int add_functions(PyObject *module, sb_state *st, const sb_module_def *de
     return rc;
 }
 
+/* ---- The sole module ----
+ * A C-face module made in the main interpreter while no other C-face module
+ * of this runtime (this extension file) lives there is the sole one: its
+ * classes get specialised slot entries (class.c) that call the C function
+ * without setting sb__current_module, and sb__module_now() gives it to code
+ * on a thread of the main interpreter where nothing set the variable. Only
+ * that module's code can then run in the main interpreter without setting it
+ * (every other entry sets it), so the helpers still see the module whose code
+ * runs. When a second one is made there (a re-import, an embedding program
+ * with two module definitions), the sole module's classes go back to their
+ * typed entries (which set it) before any code of the new one runs; the sole
+ * module stays the fallback while it lives (a call already under way on one
+ * of its specialised entries finishes with it). Written in the main
+ * interpreter under its GIL; read from any interpreter (atomics). */
+static _Atomic(PyObject *) sole_module;
+static _Atomic(PyInterpreterState *) sole_interp;
+static unsigned main_live; /* C-face modules of this runtime alive in the main interpreter (its GIL) */
+
+PyObject *sb__module_now(void)
+{
+    PyObject *m = sb__current_module;
+    if (m)
+        return m;
+    m = atomic_load_explicit(&sole_module, memory_order_acquire);
+    if (m && sb__compat_interp() == atomic_load_explicit(&sole_interp, memory_order_relaxed))
+        return m;
+    return NULL;
+}
+
+static void count_module(PyObject *module, sb_state *st)
+{
+    PyInterpreterState *interp = sb__compat_interp();
+    if (!interp || PyInterpreterState_GetID(interp) != 0)
+        return;
+    st->cface_main = true;
+    PyObject *sole = atomic_load_explicit(&sole_module, memory_order_relaxed);
+    if (main_live++ == 0 && !sole) {
+        st->cface_sole = true;
+        atomic_store_explicit(&sole_interp, interp, memory_order_relaxed);
+        atomic_store_explicit(&sole_module, module, memory_order_release);
+    } else if (sole) {
+        sb_state *sst = sb__state(sole);
+        if (sst && sst->cface_sole) {
+            sst->cface_sole = false;
+            sb__classes_despecialise(sst);
+        }
+    }
+}
+
+static void uncount_module(PyObject *module)
+{
+    sb_state *st = sb__state(module);
+    if (!st || !st->cface_main)
+        return;
+    st->cface_main = false;
+    main_live--;
+    if (st->cface_sole) {
+        st->cface_sole = false;
+        sb__classes_despecialise(st); /* instances may outlive the module */
+    }
+    if (atomic_load_explicit(&sole_module, memory_order_relaxed) == module)
+        atomic_store_explicit(&sole_module, NULL, memory_order_release);
+}
+
+static int cmod_clear(PyObject *module)
+{
+    uncount_module(module);
+    return sb__state_clear(module);
+}
+
+static void cmod_free(void *module)
+{
+    uncount_module(module);
+    sb__state_free(module);
+}
+
 static int cmod_exec(PyObject *module)
 {
     if (sb__compat_init() < 0)
@@ -136,6 +213,7 @@ static int cmod_exec(PyObject *module)
         return -1;
     }
     st->module = module;
+    count_module(module, st);
     if (sb__objects_init(st) < 0 || !(st->FunctionType = PyType_FromSpec(&sb__function_spec)) ||
         !(st->exc_cache = PyDict_New()) ||
         !(st->SignatureError = shared_or_local("SignatureError", def->name, PyExc_ValueError)) ||
@@ -167,7 +245,7 @@ PyObject *sb_module_init(sb_module_def *def)
             return PyErr_NoMemory();
         }
         PyModuleDef proto = {PyModuleDef_HEAD_INIT, def->name, def->doc, sizeof(sb_state), NULL, NULL,
-                             sb__state_traverse, sb__state_clear, sb__state_free};
+                             sb__state_traverse, cmod_clear, cmod_free};
         rt->def = proto;
         rt->user = def;
         rt->slots[0].slot = Py_mod_exec;

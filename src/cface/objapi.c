@@ -137,7 +137,7 @@ PyObject *sb_bytearray(const void *data, size_t n) { return bytes_like(data, n, 
 
 static PyTypeObject *find_class(const char *fn, const char *name, bool *ctor)
 {
-    PyObject *m = sb__current_module;
+    PyObject *m = sb__module_now();
     if (!name) {
         PyErr_Format(PyExc_SystemError, "%s(): no class name given", fn);
         return NULL;
@@ -260,7 +260,7 @@ static PyObject *named_type(const char *fn, const char *name)
         PyErr_Format(PyExc_SystemError, "%s(): no type name given", fn);
         return NULL;
     }
-    PyObject *m = sb__current_module;
+    PyObject *m = sb__module_now();
     if (m) {
         bool ctor;
         PyTypeObject *tp = sb__class_find(sb__module_records(m), sb__state(m), name, &ctor);

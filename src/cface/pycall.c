@@ -38,7 +38,7 @@
  * NULL. Used for its Pointer and SignatureError types. */
 static sb_state *current_state(void)
 {
-    PyObject *m = sb__current_module;
+    PyObject *m = sb__module_now();
     if (!m)
         return NULL;
     sb_state *st = (sb_state *)PyModule_GetState(m);

@@ -45,7 +45,7 @@ void sb__gil_away(sb_callstate *cs)
 /* The calling module's cache of exception types by name, or NULL. */
 static PyObject *module_cache(void)
 {
-    PyObject *m = sb__current_module;
+    PyObject *m = sb__module_now();
     if (!m)
         return NULL;
     return sb__state(m)->exc_cache;
@@ -78,7 +78,7 @@ PyObject *sb_exception_type(const char *name)
             Py_XDECREF(t);
             PyErr_Clear();
             PyErr_Format(PyExc_SystemError, "sigbind: unknown exception '%s' (not a builtin exception%s)", name,
-                         sb__current_module ? " nor one of this module's" : "");
+                         sb__module_now() ? " nor one of this module's" : "");
             return NULL;
         }
     } else {

@@ -91,6 +91,9 @@ struct sb_state {
      * them: traverse visits those type references, clear frees them. */
     PyObject *ptr_free[SB_PTR_FREE_MAX];
     unsigned nptr_free;
+    /* cface/module.c: a C-face module of the main interpreter, counted among its live ones; and
+     * the sole one (its classes' specialised slot entries leave sb__current_module alone). */
+    bool cface_main, cface_sole;
 };
 
 /* A C-face class instance is the object header, a state word, then the

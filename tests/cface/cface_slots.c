@@ -111,9 +111,23 @@ static VecIter *veciter_iter(VecIter *self)
     return self;
 }
 
+/* The GC's clear hook: `vec` is cleared by the runtime, `data` here, so that
+ * __next__ tests one pointer (as bench/slots_hand.c's, whose iterator has no
+ * tp_clear, tests none). */
+static int veciter_traverse(void *self, sb_visitproc visit, void *arg)
+{
+    (void)self, (void)visit, (void)arg; /* `vec` is a field: the runtime visits it */
+    return 0;
+}
+
+static void veciter_clear(void *self)
+{
+    ((VecIter *)self)->data = NULL;
+}
+
 static int64_t veciter_next(VecIter *self)
 {
-    Vec *v = self->vec ? self->data : NULL; /* NULL once the field is deleted */
+    Vec *v = self->data; /* NULL once cleared */
     if (!v || self->i >= v->n)
         return sb_stop_iteration();
     return v->items[self->i++];
@@ -715,6 +729,8 @@ static int64_t tyspec_add(TySpec *self, int64_t k)
 {
     if (k == 7)
         return sb_raise("ValueError", "TySpec + 7");
+    if (k == 99) /* the module's own exception: found through the module whose code runs */
+        return sb_raise("SlotError", "TySpec + 99");
     return k == 0 ? -1 : self->v + k; /* + 0 is -1 without an exception: a result */
 }
 
@@ -775,11 +791,27 @@ static const sb_method_def tyspecit_methods[] = {
     SB_END,
 };
 
+/* apply(f): f() from C, so that a Python callable runs inside a call of this module's function. */
+static PyObject *apply(PyObject *f)
+{
+    return sb_call(f, "()");
+}
+
+static const sb_function_def functions[] = {
+    SB_FUNCTION(apply, "PyObject *apply(PyObject *f)", "f(), called from C."),
+    SB_END,
+};
+
+static const sb_exception_def exceptions[] = {
+    SB_EXCEPTION("SlotError", NULL, "Raised by name from a slot's C function (TySpec + 99)."),
+    SB_END,
+};
+
 static const sb_class_def classes[] = {
     /* SB_ERRVALUE: errors come with the error value, as in bench/slots_hand.c */
     {.name = "Vec", .size = sizeof(Vec), .flags = SB_SUBCLASSABLE | SB_ERRVALUE, .methods = vec_methods},
     {.name = "VecIter", .size = sizeof(VecIter), .flags = SB_ERRVALUE, .methods = veciter_methods,
-     .fields = veciter_fields},
+     .fields = veciter_fields, .traverse = veciter_traverse, .clear = veciter_clear},
     {.name = "Num", .size = sizeof(Num), .flags = SB_SUBCLASSABLE, .methods = num_methods, .fields = num_fields},
     {.name = "Z", .size = sizeof(Z), .flags = SB_SUBCLASSABLE, .methods = z_methods, .fields = z_fields},
     {.name = "ZSub", .size = sizeof(Z), .base = "Z", .methods = zsub_methods},
@@ -798,4 +830,5 @@ static const sb_class_def classes[] = {
     SB_END,
 };
 
-SB_MODULE(cface_slots, .doc = "Classes whose special methods fill the type slots.", .classes = classes);
+SB_MODULE(cface_slots, .doc = "Classes whose special methods fill the type slots.", .functions = functions,
+          .exceptions = exceptions, .classes = classes);

@@ -1180,3 +1180,80 @@ class InstanceEntries(unittest.TestCase):
                            env=env, cwd=here, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.assertEqual(r.returncode, 0, r.stdout.decode()[-3000:])
         self.assertIn("OK", r.stdout.decode())
+
+
+SOLE_CHILD = r'''
+import importlib.util, sys
+import cface_slots as m1
+m2 = None
+def who(f):
+    try:
+        f()
+        return "none"
+    except Exception as e:
+        if type(e) is m1.SlotError:
+            return "m1"
+        if m2 is not None and type(e) is m2.SlotError:
+            return "m2"
+        return type(e).__name__
+a = m1.TySpec(5)
+out = [who(lambda: a + 99), who(lambda: m1.apply(lambda: a + 99)), a + 1, len(a), 5 in a]
+if sys.argv[1] == "second":
+    spec = importlib.util.find_spec("cface_slots")
+    m2 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m2)
+    b = m2.TySpec(6)
+    out += [who(lambda: a + 99), who(lambda: b + 99), who(lambda: m2.apply(lambda: a + 99)),
+            who(lambda: m1.apply(lambda: b + 99)), a + 1, b + 1, len(a), len(b), 6 in b]
+    del m2, b
+    import gc
+    gc.collect()
+    m2 = None
+    out += [who(lambda: a + 99), who(lambda: m1.apply(lambda: a + 99))]
+if sys.argv[1] == "sub":
+    ii = None
+    for name in ("_interpreters", "_xxsubinterpreters"):
+        try:
+            ii = importlib.import_module(name)
+            break
+        except ImportError:
+            pass
+    if ii is not None:
+        iid = ii.create()
+        r = ii.run_string(iid, "import cface_slots as s\nt = s.TySpec(2)\n"
+                               "try:\n    t + 99\nexcept s.SlotError:\n    pass\nelse:\n    raise AssertionError\n"
+                               "assert s.apply(lambda: t + 1) == 3 and len(t) == 2\n")
+        assert r is None, r
+        ii.destroy(iid)
+    out += [who(lambda: a + 99), who(lambda: m2 or m1.apply(lambda: a + 99))]
+print(out)
+'''
+
+
+class SoleModule(unittest.TestCase):
+    """Specialised entries leave sb__current_module unset; they exist only for the classes of the
+    runtime's sole module in the main interpreter, where C code that runs without it set finds
+    that module (cface/module.c): a module's own exception raised by name from such a slot is that
+    module's, with or without an outer call, and after a second module of the same extension is
+    made (whose calls set the variable) the first module's slots still raise its own."""
+
+    def run_child(self, mode):
+        import os
+        import subprocess
+        here = os.path.dirname(os.path.abspath(__file__))
+        r = subprocess.run([sys.executable, "-c", SOLE_CHILD, mode], cwd=here, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT)
+        self.assertEqual(r.returncode, 0, r.stdout.decode()[-3000:])
+        return eval(r.stdout.decode().strip().splitlines()[-1])
+
+    def test_sole_module_slots_raise_its_own_exception(self):
+        self.assertEqual(self.run_child("one"), ["m1", "m1", 6, 5, True])
+
+    def test_second_module_keeps_each_modules_exceptions_apart(self):
+        self.assertEqual(self.run_child("second"),
+                         ["m1", "m1", 6, 5, True,
+                          "m1", "m2", "m1", "m2", 6, 7, 5, 6, True,
+                          "m1", "m1"])
+
+    def test_subinterpreter_module_leaves_the_main_ones_slots_alone(self):
+        self.assertEqual(self.run_child("sub"), ["m1", "m1", 6, 5, True, "m1", "m1"])
