@@ -393,6 +393,13 @@ void sb_buffer_release(sb_buffer_view *view);
 PyObject *sb_bytes(const void *data, size_t n);
 PyObject *sb_bytearray(const void *data, size_t n);
 
+/* "The running module" (here, sb_raise's module exceptions, sb_call's Pointer
+ * results): the C-face module whose function, method, slot or exec hook runs
+ * on this thread. Where none runs (a thread of the program's own, code after
+ * the call returned), it is, for a thread in the main interpreter, the
+ * extension's first module there (the usual case: one import), while that
+ * module object lives and if no other of the extension's modules lived there
+ * when it was made; otherwise there is none (a subinterpreter's thread, say). */
 /* The running module's class `name` (as in sb_class_def.name), BORROWED (the
  * module state keeps it), e.g. to call it: sb_call(sb_class_object("Rect"), ...).
  * SystemError for an unknown name or outside a C-face module's code. */
