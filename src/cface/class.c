@@ -25,6 +25,7 @@ enum {
     SP_AND = SP_RSHIFT + 3, SP_OR = SP_AND + 3, SP_XOR = SP_OR + 3, SP_MATMUL = SP_XOR + 3,
     SP_DIVMOD = SP_MATMUL + 3, /* and SP_DIVMOD + 1: __rdivmod__ */
     SP_NEG = SP_DIVMOD + 2, SP_POS, SP_ABS, SP_INVERT, SP_BOOL, SP_INDEX, SP_INT, SP_FLOAT,
+    SP_GETATTR,
     SP_N
 };
 
@@ -112,6 +113,7 @@ static const char *const sp_names[SP_N] = {
     "__and__", "__rand__", "__iand__", "__or__", "__ror__", "__ior__", "__xor__", "__rxor__", "__ixor__",
     "__matmul__", "__rmatmul__", "__imatmul__", "__divmod__", "__rdivmod__",
     "__neg__", "__pos__", "__abs__", "__invert__", "__bool__", "__index__", "__int__", "__float__",
+    "__getattr__",
 };
 
 static int sp_index(const char *name)
@@ -1918,6 +1920,39 @@ static PyObject *sp_str(PyObject *self)
     return sp_call1(self, SP_STR);
 }
 
+/* tp_getattro of a class declaring __getattr__: the usual lookup, then, when
+ * it fails with AttributeError, the method (as CPython's slot_tp_getattr_hook
+ * does for a class written in Python, without looking either up by name).
+ * For an instance of a Python subclass the usual lookup alone: the subclass's
+ * tp_getattro is CPython's hook, which calls this one as __getattribute__ and
+ * then whichever __getattr__ the subclass's MRO gives (an override wins). */
+static PyObject *sp_getattro(PyObject *self, PyObject *name)
+{
+    PyObject *r = PyObject_GenericGetAttr(self, name);
+    if (r || !PyErr_ExceptionMatches(PyExc_AttributeError))
+        return r;
+    classrt *rt = INST_RT(self);
+    if (!rt || rt->type != Py_TYPE(self))
+        rt = rt_peek(Py_TYPE(self));
+    if (!rt || rt->type != Py_TYPE(self) || !rt->fn[SP_GETATTR])
+        return NULL;
+    PyErr_Clear();
+    return sp_call2(self, name, SP_GETATTR);
+}
+
+/* Type.__getattr__ by name (tp_methods, so that adding it does not turn the
+ * slot into CPython's generic hook): the method of the instance's class. */
+static PyObject *sp_getattr_method(PyObject *self, PyObject *name)
+{
+    return sp_call2(self, name, SP_GETATTR);
+}
+
+static PyMethodDef sp_getattr_def[] = {
+    {"__getattr__", sp_getattr_method, METH_O,
+     "__getattr__($self, name, /)\n--\n\nCalled when the usual attribute lookup fails."},
+    {NULL, NULL, 0, NULL},
+};
+
 static SB_NOINLINE int sp_init_g(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     PyObject *r = sp_call_args(self, args, kwargs, SP_INIT);
@@ -2163,6 +2198,8 @@ static void sp_slots(const spset *direct, PyType_Slot *slots, size_t *ns)
         SP_ADD(Py_tp_str, sp_str);
     if (sp_has(direct, SP_INIT))
         SP_ADD(Py_tp_init, sp_init);
+    if (sp_has(direct, SP_GETATTR))
+        SP_ADD(Py_tp_getattro, sp_getattro);
     sp_number_slots(direct, slots, ns);
 #undef SP_ADD
 }
@@ -2519,6 +2556,8 @@ static int make_class(PyObject *module, sb_state *st, const sb_module_def *def, 
     if (cd->freelist || rt->vcoff)
         slots[ns++] = (PyType_Slot){Py_tp_alloc, (void *)class_alloc};
     sp_slots(&rt->direct, slots, &ns);
+    if (sp_has(&rec->own_sp, SP_GETATTR))
+        slots[ns++] = (PyType_Slot){Py_tp_methods, sp_getattr_def};
     slots[ns] = (PyType_Slot){0, NULL};
     spec.slots = slots;
     PyObject *type = PyType_FromSpecWithBases(&spec, bases);

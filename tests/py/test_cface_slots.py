@@ -400,6 +400,38 @@ class GetattrSlot(unittest.TestCase):
         self.assertEqual((g.zz, g.abc, g.v), ("G", 3, 1))
         self.assertEqual(g.getattr_calls, 1)
 
+    def test_getattr_is_the_types_own_slot_not_cpythons_hook(self):
+        # tp_getattro (PyTypeObject offset 144 on 3.7-3.13) is class.c's entry, in the module's text;
+        # a Python subclass gets CPython's slot_tp_getattr_hook (libpython), which calls it as
+        # __getattribute__ and then the __getattr__ its MRO gives, once
+        import ctypes
+
+        def in_module(cls):
+            addr = ctypes.c_void_p.from_address(id(cls) + 144).value
+            with open("/proc/self/maps") as f:
+                for line in f:
+                    parts = line.split()
+                    lo, hi = (int(x, 16) for x in parts[0].split("-"))
+                    if lo <= addr < hi:
+                        return parts[-1] == m.__file__
+            return False
+        self.assertTrue(in_module(m.Num))
+        self.assertEqual(type(m.Num.__dict__["__getattr__"]).__name__, "method_descriptor")
+
+        class T(m.Num):
+            pass
+        self.assertFalse(in_module(T))
+        t = T(2)
+        self.assertEqual((t.abcd, t.v), (4, 2))
+        self.assertEqual(t.getattr_calls, 1)  # once: the hook's __getattribute__ leaves it to __getattr__
+        n = m.Num(2)
+        self.assertEqual(m.Num.__getattribute__(n, "abcde"), 5)  # the slot's wrapper: lookup, then __getattr__
+
+    def test_getattr_error_other_than_attributeerror_propagates(self):
+        n = m.Num(1)
+        with self.assertRaises(ValueError):
+            getattr(n, "\udc80", None)  # getattr's default only swallows AttributeError
+
     def test_getattr_with_a_name_that_does_not_convert(self):
         n = m.Num(1)
         with self.assertRaises(ValueError) as cm:       # not UTF-8: the const char * conversion refuses it
