@@ -134,11 +134,12 @@ static void raise_status(const sb_function *f, const sb_cell *r)
     if (!status)
         return;
     const char *msg = NULL;
-    if (f->status_msg) {
+    const char *(*status_msg)(int) = sb__function_status_msg(f);
+    if (status_msg) {
         long v = PyLong_AsLong(status); /* the result read at its own width */
         if (v == -1 && PyErr_Occurred())
             PyErr_Clear();
-        msg = f->status_msg((int)v);
+        msg = status_msg((int)v);
     }
     PyObject *text = msg ? PyUnicode_FromFormat("%s() failed with status %S: %s", fname(f), status, msg)
                          : PyUnicode_FromFormat("%s() failed with status %S", fname(f), status);
@@ -328,7 +329,7 @@ static void cface_drop_result(const sb_function *f, const sb_cell *r)
     if (pl->ret_conv == SB_CV_PYOBJ)
         Py_XDECREF((PyObject *)r->p);
     else if ((pl->sig->flags & SB_SIG_FREE) && pl->sig->ret.ptr && r->p)
-        f->free_fn(r->p);
+        sb__function_free_fn(f)(r->p);
 }
 
 #if SB_HAVE_CALLREGS
@@ -869,18 +870,18 @@ static SB_NOINLINE PyObject *run(sb_function *f, PyObject *const *vals, PyObject
             value = sb__buffer_result(r.p, count, sig->ret, fname(f));
         }
         if ((sig->flags & SB_SIG_FREE) && r.p)
-            f->free_fn(r.p);
+            sb__function_free_fn(f)(r.p);
     } else if (pl->ret_conv == SB_CV_PTR && (sig->flags & SB_SIG_FREE) && r.p) {
         /* The Pointer owns the memory and frees it when it dies. */
         value = f->state->kinds->pointer_new(f->state, r.p, sig->ret, NULL);
         if (value)
-            ((sb_pointer *)value)->release = f->free_fn;
+            ((sb_pointer *)value)->release = sb__function_free_fn(f);
         else
-            f->free_fn(r.p);
+            sb__function_free_fn(f)(r.p);
     } else {
         value = convert_result(f, pl, &r);
         if ((sig->flags & SB_SIG_FREE) && r.p)
-            f->free_fn(r.p); /* text was copied into the str */
+            sb__function_free_fn(f)(r.p); /* text was copied into the str */
     }
     if (SB_UNLIKELY(sig->ret.named) && value && value != Py_None && f->adopt)
         value = f->adopt(f->library, sig->ret, value, !(sig->flags & SB_SIG_BORROWED));

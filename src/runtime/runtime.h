@@ -338,8 +338,6 @@ typedef struct sb_function {
     PyObject *(*adopt)(PyObject *library, sb_type type, PyObject *value, bool owned);
     PyObject *names;               /* tuple of interned parameter names, made by the first keyword call
                                       (sb__function_names), else NULL */
-    const char *(*status_msg)(int);/* [[status(..., fn)]] */
-    void (*free_fn)(void *);       /* [[free(fn)]] or free */
     sb_cell *defaults;             /* per Python parameter, or NULL when none has a default */
     struct sb_fnmore *more;        /* what few functions have (sb__function_more), or NULL */
     bool cface : 1;                /* a C-face module function: may raise; sees sb__current_module */
@@ -422,9 +420,21 @@ typedef struct sb_fnmore {
     struct sb_varcache *varcache;  /* variadic functions: one call plan per list of extra types (variadic.c), or NULL */
     void *closure;                 /* a method's ffi_closure (its ml_meth) when the trampolines are used up,
                                       freed with the object; else NULL */
+    const char *(*status_msg)(int);/* [[status(..., fn)]], or NULL */
+    void (*free_fn)(void *);       /* [[free(fn)]] when not free(), or NULL */
 } sb_fnmore;
 /* f->more, made zeroed when f has none yet; NULL with MemoryError. */
 SB_INTERNAL sb_fnmore *sb__function_more(sb_function *f);
+/* What frees f's [[free]] results: [[free(fn)]]'s fn, else free(). */
+static inline void (*sb__function_free_fn(const sb_function *f))(void *)
+{
+    return f->more && f->more->free_fn ? f->more->free_fn : free;
+}
+/* [[status(..., fn)]]'s message function, or NULL. */
+static inline const char *(*sb__function_status_msg(const sb_function *f))(int)
+{
+    return f->more ? f->more->status_msg : NULL;
+}
 
 /* f's tuple of interned Python parameter names (borrowed; made on first use: only keyword
  * calls need it, and a function never called by keyword keeps no tuple), or NULL with an exception. */

@@ -308,7 +308,7 @@ sb_function *sb__variadic_prepare(sb_function *f, PyObject *const *pos, Py_ssize
         sb__raise_sigerror(f->state, pl->sig->text, strlen(pl->sig->text), &err, what);
         return NULL;
     }
-    sb_fnextra extra = {f->status_msg, f->free_fn, NULL, NULL, f->cface, f->adopt};
+    sb_fnextra extra = {sb__function_status_msg(f), sb__function_free_fn(f), NULL, NULL, f->cface, f->adopt};
     sb_function *call = sb__function_make(f->module, f->library, plan, f->fn, &extra);
     if (!call)
         return NULL;

@@ -124,5 +124,51 @@ class FlatOverManyCalls(unittest.TestCase):
         assert_flat(self, churn, limit=500)
 
 
+class BoundFunctionSize(unittest.TestCase):
+    """Issue 15 item 5: a bound function keeps at most 1 KiB of heap (plan, Function object,
+    builtin), measured as bench/fixed_costs.py does: glibc's mallinfo2 growth over 1,000
+    distinct prototypes with PYTHONMALLOC=malloc, so Python's own objects count too."""
+
+    CHILD = r"""
+import ctypes, itertools, sigbind
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd",
+                                                "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+mi = ctypes.CDLL(None).mallinfo2
+mi.restype, mi.argtypes = MallInfo2, []
+used = lambda: mi().uordblks + mi().hblkhd
+TYPES = ("int64_t", "double", "int", "const char *", "uint8_t", "size_t", "float", "void *")
+NAMES = ("a", "b", "c", "n", "x", "y", "len", "buf", "s", "p", "flags", "size")
+texts = []
+for k in itertools.count(1):
+    for i in range(len(TYPES) ** k):
+        if len(texts) < 1000:
+            ps = ", ".join("%s %s" % (TYPES[(i // len(TYPES) ** j) % len(TYPES)], NAMES[(i + j) % len(NAMES)])
+                           for j in range(k))
+            texts.append("%s cos(%s)" % (TYPES[i % 3], ps))
+    if len(texts) == 1000:
+        break
+assert len(set(texts)) == 1000
+lib = sigbind.load("m")
+lib.bind(texts[0])  # the first binding's one-time costs (caches, interned names) before measuring
+keep = [None] * 1000
+before = used()
+for i, t in enumerate(texts):
+    keep[i] = lib.bind(t)
+print("BYTES %.1f" % ((used() - before) / 1000.0))
+"""
+
+    @unittest.skipIf(os.environ.get("SIGBIND_SANITIZED"), "ASan's allocator does not keep mallinfo2's counts")
+    def test_bound_function_keeps_at_most_1_kib(self):
+        import subprocess
+        from support import child_env
+        env = child_env()
+        env["PYTHONMALLOC"] = "malloc"
+        out = subprocess.check_output([sys.executable, "-c", self.CHILD], env=env).decode()
+        per_fn = float(out.split("BYTES")[1])
+        self.assertGreater(per_fn, 300)  # the measurement sees the plans at all
+        self.assertLessEqual(per_fn, 1024, "a bound function keeps %.0f bytes of heap" % per_fn)
+
+
 if __name__ == "__main__":
     unittest.main()
