@@ -115,7 +115,7 @@ def _handabi3(outdir, sigbind_dir):
     try:
         import sb_handext_abi3
     except ImportError as e:
-        raise Unavailable("sb_handext_abi3 (CPython 3.10+) not importable from %s: %s" % (outdir, e))
+        raise Unavailable("sb_handext_abi3 not importable from %s: %s" % (outdir, e))
     return dict((name, getattr(sb_handext_abi3, name)) for name in SHAPE_NAMES)
 
 

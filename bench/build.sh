@@ -43,14 +43,17 @@ $CC $CFLAGS -I"$INCLUDE" -shared -o "$OUTDIR/sb_handext$EXT_SUFFIX.tmp" "$HERE/h
     "$OUTDIR/benchlib.so" -Wl,-rpath,'$ORIGIN'
 mv -f "$OUTDIR/sb_handext$EXT_SUFFIX.tmp" "$OUTDIR/sb_handext$EXT_SUFFIX"
 
-# The same module under the stable ABI (Py_LIMITED_API 3.10: METH_FASTCALL is in it from 3.10), as
-# sb_handext_abi3: the reference a limited-API extension can reach (guard.py's handabi3 column).
+# The same module under the stable ABI, as sb_handext_abi3: the reference a limited-API extension can
+# reach (guard.py's handabi3 column). 3.10+: Py_LIMITED_API=0x030a0000 (METH_FASTCALL is in it from 3.10);
+# 3.7-3.9: Py_LIMITED_API=0x03070000, METH_VARARGS entries (handext.c's HX_VARARGS).
 case "$VERSION" in
-3.[0-9].*) ;;
-*)
-    echo "build.sh: $CC sb_handext_abi3.abi3.so (Py_LIMITED_API=0x030a0000) -> $OUTDIR" >&2
-    $CC $CFLAGS -DPy_LIMITED_API=0x030a0000 -I"$INCLUDE" -shared -o "$OUTDIR/sb_handext_abi3.abi3.so.tmp" \
+3.[0-6].*) ;;
+3.[7-9].*) ABI3=0x03070000 ;;
+*) ABI3=0x030a0000 ;;
+esac
+if [ -n "${ABI3:-}" ]; then
+    echo "build.sh: $CC sb_handext_abi3.abi3.so (Py_LIMITED_API=$ABI3) -> $OUTDIR" >&2
+    $CC $CFLAGS -DPy_LIMITED_API=$ABI3 -I"$INCLUDE" -shared -o "$OUTDIR/sb_handext_abi3.abi3.so.tmp" \
         "$HERE/handext.c" "$OUTDIR/benchlib.so" -Wl,-rpath,'$ORIGIN'
     mv -f "$OUTDIR/sb_handext_abi3.abi3.so.tmp" "$OUTDIR/sb_handext_abi3.abi3.so"
-    ;;
-esac
+fi

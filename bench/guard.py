@@ -5,7 +5,8 @@
 For each CPython 3.7+ under ~/.pyenv/versions (or given with --python), counts with
 `valgrind --tool=callgrind` the instructions of one call of
   - the five headline shapes (bench_bindings.SHAPES) through handext (the hand-written full-API
-    METH_FASTCALL reference), handabi3 (the same C built with Py_LIMITED_API=0x030a0000; 3.10+),
+    METH_FASTCALL reference), handabi3 (the same C under the stable ABI: Py_LIMITED_API=0x030a0000 on
+    3.10+; on 3.7-3.9 Py_LIMITED_API=0x03070000 with METH_VARARGS entries, see build.sh),
     sigbind, ctypes and cffi (where importable);
   - the off-headline shapes of issue 15 (guard_cases.OFF: an [[errno]] contract, an omitted default,
     uint8_t/float, [[out]], a keyword argument, [[nogil]], a bytes buffer, a struct result, 12

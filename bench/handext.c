@@ -1,4 +1,4 @@
-/* bench/handext.c: the reference: a hand-written METH_FASTCALL extension (full C API) calling benchlib directly; built again with Py_LIMITED_API=0x030a0000 as sb_handext_abi3 (3.10+). */
+/* bench/handext.c: the reference: a hand-written METH_FASTCALL extension (full C API) calling benchlib directly; built again under the stable ABI as sb_handext_abi3 (Py_LIMITED_API=0x030a0000 on 3.10+; on 3.7-3.9, Py_LIMITED_API=0x03070000 with METH_VARARGS, the only calling convention the stable ABI had). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -7,6 +7,13 @@
 #include <string.h>
 
 #include "benchlib.h"
+
+#if defined(Py_LIMITED_API) && Py_LIMITED_API + 0 < 0x030a0000
+/* HX_VARARGS: the stable ABI before 3.10 has no METH_FASTCALL and no PyUnicode_AsUTF8AndSize: each
+ * function below is entered through a METH_VARARGS wrapper that unpacks the tuple (hx_va_*), and
+ * str arguments are encoded into a temporary bytes object, as a hand-written abi3 extension does. */
+#define HX_VARARGS 1
+#endif
 
 _Static_assert(sizeof(long long) == sizeof(int64_t), "PyLong_AsLongLong must fill an int64_t exactly");
 
@@ -61,6 +68,23 @@ static PyObject *hx_str(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 #endif
         return NULL;
     }
+#ifdef HX_VARARGS
+    {
+        PyObject *b = PyUnicode_AsUTF8String(args[0]);
+        long r;
+        if (b == NULL)
+            return NULL;
+        if (PyBytes_AsStringAndSize(b, (char **)&s, &len) < 0 || memchr(s, '\0', (size_t)len) != NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "str() argument 1 (const char *s): embedded null character");
+            Py_DECREF(b);
+            return NULL;
+        }
+        r = (long)sb_bench_str(s);
+        Py_DECREF(b);
+        return PyLong_FromLong(r);
+    }
+#else
     s = PyUnicode_AsUTF8AndSize(args[0], &len);
     if (s == NULL)
         return NULL;
@@ -69,6 +93,7 @@ static PyObject *hx_str(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     return PyLong_FromLong((long)sb_bench_str(s));
+#endif
 }
 
 static PyObject *hx_void(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
@@ -178,6 +203,7 @@ static PyObject *kw_a, *kw_b; /* interned "a", "b" */
 #define PyTuple_GET_ITEM PyTuple_GetItem
 #endif
 
+#ifndef HX_VARARGS
 static PyObject *hx_ll_kw(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     PyObject *v[2] = {NULL, NULL};
@@ -207,6 +233,7 @@ static PyObject *hx_ll_kw(PyObject *self, PyObject *const *args, Py_ssize_t narg
         return NULL;
     return PyLong_FromLongLong((long long)sb_bench_ll_ll((int64_t)a, (int64_t)b));
 }
+#endif
 
 static PyObject *hx_nogil(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -338,59 +365,165 @@ HX_CURVE(cd15, 15, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_
 HX_CURVE(cl16, 16, long long, PyLong_AsLongLong, -1, PyLong_FromLongLong, sb_bench_cl16(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]))
 HX_CURVE(cd16, 16, double, PyFloat_AsDouble, -1.0, PyFloat_FromDouble, sb_bench_cd16(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]))
 
+#ifdef HX_VARARGS
+/* The METH_VARARGS entries: the tuple's items (borrowed) in an array, then the function itself. */
+#define HX_VA(fn)                                                                                            \
+    static PyObject *fn##_va(PyObject *self, PyObject *tuple)                                                \
+    {                                                                                                        \
+        PyObject *a[16];                                                                                     \
+        Py_ssize_t n = PyTuple_Size(tuple), i;                                                               \
+        if (n < 0)                                                                                           \
+            return NULL;                                                                                     \
+        if (n > 16)                                                                                          \
+            return hx_arity_error(#fn, 16, n);                                                               \
+        for (i = 0; i < n; i++)                                                                              \
+            a[i] = PyTuple_GetItem(tuple, i);                                                                \
+        return fn(self, a, n);                                                                               \
+    }
+HX_VA(hx_d_d)
+HX_VA(hx_ll_ll)
+HX_VA(hx_str)
+HX_VA(hx_void)
+HX_VA(hx_d6)
+HX_VA(hx_errno)
+HX_VA(hx_ll_def)
+HX_VA(hx_u8f)
+HX_VA(hx_out)
+HX_VA(hx_nogil)
+HX_VA(hx_buf)
+HX_VA(hx_point_make)
+HX_VA(hx_l12)
+HX_VA(hx_cl0)
+HX_VA(hx_cd0)
+HX_VA(hx_cl1)
+HX_VA(hx_cd1)
+HX_VA(hx_cl2)
+HX_VA(hx_cd2)
+HX_VA(hx_cl3)
+HX_VA(hx_cd3)
+HX_VA(hx_cl4)
+HX_VA(hx_cd4)
+HX_VA(hx_cl5)
+HX_VA(hx_cd5)
+HX_VA(hx_cl6)
+HX_VA(hx_cd6)
+HX_VA(hx_cl7)
+HX_VA(hx_cd7)
+HX_VA(hx_cl8)
+HX_VA(hx_cd8)
+HX_VA(hx_cl9)
+HX_VA(hx_cd9)
+HX_VA(hx_cl10)
+HX_VA(hx_cd10)
+HX_VA(hx_cl11)
+HX_VA(hx_cd11)
+HX_VA(hx_cl12)
+HX_VA(hx_cd12)
+HX_VA(hx_cl13)
+HX_VA(hx_cd13)
+HX_VA(hx_cl14)
+HX_VA(hx_cd14)
+HX_VA(hx_cl15)
+HX_VA(hx_cd15)
+HX_VA(hx_cl16)
+HX_VA(hx_cd16)
+
+/* ll_kw(a, b) with keywords: the tuple, then the dict's "a" and "b" (anything else is an error). */
+static PyObject *hx_ll_kw_va(PyObject *self, PyObject *tuple, PyObject *kw)
+{
+    PyObject *a[2] = {NULL, NULL};
+    long long x, y;
+    Py_ssize_t n = PyTuple_Size(tuple), i, nkw = kw ? PyDict_Size(kw) : 0, found = 0;
+    (void)self;
+    if (n < 0)
+        return NULL;
+    if (n > 2)
+        return hx_arity_error("ll_kw", 2, n);
+    for (i = 0; i < n; i++)
+        a[i] = PyTuple_GetItem(tuple, i);
+    for (i = 0; i < 2 && nkw; i++) {
+        PyObject *v = PyDict_GetItem(kw, i ? kw_b : kw_a);
+        if (v && a[i]) {
+            PyErr_SetString(PyExc_TypeError, "ll_kw(): argument given twice");
+            return NULL;
+        }
+        if (v) {
+            a[i] = v;
+            found++;
+        }
+    }
+    if (found != nkw) {
+        PyErr_SetString(PyExc_TypeError, "ll_kw(): bad keyword argument");
+        return NULL;
+    }
+    if (!a[0] || !a[1])
+        return hx_arity_error("ll_kw", 2, n + nkw);
+    x = PyLong_AsLongLong(a[0]);
+    if (x == -1 && PyErr_Occurred())
+        return NULL;
+    y = PyLong_AsLongLong(a[1]);
+    if (y == -1 && PyErr_Occurred())
+        return NULL;
+    return PyLong_FromLongLong((long long)sb_bench_ll_ll((int64_t)x, (int64_t)y));
+}
+#define HX_FASTCALL(fn) ((PyCFunction)(void (*)(void))(fn##_va))
+#define HX_CONV METH_VARARGS
+#else
 /* METH_FASTCALL functions are stored as PyCFunction; the detour through void (*)(void) keeps
  * -Wcast-function-type quiet, and CPython calls each one through its real type. */
 #define HX_FASTCALL(fn) ((PyCFunction)(void (*)(void))(fn))
+#define HX_CONV METH_FASTCALL
+#endif
 
 static PyMethodDef hx_methods[] = {
-    {"d_d", HX_FASTCALL(hx_d_d), METH_FASTCALL, "d_d(x) -> sb_bench_d_d(x)"},
-    {"ll_ll", HX_FASTCALL(hx_ll_ll), METH_FASTCALL, "ll_ll(a, b) -> sb_bench_ll_ll(a, b)"},
-    {"str", HX_FASTCALL(hx_str), METH_FASTCALL, "str(s) -> sb_bench_str(s)"},
-    {"void", HX_FASTCALL(hx_void), METH_FASTCALL, "void() -> sb_bench_void()"},
-    {"d6", HX_FASTCALL(hx_d6), METH_FASTCALL, "d6(a, b, c, d, e, f) -> sb_bench_d6(...)"},
-    {"errno_", HX_FASTCALL(hx_errno), METH_FASTCALL, "errno_(x) -> sb_bench_errno(x), OSError on -1"},
-    {"ll_def", HX_FASTCALL(hx_ll_def), METH_FASTCALL, "ll_def(a, b=4) -> sb_bench_ll_ll(a, b)"},
-    {"u8f", HX_FASTCALL(hx_u8f), METH_FASTCALL, "u8f(a, b) -> sb_bench_u8f(a, b)"},
-    {"out", HX_FASTCALL(hx_out), METH_FASTCALL, "out(x) -> (sb_bench_out(x, &y), y)"},
-    {"ll_kw", HX_FASTCALL(hx_ll_kw), METH_FASTCALL | METH_KEYWORDS, "ll_kw(a, b) -> sb_bench_ll_ll(a, b)"},
-    {"nogil", HX_FASTCALL(hx_nogil), METH_FASTCALL, "nogil(x) -> sb_bench_d_d(x) without the GIL"},
-    {"buf", HX_FASTCALL(hx_buf), METH_FASTCALL, "buf(b, n) -> sb_bench_buf(b, n)"},
-    {"point_make", HX_FASTCALL(hx_point_make), METH_FASTCALL, "point_make(x, y) -> (x, y)"},
-    {"l12", HX_FASTCALL(hx_l12), METH_FASTCALL, "l12(a, ..., l) -> sb_bench_l12(...)"},
-    {"cl0", HX_FASTCALL(hx_cl0), METH_FASTCALL, "curve: 0 int64_t"},
-    {"cd0", HX_FASTCALL(hx_cd0), METH_FASTCALL, "curve: 0 double"},
-    {"cl1", HX_FASTCALL(hx_cl1), METH_FASTCALL, "curve: 1 int64_t"},
-    {"cd1", HX_FASTCALL(hx_cd1), METH_FASTCALL, "curve: 1 double"},
-    {"cl2", HX_FASTCALL(hx_cl2), METH_FASTCALL, "curve: 2 int64_t"},
-    {"cd2", HX_FASTCALL(hx_cd2), METH_FASTCALL, "curve: 2 double"},
-    {"cl3", HX_FASTCALL(hx_cl3), METH_FASTCALL, "curve: 3 int64_t"},
-    {"cd3", HX_FASTCALL(hx_cd3), METH_FASTCALL, "curve: 3 double"},
-    {"cl4", HX_FASTCALL(hx_cl4), METH_FASTCALL, "curve: 4 int64_t"},
-    {"cd4", HX_FASTCALL(hx_cd4), METH_FASTCALL, "curve: 4 double"},
-    {"cl5", HX_FASTCALL(hx_cl5), METH_FASTCALL, "curve: 5 int64_t"},
-    {"cd5", HX_FASTCALL(hx_cd5), METH_FASTCALL, "curve: 5 double"},
-    {"cl6", HX_FASTCALL(hx_cl6), METH_FASTCALL, "curve: 6 int64_t"},
-    {"cd6", HX_FASTCALL(hx_cd6), METH_FASTCALL, "curve: 6 double"},
-    {"cl7", HX_FASTCALL(hx_cl7), METH_FASTCALL, "curve: 7 int64_t"},
-    {"cd7", HX_FASTCALL(hx_cd7), METH_FASTCALL, "curve: 7 double"},
-    {"cl8", HX_FASTCALL(hx_cl8), METH_FASTCALL, "curve: 8 int64_t"},
-    {"cd8", HX_FASTCALL(hx_cd8), METH_FASTCALL, "curve: 8 double"},
-    {"cl9", HX_FASTCALL(hx_cl9), METH_FASTCALL, "curve: 9 int64_t"},
-    {"cd9", HX_FASTCALL(hx_cd9), METH_FASTCALL, "curve: 9 double"},
-    {"cl10", HX_FASTCALL(hx_cl10), METH_FASTCALL, "curve: 10 int64_t"},
-    {"cd10", HX_FASTCALL(hx_cd10), METH_FASTCALL, "curve: 10 double"},
-    {"cl11", HX_FASTCALL(hx_cl11), METH_FASTCALL, "curve: 11 int64_t"},
-    {"cd11", HX_FASTCALL(hx_cd11), METH_FASTCALL, "curve: 11 double"},
-    {"cl12", HX_FASTCALL(hx_cl12), METH_FASTCALL, "curve: 12 int64_t"},
-    {"cd12", HX_FASTCALL(hx_cd12), METH_FASTCALL, "curve: 12 double"},
-    {"cl13", HX_FASTCALL(hx_cl13), METH_FASTCALL, "curve: 13 int64_t"},
-    {"cd13", HX_FASTCALL(hx_cd13), METH_FASTCALL, "curve: 13 double"},
-    {"cl14", HX_FASTCALL(hx_cl14), METH_FASTCALL, "curve: 14 int64_t"},
-    {"cd14", HX_FASTCALL(hx_cd14), METH_FASTCALL, "curve: 14 double"},
-    {"cl15", HX_FASTCALL(hx_cl15), METH_FASTCALL, "curve: 15 int64_t"},
-    {"cd15", HX_FASTCALL(hx_cd15), METH_FASTCALL, "curve: 15 double"},
-    {"cl16", HX_FASTCALL(hx_cl16), METH_FASTCALL, "curve: 16 int64_t"},
-    {"cd16", HX_FASTCALL(hx_cd16), METH_FASTCALL, "curve: 16 double"},
+    {"d_d", HX_FASTCALL(hx_d_d), HX_CONV, "d_d(x) -> sb_bench_d_d(x)"},
+    {"ll_ll", HX_FASTCALL(hx_ll_ll), HX_CONV, "ll_ll(a, b) -> sb_bench_ll_ll(a, b)"},
+    {"str", HX_FASTCALL(hx_str), HX_CONV, "str(s) -> sb_bench_str(s)"},
+    {"void", HX_FASTCALL(hx_void), HX_CONV, "void() -> sb_bench_void()"},
+    {"d6", HX_FASTCALL(hx_d6), HX_CONV, "d6(a, b, c, d, e, f) -> sb_bench_d6(...)"},
+    {"errno_", HX_FASTCALL(hx_errno), HX_CONV, "errno_(x) -> sb_bench_errno(x), OSError on -1"},
+    {"ll_def", HX_FASTCALL(hx_ll_def), HX_CONV, "ll_def(a, b=4) -> sb_bench_ll_ll(a, b)"},
+    {"u8f", HX_FASTCALL(hx_u8f), HX_CONV, "u8f(a, b) -> sb_bench_u8f(a, b)"},
+    {"out", HX_FASTCALL(hx_out), HX_CONV, "out(x) -> (sb_bench_out(x, &y), y)"},
+    {"ll_kw", HX_FASTCALL(hx_ll_kw), HX_CONV | METH_KEYWORDS, "ll_kw(a, b) -> sb_bench_ll_ll(a, b)"},
+    {"nogil", HX_FASTCALL(hx_nogil), HX_CONV, "nogil(x) -> sb_bench_d_d(x) without the GIL"},
+    {"buf", HX_FASTCALL(hx_buf), HX_CONV, "buf(b, n) -> sb_bench_buf(b, n)"},
+    {"point_make", HX_FASTCALL(hx_point_make), HX_CONV, "point_make(x, y) -> (x, y)"},
+    {"l12", HX_FASTCALL(hx_l12), HX_CONV, "l12(a, ..., l) -> sb_bench_l12(...)"},
+    {"cl0", HX_FASTCALL(hx_cl0), HX_CONV, "curve: 0 int64_t"},
+    {"cd0", HX_FASTCALL(hx_cd0), HX_CONV, "curve: 0 double"},
+    {"cl1", HX_FASTCALL(hx_cl1), HX_CONV, "curve: 1 int64_t"},
+    {"cd1", HX_FASTCALL(hx_cd1), HX_CONV, "curve: 1 double"},
+    {"cl2", HX_FASTCALL(hx_cl2), HX_CONV, "curve: 2 int64_t"},
+    {"cd2", HX_FASTCALL(hx_cd2), HX_CONV, "curve: 2 double"},
+    {"cl3", HX_FASTCALL(hx_cl3), HX_CONV, "curve: 3 int64_t"},
+    {"cd3", HX_FASTCALL(hx_cd3), HX_CONV, "curve: 3 double"},
+    {"cl4", HX_FASTCALL(hx_cl4), HX_CONV, "curve: 4 int64_t"},
+    {"cd4", HX_FASTCALL(hx_cd4), HX_CONV, "curve: 4 double"},
+    {"cl5", HX_FASTCALL(hx_cl5), HX_CONV, "curve: 5 int64_t"},
+    {"cd5", HX_FASTCALL(hx_cd5), HX_CONV, "curve: 5 double"},
+    {"cl6", HX_FASTCALL(hx_cl6), HX_CONV, "curve: 6 int64_t"},
+    {"cd6", HX_FASTCALL(hx_cd6), HX_CONV, "curve: 6 double"},
+    {"cl7", HX_FASTCALL(hx_cl7), HX_CONV, "curve: 7 int64_t"},
+    {"cd7", HX_FASTCALL(hx_cd7), HX_CONV, "curve: 7 double"},
+    {"cl8", HX_FASTCALL(hx_cl8), HX_CONV, "curve: 8 int64_t"},
+    {"cd8", HX_FASTCALL(hx_cd8), HX_CONV, "curve: 8 double"},
+    {"cl9", HX_FASTCALL(hx_cl9), HX_CONV, "curve: 9 int64_t"},
+    {"cd9", HX_FASTCALL(hx_cd9), HX_CONV, "curve: 9 double"},
+    {"cl10", HX_FASTCALL(hx_cl10), HX_CONV, "curve: 10 int64_t"},
+    {"cd10", HX_FASTCALL(hx_cd10), HX_CONV, "curve: 10 double"},
+    {"cl11", HX_FASTCALL(hx_cl11), HX_CONV, "curve: 11 int64_t"},
+    {"cd11", HX_FASTCALL(hx_cd11), HX_CONV, "curve: 11 double"},
+    {"cl12", HX_FASTCALL(hx_cl12), HX_CONV, "curve: 12 int64_t"},
+    {"cd12", HX_FASTCALL(hx_cd12), HX_CONV, "curve: 12 double"},
+    {"cl13", HX_FASTCALL(hx_cl13), HX_CONV, "curve: 13 int64_t"},
+    {"cd13", HX_FASTCALL(hx_cd13), HX_CONV, "curve: 13 double"},
+    {"cl14", HX_FASTCALL(hx_cl14), HX_CONV, "curve: 14 int64_t"},
+    {"cd14", HX_FASTCALL(hx_cd14), HX_CONV, "curve: 14 double"},
+    {"cl15", HX_FASTCALL(hx_cl15), HX_CONV, "curve: 15 int64_t"},
+    {"cd15", HX_FASTCALL(hx_cd15), HX_CONV, "curve: 15 double"},
+    {"cl16", HX_FASTCALL(hx_cl16), HX_CONV, "curve: 16 int64_t"},
+    {"cd16", HX_FASTCALL(hx_cd16), HX_CONV, "curve: 16 double"},
     {NULL, NULL, 0, NULL},
 };
 
