@@ -456,6 +456,18 @@ static void refuse_here(sb_callback *cb, void *ret, const char *why)
         store_result(cb, &cb->error_cell, ret);
 }
 
+/* Runs the callable with the GIL of its interpreter held on this thread, outside any sigbind
+ * call of this thread: a call state of its own for what it raises. */
+static void run_held(sb_callback *cb, void *ret, void **args)
+{
+    sb_callstate *outer = sb__callstate;
+    sb_callstate mine = {true, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}};
+    sb__callstate = &mine;
+    run_callable(cb, ret, args);
+    sb__callstate = outer;
+    interrupt_elsewhere(cb, &mine);
+}
+
 /* A Callback of a subinterpreter called on a thread with no Python thread
  * state: a thread state of that interpreter for the duration (its own GIL
  * from 3.12), never the main interpreter's. */
@@ -472,15 +484,30 @@ static void run_in_own_interpreter(sb_callback *cb, void *ret, void **args)
         return;
     }
     PyEval_RestoreThread(ts);
-    sb_callstate *outer = sb__callstate;
-    sb_callstate mine = {true, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}};
-    sb__callstate = &mine;
-    run_callable(cb, ret, args);
-    sb__callstate = outer;
-    interrupt_elsewhere(cb, &mine);
+    run_held(cb, ret, args);
     PyThreadState_Clear(ts);
     PyEval_SaveThread();
     PyThreadState_Delete(ts);
+}
+
+/* A Callback called where no sigbind call of this thread recorded its state (C code that a
+ * call by another binding, or one of sigbind's exactly-typed kernels, made), once interpreters
+ * other than the main one run sigbind: if this thread holds an interpreter's GIL, the Callback
+ * runs right here when that is its own interpreter and is refused otherwise (PyGILState_Ensure
+ * would take the main interpreter's thread state on a thread that holds another GIL: a deadlock
+ * before 3.12, a corrupted thread state after). False: no thread state is attached to this
+ * thread, or the version cannot tell; the caller goes on as for a thread without the GIL. */
+static bool attached_elsewhere(sb_callback *cb, void *ret, void **args)
+{
+    PyInterpreterState *here = NULL;
+    if (sb__compat_attached(&here) <= 0)
+        return false;
+    if (here != cb->interp) {
+        refuse_here(cb, ret, "from a C call made in another interpreter than its own");
+        return true;
+    }
+    run_held(cb, ret, args);
+    return true;
 }
 
 static void handler(ffi_cif *cif, void *ret, void **args, void *user)
@@ -504,21 +531,19 @@ static void handler(ffi_cif *cif, void *ret, void **args, void *user)
             run_callable(cb, ret, args);
         cs->held = false;
         cs->saved = PyEval_SaveThread();
+    } else if (SB_UNLIKELY(!sb__compat_only_main_interp()) && attached_elsewhere(cb, ret, args)) {
+        return; /* the thread holds an interpreter's GIL outside a sigbind call: handled there */
     } else if (!cb->main_interp && !PyGILState_GetThisThreadState()) {
         run_in_own_interpreter(cb, ret, args); /* a thread Python never saw, for a subinterpreter */
     } else {
         /* any other thread, including ones Python never saw */
         PyGILState_STATE g = PyGILState_Ensure();
-        if (SB_UNLIKELY(!cb->main_interp) && sb__compat_interp() != cb->interp) {
+        if (SB_UNLIKELY(!sb__compat_only_main_interp()) && sb__compat_interp() != cb->interp) {
             refuse_here(cb, ret, "on a thread of another interpreter than its own");
             PyGILState_Release(g);
             return;
         }
-        sb_callstate mine = {true, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}};
-        sb__callstate = &mine;
-        run_callable(cb, ret, args);
-        sb__callstate = cs;
-        interrupt_elsewhere(cb, &mine);
+        run_held(cb, ret, args);
         PyGILState_Release(g);
     }
 }

@@ -35,9 +35,15 @@ static asread_fn p_asread;             /* PyObject_AsReadBuffer: likewise */
 typedef PyInterpreterState *(*interp_fn)(void);
 static interp_fn p_interp_get;         /* PyInterpreterState_Get: stable ABI from 3.9 */
 static sb_vectorcall_fn p_vectorcall;  /* PyObject_Vectorcall: stable ABI from 3.12, exported from 3.11 */
+typedef PyThreadState *(*tstate_fn)(void);
+static tstate_fn p_unchecked;          /* the current thread state or NULL, never a fatal error: 3.13's public
+                                          PyThreadState_GetUnchecked, 3.7-3.12's _PyThreadState_UncheckedGet */
+static size_t tid_offset;              /* 3.7-3.11: PyThreadState.thread_id's offset (0: unknown) */
+static bool attached_ok;               /* attached_check passed: sb__compat_attached can answer */
 
 static void ascii_layout_check(void);
 static void int_layout_check(void);
+static void attached_check(void);
 
 /* Runs once per process (pthread_once): interpreters with their own GIL may
  * import the module at the same time. */
@@ -81,7 +87,61 @@ static void read_version(void)
      * call with an argument tuple. */
     if (v >= 0x030B00)
         p_vectorcall = (sb_vectorcall_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyObject_Vectorcall");
+    /* Gate: which thread state is attached to this thread, without a fatal error when none is
+     * (sb__compat_attached: a Callback called by C code that a call from another interpreter
+     * made). 3.13 has PyThreadState_GetUnchecked; 3.7-3.12 (frozen) export the same function as
+     * _PyThreadState_UncheckedGet. It returns this thread's state from 3.12, where the current
+     * thread state is thread-local; before 3.12 it is the one holding the (one, process-wide)
+     * GIL, on any thread, and its thread_id tells whether it is this thread's: at offset 176 in
+     * 3.7-3.10 and 152 in 3.11 (Include/cpython/pystate.h; Include/pystate.h in 3.7), checked
+     * against PyThread_get_thread_ident by attached_check before use. Proven on 3.7.16, 3.8.18,
+     * 3.9.18, 3.10.13, 3.11.2, 3.11.7, 3.12.1 and 3.13.0 (test_interpreters). */
+    p_unchecked = (tstate_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "PyThreadState_GetUnchecked");
+    if (!p_unchecked && v < 0x030D00)
+        p_unchecked = (tstate_fn)(uintptr_t)dlsym(RTLD_DEFAULT, "_PyThreadState_UncheckedGet");
+    if (v < 0x030B00)
+        tid_offset = 176;
+    else if (v < 0x030C00)
+        tid_offset = 152;
     version = v;
+}
+
+/* With the GIL, on the thread whose state is current: does what sb__compat_attached reads
+ * agree with what the stable ABI says? Otherwise it answers "cannot tell" for good. */
+static void attached_check(void)
+{
+    if (!p_unchecked || p_unchecked() != PyThreadState_Get())
+        return;
+    if (version < 0x030C00) {
+        unsigned long tid;
+        if (!tid_offset)
+            return;
+        memcpy(&tid, (const char *)PyThreadState_Get() + tid_offset, sizeof tid);
+        if (tid != PyThread_get_thread_ident())
+            return;
+    }
+    attached_ok = true;
+}
+
+int sb__compat_attached(PyInterpreterState **interp)
+{
+    if (!attached_ok)
+        return -1;
+    PyThreadState *ts = p_unchecked();
+    if (!ts)
+        return 0;
+    if (version < 0x030C00) {
+        /* the GIL's holder, maybe on another thread: ours only if its thread_id is this thread.
+         * Read without the GIL: 3.9-3.11 free a thread state only after it stopped being current;
+         * 3.7 and 3.8 free it just before (_PyThreadState_DeleteCurrent), a window in which this
+         * reads a freed block of the exiting thread, which does not hold this thread's ident. */
+        unsigned long tid;
+        memcpy(&tid, (const char *)ts + tid_offset, sizeof tid);
+        if (tid != PyThread_get_thread_ident())
+            return 0;
+    }
+    *interp = sb__compat_interp(); /* ts is this thread's and current: the GIL is held */
+    return 1;
 }
 
 /* Set (for good) once a module on this runtime was initialised in an
@@ -91,7 +151,8 @@ atomic_bool sb__compat_subinterp_seen;
 
 int sb__compat_init(void)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT, ascii_once = PTHREAD_ONCE_INIT, int_once = PTHREAD_ONCE_INIT;
+    static pthread_once_t once = PTHREAD_ONCE_INIT, ascii_once = PTHREAD_ONCE_INIT, int_once = PTHREAD_ONCE_INIT,
+                          attached_once = PTHREAD_ONCE_INIT;
     pthread_once(&once, read_version);
     if (!atomic_load_explicit(&sb__compat_subinterp_seen, memory_order_relaxed)) {
         PyInterpreterState *interp = sb__compat_interp();
@@ -104,6 +165,8 @@ int sb__compat_init(void)
         pthread_once(&ascii_once, ascii_layout_check); /* with the GIL: it makes two str */
     if (version)
         pthread_once(&int_once, int_layout_check); /* with the GIL: it makes ints */
+    if (version)
+        pthread_once(&attached_once, attached_check); /* with the GIL, this thread's state current */
     if (!version) {
         PyErr_SetString(PyExc_ImportError, "sigbind: cannot read the Python version");
         return -1;

@@ -242,6 +242,10 @@ SB_INTERNAL bool sb__format_fits(const char *format, sb_type elem);
 SB_INTERNAL const char *sb__format_of(sb_type elem);
 /* The interpreter of this thread's current thread state (GIL held), on every version. */
 SB_INTERNAL PyInterpreterState *sb__compat_interp(void);
+/* Is a thread state attached to this thread (then its interpreter's GIL is held here)? 1 and
+ * *interp its interpreter; 0: none (no GIL held on this thread); -1: this version cannot tell.
+ * Any thread, GIL or not. */
+SB_INTERNAL int sb__compat_attached(PyInterpreterState **interp);
 /* No module on this runtime was ever initialised outside the main interpreter
  * (then a sigbind call in progress on this thread is in the main one). Inline:
  * every callback asks (compat.c sets the flag). */

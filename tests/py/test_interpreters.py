@@ -128,6 +128,70 @@ class Subinterpreters(unittest.TestCase):
         finally:
             self.interp.destroy(iid)
 
+    def call_main_callback_from_a_subinterpreter(self, how):
+        """The main interpreter leaves a Callback in the C library; C code that a call from a
+        subinterpreter made calls it: it must not run there (its objects are the main
+        interpreter's), and must neither deadlock (PyGILState_Ensure on a thread holding the
+        subinterpreter's GIL, before 3.12) nor corrupt the thread state (3.12+)."""
+        testlib()
+        lib = sigbind.load(TESTLIB, "int cb_call_stored(int x); void cb_store(int (*f)(int));")
+        seen, main = [], self.interp.get_main()
+
+        def double(x):
+            seen.append((x, self.interp.get_current() == main))  # in which interpreter it runs
+            return x * 2
+        kept = sigbind.callback("int (int)", double, error_result=-7)
+        lib.cb_store(kept)
+        iid = self.interp.create()
+        try:
+            r = self.interp.run_string(iid, MAIN_CALLBACK_SCRIPT % {"lib": TESTLIB, "how": how})
+            self.assertIsNone(r, r)
+            # refused (-7) where the subinterpreter holds its GIL; where the call released it
+            # (ctypes does), the main interpreter may take its own thread state and run it there
+            self.assertIn(seen, ([], [(5, True)]))
+            # the main interpreter still runs it, from its own calls and from a thread Python never saw
+            self.assertEqual(lib.cb_call_stored(5), 10)
+            inthread = sigbind.load(TESTLIB, "int cb_call_in_thread(int (*f)(int) [[noescape]], int x) [[nogil]];")
+            self.assertEqual(inthread.cb_call_in_thread(kept, 6), 12)
+            self.assertEqual(seen[-2:], [(5, True), (6, True)])
+        finally:
+            lib.cb_store(None)
+            self.interp.destroy(iid)
+
+    def test_main_callback_refuses_to_run_from_a_subinterpreters_sigbind_call(self):
+        self.call_main_callback_from_a_subinterpreter("sigbind")
+
+    def test_main_callback_never_runs_in_a_subinterpreter_from_its_ctypes_call(self):
+        probe = self.interp.create()
+        try:
+            r = self.interp.run_string(probe, "import _ctypes")
+        except Exception as e:  # 3.12's RunFailedError
+            r = e
+        finally:
+            self.interp.destroy(probe)
+        if r is not None:  # 3.12 refuses single-phase init modules in its subinterpreters
+            reason = "_ctypes does not load in a subinterpreter of CPython %d.%d" % sys.version_info[:2]
+            print("\nskipped %s: %s" % (self.id(), reason), file=sys.stderr)
+            self.skipTest(reason)
+        self.call_main_callback_from_a_subinterpreter("ctypes")
+
+
+MAIN_CALLBACK_SCRIPT = """
+import sys
+seen = []
+sys.unraisablehook = lambda u: seen.append(str(u.exc_value))
+if %(how)r == "sigbind":
+    import sigbind
+    call = sigbind.load(%(lib)r, "int cb_call_stored(int x);").cb_call_stored
+else:
+    import ctypes
+    call = ctypes.CDLL(%(lib)r).cb_call_stored
+    call.argtypes, call.restype = [ctypes.c_int], ctypes.c_int
+r = call(5)
+if %(how)r == "sigbind" or r != 10:  # 10: ran in the main interpreter (ctypes released the GIL)
+    assert r == -7, r
+    assert len(seen) == 1 and "another interpreter than its own" in seen[0], seen
+"""
 
 CALLBACK_SCRIPT = """
 import sigbind
