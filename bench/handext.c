@@ -432,9 +432,7 @@ HX_VA(hx_cd16)
 static PyObject *hx_ll_kw_va(PyObject *self, PyObject *tuple, PyObject *kw)
 {
     PyObject *a[2] = {NULL, NULL};
-    long long x, y;
     Py_ssize_t n = PyTuple_Size(tuple), i, nkw = kw ? PyDict_Size(kw) : 0, found = 0;
-    (void)self;
     if (n < 0)
         return NULL;
     if (n > 2)
@@ -458,13 +456,7 @@ static PyObject *hx_ll_kw_va(PyObject *self, PyObject *tuple, PyObject *kw)
     }
     if (!a[0] || !a[1])
         return hx_arity_error("ll_kw", 2, n + nkw);
-    x = PyLong_AsLongLong(a[0]);
-    if (x == -1 && PyErr_Occurred())
-        return NULL;
-    y = PyLong_AsLongLong(a[1]);
-    if (y == -1 && PyErr_Occurred())
-        return NULL;
-    return PyLong_FromLongLong((long long)sb_bench_ll_ll((int64_t)x, (int64_t)y));
+    return hx_ll_ll(self, a, 2); /* the two values converted as the positional form does */
 }
 #define HX_FASTCALL(fn) ((PyCFunction)(void (*)(void))(fn##_va))
 #define HX_CONV METH_VARARGS

@@ -38,7 +38,7 @@ static sb_vectorcall_fn p_vectorcall;  /* PyObject_Vectorcall: stable ABI from 3
 typedef PyThreadState *(*tstate_fn)(void);
 static tstate_fn p_unchecked;          /* the current thread state or NULL, never a fatal error: 3.13's public
                                           PyThreadState_GetUnchecked, 3.7-3.12's _PyThreadState_UncheckedGet */
-static size_t tid_offset;              /* 3.7-3.11: PyThreadState.thread_id's offset (0: unknown) */
+static size_t tid_offset;              /* 3.7-3.11: PyThreadState.thread_id's offset */
 static bool attached_ok;               /* attached_check passed: sb__compat_attached can answer */
 
 static void ascii_layout_check(void);
@@ -110,13 +110,12 @@ static void read_version(void)
  * agree with what the stable ABI says? Otherwise it answers "cannot tell" for good. */
 static void attached_check(void)
 {
-    if (!p_unchecked || p_unchecked() != PyThreadState_Get())
+    PyThreadState *ts = PyThreadState_Get();
+    if (!p_unchecked || p_unchecked() != ts)
         return;
     if (version < 0x030C00) {
         unsigned long tid;
-        if (!tid_offset)
-            return;
-        memcpy(&tid, (const char *)PyThreadState_Get() + tid_offset, sizeof tid);
+        memcpy(&tid, (const char *)ts + tid_offset, sizeof tid);
         if (tid != PyThread_get_thread_ident())
             return;
     }

@@ -57,14 +57,15 @@ sb_function *sb__function_make(PyObject *module, PyObject *lib, sb_plan *plan, v
     Py_XINCREF(lib);
     f->library = lib;
     f->adopt = lib ? extra->adopt : NULL;
-    if ((extra->status_msg || (extra->free_fn && extra->free_fn != free)) && !sb__function_more(f)) {
-        Py_DECREF(f); /* the two hooks few functions have live in f->more */
-        return NULL;
-    }
-    if (extra->status_msg)
+    void (*own_free)(void *) = extra->free_fn != free ? extra->free_fn : NULL; /* NULL: free() */
+    if (extra->status_msg || own_free) { /* the two hooks few functions have live in f->more */
+        if (!sb__function_more(f)) {
+            Py_DECREF(f);
+            return NULL;
+        }
         f->more->status_msg = extra->status_msg;
-    if (extra->free_fn && extra->free_fn != free)
-        f->more->free_fn = extra->free_fn;
+        f->more->free_fn = own_free;
+    }
     bool has_defaults = false; /* the defaults' cells only when there are some */
     for (uint16_t k = 0; k < plan->npy; k++)
         has_defaults |= plan->py[k].def != NULL;
